@@ -1,0 +1,58 @@
+"""Challenge Exchange: a challenge-prize platform for public services, run by an innovation broker."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from challenge.config import Config, TestConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from challenge import models  # noqa: F401  (every model, for migrations and relationships)
+    from challenge.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    from challenge.accounts.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+
+    from challenge.blueprints import register_blueprints
+    from challenge.cli import register_cli
+    from challenge.errors import register_error_handlers
+    from challenge.filters import register_filters
+    from challenge.headers import register_headers
+
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_filters(app)
+    register_headers(app)
+    register_cli(app)
+    return app
+
+
+__all__ = ["create_app", "Config", "TestConfig"]

@@ -1,0 +1,160 @@
+"""Accounts and organisations: sign-up, sign-in, passwords, memberships."""
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from datetime import datetime
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from challenge.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
+from challenge.errors import DomainError
+from challenge.extensions import db
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+
+
+class AccountError(DomainError):
+    """A sign-up, sign-in or membership rule refused the request; `field` says which field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The 10,000 most common passwords, from zxcvbn's frequency list (ranked by frequency)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"][:10_000])
+
+
+def password_problem(password: str) -> str | None:
+    """Why a password is refused, or None. Length only, and not one of the common ones."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Enter a password of at least {MIN_PASSWORD_LENGTH} characters"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Enter a password of at most {MAX_PASSWORD_LENGTH} characters"
+    if password.lower() in common_passwords():
+        return "That password is one of the most common and easy to guess: choose another"
+    return None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def normalise_email(email: str) -> str:
+    return unicodedata.normalize("NFKC", email).strip()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(
+        db.select(User).where(db.func.lower(User.email) == normalise_email(email).lower())
+    )
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the id carries a token that changes with the password."""
+    ident, _, token = (user_id or "").partition(":")
+    if not ident.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def create_user(name: str, email: str, password: str, now: datetime, *, is_broker: bool = False) -> User:
+    """Create an account. Refuses a taken email (whatever its case) and weak passwords."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem, "password")
+    if find_user_by_email(email):
+        raise AccountError("An account with that email address already exists", "email")
+    user = User(
+        name=name.strip(), email=normalise_email(email), password_hash=hash_password(password),
+        is_broker=is_broker, session_token=secrets.token_hex(16), created_at=now,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose email and password match, or None (the same for an unknown email)."""
+    user = find_user_by_email(email)
+    if user is None:
+        _hasher.hash(password)  # spend the same time as a real check
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user if user.is_active else None
+
+
+def set_password(user: User, password: str) -> None:
+    """Change the password and end every other session of this user."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem, "password")
+    user.password_hash = hash_password(password)
+    user.session_token = secrets.token_hex(16)
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:80] or "item"
+
+
+def unique_slug(model, text: str) -> str:
+    base = slugify(text)
+    slug, n = base, 2
+    while db.session.scalar(db.select(model.id).where(model.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_organisation(owner: User, name: str, kind: str, now: datetime, *, description: str = "",
+                        website: str = "") -> Organisation:
+    """Create an organisation with `owner` as its first owner."""
+    if kind not in OrganisationKind.__members__.values():
+        raise AccountError("Choose a kind of organisation", "kind")
+    org = Organisation(name=name.strip(), slug=unique_slug(Organisation, name), kind=kind,
+                       description=description, website=website, created_at=now)
+    db.session.add(org)
+    db.session.flush()
+    add_member(org, owner, MembershipRole.OWNER, now)
+    return org
+
+
+def add_member(org: Organisation, user: User, role: str, now: datetime) -> Membership:
+    existing = db.session.scalar(
+        db.select(Membership).where(Membership.organisation_id == org.id, Membership.user_id == user.id)
+    )
+    if existing:
+        existing.role = role
+        return existing
+    membership = Membership(organisation_id=org.id, user_id=user.id, role=role, created_at=now)
+    db.session.add(membership)
+    db.session.flush()
+    user.__dict__.pop("_roles", None)
+    return membership
+
+
+def organisations_of(user: User) -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            db.select(Organisation).join(Membership).where(Membership.user_id == user.id).order_by(Organisation.name)
+        )
+    )

@@ -1,0 +1,182 @@
+"""Challenges: the problem, its prizes, its questions and updates, and who follows it."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from challenge.accounts.models import Organisation, User
+from challenge.challenges.states import ChallengeState, Phase, phase_of
+from challenge.extensions import db
+from challenge.types import UTCDateTime
+
+
+class ChallengeType(enum.StrEnum):
+    IDEATION = "ideation"
+    PROPOSAL = "proposal"
+    PROTOTYPE = "prototype"
+    PILOT_READY = "pilot_ready"
+
+    @property
+    def label(self) -> str:
+        return {"ideation": "Ideation", "proposal": "Proposal", "prototype": "Prototype",
+                "pilot_ready": "Pilot-ready"}[self.value]
+
+
+class IPTerms(enum.StrEnum):
+    CREATOR_KEEPS = "creator_keeps"
+    LICENCE = "licence"
+    ASSIGNMENT = "assignment"
+
+    @property
+    def label(self) -> str:
+        return {
+            "creator_keeps": "The creator keeps the intellectual property",
+            "licence": "The creator keeps the IP and grants the seeker a licence",
+            "assignment": "The IP is assigned to the seeker on award",
+        }[self.value]
+
+
+SECTORS = [
+    ("health", "Health"),
+    ("social_care", "Social care"),
+    ("education", "Education"),
+    ("climate", "Climate and environment"),
+    ("housing", "Housing"),
+    ("transport", "Transport"),
+    ("community", "Community and place"),
+    ("employment", "Employment and skills"),
+    ("justice", "Justice and safety"),
+    ("other", "Other"),
+]
+SECTOR_LABELS = dict(SECTORS)
+
+
+class Challenge(db.Model):
+    __tablename__ = "challenges"
+    __table_args__ = (
+        CheckConstraint(
+            "state in ('draft', 'in_review', 'published', 'judging', 'decided', 'completed', 'cancelled')",
+            name="state",
+        ),
+        CheckConstraint("closes_at is null or opens_at is null or closes_at > opens_at", name="dates"),
+        Index("ix_challenges_state_closes", "state", "closes_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(220), unique=True)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    context: Mapped[str] = mapped_column(Text, default="")
+    outcomes: Mapped[str] = mapped_column(Text, default="")
+    eligibility: Mapped[str] = mapped_column(Text, default="")
+    sector: Mapped[str] = mapped_column(String(32), default="other")
+    tags: Mapped[str] = mapped_column(String(300), default="")
+    type: Mapped[str] = mapped_column(String(20), default=ChallengeType.PROPOSAL)
+    ip_terms: Mapped[str] = mapped_column(String(20), default=IPTerms.CREATOR_KEEPS)
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(16), default=ChallengeState.DRAFT)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    blind_judging: Mapped[bool] = mapped_column(default=False)
+    feedback_to_entrants: Mapped[bool] = mapped_column(default=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User] = relationship()
+    prizes: Mapped[list[Prize]] = relationship(
+        back_populates="challenge", cascade="all, delete-orphan", order_by="Prize.position"
+    )
+
+    def phase(self, now: datetime) -> Phase:
+        return phase_of(self.state, self.opens_at, self.closes_at, now)
+
+    @property
+    def prize_pool(self) -> int:
+        """The total of all prize tiers, in minor units."""
+        return sum(p.amount * p.winners for p in self.prizes)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+    @property
+    def is_public(self) -> bool:
+        return self.state not in (ChallengeState.DRAFT, ChallengeState.IN_REVIEW)
+
+    def __repr__(self) -> str:
+        return f"<Challenge {self.slug} {self.state}>"
+
+
+class Prize(db.Model):
+    """A prize tier: its amount is paid to each of its `winners`."""
+
+    __tablename__ = "prizes"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("winners >= 1", name="winners_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    amount: Mapped[int]
+    winners: Mapped[int] = mapped_column(default=1)
+    position: Mapped[int] = mapped_column(default=1)
+
+    challenge: Mapped[Challenge] = relationship(back_populates="prizes")
+
+
+class Question(db.Model):
+    """A clarification question; its answer is public."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    challenge: Mapped[Challenge] = relationship()
+    asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
+
+
+class Update(db.Model):
+    """An announcement by the seeker, after publication (the problem text itself is frozen)."""
+
+    __tablename__ = "updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    author: Mapped[User] = relationship()
+
+
+class Follow(db.Model):
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("user_id", "challenge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the "closes in 48 hours" reminder was queued, so it is sent once.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    challenge: Mapped[Challenge] = relationship()

@@ -1,0 +1,71 @@
+"""Domain errors, and the pages (or JSON) that answer every error status."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request. Its message is shown to the user."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidTransition(DomainError):
+    status = 409
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+
+class PaymentFailed(DomainError):
+    status = 502
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/webhooks/")) or request.accept_mimetypes.best == "application/json"
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        if _wants_json():
+            return jsonify(error=exc.message), exc.status
+        return render_template("errors/error.html", code=exc.status, title="This could not be done",
+                               message=exc.message), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = exc.code or 500
+        message = exc.description
+        if code == 413:
+            limit_mb = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+            message = (f"The upload is too large. Each file may be at most {limit_mb} MB, "
+                       f"and at most {app.config['UPLOAD_MAX_FILES']} files may be sent at once.")
+        if _wants_json():
+            return jsonify(error=message), code
+        titles = {400: "There is a problem with the request", 403: "You cannot do that",
+                  404: "Page not found", 405: "That is not allowed here", 413: "The upload is too large",
+                  429: "Too many attempts", 500: "Sorry, there is a problem with the service"}
+        return render_template("errors/error.html", code=code, title=titles.get(code, exc.name),
+                               message=message), code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # pragma: no cover - exercised by the security suite
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        app.logger.exception("unhandled error")
+        from challenge.extensions import db
+
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error="internal error"), 500
+        return render_template("errors/error.html", code=500,
+                               title="Sorry, there is a problem with the service",
+                               message="Something went wrong on our side. Nothing you sent was half-saved; "
+                                       "please try again."), 500

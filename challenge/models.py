@@ -1,0 +1,5 @@
+"""Every model, imported once so that SQLAlchemy and Alembic see the whole schema."""
+from challenge.accounts.models import *  # noqa: F401,F403
+from challenge.challenges.models import *  # noqa: F401,F403
+from challenge.platform.models import *  # noqa: F401,F403
+from challenge.submissions.models import *  # noqa: F401,F403

@@ -1,0 +1,139 @@
+"""Email through an outbox.
+
+`queue()` writes the message in the caller's transaction, so a change and the email it causes are
+saved together or not at all. After the request commits, `deliver_queued()` sends what this request
+queued; `send_due()` (the `flask outbox send` command) sends anything still pending and retries
+failures with a growing delay.
+"""
+from __future__ import annotations
+
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Protocol
+
+from flask import current_app, render_template
+from sqlalchemy import inspect
+
+from challenge.extensions import db
+from challenge.platform.models import OutboxMessage
+
+MAX_ATTEMPTS = 8
+_SESSION_KEY = "outbox_queued"
+
+
+class MailSender(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class SMTPSender:
+    def __init__(self, config):
+        self.config = config
+
+    def send(self, message: EmailMessage) -> None:
+        with smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=20) as smtp:
+            if self.config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if self.config.get("MAIL_USERNAME"):
+                smtp.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+
+
+class FileSender:
+    """Writes each message as an .eml file a person can open, when no SMTP server is configured."""
+
+    def __init__(self, folder: str):
+        self.folder = Path(folder)
+
+    def send(self, message: EmailMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.utcnow().strftime("%Y%m%dT%H%M%S")
+        name = f"{stamp}-{message['X-Outbox-Id']}.eml"
+        (self.folder / name).write_bytes(bytes(message))
+
+
+def default_sender() -> MailSender:
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        return SMTPSender(config)
+    return FileSender(config["MAIL_FOLDER"])
+
+
+def queue(kind: str, to_email: str, template: str, now: datetime, **context) -> OutboxMessage:
+    """Queue an email rendered from `templates/mail/<template>.txt` (first line: the subject)."""
+    text = render_template(f"mail/{template}.txt", **context)
+    subject, _, body = text.partition("\n")
+    message = OutboxMessage(
+        kind=kind, to_email=to_email, subject=subject.strip()[:200], body=body.strip() + "\n",
+        created_at=now, next_attempt_at=now,
+    )
+    db.session.add(message)
+    db.session.info.setdefault(_SESSION_KEY, []).append(message)
+    return message
+
+
+def _as_email(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.to_email
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain="challenge-exchange.local")
+    email["X-Outbox-Id"] = str(message.id)
+    email.set_content(message.body)
+    return email
+
+
+def _attempt(message: OutboxMessage, sender: MailSender, now: datetime) -> bool:
+    message.attempts += 1
+    try:
+        sender.send(_as_email(message))
+    except Exception as exc:  # any transport failure is retried later
+        message.last_error = str(exc)[:1000]
+        message.state = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
+        message.next_attempt_at = now + timedelta(minutes=2 ** message.attempts)
+        return False
+    message.state = "sent"
+    message.sent_at = now
+    message.last_error = ""
+    return True
+
+
+def deliver_queued(now: datetime, sender: MailSender | None = None) -> int:
+    """Send the messages queued in this session's committed transaction. Call after commit."""
+    queued = db.session.info.pop(_SESSION_KEY, [])
+    if not queued:
+        return 0
+    sender = sender or default_sender()
+    sent = 0
+    for message in queued:
+        if not inspect(message).persistent or message.state != "pending":
+            continue  # rolled back, or already handled
+        sent += _attempt(message, sender, now)
+    db.session.commit()
+    return sent
+
+
+def discard_queued() -> None:
+    """Forget what this session queued (its transaction was rolled back)."""
+    db.session.info.pop(_SESSION_KEY, None)
+
+
+def send_due(now: datetime, sender: MailSender | None = None, limit: int = 500) -> tuple[int, int]:
+    """Send pending messages whose time has come. Returns (sent, failed)."""
+    sender = sender or default_sender()
+    due = db.session.scalars(
+        db.select(OutboxMessage)
+        .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    sent = failed = 0
+    for message in due:
+        if _attempt(message, sender, now):
+            sent += 1
+        else:
+            failed += 1
+        db.session.commit()
+    return sent, failed

@@ -1,0 +1,119 @@
+"""Solutions submitted to a challenge, their team and their files."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from challenge.accounts.models import Organisation, User
+from challenge.challenges.models import Challenge
+from challenge.extensions import db
+from challenge.types import UTCDateTime
+
+
+class SubmissionState(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SHORTLISTED = "shortlisted"
+    WINNER = "winner"
+    NOT_SELECTED = "not_selected"
+    WITHDRAWN = "withdrawn"
+    DISQUALIFIED = "disqualified"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+# States in which a submission counts as the creator's one active entry.
+ACTIVE_STATES = ("draft", "submitted", "shortlisted", "winner", "not_selected")
+
+
+class Submission(db.Model):
+    __tablename__ = "submissions"
+    __table_args__ = (
+        CheckConstraint(
+            "state in ('draft', 'submitted', 'shortlisted', 'winner', 'not_selected', 'withdrawn', 'disqualified')",
+            name="state",
+        ),
+        # One active submission per creator per challenge; withdrawn and disqualified ones do not count.
+        Index(
+            "uq_submissions_active_owner",
+            "challenge_id",
+            "owner_id",
+            unique=True,
+            sqlite_where=text("state not in ('withdrawn', 'disqualified')"),
+            postgresql_where=text("state not in ('withdrawn', 'disqualified')"),
+        ),
+        Index("ix_submissions_challenge_state", "challenge_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    eligibility_confirmed: Mapped[bool] = mapped_column(default=False)
+    terms_accepted: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(String(16), default=SubmissionState.DRAFT)
+    state_reason: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    challenge: Mapped[Challenge] = relationship()
+    owner: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    team: Mapped[list[TeamMember]] = relationship(back_populates="submission", cascade="all, delete-orphan")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+
+    def member_ids(self) -> set[int]:
+        """The owner and the team: the people who may see this submission as its creators."""
+        return {self.owner_id, *(m.user_id for m in self.team)}
+
+    def __repr__(self) -> str:
+        return f"<Submission {self.reference} {self.state}>"
+
+
+class TeamMember(db.Model):
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("submission_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+
+    submission: Mapped[Submission] = relationship(back_populates="team")
+    user: Mapped[User] = relationship()
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("size >= 0", name="size"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    submission: Mapped[Submission] = relationship(back_populates="attachments")
+
+
+class ReferenceCounter(db.Model):
+    """Per-year counter behind references like CX-2026-00042; the row is locked while incremented."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,137 @@
+"""Factories for the things tests need: users, organisations, challenges, submissions.
+
+Used as fixtures (`make_user`, `make_org`, …) so each test reads like the people in it.
+"""
+from __future__ import annotations
+
+import itertools
+import secrets
+from datetime import timedelta
+
+import pytest
+
+from challenge import clock
+from challenge.accounts.models import Membership, Organisation, User
+from challenge.accounts.services import hash_password
+from challenge.challenges.models import Challenge, Prize
+from challenge.extensions import db
+from challenge.submissions.models import Submission, TeamMember
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+_hash_cache: dict[str, str] = {}
+
+
+def _password_hash() -> str:
+    if PASSWORD not in _hash_cache:
+        _hash_cache[PASSWORD] = hash_password(PASSWORD)
+    return _hash_cache[PASSWORD]
+
+
+@pytest.fixture()
+def make_user(app):
+    def make(name: str | None = None, email: str | None = None, *, broker: bool = False) -> User:
+        n = next(_counter)
+        user = User(
+            name=name or f"Person {n}", email=email or f"person{n}@example.org", password_hash=_password_hash(),
+            is_broker=broker, session_token=secrets.token_hex(16), created_at=clock.now(),
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture()
+def make_org(app):
+    def make(*members: User, name: str | None = None, kind: str = "local_authority", owner: User | None = None
+             ) -> Organisation:
+        n = next(_counter)
+        org = Organisation(name=name or f"Organisation {n}", slug=f"org-{n}", kind=kind, created_at=clock.now())
+        db.session.add(org)
+        db.session.flush()
+        if owner is not None:
+            db.session.add(Membership(user_id=owner.id, organisation_id=org.id, role="owner", created_at=clock.now()))
+        for member in members:
+            db.session.add(Membership(user_id=member.id, organisation_id=org.id, role="member",
+                                      created_at=clock.now()))
+        db.session.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture()
+def make_challenge(app):
+    """A challenge of `org` in `state`; 'open' (the default), 'upcoming' and 'closed' are published ones
+    placed in time around now."""
+
+    def make(org: Organisation, state: str = "open", *, title: str | None = None, prizes=((500_000, 1),),
+             author: User | None = None, **fields) -> Challenge:
+        n = next(_counter)
+        now = clock.now()
+        opens, closes = now - timedelta(days=10), now + timedelta(days=10)
+        stored = state
+        if state == "open":
+            stored = "published"
+        elif state == "upcoming":
+            stored, opens, closes = "published", now + timedelta(days=2), now + timedelta(days=30)
+        elif state in ("closed",):
+            stored, opens, closes = "published", now - timedelta(days=30), now - timedelta(days=1)
+        elif state in ("judging", "decided", "completed"):
+            opens, closes = now - timedelta(days=30), now - timedelta(days=1)
+        if author is None:
+            author_id = db.session.scalar(db.select(Membership.user_id).where(Membership.organisation_id == org.id))
+        else:
+            author_id = author.id
+        challenge = Challenge(
+            organisation_id=org.id, created_by_id=author_id, title=title or f"Challenge {n}", slug=f"challenge-{n}",
+            summary="A problem worth solving.", problem="Too many people are **lonely**.",
+            opens_at=opens, closes_at=closes, state=stored, created_at=now, updated_at=now,
+            published_at=now if stored not in ("draft", "in_review") else None, **fields,
+        )
+        for position, (amount, winners) in enumerate(prizes, start=1):
+            challenge.prizes.append(Prize(name=f"Prize {position}", amount=amount, winners=winners,
+                                          position=position))
+        db.session.add(challenge)
+        db.session.commit()
+        return challenge
+
+    return make
+
+
+@pytest.fixture()
+def make_submission(app):
+    def make(challenge: Challenge, owner: User, state: str = "submitted", *, team: tuple[User, ...] = (),
+             title: str | None = None, organisation: Organisation | None = None) -> Submission:
+        n = next(_counter)
+        now = clock.now()
+        sub = Submission(
+            challenge_id=challenge.id, owner_id=owner.id, reference=f"CX-T-{n:05d}", title=title or f"Solution {n}",
+            summary="An idea.", description="It works like this.", eligibility_confirmed=True, terms_accepted=True,
+            state=state, submitted_at=now if state != "draft" else None, created_at=now, updated_at=now,
+            organisation_id=organisation.id if organisation else None,
+        )
+        for member in team:
+            sub.team.append(TeamMember(user_id=member.id))
+        db.session.add(sub)
+        db.session.commit()
+        return sub
+
+    return make
+
+
+@pytest.fixture()
+def login(client):
+    """`login(user)` signs the test client in as `user` without a password round-trip."""
+
+    def sign_in(user: User | None):
+        with client.session_transaction() as session:
+            session.clear()
+            if user is not None:
+                session["_user_id"] = user.get_id()
+                session["_fresh"] = True
+        return user
+
+    return sign_in
