@@ -205,3 +205,15 @@ def _submission_disqualify(user, sub, now):
 @rule("audit.view")
 def _audit_view(user, thing, now):
     return is_broker(user)
+
+
+# --- judging (rules for panels, conflicts, scores) --------------------------------------------------
+
+
+
+# --- payouts (rules for funding, awards, payouts, finance) --------------------------------------------
+
+
+
+# --- partnerships (rules for partnerships, library, impact) -------------------------------------------
+
