@@ -1,0 +1,391 @@
+"""The arithmetic of a judging panel: pure functions, standard library only.
+
+Views, exports and tests share one definition of every number a page shows.
+Scores are floats (not money). Input that can only come from a bug (a score
+off the scale, a NaN, a ragged matrix) raises ValueError; a statistic that is
+merely undefined for the data returns None, so a page can say "not enough
+data" instead of showing a made-up number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cmp_to_key
+from statistics import fmean, pstdev
+from typing import Any, Generic, TypeVar
+
+J = TypeVar("J", bound=Hashable)  # judge id
+E = TypeVar("E", bound=Hashable)  # entry id
+C = TypeVar("C", bound=Hashable)  # criterion id
+
+# Float noise (0.1 + 0.2 against 0.3) must not decide a prize or flip a threshold.
+_EPS = 1e-9
+
+#: A normalised z of +-Z_SPAN lands on the ends of the scale; z = 0 is the midpoint.
+Z_SPAN = 2.5
+
+#: An entry is disputed when its judges' range exceeds this fraction of the scale width.
+DISAGREEMENT_THRESHOLD = 0.25
+
+TIE_BREAK_RULE = (
+    "Entries are ranked by normalised score. Ties are broken by the higher raw "
+    "mean score, then by the earlier submission; entries still level share a "
+    "rank, and entries without a complete score come last."
+)
+
+
+def _finite(values: Any, what: str = "score") -> None:
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ValueError(f"{what} must be a finite number, got {v!r}")
+
+
+def _check_scale(scale_min: float, scale_max: float) -> None:
+    _finite((scale_min, scale_max), "scale bound")
+    if scale_min >= scale_max:
+        raise ValueError("scale_min must be below scale_max")
+
+
+def _clean(raw: Mapping[J, Mapping[E, float | None]]) -> dict[J, dict[E, float]]:
+    """Drop unscored (None) cells, refuse anything else that is not a finite number."""
+    out: dict[J, dict[E, float]] = {}
+    for judge, scores in raw.items():
+        kept = {e: v for e, v in scores.items() if v is not None}
+        _finite(kept.values())
+        out[judge] = kept
+    return out
+
+
+def weighted_score(values: Mapping[C, float | None], weights: Mapping[C, float]) -> float | None:
+    """One judge's score for one entry: the weighted mean of their criterion scores.
+
+    The result is on the rubric's own scale; weights are relative, so they need
+    not sum to 100. Returns None when any rubric criterion is unscored, so a
+    half-finished score sheet never counts. Refuses: an empty rubric, negative
+    or non-finite weights, all weights zero, a non-finite score, or a score for
+    a criterion that is not in the rubric (a sign of a mismatched rubric).
+    """
+    if not weights:
+        raise ValueError("the rubric has no criteria")
+    _finite(weights.values(), "weight")
+    if any(w < 0 for w in weights.values()):
+        raise ValueError("weights must not be negative")
+    total = math.fsum(weights.values())
+    if total <= 0:
+        raise ValueError("at least one criterion must carry weight")
+    unknown = set(values) - set(weights)
+    if unknown:
+        raise ValueError(f"scores for criteria not in the rubric: {sorted(map(str, unknown))}")
+    if any(values.get(c) is None for c in weights):
+        return None
+    _finite(values.values())
+    return math.fsum(weights[c] * values[c] for c in weights) / total  # type: ignore[operator]
+
+
+def judge_z_scores(raw: Mapping[J, Mapping[E, float | None]]) -> dict[J, dict[E, float]]:
+    """Each judge's scores as z-scores over the entries THAT judge scored.
+
+    Uses the population sd: a judge's scores are the whole set being
+    standardised, not a sample of something larger. A judge who scored one
+    entry, or gave every entry the same score, tells us nothing about how they
+    use the scale, so contributes z = 0 (never a division by zero). None cells
+    count as unscored; judges with no scores are left out. Refuses non-finite scores.
+    """
+    out: dict[J, dict[E, float]] = {}
+    for judge, scores in _clean(raw).items():
+        if not scores:
+            continue
+        mean = fmean(scores.values())
+        sd = pstdev(scores.values(), mu=mean)
+        # Relative cut-off: 3.3 against 3.3000000000000003 is "all equal", not z = +-1.
+        if sd <= _EPS * max(1.0, abs(mean)):
+            out[judge] = {e: 0.0 for e in scores}
+        else:
+            out[judge] = {e: (v - mean) / sd for e, v in scores.items()}
+    return out
+
+
+def normalise(
+    raw: Mapping[J, Mapping[E, float | None]], scale_min: float, scale_max: float
+) -> dict[E, float]:
+    """Per-entry score corrected for each judge's leniency and spread.
+
+    Each judge's scores become z-scores (judge_z_scores), an entry's z-scores
+    are averaged over the judges who scored it, and the mean z is mapped
+    linearly back onto the rubric's scale: z = 0 -> midpoint, z = +-Z_SPAN
+    (2.5 sd) -> the ends, clipped to [scale_min, scale_max]. Only the order and
+    relative distances carry meaning; a 7.0 here is not a raw 7. Refuses a
+    scale with min >= max and any score outside the scale (mixed-up rubrics).
+    """
+    _check_scale(scale_min, scale_max)
+    for scores in _clean(raw).values():
+        if any(not scale_min - _EPS <= v <= scale_max + _EPS for v in scores.values()):
+            raise ValueError(f"score outside the scale {scale_min}-{scale_max}")
+    per_entry: dict[E, list[float]] = {}
+    for scores in judge_z_scores(raw).values():
+        for entry, z in scores.items():
+            per_entry.setdefault(entry, []).append(z)
+    mid, half = (scale_min + scale_max) / 2, (scale_max - scale_min) / 2
+    return {
+        e: min(scale_max, max(scale_min, mid + fmean(zs) / Z_SPAN * half))
+        for e, zs in per_entry.items()
+    }
+
+
+@dataclass(frozen=True)
+class TieKey(Generic[E]):
+    """A secondary ranking key for rank(): a value per entry and which way wins.
+
+    Missing or None values lose the tie. Values need only be comparable
+    (numbers, datetimes, strings); numbers within 1e-9 count as equal.
+    """
+
+    values: Mapping[E, Any]
+    higher_wins: bool = True
+
+
+def _compare(a: Any, b: Any, higher_wins: bool) -> int:
+    """-1 if a ranks ahead of b, 1 if behind, 0 if level; None is behind everything."""
+    if a is None or b is None:
+        return (a is None) - (b is None)
+    numeric = all(isinstance(v, (int, float)) for v in (a, b))
+    if a == b or (numeric and math.isclose(a, b, rel_tol=_EPS, abs_tol=_EPS)):
+        return 0
+    return -1 if (a > b) == higher_wins else 1
+
+
+def rank(values: Mapping[E, float | None], tie_break: Sequence[TieKey[E]] = ()) -> dict[E, int]:
+    """Competition ranks ("1, 2, 2, 4"): rank 1 is the highest value.
+
+    Entries level on the primary value are separated by each TieKey in turn;
+    entries level on every key share a rank (we never split them by an
+    arbitrary id). Entries whose value is None share the bottom rank and are
+    not tie-broken among themselves: they were never completely scored.
+    Refuses NaN or infinite primary values. The result is ordered by rank.
+    """
+    _finite(v for v in values.values() if v is not None)
+
+    def cmp(a: E, b: E) -> int:
+        first = _compare(values[a], values[b], True)
+        if first or values[a] is None:
+            return first
+        for key in tie_break:
+            step = _compare(key.values.get(a), key.values.get(b), key.higher_wins)
+            if step:
+                return step
+        return 0
+
+    order = sorted(values, key=cmp_to_key(cmp))
+    ranks: dict[E, int] = {}
+    for i, entry in enumerate(order):
+        ranks[entry] = ranks[order[i - 1]] if i and cmp(order[i - 1], entry) == 0 else i + 1
+    return ranks
+
+
+def rank_entries(
+    normalised: Mapping[E, float | None], raw_mean: Mapping[E, float | None], submitted_at: Mapping[E, Any]
+) -> dict[E, int]:
+    """Rank entries exactly as TIE_BREAK_RULE says (keep the two in step)."""
+    return rank(normalised, [TieKey(raw_mean), TieKey(submitted_at, higher_wins=False)])
+
+
+def disagreement(scores_by_judge_for_entry: Sequence[float], scale_min: float, scale_max: float) -> float:
+    """How far one entry's judges disagree: (highest - lowest) / scale width, 0..1.
+
+    The range rather than the sd: it is what a panel chair can check by eye,
+    and with the two or three judges an entry usually gets an sd adds nothing.
+    Fewer than two scores cannot disagree: 0.0. Refuses a bad scale, non-finite
+    scores and scores outside the scale.
+    """
+    _check_scale(scale_min, scale_max)
+    scores = list(scores_by_judge_for_entry)
+    _finite(scores)
+    if any(not scale_min - _EPS <= v <= scale_max + _EPS for v in scores):
+        raise ValueError(f"score outside the scale {scale_min}-{scale_max}")
+    if len(scores) < 2:
+        return 0.0
+    return (max(scores) - min(scores)) / (scale_max - scale_min)
+
+
+def is_disputed(
+    scores_by_judge_for_entry: Sequence[float],
+    scale_min: float,
+    scale_max: float,
+    threshold: float = DISAGREEMENT_THRESHOLD,
+) -> bool:
+    """True when disagreement() is strictly above threshold (same refusals)."""
+    return disagreement(scores_by_judge_for_entry, scale_min, scale_max) > threshold + _EPS
+
+
+def _average_ranks(row: Sequence[float]) -> list[float]:
+    """Ranks 1..n within one row, tied values sharing the mean of their positions."""
+    order = sorted(range(len(row)), key=row.__getitem__)
+    ranks = [0.0] * len(row)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and row[order[j + 1]] == row[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def _rectangular(rows: Sequence[Sequence[Any]]) -> int:
+    widths = {len(r) for r in rows}
+    if len(widths) > 1:
+        raise ValueError("every judge's row must cover the same entries")
+    return widths.pop() if widths else 0
+
+
+def kendalls_w(matrix: Sequence[Sequence[float]]) -> float | None:
+    """Kendall's coefficient of concordance W for judges (rows) x entries (columns).
+
+    Each judge's scores are ranked across entries (average ranks for ties) and
+    W = 12 S / (m^2 (n^3 - n) - m sum(t^3 - t)), with the standard tie
+    correction. 1 = every judge orders the entries alike, 0 = no agreement.
+    None with fewer than 2 judges or 2 entries, and when every judge gave every
+    entry the same score (no ordering to agree on: the formula is 0/0).
+    Refuses ragged rows and missing or non-finite cells: W needs a complete
+    matrix; use krippendorff_alpha for panels where judges score subsets.
+    """
+    m, n = len(matrix), _rectangular(matrix)
+    for row in matrix:
+        _finite(row)
+    if m < 2 or n < 2:
+        return None
+    rank_sums = [0.0] * n
+    ties = 0
+    for row in matrix:
+        for j, r in enumerate(_average_ranks(row)):
+            rank_sums[j] += r
+        ties += sum(t**3 - t for t in Counter(row).values())
+    denominator = m * m * (n**3 - n) - m * ties  # integers: a zero here is exact
+    if denominator == 0:
+        return None
+    mean = m * (n + 1) / 2
+    return 12 * math.fsum((r - mean) ** 2 for r in rank_sums) / denominator
+
+
+def krippendorff_alpha(data: Sequence[Sequence[float | None]], level: str = "interval") -> float | None:
+    """Krippendorff's alpha for judges (rows, coders) x entries (columns, units).
+
+    None (or NaN) marks a missing score; entries with fewer than two scores
+    are not pairable and are ignored. level is "interval" (squared
+    difference), "ordinal" (Krippendorff's rank-based distance) or "nominal"
+    (same / different). alpha = 1 - D_observed / D_expected from the
+    coincidence matrix. None when no entry has two scores, or when all
+    pairable scores are equal (zero expected disagreement: 0/0). Refuses an
+    unknown level, ragged rows and infinite scores.
+    """
+    if level not in ("interval", "ordinal", "nominal"):
+        raise ValueError(f"unknown level of measurement {level!r}")
+    _rectangular(data)
+    units: list[Counter[float]] = []
+    for column in zip(*data):
+        present = [v for v in column if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        _finite(present)
+        if len(present) >= 2:
+            units.append(Counter(present))
+    n_c: Counter[float] = Counter()
+    for unit in units:
+        n_c.update(unit)
+    values = sorted(n_c)
+    if len(values) < 2:  # also covers "no pairable entry": nothing to disagree about
+        return None
+
+    if level == "ordinal":
+        # d(c, k) = (sum of n_g for c <= g <= k, minus half of n_c and n_k) ** 2
+        cumulative = [0.0]
+        for v in values:
+            cumulative.append(cumulative[-1] + n_c[v])
+        index = {v: i for i, v in enumerate(values)}
+
+        def distance(c: float, k: float) -> float:
+            lo, hi = sorted((index[c], index[k]))
+            return (cumulative[hi + 1] - cumulative[lo] - (n_c[c] + n_c[k]) / 2) ** 2
+    elif level == "interval":
+        def distance(c: float, k: float) -> float:
+            return (c - k) ** 2
+    else:
+        def distance(c: float, k: float) -> float:
+            return 0.0 if c == k else 1.0
+
+    # Coincidences o_ck = sum over units of n_uc (n_uk - [c == k]) / (m_u - 1); the
+    # diagonal term never matters (d(c, c) = 0) but keeps the textbook definition.
+    observed = math.fsum(
+        unit[c] * (unit[k] - (c == k)) / (sum(unit.values()) - 1) * distance(c, k)
+        for unit in units
+        for c in unit
+        for k in unit
+    )
+    n = sum(n_c.values())
+    expected = math.fsum(n_c[c] * n_c[k] * distance(c, k) for c in values for k in values) / (n - 1)
+    return 1 - observed / expected
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How one judge uses the scale, for the panel chair's calibration view.
+
+    sd is the population sd of the judge's own scores. leniency is the mean,
+    over entries this judge shares with colleagues, of (this judge's score
+    minus the mean of the other judges' scores for that entry): positive =
+    more generous than colleagues on the same work. overlap counts those entries.
+    """
+
+    count: int
+    mean: float | None
+    sd: float | None
+    leniency: float
+    overlap: int
+
+
+def calibration(raw: Mapping[J, Mapping[E, float | None]]) -> dict[J, Calibration]:
+    """Per-judge count, mean, population sd and leniency (see Calibration).
+
+    Leniency compares shared entries only, so a judge who drew strong entries
+    is not mistaken for a lenient one; it is 0.0 with no shared entry. mean and
+    sd are None for a judge with no scores; None cells count as unscored.
+    Refuses non-finite scores.
+    """
+    clean = _clean(raw)
+    by_entry: dict[E, dict[J, float]] = {}
+    for judge, scores in clean.items():
+        for entry, v in scores.items():
+            by_entry.setdefault(entry, {})[judge] = v
+    out: dict[J, Calibration] = {}
+    for judge, scores in clean.items():
+        gaps = [
+            v - fmean(s for j, s in by_entry[e].items() if j != judge)
+            for e, v in scores.items()
+            if len(by_entry[e]) > 1
+        ]
+        out[judge] = Calibration(
+            count=len(scores),
+            mean=fmean(scores.values()) if scores else None,
+            sd=pstdev(scores.values()) if scores else None,
+            leniency=fmean(gaps) if gaps else 0.0,
+            overlap=len(gaps),
+        )
+    return out
+
+
+def meets_threshold(score: float, scale_max: float, threshold_percent: int) -> bool:
+    """True when score is at least threshold_percent % of scale_max (e.g. 70 % of 5 = 3.5).
+
+    Measured against the maximum, not the scale width, as the brief's wording
+    "70 % of the maximum" reads. Refuses a non-finite score, scale_max <= 0 and
+    a threshold that is not a whole number from 0 to 100.
+    """
+    _finite((score, scale_max))
+    if scale_max <= 0:
+        raise ValueError("scale_max must be positive")
+    whole = isinstance(threshold_percent, int) and not isinstance(threshold_percent, bool)
+    if not whole or not 0 <= threshold_percent <= 100:
+        raise ValueError("threshold_percent must be a whole number from 0 to 100")
+    return score * 100 >= scale_max * threshold_percent - _EPS
