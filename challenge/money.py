@@ -21,7 +21,7 @@ def format_money(minor: int, currency: str = "GBP") -> str:
     return f"{sign}{symbol}{text}"
 
 
-_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
+_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
 
 
 def parse_money(text: str | int | None) -> int:
