@@ -56,4 +56,10 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=format_money, markdown=render_markdown, dt=format_dt, date=format_date, time_left=time_left,
     )
-    app.jinja_env.globals.update(format_money=format_money, now=clock.now)
+    from challenge import permissions
+
+    def can(action: str, thing=None) -> bool:
+        """`can("partnership.view", p)` in templates: asks permissions for the signed-in user."""
+        return permissions.can(None, action, thing)
+
+    app.jinja_env.globals.update(format_money=format_money, now=clock.now, can=can)
