@@ -30,7 +30,7 @@ class Filters:
         kind = args.get("kind", "")
         stage = args.get("stage", "")
         owner = args.get("owner", "")
-        return cls(q=args.get("q", "").strip()[:100], kind=kind if kind in KIND_LABELS else "",
+        return cls(q=args.get("q", "").replace("\x00", "").strip()[:100], kind=kind if kind in KIND_LABELS else "",
                    stage=stage if stage in STAGE_LABELS else "",
                    owner=owner if owner in dict(OWNER_CHOICES) else "", overdue=args.get("overdue") == "1")
 

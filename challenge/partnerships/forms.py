@@ -12,12 +12,32 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from challenge.money import MoneyError, parse_money
 from challenge.partnerships.states import KIND_LABELS
 
 KIND_CHOICES = [(k.value, label) for k, label in KIND_LABELS.items()]
+
+
+def no_nul(text):
+    """PostgreSQL cannot store NUL characters in text; nobody means to type them."""
+    return text.replace("\x00", "") if isinstance(text, str) else text
+
+
+def int_or_zero(value) -> int:
+    """Coerce a select's value; anything odd becomes 0, which no choice uses, so the field says what to do."""
+    try:
+        return int(value) if value not in (None, "") and len(str(value)) < 12 else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+class Form(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            options["filters"] = [*unbound_field.kwargs.get("filters", ()), no_nul]
+            return unbound_field.bind(form=form, **options)
 
 
 class Money:
@@ -103,9 +123,9 @@ class TermsMixin:
     commission_kind = RadioField("The broker's commission is", default="amount",
                                  choices=[("amount", "An amount"), ("percent", "A percentage of the value")])
     commission_amount = StringField("Commission amount (£)", validators=[Money(required=False)])
-    commission_percent = StringField("Commission percentage (%)", validators=[Optional(), Percent()],
+    commission_percent = StringField("Commission percentage (%)", validators=[Percent()],
                                      description="Between 0 and 100, like 5 or 7.5")
-    owner = SelectField("Owner on the broker team", coerce=int, validate_choice=True)
+    owner = SelectField("Owner on the broker team", coerce=int_or_zero, validate_choice=True)
     next_action = StringField("Next action", validators=[Length(max=300)],
                               description="What happens next, like ‘Call the commissioner about the pilot budget’")
     next_action_due = _date_field("Next action due", "The action is overdue after 17:00 on this day.")
@@ -120,16 +140,16 @@ class TermsMixin:
             raise ValidationError("Enter the commission percentage")
 
 
-class PartnershipForm(TermsMixin, FlaskForm):
+class PartnershipForm(TermsMixin, Form):
     title = StringField("Name of the partnership", validators=[DataRequired("Enter a name"), Length(max=200)],
                         description="Like ‘Befriending app pilot with Leeds City Council’")
     kind = SelectField("Kind", choices=KIND_CHOICES, validators=[DataRequired("Choose a kind")])
     creator_email = StringField("Creator’s email address", validators=[
         DataRequired("Enter the creator’s email address"), Length(max=254)],
         description="The person whose solution this is; they must have an account.")
-    creator_organisation = SelectField("Creator’s organisation", coerce=int, validate_choice=True,
+    creator_organisation = SelectField("Creator’s organisation", coerce=int_or_zero, validate_choice=True,
                                        description="Optional: the charity or firm the creator works through.")
-    counterpart = SelectField("Counterpart organisation", coerce=int, validate_choice=True,
+    counterpart = SelectField("Counterpart organisation", coerce=int_or_zero, validate_choice=True,
                               description="The council, trust, investor or department on the other side.")
     origin = HiddenField()
 
@@ -138,18 +158,18 @@ class PartnershipForm(TermsMixin, FlaskForm):
             raise ValidationError("Choose the counterpart organisation")
 
 
-class PartnershipEditForm(TermsMixin, FlaskForm):
+class PartnershipEditForm(TermsMixin, Form):
     title = StringField("Name of the partnership", validators=[DataRequired("Enter a name"), Length(max=200)])
     kind = SelectField("Kind", choices=KIND_CHOICES, validators=[DataRequired("Choose a kind")])
     public = BooleanField("Show this partnership and its SROI under ‘What happened next’ in the solutions library")
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     move = HiddenField(validators=[DataRequired()])
     reason = TextAreaField("Reason", validators=[Length(max=2000)])
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     kind = RadioField("What to add", default="note", choices=[
         ("note", "A note"), ("meeting", "A meeting"), ("document", "A document (a link)")])
     title = StringField("Title", validators=[DataRequired("Enter a title"), Length(max=200)])
@@ -157,18 +177,18 @@ class EventForm(FlaskForm):
     url = StringField("Link", validators=[Length(max=500)], description="For a document: https://…")
 
 
-class IntroductionForm(FlaskForm):
-    contact = SelectField("Introduce the creator to", coerce=int, validate_choice=True)
+class IntroductionForm(Form):
+    contact = SelectField("Introduce the creator to", coerce=int_or_zero, validate_choice=True)
     note = TextAreaField("A short note to both of them", validators=[
         DataRequired("Write a short note"), Length(max=2000, message="Keep the note under 2,000 characters")])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     side = HiddenField()
     answer = HiddenField()
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     submission = HiddenField()
     summary = TextAreaField("How you would describe your solution to another council or trust",
                             validators=[Length(max=2000, message="Keep the summary under 2,000 characters")])
@@ -176,8 +196,8 @@ class ConsentForm(FlaskForm):
                            "solutions library")
 
 
-class WantForm(FlaskForm):
-    organisation = SelectField("On behalf of", coerce=int, validate_choice=False)
+class WantForm(Form):
+    organisation = SelectField("On behalf of", coerce=int_or_zero, validate_choice=False)
     note = TextAreaField("What you would like to do with it (optional)", validators=[
         Length(max=2000, message="Keep the note under 2,000 characters")])
 
@@ -188,7 +208,7 @@ class WantForm(FlaskForm):
         return db.session.get(Organisation, self.organisation.data) if self.organisation.data else None
 
 
-class ImpactForm(FlaskForm):
+class ImpactForm(Form):
     outcome = StringField("Outcome", validators=[DataRequired("Enter the outcome"), Length(max=200)],
                           description="A change in people’s lives, like ‘Fewer falls at home’")
     unit = StringField("Counted in", default="people", validators=[Length(max=40)])
@@ -209,24 +229,24 @@ class ImpactForm(FlaskForm):
                                description="How much displaces other good outcomes (often 0)")
 
 
-class InvestmentForm(FlaskForm):
+class InvestmentForm(Form):
     investment = StringField("Investment (£)", validators=[Money(positive=True)],
                              description="Everything put in: money, staff time and in-kind, valued in pounds")
 
 
-class ContractNoticeForm(FlaskForm):
+class ContractNoticeForm(Form):
     class Meta:
         csrf = False  # a GET form that only downloads a file
 
-    start = DateField("Contract start date", validators=[DataRequired("Enter the start date")], format="%Y-%m-%d")
-    end = DateField("Contract end date", validators=[DataRequired("Enter the end date")], format="%Y-%m-%d")
+    start = DateField("Contract start date", validators=[InputRequired("Enter the start date")], format="%Y-%m-%d")
+    end = DateField("Contract end date", validators=[InputRequired("Enter the end date")], format="%Y-%m-%d")
     procedure = SelectField("Procedure", validators=[DataRequired("Choose the procedure")])
     sme = BooleanField("The supplier is a small or medium-sized enterprise (SME)")
     vcse = BooleanField("The supplier is a voluntary, community or social enterprise (VCSE)")
 
 
-class DiagnosisForm(FlaskForm):
-    organisation = SelectField("Organisation", coerce=int, validate_choice=True)
+class DiagnosisForm(Form):
+    organisation = SelectField("Organisation", coerce=int_or_zero, validate_choice=True)
     title = StringField("The problem, in a line", validators=[DataRequired("Enter the problem"), Length(max=200)])
     summary = TextAreaField("Summary", validators=[Length(max=500, message="Keep the summary under 500 characters")])
     evidence = TextAreaField("Evidence", validators=[Length(max=20_000)],

@@ -25,7 +25,7 @@ def index():
 
 def render_index(bound: ConsentForm | None = None, status: int = 200):
     """The library, with the signed-in person's winning solutions awaiting their consent on top."""
-    q, sector = request.args.get("q", "").strip()[:100], request.args.get("sector", "")
+    q, sector = request.args.get("q", "").replace("\x00", "").strip()[:100], request.args.get("sector", "")
     sector = sector if sector in SECTOR_LABELS else ""
     page = db.paginate(library.search(q, sector), per_page=current_app.config["PER_PAGE"], error_out=False)
     awaiting = library.awaiting_consent(current_user) if current_user.is_authenticated else []
@@ -78,9 +78,11 @@ def want(eid: int):
 def consent():
     form = ConsentForm()
     sub = forms.origin_submission(form.submission.data)
-    if sub is None or not form.validate_on_submit():
+    if sub is None:
         abort(404)
     ensure("library.consent", sub)
+    if not form.validate_on_submit():
+        return render_index(form, 400)
     try:
         entry = library.give_consent(sub, current_user, clock.now(), summary=form.summary.data,
                                      consent=form.consent.data)

@@ -2,7 +2,6 @@
 decided challenge, a second council that might adopt the solution, and someone unrelated."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -74,3 +73,16 @@ def outbox():
 
 def days(n: int) -> timedelta:
     return timedelta(days=n)
+
+
+@pytest.fixture()
+def login(login):
+    """The suite's `login`, safe to call twice in a test: the app context the test holds open keeps
+    Flask-Login's cached user in `g`, so forget it when switching people."""
+    from flask import g
+
+    def sign_in(user):
+        g.pop("_login_user", None)
+        return login(user)
+
+    return sign_in
