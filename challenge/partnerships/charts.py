@@ -15,7 +15,7 @@ STYLE = Style(
     background="#ffffff", plot_background="#ffffff", foreground="#0b0c0c", foreground_strong="#0b0c0c",
     foreground_subtle="#505a5f", colors=("#0b4f6c", "#b3441e", "#00703c", "#4c2c92", "#505a5f"),
     font_family="system-ui, sans-serif", label_font_size=13, major_label_font_size=13, value_font_size=13,
-    title_font_size=16, legend_font_size=13, tooltip_font_size=13,
+    title_font_size=16, legend_font_size=13, tooltip_font_size=13, opacity="1", opacity_hover="0.85",
 )
 
 
@@ -24,7 +24,7 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 
 def _config(**extra) -> dict:
     return dict(style=STYLE, disable_xml_declaration=True, js=[], show_legend=False, width=640, height=320,
-                print_values=True, explicit_size=False, **extra)
+                print_values=False, explicit_size=False, no_data_text="Nothing to show yet", **extra)
 
 
 def _render(chart) -> Markup:
@@ -37,11 +37,17 @@ def _render(chart) -> Markup:
 
 
 def bar(title: str, rows: list[tuple[str, float]], *, horizontal: bool = False, formatter=None) -> Markup:
-    """A bar chart of (label, value) rows. Empty rows draw an empty chart with its title."""
+    """A bar chart of (label, value) rows, drawn top to bottom in their order. Whole-number data gets
+    whole-number ticks (no "0.5 challenges")."""
     chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(**_config(title=title))
     if formatter:
         chart.value_formatter = formatter
+    rows = list(reversed(rows)) if horizontal else list(rows)  # pygal draws horizontal bars bottom up
+    values = [value for _, value in rows]
+    if values and all(isinstance(v, int) for v in values):
+        top = max(values + [1])
+        step = max(1, -(-top // 5))
+        chart.y_labels = list(range(0, top + step, step))
     chart.x_labels = [label[:40] for label, _ in rows]
-    chart.add(title, [value for _, value in rows])
+    chart.add(title, values)
     return _render(chart)
-

@@ -40,6 +40,11 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
+def _refuse(field, message: str) -> ValidationError:
+    """An error that names its field, so the error summary at the top of a long form makes sense."""
+    return ValidationError(f"{field.label.text}: {message}")
+
+
 class Money:
     """Reads pounds into `field.minor` (minor units); blank is allowed when not `required`."""
 
@@ -51,14 +56,14 @@ class Money:
         text = (field.data or "").strip()
         if not text:
             if self.required:
-                raise ValidationError("Enter an amount in pounds, like 25,000")
+                raise _refuse(field, "Enter an amount in pounds, like 25,000")
             return
         try:
             field.minor = parse_money(text)
         except MoneyError as exc:
-            raise ValidationError(str(exc)) from None
+            raise _refuse(field, str(exc)) from None
         if self.positive and field.minor == 0:
-            raise ValidationError("Enter an amount more than £0")
+            raise _refuse(field, "Enter an amount more than £0")
 
 
 class Percent:
@@ -73,11 +78,11 @@ class Percent:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise ValidationError("Enter a percentage as a number, like 25 or 12.5") from None
+            raise _refuse(field, "Enter a percentage as a number, like 25 or 12.5") from None
         if not value.is_finite() or value < 0 or value > 100:
-            raise ValidationError("Enter a percentage between 0 and 100")
+            raise _refuse(field, "Enter a percentage between 0 and 100")
         if value != value.quantize(Decimal("0.01")):
-            raise ValidationError("Enter a percentage with at most 2 decimal places")
+            raise _refuse(field, "Enter a percentage with at most 2 decimal places")
         field.bp = int(value * 100)
 
 
@@ -92,16 +97,16 @@ class Whole:
         text = (field.data or "").strip().replace(",", "")
         if not text:
             if self.required:
-                raise ValidationError("Enter a whole number")
+                raise _refuse(field, "Enter a whole number")
             return
         if not text.lstrip("-").isdigit() or not text.isascii():
-            raise ValidationError("Enter a whole number, like 120")
+            raise _refuse(field, "Enter a whole number, like 120")
         number = int(text)
         if number < self.low:
-            raise ValidationError("Enter a number that is not negative" if self.low == 0
+            raise _refuse(field, "Enter a number that is not negative" if self.low == 0
                                   else f"Enter a number of at least {self.low}")
         if number > self.high:
-            raise ValidationError(f"Enter a number of at most {self.high:,}")
+            raise _refuse(field, f"Enter a number of at most {self.high:,}")
         field.number = number
 
 
