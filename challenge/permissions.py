@@ -244,8 +244,9 @@ def _partnership_manage(user, p, now):
     return is_broker(user)
 
 
-@rule("partnership.mine", "dashboard.organisation")
-def _partnership_mine(user, thing, now):
+@rule("dashboard.organisation")
+def _dashboard_organisation(user, thing, now):
+    """Anyone signed in; the dashboard shows only their own organisations' numbers."""
     return signed_in(user)
 
 
@@ -273,7 +274,3 @@ def _library_consent(user, sub, now):
 def _diagnosis(user, d, now):
     return role_in(user, d.organisation_id) is not None
 
-
-@rule("diagnosis.list")
-def _diagnosis_list(user, thing, now):
-    return signed_in(user)

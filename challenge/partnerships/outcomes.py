@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from flask import current_app
 
-from challenge.errors import DomainError
 from challenge.extensions import db
 from challenge.partnerships import services
 from challenge.partnerships.csvout import pounds
@@ -125,5 +124,3 @@ def calculation_rows(result: SROIResult) -> list[list[str]]:
              ["SROI ratio", f"{result.ratio:f}"], ["Currency", result.currency]]
     return rows
 
-
-__all__ = ["add_record", "remove_record", "set_investment", "sroi", "calculation_rows", "DomainError"]
