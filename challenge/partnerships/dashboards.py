@@ -1,0 +1,150 @@
+"""The numbers behind the dashboards, each in a constant number of grouped queries.
+
+`scope` is None for the broker (everything) or a Scope of the organisations (and the person) a
+seeker's dashboard is limited to.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, or_
+
+from challenge.challenges.models import Challenge
+from challenge.challenges.states import PHASE_LABELS, Phase
+from challenge.extensions import db
+from challenge.partnerships import outcomes
+from challenge.partnerships.impact import calculate_sroi
+from challenge.partnerships.models import ImpactRecord, Partnership
+from challenge.partnerships.states import PIPELINE, STAGE_LABELS, WON_STAGES, Stage
+from challenge.submissions.models import Submission
+
+
+@dataclass(frozen=True)
+class Scope:
+    organisation_ids: tuple[int, ...]
+    user_id: int | None = None
+
+
+def _challenge_filter(stmt, scope: Scope | None):
+    return stmt if scope is None else stmt.where(Challenge.organisation_id.in_(scope.organisation_ids))
+
+
+def _partnership_filter(stmt, scope: Scope | None):
+    if scope is None:
+        return stmt
+    return stmt.where(or_(Partnership.counterpart_id.in_(scope.organisation_ids),
+                          Partnership.creator_organisation_id.in_(scope.organisation_ids),
+                          Partnership.creator_id == scope.user_id))
+
+
+def challenges_by_state(scope: Scope | None) -> list[tuple[str, int]]:
+    rows = dict(db.session.execute(_challenge_filter(
+        db.select(Challenge.state, func.count(Challenge.id)).group_by(Challenge.state), scope)).all())
+    return [(PHASE_LABELS[Phase(s)], rows[s]) for s in
+            ("draft", "in_review", "published", "judging", "decided", "completed", "cancelled") if rows.get(s)]
+
+
+def submissions_per_challenge(scope: Scope | None, limit: int = 10) -> list[tuple[str, int]]:
+    """The challenges with most submissions (drafts not counted), most first."""
+    count = func.count(Submission.id)
+    stmt = (db.select(Challenge.title, count).join(Submission, Submission.challenge_id == Challenge.id)
+            .where(Submission.state != "draft").group_by(Challenge.id, Challenge.title)
+            .order_by(count.desc(), Challenge.title).limit(limit))
+    return [(title, n) for title, n in db.session.execute(_challenge_filter(stmt, scope)).all()]
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    stage: str
+    label: str
+    reached: int
+    now_here: int
+    conversion: Decimal | None  # to the next stage, in per cent; None for the last
+
+
+def funnel(scope: Scope | None) -> list[FunnelStep]:
+    """How many partnerships reached each stage (closed ones count up to the stage they were lost
+    from), and the conversion from each stage to the next."""
+    rows = db.session.execute(_partnership_filter(
+        db.select(Partnership.stage, Partnership.lost_from_stage, func.count(Partnership.id))
+        .group_by(Partnership.stage, Partnership.lost_from_stage), scope)).all()
+    furthest: dict[int, int] = defaultdict(int)
+    here: dict[str, int] = defaultdict(int)
+    for stage, lost_from, n in rows:
+        top = Stage(lost_from) if stage == Stage.CLOSED_LOST and lost_from else Stage(stage)
+        furthest[max(top.index, 0)] += n
+        here[stage] += n
+    reached = [sum(n for i, n in furthest.items() if i >= k) for k in range(len(PIPELINE))]
+    steps = []
+    for k, stage in enumerate(PIPELINE):
+        conversion = None
+        if k + 1 < len(PIPELINE) and reached[k]:
+            conversion = (Decimal(reached[k + 1]) * 100 / reached[k]).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        steps.append(FunnelStep(stage.value, STAGE_LABELS[stage], reached[k], here[stage.value], conversion))
+    return steps
+
+
+@dataclass
+class MoneyTotals:
+    currency: str = "GBP"
+    brokered: int = 0  # value of contracted and scaled partnerships
+    pipeline: int = 0  # value of open ones before contract
+    commission: int = 0  # earned on contracted and scaled ones
+    by_kind: dict[str, int] = field(default_factory=dict)
+    closed_lost: int = 0
+
+
+def money(scope: Scope | None) -> MoneyTotals:
+    """Value brokered, pipeline value and commission earned (GBP partnerships)."""
+    rows = db.session.execute(_partnership_filter(
+        db.select(Partnership.stage, Partnership.kind, Partnership.value, Partnership.commission_amount,
+                  Partnership.commission_bp).where(Partnership.currency == "GBP"), scope)).all()
+    totals = MoneyTotals()
+    for stage, kind, value, amount, bp in rows:
+        if stage in WON_STAGES:
+            totals.brokered += value
+            totals.by_kind[kind] = totals.by_kind.get(kind, 0) + value
+            totals.commission += (value * bp * 2 + 10_000) // 20_000 if bp is not None else (amount or 0)
+        elif stage == Stage.CLOSED_LOST:
+            totals.closed_lost += 1
+        else:
+            totals.pipeline += value
+    return totals
+
+
+@dataclass(frozen=True)
+class SolutionReturn:
+    solution: str
+    partnerships: int
+    present_value: int
+    investment: int
+    ratio: Decimal
+
+
+def sroi_by_solution(scope: Scope | None) -> list[SolutionReturn]:
+    """Each solution's SROI over its partnerships: total present value ÷ total investment."""
+    stmt = _partnership_filter(
+        db.select(Partnership, Submission.title).outerjoin(Submission, Partnership.origin_submission_id == Submission.id)
+        .where(Partnership.investment > 0, Partnership.currency == "GBP"), scope)
+    found = db.session.execute(stmt).all()
+    if not found:
+        return []
+    records: dict[int, list[ImpactRecord]] = defaultdict(list)
+    for r in db.session.scalars(db.select(ImpactRecord).where(
+            ImpactRecord.partnership_id.in_([p.id for p, _ in found])).order_by(ImpactRecord.id)):
+        records[r.partnership_id].append(r)
+    grouped: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    rate = outcomes.discount_rate()
+    for p, title in found:
+        if not records[p.id]:
+            continue
+        result = calculate_sroi([outcomes.to_input(r) for r in records[p.id]], p.investment, rate)
+        entry = grouped[title or p.title]
+        entry[0] += 1
+        entry[1] += result.total_present_value_pence
+        entry[2] += p.investment
+    out = [SolutionReturn(name, n, pv, inv, (Decimal(pv) / inv).quantize(Decimal("0.01"), ROUND_HALF_UP))
+           for name, (n, pv, inv) in grouped.items()]
+    return sorted(out, key=lambda s: (-s.ratio, s.solution))

@@ -1,0 +1,97 @@
+"""Problem definition: a seeker's diagnosis page, and the challenge draft that starts from it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from challenge.accounts.models import Organisation
+from challenge.accounts.services import unique_slug
+from challenge.challenges.models import Challenge
+from challenge.errors import InvalidTransition
+from challenge.extensions import db
+from challenge.partnerships.models import Diagnosis
+from challenge.partnerships.services import PartnershipError
+from challenge.platform import audit
+from challenge.permissions import role_in
+
+TEXT_FIELDS = ("summary", "evidence", "quotes", "survey_findings", "causes", "stakeholders")
+MAX_TEXT = 20_000
+
+
+def _clean(fields: dict) -> dict:
+    title = (fields.get("title") or "").strip()
+    if not title:
+        raise PartnershipError("Enter a title for the problem", "title")
+    if len(title) > 200:
+        raise PartnershipError("Keep the title under 200 characters", "title")
+    if len((fields.get("summary") or "").strip()) > 500:
+        raise PartnershipError("Keep the summary under 500 characters", "summary")
+    respondents = fields.get("survey_respondents")
+    if respondents is not None and (isinstance(respondents, bool) or not isinstance(respondents, int)
+                                    or not 0 <= respondents <= 10**9):
+        raise PartnershipError("The number of survey respondents must be a whole number, 0 or more",
+                               "survey_respondents")
+    cleaned = {"title": title, "survey_respondents": respondents}
+    for name in TEXT_FIELDS:
+        text = (fields.get(name) or "").strip()
+        if len(text) > MAX_TEXT:
+            raise PartnershipError(f"Keep this under {MAX_TEXT:,} characters", name)
+        cleaned[name] = text
+    return cleaned
+
+
+def create(org: Organisation, actor, now: datetime, **fields) -> Diagnosis:
+    """Start a diagnosis for `org`. Refuses non-members, a blank title, overlong text, bad counts."""
+    if role_in(actor, org.id) is None:
+        raise PartnershipError("Choose one of your organisations", "organisation")
+    d = Diagnosis(organisation_id=org.id, created_by_id=actor.id, created_at=now, updated_at=now, **_clean(fields))
+    db.session.add(d)
+    db.session.flush()
+    audit.record(actor, "diagnosis.create", d, now)
+    return d
+
+
+def update(d: Diagnosis, actor, now: datetime, **fields) -> Diagnosis:
+    """Edit a diagnosis. Refuses what `create` refuses."""
+    for name, value in _clean(fields).items():
+        setattr(d, name, value)
+    d.updated_at = now
+    audit.record(actor, "diagnosis.update", d, now)
+    db.session.flush()
+    return d
+
+
+def _context(d: Diagnosis) -> str:
+    parts = []
+    if d.evidence:
+        parts.append(f"## Evidence\n\n{d.evidence}")
+    if d.quote_list:
+        parts.append("## What service users told us\n\n" + "\n\n".join(f"> {q}" for q in d.quote_list))
+    if d.survey_respondents is not None or d.survey_findings:
+        count = f"{d.survey_respondents:,} people answered our survey. " if d.survey_respondents is not None else ""
+        parts.append(f"## Survey\n\n{count}{d.survey_findings}".rstrip())
+    if d.stakeholders:
+        parts.append(f"## Who else is involved\n\n{d.stakeholders}")
+    return "\n\n".join(parts)
+
+
+def start_challenge(d: Diagnosis, actor, now: datetime) -> Challenge:
+    """Create a draft challenge from the diagnosis (title, summary, problem, context).
+
+    Refuses when a draft has already been started from it and still exists.
+    """
+    if d.challenge is not None:
+        raise InvalidTransition("A challenge has already been started from this diagnosis.")
+    problem = d.summary
+    if d.causes:
+        problem = f"{problem}\n\n## Causes\n\n{d.causes}".strip()
+    challenge = Challenge(
+        organisation_id=d.organisation_id, created_by_id=actor.id, title=d.title, slug=unique_slug(Challenge, d.title),
+        summary=d.summary[:500], problem=problem, context=_context(d), state="draft", created_at=now, updated_at=now,
+    )
+    db.session.add(challenge)
+    db.session.flush()
+    d.challenge_id = challenge.id
+    d.updated_at = now
+    audit.record(actor, "challenge.create_from_diagnosis", challenge, now, data={"diagnosis_id": d.id})
+    db.session.flush()
+    return challenge

@@ -1,0 +1,181 @@
+"""Partnership pages: the broker's board and list, "my partnerships", a partnership and its edits."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from challenge import clock
+from challenge.accounts.models import User
+from challenge.extensions import db
+from challenge.partnerships import board, buying, forms, introductions, library, outcomes, services
+from challenge.partnerships.csvout import csv_response
+from challenge.partnerships.forms import (AnswerForm, EventForm, IntroductionForm, MoveForm, PartnershipEditForm,
+                                          PartnershipForm)
+from challenge.partnerships.models import Partnership
+from challenge.partnerships.services import PartnershipError
+from challenge.partnerships.states import KIND_LABELS, PIPELINE, STAGE_LABELS, Stage, moves_from
+from challenge.permissions import can, ensure
+from challenge.platform import tx
+
+bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
+
+
+def get(pid: int, action: str = "partnership.view") -> Partnership:
+    p = db.get_or_404(Partnership, pid)
+    ensure(action, p)
+    return p
+
+
+def render_show(p: Partnership, status: int = 200, **bound):
+    """The partnership page, with any forms that came back with errors."""
+    intro = introductions.current(p)
+    page_forms = {"event_form": EventForm(formdata=None), "move_form": MoveForm(formdata=None),
+                  "answer_form": AnswerForm(formdata=None)} | bound
+    return render_template(
+        "partnerships/show.html", p=p, intro=intro, sides=introductions.sides_for(current_user, intro) if intro else [],
+        moves=moves_from(p.stage), procurement=buying.requirement(p), sroi=outcomes.sroi(p), now=clock.now(),
+        pipeline=PIPELINE, has_errors=bool(bound), **page_forms), status
+
+
+@bp.get("/")
+@login_required
+def index():
+    if not can(current_user, "partnership.board"):
+        return redirect(url_for("partnerships.mine"))
+    filters = board.Filters.from_args(request.args)
+    found = board.search(filters, current_user, clock.now())
+    view = "list" if request.args.get("view") == "list" else "board"
+    return render_template("partnerships/board.html", partnerships=found, columns=board.by_stage(found),
+                           filters=filters, view=view, stages=list(Stage), stage_labels=STAGE_LABELS,
+                           kind_labels=KIND_LABELS, owner_choices=board.OWNER_CHOICES, now=clock.now(),
+                           moves_from=moves_from)
+
+
+@bp.get("/export.csv")
+def export():
+    ensure("partnership.board")
+    found = board.search(board.Filters.from_args(request.args), current_user, clock.now())
+    return csv_response(board.list_rows(found), "partnerships.csv")
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    owned = board.owned_by(current_user) if current_user.is_broker else []
+    return render_template("partnerships/mine.html", partnerships=board.of_user(current_user), owned=owned,
+                           awaiting=library.awaiting_consent(current_user), now=clock.now())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    ensure("partnership.create")
+    form = PartnershipForm()
+    forms.fill_partnership_choices(form)
+    origin = forms.origin_submission(request.args.get("submission") or form.origin.data)
+    if request.method == "GET" and origin:
+        forms.prefill_from_origin(form, origin)
+    if form.validate_on_submit() and (creator := forms.creator_lookup(form)):
+        try:
+            p = services.create_partnership(current_user, clock.now(), creator=creator, origin=origin,
+                                            **forms.partnership_values(form))
+        except PartnershipError as exc:
+            forms.attach_error(form, exc, "title")
+        else:
+            tx.commit()
+            flash(f"Partnership ‘{p.title}’ recorded as a lead.", "success")
+            return redirect(url_for("partnerships.show", pid=p.id))
+    return render_template("partnerships/new.html", form=form, origin=origin)
+
+
+@bp.get("/<int:pid>")
+def show(pid: int):
+    return render_show(get(pid))
+
+
+@bp.route("/<int:pid>/edit", methods=["GET", "POST"])
+def edit(pid: int):
+    p = get(pid, "partnership.manage")
+    form = PartnershipEditForm()
+    forms.fill_terms_choices(form)
+    if request.method == "GET":
+        forms.fill_terms_from(form, p)
+    if form.validate_on_submit():
+        try:
+            services.update_partnership(p, current_user, clock.now(), public=form.public.data,
+                                        **forms.partnership_values(form))
+        except PartnershipError as exc:
+            forms.attach_error(form, exc, "title")
+        else:
+            tx.commit()
+            flash("The partnership is updated.", "success")
+            return redirect(url_for("partnerships.show", pid=p.id))
+    return render_template("partnerships/edit.html", form=form, p=p)
+
+
+@bp.post("/<int:pid>/move")
+def move(pid: int):
+    p = get(pid, "partnership.move")
+    form = MoveForm()
+    if form.validate_on_submit():
+        try:
+            services.move(p, form.move.data, current_user, clock.now(), reason=form.reason.data)
+        except PartnershipError as exc:
+            forms.attach_error(form, exc, "reason")
+        else:
+            tx.commit()
+            flash(f"‘{p.title}’ is now at the stage: {p.stage_label}.", "success")
+            return redirect(request.form.get("back") == "board" and url_for("partnerships.index")
+                            or url_for("partnerships.show", pid=p.id))
+    return render_show(p, 400, move_form=form)
+
+
+@bp.post("/<int:pid>/events")
+def add_event(pid: int):
+    p = get(pid, "partnership.manage")
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            services.add_event(p, current_user, clock.now(), kind=form.kind.data, title=form.title.data,
+                               body=form.body.data, url=form.url.data)
+        except PartnershipError as exc:
+            forms.attach_error(form, exc, "title")
+        else:
+            tx.commit()
+            flash("Added to the timeline.", "success")
+            return redirect(url_for("partnerships.show", pid=p.id) + "#timeline")
+    return render_show(p, 400, event_form=form)
+
+
+@bp.route("/<int:pid>/introduce", methods=["GET", "POST"])
+def introduce(pid: int):
+    p = get(pid, "partnership.introduce")
+    form = IntroductionForm()
+    form.contact.choices = [(0, "Choose a person")] + [
+        (m.user.id, f"{m.user.name} ({m.user.email})") for m in p.counterpart.memberships]
+    if form.validate_on_submit():
+        try:
+            contact = db.session.get(User, form.contact.data) if form.contact.data else None
+            if contact is None:
+                raise PartnershipError("Choose the person to introduce the creator to", "contact")
+            introductions.introduce(p, current_user, clock.now(), contact=contact, note=form.note.data)
+        except PartnershipError as exc:
+            forms.attach_error(form, exc, "note")
+        else:
+            tx.commit()
+            flash(f"Introduction sent to {p.creator.name} and {contact.name}.", "success")
+            return redirect(url_for("partnerships.show", pid=p.id))
+    return render_template("partnerships/introduce.html", form=form, p=p)
+
+
+@bp.post("/<int:pid>/introduction")
+def answer(pid: int):
+    p = get(pid)
+    intro = introductions.current(p)
+    form = AnswerForm()
+    if intro is None or form.side.data not in introductions.sides_for(current_user, intro):
+        flash("There is no introduction for you to answer here.", "warning")
+        return redirect(url_for("partnerships.show", pid=p.id))
+    introductions.answer(intro, form.side.data, form.answer.data == "accept", current_user, clock.now())
+    tx.commit()
+    flash("Thank you: your answer is recorded.", "success")
+    return redirect(url_for("partnerships.show", pid=p.id))

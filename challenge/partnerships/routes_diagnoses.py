@@ -1,0 +1,90 @@
+"""Problem definition: a seeker's diagnosis pages, and starting a challenge draft from one."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from challenge import clock
+from challenge.accounts.models import Membership, Organisation
+from challenge.extensions import db
+from challenge.partnerships import diagnoses, forms
+from challenge.partnerships.forms import DiagnosisForm
+from challenge.partnerships.models import Diagnosis
+from challenge.partnerships.services import PartnershipError
+from challenge.permissions import ensure
+from challenge.platform import tx
+
+bp = Blueprint("diagnoses", __name__, url_prefix="/diagnoses")
+
+
+def _my_orgs() -> list[Organisation]:
+    return list(db.session.scalars(db.select(Organisation).join(Membership).where(
+        Membership.user_id == current_user.id).order_by(Organisation.name)))
+
+
+def _get(did: int, action: str = "diagnosis.view") -> Diagnosis:
+    d = db.get_or_404(Diagnosis, did)
+    ensure(action, d)
+    return d
+
+
+@bp.get("/")
+@login_required
+def index():
+    orgs = _my_orgs()
+    found = db.session.scalars(db.select(Diagnosis).where(Diagnosis.organisation_id.in_([o.id for o in orgs]))
+                               .order_by(Diagnosis.updated_at.desc())).all() if orgs else []
+    return render_template("partnerships/diagnoses.html", diagnoses=found, orgs=orgs)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = DiagnosisForm()
+    form.organisation.choices = [(o.id, o.name) for o in _my_orgs()]
+    if form.validate_on_submit():
+        try:
+            d = diagnoses.create(db.session.get(Organisation, form.organisation.data), current_user, clock.now(),
+                                 **form.values())
+        except PartnershipError as exc:
+            forms.attach_error(form, exc, "title")
+        else:
+            tx.commit()
+            flash("Diagnosis saved.", "success")
+            return redirect(url_for("diagnoses.show", did=d.id))
+    return render_template("partnerships/diagnosis_form.html", form=form, d=None, orgs=form.organisation.choices)
+
+
+@bp.get("/<int:did>")
+def show(did: int):
+    return render_template("partnerships/diagnosis.html", d=_get(did))
+
+
+@bp.route("/<int:did>/edit", methods=["GET", "POST"])
+def edit(did: int):
+    d = _get(did, "diagnosis.edit")
+    form = DiagnosisForm(obj=d if request.method == "GET" else None)
+    form.organisation.choices = [(d.organisation_id, d.organisation.name)]
+    form.organisation.data = d.organisation_id
+    if request.method == "GET":
+        form.survey_respondents.data = "" if d.survey_respondents is None else str(d.survey_respondents)
+    if form.validate_on_submit():
+        try:
+            diagnoses.update(d, current_user, clock.now(), **form.values())
+        except PartnershipError as exc:
+            forms.attach_error(form, exc, "title")
+        else:
+            tx.commit()
+            flash("Diagnosis saved.", "success")
+            return redirect(url_for("diagnoses.show", did=d.id))
+    return render_template("partnerships/diagnosis_form.html", form=form, d=d, orgs=form.organisation.choices)
+
+
+@bp.post("/<int:did>/start-challenge")
+def start_challenge(did: int):
+    d = _get(did, "diagnosis.start_challenge")
+    challenge = diagnoses.start_challenge(d, current_user, clock.now())
+    tx.commit()
+    flash("A draft challenge has been started from your diagnosis. Check and complete it before sending it "
+          "for review.", "success")
+    return redirect(url_for("challenges.show", slug=challenge.slug))

@@ -1,0 +1,125 @@
+"""The public solutions library: search, an entry, consent to publish, "We want this too"."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from challenge import clock
+from challenge.challenges.models import SECTOR_LABELS, SECTORS, Challenge
+from challenge.extensions import db
+from challenge.partnerships import forms, library, outcomes
+from challenge.partnerships.forms import ConsentForm, WantForm
+from challenge.partnerships.models import LibraryEntry
+from challenge.partnerships.services import PartnershipError
+from challenge.permissions import ensure
+from challenge.platform import tx
+from challenge.submissions.models import Submission
+
+bp = Blueprint("library", __name__, url_prefix="/library")
+
+
+@bp.get("/")
+def index():
+    return render_index()
+
+
+def render_index(bound: ConsentForm | None = None, status: int = 200):
+    """The library, with the signed-in person's winning solutions awaiting their consent on top."""
+    q, sector = request.args.get("q", "").replace("\x00", "").strip()[:100], request.args.get("sector", "")
+    sector = sector if sector in SECTOR_LABELS else ""
+    page = db.paginate(library.search(q, sector), per_page=current_app.config["PER_PAGE"], error_out=False)
+    awaiting = library.awaiting_consent(current_user) if current_user.is_authenticated else []
+    consent_forms = {s.id: ConsentForm(formdata=None, submission=str(s.id), summary=s.summary) for s in awaiting}
+    if bound is not None:
+        consent_forms[int(bound.submission.data)] = bound
+    later = library.what_happened_next([e.submission_id for e in page.items])
+    return render_template("partnerships/library.html", page=page, q=q, sector=sector, sectors=SECTORS,
+                           sector_labels=SECTOR_LABELS, awaiting=awaiting, consent_forms=consent_forms, later=later,
+                           has_errors=bound is not None), status
+
+
+@bp.get("/<int:eid>")
+def show(eid: int):
+    entry = db.get_or_404(LibraryEntry, eid)
+    ensure("library.view", entry)
+    later = library.what_happened_next([entry.submission_id])[entry.submission_id]
+    form = WantForm(formdata=None)
+    form.organisation.choices = [(o.id, o.name) for o in library.organisations_that_may_adopt(current_user, entry)]
+    return render_template("partnerships/library_entry.html", entry=entry, later=later, form=form,
+                           returns={p.id: outcomes.sroi(p) for p in later}, now=clock.now())
+
+
+@bp.post("/<int:eid>/want")
+@login_required
+def want(eid: int):
+    entry = db.get_or_404(LibraryEntry, eid)
+    ensure("library.view", entry)
+    ensure("library.want", entry)
+    form = WantForm()
+    form.organisation.choices = [(o.id, o.name) for o in library.organisations_that_may_adopt(current_user, entry)]
+    if form.validate_on_submit():
+        try:
+            interest = library.want_this_too(entry, current_user, clock.now(), note=form.note.data,
+                                             organisation=form.organisation_obj())
+        except PartnershipError as exc:
+            forms.attach_error(form, exc, "organisation")
+        else:
+            tx.commit()
+            flash(f"Thank you. The broker team will be in touch about bringing this to "
+                  f"{interest.organisation.name}.", "success")
+            return redirect(url_for("library.show", eid=entry.id))
+    later = library.what_happened_next([entry.submission_id])[entry.submission_id]
+    return render_template("partnerships/library_entry.html", entry=entry, later=later, form=form, has_errors=True,
+                           returns={p.id: outcomes.sroi(p) for p in later}, now=clock.now()), 400
+
+
+@bp.post("/consent")
+@login_required
+def consent():
+    form = ConsentForm()
+    sub = forms.origin_submission(form.submission.data)
+    if sub is None:
+        abort(404)
+    ensure("library.consent", sub)
+    if not form.validate_on_submit():
+        return render_index(form, 400)
+    try:
+        entry = library.give_consent(sub, current_user, clock.now(), summary=form.summary.data,
+                                     consent=form.consent.data)
+    except PartnershipError as exc:
+        forms.attach_error(form, exc, "consent")
+        return render_index(form, 400)
+    tx.commit()
+    flash(f"Thank you: ‘{sub.title}’ is now in the solutions library.", "success")
+    return redirect(url_for("library.show", eid=entry.id))
+
+
+@bp.get("/manage")
+def manage():
+    ensure("library.manage")
+    rows = db.session.execute(
+        db.select(Submission, LibraryEntry).join(Challenge, Submission.challenge_id == Challenge.id)
+        .outerjoin(LibraryEntry, LibraryEntry.submission_id == Submission.id)
+        .where(Submission.state == "winner", Challenge.state.in_(library.DECIDED))
+        .order_by(Challenge.id.desc(), Submission.id)).all()
+    return render_template("partnerships/library_manage.html", rows=rows)
+
+
+@bp.post("/manage/<int:sid>/publish")
+def publish(sid: int):
+    ensure("library.manage")
+    sub = db.get_or_404(Submission, sid)
+    library.publish(sub, current_user, clock.now())
+    tx.commit()
+    flash(f"‘{sub.title}’ is published in the library.", "success")
+    return redirect(url_for("library.manage"))
+
+
+@bp.post("/<int:eid>/withdraw")
+def withdraw(eid: int):
+    ensure("library.manage")
+    entry = db.get_or_404(LibraryEntry, eid)
+    library.withdraw(entry, current_user, clock.now())
+    tx.commit()
+    flash(f"‘{entry.submission.title}’ is no longer shown in the library.", "success")
+    return redirect(url_for("library.manage"))
