@@ -5,11 +5,12 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from challenge.accounts.org_routes import bp as organisations
     from challenge.accounts.routes import bp as accounts
     from challenge.admin.routes import bp as admin
     from challenge.challenges.routes import bp as challenges
     from challenge.pages import bp as pages
     from challenge.submissions.routes import bp as submissions
 
-    for blueprint in (pages, accounts, challenges, submissions, admin):
+    for blueprint in (pages, accounts, organisations, challenges, submissions, admin):
         app.register_blueprint(blueprint)

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -70,6 +71,8 @@ def _app(database_url, tmp_path_factory):
         "MAIL_FOLDER": str(instance / "mail"),
     })
     app = create_app(config)
+    # Requests in a test share the fixture's app context, so `g` too: forget the user the last one loaded.
+    request_started.connect(lambda sender, **extra: g.pop("_login_user", None), app, weak=False)
     from flask_migrate import upgrade
 
     with app.app_context():
