@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 
 from challenge.accounts.models import PasswordResetToken, User
 from challenge.accounts.services import AccountError, find_user_by_email, new_token, set_password, token_hash
@@ -14,8 +14,12 @@ RESET_LIFETIME = timedelta(hours=1)
 
 
 def site_link(endpoint: str, **values) -> str:
-    """An absolute link for an email, built on SITE_URL rather than on whatever host the request used."""
-    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """An absolute link for an email, built on SITE_URL rather than on whatever host the request used.
+
+    Works outside a request too (the CLI, tests), because it builds from the URL map directly.
+    """
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["SITE_URL"].rstrip("/") + path
 
 
 def request_reset(email: str, now: datetime) -> None:

@@ -19,19 +19,19 @@ class UserSearchForm(SearchForm):
     q = StringField("Name or email address", filters=[clean_line],
                     validators=[Optional(), Length(max=254, message="Search for at most 254 characters")])
     show = SelectField("Show", choices=[("", "Everyone"), ("brokers", "Brokers only"),
-                                        ("inactive", "Deactivated accounts only")], validate_choice=True)
+                                        ("inactive", "Deactivated accounts only")], validate_choice=True, default="")
 
 
 class OrganisationSearchForm(SearchForm):
     q = StringField("Name", filters=[clean_line],
                     validators=[Optional(), Length(max=160, message="Search for at most 160 characters")])
     show = SelectField("Show", choices=[("", "All organisations"), ("unverified", "Not yet verified"),
-                                        ("verified", "Verified")], validate_choice=True)
+                                        ("verified", "Verified")], validate_choice=True, default="")
 
 
 class AuditFilterForm(SearchForm):
-    object_type = SelectField("Object type", choices=[("", "Any")], validate_choice=True)
-    action = SelectField("Action", choices=[("", "Any")], validate_choice=True)
+    object_type = SelectField("Object type", choices=[("", "Any")], validate_choice=True, default="")
+    action = SelectField("Action", choices=[("", "Any")], validate_choice=True, default="")
     actor = StringField("Who (name or email)", filters=[clean_line],
                         validators=[Optional(), Length(max=254, message="Search for at most 254 characters")])
     date_from = DateField("From", validators=[Optional()], format="%Y-%m-%d")
@@ -46,7 +46,7 @@ class AuditFilterForm(SearchForm):
 class SwitchForm(FlaskForm):
     """Turn something on or off: broker role, active account, verified organisation."""
 
-    value = SelectField("Value", choices=[("on", "On"), ("off", "Off")], validate_choice=True)
+    value = SelectField("Value", choices=[("on", "On"), ("off", "Off")], validate_choice=True, default="")
 
     @property
     def on(self) -> bool:

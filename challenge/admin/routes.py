@@ -63,12 +63,12 @@ def _switch_user(user_id: int, service, done: str):
     return redirect(url_for("admin.users", q=user.email))
 
 
-@bp.post("/users/<int:user_id>/broker")
+@bp.post("/users/<int(max=2147483647):user_id>/broker")
 def set_broker(user_id: int):
     return _switch_user(user_id, services.set_broker, "{name} is {state} a broker.")
 
 
-@bp.post("/users/<int:user_id>/active")
+@bp.post("/users/<int(max=2147483647):user_id>/active")
 def set_active(user_id: int):
     return _switch_user(user_id, services.set_active, "{name}'s account is {state} active.")
 
@@ -85,7 +85,7 @@ def organisations():
                            switch=SwitchForm(formdata=None))
 
 
-@bp.post("/organisations/<int:org_id>/verified")
+@bp.post("/organisations/<int(max=2147483647):org_id>/verified")
 def set_verified(org_id: int):
     org = db.get_or_404(Organisation, org_id)
     ensure("organisation.verify", org)
