@@ -140,6 +140,7 @@ def change_role(slug: str, membership_id: int):
         try:
             orgs.change_role(membership, form.role.data, current_user, clock.now())
         except services.AccountError as exc:
+            form.role.data = membership.role  # show the role they still have
             _refused(form, exc, "role")
         else:
             tx.commit()

@@ -29,14 +29,24 @@ class OrganisationSearchForm(SearchForm):
                                         ("verified", "Verified")], validate_choice=True, default="")
 
 
+class DayField(DateField):
+    """A date typed or picked as YYYY-MM-DD, with a message a person can act on."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a real date, like 2026-11-30") from None
+
+
 class AuditFilterForm(SearchForm):
     object_type = SelectField("Object type", choices=[("", "Any")], validate_choice=True, default="")
     action = SelectField("Action", choices=[("", "Any")], validate_choice=True, default="")
     actor = StringField("Who (name or email)", filters=[clean_line],
                         validators=[Optional(), Length(max=254, message="Search for at most 254 characters")])
-    date_from = DateField("From", validators=[Optional()], format="%Y-%m-%d")
-    date_to = DateField("To", validators=[Optional()], format="%Y-%m-%d",
-                        description="Both dates are included, in UK time.")
+    date_from = DayField("From", validators=[Optional()], format="%Y-%m-%d")
+    date_to = DayField("To", validators=[Optional()], format="%Y-%m-%d")
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

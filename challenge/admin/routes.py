@@ -106,9 +106,9 @@ def _audit_filters() -> tuple[AuditFilterForm, dict]:
     types, actions = queries.audit_choices()
     form.object_type.choices = [("", "Any")] + [(t, t) for t in types]
     form.action.choices = [("", "Any")] + [(a, a) for a in actions]
-    if not form.validate():
-        return form, {}
-    return form, {name: form[name].data for name in AUDIT_FILTERS}
+    form.validate()
+    # A filter with a mistake is left out; the others still apply, and the mistake is explained.
+    return form, {name: form[name].data for name in AUDIT_FILTERS if not form[name].errors}
 
 
 @bp.get("/audit")

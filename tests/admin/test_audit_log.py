@@ -65,7 +65,8 @@ def test_filters(client, log, query, expected):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("date_from=31/12/2026", "Not a valid date value"),
+    ("date_from=31/12/2026", "Enter a real date, like 2026-11-30"),
+    ("date_to=2026-02-30", "Enter a real date, like 2026-11-30"),
     ("date_from=2026-11-12&date_to=2026-11-10", "must be the same as or after"),
     ("object_type=spaceship", "Not a valid choice"),
 ])
@@ -74,6 +75,11 @@ def test_bad_filters_are_explained(client, log, query, message):
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "There is a problem" in page and message in page
     assert "<title>Error:" in page
+
+
+def test_a_bad_filter_leaves_the_others_working(client, log):
+    page = client.get("/admin/audit?date_from=nonsense&object_type=challenge").get_data(as_text=True)
+    assert "Enter a real date" in page and _rows(page) == 2
 
 
 def test_dates_are_whole_days_in_site_time(app, client, broker, make_user):
