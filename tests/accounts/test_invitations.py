@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from challenge import clock
 from challenge.accounts.models import Invitation, Membership
+from challenge.accounts.services import token_hash
 from challenge.extensions import db
 
 
@@ -129,3 +130,19 @@ def test_an_invitation_of_another_organisation_cannot_be_cancelled(client, make_
     mine = make_org(owner=login(make_user()))
     assert client.post(f"/organisations/{mine.slug}/invitations/{invitation.id}/cancel").status_code == 404
     assert db.session.scalar(db.select(db.func.count(Invitation.id))) == 1
+
+
+def test_an_owner_accepting_a_member_invitation_stays_owner(client, make_user, make_org, login, outbox):
+    owner, other_owner = make_user(), make_user(email="boss@example.org")
+    org = make_org(owner=owner)
+    db.session.add(Membership(user_id=other_owner.id, organisation_id=org.id, role="owner", created_at=org.created_at))
+    db.session.commit()
+    login(owner)
+    # Invited before becoming a member by another route: accepting must not demote.
+    invitation = Invitation(organisation_id=org.id, email="boss@example.org", role="member", invited_by_id=owner.id,
+                            created_at=clock.now(), token_hash=token_hash("tok"))
+    db.session.add(invitation)
+    db.session.commit()
+    login(other_owner)
+    assert client.post("/invitations/tok").status_code == 302
+    assert _membership(org, other_owner).role == "owner"

@@ -15,7 +15,7 @@ def test_the_eleventh_login_in_a_minute_is_refused(limited_app):
     assert codes[:10] == [200] * 10
     assert codes[10] == 429
     page = client.post("/login", data={"email": "x@example.org", "password": "y"}).get_data(as_text=True)
-    assert "Too many attempts" in page
+    assert "Too many attempts" in page and "Wait a minute, then try again" in page
     assert client.get("/login").status_code == 200  # reading the page is not limited
 
 
