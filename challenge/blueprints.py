@@ -5,6 +5,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from challenge.accounts.org_routes import bp as organisations
     from challenge.accounts.routes import bp as accounts
     from challenge.admin.routes import bp as admin
     from challenge.challenges.routes import bp as challenges
@@ -13,7 +14,7 @@ def register_blueprints(app: Flask) -> None:
     from challenge.partnerships import (routes as partnerships, routes_dashboards, routes_diagnoses, routes_impact,
                                         routes_intro, routes_library)
 
-    for blueprint in (pages, accounts, challenges, submissions, admin):
+    for blueprint in (pages, accounts, organisations, challenges, submissions, admin):
         app.register_blueprint(blueprint)
     for module in (partnerships, routes_impact, routes_intro, routes_library, routes_dashboards, routes_diagnoses):
         app.register_blueprint(module.bp)

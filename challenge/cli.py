@@ -14,18 +14,32 @@ outbox_cli = AppGroup("outbox", help="Send queued email.")
 
 @users.command("make-broker")
 @click.argument("email")
-def make_broker(email: str) -> None:
-    """Make the account with EMAIL a broker (platform staff)."""
+@click.option("--undo", is_flag=True, help="Take the broker role away instead.")
+def make_broker(email: str, undo: bool) -> None:
+    """Make the account with EMAIL a broker (platform staff), or no longer one with --undo."""
     from challenge.accounts.services import find_user_by_email
-    from challenge.platform import audit
+    from challenge.admin.services import set_broker
 
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No account has the email address {email}")
-    user.is_broker = True
-    audit.record(None, "user.make_broker", user, clock.now())
+    set_broker(user, not undo, None, clock.now(), reason="flask users make-broker")
     db.session.commit()
-    click.echo(f"{user.email} is now a broker.")
+    click.echo(f"{user.email} is {'no longer' if undo else 'now'} a broker.")
+
+
+@users.command("list")
+@click.option("--brokers", is_flag=True, help="Only brokers.")
+def list_users(brokers: bool) -> None:
+    """List accounts: email, name, and whether each is a broker or deactivated."""
+    from challenge.accounts.models import User
+
+    stmt = db.select(User).order_by(User.email)
+    if brokers:
+        stmt = stmt.where(User.is_broker.is_(True))
+    for user in db.session.scalars(stmt):
+        flags = [f for f, on in (("broker", user.is_broker), ("deactivated", not user.is_active_account)) if on]
+        click.echo(f"{user.email}\t{user.name}" + (f"\t{', '.join(flags)}" if flags else ""))
 
 
 @outbox_cli.command("send")

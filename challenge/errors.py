@@ -47,6 +47,9 @@ def register_error_handlers(app: Flask) -> None:
             limit_mb = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
             message = (f"The upload is too large. Each file may be at most {limit_mb} MB, "
                        f"and at most {app.config['UPLOAD_MAX_FILES']} files may be sent at once.")
+        if code == 429:
+            message = (f"You have tried this too many times in a short while (the limit is {exc.description}). "
+                       "This protects your account from people guessing passwords. Wait a minute, then try again.")
         if _wants_json():
             return jsonify(error=message), code
         titles = {400: "There is a problem with the request", 403: "You cannot do that",

@@ -98,7 +98,23 @@ def _org_act_for(user, org, now):
     return role_in(user, org.id) is not None
 
 
-@rule("admin.console")
+@rule("organisation.create")
+def _org_create(user, thing, now):
+    return signed_in(user)
+
+
+@rule("organisation.view_members")
+def _org_view_members(user, org, now):
+    """Who belongs to an organisation is for its members and the platform team."""
+    return is_broker(user) or role_in(user, org.id) is not None
+
+
+@rule("organisation.leave")
+def _org_leave(user, org, now):
+    return role_in(user, org.id) is not None
+
+
+@rule("admin.console", "user.manage", "organisation.verify")
 def _admin(user, thing, now):
     return is_broker(user)
 

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -70,6 +71,8 @@ def _app(database_url, tmp_path_factory):
         "MAIL_FOLDER": str(instance / "mail"),
     })
     app = create_app(config)
+    # Requests in a test share the fixture's app context, so `g` too: forget the user the last one loaded.
+    request_started.connect(_fresh_request_state, app, weak=False)
     from flask_migrate import upgrade
 
     with app.app_context():
@@ -78,6 +81,14 @@ def _app(database_url, tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _fresh_request_state(sender, **extra) -> None:
+    """Tests share one app context across requests; forget what a real request would not remember:
+    Flask-Login's cached user and the per-user role cache of permissions."""
+    g.pop("_login_user", None)
+    for obj in list(db.session.identity_map.values()):
+        obj.__dict__.pop("_roles", None)
 
 
 def _empty_tables() -> None:

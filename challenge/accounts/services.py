@@ -1,6 +1,7 @@
 """Accounts and organisations: sign-up, sign-in, passwords, memberships."""
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import unicodedata
@@ -13,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from challenge.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
 from challenge.errors import DomainError
 from challenge.extensions import db
+from challenge.platform import audit
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -66,8 +68,8 @@ def load_user(user_id: str) -> User | None:
     if not ident.isdigit():
         return None
     user = db.session.get(User, int(ident))
-    if user is None or not secrets.compare_digest(user.session_token, token):
-        return None
+    if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
+        return None  # a deactivated account's sessions end at its next request
     return user
 
 
@@ -84,6 +86,7 @@ def create_user(name: str, email: str, password: str, now: datetime, *, is_broke
     )
     db.session.add(user)
     db.session.flush()
+    audit.record(user, "user.create", user, now)
     return user
 
 
@@ -111,6 +114,46 @@ def set_password(user: User, password: str) -> None:
     user.session_token = secrets.token_hex(16)
 
 
+def change_password(user: User, current: str, new: str, now: datetime) -> None:
+    """Change the user's own password. Refuses a wrong current password and a weak new one.
+
+    Every other session of the user ends (see set_password); the caller signs this one in again.
+    """
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise AccountError("Your current password is not right", "current_password") from None
+    try:
+        set_password(user, new)
+    except AccountError as exc:
+        raise AccountError(exc.message, "new_password") from None
+    audit.record(user, "user.change_password", user, now)
+    db.session.flush()
+
+
+def update_profile(user: User, name: str, bio: str, actor: User, now: datetime) -> User:
+    """Change the name and bio shown to others. Refuses an empty name."""
+    if not name.strip():
+        raise AccountError("Enter your name", "name")
+    changed = {k: v for k, v in (("name", name.strip()), ("bio", bio.strip())) if getattr(user, k) != v}
+    for key, value in changed.items():
+        setattr(user, key, value)
+    if changed:
+        audit.record(actor, "user.update_profile", user, now, data={"fields": sorted(changed)})
+    db.session.flush()
+    return user
+
+
+def token_hash(token: str) -> str:
+    """Only this digest of an emailed token is stored, so a database leak reveals no usable link."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
 def slugify(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -130,11 +173,14 @@ def create_organisation(owner: User, name: str, kind: str, now: datetime, *, des
     """Create an organisation with `owner` as its first owner."""
     if kind not in OrganisationKind.__members__.values():
         raise AccountError("Choose a kind of organisation", "kind")
+    if not name.strip():
+        raise AccountError("Enter the name of the organisation", "name")
     org = Organisation(name=name.strip(), slug=unique_slug(Organisation, name), kind=kind,
-                       description=description, website=website, created_at=now)
+                       description=description.strip(), website=website.strip(), created_at=now)
     db.session.add(org)
     db.session.flush()
     add_member(org, owner, MembershipRole.OWNER, now)
+    audit.record(owner, "organisation.create", org, now, data={"name": org.name, "kind": kind})
     return org
 
 
@@ -156,5 +202,14 @@ def organisations_of(user: User) -> list[Organisation]:
     return list(
         db.session.scalars(
             db.select(Organisation).join(Membership).where(Membership.user_id == user.id).order_by(Organisation.name)
+        )
+    )
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The user's memberships, with their organisations, by organisation name."""
+    return list(
+        db.session.scalars(
+            db.select(Membership).join(Organisation).where(Membership.user_id == user.id).order_by(Organisation.name)
         )
     )

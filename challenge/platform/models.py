@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from challenge.accounts.models import User
 from challenge.extensions import db
@@ -35,6 +35,14 @@ class AuditEvent(db.Model):
 @event.listens_for(AuditEvent, "before_delete")
 def _audit_is_append_only(mapper, connection, target):
     raise RuntimeError("the audit log is append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _audit_has_no_bulk_rewrite(state):
+    """Bulk `update(AuditEvent)` / `delete(AuditEvent)` skip the mapper events above: refuse them here."""
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is AuditEvent:
+        raise RuntimeError("the audit log is append-only")
 
 
 class OutboxMessage(db.Model):

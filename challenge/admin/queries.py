@@ -1,0 +1,168 @@
+"""Read-only queries behind the broker console: counts, the review queue, searches and the audit log."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Select
+from sqlalchemy.orm import aliased, contains_eager
+
+from challenge.accounts.models import Membership, Organisation, User
+from challenge.challenges.models import Challenge
+from challenge.challenges.states import ChallengeState
+from challenge.extensions import db
+from challenge.platform.models import AuditEvent
+from challenge.submissions.models import Submission
+
+
+def _count(column, *where) -> int:
+    return db.session.scalar(db.select(db.func.count(column)).where(*where)) or 0
+
+
+def _by_state(model) -> dict[str, int]:
+    return dict(db.session.execute(db.select(model.state, db.func.count(model.id)).group_by(model.state)).all())
+
+
+def console_counts() -> dict:
+    return {
+        "users": _count(User.id), "brokers": _count(User.id, User.is_broker.is_(True)),
+        "inactive": _count(User.id, User.is_active_account.is_(False)),
+        "organisations": _count(Organisation.id), "verified": _count(Organisation.id, Organisation.verified.is_(True)),
+        "challenges": _by_state(Challenge), "submissions": _by_state(Submission),
+    }
+
+
+def review_queue() -> list[tuple[Challenge, datetime]]:
+    """Challenges waiting for review with when they were sent, the longest-waiting first."""
+    sent = (db.select(db.func.max(AuditEvent.at))
+            .where(AuditEvent.object_type == "challenge", AuditEvent.object_id == Challenge.id,
+                   AuditEvent.action == "challenge.submit_for_review")
+            .correlate(Challenge).scalar_subquery())
+    sent_at = db.func.coalesce(sent, Challenge.updated_at)
+    rows = db.session.execute(
+        db.select(Challenge, sent_at).where(Challenge.state == ChallengeState.IN_REVIEW).order_by(sent_at, Challenge.id)
+    ).all()
+    return [(challenge, at) for challenge, at in rows]
+
+
+def _contains(column, text: str):
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def users_query(q: str = "", show: str = "") -> Select:
+    """Accounts, newest first, whose name or email contains `q`; `show` narrows to brokers or inactive ones."""
+    stmt = db.select(User).order_by(User.created_at.desc(), User.id.desc())
+    if q:
+        stmt = stmt.where(db.or_(_contains(User.name, q), _contains(User.email, q)))
+    if show == "brokers":
+        stmt = stmt.where(User.is_broker.is_(True))
+    elif show == "inactive":
+        stmt = stmt.where(User.is_active_account.is_(False))
+    return stmt
+
+
+def organisations_query(q: str = "", show: str = "") -> Select:
+    """Organisations by name whose name contains `q`; `show` narrows to verified or unverified ones."""
+    stmt = db.select(Organisation).order_by(Organisation.name, Organisation.id)
+    if q:
+        stmt = stmt.where(_contains(Organisation.name, q))
+    if show in ("verified", "unverified"):
+        stmt = stmt.where(Organisation.verified.is_(show == "verified"))
+    return stmt
+
+
+Actor = aliased(User, name="actor")
+
+
+def membership_counts(column, ids: list[int]) -> dict[int, int]:
+    """How many memberships each of `ids` has, by Membership.user_id or Membership.organisation_id."""
+    if not ids:
+        return {}
+    rows = db.session.execute(db.select(column, db.func.count(Membership.id)).where(column.in_(ids)).group_by(column))
+    return dict(rows.all())
+
+
+def audit_choices() -> tuple[list[str], list[str]]:
+    """The object types and actions present in the log, for the filter lists."""
+    types = db.session.scalars(db.select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()
+    actions = db.session.scalars(db.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+    return list(types), list(actions)
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of `day` in the site's time zone, as a UTC-aware datetime."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(current_app.config["SITE_TIMEZONE"]))
+
+
+def audit_query(object_type: str = "", action: str = "", actor: str = "", date_from: date | None = None,
+                date_to: date | None = None) -> Select:
+    """The audit log, newest first, narrowed by the filters given (dates are whole days, site time)."""
+    stmt = (db.select(AuditEvent).outerjoin(Actor, AuditEvent.actor_id == Actor.id)
+            .options(contains_eager(AuditEvent.actor.of_type(Actor)))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    if object_type:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if actor:
+        if actor.lower() in ("system", "the system"):
+            stmt = stmt.where(AuditEvent.actor_id.is_(None))
+        else:
+            stmt = stmt.where(db.or_(_contains(Actor.name, actor), _contains(Actor.email, actor)))
+    if date_from:
+        stmt = stmt.where(AuditEvent.at >= _start_of(date_from))
+    if date_to:
+        stmt = stmt.where(AuditEvent.at < _start_of(date_to + timedelta(days=1)))
+    return stmt
+
+
+def object_labels(events: list[AuditEvent]) -> dict[tuple[str, int], tuple[str, str | None]]:
+    """A readable name (and the endpoint's slug, when it has a page) for each object in `events`."""
+    ids: dict[str, set[int]] = {}
+    for event in events:
+        ids.setdefault(event.object_type, set()).add(event.object_id)
+    labels: dict[tuple[str, int], tuple[str, str | None]] = {}
+    for model, kind, name in ((Challenge, "challenge", Challenge.title), (Organisation, "organisation", Organisation.name)):
+        for oid, label, slug in db.session.execute(
+                db.select(model.id, name, model.slug).where(model.id.in_(ids.get(kind, ())))):
+            labels[(kind, oid)] = (label, slug)
+    for oid, label in db.session.execute(db.select(User.id, User.name).where(User.id.in_(ids.get("user", ())))):
+        labels[("user", oid)] = (label, None)
+    for oid, label in db.session.execute(
+            db.select(Submission.id, Submission.reference).where(Submission.id.in_(ids.get("submission", ())))):
+        labels[("submission", oid)] = (label, None)
+    return labels
+
+
+CSV_HEADER = ["id", "at_utc", "actor_id", "actor_email", "action", "object_type", "object_id", "from_state",
+              "to_state", "reason", "data"]
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting like a formula would run in a spreadsheet: quote it.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def audit_csv(stmt: Select) -> Iterator[str]:
+    """The rows of `stmt` (an audit_query) as CSV text, a chunk at a time, so a long log does not sit in memory."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    rows = db.session.execute(stmt.add_columns(Actor.email).execution_options(yield_per=500))
+    for n, (event, email) in enumerate(rows, start=1):
+        writer.writerow([_cell(v) for v in (
+            event.id, event.at.isoformat(), event.actor_id, email, event.action, event.object_type, event.object_id,
+            event.from_state, event.to_state, event.reason, json.dumps(event.data, ensure_ascii=False, sort_keys=True),
+        )])
+        if n % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
