@@ -24,9 +24,10 @@ MAIN = {
 }
 
 
-def office(kind: str) -> bytes:
+def office(kind: str, content_type: str | None = None) -> bytes:
     """A minimal Office Open XML container of the given kind (docx, xlsx, pptx)."""
-    part, content_type = MAIN[kind]
+    part, main = MAIN[kind]
+    content_type = content_type or main
     types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
              f'content-types"><Override PartName="/{part}" ContentType="{content_type}"/></Types>')
     buf = io.BytesIO()
@@ -83,3 +84,9 @@ def sign_in(login):
         return user
 
     return sign
+
+
+@pytest.fixture(autouse=True)
+def _own_upload_folder(app, tmp_path, monkeypatch):
+    """Each test stores its files in a folder of its own, so it can see exactly what was written."""
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
