@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from challenge import clock
 from challenge.challenges.models import Challenge
@@ -21,7 +22,9 @@ PER_PAGE = 50
 
 
 def _challenge(slug: str) -> Challenge:
-    challenge = db.first_or_404(db.select(Challenge).where(Challenge.slug == slug[:220]))
+    if "\x00" in slug or len(slug) > 220:
+        abort(404)
+    challenge = db.first_or_404(db.select(Challenge).where(Challenge.slug == slug))
     ensure("challenge.view", challenge)
     ensure("challenge.view_submissions", challenge)
     return challenge
@@ -126,3 +129,14 @@ def filesize(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size // 1024} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+@bp.app_template_filter("demote_headings")
+def demote_headings(html: Markup, by: int = 1) -> Markup:
+    """Rendered Markdown placed under a section's heading: its headings move `by` levels down, so the
+    page's outline stays in order (h2 → h3 under an h2). Tags only are renamed: the HTML stays sanitised."""
+    text = str(html)  # Markup.replace would escape the new tags
+    for _ in range(by):
+        for level in (5, 4, 3, 2):
+            text = text.replace(f"<h{level}", f"<h{level + 1}").replace(f"</h{level}>", f"</h{level + 1}>")
+    return Markup(text)

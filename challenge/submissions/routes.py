@@ -25,7 +25,9 @@ __all__ = ["bp", "render_show"]
 # --- loading and rendering ------------------------------------------------------------------------
 
 def _challenge(slug: str) -> Challenge:
-    challenge = db.first_or_404(db.select(Challenge).where(Challenge.slug == slug[:220]))
+    if "\x00" in slug or len(slug) > 220:
+        abort(404)
+    challenge = db.first_or_404(db.select(Challenge).where(Challenge.slug == slug))
     ensure("challenge.view", challenge)
     return challenge
 
@@ -69,12 +71,12 @@ def _show_errors(form, exc: services.SubmissionError) -> None:
             form[name].errors = [*form[name].errors, message]
 
 
-def render_show(sub: Submission, **forms):
+def render_show(sub: Submission, problems: dict | None = None, **forms):
     forms.setdefault("submit_form", SubmitForm())
     forms.setdefault("upload_form", AttachmentForm())
     forms.setdefault("disqualify_form", DisqualifyForm())
-    has_errors = any(f.errors for f in forms.values()) or bool(forms.get("problems"))
-    return render_template("submissions/show.html", submission=sub, challenge=sub.challenge,
+    has_errors = any(f.errors for f in forms.values()) or bool(problems)
+    return render_template("submissions/show.html", submission=sub, challenge=sub.challenge, problems=problems,
                            confirm_form=ConfirmForm(), has_errors=has_errors, now=clock.now(), **forms)
 
 

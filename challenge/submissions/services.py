@@ -29,6 +29,7 @@ from challenge.submissions.models import (
 )
 
 MAX_TEAM = 10
+_REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 CHANGEABLE = (SubmissionState.DRAFT, SubmissionState.SUBMITTED)
 
 
@@ -57,7 +58,9 @@ class AlreadySubmitted(InvalidTransition):
 # --- looking things up ------------------------------------------------------------------------------
 
 def by_reference(reference: str) -> Submission | None:
-    return db.session.scalar(db.select(Submission).where(Submission.reference == reference[:20]))
+    if not _REFERENCE.match(reference or ""):
+        return None  # not a reference at all (and PostgreSQL refuses some characters, like NUL)
+    return db.session.scalar(db.select(Submission).where(Submission.reference == reference))
 
 
 def active_for(challenge: Challenge, user) -> Submission | None:

@@ -141,9 +141,10 @@ def test_submit_needs_the_text_and_both_declarations(cast):
 
 def test_submit_sends_a_receipt_to_the_owner_and_the_team(cast, app):
     sub = full_draft(cast, team_emails=cast.friend.email)
-    complete(sub)
+    now = clock.now()
+    complete(sub, now)
     db.session.commit()
-    assert sub.state == "submitted" and sub.submitted_at == clock.now()
+    assert sub.state == "submitted" and sub.submitted_at == now
     assert sub.eligibility_confirmed and sub.terms_accepted
     mails = outbox()
     assert [m.to_email for m in mails] == [cast.creator.email, cast.friend.email]
