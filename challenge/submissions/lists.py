@@ -21,12 +21,13 @@ from challenge.submissions.models import ACTIVE_STATES, Submission, TeamMember
 PER_PAGE = 50
 
 
-def _challenge(slug: str) -> Challenge:
+def load_challenge(slug: str, *actions: str) -> Challenge:
+    """The challenge with this slug, or a 404 unless the current user may do each of `actions` to it."""
     if "\x00" in slug or len(slug) > 220:
         abort(404)
     challenge = db.first_or_404(db.select(Challenge).where(Challenge.slug == slug))
-    ensure("challenge.view", challenge)
-    ensure("challenge.view_submissions", challenge)
+    for action in ("challenge.view", *actions):
+        ensure(action, challenge)
     return challenge
 
 
@@ -43,7 +44,7 @@ def mine():
 
 @bp.get("/challenges/<slug>/submissions")
 def for_challenge(slug: str):
-    challenge = _challenge(slug)
+    challenge = load_challenge(slug, "challenge.view_submissions")
     page = db.paginate(queries.for_challenge(challenge, current_user, _state_arg()), per_page=PER_PAGE,
                        error_out=False)
     return render_template("submissions/challenge_list.html", challenge=challenge, page=page,
@@ -53,7 +54,7 @@ def for_challenge(slug: str):
 
 @bp.get("/challenges/<slug>/submissions.csv")
 def challenge_csv(slug: str):
-    challenge = _challenge(slug)
+    challenge = load_challenge(slug, "challenge.view_submissions")
     rows = db.session.scalars(queries.for_challenge(challenge, current_user, _state_arg())).all()
     return _csv(rows, f"{challenge.slug}-submissions.csv")
 

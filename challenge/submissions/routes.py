@@ -7,11 +7,10 @@ from sqlalchemy.exc import IntegrityError
 
 from challenge import clock
 from challenge.accounts.models import Membership, Organisation
-from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.permissions import ensure
 from challenge.platform import tx
-from challenge.submissions import lists  # noqa: F401  (registers the list views on the blueprint)
+from challenge.submissions.lists import load_challenge  # and, by importing lists, its views
 from challenge.submissions import services, storage
 from challenge.submissions.blueprint import bp
 from challenge.submissions.forms import (
@@ -23,14 +22,6 @@ __all__ = ["bp", "render_show"]
 
 
 # --- loading and rendering ------------------------------------------------------------------------
-
-def _challenge(slug: str) -> Challenge:
-    if "\x00" in slug or len(slug) > 220:
-        abort(404)
-    challenge = db.first_or_404(db.select(Challenge).where(Challenge.slug == slug))
-    ensure("challenge.view", challenge)
-    return challenge
-
 
 def _load(ref: str, action: str = "submission.view") -> Submission:
     sub = services.by_reference(ref)
@@ -89,7 +80,7 @@ def _to(sub: Submission, anchor: str | None = None):
 @bp.route("/challenges/<slug>/submit", methods=["GET", "POST"])
 @login_required
 def start(slug: str):
-    challenge = _challenge(slug)
+    challenge = load_challenge(slug)
     existing = services.active_for(challenge, current_user)
     if existing is not None:
         flash(f"You already have a submission to this challenge: {existing.reference}.", "info")

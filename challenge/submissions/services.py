@@ -295,6 +295,8 @@ def add_attachment(sub: Submission, stream: BinaryIO, filename: str, actor, now:
     """
     ensure_changeable(sub, actor, now)
     limit = current_app.config["UPLOAD_MAX_FILES"]
+    # Lock the submission's row so two uploads at once cannot both see room for a fifth file.
+    db.session.execute(db.select(Submission.id).where(Submission.id == sub.id).with_for_update())
     count = db.session.scalar(db.select(db.func.count(Attachment.id)).where(Attachment.submission_id == sub.id))
     if count >= limit:
         raise SubmissionError({"file": f"A submission can have at most {limit} files. "
