@@ -10,12 +10,12 @@ from challenge.accounts.models import Membership, Organisation
 from challenge.extensions import db
 from challenge.permissions import ensure
 from challenge.platform import tx
-from challenge.submissions.lists import load_challenge  # and, by importing lists, its views
 from challenge.submissions import services, storage
 from challenge.submissions.blueprint import bp
 from challenge.submissions.forms import (
     AttachmentForm, ConfirmForm, DisqualifyForm, SubmissionForm, SubmitForm, WithdrawForm,
 )
+from challenge.submissions.lists import load_challenge  # importing lists also registers its views
 from challenge.submissions.models import Attachment, Submission
 
 __all__ = ["bp", "render_show"]
