@@ -188,7 +188,14 @@ def _challenge_manage_state(user, ch, now):
 
 # --- submissions ------------------------------------------------------------------------------------
 
+# What a challenge's seekers see after the close: entries that were made, not drafts nor withdrawn ones.
+SEEN_BY_SEEKERS = ("submitted", "shortlisted", "winner", "not_selected", "disqualified")
+# A broker may disqualify an entry until the decision is recorded.
+DISQUALIFIABLE = ("submitted", "shortlisted", "winner", "not_selected")
+
+
 def is_creator(user, sub) -> bool:
+    """The owner or a named team member."""
     return signed_in(user) and user.id in sub.member_ids()
 
 
@@ -196,13 +203,13 @@ def is_creator(user, sub) -> bool:
 def _submission_view(user, sub, now):
     if is_broker(user) or is_creator(user, sub):
         return True
-    if sub.state == "draft":
-        return False
-    return is_seeker(user, sub.challenge) and sub.challenge.phase(now) in CLOSED_PHASES
+    return (sub.state in SEEN_BY_SEEKERS and is_seeker(user, sub.challenge)
+            and sub.challenge.phase(now) in CLOSED_PHASES)
 
 
 @rule("submission.edit", "submission.withdraw")
 def _submission_edit(user, sub, now):
+    """The owner alone (not the team), while the challenge is open and the entry is live."""
     return (
         signed_in(user)
         and user.id == sub.owner_id
@@ -211,9 +218,15 @@ def _submission_edit(user, sub, now):
     )
 
 
+@rule("submission.list_all")
+def _submission_list_all(user, thing, now):
+    return is_broker(user)
+
+
 @rule("submission.disqualify")
 def _submission_disqualify(user, sub, now):
-    return is_broker(user) and sub.state not in ("draft", "withdrawn", "disqualified")
+    return (is_broker(user) and sub.state in DISQUALIFIABLE
+            and sub.challenge.phase(now) in (Phase.OPEN, Phase.CLOSED, Phase.JUDGING))
 
 
 # --- audit ------------------------------------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""Forms for entering a solution. Every text is cleaned of control characters before validation."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def one_line(value):
+    """No control characters, no line breaks (titles end up in email subjects)."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", unicodedata.normalize("NFC", value))
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def multi_line(value):
+    """Control characters out (PostgreSQL refuses NUL), line breaks normalised."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", unicodedata.normalize("NFC", value).replace("\r\n", "\n")).strip()
+
+
+def _org_id(value):
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return -1  # not a choice: WTForms says so
+
+
+class SubmissionForm(FlaskForm):
+    title = StringField("Title of your solution", filters=[one_line],
+                        validators=[DataRequired("Enter a title for your solution"),
+                                    Length(max=200, message="Keep the title to 200 characters or fewer")])
+    summary = TextAreaField("Summary", filters=[multi_line],
+                            description="Two or three sentences a busy reader can take in at a glance "
+                                        "(up to 500 characters).",
+                            validators=[Length(max=500, message="Keep the summary to 500 characters or fewer")])
+    description = TextAreaField("Your solution in full", filters=[multi_line],
+                                description="How it works, who it helps, evidence it works and what it costs. "
+                                            "You can use Markdown: **bold**, lists, links.",
+                                validators=[Length(max=50_000,
+                                                   message="Keep the description to 50,000 characters or fewer")])
+    organisation = SelectField("Submitting as", coerce=_org_id, default=0, validate_choice=True)
+    team = TextAreaField("Team members", filters=[multi_line],
+                         description="Email addresses of people with an account here, one per line. "
+                                     "They can see this submission; only you can change or withdraw it.",
+                         validators=[Length(max=3000, message="Keep the team list to 3,000 characters or fewer")])
+
+    def offer_organisations(self, organisations) -> None:
+        self.organisation.choices = [(0, "Myself")] + [(o.id, o.name) for o in organisations]
+
+
+class SubmitForm(FlaskForm):
+    eligibility_confirmed = BooleanField("I confirm that I (and my team) meet the challenge’s eligibility criteria")
+    terms_accepted = BooleanField("I accept the challenge’s terms, including its terms on intellectual property")
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField("Add a file", validators=[FileRequired("Choose a file to upload")])
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField("Why are you withdrawing? (optional)", filters=[multi_line],
+                           validators=[Length(max=2000, message="Keep the reason to 2,000 characters or fewer")])
+
+
+class DisqualifyForm(FlaskForm):
+    reason = TextAreaField("Reason for disqualifying", filters=[multi_line],
+                           description="The team is sent this reason.",
+                           validators=[DataRequired("Give the reason for disqualifying this submission"),
+                                       Length(max=2000, message="Keep the reason to 2,000 characters or fewer")])
+
+
+class ConfirmForm(FlaskForm):
+    """A button and its CSRF token (deleting a file)."""

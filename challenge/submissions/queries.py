@@ -1,0 +1,63 @@
+"""The lists of submissions each kind of reader sees. Which states a seeker sees is the permissions
+module's decision (SEEN_BY_SEEKERS); these queries only apply it."""
+from __future__ import annotations
+
+from sqlalchemy import Select, or_
+from sqlalchemy.orm import selectinload
+
+from challenge.challenges.models import Challenge
+from challenge.extensions import db
+from challenge.permissions import SEEN_BY_SEEKERS, is_broker
+from challenge.submissions.models import Submission, SubmissionState, TeamMember
+
+STATE_CHOICES = [(s.value, s.label) for s in SubmissionState]
+
+
+def _with_people(query: Select) -> Select:
+    return query.options(selectinload(Submission.owner), selectinload(Submission.organisation),
+                         selectinload(Submission.attachments),
+                         selectinload(Submission.team).selectinload(TeamMember.user))
+
+
+def states_for(viewer, challenge: Challenge | None = None) -> tuple[str, ...]:
+    """The states the viewer's lists may contain: all for brokers, entered ones for seekers."""
+    return tuple(s.value for s in SubmissionState) if is_broker(viewer) else SEEN_BY_SEEKERS
+
+
+def for_challenge(challenge: Challenge, viewer, state: str | None = None) -> Select:
+    """A challenge's submissions for its seekers (after the close) or a broker, oldest entry first."""
+    states = states_for(viewer, challenge)
+    if state in states:
+        states = (state,)
+    return _with_people(
+        db.select(Submission).where(Submission.challenge_id == challenge.id, Submission.state.in_(states))
+        .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Submission.id)
+    )
+
+
+def everything(state: str | None = None) -> Select:
+    """Every submission on the platform, newest change first (brokers only: the view checks)."""
+    query = db.select(Submission).order_by(Submission.updated_at.desc(), Submission.id.desc())
+    if state in {s.value for s in SubmissionState}:
+        query = query.where(Submission.state == state)
+    return _with_people(query.options(selectinload(Submission.challenge)))
+
+
+def mine(user) -> Select:
+    """What the user owns or is on the team of, most recently changed first."""
+    team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)
+    return _with_people(
+        db.select(Submission).where(or_(Submission.owner_id == user.id, Submission.id.in_(team_of)))
+        .options(selectinload(Submission.challenge))
+        .order_by(Submission.updated_at.desc(), Submission.id.desc())
+    )
+
+
+def count_by_state(challenge: Challenge, viewer) -> dict[str, int]:
+    states = states_for(viewer, challenge)
+    rows = db.session.execute(
+        db.select(Submission.state, db.func.count(Submission.id))
+        .where(Submission.challenge_id == challenge.id, Submission.state.in_(states))
+        .group_by(Submission.state)
+    ).all()
+    return {state: n for state, n in rows}

@@ -1,0 +1,348 @@
+"""Submission verbs: start a draft, change it, submit, withdraw, attach files, disqualify.
+
+Each takes the acting user and `now`, checks the rules at `now` to the second (a challenge is open
+until `closes_at`, exclusive), changes state, writes the audit log, queues email and flushes. None
+commits: the caller does, once. Once a challenge is not open, nothing about its submissions changes,
+except a broker's disqualification.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import BinaryIO
+
+from flask import current_app, url_for
+from sqlalchemy.dialects import postgresql, sqlite
+
+from challenge.accounts.models import Organisation, User
+from challenge.accounts.services import find_user_by_email
+from challenge.challenges.models import Challenge
+from challenge.challenges.states import Phase
+from challenge.errors import DomainError, InvalidTransition, NotAllowed
+from challenge.extensions import db
+from challenge.filters import format_dt, local
+from challenge.permissions import can, is_seeker
+from challenge.platform import audit, outbox
+from challenge.submissions import storage
+from challenge.submissions.models import (
+    ACTIVE_STATES, Attachment, ReferenceCounter, Submission, SubmissionState, TeamMember,
+)
+
+MAX_TEAM = 10
+_REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+CHANGEABLE = (SubmissionState.DRAFT, SubmissionState.SUBMITTED)
+
+
+class SubmissionError(DomainError):
+    """Refused because of what was entered; `errors` maps form fields to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+class AlreadyEntered(DomainError):
+    """The actor already has an active submission to this challenge: `existing`."""
+
+    status = 409
+
+    def __init__(self, existing: Submission):
+        super().__init__(f"You already have a submission to this challenge ({existing.reference}).")
+        self.existing = existing
+
+
+class AlreadySubmitted(InvalidTransition):
+    pass
+
+
+# --- looking things up ------------------------------------------------------------------------------
+
+def by_reference(reference: str) -> Submission | None:
+    if not _REFERENCE.match(reference or ""):
+        return None  # not a reference at all (and PostgreSQL refuses some characters, like NUL)
+    return db.session.scalar(db.select(Submission).where(Submission.reference == reference))
+
+
+def active_for(challenge: Challenge, user) -> Submission | None:
+    """The user's one active submission to the challenge (as its owner), if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(db.select(Submission).where(
+        Submission.challenge_id == challenge.id, Submission.owner_id == user.id,
+        Submission.state.in_(ACTIVE_STATES)))
+
+
+def stamp(dt: datetime) -> str:
+    """`Fri 12 Dec 2026 at 16:59:58 GMT`: to the second, for receipts."""
+    d = local(dt)
+    return f"{format_dt(dt, with_year=True).rsplit(',', 1)[0]} at {d:%H:%M:%S} {d.tzname()}"
+
+
+def next_reference(now: datetime) -> str:
+    """`CX-<year>-<5 digits>` from the year's counter, incremented under a row lock.
+
+    The insert-if-missing takes SQLite's write lock (SQLite serialises writers); on PostgreSQL the
+    SELECT … FOR UPDATE makes concurrent requests queue on the year's row until each one commits.
+    """
+    year = now.year
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if insert is not None:
+        db.session.execute(insert(ReferenceCounter).values(year=year, last=0)
+                           .on_conflict_do_nothing(index_elements=["year"]))
+    elif db.session.get(ReferenceCounter, year) is None:
+        db.session.add(ReferenceCounter(year=year, last=0))
+        db.session.flush()
+    counter = db.session.scalars(
+        db.select(ReferenceCounter).where(ReferenceCounter.year == year)
+        .with_for_update().execution_options(populate_existing=True)
+    ).one()
+    counter.last += 1
+    db.session.flush()
+    return f"CX-{year}-{counter.last:05d}"
+
+
+# --- the rules every change checks -----------------------------------------------------------------
+
+def ensure_open(challenge: Challenge, now: datetime) -> None:
+    """Refuse unless the challenge accepts submissions at `now` (closes_at itself is closed)."""
+    phase = challenge.phase(now)
+    if phase == Phase.OPEN:
+        return
+    if phase == Phase.UPCOMING:
+        raise InvalidTransition(f"This challenge opens on {format_dt(challenge.opens_at, True)}. "
+                                "You can submit a solution from then.")
+    if phase in (Phase.DRAFT, Phase.IN_REVIEW, Phase.CANCELLED):
+        raise InvalidTransition("This challenge is not accepting submissions.")
+    raise InvalidTransition(f"This challenge closed on {format_dt(challenge.closes_at, True)}. "
+                            "Submissions can no longer be made, changed or withdrawn.")
+
+
+def ensure_can_start(challenge: Challenge, actor, now: datetime) -> None:
+    """Refuse a new entry: challenge not open, actor among its seekers, or disqualified before."""
+    ensure_open(challenge, now)
+    if is_seeker(actor, challenge):
+        raise NotAllowed(f"You are a member of {challenge.organisation.name}, which runs this challenge, "
+                         "so you cannot enter it.")
+    existing = active_for(challenge, actor)
+    if existing is not None:
+        raise AlreadyEntered(existing)
+    barred = db.session.scalar(db.select(Submission.reference).where(
+        Submission.challenge_id == challenge.id, Submission.owner_id == actor.id,
+        Submission.state == SubmissionState.DISQUALIFIED).limit(1))
+    if barred:
+        raise NotAllowed(f"Your entry {barred} to this challenge was disqualified, so you cannot enter again.")
+    if not can(actor, "challenge.submit", challenge, now):
+        raise NotAllowed("You cannot enter this challenge.")
+
+
+def ensure_changeable(sub: Submission, actor, now: datetime) -> None:
+    """Refuse any change unless the challenge is open, the entry is live and the actor owns it."""
+    ensure_open(sub.challenge, now)
+    if sub.state not in CHANGEABLE:
+        raise InvalidTransition(f"This submission is {SubmissionState(sub.state).label.lower()} "
+                                "and can no longer be changed.")
+    if not can(actor, "submission.edit", sub, now):
+        raise NotAllowed(f"Only {sub.owner.name}, who made this submission, can change or withdraw it.")
+
+
+def _organisation(actor, organisation_id: int | None) -> Organisation | None:
+    if not organisation_id:
+        return None
+    org = db.session.get(Organisation, organisation_id)
+    if org is None or not can(actor, "organisation.act_for", org):
+        raise SubmissionError({"organisation": "Choose an organisation you belong to, or submit as yourself."})
+    return org
+
+
+def _team(challenge: Challenge, owner: User, emails_text: str) -> list[User]:
+    """Resolve a list of email addresses to accounts; refuse unknown ones by name."""
+    emails = [e for e in re.split(r"[\s,;]+", emails_text or "") if e]
+    people: dict[int, User] = {}
+    for email in emails:
+        user = find_user_by_email(email)
+        if user is None:
+            raise SubmissionError({"team": f"No account uses the email address {email}. "
+                                           "Ask them to create an account first, then add them."})
+        if is_seeker(user, challenge):
+            raise SubmissionError({"team": f"{email} belongs to {challenge.organisation.name}, which runs "
+                                           "this challenge, so cannot be in a team entering it."})
+        if user.id != owner.id:
+            people[user.id] = user
+    if len(people) > MAX_TEAM:
+        raise SubmissionError({"team": f"A team can have at most {MAX_TEAM} members besides you."})
+    return list(people.values())
+
+
+def _set_team(sub: Submission, people: list[User]) -> None:
+    wanted = {u.id for u in people}
+    sub.team[:] = [m for m in sub.team if m.user_id in wanted]
+    have = {m.user_id for m in sub.team}
+    sub.team.extend(TeamMember(user_id=u.id) for u in people if u.id not in have)
+
+
+def _link(sub: Submission) -> str:
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        return url_for("submissions.show", ref=sub.reference, _external=True)
+
+
+def _tell_team(sub: Submission, kind: str, template: str, now: datetime, **context) -> None:
+    people = [sub.owner, *(m.user for m in sub.team)]
+    for person in people:
+        outbox.queue(kind, person.email, template, now, person=person, submission=sub,
+                     challenge=sub.challenge, link=_link(sub), stamp=stamp, **context)
+
+
+# --- the verbs ------------------------------------------------------------------------------------
+
+def start_draft(challenge: Challenge, actor, now: datetime, *, title: str, summary: str = "",
+                description: str = "", organisation_id: int | None = None, team_emails: str = "") -> Submission:
+    """Start the actor's entry as a draft with a stable reference.
+
+    Refuses when the challenge is not open, the actor is one of its seekers, already has an active
+    entry (AlreadyEntered, carrying it) or was disqualified from it; refuses an organisation the actor
+    does not belong to and team emails without an account.
+    """
+    ensure_can_start(challenge, actor, now)
+    org = _organisation(actor, organisation_id)
+    people = _team(challenge, actor, team_emails)
+    sub = Submission(
+        challenge=challenge, owner=actor, organisation=org, reference=next_reference(now),
+        title=title.strip(), summary=summary.strip(), description=description.strip(),
+        state=SubmissionState.DRAFT, created_at=now, updated_at=now,
+    )
+    _set_team(sub, people)
+    db.session.add(sub)
+    db.session.flush()
+    audit.record(actor, "submission.start", sub, now, to_state=sub.state,
+                 data={"challenge": challenge.slug, "team": sorted(u.id for u in people)})
+    db.session.flush()
+    return sub
+
+
+def update(sub: Submission, actor, now: datetime, *, title: str, summary: str, description: str,
+           organisation_id: int | None = None, team_emails: str = "") -> Submission:
+    """Change the text, organisation and team while the challenge is open; owner only.
+
+    A submitted entry stays submitted, so it may not lose its title, summary or description.
+    """
+    ensure_changeable(sub, actor, now)
+    org = _organisation(actor, organisation_id)
+    people = _team(sub.challenge, sub.owner, team_emails)
+    values = {"title": title.strip(), "summary": summary.strip(), "description": description.strip()}
+    if sub.state == SubmissionState.SUBMITTED:
+        missing = {k: f"A submitted solution needs a {k}" for k, v in values.items() if not v}
+        if missing:
+            raise SubmissionError(missing)
+    changed = [k for k, v in values.items() if getattr(sub, k) != v]
+    if (org.id if org else None) != sub.organisation_id:
+        changed.append("organisation")
+    if {u.id for u in people} != {m.user_id for m in sub.team}:
+        changed.append("team")
+    for key, value in values.items():
+        setattr(sub, key, value)
+    sub.organisation = org
+    _set_team(sub, people)
+    sub.updated_at = now
+    audit.record(actor, "submission.update", sub, now, data={"changed": changed})
+    db.session.flush()
+    return sub
+
+
+def submit(sub: Submission, actor, now: datetime, *, eligibility_confirmed: bool,
+           terms_accepted: bool) -> Submission:
+    """Make the draft final before the close; queue the receipt to the owner and team.
+
+    Refuses after the close (to the second), when already submitted (AlreadySubmitted), and
+    without a title, summary, description, the eligibility declaration and acceptance of the terms.
+    """
+    ensure_changeable(sub, actor, now)
+    if sub.state == SubmissionState.SUBMITTED:
+        raise AlreadySubmitted(f"{sub.reference} was already submitted on {stamp(sub.submitted_at)}.")
+    problems = {k: f"Add a {k} before you submit" for k in ("title", "summary", "description")
+                if not getattr(sub, k).strip()}
+    if not eligibility_confirmed:
+        problems["eligibility_confirmed"] = "Confirm that you meet the eligibility criteria"
+    if not terms_accepted:
+        problems["terms_accepted"] = "Accept the challenge’s terms to submit"
+    if problems:
+        raise SubmissionError(problems)
+    sub.eligibility_confirmed = sub.terms_accepted = True
+    sub.state, sub.submitted_at, sub.updated_at = SubmissionState.SUBMITTED, now, now
+    audit.record(actor, "submission.submit", sub, now, from_state="draft", to_state=sub.state)
+    _tell_team(sub, "submission.receipt", "submission_receipt", now)
+    db.session.flush()
+    return sub
+
+
+def withdraw(sub: Submission, actor, now: datetime, *, reason: str = "") -> Submission:
+    """Withdraw a draft or a submitted entry before the close; owner only. The owner may enter again."""
+    ensure_changeable(sub, actor, now)
+    before = sub.state
+    sub.state, sub.state_reason, sub.updated_at = SubmissionState.WITHDRAWN, reason.strip(), now
+    audit.record(actor, "submission.withdraw", sub, now, from_state=before, to_state=sub.state,
+                 reason=sub.state_reason)
+    if before == SubmissionState.SUBMITTED:
+        _tell_team(sub, "submission.withdrawn", "submission_withdrawn", now)
+    db.session.flush()
+    return sub
+
+
+def add_attachment(sub: Submission, stream: BinaryIO, filename: str, actor, now: datetime) -> Attachment:
+    """Store a checked file and attach it; refuses past UPLOAD_MAX_FILES or UPLOAD_MAX_BYTES.
+
+    The file is deleted again if this unit of work is rolled back, so nothing is half-saved.
+    """
+    ensure_changeable(sub, actor, now)
+    limit = current_app.config["UPLOAD_MAX_FILES"]
+    # Lock the submission's row so two uploads at once cannot both see room for a fifth file.
+    db.session.execute(db.select(Submission.id).where(Submission.id == sub.id).with_for_update())
+    count = db.session.scalar(db.select(db.func.count(Attachment.id)).where(Attachment.submission_id == sub.id))
+    if count >= limit:
+        raise SubmissionError({"file": f"A submission can have at most {limit} files. "
+                                       "Remove one before adding another."})
+    stored = storage.store(stream, filename, current_app.config["UPLOAD_MAX_BYTES"])
+    storage.written_in(db.session(), stored.stored_name)
+    attachment = Attachment(submission=sub, original_name=stored.display_name, stored_name=stored.stored_name,
+                            content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                            uploaded_at=now)
+    db.session.add(attachment)
+    sub.updated_at = now
+    db.session.flush()
+    audit.record(actor, "submission.attach", sub, now, data={
+        "attachment": attachment.id, "name": attachment.original_name, "size": stored.size,
+        "sha256": stored.sha256})
+    db.session.flush()
+    return attachment
+
+
+def remove_attachment(sub: Submission, attachment: Attachment, actor, now: datetime) -> None:
+    """Detach a file while the challenge is open; the file leaves the disk once this is committed."""
+    ensure_changeable(sub, actor, now)
+    if attachment.submission_id != sub.id:
+        raise NotAllowed("That file is not part of this submission.")
+    audit.record(actor, "submission.detach", sub, now, data={
+        "attachment": attachment.id, "name": attachment.original_name, "sha256": attachment.sha256})
+    storage.remove_after_commit(db.session(), attachment.stored_name)
+    sub.attachments.remove(attachment)
+    sub.updated_at = now
+    db.session.flush()
+
+
+def disqualify(sub: Submission, actor, now: datetime, *, reason: str) -> Submission:
+    """A broker removes an entered solution from the competition, with a reason the team is sent.
+
+    Refuses anyone but a broker, drafts, withdrawn or already disqualified entries, challenges already
+    decided, and an empty reason.
+    """
+    if not can(actor, "submission.disqualify", sub, now):
+        raise NotAllowed("Only a broker can disqualify an entered submission before the decision.")
+    if not reason.strip():
+        raise SubmissionError({"reason": "Give the reason for disqualifying this submission"})
+    before = sub.state
+    sub.state, sub.state_reason, sub.updated_at = SubmissionState.DISQUALIFIED, reason.strip(), now
+    audit.record(actor, "submission.disqualify", sub, now, from_state=before, to_state=sub.state,
+                 reason=sub.state_reason)
+    _tell_team(sub, "submission.disqualified", "submission_disqualified", now)
+    db.session.flush()
+    return sub
