@@ -35,10 +35,10 @@ class Result:
         return self.status == "ok"
 
 
-def route_present(app: Flask, path: str) -> bool:
+def route_present(app: Flask, path: str, method: str = "GET") -> bool:
     adapter = app.url_map.bind("127.0.0.1")
     try:
-        adapter.match(urlsplit(path).path, method="GET")
+        adapter.match(urlsplit(path).path, method=method)
     except RequestRedirect:
         return True
     except (NotFound, MethodNotAllowed):
