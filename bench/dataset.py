@@ -210,16 +210,32 @@ def load_scores(engine: Engine, plan: Plan, now: datetime) -> dict:
 
 
 def load_panel(engine: Engine, plan: Plan, now: datetime) -> dict:
-    """TODO(lead, after the judging merge): build plan.panel (500 × 8 × 5) fully scored with the judging
-    engineer's bulk builder, then further rounds until plan.scores scores exist, and return
-    {"panel_slug": <challenge slug>, "panel_login": <chair or broker email>, "scores": <count>}.
-    The builder's module and signature are not known yet (expected in challenge/judging/fixtures.py)."""
-    try:
-        from challenge.judging import fixtures  # type: ignore[attr-defined]
-    except ImportError:
-        return {"scores": "skipped: no judging fixtures to build a scored round"}
-    return {"scores": f"skipped: wire challenge.judging.fixtures ({', '.join(dir(fixtures))[:80]}) "
-                      "into bench/dataset.py:load_panel"}
+    """plan.panel (500 × 8 × 5) fully scored, with the judging package's own bulk builder, then more rounds
+    of the same shape until plan.scores scores exist. Each round brings its own challenge, seeker, judges
+    and entries, so the totals grow by those too (row_counts reports them)."""
+    from flask import Flask
+
+    from challenge import create_app
+    from challenge.judging.fixtures import build_panel
+
+    entries, judges, criteria = plan.panel
+    app: Flask = create_app({"SQLALCHEMY_DATABASE_URI": engine.url.render_as_string(hide_password=False)})
+    digest = hash_password(PASSWORD)
+    rounds = max(1, plan.scores // (entries * judges * criteria))
+    with app.app_context():
+        try:
+            first = build_panel(entries, judges, criteria, now, password_hash=digest, seed=1)
+            db.session.commit()
+            for n in range(1, rounds):
+                build_panel(entries, judges, criteria, now, password_hash=digest, seed=n + 1)
+                db.session.commit()
+            users = table("users")
+            chair = db.session.execute(select(users.c.email).where(users.c.id == first.chair_id)).scalar_one()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    return {"panel_slug": first.slug, "panel_login": chair,
+            "scores": f"{rounds} rounds of {entries} × {judges} × {criteria} built by challenge.judging.fixtures"}
 
 
 def row_counts(engine: Engine) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """Measuring one case: is its route there, how many queries one request runs, then wrk."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -13,6 +14,9 @@ from bench import wrk
 from bench.cases import Case, Facts
 from bench.dataset import PASSWORD
 from bench.server import Gunicorn, sign_in
+
+PROBE_TIMEOUT = 60
+TOO_SLOW = 5.0  # seconds for one request: beyond this the page is not put under load
 
 
 @dataclass
@@ -28,6 +32,7 @@ class Result:
     queries_small: int | None = None
     fraction: float | None = None
     verdict: str = "—"
+    probe_seconds: float = 0.0
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -79,7 +84,13 @@ def probe(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: Sess
     except RuntimeError as exc:
         result.status = f"error: {exc}"
         return result, []
-    answer = session.get(server.url + paths[0], allow_redirects=False, timeout=120)
+    started = time.monotonic()
+    try:
+        answer = session.get(server.url + paths[0], allow_redirects=False, timeout=PROBE_TIMEOUT)
+    except requests.RequestException:
+        result.status = f"error: no answer within {PROBE_TIMEOUT} s"
+        return result, []
+    result.probe_seconds = time.monotonic() - started
     if answer.status_code != 200:
         result.status = f"error: HTTP {answer.status_code} for {paths[0]}"
         return result, []
@@ -92,8 +103,13 @@ def run_case(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: S
     result, paths = probe(case, facts, app, server, sessions)
     if not result.ran:
         return result
+    if result.probe_seconds > TOO_SLOW:
+        # Sixteen connections on a page this slow would only build a queue that outlives the run.
+        result.status = f"error: one request took {result.probe_seconds:.1f} s; not loaded further"
+        return result
     cookie = cookie_header(sessions.get(case.login(facts)))
     measured = wrk.run(server.url, paths, duration=duration, cookie=cookie)
+    server.wait_idle()
     result.rps, result.errors = measured.requests_per_second, measured.error_count
     result.p50, result.p95, result.p99 = measured.p(50), measured.p(95), measured.p(99)
     return result
@@ -103,6 +119,8 @@ def judge(results: list[Result]) -> None:
     """Fill in each case's fraction of the baseline and whether it met its targets."""
     base = next((r for r in results if r.case.baseline and r.ran), None)
     for r in results:
+        if r.status.startswith("error"):
+            r.verdict = "not met"
         if not r.ran:
             continue
         if base and base.rps:

@@ -47,7 +47,8 @@ def _n(value: float | None, digits: int = 1) -> str:
 
 def row(r: Result) -> list[str]:
     if not r.ran:
-        return [r.case.name, r.status, "", "", "", "", "", r.case.target.describe(), ""]
+        verdict = r.verdict if r.status.startswith("error") else ""
+        return [r.case.name, r.status, "", "", "", "", "", r.case.target.describe(), verdict]
     small = "—" if r.queries_small is None else str(r.queries_small)
     queries = f"{small} → {'—' if r.queries is None else r.queries}"
     fraction = "—" if r.fraction is None or r.case.baseline else f"{r.fraction:.0%}"
@@ -70,7 +71,8 @@ def facts(run: Run) -> list[str]:
         f"Database: {run.database}",
         f"Data: {run.plan}; rows loaded: " + ", ".join(f"{k} {v:,}" for k, v in run.rows.items()),
         f"Bulk load: {run.load_seconds:.1f} s; each wrk run {run.duration} s; whole run {run.total_seconds:.0f} s",
-        f"Queries per request measured at {run.small:,} challenges, then at the full size",
+        f"Queries per request measured at {run.small:,} challenges (the panel view with a tenth of its entries), "
+        "then at the full size",
     ] + run.notes
 
 

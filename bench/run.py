@@ -61,11 +61,15 @@ def main(argv: list[str] | None = None) -> int:
             t = time.monotonic()
             dataset.load_people(engine, plan, now)
             dataset.load_challenges(engine, plan, 0, small, now)
+            # A panel a tenth the size, so the panel view's query count is compared too.
+            entries, judges, criteria = plan.panel
+            small_panel = dataset.Plan(panel=(max(3, entries // 10), judges, criteria), scores=1)
+            small_extra = dataset.load_scores(engine, small_panel, now)
             dataset.fix_sequences(engine)
             load_seconds = time.monotonic() - t
             with Gunicorn(env) as server:
                 sessions = Sessions(server)
-                facts = discover(engine, now)
+                facts = discover(engine, now, small_extra)
                 counts = {c.name: probe(c, facts, routes, server, sessions)[0].queries for c in CASES}
                 print(f"Loading up to {plan.challenges:,} challenges and {plan.submissions:,} submissions…",
                       flush=True)

@@ -2,10 +2,11 @@
 
     python -m bench.rush [--db sqlite|postgresql] [--creators 200] [--close-in 60] [--late 0.15]
 
-A fresh database, one published challenge that closes --close-in seconds after the server is up (real
-time: the server's own clock), gunicorn with 2 workers and CSRF on as in production, and one thread per
-creator: sign in, open the submit form, create the draft, upload a PDF, submit. Most are timed to finish
-before the close, some deliberately after it. Then the database is checked: every success answer is a
+A fresh database, one published challenge, gunicorn with 2 workers and CSRF on as in production. Every
+creator signs in first (through the login form); then the challenge is set to close --close-in seconds
+later (real time: the server's own clock) and one thread per creator opens the submit form, creates the
+draft, uploads a PDF and submits, spread over that last minute and bunched at its end; some press
+submit deliberately after the close. Then the database is checked: every success answer is a
 submitted row with its file on disk and the right sha256; no answer was a 5xx; every late one was refused
 cleanly and left no submitted row. Exits 1 on any violation, 2 when the submission routes are missing.
 """
@@ -18,6 +19,8 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -68,38 +71,79 @@ def load(engine, creators: int, now: datetime) -> None:
     dataset.fix_sequences(engine)
 
 
-def schedule(args, rng: random.Random) -> list[tuple[float, bool]]:
-    """(seconds before the close when the creator starts, whether they submit after the close).
+@dataclass(frozen=True)
+class Timing:
+    """When one creator opens the form to prepare the draft, and when they press submit (epoch seconds)."""
 
-    On-time creators bunch towards the deadline, as real ones do; late ones get their draft ready in
-    time and press submit up to five seconds after the close.
+    draft: float
+    submit: float
+    late: bool
+
+
+def schedule(args, start: float, close: float, rng: random.Random) -> list[Timing]:
+    """Drafts spread over the last minute, submits bunched against the deadline, as real creators do.
+
+    The late ones have their draft ready in time and press submit up to five seconds after the close.
     """
-    window = args.close_in - 12  # leave time for the server to start and the first sign-ins
     plan = []
     for n in range(args.creators):
         late = n < round(args.creators * args.late)
-        start = window * (1 - rng.random() ** 0.5)  # denser near the close
-        plan.append((max(start, 8.0) if late else max(start, 3.0), late))
+        draft = rng.uniform(start, close - 8)
+        submit = close + rng.uniform(0.3, 5.0) if late else close - 1 - (close - 1 - draft) * rng.random() ** 2
+        plan.append(Timing(draft, submit, late))
     rng.shuffle(plan)
     return plan
 
 
-def creator(base: str, n: int, closes: float, lead: float, late: bool, rng: random.Random,
-            outcome: Outcome) -> None:
-    time.sleep(max(0.0, closes - lead - time.time()))
-    client = SubmissionClient(base, outcome)
-    if not client.log_in(f"creator{n}@bench.example.org", dataset.PASSWORD):
-        outcome.refused = outcome.refused or "could not sign in"
-        return
+def sign_in_all(base: str, outcomes: list[Outcome]) -> list[SubmissionClient]:
+    """Everyone signs in before the last minute (each sign-in is a deliberately slow argon2 check)."""
+    clients = [SubmissionClient(base, o) for o in outcomes]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        signed = list(pool.map(lambda c: c.log_in(f"creator{c.outcome.creator}@bench.example.org",
+                                                  dataset.PASSWORD), clients))
+    for client, ok in zip(clients, signed):
+        if not ok:
+            client.outcome.refused = client.outcome.refused or "could not sign in"
+    return [c for c, ok in zip(clients, signed) if ok]
+
+
+def _at(moment: float) -> None:
+    time.sleep(max(0.0, moment - time.time()))
+
+
+def creator(client: SubmissionClient, when: Timing, rng: random.Random) -> None:
+    _at(when.draft)
     if not client.start_draft(SLUG):
         return
+    n = client.outcome.creator
     data = tiny_pdf(f"Warm coats library: solution from creator {n} ({rng.random():.12f})")
-    outcome.sha256 = hashlib.sha256(data).hexdigest()
+    client.outcome.sha256 = hashlib.sha256(data).hexdigest()
     if not client.upload(f"solution-{n}.pdf", data):
         return
-    if late:
-        time.sleep(max(0.0, closes + rng.uniform(0.5, 5.0) - time.time()))
+    _at(when.submit)
     client.submit()
+
+
+def rush(server: Gunicorn, engine, args, rng: random.Random) -> tuple[list[Outcome], datetime, int, float]:
+    """Sign everyone in, set the close --close-in seconds ahead, and let the creators go."""
+    outcomes = [Outcome(creator=n) for n in range(args.creators)]
+    started = time.monotonic()
+    clients = sign_in_all(server.url, outcomes)
+    signing = time.monotonic() - started
+    closes_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=args.close_in)
+    with engine.begin() as conn:
+        conn.execute(update(dataset.table("challenges")).values(closes_at=closes_at))
+    print(f"{len(clients)} creators signed in ({signing:.0f} s); {SLUG} closes at {closes_at:%H:%M:%S} UTC…",
+          flush=True)
+    timings = schedule(args, time.time(), closes_at.timestamp(), rng)
+    threads = [threading.Thread(target=creator, args=(c, when, random.Random(rng.random())), daemon=True)
+               for c, when in zip(clients, timings)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + args.close_in + 90
+    for t in threads:
+        t.join(timeout=max(0.1, deadline - time.monotonic()))
+    return outcomes, closes_at, sum(t.is_alive() for t in threads), signing
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,27 +159,13 @@ def main(argv: list[str] | None = None) -> int:
         migrate(env)
         engine = create_engine(url)
         try:
-            now = datetime.now(timezone.utc).replace(microsecond=0)
-            load(engine, args.creators, now)
+            load(engine, args.creators, datetime.now(timezone.utc).replace(microsecond=0))
             with Gunicorn(env) as server:
-                closes_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=args.close_in)
-                with engine.begin() as conn:
-                    conn.execute(update(dataset.table("challenges")).values(closes_at=closes_at))
-                print(f"Challenge {SLUG} closes at {closes_at:%H:%M:%S} UTC; {args.creators} creators on their way…",
-                      flush=True)
-                outcomes = [Outcome(creator=n) for n in range(args.creators)]
-                threads = [threading.Thread(target=creator, daemon=True, args=(
-                    server.url, n, closes_at.timestamp(), lead, late, random.Random(rng.random()),
-                    outcomes[n])) for n, (lead, late) in enumerate(schedule(args, rng))]
-                for t in threads:
-                    t.start()
-                deadline = time.monotonic() + args.close_in + 90
-                for t in threads:
-                    t.join(timeout=max(0.1, deadline - time.monotonic()))
-                stuck = sum(t.is_alive() for t in threads)
+                outcomes, closes_at, stuck, signing = rush(server, engine, args, rng)
             violations, facts = check(engine, outcomes, closes_at, Path(env["UPLOAD_FOLDER"]), stuck)
         finally:
             engine.dispose()
+    facts["signing"] = signing
     text = summary(outcomes, violations, facts, args, time.monotonic() - t0)
     print(text)
     if not args.no_write:

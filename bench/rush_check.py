@@ -41,9 +41,11 @@ def check(engine: Engine, outcomes: list[Outcome], closes_at: datetime, uploads:
     for o in outcomes:
         who = f"creator {o.creator}" + (f" ({o.reference})" if o.reference else "")
         for step in o.steps:
-            if step.status >= 500 or step.status == 0:
-                violations.append(f"{who}: {step.name} got {step.status or step.note or 'no answer'}")
+            if step.status >= 500:
+                violations.append(f"{who}: {step.name} got HTTP {step.status}")
         last = o.last()
+        if o.gave_up:
+            continue  # capacity, reported apart: it got no answer, so no answer can be wrong
         if o.submitted:
             row = rows.get(o.reference)
             if last and last.name == "receipt" and len(o.steps) > 1:
@@ -68,31 +70,44 @@ def check(engine: Engine, outcomes: list[Outcome], closes_at: datetime, uploads:
             if mine:
                 violations.append(f"{who}: refused, yet a submitted row exists ({mine[0]['reference']})")
     answered = {o.reference for o in outcomes if o.submitted}
-    extra = [ref for ref, r in rows.items() if r["state"] == "submitted" and ref not in answered]
+    gave_up = {o.reference for o in outcomes if o.gave_up}
+    extra = [ref for ref, r in rows.items() if r["state"] == "submitted" and ref not in answered | gave_up]
     if extra:
         violations.append(f"{len(extra)} submitted rows whose creator got no success answer: {extra[:5]}")
     statuses = Counter(s.status for o in outcomes for s in o.steps)
+    pressed = [(o, s) for o in outcomes for s in o.steps if s.name == "submit"]
+    late = [o for o, s in pressed if s.sent >= close]
+    raced = [o for o, s in pressed if s.sent < close <= s.answered and not o.submitted]
     facts = {"statuses": statuses, "submitted_rows": sum(r["state"] == "submitted" for r in rows.values()),
-             "drafts": sum(r["state"] == "draft" for r in rows.values())}
+             "gave_up": len([o for o in outcomes if o.gave_up]),
+             "gave_up_submitted": sum(rows.get(ref, {}).get("state") == "submitted" for ref in gave_up if ref),
+             "drafts": sum(r["state"] == "draft" for r in rows.values()),
+             "late": len(late), "late_refused": sum(not o.submitted for o in late), "raced": len(raced)}
     return violations, facts
 
 
 def summary(outcomes: list[Outcome], violations: list[str], facts: dict, args, seconds: float) -> str:
     ok = [o for o in outcomes if o.submitted]
-    refused = [o for o in outcomes if not o.submitted]
+    refused = [o for o in outcomes if not o.submitted and not o.gave_up]
     reasons = Counter(o.refused.split(":")[0] + (" (says closed)" if "closed" in o.refused else "")
                       for o in refused)
     steps = [s for o in outcomes for s in o.steps]
     slowest = max((s.answered - s.sent for s in steps), default=0.0)
     lines = [
         f"Creators: {len(outcomes)} (about {args.late:.0%} pressing submit after the close), "
-        f"{args.db}, close {args.close_in} s after start, whole run {seconds:.0f} s",
+        f"{args.db}; all signed in first ({facts['signing']:.0f} s), then the close {args.close_in} s later; "
+        f"whole run {seconds:.0f} s",
         f"Requests: {len(steps)}; statuses: " + ", ".join(f"{k or 'no answer'}: {v}"
                                                         for k, v in sorted(facts['statuses'].items())),
         f"Slowest answer: {slowest:.2f} s",
         f"Success answers: {len(ok)}; submitted rows in the database: {facts['submitted_rows']}; "
         f"drafts left: {facts['drafts']}",
+        f"Pressed submit after the close: {facts['late']}, refused: {facts['late_refused']}; "
+        f"pressed it before the close but reached the server after it (refused, by the server's clock): "
+        f"{facts['raced']}",
         "Refused: " + (", ".join(f"{v} × {k}" for k, v in reasons.most_common()) or "none"),
+        f"Gave up waiting (no answer within 60 s: capacity, not correctness): {facts['gave_up']} creators, "
+        f"of whom {facts['gave_up_submitted']} were in fact submitted",
         f"Violations: {len(violations)}",
     ]
     lines += [f"  - {v}" for v in violations[:30]]

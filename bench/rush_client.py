@@ -41,6 +41,11 @@ class Outcome:
     def last(self) -> Step | None:
         return self.steps[-1] if self.steps else None
 
+    @property
+    def gave_up(self) -> bool:
+        """A request got no answer in time: the creator's browser gave up waiting."""
+        return any(s.status == 0 for s in self.steps)
+
 
 class SubmissionClient:
     LOGIN = "/login"
@@ -52,11 +57,12 @@ class SubmissionClient:
         "title": "A lending library of warm coats, run by volunteers ({n})",
         "summary": "Volunteers collect, clean and lend winter coats through libraries and GP surgeries.",
         "description": "## How it works\n\nDrop-off points in libraries; a text message when a coat is ready.",
+        "organisation": "0",  # "Myself"
         "eligibility_confirmed": "y",
         "terms_accepted": "y",
     }
 
-    def __init__(self, base_url: str, outcome: Outcome, timeout: float = 30):
+    def __init__(self, base_url: str, outcome: Outcome, timeout: float = 60):
         self.base, self.outcome, self.timeout = base_url, outcome, timeout
         self.http = requests.Session()
         self.token = ""
@@ -79,7 +85,8 @@ class SubmissionClient:
         return answer
 
     def log_in(self, email: str, password: str) -> bool:
-        self._page("login form", self.LOGIN)
+        if self._page("login form", self.LOGIN) is None:
+            return False
         answer = self._send("log in", "POST", self.LOGIN,
                             data={"csrf_token": self.token, "email": email, "password": password})
         return answer is not None and answer.status_code in (302, 303)

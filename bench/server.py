@@ -114,10 +114,23 @@ class Gunicorn:
                 if requests.get(self.url + "/healthz", timeout=2).status_code == 200 and \
                         len(self.worker_pids()) == self.workers:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still booting its workers
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f} s; see {self.log}")
+
+    def wait_idle(self, timeout: float = 180) -> None:
+        """Wait until the queue wrk left behind has drained: /healthz answers at once again."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                requests.get(self.url + "/healthz", timeout=timeout)
+            except requests.RequestException:
+                pass
+            if time.monotonic() - started < 0.5:
+                return
+        raise RuntimeError(f"gunicorn still busy {timeout:.0f} s after the load stopped")
 
     def worker_pids(self) -> list[int]:
         master = self.process.pid
