@@ -11,7 +11,6 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import accumulate
 
 from sqlalchemy import Engine, Table, func, select, text
 
@@ -115,8 +114,9 @@ def _dates(phase: str, rng: random.Random, now: datetime) -> tuple[datetime, dat
     return closes - rng.randint(20, 60) * day, closes
 
 
-def challenge_row(i: int, plan: Plan, now: datetime) -> tuple[dict, list[dict]]:
-    """Challenge number `i` and its prize tiers."""
+def challenge_row(i: int, plan: Plan, now: datetime, cid: int | None = None) -> tuple[dict, list[dict]]:
+    """Challenge number `i` (stored with id `cid`, by default i + 1) and its prize tiers."""
+    cid = i + 1 if cid is None else cid
     rng = random.Random(i)
     phase = PHASE_CYCLE[i % len(PHASE_CYCLE)]
     state = "published" if phase in ("open", "upcoming", "closed") else phase
@@ -124,7 +124,7 @@ def challenge_row(i: int, plan: Plan, now: datetime) -> tuple[dict, list[dict]]:
     opens, closes = _dates(phase, rng, now)
     aim, place = rng.choice(words.AIMS), rng.choice(words.PLACES)
     row = dict(
-        id=i + 1, organisation_id=org + 1, created_by_id=2 + 2 * org, title=f"{aim} in {place}",
+        id=cid, organisation_id=org + 1, created_by_id=2 + 2 * org, title=f"{aim} in {place}",
         slug=f"challenge-{i + 1}", summary=f"{aim} in {place}. {words.sentences(rng, 2)}"[:500],
         problem=words.markdown_problem(rng), context=words.sentences(rng, 4), outcomes=words.sentences(rng, 3),
         eligibility=words.sentences(rng, 2), sector=SECTORS[(i // 3) % len(SECTORS)][0], tags=words.tags(rng),
@@ -133,7 +133,7 @@ def challenge_row(i: int, plan: Plan, now: datetime) -> tuple[dict, list[dict]]:
         feedback_to_entrants=True, published_at=None if state in ("draft", "in_review") else opens - timedelta(days=7),
         created_at=opens - timedelta(days=30), updated_at=opens - timedelta(days=7),
     )
-    prizes = [dict(challenge_id=i + 1, name=name, amount=amount, winners=winners, position=p)
+    prizes = [dict(challenge_id=cid, name=name, amount=amount, winners=winners, position=p)
               for p, (name, amount, winners) in enumerate(
                   [("First prize", rng.randint(10, 100) * 100_000, 1), ("Runner-up", 500_000, 2),
                    ("People's choice", 250_000, 1)][: 1 + i % 3], start=1)]
@@ -150,7 +150,8 @@ def _submission_state(phase: str, j: int) -> str:
     return "withdrawn" if j % 10 == 9 else "submitted"
 
 
-def submission_rows(i: int, count: int, first_id: int, plan: Plan, phase: str, closes: datetime) -> list[dict]:
+def submission_rows(i: int, cid: int, count: int, first_id: int, plan: Plan, phase: str, closes: datetime
+                    ) -> list[dict]:
     rng = random.Random(10_000_000 + i)
     offset = (i * 37) % plan.creators
     rows = []
@@ -158,7 +159,7 @@ def submission_rows(i: int, count: int, first_id: int, plan: Plan, phase: str, c
         state = _submission_state(phase, j)
         at = closes - timedelta(hours=rng.randint(1, 400))
         rows.append(dict(
-            id=first_id + j, challenge_id=i + 1, owner_id=first_creator_id(plan) + (offset + j) % plan.creators,
+            id=first_id + j, challenge_id=cid, owner_id=first_creator_id(plan) + (offset + j) % plan.creators,
             reference=f"CX-2025-{first_id + j:06d}",
             title=f"A {rng.choice(words.SOLUTION_WORDS)} for {rng.choice(words.PLACES)} ({j + 1})",
             summary=words.sentences(rng, 2)[:500], description=words.sentences(rng, 8),
@@ -169,22 +170,30 @@ def submission_rows(i: int, count: int, first_id: int, plan: Plan, phase: str, c
 
 
 def load_challenges(engine: Engine, plan: Plan, start: int, stop: int, now: datetime) -> None:
-    """Challenges start..stop-1 with their prizes and submissions."""
+    """Challenges start..stop-1 with their prizes and submissions.
+
+    Ids continue after whatever is already there (the judging builder may have added rows in between),
+    so the content of challenge i is the same however the load is split; only its id may differ.
+    """
     counts = plan.entries_per_challenge()
-    first_ids = list(accumulate(counts, initial=1))
+    with engine.connect() as conn:
+        next_cid = (conn.scalar(select(func.max(table("challenges").c.id))) or 0) + 1
+        next_sid = (conn.scalar(select(func.max(table("submissions").c.id))) or 0) + 1
     stop = min(stop, plan.challenges)
     for lo in range(start, stop, 1_000):
         challenges, prizes, subs = [], [], []
         for i in range(lo, min(lo + 1_000, stop)):
-            row, tiers = challenge_row(i, plan, now)
+            row, tiers = challenge_row(i, plan, now, next_cid)
             challenges.append(row)
             prizes += tiers
             phase = PHASE_CYCLE[i % len(PHASE_CYCLE)]
-            subs += submission_rows(i, counts[i], first_ids[i], plan, phase, row["closes_at"])
+            subs += submission_rows(i, next_cid, counts[i], next_sid, plan, phase, row["closes_at"])
+            next_cid, next_sid = next_cid + 1, next_sid + counts[i]
         with engine.begin() as conn:
             insert(conn, "challenges", challenges)
             insert(conn, "prizes", prizes)
             insert(conn, "submissions", subs)
+    fix_sequences(engine)
 
 
 def fix_sequences(engine: Engine) -> None:
@@ -206,6 +215,7 @@ def load_scores(engine: Engine, plan: Plan, now: datetime) -> dict:
     """
     if importlib.util.find_spec("challenge.judging.models") is None:
         return {"scores": "skipped: challenge.judging.models not present"}
+    fix_sequences(engine)  # the builder inserts without explicit ids
     return load_panel(engine, plan, now)
 
 
