@@ -20,8 +20,10 @@ Measured by `python -m bench.run` (see `bench/`): a fresh database loaded in bul
 throughput is quoted as a fraction of a trivial endpoint of the same app (`/healthz`) measured in the
 same run, because the machine is shared and absolute numbers drift from run to run. Queries per
 request come from the app's opt-in `X-Query-Count` header (challenge/diagnostics.py), read once with
-the small data set and once with the full one: they must be equal. The deadline rush
-(`python -m bench.rush`) is reported at the end.
+the small data set and once with the full one: they must be equal. A page whose single request takes
+more than 5 s is not put under load (it would only build a queue) and is reported as not met. To
+measure another page, add a row to `CASES` in `bench/cases.py`; a case whose route is absent is
+skipped. The deadline rush (`python -m bench.rush`) is reported at the end.
 """
 
 
