@@ -73,11 +73,11 @@ def probe(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: Sess
     """One plain request: the route's presence, its status and its X-Query-Count."""
     result = Result(case)
     paths = case.paths(facts)
+    if not route_present(app, case.route or (paths or ["/"])[0]):
+        result.status = "skipped: route not present"
+        return result, []
     if not paths:
         result.status = "skipped: its data is not loaded"
-        return result, []
-    if not route_present(app, paths[0]):
-        result.status = "skipped: route not present"
         return result, []
     try:
         session = sessions.get(case.login(facts))
@@ -120,7 +120,8 @@ def judge(results: list[Result]) -> None:
     base = next((r for r in results if r.case.baseline and r.ran), None)
     for r in results:
         if r.status.startswith("error"):
-            r.verdict = "not met"
+            grew = r.queries_small is not None and r.queries is not None and r.queries != r.queries_small
+            r.verdict = "not met" + (f" (queries {r.queries_small} → {r.queries})" if grew else "")
         if not r.ran:
             continue
         if base and base.rps:

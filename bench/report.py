@@ -48,11 +48,12 @@ def _n(value: float | None, digits: int = 1) -> str:
 
 
 def row(r: Result) -> list[str]:
-    if not r.ran:
-        verdict = r.verdict if r.status.startswith("error") else ""
-        return [r.case.name, r.status, "", "", "", "", "", r.case.target.describe(), verdict]
     small = "—" if r.queries_small is None else str(r.queries_small)
     queries = f"{small} → {'—' if r.queries is None else r.queries}"
+    if not r.ran:
+        error = r.status.startswith("error")
+        return [r.case.name, r.status, "", "", "", queries if error else "", "", r.case.target.describe(),
+                r.verdict if error else ""]
     fraction = "—" if r.fraction is None or r.case.baseline else f"{r.fraction:.0%}"
     return [r.case.name, _n(r.rps, 0), _n(r.p50), _n(r.p95), _n(r.p99), queries, fraction,
             r.case.target.describe(), r.verdict]

@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                 for case in CASES:
                     print(f"  {case.name}…", flush=True)
                     result = run_case(case, facts, routes, server, sessions, args.duration)
-                    result.queries_small = counts.get(case.name) if result.ran else None
+                    result.queries_small = counts.get(case.name) if result.queries is not None else None
                     results.append(result)
                 rss = server.worker_rss_mb()
             rows = dataset.row_counts(engine)
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             engine.dispose()
     judge(results)
     run = report.Run(
-        database=database, command="python -m bench.run " + shlex.join(argv if argv is not None else sys.argv[1:]),
+        database=database, command=("python -m bench.run " + shlex.join(argv if argv is not None else sys.argv[1:])).strip(),
         started=started.strftime("%Y-%m-%d %H:%M UTC"),
         plan=f"{plan.challenges:,} challenges, {plan.submissions:,} submissions, {plan.scores:,} scores planned",
         small=small, rows=rows, load_seconds=load_seconds, duration=args.duration, results=results, rss_mb=rss,
