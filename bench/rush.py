@@ -41,7 +41,7 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.rush", description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--creators", type=int, default=200)
-    parser.add_argument("--close-in", type=int, default=60, help="seconds from the server's start to the close")
+    parser.add_argument("--close-in", type=int, default=60, help="seconds from the end of the sign-ins to the close")
     parser.add_argument("--late", type=float, default=0.15, help="share of creators who submit after the close")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-write", action="store_true", help="leave docs/benchmarks.md alone")

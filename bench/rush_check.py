@@ -78,11 +78,14 @@ def check(engine: Engine, outcomes: list[Outcome], closes_at: datetime, uploads:
     pressed = [(o, s) for o in outcomes for s in o.steps if s.name == "submit"]
     late = [o for o, s in pressed if s.sent >= close]
     raced = [o for o, s in pressed if s.sent < close <= s.answered and not o.submitted]
+    pressed_ids = {id(o) for o, _ in pressed}
+    early = [o for o in outcomes if id(o) not in pressed_ids and not o.gave_up and o.steps]
     facts = {"statuses": statuses, "submitted_rows": sum(r["state"] == "submitted" for r in rows.values()),
              "gave_up": len([o for o in outcomes if o.gave_up]),
              "gave_up_submitted": sum(rows.get(ref, {}).get("state") == "submitted" for ref in gave_up if ref),
              "drafts": sum(r["state"] == "draft" for r in rows.values()),
-             "late": len(late), "late_refused": sum(not o.submitted for o in late), "raced": len(raced)}
+             "late": len(late), "late_refused": sum(not o.submitted for o in late), "raced": len(raced),
+             "never_pressed": len(early)}
     return violations, facts
 
 
@@ -104,7 +107,8 @@ def summary(outcomes: list[Outcome], violations: list[str], facts: dict, args, s
         f"drafts left: {facts['drafts']}",
         f"Pressed submit after the close: {facts['late']}, refused: {facts['late_refused']}; "
         f"pressed it before the close but reached the server after it (refused, by the server's clock): "
-        f"{facts['raced']}",
+        f"{facts['raced']}; refused before they could press it (draft or upload reached the server after "
+        f"the close): {facts['never_pressed']}",
         "Refused: " + (", ".join(f"{v} × {k}" for k, v in reasons.most_common()) or "none"),
         f"Gave up waiting (no answer within 60 s: capacity, not correctness): {facts['gave_up']} creators, "
         f"of whom {facts['gave_up_submitted']} were in fact submitted",
