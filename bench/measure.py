@@ -108,7 +108,7 @@ def run_case(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: S
         result.status = f"error: one request took {result.probe_seconds:.1f} s; not loaded further"
         return result
     cookie = cookie_header(sessions.get(case.login(facts)))
-    measured = wrk.run(server.url, paths, duration=duration, cookie=cookie)
+    measured = wrk.run(server.url, paths, duration=duration, cookie=cookie, connections=case.connections)
     server.wait_idle()
     result.rps, result.errors = measured.requests_per_second, measured.error_count
     result.p50, result.p95, result.p99 = measured.p(50), measured.p(95), measured.p(99)

@@ -16,7 +16,9 @@ HEAD = ["case", "req/s", "p50 ms", "p95 ms", "p99 ms", "queries/req (small → f
 INTRO = """# Benchmarks
 
 Measured by `python -m bench.run` (see `bench/`): a fresh database loaded in bulk, the app served by
-`gunicorn -w 2 -k sync` on 127.0.0.1, and `wrk -t2 -c16 --latency` for each page. Each page's
+`gunicorn -w 2 -k sync` on 127.0.0.1, and `wrk -t2 -c16 --latency` for each page (`-c2`, one
+connection per worker, where the target is a latency: then p95 is what one person waits, not the length
+of a queue). Each page's
 throughput is quoted as a fraction of a trivial endpoint of the same app (`/healthz`) measured in the
 same run, because the machine is shared and absolute numbers drift from run to run. Queries per
 request come from the app's opt-in `X-Query-Count` header (challenge/diagnostics.py), read once with
@@ -50,13 +52,12 @@ def _n(value: float | None, digits: int = 1) -> str:
 def row(r: Result) -> list[str]:
     small = "—" if r.queries_small is None else str(r.queries_small)
     queries = f"{small} → {'—' if r.queries is None else r.queries}"
+    target = r.case.target.describe(r.case.connections)
     if not r.ran:
         error = r.status.startswith("error")
-        return [r.case.name, r.status, "", "", "", queries if error else "", "", r.case.target.describe(),
-                r.verdict if error else ""]
+        return [r.case.name, r.status, "", "", "", queries if error else "", "", target, r.verdict if error else ""]
     fraction = "—" if r.fraction is None or r.case.baseline else f"{r.fraction:.0%}"
-    return [r.case.name, _n(r.rps, 0), _n(r.p50), _n(r.p95), _n(r.p99), queries, fraction,
-            r.case.target.describe(), r.verdict]
+    return [r.case.name, _n(r.rps, 0), _n(r.p50), _n(r.p95), _n(r.p99), queries, fraction, target, r.verdict]
 
 
 def memory_line(run: Run) -> str:
