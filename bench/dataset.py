@@ -222,7 +222,11 @@ def load_scores(engine: Engine, plan: Plan, now: datetime) -> dict:
 def load_panel(engine: Engine, plan: Plan, now: datetime) -> dict:
     """plan.panel (500 × 8 × 5) fully scored, with the judging package's own bulk builder, then more rounds
     of the same shape until plan.scores scores exist. Each round brings its own challenge, seeker, judges
-    and entries, so the totals grow by those too (row_counts reports them)."""
+    and entries, so the totals grow by those too (row_counts reports them).
+
+    The hook for the judging merge: written against `challenge.judging.fixtures.build_panel(n_entries,
+    n_judges, n_criteria, now, password_hash=..., seed=...)` as on the judging branch (2e5d758) and tried
+    on a trial merge; if its signature changes, this is the one place to adjust."""
     from flask import Flask
 
     from challenge import create_app
