@@ -75,7 +75,7 @@ CASES: list[Case] = [
     Case("panel view (500 × 8 × 5)",
          lambda f: [f"/judging/{f.panel_slug}/panel?round=1"] if f.panel_slug else None,
          login=lambda f: f.panel_login, target=Target(max_p95_ms=150), route="/judging/x/panel", connections=2),
-    # /dashboards/broker is the partnerships branch's route (routes_dashboards.py); 404 → skipped.
+    # /dashboards/broker is the partnerships branch's route (routes_dashboards.py); skipped while absent.
     Case("broker dashboard", lambda f: ["/dashboards/broker"], login=lambda f: f.broker_email),
 ]
 
