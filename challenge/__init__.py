@@ -43,6 +43,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     from challenge.blueprints import register_blueprints
     from challenge.cli import register_cli
+    from challenge.diagnostics import register_diagnostics
     from challenge.errors import register_error_handlers
     from challenge.filters import register_filters
     from challenge.headers import register_headers
@@ -52,6 +53,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_filters(app)
     register_headers(app)
     register_cli(app)
+    register_diagnostics(app)
     return app
 
 

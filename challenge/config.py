@@ -67,6 +67,8 @@ class Config:
     PROCUREMENT_THRESHOLDS: dict | None = None  # None: the defaults in partnerships/procurement.py
     # Pages.
     PER_PAGE = 12
+    # Diagnostics for the benchmark: an X-Query-Count header on every response (challenge/diagnostics.py).
+    QUERY_COUNT_HEADER = _bool("QUERY_COUNT_HEADER")
 
 
 class ProductionConfig(Config):

@@ -1,0 +1,99 @@
+"""What the benchmark measures: one row per case in CASES.
+
+A case names its page, builds its URL(s) from `Facts` about the loaded data, says who must be signed in
+and what its target is. To add a page, add a row. A case whose data is missing (its `paths` returns
+None) or whose route the app does not have is printed as skipped, not failed.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select
+
+from bench.dataset import BROKER_EMAIL, table
+from challenge.config import Config
+
+SEARCH_WORDS = ["loneliness", "hospital", "school", "carers"]
+
+
+@dataclass
+class Facts:
+    """What the URL builders need to know about the data that was loaded."""
+
+    open_slugs: list[str]
+    public_count: int
+    per_page: int = Config.PER_PAGE
+    broker_email: str = BROKER_EMAIL
+    panel_slug: str | None = None
+    panel_login: str | None = None
+    notes: dict = field(default_factory=dict)
+
+    def deep_pages(self) -> list[int]:
+        """Pages about four-fifths of the way through the public catalogue."""
+        last = max(1, -(-self.public_count // self.per_page))
+        deep = max(2, last * 4 // 5)
+        return sorted({max(2, min(last, deep + k)) for k in range(-2, 3)})
+
+
+@dataclass(frozen=True)
+class Target:
+    min_fraction: float | None = None  # of the baseline's requests per second
+    max_p95_ms: float | None = None
+
+    def describe(self, connections: int = 16) -> str:
+        parts = []
+        if self.min_fraction is not None:
+            parts.append(f"≥ {self.min_fraction:.0%} of baseline")
+        if self.max_p95_ms is not None:
+            parts.append(f"p95 < {self.max_p95_ms:.0f} ms at {connections} connections")
+        return ", ".join(parts) or "—"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    paths: Callable[[Facts], list[str] | None]
+    login: Callable[[Facts], str | None] = lambda facts: None
+    target: Target = Target()
+    baseline: bool = False
+    route: str | None = None  # a sample path, to tell "route not present" from "data not loaded"
+    # wrk connections. Throughput cases queue 16 on the 2 workers; a latency target is measured with one
+    # connection per worker, so p95 is the time one person waits rather than the length of a queue.
+    connections: int = 16
+
+
+CASES: list[Case] = [
+    Case("baseline: /healthz", lambda f: ["/healthz"], baseline=True),
+    Case("catalogue, first page", lambda f: ["/"], target=Target(min_fraction=0.40)),
+    Case("catalogue, deep page", lambda f: [f"/?page={p}" for p in f.deep_pages()],
+         target=Target(min_fraction=0.40)),
+    Case("catalogue, search", lambda f: [f"/?q={w}" for w in SEARCH_WORDS], target=Target(min_fraction=0.40)),
+    Case("challenge page", lambda f: [f"/challenges/{s}" for s in f.open_slugs] or None,
+         target=Target(min_fraction=0.40)),
+    Case("panel view (500 × 8 × 5)",
+         lambda f: [f"/judging/{f.panel_slug}/panel?round=1"] if f.panel_slug else None,
+         login=lambda f: f.panel_login, target=Target(max_p95_ms=150), route="/judging/x/panel", connections=2),
+    # /dashboards/broker is the partnerships branch's route (routes_dashboards.py); skipped while absent.
+    Case("broker dashboard", lambda f: ["/dashboards/broker"], login=lambda f: f.broker_email),
+]
+
+
+def discover(engine: Engine, now: datetime, extra: dict | None = None) -> Facts:
+    """Facts about what is in the database now: a hundred open challenges, how many are public."""
+    challenges = table("challenges")
+    with engine.connect() as conn:
+        slugs = conn.scalars(
+            select(challenges.c.slug).where(challenges.c.state == "published", challenges.c.opens_at <= now,
+                                            challenges.c.closes_at > now)
+            .order_by(challenges.c.id).limit(100)).all()
+        public = conn.scalar(select(func.count()).select_from(challenges)
+                             .where(challenges.c.state.not_in(("draft", "in_review", "cancelled"))))
+    facts = Facts(open_slugs=list(slugs), public_count=public)
+    for key, value in (extra or {}).items():
+        if hasattr(facts, key):
+            setattr(facts, key, value)
+        else:
+            facts.notes[key] = value
+    return facts

@@ -1,0 +1,144 @@
+"""Measuring one case: is its route there, how many queries one request runs, then wrk."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+from flask import Flask
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
+
+from bench import wrk
+from bench.cases import Case, Facts
+from bench.dataset import PASSWORD
+from bench.server import Gunicorn, sign_in
+
+PROBE_TIMEOUT = 60
+TOO_SLOW = 5.0  # seconds for one request: beyond this the page is not put under load
+
+
+@dataclass
+class Result:
+    case: Case
+    status: str = "ok"  # "ok", "skipped: …" or "error: …"
+    rps: float | None = None
+    p50: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+    errors: int = 0
+    queries: int | None = None
+    queries_small: int | None = None
+    fraction: float | None = None
+    verdict: str = "—"
+    probe_seconds: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def ran(self) -> bool:
+        return self.status == "ok"
+
+
+def route_present(app: Flask, path: str, method: str = "GET") -> bool:
+    adapter = app.url_map.bind("127.0.0.1")
+    try:
+        adapter.match(urlsplit(path).path, method=method)
+    except RequestRedirect:
+        return True
+    except (NotFound, MethodNotAllowed):
+        return False
+    return True
+
+
+class Sessions:
+    """Signed-in HTTP sessions, one per account, reused across cases."""
+
+    def __init__(self, server: Gunicorn):
+        self.server, self._by_email = server, {}
+
+    def get(self, email: str | None) -> requests.Session:
+        if email is None:
+            return requests.Session()
+        if email not in self._by_email:
+            self._by_email[email] = sign_in(self.server.url, email, PASSWORD)
+        return self._by_email[email]
+
+
+def cookie_header(session: requests.Session) -> str | None:
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies) or None
+
+
+def probe(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: Sessions) -> tuple[Result, list[str]]:
+    """One plain request: the route's presence, its status and its X-Query-Count."""
+    result = Result(case)
+    paths = case.paths(facts)
+    if not route_present(app, case.route or (paths or ["/"])[0]):
+        result.status = "skipped: route not present"
+        return result, []
+    if not paths:
+        result.status = "skipped: its data is not loaded"
+        return result, []
+    try:
+        session = sessions.get(case.login(facts))
+    except RuntimeError as exc:
+        result.status = f"error: {exc}"
+        return result, []
+    started = time.monotonic()
+    try:
+        answer = session.get(server.url + paths[0], allow_redirects=False, timeout=PROBE_TIMEOUT)
+    except requests.RequestException:
+        result.status = f"error: no answer within {PROBE_TIMEOUT} s"
+        return result, []
+    result.probe_seconds = time.monotonic() - started
+    if answer.status_code != 200:
+        result.status = f"error: HTTP {answer.status_code} for {paths[0]}"
+        return result, []
+    count = answer.headers.get("X-Query-Count")
+    result.queries = int(count) if count is not None else None
+    return result, paths
+
+
+def run_case(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: Sessions, duration: int) -> Result:
+    result, paths = probe(case, facts, app, server, sessions)
+    if not result.ran:
+        return result
+    if result.probe_seconds > TOO_SLOW:
+        # Sixteen connections on a page this slow would only build a queue that outlives the run.
+        result.status = f"error: one request took {result.probe_seconds:.1f} s; not loaded further"
+        return result
+    cookie = cookie_header(sessions.get(case.login(facts)))
+    measured = wrk.run(server.url, paths, duration=duration, cookie=cookie, connections=case.connections)
+    server.wait_idle()
+    result.rps, result.errors = measured.requests_per_second, measured.error_count
+    result.p50, result.p95, result.p99 = measured.p(50), measured.p(95), measured.p(99)
+    return result
+
+
+def judge(results: list[Result]) -> None:
+    """Fill in each case's fraction of the baseline and whether it met its targets."""
+    base = next((r for r in results if r.case.baseline and r.ran), None)
+    for r in results:
+        if r.status.startswith("error"):
+            grew = r.queries_small is not None and r.queries is not None and r.queries != r.queries_small
+            r.verdict = "not met" + (f" (queries {r.queries_small} → {r.queries})" if grew else "")
+        if not r.ran:
+            continue
+        if base and base.rps:
+            r.fraction = r.rps / base.rps
+        target = r.case.target
+        if target.min_fraction is not None and (r.fraction is None or r.fraction < target.min_fraction):
+            r.reasons.append(f"{r.fraction or 0:.0%} of baseline")
+        if target.max_p95_ms is not None and (r.p95 is None or r.p95 >= target.max_p95_ms):
+            r.reasons.append(f"p95 {r.p95:.0f} ms")
+        if r.queries_small is not None and r.queries is not None and r.queries != r.queries_small:
+            r.reasons.append(f"queries {r.queries_small} → {r.queries}")
+        if r.errors:
+            r.reasons.append(f"{r.errors} failed requests")
+        has_target = target.min_fraction is not None or target.max_p95_ms is not None or r.queries_small is not None
+        if r.case.baseline and not r.reasons:
+            r.verdict = "—"
+        elif r.reasons:
+            r.verdict = "not met (" + "; ".join(r.reasons) + ")"
+        else:
+            r.verdict = "met" if has_target else "—"

@@ -1,0 +1,189 @@
+"""A fresh database, its migrations, and gunicorn serving the app on the loopback interface."""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PORTS = range(5200, 5211)
+
+
+@contextmanager
+def fresh_database(kind: str, label: str = "bench"):
+    """Yield the URL of a new, empty database; remove it afterwards, whatever happened."""
+    name = f"{label}_{secrets.token_hex(4)}"
+    if kind == "sqlite":
+        path = Path(f"/tmp/{name}.db")
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    if kind != "postgresql":
+        raise ValueError(f"unknown database kind {kind!r}")
+    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def app_env(database_url: str, workdir: Path, **extra: str) -> dict[str, str]:
+    """The environment the app runs with: its database, its own folders, the query-count header on."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url, QUERY_COUNT_HEADER="1", SECRET_KEY=secrets.token_hex(16),
+        INSTANCE_PATH=str(workdir), UPLOAD_FOLDER=str(workdir / "uploads"), MAIL_FOLDER=str(workdir / "mail"),
+        PYTHONPATH=str(ROOT), **extra,
+    )
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    """`flask db upgrade`, exactly as a deployment runs it."""
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+                   check=True, capture_output=True, timeout=300)
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+
+
+class Gunicorn:
+    """`gunicorn -w 2 -k sync` on 127.0.0.1, in its own process group so that it always dies with us."""
+
+    def __init__(self, env: dict[str, str], workers: int = 2, log: Path | None = None):
+        self.env, self.workers, self.port = env, workers, free_port()
+        self.log = log or Path(env["INSTANCE_PATH"]) / "gunicorn.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Gunicorn:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-k", "sync",
+                   "-b", f"127.0.0.1:{self.port}", "--timeout", "60", "--error-logfile", str(self.log),
+                   "wsgi:app"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=2).status_code == 200 and \
+                        len(self.worker_pids()) == self.workers:
+                    return
+            except requests.RequestException:  # not listening yet, or still booting its workers
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f} s; see {self.log}")
+
+    def wait_idle(self, timeout: float = 180) -> None:
+        """Wait until the queue wrk left behind has drained: /healthz answers at once again."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                requests.get(self.url + "/healthz", timeout=timeout)
+            except requests.RequestException:
+                pass
+            if time.monotonic() - started < 0.5:
+                return
+        raise RuntimeError(f"gunicorn still busy {timeout:.0f} s after the load stopped")
+
+    def worker_pids(self) -> list[int]:
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children")
+        if children.exists():
+            return [int(p) for p in children.read_text().split()]
+        return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _ppid(p) == master]
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each worker, from /proc/<pid>/status (VmRSS)."""
+        sizes = []
+        for pid in self.worker_pids():
+            status = Path(f"/proc/{pid}/status").read_text()
+            kb = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+            sizes.append(kb / 1024)
+        return sizes
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+
+
+def _ppid(proc: Path) -> int | None:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF.search(html)
+    if match is None:
+        raise RuntimeError("no csrf_token field in the form")
+    return match.group(1) or match.group(2)
+
+
+def sign_in(base_url: str, email: str, password: str) -> requests.Session:
+    """A session signed in through the real login form (CSRF token and all)."""
+    session = requests.Session()
+    form = session.get(base_url + "/login", timeout=10)
+    answer = session.post(base_url + "/login", timeout=30, allow_redirects=False, data={
+        "csrf_token": csrf_token(form.text), "email": email, "password": password})
+    if answer.status_code not in (302, 303):
+        raise RuntimeError(f"could not sign in as {email}: HTTP {answer.status_code}")
+    return session

@@ -1,0 +1,39 @@
+"""Opt-in diagnostics: how many SQL statements each request ran, in an `X-Query-Count` header.
+
+Off unless config QUERY_COUNT_HEADER is true (env `QUERY_COUNT_HEADER=1`). The benchmark turns it on to
+check that pages run a constant number of queries whatever the size of the data; production leaves it
+off, because the header tells a visitor something about how a page is built.
+"""
+from __future__ import annotations
+
+from flask import Flask, Response, g, has_request_context
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+HEADER = "X-Query-Count"
+_listening = False
+
+
+def _count(conn, cursor, statement, parameters, context, executemany) -> None:
+    # The listener is process-wide (one per Engine class), so it counts only inside a request of an
+    # app that opted in: those set g.query_count before the request runs.
+    if has_request_context() and "query_count" in g:
+        g.query_count += 1
+
+
+def register_diagnostics(app: Flask) -> None:
+    if not app.config.get("QUERY_COUNT_HEADER"):
+        return
+    global _listening
+    if not _listening:
+        event.listen(Engine, "before_cursor_execute", _count)
+        _listening = True
+
+    @app.before_request
+    def start_counting() -> None:
+        g.query_count = 0
+
+    @app.after_request
+    def report_count(response: Response) -> Response:
+        response.headers[HEADER] = str(g.get("query_count", 0))
+        return response

@@ -1,0 +1,135 @@
+"""The benchmark's own tools: wrk's output parser, the case table's helpers, the query-count header."""
+from __future__ import annotations
+
+import pytest
+
+from bench import report, wrk
+from bench.cases import Case, Facts, Target
+from bench.dataset import Plan
+from bench.measure import Result, judge, route_present
+from challenge import create_app
+from challenge.extensions import db
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:5200
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     6.12ms    1.23ms  30.00ms   90.00%
+    Req/Sec     1.31k   100.00     1.50k    70.00%
+  Latency Distribution
+     50%  850.00us
+     75%    6.50ms
+     90%    7.20ms
+     99%    1.05s
+  26112 requests in 10.00s, 5.00MB read
+  Socket errors: connect 0, read 2, write 0, timeout 3
+  Non-2xx or 3xx responses: 7
+Requests/sec:   2611.20
+Transfer/sec:    512.00KB
+"""
+
+
+def test_parser_reads_rate_percentiles_and_errors():
+    result = wrk.parse(WRK_OUTPUT)
+    assert result.requests_per_second == pytest.approx(2611.2)
+    assert result.requests == 26112
+    assert result.percentiles_ms == {50: pytest.approx(0.85), 75: 6.5, 90: 7.2, 99: 1050.0}
+    assert result.p(95) is None
+    assert result.errors == {"connect": 0, "read": 2, "write": 0, "timeout": 3, "status": 7}
+    assert result.error_count == 12
+
+
+def test_parser_takes_p95_and_exact_figures_from_the_lua_hook():
+    hook = ("bench: requests=26100 duration_us=10000000 p50=5900 p90=7250 p95=8125 p99=10500 max=30000 "
+            "connect=0 read=0 write=0 status=1 timeout=0\n")
+    result = wrk.parse(WRK_OUTPUT + hook)
+    assert result.p(95) == pytest.approx(8.125)
+    assert result.p(50) == pytest.approx(5.9)
+    assert result.requests == 26100
+    assert result.error_count == 1
+
+
+@pytest.mark.parametrize("text, ms", [("850.00us", 0.85), ("6.12ms", 6.12), ("1.20s", 1200.0), ("2.00m", 120000.0)])
+def test_durations_convert_to_milliseconds(text, ms):
+    assert wrk.to_ms(text) == pytest.approx(ms)
+
+
+def test_parser_refuses_output_without_a_rate():
+    with pytest.raises(ValueError):
+        wrk.parse("unable to connect to 127.0.0.1:5200 Connection refused")
+
+
+def test_lua_script_quotes_paths_safely():
+    script = wrk.lua_script(['/?q="x"', "/challenges/a"])
+    assert 'paths = {"/?q=\\"x\\"", "/challenges/a"}' in script
+    assert "latency:percentile(95)" in script
+
+
+def test_wrk_runs_only_against_loopback():
+    with pytest.raises(ValueError):
+        wrk.run("http://10.0.0.1:80", ["/"], duration=1)
+
+
+def test_route_presence_comes_from_the_url_map(app):
+    assert route_present(app, "/healthz")
+    assert route_present(app, "/?page=3")
+    assert route_present(app, "/challenges/anything")
+    assert not route_present(app, "/no/such/page")
+
+
+def test_deep_pages_stay_inside_the_catalogue():
+    facts = Facts(open_slugs=[], public_count=8_500, per_page=12)
+    pages = facts.deep_pages()
+    assert max(pages) <= 709 and min(pages) >= 2 and 560 <= pages[2] <= 570
+    assert Facts(open_slugs=[], public_count=5, per_page=12).deep_pages() == [2]
+
+
+def test_plan_spreads_exactly_the_planned_submissions():
+    counts = Plan(challenges=1_000, submissions=10_000).entries_per_challenge()
+    assert sum(counts) == 10_000 and len(counts) == 1_000
+    assert counts[0] > 0 and 0 in counts  # drafts and upcoming ones take none
+
+
+def test_judge_compares_with_the_baseline_and_the_small_query_count():
+    base = Result(Case("baseline", lambda f: ["/healthz"], baseline=True), rps=1000.0, queries=0)
+    fast = Result(Case("fast", lambda f: ["/"], target=Target(min_fraction=0.4)), rps=500.0, queries=3,
+                  queries_small=3)
+    grows = Result(Case("grows", lambda f: ["/"], target=Target(min_fraction=0.4)), rps=500.0, queries=9,
+                   queries_small=3)
+    slow = Result(Case("slow", lambda f: ["/"], target=Target(max_p95_ms=150)), rps=10.0, p95=200.0)
+    judge([base, fast, grows, slow])
+    assert fast.verdict == "met" and fast.fraction == pytest.approx(0.5)
+    assert grows.verdict == "not met (queries 3 → 9)"
+    assert slow.verdict == "not met (p95 200 ms)"
+
+
+def test_report_replaces_only_its_own_section(tmp_path):
+    doc = tmp_path / "benchmarks.md"
+    report.write_section("sqlite", "## SQLite\nfirst", doc)
+    report.write_section("postgresql", "## PostgreSQL\nnumbers", doc)
+    report.write_section("sqlite", "## SQLite\nsecond", doc)
+    text = doc.read_text()
+    assert "second" in text and "first" not in text and "numbers" in text
+    assert text.startswith("# Benchmarks")
+
+
+@pytest.fixture()
+def counting_client(app):
+    counting = create_app({**app.config, "QUERY_COUNT_HEADER": True})
+    yield counting.test_client()
+    with counting.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_query_count_header_is_off_by_default(client):
+    assert "X-Query-Count" not in client.get("/healthz").headers
+    assert "X-Query-Count" not in client.get("/").headers
+
+
+def test_query_count_header_counts_statements_when_on(counting_client, make_user, make_org, make_challenge):
+    make_challenge(make_org(owner=make_user()))
+    assert counting_client.get("/healthz").headers["X-Query-Count"] == "0"
+    catalogue = counting_client.get("/")
+    assert catalogue.status_code == 200
+    assert int(catalogue.headers["X-Query-Count"]) > 0
+    assert counting_client.get("/healthz").headers["X-Query-Count"] == "0"  # reset per request
