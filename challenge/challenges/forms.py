@@ -91,6 +91,14 @@ class PrizeRowForm(Form):
         return Tier(name, amount, int(winners))
 
 
+class PrizeRows(FieldList):
+    """Always exactly `max_entries` rows, row i read from `prizes-i-*`: WTForms' own index handling
+    repeats a row's data when a client leaves gaps (sends rows 0, 1 and 3)."""
+
+    def _extract_indices(self, prefix, formdata):
+        return iter(range(self.max_entries))
+
+
 def _choices(enum_cls):
     return [(m.value, m.label) for m in enum_cls]
 
@@ -122,7 +130,7 @@ class ChallengeForm(FlaskForm):
                                   validators=[InputRequired("Enter the opening date and time")])
     closes_at = LocalDateTimeField("Closes", description="UK time, like 17:00. Entries are refused after this.",
                                    validators=[InputRequired("Enter the closing date and time")])
-    prizes = FieldList(FormField(PrizeRowForm), min_entries=MAX_TIERS, max_entries=MAX_TIERS)
+    prizes = PrizeRows(FormField(PrizeRowForm), min_entries=MAX_TIERS, max_entries=MAX_TIERS)
     blind_judging = BooleanField("Blind judging", description="Judges do not see who entered.")
     feedback_to_entrants = BooleanField("Feedback to entrants", default=True,
                                         description="Every entrant receives the judges' feedback after the decision.")
