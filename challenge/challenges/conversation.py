@@ -123,7 +123,7 @@ def queue_closing_reminders(now: datetime) -> int:
     ).all()
     for row, challenge, user in rows:
         outbox.queue("challenge.closing_soon", user.email, "challenge_closing_soon", now, challenge=challenge,
-                     name=user.name, link=_link(challenge), now=now)
+                     name=user.name, link=_link(challenge), at=now)
         row.reminded_at = now
     db.session.flush()
     return len(rows)
