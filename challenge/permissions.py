@@ -167,8 +167,9 @@ def _challenge_speak(user, ch, now):
 
 @rule("challenge.ask")
 def _challenge_ask(user, ch, now):
-    """Anyone signed in but its own seekers (who answer), while the challenge is upcoming or open."""
-    return signed_in(user) and ch.phase(now) in (Phase.UPCOMING, Phase.OPEN) and not is_seeker(user, ch)
+    """Anyone signed in but those who answer (its seekers, brokers), while the challenge is upcoming or open."""
+    return (signed_in(user) and ch.phase(now) in (Phase.UPCOMING, Phase.OPEN)
+            and not is_seeker(user, ch) and not is_broker(user))
 
 
 @rule("challenge.follow")

@@ -75,7 +75,7 @@ def test_a_question_of_another_challenge_is_not_found(client, world, as_role, ma
 
 @pytest.mark.parametrize("state,role,status", [
     ("open", None, 302), ("open", "creator", 302), ("open", "outsider", 302), ("upcoming", "creator", 302),
-    ("open", "seeker", 404), ("closed", "creator", 404), ("draft", "creator", 404), ("cancelled", "creator", 404),
+    ("open", "seeker", 404), ("open", "broker", 404), ("closed", "creator", 404), ("draft", "creator", 404), ("cancelled", "creator", 404),
 ])
 def test_who_may_ask_and_when(client, world, as_role, make_challenge, state, role, status):
     challenge = make_challenge(world.org, state)
@@ -197,7 +197,7 @@ def reminders() -> list[OutboxMessage]:
 
 def test_reminder_is_queued_once_per_follow_48_hours_before_closing(world, make_challenge, make_user, runner):
     soon = make_challenge(world.org, "open", title="Closing soon")
-    soon.closes_at = clock.now() + timedelta(hours=72)
+    soon.closes_at = clock.now() + timedelta(hours=72, minutes=30)  # margin: the real clock ticks too
     later = make_challenge(world.org, "open", title="Closing later")
     db.session.commit()
     other = make_user()
@@ -205,7 +205,7 @@ def test_reminder_is_queued_once_per_follow_48_hours_before_closing(world, make_
         conversation.follow(challenge, user, clock.now())
     db.session.commit()
     assert conversation.queue_closing_reminders(clock.now()) == 0
-    clock.travel(timedelta(hours=25))  # 47 hours left
+    clock.travel(timedelta(hours=25))  # 47½ hours left
     result = runner.invoke(args=["outbox", "send"])
     assert result.exit_code == 0 and "Queued 2 closing-soon reminder(s)" in result.output
     sent = reminders()
