@@ -30,6 +30,7 @@ class Board:
     own: list[OwnChallenge] = field(default_factory=list)
     submissions: list[Submission] = field(default_factory=list)
     has_organisation: bool = False
+    to_review: list[Challenge] = field(default_factory=list)  # brokers only
 
 
 def next_action(challenge: Challenge, now: datetime, entries: int, unanswered: int) -> str:
@@ -54,6 +55,11 @@ def next_action(challenge: Challenge, now: datetime, entries: int, unanswered: i
 
 def for_user(user, now: datetime) -> Board:
     board = Board()
+    if user.is_broker:
+        board.to_review = list(db.session.scalars(
+            db.select(Challenge).where(Challenge.state == "in_review").options(joinedload(Challenge.organisation))
+            .order_by(Challenge.sent_for_review_at, Challenge.id)
+        ))
     board.followed = list(db.session.scalars(
         db.select(Challenge).join(Follow, Follow.challenge_id == Challenge.id)
         .where(Follow.user_id == user.id).options(joinedload(Challenge.organisation))

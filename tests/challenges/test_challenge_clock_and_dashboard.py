@@ -111,3 +111,12 @@ def test_next_action_for_every_phase(world, make_challenge):
         assert next_action(make_challenge(world.org, state), now, 0, 0).startswith(words), state
     sent_back = make_challenge(world.org, "draft", review_note="Add a budget")
     assert next_action(sent_back, now, 0, 0).startswith("Changes requested")
+
+
+def test_brokers_see_what_waits_for_review(client, world, make_challenge, as_role):
+    waiting = make_challenge(world.org, "in_review", title="Please review me")
+    as_role("broker")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Waiting for your review" in page and waiting.title in page
+    as_role("seeker")
+    assert "Waiting for your review" not in client.get("/dashboard").get_data(as_text=True)
