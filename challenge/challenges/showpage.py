@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from challenge import clock
 from challenge.challenges.blueprint import organisation_url
@@ -17,8 +16,7 @@ from challenge.extensions import db
 def render_show(challenge, *, question_form=None, answer_forms=None, status=200):
     """The challenge page, also re-shown with errors when a question or answer is refused."""
     questions = db.session.scalars(
-        db.select(Question).where(Question.challenge_id == challenge.id)
-        .options(joinedload(Question.asked_by)).order_by(Question.asked_at, Question.id)).all()
+        db.select(Question).where(Question.challenge_id == challenge.id).order_by(Question.asked_at, Question.id)).all()
     updates = db.session.scalars(
         db.select(Update).where(Update.challenge_id == challenge.id).order_by(Update.posted_at.desc(), Update.id.desc())
     ).all()
