@@ -33,8 +33,8 @@ def _text(value: str | None, field: str, what: str, limit: int) -> str:
 
 
 def post_update(challenge: Challenge, title: str, body: str, actor, now: datetime) -> Update:
-    """Publish an announcement on the challenge page. Refuses anyone but its seekers or a broker, a
-    challenge not yet published or cancelled, and an empty title or body."""
+    """Publish an announcement on the challenge page and email it to the followers. Refuses anyone but its
+    seekers or a broker, a challenge not yet published or cancelled, and an empty title or body."""
     if not permissions.can(actor, "challenge.post_update", challenge, now):
         raise NotAllowed("Only the challenge's organisation or a broker can post updates, once it is published.")
     update = Update(challenge_id=challenge.id, author_id=actor.id, posted_at=now,
@@ -42,12 +42,20 @@ def post_update(challenge: Challenge, title: str, body: str, actor, now: datetim
     db.session.add(update)
     db.session.flush()
     audit.record(actor, "challenge.post_update", challenge, now, data={"update_id": update.id})
+    followers = db.session.scalars(
+        db.select(User).join(Follow, Follow.user_id == User.id)
+        .where(Follow.challenge_id == challenge.id, User.is_active_account.is_(True), User.id != actor.id)
+    )
+    for follower in followers:
+        outbox.queue("challenge.update", follower.email, "challenge_update", now, challenge=challenge, update=update,
+                     name=follower.name, link=_link(challenge, f"#update-{update.id}"))
     return update
 
 
 def ask(challenge: Challenge, body: str, actor, now: datetime) -> Question:
-    """Ask a clarification question; its answer will be public. Refuses anonymous users, the challenge's
-    own seekers, and challenges that are not upcoming or open."""
+    """Ask a clarification question (the seeker who drafted the challenge is emailed); its answer will be
+    public. Refuses anonymous users, the challenge's seekers and brokers, and challenges that are not
+    upcoming or open."""
     if not permissions.can(actor, "challenge.ask", challenge, now):
         raise NotAllowed("Questions can be asked while a challenge is upcoming or open, by anyone signed in "
                          "who is not one of its seekers.")
@@ -56,6 +64,10 @@ def ask(challenge: Challenge, body: str, actor, now: datetime) -> Question:
     db.session.add(question)
     db.session.flush()
     audit.record(actor, "challenge.ask", challenge, now, data={"question_id": question.id})
+    seeker = challenge.created_by
+    if seeker.is_active:
+        outbox.queue("challenge.question", seeker.email, "question_asked", now, challenge=challenge, question=question,
+                     name=seeker.name, link=_link(challenge, f"#question-{question.id}"))
     return question
 
 

@@ -27,7 +27,7 @@ def post_update(slug: str):
             attach_error(form, exc)
         else:
             tx.commit()
-            flash("Your update is published on the challenge page.", "success")
+            flash("Your update is published on the challenge page and emailed to its followers.", "success")
             return redirect(url_for("challenges.show", slug=challenge.slug, _anchor="updates"))
     return render_template("challenges/update_form.html", form=form, challenge=challenge)
 

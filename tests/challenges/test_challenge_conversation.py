@@ -33,6 +33,8 @@ def test_creator_asks_seeker_answers_and_the_asker_is_emailed(client, world, as_
     assert response.status_code == 302
     db.session.refresh(question)
     assert question.answer == "Not at the proposal stage." and question.answered_by_id == world.seeker.id
+    [asked] = mails(world.seeker.email)
+    assert asked.subject == 'New question on "Lonely no more"' and "Can we use council data?" in asked.body
     [mail] = mails(world.creator.email)
     assert mail.subject == 'Your question on "Lonely no more" has been answered'
     assert "Can we use council data?" in mail.body and "Not at the proposal stage." in mail.body
@@ -123,8 +125,13 @@ def test_questions_and_answers_are_shown_safely(client, world, make_challenge):
     assert "Ünïcode 🙂" in page and "<strong>yes</strong>" in page
 
 
-def test_seeker_posts_an_update(client, world, as_role, make_challenge):
-    challenge = make_challenge(world.org, "open")
+def test_seeker_posts_an_update_and_followers_are_emailed(client, world, as_role, make_challenge, make_user):
+    challenge = make_challenge(world.org, "open", title="Warm homes")
+    inactive = make_user()
+    for person in (world.creator, world.seeker, inactive):
+        conversation.follow(challenge, person, clock.now())
+    inactive.is_active_account = False
+    db.session.commit()
     as_role("seeker")
     assert client.get(f"/challenges/{challenge.slug}/updates/new").status_code == 200
     response = client.post(f"/challenges/{challenge.slug}/updates/new",
@@ -132,6 +139,9 @@ def test_seeker_posts_an_update(client, world, as_role, make_challenge):
     assert response.status_code == 302 and response.headers["Location"].endswith("#updates")
     page = client.get(f"/challenges/{challenge.slug}").get_data(as_text=True)
     assert "Webinar on Tuesday" in page and "<em>online</em>" in page
+    [mail] = mails()  # the follower; not its author, not a deactivated account
+    assert mail.to_email == world.creator.email
+    assert mail.subject == 'Update on "Warm homes": Webinar on Tuesday' and "#update-" in mail.body
 
 
 @pytest.mark.parametrize("state,role,status", [
