@@ -44,9 +44,14 @@ def list_users(brokers: bool) -> None:
 
 @outbox_cli.command("send")
 def outbox_send() -> None:
-    """Send queued email that is due, and retry what failed before."""
+    """Queue reminders that have come due, send queued email that is due, and retry what failed before."""
+    from challenge.challenges.conversation import queue_closing_reminders
     from challenge.platform.outbox import send_due
 
+    reminders = queue_closing_reminders(clock.now())
+    db.session.commit()
+    if reminders:
+        click.echo(f"Queued {reminders} closing-soon reminder(s).")
     sent, failed = send_due(clock.now())
     click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
 
@@ -56,7 +61,7 @@ def outbox_send() -> None:
 def demo(if_empty: bool) -> None:
     """Load a believable world of councils, trusts, challenges, creators and submissions."""
     from challenge.accounts.models import User
-    from challenge.demo import load
+    from challenge.demo import SHARED_PASSWORD, load
 
     if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
         click.echo("The database already has data; demo data not loaded.")
@@ -64,6 +69,7 @@ def demo(if_empty: bool) -> None:
     password = load(clock.now())
     db.session.commit()
     click.echo(f"Demo data loaded. Broker: broker@example.org / {password}")
+    click.echo(f"Every other demo account (seekers like seeker@camden.example.org, creators) uses: {SHARED_PASSWORD}")
 
 
 def register_cli(app: Flask) -> None:

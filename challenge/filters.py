@@ -53,7 +53,15 @@ def time_left(dt: datetime | None, now: datetime | None = None) -> str:
     return f"{max(minutes, 1)} minute{'s' if minutes != 1 else ''}"
 
 
+def can_current(action: str, thing=None) -> bool:
+    """`can(...)` in templates: may the signed-in (or anonymous) user do `action` to `thing` now?"""
+    from challenge.permissions import can
+
+    return can(None, action, thing)
+
+
 def register_filters(app: Flask) -> None:
+    app.jinja_env.globals.update(can=can_current)
     app.jinja_env.filters.update(
         money=format_money, markdown=render_markdown, dt=format_dt, date=format_date, time_left=time_left,
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, func, literal_column, text
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from challenge.accounts.models import Organisation, User
-from challenge.challenges.states import ChallengeState, Phase, phase_of
+from challenge.challenges.states import ChallengeState, Phase, allowed, phase_of
 from challenge.extensions import db
 from challenge.types import UTCDateTime
 
@@ -54,6 +54,11 @@ SECTORS = [
 SECTOR_LABELS = dict(SECTORS)
 
 
+SEARCH_SQL = (
+    "to_tsvector('english'::regconfig, (((title::text || ' '::text) || summary::text) || ' '::text) || problem)"
+)
+
+
 class Challenge(db.Model):
     __tablename__ = "challenges"
     __table_args__ = (
@@ -62,7 +67,10 @@ class Challenge(db.Model):
             name="state",
         ),
         CheckConstraint("closes_at is null or opens_at is null or closes_at > opens_at", name="dates"),
+        CheckConstraint("prize_pool >= 0", name="prize_pool_not_negative"),
         Index("ix_challenges_state_closes", "state", "closes_at"),
+        # Full-text search: PostgreSQL only (SQLite searches with LIKE). Same text as search_document().
+        Index("ix_challenges_search", text(SEARCH_SQL), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +94,11 @@ class Challenge(db.Model):
     review_note: Mapped[str] = mapped_column(Text, default="")
     blind_judging: Mapped[bool] = mapped_column(default=False)
     feedback_to_entrants: Mapped[bool] = mapped_column(default=True)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The sum of amount × winners over the prize tiers, stored so the catalogue filters and sorts in SQL;
+    # kept equal to the tiers by `_keep_prize_pools` below whoever saves them.
+    prize_pool: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
+    sent_for_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -99,10 +112,29 @@ class Challenge(db.Model):
     def phase(self, now: datetime) -> Phase:
         return phase_of(self.state, self.opens_at, self.closes_at, now)
 
-    @property
-    def prize_pool(self) -> int:
-        """The total of all prize tiers, in minor units."""
+    def prize_total(self) -> int:
+        """The total of all prize tiers, in minor units, computed from the tiers."""
         return sum(p.amount * p.winners for p in self.prizes)
+
+    @property
+    def winner_places(self) -> int:
+        return sum(p.winners for p in self.prizes)
+
+    def can_move(self, name: str, now: datetime) -> bool:
+        """Whether the transition table allows the move now (who may make it is permissions' business)."""
+        return allowed(name, self.phase(now))
+
+    @property
+    def sector_label(self) -> str:
+        return SECTOR_LABELS.get(self.sector, self.sector)
+
+    @property
+    def type_label(self) -> str:
+        return ChallengeType(self.type).label if self.type in ChallengeType.__members__.values() else self.type
+
+    @property
+    def ip_terms_label(self) -> str:
+        return IPTerms(self.ip_terms).label if self.ip_terms in IPTerms.__members__.values() else self.ip_terms
 
     @property
     def tag_list(self) -> list[str]:
@@ -151,6 +183,7 @@ class Question(db.Model):
 
     challenge: Mapped[Challenge] = relationship()
     asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
 
 
 class Update(db.Model):
@@ -180,3 +213,28 @@ class Follow(db.Model):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     challenge: Mapped[Challenge] = relationship()
+
+
+SEARCH_CONFIG = literal_column("'english'::regconfig")
+
+
+def search_document():
+    """The text the catalogue searches on PostgreSQL: the same expression as the GIN index below, so
+    the planner can use the index. Literals, not bound parameters, for the same reason."""
+    space, c = literal_column("' '"), Challenge.__table__.c
+    return func.to_tsvector(SEARCH_CONFIG, c.title + space + c.summary + space + c.problem)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_prize_pools(session, flush_context, instances):
+    """Recompute the stored prize pool of every challenge whose tiers changed, whoever changed them
+    (the challenge form, the demo loader, a test factory), so the column never drifts from the tiers."""
+    touched = {obj for obj in (*session.new, *session.dirty) if isinstance(obj, Challenge)}
+    touched |= {obj.challenge for obj in (*session.new, *session.dirty, *session.deleted)
+                if isinstance(obj, Prize) and obj.challenge is not None}
+    for challenge in touched:
+        if challenge in session.deleted:
+            continue
+        total = challenge.prize_total()
+        if challenge.prize_pool != total:
+            challenge.prize_pool = total

@@ -1,34 +1,38 @@
 """The public catalogue, a challenge's page, and the signed-in dashboard."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template, request
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.challenges.models import Challenge
-from challenge.extensions import db
-from challenge.permissions import ensure
+from challenge.challenges import dashboard as board
+# The other view modules add their routes to the same blueprint when imported.
+from challenge.challenges import conversation_routes, drafting_routes, lifecycle_routes  # noqa: F401
+from challenge.challenges.blueprint import bp, load
+from challenge.challenges.catalogue import organisations_with_challenges, search_challenges
+from challenge.challenges.forms import CatalogueForm
+from challenge.challenges.showpage import render_show
 
-bp = Blueprint("challenges", __name__)
+__all__ = ["bp"]
 
 
 @bp.get("/")
 def catalogue():
-    challenges = db.session.scalars(
-        db.select(Challenge).where(Challenge.state.not_in(("draft", "in_review", "cancelled")))
-        .order_by(Challenge.closes_at)
-    ).all()
-    return render_template("challenges/catalogue.html", challenges=challenges, now=clock.now())
+    form = CatalogueForm(request.args)
+    form.organisation.choices = [("", "Any organisation"), *organisations_with_challenges()]
+    params = form.params(request.args.get("page"))
+    page = search_challenges(params, clock.now())
+    return render_template("challenges/catalogue.html", form=form, page=page, params=params, now=clock.now(),
+                           filtered=any(v for k, v in request.args.items() if k not in ("sort", "page")))
 
 
 @bp.get("/challenges/<slug>")
 def show(slug: str):
-    challenge = db.first_or_404(db.select(Challenge).where(Challenge.slug == slug))
-    ensure("challenge.view", challenge)
-    return render_template("challenges/show.html", challenge=challenge, now=clock.now())
+    return render_show(load(slug))
 
 
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("challenges/dashboard.html", user=current_user)
+    return render_template("challenges/dashboard.html", board=board.for_user(current_user, clock.now()),
+                           now=clock.now())

@@ -1,21 +1,139 @@
-"""Challenge verbs. Each checks the transition table, changes state, audits and flushes; never commits."""
+"""Challenge verbs: drafting and the lifecycle.
+
+Each takes the `actor` and `now`, checks the rules (the transition table in states.py, then who may
+act), changes state, writes the audit event, queues any email, flushes, and never commits.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from challenge.challenges.models import Challenge
-from challenge.challenges.states import MOVES, ChallengeState, allowed
-from challenge.errors import InvalidTransition
+from flask import current_app
+
+from challenge import permissions
+from challenge.accounts.models import Organisation
+from challenge.accounts.services import unique_slug
+from challenge.challenges.models import SECTOR_LABELS, Challenge, ChallengeType, IPTerms, Prize
+from challenge.challenges.states import MOVES, NOT_ENTRY_STATES, ChallengeState, allowed, refusal
+from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
-from challenge.platform import audit
+from challenge.money import CURRENCIES
+from challenge.platform import audit, outbox
+from challenge.submissions.models import Submission
+
+MAX_TIERS = 5
+MAX_NOTE = 5000
+
+
+class ChallengeError(DomainError):
+    """A drafting rule refused the request; `field` names the form field it is about, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class Tier:
+    name: str
+    amount: int  # minor units, for each winner
+    winners: int = 1
+
+
+@dataclass
+class Draft:
+    """What the challenge form collects; the services check it again whoever calls them."""
+
+    title: str
+    summary: str = ""
+    problem: str = ""
+    context: str = ""
+    outcomes: str = ""
+    eligibility: str = ""
+    sector: str = "other"
+    tags: str = ""
+    type: str = ChallengeType.PROPOSAL
+    ip_terms: str = IPTerms.CREATOR_KEEPS
+    currency: str = "GBP"
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    blind_judging: bool = False
+    feedback_to_entrants: bool = True
+    tiers: list[Tier] = field(default_factory=list)
+
+
+def _check_draft(draft: Draft, now: datetime) -> None:
+    if not draft.title.strip():
+        raise ChallengeError("Enter a title", "title")
+    if draft.sector not in SECTOR_LABELS:
+        raise ChallengeError("Choose a sector", "sector")
+    if draft.type not in ChallengeType.__members__.values():
+        raise ChallengeError("Choose a type of challenge", "type")
+    if draft.ip_terms not in IPTerms.__members__.values():
+        raise ChallengeError("Choose the intellectual property terms", "ip_terms")
+    if draft.currency not in CURRENCIES:
+        raise ChallengeError("Choose a currency", "currency")
+    if not draft.tiers:
+        raise ChallengeError("Add at least one prize tier", "prizes")
+    if len(draft.tiers) > MAX_TIERS:
+        raise ChallengeError(f"Add at most {MAX_TIERS} prize tiers", "prizes")
+    for tier in draft.tiers:
+        if tier.amount <= 0 or tier.winners < 1 or not tier.name.strip():
+            raise ChallengeError("Each prize tier needs a name, an amount above zero and at least one winner",
+                                 "prizes")
+    if draft.opens_at and draft.closes_at and draft.closes_at <= draft.opens_at:
+        raise ChallengeError("The closing date must be after the opening date", "closes_at")
+    if draft.closes_at and draft.closes_at <= now:
+        raise ChallengeError("The closing date must be in the future", "closes_at")
+
+
+def _apply(challenge: Challenge, draft: Draft) -> None:
+    for name in ("summary", "problem", "context", "outcomes", "eligibility", "sector", "type", "ip_terms",
+                 "currency", "opens_at", "closes_at", "blind_judging", "feedback_to_entrants"):
+        setattr(challenge, name, getattr(draft, name))
+    challenge.title = draft.title.strip()
+    challenge.tags = ", ".join(dict.fromkeys(t.strip() for t in draft.tags.split(",") if t.strip()))
+    challenge.prizes = [Prize(name=t.name.strip(), amount=t.amount, winners=t.winners, position=i)
+                        for i, t in enumerate(draft.tiers, start=1)]
+    challenge.prize_pool = challenge.prize_total()
+
+
+def create(org: Organisation, draft: Draft, actor, now: datetime) -> Challenge:
+    """Start a draft challenge for `org`. Refuses non-members and incomplete or impossible drafts
+    (no prize tier, closing before opening, closing in the past)."""
+    if not permissions.can(actor, "challenge.create", org, now):
+        raise NotAllowed("You can only draft challenges for an organisation you belong to.")
+    _check_draft(draft, now)
+    challenge = Challenge(organisation_id=org.id, created_by_id=actor.id, slug=unique_slug(Challenge, draft.title),
+                          state=ChallengeState.DRAFT, created_at=now, updated_at=now)
+    _apply(challenge, draft)
+    db.session.add(challenge)
+    db.session.flush()
+    audit.record(actor, "challenge.create", challenge, now, to_state=challenge.state)
+    return challenge
+
+
+def revise(challenge: Challenge, draft: Draft, actor, now: datetime) -> Challenge:
+    """Save changes to a draft. Refuses anything not a draft: once sent for review the text is what the
+    broker approves, and once published it is frozen (seekers post updates instead)."""
+    if challenge.state != ChallengeState.DRAFT:
+        raise InvalidTransition("Only a draft can be edited. Once published, the problem is frozen: "
+                                "post an update or answer questions instead.")
+    if not permissions.can(actor, "challenge.edit", challenge, now):
+        raise NotAllowed("Only the challenge's organisation or a broker can edit it.")
+    _check_draft(draft, now)
+    _apply(challenge, draft)
+    challenge.updated_at = now
+    audit.record(actor, "challenge.edit", challenge, now)
+    db.session.flush()
+    return challenge
 
 
 def move(challenge: Challenge, name: str, actor, now: datetime, *, reason: str = "") -> Challenge:
     """Apply the named move from the transition table, or refuse with InvalidTransition."""
     phase = challenge.phase(now)
     if not allowed(name, phase):
-        target = MOVES[name].label.lower() if name in MOVES else name
-        raise InvalidTransition(f"A challenge that is {phase.label.lower()} cannot {target}.")
+        raise InvalidTransition(refusal(name, phase))
     before = challenge.state
     challenge.state = MOVES[name].target
     challenge.updated_at = now
@@ -25,3 +143,133 @@ def move(challenge: Challenge, name: str, actor, now: datetime, *, reason: str =
                  reason=reason)
     db.session.flush()
     return challenge
+
+
+def _ensure(actor, action: str, challenge: Challenge, now: datetime, message: str) -> None:
+    if not permissions.can(actor, action, challenge, now):
+        raise NotAllowed(message)
+
+
+def _check_table(challenge: Challenge, name: str, now: datetime) -> None:
+    phase = challenge.phase(now)
+    if not allowed(name, phase):
+        raise InvalidTransition(refusal(name, phase))
+
+
+def _note(text: str | None, field_name: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ChallengeError(f"Enter {what}", field_name)
+    if len(text) > MAX_NOTE:
+        raise ChallengeError(f"Keep the {field_name} to {MAX_NOTE:,} characters or fewer", field_name)
+    return text
+
+
+def missing_for_review(challenge: Challenge) -> list[str]:
+    """What a draft still needs before a broker can review it, in words."""
+    missing = []
+    for attr, words in (("summary", "a summary"), ("problem", "a problem statement"),
+                        ("outcomes", "the desired outcomes"), ("eligibility", "who is eligible")):
+        if not getattr(challenge, attr).strip():
+            missing.append(words)
+    if not challenge.opens_at or not challenge.closes_at:
+        missing.append("opening and closing dates")
+    if not challenge.prizes:
+        missing.append("at least one prize tier")
+    return missing
+
+
+def submit_for_review(challenge: Challenge, actor, now: datetime) -> Challenge:
+    """Send a draft to the broker. Refuses anything but a draft, anyone but its seekers, an incomplete
+    draft, and a closing date already past."""
+    _check_table(challenge, "submit_for_review", now)
+    _ensure(actor, "challenge.submit_for_review", challenge, now,
+            "Only a member of the challenge's organisation can send it for review.")
+    missing = missing_for_review(challenge)
+    if missing:
+        raise ChallengeError("Before sending for review, add " + ", ".join(missing) + ".")
+    if challenge.closes_at <= now:
+        raise ChallengeError("The closing date has passed: edit the draft and choose new dates.")
+    challenge.sent_for_review_at = now
+    return move(challenge, "submit_for_review", actor, now)
+
+
+def challenge_link(challenge: Challenge, anchor: str = "") -> str:
+    """The challenge page's full address for emails, built from SITE_URL (also outside a request, as in
+    `flask outbox send`)."""
+    path = current_app.url_map.bind("localhost").build("challenges.show", {"slug": challenge.slug})
+    return current_app.config["SITE_URL"].rstrip("/") + path + anchor
+
+
+def _mail_seeker(challenge: Challenge, kind: str, template: str, now: datetime, **context) -> None:
+    outbox.queue(kind, challenge.created_by.email, template, now, challenge=challenge, link=challenge_link(challenge),
+                 name=challenge.created_by.name, **context)
+
+
+def publish(challenge: Challenge, actor, now: datetime) -> Challenge:
+    """A broker publishes a challenge in review and tells the seeker. Refuses non-brokers, anything not
+    in review, and a challenge whose closing date has already passed."""
+    _check_table(challenge, "publish", now)
+    _ensure(actor, "challenge.review", challenge, now, "Only a broker can publish a challenge.")
+    if challenge.closes_at is None or challenge.closes_at <= now:
+        raise ChallengeError("The closing date has passed: send it back so the seeker can set new dates.")
+    move(challenge, "publish", actor, now)
+    _mail_seeker(challenge, "challenge.published", "challenge_published", now)
+    return challenge
+
+
+def request_changes(challenge: Challenge, note: str, actor, now: datetime) -> Challenge:
+    """A broker sends a challenge in review back to draft with a note, emailed to the seeker. Refuses
+    non-brokers, anything not in review, and an empty note."""
+    _check_table(challenge, "request_changes", now)
+    _ensure(actor, "challenge.review", challenge, now, "Only a broker can send a challenge back.")
+    challenge.review_note = _note(note, "note", "a note saying what to change")
+    move(challenge, "request_changes", actor, now, reason=challenge.review_note)
+    _mail_seeker(challenge, "challenge.changes_requested", "challenge_changes_requested", now,
+                 note=challenge.review_note)
+    return challenge
+
+
+def cancel(challenge: Challenge, reason: str, actor, now: datetime) -> Challenge:
+    """Cancel with a reason. Seekers may cancel a draft, a challenge in review, or a published one with
+    no entries yet; after that only a broker may, until the decision. Refuses an empty reason."""
+    _check_table(challenge, "cancel", now)
+    _ensure(actor, "challenge.cancel", challenge, now,
+            "Entries have been received or judging has started, so only a broker can cancel this challenge now.")
+    challenge.cancel_reason = _note(reason, "reason", "a reason for cancelling")
+    # Refunds of any prize money held are the payouts package's (called here at merge time).
+    return move(challenge, "cancel", actor, now, reason=challenge.cancel_reason)
+
+
+def start_judging(challenge: Challenge, actor, now: datetime) -> Challenge:
+    """Close entries for good and start judging. Refuses before the close, and anyone but the seeker or a
+    broker."""
+    _check_table(challenge, "start_judging", now)
+    _ensure(actor, "challenge.manage_state", challenge, now,
+            "Only the challenge's organisation or a broker can start judging.")
+    return move(challenge, "start_judging", actor, now)
+
+
+def complete(challenge: Challenge, actor, now: datetime) -> Challenge:
+    """Mark an awarded challenge completed (prizes paid, follow-on agreed). Refuses anything not awarded."""
+    _check_table(challenge, "complete", now)
+    _ensure(actor, "challenge.manage_state", challenge, now,
+            "Only the challenge's organisation or a broker can mark it completed.")
+    return move(challenge, "complete", actor, now)
+
+
+def entry_count(challenge: Challenge) -> int:
+    """Submissions received: not drafts, not withdrawn."""
+    return entry_counts([challenge.id]).get(challenge.id, 0)
+
+
+def entry_counts(challenge_ids: list[int]) -> dict[int, int]:
+    """Entries per challenge, in one query."""
+    if not challenge_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Submission.challenge_id, db.func.count(Submission.id))
+        .where(Submission.challenge_id.in_(challenge_ids), Submission.state.not_in(NOT_ENTRY_STATES))
+        .group_by(Submission.challenge_id)
+    ).all()
+    return dict(rows)

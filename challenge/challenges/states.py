@@ -73,23 +73,32 @@ class Move:
     source: frozenset[Phase]
     target: ChallengeState
     label: str
+    # Said when the move is refused: which phases allow it, in words.
+    needs: str
 
 
 # The one table. A move is allowed from the listed phases only; services add who may make it.
 MOVES: dict[str, Move] = {
     m.name: m
     for m in (
-        Move("submit_for_review", frozenset({Phase.DRAFT}), ChallengeState.IN_REVIEW, "Send for review"),
-        Move("request_changes", frozenset({Phase.IN_REVIEW}), ChallengeState.DRAFT, "Send back with a note"),
-        Move("publish", frozenset({Phase.IN_REVIEW}), ChallengeState.PUBLISHED, "Publish"),
-        Move("start_judging", frozenset({Phase.CLOSED}), ChallengeState.JUDGING, "Start judging"),
-        Move("decide", frozenset({Phase.JUDGING}), ChallengeState.DECIDED, "Record the decision"),
-        Move("complete", frozenset({Phase.DECIDED}), ChallengeState.COMPLETED, "Mark completed"),
+        Move("submit_for_review", frozenset({Phase.DRAFT}), ChallengeState.IN_REVIEW, "Send for review",
+             "Only a draft can be sent for review"),
+        Move("request_changes", frozenset({Phase.IN_REVIEW}), ChallengeState.DRAFT, "Send back with a note",
+             "Only a challenge in review can be sent back"),
+        Move("publish", frozenset({Phase.IN_REVIEW}), ChallengeState.PUBLISHED, "Publish",
+             "Only a challenge in review can be published"),
+        Move("start_judging", frozenset({Phase.CLOSED}), ChallengeState.JUDGING, "Start judging",
+             "Judging can start only once the challenge has closed"),
+        Move("decide", frozenset({Phase.JUDGING}), ChallengeState.DECIDED, "Record the decision",
+             "A decision can be recorded only while the challenge is being judged"),
+        Move("complete", frozenset({Phase.DECIDED}), ChallengeState.COMPLETED, "Mark completed",
+             "Only an awarded challenge can be marked completed"),
         Move(
             "cancel",
             frozenset({Phase.DRAFT, Phase.IN_REVIEW, Phase.UPCOMING, Phase.OPEN, Phase.CLOSED, Phase.JUDGING}),
             ChallengeState.CANCELLED,
             "Cancel",
+            "A challenge that has been awarded, completed or cancelled cannot be cancelled",
         ),
     )
 }
@@ -97,3 +106,14 @@ MOVES: dict[str, Move] = {
 
 def allowed(move: str, phase: Phase) -> bool:
     return move in MOVES and phase in MOVES[move].source
+
+
+def refusal(move: str, phase: Phase) -> str:
+    """Why `move` is refused in `phase`, in words a seeker or broker understands."""
+    if move not in MOVES:
+        return f"There is no such step as {move!r} for a challenge."
+    return f"{MOVES[move].needs}; this challenge is {phase.label.lower()}."
+
+# Submissions in these states are not entries: they are not counted on the challenge page and put
+# nothing at stake when a seeker wants to cancel.
+NOT_ENTRY_STATES = ("draft", "withdrawn")

@@ -1,0 +1,87 @@
+"""What a signed-in person sees first: what they follow, their organisations' challenges with the next
+thing to do, and their submissions. A fixed handful of queries whatever the numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlalchemy.orm import joinedload, selectinload
+
+from challenge.accounts.models import Membership
+from challenge.challenges.models import Challenge, Follow, Question
+from challenge.challenges.services import entry_counts
+from challenge.challenges.states import Phase
+from challenge.extensions import db
+from challenge.submissions.models import Submission, TeamMember
+
+
+@dataclass
+class OwnChallenge:
+    challenge: Challenge
+    entries: int
+    unanswered: int
+    next_action: str
+
+
+@dataclass
+class Board:
+    followed: list[Challenge] = field(default_factory=list)
+    own: list[OwnChallenge] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
+    has_organisation: bool = False
+    to_review: list[Challenge] = field(default_factory=list)  # brokers only
+
+
+def next_action(challenge: Challenge, now: datetime, entries: int, unanswered: int) -> str:
+    """The one thing the seeker should do next, in words."""
+    phase = challenge.phase(now)
+    if phase == Phase.DRAFT:
+        return "Changes requested: edit and send for review again" if challenge.review_note else \
+            "Finish the draft and send it for review"
+    if phase in (Phase.UPCOMING, Phase.OPEN) and unanswered:
+        return f"Answer {unanswered} question{'s' if unanswered != 1 else ''}"
+    return {
+        Phase.IN_REVIEW: "Waiting for a broker to review it",
+        Phase.UPCOMING: "Published: it opens soon. Post an update to build interest",
+        Phase.OPEN: f"Open, {entries} entr{'ies' if entries != 1 else 'y'} so far",
+        Phase.CLOSED: "Closed: start judging",
+        Phase.JUDGING: "Judging: the panel is scoring entries",
+        Phase.DECIDED: "Awarded: pay the prizes, then mark it completed",
+        Phase.COMPLETED: "Completed",
+        Phase.CANCELLED: "Cancelled",
+    }[phase]
+
+
+def for_user(user, now: datetime) -> Board:
+    board = Board()
+    if user.is_broker:
+        board.to_review = list(db.session.scalars(
+            db.select(Challenge).where(Challenge.state == "in_review").options(joinedload(Challenge.organisation))
+            .order_by(Challenge.sent_for_review_at, Challenge.id)
+        ))
+    board.followed = list(db.session.scalars(
+        db.select(Challenge).join(Follow, Follow.challenge_id == Challenge.id)
+        .where(Follow.user_id == user.id).options(joinedload(Challenge.organisation))
+        .order_by(Challenge.closes_at)
+    ))
+    org_ids = db.select(Membership.organisation_id).where(Membership.user_id == user.id)
+    board.has_organisation = db.session.scalar(org_ids.limit(1)) is not None
+    own = list(db.session.scalars(
+        db.select(Challenge).where(Challenge.organisation_id.in_(org_ids))
+        .options(joinedload(Challenge.organisation)).order_by(Challenge.updated_at.desc(), Challenge.id.desc())
+    ))
+    ids = [c.id for c in own]
+    entries = entry_counts(ids)
+    unanswered = dict(db.session.execute(
+        db.select(Question.challenge_id, db.func.count(Question.id))
+        .where(Question.challenge_id.in_(ids), Question.answer.is_(None)).group_by(Question.challenge_id)
+    ).all()) if ids else {}
+    board.own = [OwnChallenge(c, entries.get(c.id, 0), unanswered.get(c.id, 0),
+                              next_action(c, now, entries.get(c.id, 0), unanswered.get(c.id, 0))) for c in own]
+    team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)
+    board.submissions = list(db.session.scalars(
+        db.select(Submission).where(or_(Submission.owner_id == user.id, Submission.id.in_(team_of)))
+        .options(selectinload(Submission.challenge)).order_by(Submission.updated_at.desc())
+    ))
+    return board

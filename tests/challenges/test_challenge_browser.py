@@ -1,0 +1,92 @@
+"""A seeker drafts a challenge and a broker publishes it, in headless Chromium, with axe on each page."""
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.challenges.challenge_helpers import local_input
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture()
+def live_url(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture()
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    assert chromium, "the browser tests need Debian's chromium (apt-get install chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def no_axe_violations(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
+def sign_in(browser, base: str, email: str):
+    page = browser.new_context().new_page()
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    return page
+
+
+def test_draft_review_publish_journey(world, live_url, browser, output_dir):
+    page = sign_in(browser, live_url, world.seeker.email)
+    page.goto(live_url + "/challenges/new")
+    page.click("text=Save the draft")
+    assert page.locator(".error-summary").is_visible()
+    no_axe_violations(page)
+    page.fill("#title", "Warm homes for older renters")
+    page.fill("#summary", "Cold, damp rented homes make older people ill.")
+    page.fill("#problem", "Many private renters over 70 live in **cold** homes.")
+    page.fill("#outcomes", "Fewer cold homes")
+    page.fill("#eligibility", "Anyone in the UK")
+    page.select_option("#sector", "housing")
+    page.fill("#opens_at", local_input(2, 9))
+    page.fill("#closes_at", local_input(40))
+    page.fill("#prizes-0-name", "First prize")
+    page.fill("#prizes-0-amount", "20,000")
+    page.fill("#prizes-0-winners", "1")
+    page.click("text=Save the draft")
+    assert page.locator("h1").inner_text() == "Warm homes for older renters"
+    assert "£20,000" in page.locator(".prize-amount").inner_text()
+    no_axe_violations(page)
+    page.click("text=Send for review")
+    assert "Sent for review" in page.locator(".alert").first.inner_text()
+    url = page.url
+
+    broker = sign_in(browser, live_url, world.broker.email)
+    broker.goto(url)
+    broker.click("button:has-text('Publish')")
+    assert "Published" in broker.locator(".alert").first.inner_text()
+    broker.screenshot(path=str(output_dir / "challenges-published.png"), full_page=True)
+
+    visitor = browser.new_context().new_page()
+    visitor.goto(live_url + "/?q=renters")
+    assert visitor.locator(".card-title").all_inner_texts() == ["Warm homes for older renters"]
+    no_axe_violations(visitor)
+    visitor.goto(url)
+    assert "Upcoming" in visitor.locator(".phase-badge").first.inner_text()
+    no_axe_violations(visitor)
