@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from challenge.submissions.demo import attach_demo_files
 from challenge.accounts import services as accounts
 from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge, Follow, Prize, Question, Update
@@ -47,12 +48,8 @@ def load(now: datetime) -> str:
     counter.last = max(counter.last, len(submissions))
     db.session.add(counter)
     db.session.flush()
-    _attach_demo_files(submissions, now)
+    attach_demo_files(submissions, now)
     return password
-
-
-def _attach_demo_files(submissions: list[Submission], now: datetime) -> None:
-    """Hook for the submissions package: add a small attachment to each demo submission (not yet wired)."""
 
 
 def _user(email: str, name: str, password_hash: str, now: datetime) -> User:

@@ -9,7 +9,6 @@ from flask import Flask, current_app
 from challenge import clock
 from challenge.markdown import render as render_markdown
 from challenge.money import format_money
-from challenge.permissions import can
 
 
 def local(dt: datetime) -> datetime:
@@ -61,8 +60,7 @@ def can_current(action: str, thing=None) -> bool:
 
 
 def register_filters(app: Flask) -> None:
-    app.jinja_env.globals.update(can=can_current)
     app.jinja_env.filters.update(
         money=format_money, markdown=render_markdown, dt=format_dt, date=format_date, time_left=time_left,
     )
-    app.jinja_env.globals.update(format_money=format_money, now=clock.now, can=lambda action, thing=None: can(None, action, thing))
+    app.jinja_env.globals.update(format_money=format_money, now=clock.now, can=can_current)

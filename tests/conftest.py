@@ -19,7 +19,7 @@ from challenge import clock, create_app
 from challenge.config import TestConfig
 from challenge.extensions import db
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.browser_support"]
 
 
 def _postgres_database(base_url: str):

@@ -28,6 +28,6 @@ def attach_error(form, exc: ChallengeError) -> None:
 
 def organisation_url(org) -> str | None:
     """The organisation's page, when the accounts package provides one."""
-    if "accounts.organisation" in current_app.view_functions:
-        return url_for("accounts.organisation", slug=org.slug)
+    if "organisations.show" in current_app.view_functions:
+        return url_for("organisations.show", slug=org.slug)
     return None

@@ -1,7 +1,7 @@
 """A first visit: the catalogue, creating an account, signing out and in again, with the keyboard."""
 import pytest
 
-from tests.browser.conftest import axe_violations, describe
+from tests.browser_support import axe_violations, describe
 
 pytestmark = pytest.mark.browser
 
@@ -10,7 +10,7 @@ def test_a_new_user_signs_up_and_signs_in(page):
     page.goto("/")
     assert page.get_by_role("heading", level=1).inner_text() == "Challenges"
     page.shots(page, "catalogue")
-    page.get_by_role("link", name="Create an account").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Create an account").click()
     page.get_by_label("Full name").fill("Priya Shah")
     page.get_by_label("Email address").fill("priya@example.org")
     page.get_by_label("Password").fill("password")

@@ -1,7 +1,7 @@
 """challenges: stored prize pool (indexed), review and cancel fields, full-text search index
 
-Revision ID: 0002_challenges
-Revises: 0001_foundation
+Revision ID: 0004_challenges
+Revises: 0003_accounts
 Create Date: 2026-11-28 00:45:26
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import challenge.types  # noqa: F401  (UTCDateTime columns)
 
 
-revision = '0002_challenges'
-down_revision = '0001_foundation'
+revision = '0004_challenges'
+down_revision = '0003_accounts'
 branch_labels = None
 depends_on = None
 
