@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
-from flask import current_app, url_for
 
 from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.states import Phase
@@ -20,7 +19,7 @@ from challenge.money import format_money
 from challenge.payouts import ledger
 from challenge.payouts.funding import fee_on
 from challenge.payouts.models import Award, PayeeAccount, Payout, PayoutSplit, Refund
-from challenge.payouts.providers import default_provider
+from challenge.payouts.providers import default_provider, site_link
 from challenge.platform import audit, outbox
 from challenge.submissions.models import Submission
 
@@ -93,11 +92,11 @@ def create_awards(challenge: Challenge, placements: Sequence[tuple[Submission, P
         if prize.challenge_id != challenge.id:
             raise DomainError(f"“{prize.name}” is not a prize of this challenge.")
         _check_submission(challenge, submission)
-        if existing[prize.id] + wanted[prize.id] > prize.winners:
-            raise DomainError(f"“{prize.name}” has {prize.winners} place(s); that would award more.")
         if db.session.scalar(db.select(Award.id).where(Award.submission_id == submission.id,
                                                        Award.prize_id == prize.id)):
             raise DomainError(f"{submission.reference} has already been awarded “{prize.name}”.")
+        if existing[prize.id] + wanted[prize.id] > prize.winners:
+            raise DomainError(f"“{prize.name}” has {prize.winners} place(s); that would award more.")
     total = sum(p.amount for _, p in placements)
     _take_fee_and_check(challenge, total, actor, now, memo=f"Broker's fee on {len(placements)} prize award(s)")
     awards = [_award(challenge, s, p.amount, actor, now, prize=p) for s, p in placements]
@@ -144,7 +143,7 @@ def _award(challenge: Challenge, submission: Submission, amount: int, actor, now
     audit.record(actor, "award.create", award, now, data={"amount": amount, "submission": submission.reference})
     if not submission.team:
         _payout(award, submission.owner, amount, now)
-    link = current_app.config["SITE_URL"].rstrip("/") + url_for("payouts.mine")
+    link = site_link("payouts.mine")
     for member in {submission.owner, *(m.user for m in submission.team)}:
         outbox.queue("award", member.email, "payout_awarded", now, user=member, award=award,
                      challenge=challenge, link=link, is_team=bool(submission.team))

@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from challenge.money import CURRENCY_CHOICES, MoneyError, parse_money
 
-_PERCENT = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+_PERCENT = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,2})?$")
 
 
 def parse_percent(text: str | None) -> int:

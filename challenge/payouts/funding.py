@@ -188,9 +188,9 @@ def outstanding_for(funder: Funder) -> int:
 
 def _new_funding(funder: Funder, provider: str, amount: int, now: datetime) -> Funding:
     reference = f"CXF-{funder.challenge_id}-{funder.id}-{secrets.token_hex(3).upper()}"
-    funding = Funding(funder_id=funder.id, provider=provider, reference=reference, amount=amount,
-                      currency=funder.currency, state="pending", created_at=now)
-    db.session.add(funding)
+    funding = Funding(provider=provider, reference=reference, amount=amount, currency=funder.currency,
+                      state="pending", created_at=now)
+    funder.fundings.append(funding)
     db.session.flush()
     return funding
 

@@ -22,8 +22,8 @@ from challenge.payouts.gateways import PaymentGateway
 from challenge.payouts.models import PayeeAccount
 from challenge.platform import audit
 
-SORT_CODE = re.compile(r"^\d{6}$")
-ACCOUNT_NUMBER = re.compile(r"^\d{8}$")
+SORT_CODE = re.compile(r"^[0-9]{6}$")
+ACCOUNT_NUMBER = re.compile(r"^[0-9]{8}$")
 
 
 def _fernet() -> Fernet:

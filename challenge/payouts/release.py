@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 
 from challenge.errors import DomainError, InvalidTransition, NotAllowed, PaymentFailed
 from challenge.extensions import db
@@ -27,7 +27,7 @@ from challenge.money import format_money
 from challenge.payouts import ledger
 from challenge.payouts.gateways import ProviderError, ProviderRejected, ProviderUnavailable, TransferResult
 from challenge.payouts.models import Award, Payout
-from challenge.payouts.providers import gateway
+from challenge.payouts.providers import gateway, site_link
 from challenge.platform import audit, outbox, tx
 
 REFUSALS = {
@@ -141,7 +141,7 @@ def _record(payout_id: int, attempt: int, result: TransferResult | None, error: 
                     now, actor=actor, memo=f"Payout {payout.id} to {payout.user.name}")
         audit.record(actor, "payout.paid", payout, now, from_state="processing", to_state="paid",
                      data={"reference": result.id})
-        link = current_app.config["SITE_URL"].rstrip("/") + url_for("payouts.mine")
+        link = site_link("payouts.mine")
         outbox.queue("payout_paid", payout.user.email, "payout_paid", now, payout=payout, link=link)
         message = f"Paid {format_money(payout.amount, payout.currency)} to {payout.user.name}."
     elif isinstance(error, ProviderUnavailable):
