@@ -1,13 +1,18 @@
 """Fixtures for the payment-provider tests: a fake Stripe server on 127.0.0.1.
 
-No Flask app here: the gateways are tested on their own.
+The gateway tests use no Flask app; the fixtures further down (world, stripe_config, …) are for the
+payouts services and pages.
 """
 from __future__ import annotations
 
 import pytest
 from pytest_httpserver import HTTPServer
 
+from challenge import clock
 from challenge.extensions import db
+from challenge.payouts import funding, payees
+from challenge.payouts.models import Funding
+from challenge.payouts.providers import gateway
 from tests.payouts.fake_stripe import FakeStripe
 
 
@@ -63,9 +68,6 @@ def world(app, make_user, make_org, make_challenge, make_submission):
     """A co-funded challenge: a council (60 %) leads, an NHS trust (40 %) co-funds; a broker; two entrants."""
     from types import SimpleNamespace
 
-    from challenge import clock
-    from challenge.payouts import funding
-
     def build(state: str = "judging", prizes=((1_000_000, 1),), shares=(6000, 4000), fund: bool = True,
               fee_percent: int | None = None):
         broker = make_user("Brooke Broker", broker=True)
@@ -95,9 +97,6 @@ def world(app, make_user, make_org, make_challenge, make_submission):
 
 def fund_all(w) -> None:
     """Invoice every funder and record each bank transfer in full, as a broker would."""
-    from challenge import clock
-    from challenge.payouts import funding
-
     for funder in funding.funders_of(w.challenge):
         invoice = funding.issue_invoice(funder, w.seeker, clock.now())
         funding.record_bank_transfer(invoice, invoice.amount, invoice.currency, "BACS 123", w.broker, clock.now())
@@ -105,10 +104,52 @@ def fund_all(w) -> None:
 
 
 def bank_details(user) -> None:
-    from challenge import clock
-    from challenge.payouts import payees
     from challenge.payouts.gateways import ManualGateway
 
     payees.save_bank_details(user, user.name, "30-99-50", "12345678", ManualGateway(), clock.now())
     db.session.commit()
 
+
+
+def send_event(client, fake, event_type: str, obj: dict, *, event_id: str | None = None, secret: str = WEBHOOK_SECRET,
+               timestamp: int | None = None, livemode: bool = False, created: int | None = None):
+    """Deliver a signed webhook to /webhooks/stripe the way Stripe would; returns (response, raw body)."""
+    import json
+
+    body = json.loads(fake.event_payload(event_type, obj, event_id=event_id))
+    body["livemode"] = livemode
+    if created is not None:
+        body["created"] = created
+    raw = json.dumps(body).encode()
+    header = fake.sign_webhook(raw, secret, timestamp)
+    response = client.post("/webhooks/stripe", data=raw, headers={"Stripe-Signature": header},
+                           content_type="application/json")
+    return response, raw
+
+
+def fund_by_card(client, fake, w):
+    """Every funder pays by Checkout; Stripe's checkout.session.completed webhook records each payment."""
+    for funder in funding.funders_of(w.challenge):
+        row = funding.begin_checkout(funder, w.seeker, clock.now())
+        db.session.commit()
+        url = funding.open_checkout(row.id, "https://cx.example/done", "https://cx.example/back", clock.now())
+        assert url.startswith("https://checkout.stripe.com/")
+        session = fake.complete_checkout(db.session.get(Funding, row.id).checkout_session_id)
+        response, _ = send_event(client, fake, "checkout.session.completed", session)
+        assert response.status_code == 200, response.json
+        db.session.expire_all()
+        assert db.session.get(Funding, row.id).state == "paid"
+
+
+def stripe_payee(client, fake, user):
+    account = payees.start_stripe_onboarding(user, gateway("stripe"), "https://cx.example/r", "https://cx.example/f",
+                                             clock.now())
+    db.session.commit()
+    assert account.startswith("https://connect.stripe.com/")
+    account_id = payees.account_for(user, "stripe").provider_account_id
+    fake.activate_transfers(account_id)
+    response, _ = send_event(client, fake, "account.updated", fake.accounts[account_id])
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert payees.account_for(user, "stripe").state == "ready"
+    return account_id
