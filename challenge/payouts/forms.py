@@ -94,7 +94,7 @@ class FundersForm(FlaskForm):
 
 
 for _n in range(1, FUNDER_ROWS + 1):
-    setattr(FundersForm, f"organisation_{_n}", SelectField(f"Funder {_n}", coerce=int, validate_choice=True,
+    setattr(FundersForm, f"organisation_{_n}", SelectField(f"Funder {_n}", coerce=int, default=0,
                                                            choices=[(0, "— none —")]))
     setattr(FundersForm, f"share_{_n}", StringField(f"Funder {_n}'s share (%)",
                                                     validators=[Optional(), Length(max=8)]))

@@ -153,3 +153,19 @@ def stripe_payee(client, fake, user):
     db.session.expire_all()
     assert payees.account_for(user, "stripe").state == "ready"
     return account_id
+
+
+@pytest.fixture
+def login(login):
+    """The suite's `login`, also forgetting the user Flask-Login cached on `g`.
+
+    The app fixture keeps one app context for the whole test, so `g` outlives a request and a
+    second `login(...)` in the same test would otherwise still see the first user.
+    """
+    from flask import g
+
+    def sign_in(user):
+        g.pop("_login_user", None)
+        return login(user)
+
+    return sign_in
