@@ -36,6 +36,8 @@ def _funders_form(challenge: Challenge) -> FundersForm:
             organisation.data, share.data = funder.organisation_id, f"{funder.share_bp / 100:g}"
         if not existing:
             form.rows[0][0].data, form.rows[0][1].data = challenge.organisation_id, "100"
+        budget = funding.pool_status(challenge).stage_grants
+        form.stage_grants.data = f"{budget / 100:.2f}" if budget else ""
     form.set_choices(_organisations())
     return form
 
@@ -44,12 +46,16 @@ def _page(challenge: Challenge, status: int = 200, **forms):
     forms.setdefault("funders_form", _funders_form(challenge))
     forms.setdefault("waive_form", WaiveForm(prefix="waive"))
     forms.setdefault("fee_form", FeeForm(prefix="fee"))
+    if not forms["fee_form"].is_submitted():
+        forms["fee_form"].percent.data = f"{funding.pool_status(challenge).fee_bp / 100:g}"
     funders = funding.funders_of(challenge)
     return render_template(
         "payouts/funding.html", challenge=challenge, funders=funders, status=funding.pool_status(challenge),
         pledges=funding.pledges(challenge), funded={f.id: funding.funded_by(f) for f in funders},
         transfer_form=RecordTransferForm(prefix="rec"), card=card_payments_available(),
-        finance=db.session.get(ChallengeFinance, challenge.id), **forms), status
+        finance=db.session.get(ChallengeFinance, challenge.id),
+        shares_locked=any(f.state in ("pending", "paid") for funder in funders for f in funder.fundings),
+        has_errors=status >= 400, **forms), status
 
 
 @bp.get("/challenges/<slug>/funding")
@@ -109,14 +115,25 @@ def pay_by_card(funder_id: int):
     ensure("funding.pay", funder)
     funding_row = funding.begin_checkout(funder, current_user, clock.now())
     tx.commit()
-    done = url_for("payouts.invoice_page", funding_id=funding_row.id, _external=True)
-    back = url_for("payouts.funding_page", slug=funder.challenge.slug, _external=True)
+    return redirect(url_for("payouts.invoice_page", funding_id=funding_row.id))
+
+
+@bp.get("/funding/<int:funding_id>/checkout")
+@login_required
+def go_to_checkout(funding_id: int):
+    """A link, not a form, leads to Stripe: the CSP's form-action 'self' would block a redirect after a POST."""
+    funding_row = db.get_or_404(Funding, funding_id)
+    ensure("funding.pay", funding_row.funder)
+    if funding_row.provider != "stripe" or funding_row.state != "pending":
+        return redirect(url_for("payouts.invoice_page", funding_id=funding_id))
+    done = url_for("payouts.invoice_page", funding_id=funding_id, _external=True)
+    back = url_for("payouts.funding_page", slug=funding_row.funder.challenge.slug, _external=True)
     try:
-        url = funding.open_checkout(funding_row.id, done, back, clock.now())
+        url = funding.open_checkout(funding_id, done, back, clock.now())
     except (ProviderError, ValueError):
         flash("The card payment page could not be opened just now. Please try again in a few minutes, "
               "or ask for an invoice.", "error")
-        return redirect(back)
+        return redirect(url_for("payouts.invoice_page", funding_id=funding_id))
     return redirect(url, code=303)
 
 

@@ -55,25 +55,24 @@ def bank_details():
                            account=payees.account_for(current_user, "manual")), 400 if form.errors else 200
 
 
-@bp.post("/my/payouts/stripe")
+@bp.get("/my/payouts/stripe")
 @login_required
 def stripe_onboarding():
+    """A link, not a form, leads to Stripe: the CSP's form-action 'self' would block a redirect after a POST.
+
+    Creating the account is safe to repeat: one row per person and a per-person idempotency key.
+    """
     ensure("payouts.mine")
-    ConfirmForm().validate_on_submit() or _csrf_failed()
     try:
         link = payees.start_stripe_onboarding(
             current_user, gateway("stripe"), url_for("payouts.stripe_return", _external=True),
-            url_for("payouts.mine", _external=True), clock.now())
+            url_for("payouts.stripe_onboarding", _external=True), clock.now())
     except (ProviderError, ValueError):
         tx.rollback()
         flash("Stripe could not be reached just now. Please try again in a few minutes.", "error")
         return redirect(url_for("payouts.mine"))
     tx.commit()
     return redirect(link, code=303)
-
-
-def _csrf_failed():
-    abort(400)
 
 
 @bp.route("/my/payouts/stripe/status", methods=["GET", "POST"], endpoint="stripe_return")
@@ -130,7 +129,8 @@ def split(award_id: int):
 def agree_split(award_id: int):
     award = db.get_or_404(Award, award_id)
     ensure("award.agree_split", award)
-    ConfirmForm().validate_on_submit() or _csrf_failed()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     awards.agree_split(award, current_user, clock.now())
     tx.commit()
     flash("You have agreed the split." + (" Everyone has agreed, so the payouts are set up." if

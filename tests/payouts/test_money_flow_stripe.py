@@ -174,3 +174,44 @@ def test_payee_status_refresh_button_asks_stripe(world, stripe_config):
     stripe_config.activate_transfers(account.provider_account_id)
     assert payees.refresh_stripe_status(w.winner, gateway("stripe"), clock.now()).state == "ready"
     assert db.session.scalar(db.select(db.func.count(PayeeAccount.id))) == 1
+
+
+def test_paying_by_card_in_the_browser_goes_to_stripe_by_a_link(client, login, world, stripe_config):
+    w = world(fund=False)
+    trust_funder = funding.funders_of(w.challenge)[1]
+    login(w.trust_member)
+    page = client.get(f"/challenges/{w.challenge.slug}/funding").text
+    assert "Pay by card" in page
+    response = client.post(f"/funding/funders/{trust_funder.id}/card")
+    assert response.status_code == 302 and "/funding/" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).text
+    assert "Continue to secure card payment" in page and "£4,200" in page
+    row = db.session.scalars(db.select(Funding)).one()
+    response = client.get(f"/funding/{row.id}/checkout")
+    assert response.status_code == 303 and response.headers["Location"].startswith("https://checkout.stripe.com/")
+    client.get(f"/funding/{row.id}/checkout")
+    assert len(stripe_config.checkout_sessions) == 1
+    stripe_config.fail_next("/v1/checkout/sessions", 500)
+    login(w.seeker)  # a member of another funder may not pay for the trust
+    assert client.get(f"/funding/{row.id}/checkout").status_code == 404
+
+
+def test_stripe_onboarding_in_the_browser(client, login, world, stripe_config):
+    w = world(fund=False)
+    login(w.winner)
+    assert "Set up payouts with Stripe" in client.get("/my/payouts").text
+    response = client.get("/my/payouts/stripe")
+    assert response.status_code == 303 and response.headers["Location"].startswith("https://connect.stripe.com/")
+    response = client.post("/my/payouts/stripe/status", follow_redirects=True)
+    assert "has not finished checking" in response.text
+    stripe_config.activate_transfers(payees.account_for(w.winner, "stripe").provider_account_id)
+    response = client.get("/my/payouts/stripe/status", follow_redirects=True)
+    assert "ready to receive payouts" in response.text
+
+
+def test_stripe_down_gives_a_friendly_message_not_an_error(client, login, world, stripe_config):
+    w = world(fund=False)
+    login(w.winner)
+    stripe_config.fail_next("/v1/accounts", 503)
+    response = client.get("/my/payouts/stripe", follow_redirects=True)
+    assert response.status_code == 200 and "could not be reached" in response.text
