@@ -1,6 +1,8 @@
 """The broker's money desk: awards and stage grants, the payouts queue, reversals and refunds."""
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -47,9 +49,14 @@ def challenge_money(slug: str):
     return _money_page(challenge)
 
 
+def _taken(challenge: Challenge) -> Counter:
+    return Counter(db.session.scalars(db.select(Award.prize_id).where(Award.challenge_id == challenge.id,
+                                                                     Award.prize_id.is_not(None))))
+
+
 def _money_page(challenge: Challenge, status: int = 200, **forms):
     entries = _entries(challenge)
-    forms.setdefault("award_form", award_form(challenge.prizes, entries))
+    forms.setdefault("award_form", award_form(challenge.prizes, entries, taken=_taken(challenge)))
     forms.setdefault("grant_form", StageGrantForm(prefix="grant"))
     forms.setdefault("refund_form", RefundForm(prefix="refund"))
     forms["grant_form"].submissions.choices = [(s.id, f"{s.reference}: {s.title}") for s in entries]
@@ -71,9 +78,12 @@ def create_awards(slug: str):
     challenge = _challenge(slug)
     ensure("award.create", challenge)
     entries = {s.id: s for s in _entries(challenge)}
-    form = award_form(challenge.prizes, entries.values(), request.form)
+    form = award_form(challenge.prizes, entries.values(), request.form, taken=_taken(challenge))
     if form.validate_on_submit():
         placements = [(entries[form[name].data], prize) for name, prize in form.places if form[name].data]
+        if not form.places:
+            flash("Every prize place has been awarded already.", "info")
+            return redirect(url_for("payouts.challenge_money", slug=slug))
         try:
             awards.create_awards(challenge, placements, current_user, clock.now())
         except DomainError as exc:
@@ -125,8 +135,11 @@ def refund(slug: str):
             tx.commit()
             done = refunds.process_refunds(ids, current_user, clock.now())
             ok = sum(r.state == "succeeded" for r in done)
-            flash(f"{ok} of {len(ids)} refund(s) made; any others are shown below with what went wrong.",
-                  "success" if ok == len(ids) else "warning")
+            if ok == len(ids):
+                flash(f"{ok} refund(s) made to the funders, in proportion to their shares.", "success")
+            else:
+                flash(f"{ok} of {len(ids)} refund(s) made; the others are listed below with what went wrong.",
+                      "warning")
             return redirect(url_for("payouts.challenge_money", slug=slug))
     tx.rollback()
     return _money_page(challenge, 400, refund_form=form)

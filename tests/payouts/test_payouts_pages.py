@@ -326,3 +326,13 @@ def test_queue_lists_payouts_by_state(client, login, paid_world):
     release.release_payout(w.payout.id, w.broker, clock.now())
     page = client.get("/admin/payouts").text
     assert "Reverse payout" in page
+
+
+def test_the_award_form_offers_only_places_still_open(client, login, paid_world):
+    w = paid_world
+    login(w.broker)
+    page = client.get(f"/admin/payouts/challenges/{w.challenge.slug}").text
+    assert "Every prize place has been awarded" in page and "Nothing to refund" in page
+    response = client.post(f"/admin/payouts/challenges/{w.challenge.slug}/awards", follow_redirects=True)
+    assert response.status_code == 200 and "awarded already" in response.text
+    assert db.session.scalar(db.select(db.func.count(Award.id))) == 1
