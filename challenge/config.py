@@ -62,6 +62,13 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
+    # Where funders send invoice payments (shown on invoice pages).
+    BROKER_BANK_ACCOUNT_NAME = os.environ.get("BROKER_BANK_ACCOUNT_NAME", "Challenge Exchange Client Account")
+    BROKER_BANK_SORT_CODE = os.environ.get("BROKER_BANK_SORT_CODE", "00-00-00")
+    BROKER_BANK_ACCOUNT_NUMBER = os.environ.get("BROKER_BANK_ACCOUNT_NUMBER", "00000000")
+    # `flask payouts retry` retries a payout left processing after this many seconds, with the same key.
+    PAYOUTS_RETRY_AFTER_SECONDS = int(os.environ.get("PAYOUTS_RETRY_AFTER_SECONDS", "300"))
+    PAYOUTS_CRASH_AFTER_PROVIDER_CALL = False  # test hook only: see challenge/payouts/release.py
     # Impact and procurement.
     DISCOUNT_RATE_PERCENT = os.environ.get("DISCOUNT_RATE_PERCENT", "3.5")
     PROCUREMENT_THRESHOLDS: dict | None = None  # None: the defaults in partnerships/procurement.py

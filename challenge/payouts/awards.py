@@ -1,0 +1,240 @@
+"""Awards (prize places and stage grants), team splits, and the payouts they create.
+
+The broker's fee is taken from the escrow when money is awarded (see funding.py: it is charged on
+top of the prizes). An award is refused unless the escrow, less what is already promised to earlier
+awards, covers the new awards and their fee.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+
+
+from challenge.challenges.models import Challenge, Prize
+from challenge.challenges.states import Phase
+from challenge.errors import DomainError, NotAllowed
+from challenge.extensions import db
+from challenge.money import format_money
+from challenge.payouts import ledger
+from challenge.payouts.funding import fee_on
+from challenge.payouts.models import Award, PayeeAccount, Payout, PayoutSplit, Refund
+from challenge.payouts.providers import default_provider, site_link
+from challenge.platform import audit, outbox
+from challenge.submissions.models import Submission
+
+AWARDABLE_PHASES = (Phase.CLOSED, Phase.JUDGING, Phase.DECIDED)
+INELIGIBLE_SUBMISSIONS = ("draft", "withdrawn", "disqualified")
+SETTLED = ("paid", "reversed")
+
+
+def committed(challenge_id: int) -> int:
+    """Money in the escrow already promised: awarded and not yet paid out (reversed money is free again)."""
+    awarded = db.session.scalar(
+        db.select(db.func.coalesce(db.func.sum(Award.amount), 0)).where(Award.challenge_id == challenge_id))
+    settled = db.session.scalar(
+        db.select(db.func.coalesce(db.func.sum(Payout.amount), 0)).join(Award)
+        .where(Award.challenge_id == challenge_id, Payout.state.in_(SETTLED)))
+    pending_refunds = db.session.scalar(
+        db.select(db.func.coalesce(db.func.sum(Refund.amount), 0))
+        .where(Refund.challenge_id == challenge_id, Refund.state == "pending"))
+    return int(awarded) - int(settled) + int(pending_refunds)
+
+
+def available(challenge: Challenge) -> int:
+    """What the escrow holds beyond what is promised: the most that can still be awarded or refunded."""
+    return ledger.balance(ledger.escrow(challenge.id), challenge.currency) - committed(challenge.id)
+
+
+def _take_fee_and_check(challenge: Challenge, total: int, actor, now: datetime, memo: str) -> int:
+    finance = ledger.lock_challenge(challenge.id)
+    fee = fee_on(total, finance.fee_bp)
+    room = available(challenge)
+    if total + fee > room:
+        raise DomainError(
+            f"The pool cannot cover this: it needs {format_money(total + fee, challenge.currency)} "
+            f"({format_money(total, challenge.currency)} plus the broker's fee of "
+            f"{format_money(fee, challenge.currency)}), but only {format_money(max(room, 0), challenge.currency)} "
+            "is held and not yet promised."
+        )
+    if fee:
+        ledger.post("fee", challenge.id, challenge.currency,
+                    [(ledger.escrow(challenge.id), -fee), (ledger.FEE, fee)], now, actor=actor, memo=memo)
+    return fee
+
+
+def _check_submission(challenge: Challenge, submission: Submission) -> None:
+    if submission.challenge_id != challenge.id:
+        raise DomainError(f"{submission.reference} is not an entry to this challenge.")
+    if submission.state in INELIGIBLE_SUBMISSIONS:
+        raise DomainError(f"{submission.reference} is {submission.state} and cannot be awarded money.")
+
+
+def create_awards(challenge: Challenge, placements: Sequence[tuple[Submission, Prize]], actor,
+                  now: datetime) -> list[Award]:
+    """Award prize places, take the broker's fee and set up the payouts.
+
+    Refuses: nothing to award, a challenge that is not closed/judging/decided, a prize or entry of
+    another challenge, an ineligible entry, the same prize twice to one entry, more winners than the
+    prize has places, and awards the held money (less earlier promises) cannot cover with the fee.
+    """
+    if not placements:
+        raise DomainError("Choose at least one winning entry.")
+    if challenge.phase(now) not in AWARDABLE_PHASES:
+        raise DomainError("Prizes can be awarded only once the challenge has closed.")
+    pairs = [(s.id, p.id) for s, p in placements]
+    if len(set(pairs)) != len(pairs):
+        raise DomainError("An entry cannot win the same prize twice.")
+    existing = Counter(db.session.scalars(
+        db.select(Award.prize_id).where(Award.challenge_id == challenge.id, Award.prize_id.is_not(None))))
+    wanted = Counter(p.id for _, p in placements)
+    for submission, prize in placements:
+        if prize.challenge_id != challenge.id:
+            raise DomainError(f"“{prize.name}” is not a prize of this challenge.")
+        _check_submission(challenge, submission)
+        if db.session.scalar(db.select(Award.id).where(Award.submission_id == submission.id,
+                                                       Award.prize_id == prize.id)):
+            raise DomainError(f"{submission.reference} has already been awarded “{prize.name}”.")
+        if existing[prize.id] + wanted[prize.id] > prize.winners:
+            raise DomainError(f"“{prize.name}” has {prize.winners} place(s); that would award more.")
+    total = sum(p.amount for _, p in placements)
+    _take_fee_and_check(challenge, total, actor, now, memo=f"Broker's fee on {len(placements)} prize award(s)")
+    awards = [_award(challenge, s, p.amount, actor, now, prize=p) for s, p in placements]
+    return awards
+
+
+def create_stage_grants(challenge: Challenge, submissions: Sequence[Submission], amount_each: int, currency: str,
+                        round_position: int, actor, now: datetime) -> list[Award]:
+    """Give each advancing entry the same stage grant (e.g. £1,500 to each finalist), paid like a prize.
+
+    Refuses: no entries, an amount that is not a positive int, another currency, a round number below 1,
+    an entry twice or already granted for this round, and grants the pool cannot cover with the fee.
+    """
+    if not submissions:
+        raise DomainError("Choose at least one entry for the stage grant.")
+    if type(amount_each) is not int or amount_each <= 0:
+        raise DomainError("Enter a grant of more than zero.")
+    if currency != challenge.currency:
+        raise DomainError(f"This prize pool is held in {challenge.currency}; amounts in {currency} cannot be used.")
+    if type(round_position) is not int or round_position < 1:
+        raise DomainError("Choose the round the entries advanced from.")
+    if challenge.phase(now) not in (Phase.OPEN, *AWARDABLE_PHASES):
+        raise DomainError("Stage grants can be given only while the challenge runs or is being judged.")
+    ids = [s.id for s in submissions]
+    if len(set(ids)) != len(ids):
+        raise DomainError("Each entry can receive one stage grant per round.")
+    for submission in submissions:
+        _check_submission(challenge, submission)
+        if db.session.scalar(db.select(Award.id).where(Award.submission_id == submission.id,
+                                                       Award.round_position == round_position)):
+            raise DomainError(f"{submission.reference} already has a stage grant for round {round_position}.")
+    _take_fee_and_check(challenge, amount_each * len(submissions), actor, now,
+                        memo=f"Broker's fee on {len(submissions)} stage grant(s), round {round_position}")
+    return [_award(challenge, s, amount_each, actor, now, round_position=round_position) for s in submissions]
+
+
+def _award(challenge: Challenge, submission: Submission, amount: int, actor, now: datetime, *,
+           prize: Prize | None = None, round_position: int | None = None) -> Award:
+    award = Award(challenge_id=challenge.id, submission_id=submission.id, prize_id=prize.id if prize else None,
+                  round_position=round_position, amount=amount, currency=challenge.currency,
+                  created_by_id=getattr(actor, "id", None), created_at=now)
+    db.session.add(award)
+    db.session.flush()
+    audit.record(actor, "award.create", award, now, data={"amount": amount, "submission": submission.reference})
+    if not submission.team:
+        _payout(award, submission.owner, amount, now)
+    link = site_link("payouts.mine")
+    for member in {submission.owner, *(m.user for m in submission.team)}:
+        outbox.queue("award", member.email, "payout_awarded", now, user=member, award=award,
+                     challenge=challenge, link=link, is_team=bool(submission.team))
+    return award
+
+
+def _payout(award: Award, user, amount: int, now: datetime) -> Payout:
+    provider = default_provider()
+    account = db.session.scalar(db.select(PayeeAccount).where(
+        PayeeAccount.user_id == user.id, PayeeAccount.provider == provider, PayeeAccount.state == "ready"))
+    payout = Payout(award_id=award.id, user_id=user.id, amount=amount, currency=award.currency, provider=provider,
+                    state="ready" if account else "awaiting_payee",
+                    payee_account_id=account.id if account else None, created_at=now)
+    db.session.add(payout)
+    db.session.flush()
+    audit.record(None, "payout.create", payout, now, to_state=payout.state, data={"amount": amount})
+    return payout
+
+
+def propose_split(award: Award, shares: Sequence[tuple[int, int]], actor, now: datetime) -> Award:
+    """The team's lead proposes how a team award is shared: (user id, basis points) for every member.
+
+    Refuses anyone but the lead, a solo award, an award already split, members missing or added,
+    negative shares, and shares that do not sum to 100 %. The lead's own agreement is recorded.
+    """
+    submission = award.submission
+    if actor.id != submission.owner_id:
+        raise NotAllowed("Only the team's lead can propose how the award is shared.")
+    if not submission.team:
+        raise DomainError("This award goes to one person; there is nothing to share.")
+    if award.split_state == "agreed" or award.payouts:
+        raise DomainError("Everyone has agreed the split already; it can no longer change.")
+    members = submission.member_ids()
+    given = [uid for uid, _ in shares]
+    if len(set(given)) != len(given) or set(given) != members:
+        raise DomainError("Give a share for every member of the team, once each.")
+    if any(type(bp) is not int or bp < 0 for _, bp in shares):
+        raise DomainError("Shares cannot be negative.")
+    total = sum(bp for _, bp in shares)
+    if total != 10000:
+        raise DomainError(f"The shares add up to {total / 100:g} %; they must add up to exactly 100 %.")
+    award.splits.clear()
+    db.session.flush()
+    for uid, bp in shares:
+        award.splits.append(PayoutSplit(user_id=uid, share_bp=bp, agreed_at=now if uid == actor.id else None))
+    award.split_state = "proposed"
+    audit.record(actor, "award.propose_split", award, now, to_state="proposed",
+                 data={str(uid): bp for uid, bp in shares})
+    db.session.flush()
+    _settle_split_if_agreed(award, now)
+    return award
+
+
+def agree_split(award: Award, actor, now: datetime) -> Award:
+    """A team member agrees the proposed split; when everyone has, the payouts are created.
+
+    Refuses someone who is not in the split, and a split that is not waiting for agreement.
+    """
+    split = next((s for s in award.splits if s.user_id == actor.id), None)
+    if split is None:
+        raise NotAllowed("You are not part of this award's split.")
+    if award.split_state != "proposed":
+        raise DomainError("There is no proposed split waiting for your agreement.")
+    if split.agreed_at is None:
+        split.agreed_at = now
+        audit.record(actor, "award.agree_split", award, now)
+    db.session.flush()
+    _settle_split_if_agreed(award, now)
+    return award
+
+
+def _settle_split_if_agreed(award: Award, now: datetime) -> None:
+    if any(s.agreed_at is None for s in award.splits):
+        return
+    splits = [s for s in award.splits if s.share_bp > 0]
+    for split, amount in zip(splits, ledger.allocate(award.amount, [s.share_bp for s in splits])):
+        if amount > 0:
+            _payout(award, split.user, amount, now)
+    award.split_state = "agreed"
+    audit.record(None, "award.split_agreed", award, now, from_state="proposed", to_state="agreed")
+    db.session.flush()
+
+
+def payee_became_ready(account: PayeeAccount, now: datetime) -> int:
+    """Move the person's payouts that waited for payment details to ready; returns how many."""
+    waiting = db.session.scalars(db.select(Payout).where(
+        Payout.user_id == account.user_id, Payout.provider == account.provider, Payout.state == "awaiting_payee"))
+    moved = 0
+    for payout in waiting:
+        payout.state, payout.payee_account_id = "ready", account.id
+        audit.record(None, "payout.payee_ready", payout, now, from_state="awaiting_payee", to_state="ready")
+        moved += 1
+    db.session.flush()
+    return moved

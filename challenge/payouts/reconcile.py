@@ -1,0 +1,79 @@
+"""Reconciliation: compare the ledger with the records and with the payment provider; list every mismatch."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from challenge.extensions import db
+from challenge.money import format_money
+from challenge.payouts import ledger
+from challenge.payouts.gateways import ProviderError
+from challenge.payouts.models import Funder, Funding, Payout, Refund
+from challenge.payouts.providers import gateway
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    kind: str
+    object: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}\t{self.object}\t{self.message}"
+
+
+def _ledger_checks() -> list[Mismatch]:
+    found = [Mismatch("ledger", f"transaction {t}", "entries do not sum to zero")
+             for t in ledger.unbalanced_transactions()]
+    found += [Mismatch("ledger", account, "escrow below zero") for account in ledger.negative_escrows()]
+    for funder in db.session.scalars(db.select(Funder)):
+        paid = sum(f.amount for f in funder.fundings if f.state == "paid")
+        in_ledger = -ledger.balance(ledger.funder(funder.id), funder.currency)
+        if paid != in_ledger:
+            found.append(Mismatch("funding", f"funder {funder.id}", f"payments recorded {format_money(paid, funder.currency)}"
+                                  f", ledger {format_money(in_ledger, funder.currency)}"))
+        refunded = sum(r.amount for r in db.session.scalars(db.select(Refund).where(
+            Refund.funder_id == funder.id, Refund.state == "succeeded")))
+        if refunded != ledger.balance(ledger.refund(funder.id), funder.currency):
+            found.append(Mismatch("refund", f"funder {funder.id}", "succeeded refunds differ from the ledger"))
+    return found
+
+
+def _payout_checks(now: datetime, stale_after: timedelta) -> list[Mismatch]:
+    found = []
+    for payout in db.session.scalars(db.select(Payout).order_by(Payout.id)):
+        expected = payout.amount if payout.state == "paid" else 0
+        in_ledger = ledger.balance(ledger.payee(payout.id), payout.currency)
+        if in_ledger != expected:
+            found.append(Mismatch("ledger", f"payout {payout.id}", f"ledger shows {in_ledger} paid, expected {expected}"))
+        if payout.state == "processing" and payout.attempted_at and payout.attempted_at <= now - stale_after:
+            found.append(Mismatch("payout", f"payout {payout.id}", "outcome unknown since "
+                                  f"{payout.attempted_at:%Y-%m-%d %H:%M} UTC; run `flask payouts retry`"))
+        if payout.state not in ("paid", "reversed"):
+            continue
+        try:
+            transfer = gateway(payout.provider).get_transfer(payout.provider_reference or "")
+        except (ProviderError, ValueError) as exc:
+            found.append(Mismatch("provider", f"payout {payout.id}", f"could not check the transfer: {exc}"))
+            continue
+        if transfer is None:
+            found.append(Mismatch("provider", f"payout {payout.id}", "the provider has no such transfer"))
+        elif (transfer.amount, transfer.currency) != (payout.amount, payout.currency):
+            found.append(Mismatch("provider", f"payout {payout.id}", f"the provider sent {transfer.amount} "
+                                  f"{transfer.currency}, the ledger {payout.amount} {payout.currency}"))
+        elif payout.payee_account and transfer.destination != payout.payee_account.provider_account_id:
+            found.append(Mismatch("provider", f"payout {payout.id}", "sent to a different account"))
+    return found
+
+
+def _funding_checks() -> list[Mismatch]:
+    found = []
+    for funding in db.session.scalars(db.select(Funding).where(Funding.provider == "stripe", Funding.state == "paid")):
+        if not funding.payment_intent_id:
+            found.append(Mismatch("funding", funding.reference, "paid by card but no payment intent recorded"))
+    return found
+
+
+def reconcile(now: datetime, stale_after: timedelta = timedelta(minutes=15)) -> list[Mismatch]:
+    """Every mismatch between the ledger, our records and the provider; an empty list when all agree."""
+    return _ledger_checks() + _payout_checks(now, stale_after) + _funding_checks()

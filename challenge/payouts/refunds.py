@@ -1,0 +1,140 @@
+"""Refunds: what is not awarded goes back to the funders, pro rata to their shares.
+
+`plan_refunds` records the refunds (pending) in the caller's transaction; after the commit,
+`process_refunds` calls each funder's provider with the refund's own idempotency key and records the
+result, like the payout release protocol. Pending refunds count as promised money, so the same
+pennies cannot be refunded twice.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from challenge.challenges.models import Challenge
+from challenge.challenges.states import Phase
+from challenge.errors import DomainError, NotAllowed
+from challenge.extensions import db
+from challenge.money import format_money
+from challenge.payouts import ledger
+from challenge.payouts.awards import available
+from challenge.payouts.funding import funded_by, funders_of
+from challenge.payouts.gateways import ProviderError, ProviderUnavailable
+from challenge.payouts.models import Funder, Funding, Refund
+from challenge.payouts.providers import gateway
+from challenge.platform import audit, tx
+
+REFUNDABLE_PHASES = (Phase.DECIDED, Phase.COMPLETED, Phase.CANCELLED)
+
+
+def refunded_to(funder: Funder, states: tuple[str, ...] = ("succeeded", "pending")) -> int:
+    return int(db.session.scalar(db.select(db.func.coalesce(db.func.sum(Refund.amount), 0))
+                                 .where(Refund.funder_id == funder.id, Refund.state.in_(states))))
+
+
+def _refundable_fundings(funder: Funder) -> list[tuple[Funding, int]]:
+    """The funder's paid payments with what is left of each after earlier refunds."""
+    left = []
+    for funding in funder.fundings:
+        if funding.state != "paid":
+            continue
+        taken = int(db.session.scalar(db.select(db.func.coalesce(db.func.sum(Refund.amount), 0)).where(
+            Refund.funding_id == funding.id, Refund.state.in_(("succeeded", "pending")))))
+        if funding.amount - taken > 0:
+            left.append((funding, funding.amount - taken))
+    return left
+
+
+def plan_refunds(challenge: Challenge, actor, now: datetime, *, amount: int | None = None,
+                 currency: str | None = None) -> list[Refund]:
+    """Record refunds of `amount` (default: everything not promised to winners) to the funders.
+
+    Split by the funders' shares with the largest-remainder method, so the pennies add up exactly;
+    when a waiver left some funder short of its share, split by what each actually paid instead, so
+    nobody gets back more than they put in. Refuses non-brokers, a challenge not yet decided (or
+    cancelled), a zero, negative or non-integer amount, another currency, and more than is left.
+    """
+    if not getattr(actor, "is_broker", False):
+        raise NotAllowed("Only a broker can refund funders.")
+    if challenge.phase(now) not in REFUNDABLE_PHASES:
+        raise DomainError("Refunds are made once the prizes are decided, or when a challenge is cancelled.")
+    if currency is not None and currency != challenge.currency:
+        raise DomainError(f"This prize pool is held in {challenge.currency}; amounts in {currency} cannot be used.")
+    ledger.lock_challenge(challenge.id)
+    left = available(challenge)
+    if amount is None:
+        amount = left
+        if amount <= 0:
+            raise DomainError("Nothing is left to refund: everything held is promised to winners or already refunded.")
+    if type(amount) is not int or amount <= 0:
+        raise DomainError("Enter a refund of more than zero.")
+    if amount > left:
+        raise DomainError(f"A refund of {format_money(amount, challenge.currency)} is larger than the "
+                          f"{format_money(max(left, 0), challenge.currency)} left after awards and earlier refunds.")
+    funders = [f for f in funders_of(challenge) if funded_by(f) > 0]
+    net = [funded_by(f) - refunded_to(f) for f in funders]
+    parts = ledger.allocate(amount, [f.share_bp for f in funders])
+    if any(part > n for part, n in zip(parts, net)):
+        parts = ledger.allocate(amount, net)
+    refunds = []
+    for funder, part in zip(funders, parts):
+        for funding, room in _refundable_fundings(funder):
+            if part <= 0:
+                break
+            piece = min(part, room)
+            part -= piece
+            refund = Refund(challenge_id=challenge.id, funder_id=funder.id, funding_id=funding.id, amount=piece,
+                            currency=challenge.currency, provider=funding.provider, state="pending",
+                            created_by_id=actor.id, created_at=now)
+            db.session.add(refund)
+            db.session.flush()
+            audit.record(actor, "refund.create", refund, now, to_state="pending", data={"amount": piece})
+            refunds.append(refund)
+    db.session.flush()
+    return refunds
+
+
+def process_refunds(refund_ids: list[int], actor, now: datetime) -> list[Refund]:
+    """Call the provider for each pending refund (after the commit that recorded it) and record the result."""
+    done = []
+    for refund_id in refund_ids:
+        refund = db.session.get(Refund, refund_id)
+        if refund is None or refund.state != "pending":
+            continue
+        funding = refund.funding
+        reference = funding.payment_intent_id if funding.provider == "stripe" else funding.reference
+        provider, key, amount = refund.provider, refund.idempotency_key, refund.amount
+        tx.commit()  # nothing held open while the provider is called
+        try:
+            result, error = gateway(provider).refund(payment_reference=reference or "", amount=amount,
+                                                     idempotency_key=key), None
+        except ProviderError as exc:
+            result, error = None, exc
+        except ValueError as exc:
+            result, error = None, ProviderError(str(exc))
+        refund = db.session.scalar(db.select(Refund).where(Refund.id == refund_id).with_for_update()
+                                   .execution_options(populate_existing=True))
+        if refund.state == "pending":
+            if result is not None:
+                record_refund_success(refund, result.id, actor, now)
+            elif not isinstance(error, ProviderUnavailable):
+                refund.state, refund.failure_message = "failed", error.message[:1000]
+                audit.record(actor, "refund.failed", refund, now, from_state="pending", to_state="failed",
+                             reason=error.message)
+        tx.commit()
+        done.append(refund)
+    return done
+
+
+def record_refund_success(refund: Refund, reference: str, actor, now: datetime) -> None:
+    """Mark a pending refund succeeded and move the money out of the escrow to the funder."""
+    ledger.lock_challenge(refund.challenge_id)
+    refund.state, refund.provider_reference, refund.completed_at = "succeeded", reference, now
+    ledger.post("refund", refund.challenge_id, refund.currency,
+                [(ledger.escrow(refund.challenge_id), -refund.amount), (ledger.refund(refund.funder_id), refund.amount)],
+                now, actor=actor, memo=f"Refund {refund.id} to {refund.funder.organisation.name}")
+    audit.record(actor, "refund.succeeded", refund, now, from_state="pending", to_state="succeeded",
+                 data={"reference": reference})
+    db.session.flush()
+
+
+def due_refunds() -> list[int]:
+    return list(db.session.scalars(db.select(Refund.id).where(Refund.state == "pending").order_by(Refund.id)))

@@ -1,0 +1,251 @@
+"""Paying winners: the release protocol, retries and reversals.
+
+These functions own their transactions, unlike the other services, because a payment provider must
+never be called inside one:
+
+1. in one transaction, lock the payout row, check it may be paid, mark it processing with the
+   attempt's idempotency key (`payout-<id>-attempt-<n>`) and commit;
+2. call the provider outside any transaction;
+3. in a new transaction, record the result: paid (and the ledger moves escrow → payee), failed
+   with the provider's message on a clear refusal (a 4xx), or still processing when the outcome is
+   unknown (a timeout or 5xx), to be retried later with the same key.
+
+Only the request that moved the payout to processing calls the provider, so twenty simultaneous
+releases send one transfer; a crash between 2 and 3 is repaired by a retry with the same key.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from challenge.errors import DomainError, InvalidTransition, NotAllowed, PaymentFailed
+from challenge.extensions import db
+from challenge.money import format_money
+from challenge.payouts import ledger
+from challenge.payouts.gateways import ProviderError, ProviderRejected, ProviderUnavailable, TransferResult
+from challenge.payouts.models import Award, Payout
+from challenge.payouts.providers import gateway, site_link
+from challenge.platform import audit, outbox, tx
+
+REFUSALS = {
+    "awaiting_payee": "This payout is waiting for the winner to set up how they are paid.",
+    "processing": "This payout is already being paid.",
+    "paid": "This payout has already been paid.",
+    "failed": "This payout failed; retry it once the problem is fixed.",
+    "reversed": "This payout was reversed and cannot be paid again.",
+}
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What step 2 needs, read before the commit so that no database work happens during the call."""
+
+    payout_id: int
+    award_id: int
+    attempt: int
+    key: str
+    amount: int
+    currency: str
+    provider: str
+    destination: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    payout_id: int
+    state: str
+    message: str
+
+
+def _ensure_clean_session() -> None:
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("release functions commit; call them with no unsaved changes in the session")
+
+
+def _locked(payout_id: int) -> Payout:
+    payout = db.session.scalar(db.select(Payout).where(Payout.id == payout_id).with_for_update()
+                               .execution_options(populate_existing=True))
+    if payout is None:
+        raise DomainError("There is no such payout.")
+    return payout
+
+
+def _claim(payout_id: int, actor, now: datetime, *, retry: bool, min_age: timedelta | None) -> Intent | None:
+    """Step 1: move the payout to processing and commit. None when another request has it."""
+    _ensure_clean_session()
+    payout = _locked(payout_id)
+    before = payout.state
+    if retry:
+        if before == "processing":
+            if min_age is not None and payout.attempted_at and payout.attempted_at > now - min_age:
+                tx.rollback()
+                return None  # attempted too recently: another worker may still be waiting for the answer
+        elif before == "failed":
+            payout.attempt += 1  # the last attempt definitely failed, so a new key is safe
+        else:
+            tx.rollback()
+            raise InvalidTransition(REFUSALS.get(before, "This payout cannot be retried.")
+                                    if before != "ready" else "This payout has not been tried yet; release it.")
+    elif before != "ready":
+        tx.rollback()
+        raise InvalidTransition(REFUSALS.get(before, "This payout cannot be released."))
+    account = payout.payee_account
+    if account is None or account.state != "ready" or account.provider != payout.provider:
+        tx.rollback()
+        raise DomainError("The winner's payment account cannot receive money yet.")
+    award = db.session.get(Award, payout.award_id)
+    ledger.lock_challenge(award.challenge_id)
+    held = ledger.balance(ledger.escrow(award.challenge_id), payout.currency)
+    in_flight = db.session.scalar(
+        db.select(db.func.coalesce(db.func.sum(Payout.amount), 0)).join(Award)
+        .where(Award.challenge_id == award.challenge_id, Payout.state == "processing", Payout.id != payout.id))
+    if held - int(in_flight) < payout.amount:
+        tx.rollback()
+        raise DomainError(f"The escrow holds {format_money(held, payout.currency)}, not enough for this payout.")
+    payout.state, payout.attempted_at, payout.failure_message = "processing", now, ""
+    audit.record(actor, "payout.release" if not retry else "payout.retry", payout, now, from_state=before,
+                 to_state="processing", data={"key": payout.idempotency_key})
+    intent = Intent(payout.id, payout.award_id, payout.attempt, payout.idempotency_key, payout.amount,
+                    payout.currency, payout.provider, account.provider_account_id)
+    tx.commit()
+    return intent
+
+
+def _call_provider(intent: Intent) -> TransferResult:
+    """Step 2, outside any transaction."""
+    result = gateway(intent.provider).transfer(
+        amount=intent.amount, currency=intent.currency, destination=intent.destination,
+        idempotency_key=intent.key, metadata={"payout_id": str(intent.payout_id), "award_id": str(intent.award_id)},
+    )
+    if current_app.config.get("PAYOUTS_CRASH_AFTER_PROVIDER_CALL"):
+        os._exit(1)  # test hook: die between the provider call and recording its result
+    return result
+
+
+def _record(payout_id: int, attempt: int, result: TransferResult | None, error: ProviderError | None,
+            actor, now: datetime) -> Outcome:
+    """Step 3: record what the provider said, unless someone else already has."""
+    payout = _locked(payout_id)
+    if payout.state != "processing" or payout.attempt != attempt:
+        tx.rollback()
+        return Outcome(payout_id, payout.state, f"This payout is now {payout.state_label.lower()}.")
+    if result is not None:
+        award = db.session.get(Award, payout.award_id)
+        ledger.lock_challenge(award.challenge_id)
+        payout.state, payout.provider_reference, payout.paid_at = "paid", result.id, now
+        ledger.post("payout", award.challenge_id, payout.currency,
+                    [(ledger.escrow(award.challenge_id), -payout.amount), (ledger.payee(payout.id), payout.amount)],
+                    now, actor=actor, memo=f"Payout {payout.id} to {payout.user.name}")
+        audit.record(actor, "payout.paid", payout, now, from_state="processing", to_state="paid",
+                     data={"reference": result.id})
+        link = site_link("payouts.mine")
+        outbox.queue("payout_paid", payout.user.email, "payout_paid", now, payout=payout, link=link)
+        message = f"Paid {format_money(payout.amount, payout.currency)} to {payout.user.name}."
+    elif isinstance(error, ProviderUnavailable):
+        payout.failure_message = f"No clear answer from the provider ({error.message}); it will be retried."
+        audit.record(actor, "payout.unknown", payout, now, reason=error.message)
+        message = ("The payment provider did not answer clearly. The payout stays in processing and will be "
+                   "retried with the same key, so it cannot be paid twice.")
+    else:
+        payout.state, payout.failure_message = "failed", (error.message if error else "refused")[:1000]
+        audit.record(actor, "payout.failed", payout, now, from_state="processing", to_state="failed",
+                     reason=payout.failure_message)
+        message = f"The payment provider refused the payout: {payout.failure_message}"
+    state = payout.state
+    tx.commit()
+    return Outcome(payout_id, state, message)
+
+
+def _run(payout_id: int, actor, now: datetime, *, retry: bool, min_age: timedelta | None = None) -> Outcome:
+    intent = _claim(payout_id, actor, now, retry=retry, min_age=min_age)
+    if intent is None:
+        return Outcome(payout_id, "processing", "Another attempt is still in progress.")
+    try:
+        result, error = _call_provider(intent), None
+    except ProviderError as exc:
+        result, error = None, exc
+    except ValueError as exc:  # the gateway refused our arguments before any network call
+        result, error = None, ProviderRejected(str(exc))
+    return _record(payout_id, intent.attempt, result, error, actor, now)
+
+
+def release_payout(payout_id: int, actor, now: datetime) -> Outcome:
+    """A broker releases a ready payout. Refuses any other state (a paid one above all) and non-brokers."""
+    if not getattr(actor, "is_broker", False):
+        raise NotAllowed("Only a broker can release a payout.")
+    return _run(payout_id, actor, now, retry=False)
+
+
+def retry_payout(payout_id: int, actor, now: datetime, *, min_age: timedelta | None = None) -> Outcome:
+    """Retry a processing payout with the same key, or a failed one with the next attempt's key.
+
+    Refuses payouts in any other state. `min_age` skips one attempted more recently than that.
+    """
+    if actor is not None and not getattr(actor, "is_broker", False):
+        raise NotAllowed("Only a broker can retry a payout.")
+    return _run(payout_id, actor, now, retry=True, min_age=min_age)
+
+
+def record_reversal(payout: Payout, reference: str, reason: str, actor, now: datetime) -> bool:
+    """Mark a paid payout reversed and move its money back to the escrow. False if it is not paid."""
+    if payout.state != "paid":
+        return False
+    award = db.session.get(Award, payout.award_id)
+    ledger.lock_challenge(award.challenge_id)
+    payout.state, payout.reversed_at = "reversed", now
+    payout.reversal_reason, payout.reversal_reference = reason[:1000], reference
+    ledger.post("reversal", award.challenge_id, payout.currency,
+                [(ledger.payee(payout.id), -payout.amount), (ledger.escrow(award.challenge_id), payout.amount)],
+                now, actor=actor, memo=f"Reversal of payout {payout.id}")
+    audit.record(actor, "payout.reverse", payout, now, from_state="paid", to_state="reversed", reason=reason)
+    db.session.flush()
+    return True
+
+
+def reverse_payout(payout_id: int, reason: str, actor, now: datetime) -> Outcome:
+    """A broker takes back a paid payout, with a reason. Refuses non-brokers, no reason, and unpaid payouts."""
+    if not getattr(actor, "is_broker", False):
+        raise NotAllowed("Only a broker can reverse a payout.")
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise DomainError("Give the reason for the reversal (at least 5 characters).")
+    _ensure_clean_session()
+    payout = _locked(payout_id)
+    if payout.state != "paid":
+        tx.rollback()
+        raise InvalidTransition("Only a paid payout can be reversed.")
+    transfer_id, provider = payout.provider_reference, payout.provider
+    tx.rollback()  # release the lock before calling the provider; the key makes a repeat harmless
+    try:
+        reference = gateway(provider).reverse_transfer(transfer_id=transfer_id, amount=None,
+                                                       idempotency_key=f"payout-{payout_id}-reversal")
+    except ProviderError as exc:
+        raise PaymentFailed(f"The payment provider could not reverse the payout: {exc.message}") from exc
+    payout = _locked(payout_id)
+    done = record_reversal(payout, reference, reason, actor, now)
+    tx.commit()
+    return Outcome(payout_id, "reversed", "The payout has been reversed." if done else
+                   "The payout had already been reversed.")
+
+
+def due_payouts(now: datetime, delay: timedelta) -> list[int]:
+    """Ready payouts, and processing ones last attempted before `now - delay`."""
+    return list(db.session.scalars(db.select(Payout.id).where(
+        (Payout.state == "ready") | ((Payout.state == "processing") & (Payout.attempted_at <= now - delay))
+    ).order_by(Payout.id)))
+
+
+def retry_due(now: datetime, delay: timedelta) -> list[Outcome]:
+    """What `flask payouts retry` does: release ready payouts and retry stale processing ones."""
+    outcomes = []
+    for payout_id in due_payouts(now, delay):
+        payout = db.session.get(Payout, payout_id)
+        retry = payout.state == "processing"
+        try:
+            outcomes.append(_run(payout_id, None, now, retry=retry, min_age=delay if retry else None))
+        except DomainError as exc:
+            outcomes.append(Outcome(payout_id, payout.state, exc.message))
+    return outcomes
