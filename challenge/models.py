@@ -3,3 +3,4 @@ from challenge.accounts.models import *  # noqa: F401,F403
 from challenge.challenges.models import *  # noqa: F401,F403
 from challenge.platform.models import *  # noqa: F401,F403
 from challenge.submissions.models import *  # noqa: F401,F403
+from challenge.judging.models import *  # noqa: F401,F403
