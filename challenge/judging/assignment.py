@@ -10,11 +10,10 @@ import random
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from flask import current_app, url_for
-
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
+from challenge.judging.links import site_link
 from challenge.judging.models import (
     Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState, Selection,
 )
@@ -105,7 +104,7 @@ def open_round(round_: Round, actor, now: datetime) -> int:
     round_.state, round_.opened_at = RoundState.OPEN, now
     audit.record(actor, "judging.round_opened", round_, now, from_state="pending", to_state="open",
                  data={"entries": len(entries), "assignments": len(pairs), "strategy": round_.strategy})
-    link = current_app.config["SITE_URL"].rstrip("/") + url_for("judging.queue", slug=challenge.slug)
+    link = site_link("judging.queue", slug=challenge.slug)
     for member in members:
         outbox.queue("round_opened", member.user.email, "judging_round_opened", now, challenge=challenge,
                      round=round_, link=link, member=member)

@@ -6,13 +6,12 @@ import re
 import secrets
 from datetime import datetime
 
-from flask import current_app, url_for
-
 from challenge.accounts.models import User
 from challenge.accounts.services import normalise_email
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, NotAllowed
 from challenge.extensions import db
+from challenge.judging.links import site_link
 from challenge.judging.models import PanelInvitation, PanelMember, PanelRole
 from challenge.judging.rubric import FieldError
 from challenge.platform import audit, outbox
@@ -59,7 +58,7 @@ def invite(challenge: Challenge, email: str, role: str, service_user: bool, acto
                                  token_hash=token_hash(token), invited_by_id=actor.id, created_at=now)
     db.session.add(invitation)
     db.session.flush()
-    link = current_app.config["SITE_URL"].rstrip("/") + url_for("judging.invitation", token=token)
+    link = site_link("judging.invitation", token=token)
     outbox.queue("panel_invitation", email, "judging_invitation", now, challenge=challenge, invitation=invitation,
                  link=link, inviter=actor)
     audit.record(actor, "judging.invited", invitation, now, data={"email": email, "role": role,
