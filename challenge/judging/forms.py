@@ -14,6 +14,8 @@ from challenge.judging.presets import SOCIAL_VALUE_CHOICES
 
 SCALE_CHOICES = [(key, f"{low} to {high}") for key, (low, high) in SCALES.items()]
 DATETIME_HINT = "Day, month, year and time, in UK time."
+# The browser sends and expects "2026-12-12T17:00"; the others are accepted from hand-written requests.
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 def to_utc(value: datetime | None) -> datetime | None:
@@ -63,16 +65,16 @@ class RoundForm(FlaskForm):
                                      validators=[Optional(), NumberRange(0, 100, "Enter a percentage from 0 to 100")],
                                      description="Entries scoring below this share of the maximum cannot advance "
                                                  "or win. Leave empty for none.")
-    closes_at = DateTimeLocalField("Scoring closes", validators=[Optional()], description=DATETIME_HINT)
+    closes_at = DateTimeLocalField("Scoring closes", format=DATETIME_FORMATS, validators=[Optional()], description=DATETIME_HINT)
 
 
 class SettingsForm(FlaskForm):
-    feedback_at = DateTimeLocalField("Feedback to entrants from", validators=[Optional()],
+    feedback_at = DateTimeLocalField("Feedback to entrants from", format=DATETIME_FORMATS, validators=[Optional()],
                                      description="Announced on the challenge page. " + DATETIME_HINT)
     peoples_choice = BooleanField("Offer a people's choice prize decided by public vote")
     prize_id = SelectField("Prize decided by the vote", coerce=int, validate_choice=False)
-    vote_opens_at = DateTimeLocalField("Voting opens", validators=[Optional()], description=DATETIME_HINT)
-    vote_closes_at = DateTimeLocalField("Voting closes", validators=[Optional()], description=DATETIME_HINT)
+    vote_opens_at = DateTimeLocalField("Voting opens", format=DATETIME_FORMATS, validators=[Optional()], description=DATETIME_HINT)
+    vote_closes_at = DateTimeLocalField("Voting closes", format=DATETIME_FORMATS, validators=[Optional()], description=DATETIME_HINT)
 
 
 class InviteForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Fixtures for the judging tests: a rubric, a panel, and a whole world of seeker, judges and entries."""
 from __future__ import annotations
 
+import itertools
 from types import SimpleNamespace
 
 import pytest
@@ -9,6 +10,8 @@ from challenge import clock
 from challenge.extensions import db
 from challenge.judging.models import Criterion, PanelMember, Round
 from challenge.judging.presets import generic_levels
+
+_worlds = itertools.count(1)
 
 
 @pytest.fixture()
@@ -42,15 +45,16 @@ def make_world(make_user, make_org, make_challenge, make_submission, rubric_for,
 
     def make(*, blind=False, judges=3, entries=4, rounds=({"name": "Assessment"},), state="judging", service_users=0,
              **challenge_fields):
-        seeker = make_user("Sally Seeker", "sally@council.example.org")
+        w = next(_worlds)
+        seeker = make_user("Sally Seeker", f"sally{w}@council.example.org")
         org = make_org(seeker, name="Riverside Council")
         challenge = make_challenge(org, state, blind_judging=blind, prizes=((1_000_000, 1), (250_000, 2)),
                                    **challenge_fields)
         criteria, made_rounds = rubric_for(challenge, rounds=rounds)
-        people = [make_user(f"Judge {n}", f"judge{n}@panel.example.org") for n in range(1, judges + 1)]
+        people = [make_user(f"Judge {n}", f"judge{n}-{w}@panel.example.org") for n in range(1, judges + 1)]
         members = [seat(challenge, u, "chair" if i == 0 else "judge", service_user=i >= judges - service_users)
                    for i, u in enumerate(people)]
-        creators = [make_user(f"Zebedee Quorn{n}", f"zebedee{n}@secret-creator.example.org") for n in range(entries)]
+        creators = [make_user(f"Zebedee Quorn{n}", f"zebedee{n}-{w}@secret-creator.example.org") for n in range(entries)]
         subs = [make_submission(challenge, c, title=f"Idea number {n}") for n, c in enumerate(creators)]
         return SimpleNamespace(seeker=seeker, org=org, challenge=challenge, criteria=criteria, rounds=made_rounds,
                                round=made_rounds[0], judges=people, members=members, chair=people[0],
