@@ -30,7 +30,7 @@ def save_scores(assignment: Assignment, values: dict[str, str | int | None], com
     """Save a judge's scores (keys are criterion ids) and comment; `submit` makes them count.
 
     Refuses: someone other than the assigned judge, a judge who has not declared no conflict, a round that
-    is closed, a criterion not in this challenge's rubric, a score off the scale or not a whole number;
+    is closed, a criterion not in this challenge’s rubric, a score off the scale or not a whole number;
     on submit also a missing score, and a missing comment when the round requires one.
     """
     round_ = assignment.round
@@ -46,7 +46,7 @@ def save_scores(assignment: Assignment, values: dict[str, str | int | None], com
     criteria = {str(c.id): c for c in criteria_of(round_.challenge)}
     unknown = [key for key in values if key not in criteria]
     if unknown:
-        raise FieldError("Those scores are for criteria that are not in this challenge's rubric.")
+        raise FieldError("Those scores are for criteria that are not in this challenge’s rubric.")
     parsed = {key: _as_score(values.get(key), c) for key, c in criteria.items()}
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
