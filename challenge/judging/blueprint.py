@@ -10,6 +10,13 @@ from challenge.judging.rubric import FieldError
 from challenge.platform import tx
 
 bp = Blueprint("judging", __name__)
+MAX_ID = 2**31 - 1  # the largest id either database stores; larger numbers in a URL are simply not found
+
+
+@bp.url_value_preprocessor
+def _ids_in_range(endpoint, values) -> None:
+    if values and any(isinstance(v, int) and not 0 < v <= MAX_ID for v in values.values()):
+        abort(404)
 
 
 def challenge_or_404(slug: str) -> Challenge:
@@ -20,6 +27,8 @@ def round_or_404(challenge: Challenge, position) -> Round:
     try:
         position = int(position)
     except (TypeError, ValueError):
+        abort(404)
+    if not 0 < position <= 1000:
         abort(404)
     return db.first_or_404(db.select(Round).where(Round.challenge_id == challenge.id, Round.position == position))
 
