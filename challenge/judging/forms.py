@@ -31,6 +31,12 @@ def to_local(value: datetime | None) -> datetime | None:
     return value.astimezone(ZoneInfo(current_app.config["SITE_TIMEZONE"])).replace(tzinfo=None)
 
 
+def _int_or_zero(value) -> int:
+    """An id from a select; anything else is 0 (no choice), which the service refuses with a message."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
 class CriterionForm(FlaskForm):
     name = StringField("Criterion", validators=[DataRequired("Enter a name for the criterion"), Length(max=120)])
     description = TextAreaField("What judges look for", validators=[Optional(), Length(max=2000)])
@@ -72,7 +78,7 @@ class SettingsForm(FlaskForm):
     feedback_at = DateTimeLocalField("Feedback to entrants from", format=DATETIME_FORMATS, validators=[Optional()],
                                      description="Announced on the challenge page. " + DATETIME_HINT)
     peoples_choice = BooleanField("Offer a people's choice prize decided by public vote")
-    prize_id = SelectField("Prize decided by the vote", coerce=int, validate_choice=False)
+    prize_id = SelectField("Prize decided by the vote", coerce=_int_or_zero, validate_choice=False)
     vote_opens_at = DateTimeLocalField("Voting opens", format=DATETIME_FORMATS, validators=[Optional()], description=DATETIME_HINT)
     vote_closes_at = DateTimeLocalField("Voting closes", format=DATETIME_FORMATS, validators=[Optional()], description=DATETIME_HINT)
 

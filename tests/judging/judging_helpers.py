@@ -5,7 +5,7 @@ from challenge import clock
 from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging import services
-from challenge.judging.models import Assignment
+from challenge.judging.models import Assignment, Conflict
 
 
 def open_round(world, position=1):
@@ -29,7 +29,9 @@ def score_all(world, round_, values_for, comment="Good work", members=None):
             a = sheet(round_, member, sub)
             if a is None:
                 continue
-            assign.declare(a, False, "", user, clock.now())
+            if not db.session.scalar(db.select(Conflict.id).where(Conflict.panel_member_id == member.id,
+                                                                  Conflict.submission_id == sub.id)):
+                assign.declare(a, False, "", user, clock.now())
             values = {str(c.id): v for c, v in zip(world.criteria, values_for(member, sub))}
             services.save_scores(a, values, comment, True, user, clock.now())
     db.session.commit()
