@@ -13,6 +13,7 @@ from datetime import datetime
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
+from challenge.judging.results import touch
 from challenge.judging.links import site_link
 from challenge.judging.models import (
     Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState, Selection,
@@ -102,6 +103,7 @@ def open_round(round_: Round, actor, now: datetime) -> int:
         for j, e in pairs
     ])
     round_.state, round_.opened_at = RoundState.OPEN, now
+    touch(challenge.id)
     audit.record(actor, "judging.round_opened", round_, now, from_state="pending", to_state="open",
                  data={"entries": len(entries), "assignments": len(pairs), "strategy": round_.strategy})
     link = site_link("judging.queue", slug=challenge.slug)
@@ -117,6 +119,7 @@ def close_round(round_: Round, actor, now: datetime) -> Round:
     if round_.state != RoundState.OPEN:
         raise InvalidTransition("Only an open round can be closed.")
     round_.state, round_.closed_at = RoundState.CLOSED, now
+    touch(round_.challenge_id)
     audit.record(actor, "judging.round_closed", round_, now, from_state="open", to_state="closed")
     db.session.flush()
     return round_
@@ -151,6 +154,7 @@ def declare(assignment: Assignment, has_conflict: bool, reason: str, actor, now:
                         has_conflict=has_conflict, reason=reason[:2000] if has_conflict else "", declared_at=now)
     db.session.add(conflict)
     db.session.flush()
+    touch(assignment.round.challenge_id)
     audit.record(actor, "judging.conflict_declared" if has_conflict else "judging.no_conflict_declared", conflict,
                  now, data={"submission": assignment.submission_id})
     if has_conflict:
@@ -185,6 +189,7 @@ def reassign(assignment: Assignment, to: PanelMember, actor, now: datetime) -> A
     if taken:
         raise DomainError("That judge is already scoring this entry.")
     before = assignment.panel_member_id
+    touch(round_.challenge_id)
     assignment.scores.clear()
     assignment.panel_member_id, assignment.state, assignment.comment = to.id, AssignmentState.PENDING, ""
     audit.record(actor, "judging.reassigned", round_, now, data={"submission": assignment.submission_id,

@@ -93,6 +93,7 @@ def advance(round_: Round, submission_ids: list[int], actor, now: datetime, *, o
     db.session.flush()
     for sub in db.session.scalars(db.select(Submission).where(Submission.id.in_(submission_ids))):
         _set_state(sub, "shortlisted", actor, now)
+    results_mod.touch(round_.challenge_id)
     # Stage grants: payouts.services.stage_grants(round_.challenge, shortlisted, actor, now) is called here at merge.
     audit.record(actor, "judging.shortlist_advanced", decision, now, reason=departure_reason.strip(),
                  data={**facts, "override_reason": override_reason.strip(), "entries": ordered})
@@ -139,6 +140,7 @@ def decide(round_: Round, choices: list[int | None], actor, now: datetime, *, ov
     for sub in db.session.scalars(db.select(Submission).where(Submission.challenge_id == challenge.id,
                                                               Submission.state.in_(JUDGED_STATES))):
         _set_state(sub, "winner" if sub.id in chosen_ids else "not_selected", actor, now)
+    results_mod.touch(challenge.id)
     audit.record(actor, "judging.decided", decision, now, reason=departure_reason.strip(),
                  data={**facts, "override_reason": override_reason.strip(), "winners": chosen_ids})
     move(challenge, "decide", actor, now, reason=departure_reason.strip() or override_reason.strip())

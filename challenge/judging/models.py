@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -15,6 +16,11 @@ from challenge.types import UTCDateTime
 
 # The scales a rubric may use: name -> (lowest, highest).
 SCALES = {"0-4": (0, 4), "1-5": (1, 5), "0-10": (0, 10)}
+
+
+def new_version() -> str:
+    """A fresh, unguessable marker for a round's results (see results.touch)."""
+    return secrets.token_hex(8)
 
 
 class RoundState(enum.StrEnum):
@@ -113,6 +119,8 @@ class Round(db.Model):
     seed: Mapped[int] = mapped_column(default=0)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Changes whenever anything its results depend on changes: the key of the results cache.
+    results_version: Mapped[str] = mapped_column(String(16), default=new_version)
 
     challenge: Mapped[Challenge] = relationship()
 

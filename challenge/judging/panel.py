@@ -11,6 +11,7 @@ from challenge.accounts.services import normalise_email
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, NotAllowed
 from challenge.extensions import db
+from challenge.judging.results import touch
 from challenge.judging.links import site_link
 from challenge.judging.models import PanelInvitation, PanelMember, PanelRole
 from challenge.judging.rubric import FieldError
@@ -89,6 +90,7 @@ def accept(invitation: PanelInvitation, user: User, now: datetime) -> PanelMembe
         db.session.add(member)
         db.session.flush()
     invitation.accepted_at, invitation.accepted_by_id = now, user.id
+    touch(invitation.challenge_id)
     audit.record(user, "judging.joined", member, now, data={"invitation": invitation.id})
     if invitation.role == PanelRole.CHAIR:
         make_chair(member, user, now)
@@ -107,6 +109,7 @@ def make_chair(member: PanelMember, actor, now: datetime) -> PanelMember:
         audit.record(actor, "judging.chair_stepped_down", previous, now, from_state="chair", to_state="judge")
         db.session.flush()  # the database allows one chair: demote before promoting
     member.role = PanelRole.CHAIR
+    touch(member.challenge_id)
     audit.record(actor, "judging.chair_appointed", member, now, from_state="judge", to_state="chair")
     db.session.flush()
     return member
@@ -115,6 +118,7 @@ def make_chair(member: PanelMember, actor, now: datetime) -> PanelMember:
 def set_service_user(member: PanelMember, service_user: bool, actor, now: datetime) -> PanelMember:
     """Mark a judge as a service-user (lived-experience) judge, or not."""
     member.service_user = service_user
+    touch(member.challenge_id)
     audit.record(actor, "judging.service_user", member, now, data={"service_user": service_user})
     db.session.flush()
     return member

@@ -6,13 +6,16 @@ those of a judge who declared a conflict with the entry.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from challenge.accounts.models import User
 from challenge.extensions import db
 from challenge.judging import scoring
-from challenge.judging.models import Assignment, AssignmentState, Conflict, Criterion, PanelMember, Round, Score
+from challenge.judging.models import (
+    Assignment, AssignmentState, Conflict, Criterion, PanelMember, Round, Score, new_version,
+)
 from challenge.submissions.models import Submission
 
 
@@ -109,35 +112,65 @@ def _fetch(round_: Round):
     members = db.session.execute(
         db.select(PanelMember.id, User.name, PanelMember.service_user, PanelMember.role).join(User)
         .where(PanelMember.challenge_id == round_.challenge_id).order_by(User.name)).all()
+    in_round = db.select(Assignment.submission_id).where(Assignment.round_id == round_.id)
+    subs = db.session.execute(
+        db.select(Submission.id, Submission.reference, Submission.title, Submission.submitted_at, Submission.state)
+        .where(Submission.id.in_(in_round))).all()
     assignments = db.session.execute(
         db.select(Assignment.id, Assignment.panel_member_id, Assignment.submission_id, Assignment.state,
-                  Assignment.comment, Submission.reference, Submission.title, Submission.submitted_at,
-                  Submission.state).join(Submission).where(Assignment.round_id == round_.id)).all()
+                  Assignment.comment).where(Assignment.round_id == round_.id).order_by(Assignment.id)).all()
     scores = db.session.execute(
         db.select(Score.assignment_id, Score.criterion_id, Score.value).join(Assignment)
         .where(Assignment.round_id == round_.id, Assignment.state == AssignmentState.SUBMITTED)).all()
     conflicts = set(db.session.execute(
         db.select(Conflict.panel_member_id, Conflict.submission_id).join(PanelMember)
         .where(PanelMember.challenge_id == round_.challenge_id, Conflict.has_conflict.is_(True))).all())
-    return criteria, members, assignments, scores, conflicts
+    return criteria, members, subs, assignments, scores, conflicts
+
+
+# Computed results by (round id, results version): the version changes with every score, declaration,
+# reassignment, panel change or decision (touch()), so a cached answer is never stale. Only plain data is
+# kept; the round and its criteria are re-read by each request.
+_CACHE: OrderedDict[tuple[int, str], Results] = OrderedDict()
+_CACHE_SIZE = 32
+
+
+def touch(challenge_id: int) -> None:
+    """Mark every round of a challenge as changed, so its results are computed afresh."""
+    db.session.execute(db.update(Round).where(Round.challenge_id == challenge_id)
+                       .values(results_version=new_version()).execution_options(synchronize_session=False))
 
 
 def load(round_: Round) -> Results:
     """Everything the panel view, its CSV export, the decision and the feedback pages need for a round."""
-    criteria, members, assignments, score_rows, conflicts = _fetch(round_)
+    version = db.session.scalar(db.select(Round.results_version).where(Round.id == round_.id))
+    key = (round_.id, version)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _CACHE[key] = _load(round_)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        return cached
+    _CACHE.move_to_end(key)
+    criteria = list(db.session.scalars(db.select(Criterion).where(Criterion.challenge_id == round_.challenge_id)
+                                       .order_by(Criterion.position, Criterion.id)))
+    return replace(cached, round=round_, criteria=criteria)
+
+
+def _load(round_: Round) -> Results:
+    criteria, members, subs, assignments, score_rows, conflicts = _fetch(round_)
     scale = (criteria[0].scale_min, criteria[0].scale_max) if criteria else (0, 4)
     weights = {c.id: c.weight for c in criteria}
     judges = {m.id: Judge(m.id, m.name, m.service_user, m.role == "chair") for m in members}
-    entries: dict[int, Entry] = {}
+    entries = {sid: Entry(sid, ref, title, submitted_at, state) for sid, ref, title, submitted_at, state in subs}
     by_assignment: dict[int, dict[int, int]] = {}
     for aid, cid, value in score_rows:
         by_assignment.setdefault(aid, {})[cid] = value
     weighted: dict[int, dict[int, float]] = {}
     scores: dict[int, dict[int, dict[int, int]]] = {}
     comments: dict[int, list[str]] = {}
-    for aid, jid, eid, state, comment, ref, title, submitted_at, sub_state in assignments:
-        entry = entries.get(eid) or entries.setdefault(eid, Entry(eid, ref, title, submitted_at, sub_state))
-        judge = judges[jid]
+    for aid, jid, eid, state, comment in assignments:
+        entry, judge = entries[eid], judges[jid]
         entry.assigned += 1
         judge.assigned += 1
         value = None
@@ -156,11 +189,12 @@ def load(round_: Round) -> Results:
     _compute(round_, list(entries.values()), judges, weighted, scale, scores)
     judge_ids = list(judges)
     streams = {}
-    for name, ids in (("expert", [j for j in judge_ids if not judges[j].service_user]),
-                      ("service_user", [j for j in judge_ids if judges[j].service_user])):
-        subset = {j: weighted[j] for j in ids if j in weighted}
-        _stream_scores(entries.values(), subset, scale, name)
-        streams[name] = agreement_of(subset, ids, list(entries))
+    if any(j.service_user for j in judges.values()) and not all(j.service_user for j in judges.values()):
+        for name, ids in (("expert", [j for j in judge_ids if not judges[j].service_user]),
+                          ("service_user", [j for j in judge_ids if judges[j].service_user])):
+            subset = {j: weighted[j] for j in ids if j in weighted}
+            _stream_scores(entries.values(), subset, scale, name)
+            streams[name] = agreement_of(subset, ids, list(entries))
     ordered = sorted(entries.values(), key=lambda e: (e.rank is None, e.rank or 0, e.reference))
     return Results(round_, criteria, sorted(judges.values(), key=lambda j: (not j.is_chair, j.name)), ordered, scale,
                    agreement_of(weighted, judge_ids, list(entries)), streams, scores, comments)
@@ -222,3 +256,25 @@ def view(results: Results, sort: str, show: str) -> list[Entry]:
     """The entries sorted and filtered as the panel view asks; unknown choices fall back to the defaults."""
     rows = [e for e in results.entries if FILTERS.get(show, FILTERS["all"])(e)]
     return sorted(rows, key=SORTS.get(sort, SORTS["rank"]))
+
+
+@dataclass
+class Page:
+    """One page of the panel view's rows: a hundred entries a page keeps the page quick to load and read."""
+
+    rows: list[Entry]
+    number: int
+    pages: int
+    total: int
+    size: int = 100
+
+    @classmethod
+    def of(cls, rows: list[Entry], asked: str, size: int = 100) -> Page:
+        pages = max(1, -(-len(rows) // size))
+        number = int(asked) if asked.isdigit() and len(asked) < 6 else 1
+        number = min(max(number, 1), pages)
+        return cls(rows[(number - 1) * size:number * size], number, pages, len(rows), size)
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.total else 0

@@ -7,7 +7,7 @@ from challenge.challenges.models import Challenge, Prize
 from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import db
 from challenge.judging import presets
-from challenge.judging.models import SCALES, Criterion, JudgingSettings, Round, RoundState
+from challenge.judging.models import SCALES, Criterion, JudgingSettings, Round, RoundState, new_version
 from challenge.platform import audit
 
 
@@ -222,6 +222,7 @@ def update_round(round_: Round, actor, now: datetime, *, name: str, strategy: st
     round_.name = (name.strip() or round_.name)[:120]
     round_.strategy, round_.k = strategy, k if strategy == "k" else None
     round_.comments_required, round_.threshold_percent, round_.closes_at = comments_required, threshold_percent, closes_at
+    round_.results_version = new_version()
     audit.record(actor, "judging.round_changed", round_, now, data={"name": round_.name})
     db.session.flush()
     return round_

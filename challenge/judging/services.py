@@ -5,6 +5,7 @@ from datetime import datetime
 
 from challenge.errors import InvalidTransition, NotAllowed
 from challenge.extensions import db
+from challenge.judging.results import touch
 from challenge.judging.models import Assignment, AssignmentState, Conflict, Criterion, Score
 from challenge.judging.rubric import FieldError, criteria_of
 from challenge.platform import audit
@@ -74,6 +75,7 @@ def save_scores(assignment: Assignment, values: dict[str, str | int | None], com
     else:
         # A draft saved over a submitted sheet withdraws it from the results until it is submitted again.
         assignment.state = AssignmentState.DRAFT
+    touch(round_.challenge_id)
     audit.record(actor, "judging.scores_submitted" if submit else "judging.scores_saved", assignment, now,
                  from_state=before, to_state=assignment.state,
                  data={"scores": {k: v for k, v in parsed.items() if v is not None}})

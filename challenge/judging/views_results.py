@@ -35,8 +35,10 @@ def panel_view(slug: str):
     ensure("judging.panel_view", round_)
     res = results.load(round_)
     sort, show = request.args.get("sort", "rank"), request.args.get("show", "all")
-    return render_template("judging/panel.html", challenge=challenge, round=round_, res=res,
-                           rows=results.view(res, sort, show), sort=sort, show=show, rounds=rounds_of(challenge),
+    rows = results.view(res, sort, show)
+    page = results.Page.of(rows, request.args.get("page", ""))
+    return render_template("judging/panel.html", challenge=challenge, round=round_, res=res, rows=page.rows,
+                           page=page, sort=sort, show=show, rounds=rounds_of(challenge),
                            tie_rule=scoring.TIE_BREAK_RULE, now=clock.now())
 
 
@@ -131,3 +133,24 @@ def vote(slug: str):
                            entries=peoples.entries(challenge), mine=peoples.my_vote(challenge, current_user),
                            counts=peoples.counts(challenge) if can(None, "judging.vote_results", settings) else None,
                            now=clock.now())
+
+
+@bp.app_template_filter("score")
+def score_filter(value) -> str:
+    """A computed score to two places, or an en dash when there is none."""
+    return "–" if value is None else f"{value:.2f}"
+
+
+@bp.app_template_filter("cell_texts")
+def cell_texts(cells: dict, judge_ids: list[int]) -> list[str]:
+    """What each judge's column shows for an entry: the weighted score, 'draft', '·' (not started) or blank."""
+    out = []
+    for jid in judge_ids:
+        cell = cells.get(jid)
+        if cell is None:
+            out.append("")
+        elif cell[1] is not None:
+            out.append(f"{cell[1]:.2f}")
+        else:
+            out.append("draft" if cell[0] == "draft" else "·")
+    return out

@@ -92,6 +92,7 @@ def upgrade():
     sa.Column('seed', sa.Integer(), nullable=False),
     sa.Column('opened_at', challenge.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', challenge.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('results_version', sa.String(length=16), nullable=False),
     sa.CheckConstraint("state in ('pending', 'open', 'closed')", name=op.f('ck_rounds_state')),
     sa.CheckConstraint("strategy in ('all', 'k')", name=op.f('ck_rounds_strategy')),
     sa.CheckConstraint('k is null or k >= 2', name=op.f('ck_rounds_k')),

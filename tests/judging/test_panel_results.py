@@ -218,3 +218,37 @@ def test_csv_has_every_entry_and_defuses_formulas(client, signin, make_world):
     assert rows[0][:4] == ["Rank (normalised)", "Rank (raw)", "Reference", "Title"]
     titles = [r[3] for r in rows[1:]]
     assert "'=HYPERLINK(\"http://evil\")" in titles
+
+
+def test_cached_results_follow_every_change(client, signin, make_world):
+    world, round_ = _world_scored(make_world)
+    before = results.load(round_)
+    assert results.load(round_).entries[0].raw_mean == before.entries[0].raw_mean
+    sub = world.subs[0]
+    from judging_helpers import sheet
+    from challenge.judging import services
+
+    a = sheet(round_, world.members[1], sub)
+    services.save_scores(a, {str(c.id): 0 for c in world.criteria}, "", True, world.judges[1], clock.now())
+    db.session.commit()
+    after = next(e for e in results.load(round_).entries if e.id == sub.id)
+    assert after.raw_mean == pytest.approx((_weighted((4, 3)) + 0 + _weighted((4, 4))) / 3)
+    from challenge.judging import panel
+
+    panel.set_service_user(world.members[1], True, world.chair, clock.now())
+    db.session.commit()
+    assert results.load(round_).has_service_users
+
+
+def test_panel_view_pages_through_many_entries(client, signin, app):
+    panel = build_panel(230, 2, 2, clock.now())
+    db.session.commit()
+    from challenge.accounts.models import User
+
+    signin(db.session.get(User, panel.chair_id))
+    first = client.get(f"/judging/{panel.slug}/panel").get_data(as_text=True)
+    assert "Entries 1 to 100 of 230" in first and 'aria-label="Pages of entries"' in first
+    last = client.get(f"/judging/{panel.slug}/panel?page=3&sort=reference").get_data(as_text=True)
+    assert "Entries 201 to 230 of 230" in last
+    assert "Entries 201 to 230" in client.get(f"/judging/{panel.slug}/panel?page=999").get_data(as_text=True)
+    assert "Entries 1 to 100" in client.get(f"/judging/{panel.slug}/panel?page=-2").get_data(as_text=True)
