@@ -140,19 +140,23 @@ def _least_loaded(round_: Round, submission_id: int, exclude: Iterable[int]) -> 
 
 
 def declare(assignment: Assignment, has_conflict: bool, reason: str, actor, now: datetime) -> Conflict:
-    """Record a judge's declaration about an entry before they open it. A conflict releases the assignment
-    (its draft scores go with it) and, for k-per-entry rounds, hands the entry to the least-loaded judge
-    without a conflict. Refuses a conflict without a reason, and a second declaration."""
+    """Record a judge's declaration about an entry before they open it (or a conflict found later). A conflict
+    releases the assignment (its scores go with it) and, for k-per-entry rounds, hands the entry to the
+    least-loaded judge without a conflict. Refuses a conflict without a reason, and any other second
+    declaration."""
     reason = (reason or "").strip()
     if has_conflict and not reason:
         raise FieldError("Say briefly what the conflict is, for the chair's record", "reason")
-    existing = db.session.scalar(db.select(Conflict).where(Conflict.panel_member_id == assignment.panel_member_id,
+    conflict = db.session.scalar(db.select(Conflict).where(Conflict.panel_member_id == assignment.panel_member_id,
                                                            Conflict.submission_id == assignment.submission_id))
-    if existing is not None:
+    if conflict is not None and (conflict.has_conflict or not has_conflict):
         raise DomainError("You have already made a declaration about this entry.")
-    conflict = Conflict(panel_member_id=assignment.panel_member_id, submission_id=assignment.submission_id,
-                        has_conflict=has_conflict, reason=reason[:2000] if has_conflict else "", declared_at=now)
-    db.session.add(conflict)
+    if conflict is None:
+        conflict = Conflict(panel_member_id=assignment.panel_member_id, submission_id=assignment.submission_id)
+        db.session.add(conflict)
+    # A judge who finds a conflict after opening the entry declares it late: the same consequences follow.
+    conflict.has_conflict, conflict.declared_at = has_conflict, now
+    conflict.reason = reason[:2000] if has_conflict else ""
     db.session.flush()
     touch(assignment.round.challenge_id)
     audit.record(actor, "judging.conflict_declared" if has_conflict else "judging.no_conflict_declared", conflict,

@@ -10,7 +10,7 @@ from challenge.judging import assignment as assign
 from challenge.judging import panel, rubric
 from challenge.judging.blueprint import attach_error, bp, challenge_or_404, done, render_invalid, round_or_404
 from challenge.judging.forms import InviteForm, RoundForm, SettingsForm, to_local, to_utc
-from challenge.judging.models import Assignment, Conflict, PanelMember, Round
+from challenge.judging.models import Assignment, Conflict, Decision, PanelMember, Round
 from challenge.permissions import can, ensure, forget_panels
 from challenge.platform import tx
 
@@ -40,10 +40,15 @@ def _context(challenge, **forms):
             PanelMember.challenge_id == challenge.id, Conflict.has_conflict.is_(True)).order_by(Conflict.declared_at)))
     return dict(challenge=challenge, rounds=rounds, members=panel.members_of(challenge), progress=progress,
                 invitations=panel.pending_invitations(challenge), conflicts=conflicts,
-                settings=rubric.settings_of(challenge), now=clock.now(),
+                settings=rubric.settings_of(challenge), now=clock.now(), decisions=_decisions(challenge),
                 invite_form=forms.get("invite_form") or InviteForm(formdata=None),
                 round_form=forms.get("round_form") or RoundForm(formdata=None),
                 settings_form=forms.get("settings_form") or _settings_form(challenge))
+
+
+def _decisions(challenge) -> list[Decision]:
+    return list(db.session.scalars(db.select(Decision).join(Round).where(Decision.challenge_id == challenge.id)
+                                   .order_by(Round.position, Decision.kind)))
 
 
 @bp.get("/judging/<slug>/")

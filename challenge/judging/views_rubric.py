@@ -12,6 +12,7 @@ from challenge.judging.blueprint import attach_error, bp, challenge_or_404, done
 from challenge.judging.forms import CriterionForm, ScaleForm, SocialValueForm
 from challenge.judging.models import Criterion
 from challenge.permissions import can, ensure
+from challenge.submissions.models import Submission, TeamMember
 from challenge.platform import tx
 
 TEMPLATE = "judging/rubric.html"
@@ -153,4 +154,15 @@ def challenge_rubric(challenge) -> dict:
                 percent={c.id: rubric.weight_percent(c, criteria) for c in criteria},
                 tie_break=scoring.TIE_BREAK_RULE, vote=peoples.window(settings, clock.now()),
                 can_edit=can(None, "judging.edit_rubric", challenge),
-                can_manage=can(None, "judging.view_setup", challenge))
+                can_manage=can(None, "judging.view_setup", challenge),
+                on_panel=can(None, "judging.queue", challenge), my_feedback=_my_feedback(challenge))
+
+
+def _my_feedback(challenge):
+    """The signed-in creator's entry whose feedback is ready, if any: the challenge page links to it."""
+    if not current_user.is_authenticated or challenge.state not in ("decided", "completed"):
+        return None
+    entry = db.session.scalar(db.select(Submission).outerjoin(TeamMember).where(
+        Submission.challenge_id == challenge.id, (Submission.owner_id == current_user.id)
+        | (TeamMember.user_id == current_user.id)).limit(1))
+    return entry if entry is not None and can(None, "judging.feedback", entry) else None

@@ -203,3 +203,20 @@ def test_advance_page_through_the_web(client, signin, make_world):
                            data={"entries": [str(world.subs[3].id), str(world.subs[2].id)]})
     assert response.status_code == 302
     assert db.session.scalar(db.select(db.func.count(Submission.id)).where(Submission.state == "shortlisted")) == 2
+
+
+def test_the_decision_is_shown_on_the_judging_page_and_feedback_linked_from_the_challenge(client, signin, make_world, app):
+    world, round_ = _closed_round(make_world)
+    decisions.decide(round_, [world.subs[2].id], world.chair, clock.now(), departure_reason="Only one prize this time")
+    db.session.commit()
+    signin(world.seeker)
+    page = client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
+    assert "The decision" in page and world.subs[2].reference in page and "Only one prize this time" in page
+    from flask import g, render_template
+    from flask_login import login_user
+
+    g.pop("_login_user", None)
+    with app.test_request_context():
+        login_user(world.creators[0])
+        html = render_template("judging/_challenge_rubric.html", challenge=world.challenge)
+    assert f"/feedback/{world.subs[0].reference}" in html

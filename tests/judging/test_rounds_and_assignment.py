@@ -227,8 +227,28 @@ def test_a_second_declaration_is_refused(client, signin, make_world):
     signin(world.judges[1])
     url = f"/judging/{world.challenge.slug}/entries/{a.id}/declaration"
     client.post(url, data={"has_conflict": "no"})
-    response = client.post(url, data={"has_conflict": "yes", "reason": "Changed my mind"})
+    response = client.post(url, data={"has_conflict": "no"})
     assert response.status_code == 400 and "already made a declaration" in response.get_data(as_text=True)
+
+
+def test_a_conflict_found_after_scoring_removes_the_scores(client, signin, make_world):
+    world = make_world(judges=2, entries=1)
+    round_ = open_round(world)
+    score_all(world, round_, lambda m, s: (4, 4))
+    a = sheet(round_, world.members[1], world.subs[0])
+    signin(world.judges[1])
+    url = f"/judging/{world.challenge.slug}/entries/{a.id}"
+    assert "Found a conflict of interest?" in client.get(url).get_data(as_text=True)
+    response = client.post(f"{url}/declaration", data={"has_conflict": "yes", "reason": "My sister's charity"})
+    assert response.status_code == 302
+    assert sheet(round_, world.members[1], world.subs[0]) is None
+    assert client.get(url).status_code == 404
+    from challenge.judging import results
+
+    (entry,) = results.load(round_).entries
+    assert entry.complete == 1
+    response = client.post(f"{url}/declaration", data={"has_conflict": "yes", "reason": "Again"})
+    assert response.status_code == 404  # the sheet is gone
 
 
 # --- reassignment -----------------------------------------------------------------------------------
