@@ -42,10 +42,12 @@ def assignment_or_404(challenge: Challenge, assignment_id: int) -> Assignment:
 
 def attach_error(form, exc: FieldError) -> bool:
     """Show a service's refusal on its field; False when the form has no such field (the caller re-raises)."""
-    if exc.field and exc.field in form._fields:
-        form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
-        return True
-    return False
+    if not (exc.field and exc.field in form._fields):
+        return False
+    for name, message in {exc.field: exc.message, **exc.others}.items():
+        if name in form._fields:
+            form[name].errors = list(form[name].errors) + [message]
+    return True
 
 
 def done(message: str, target: str, category: str = "success"):

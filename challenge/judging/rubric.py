@@ -14,9 +14,10 @@ from challenge.platform import audit
 class FieldError(DomainError):
     """A rule refused one field of a form; `field` names it so the form can show the message there."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, others: dict[str, str] | None = None):
         super().__init__(message)
         self.field = field
+        self.others = others or {}  # further fields refused for the same reason: field -> message
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -53,9 +53,11 @@ def save_scores(assignment: Assignment, values: dict[str, str | int | None], com
     if len(comment) > MAX_COMMENT:
         raise FieldError(f"Keep the comment under {MAX_COMMENT:,} characters", "comment")
     if submit:
-        for key, c in criteria.items():
-            if parsed[key] is None:
-                raise FieldError(f"Choose a score for “{c.name}” before submitting", f"score-{c.id}")
+        missing = {f"score-{c.id}": f"Choose a score for “{c.name}” before submitting"
+                   for key, c in criteria.items() if parsed[key] is None}
+        if missing:
+            first = next(iter(missing))
+            raise FieldError(missing.pop(first), first, others=missing)
         if round_.comments_required and not comment:
             raise FieldError("This round asks for a comment with every score sheet: it helps the entrant", "comment")
     existing = {s.criterion_id: s for s in assignment.scores}

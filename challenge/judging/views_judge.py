@@ -11,6 +11,7 @@ from challenge.judging import queue as queries
 from challenge.judging import services
 from challenge.judging.blueprint import assignment_or_404, attach_error, bp, challenge_or_404, done, round_or_404
 from challenge.judging.forms import ConflictForm, score_form
+from challenge.judging.models import PanelMember
 from challenge.judging.rubric import FieldError, criteria_of
 from challenge.permissions import can, ensure, panel_member
 from challenge.platform import tx
@@ -136,3 +137,11 @@ def reassign(slug: str):
 
 def _int(value) -> int:
     return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else 0
+
+
+@bp.app_template_global("on_a_judging_panel")
+def on_a_judging_panel() -> bool:
+    """For the navigation bar: show "Judging" to people who sit on any panel."""
+    if not current_user.is_authenticated:
+        return False
+    return db.session.scalar(db.select(PanelMember.id).where(PanelMember.user_id == current_user.id).limit(1)) is not None

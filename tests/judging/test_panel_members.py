@@ -158,3 +158,20 @@ def test_my_panels_lists_panels_with_progress(client, signin, make_world):
     assert world.challenge.title in page and "Judging has not started yet" in page
     signin(world.outsider)
     assert "You are not on any judging panel" in client.get("/judging/").get_data(as_text=True)
+
+
+def test_nav_helper_knows_who_sits_on_a_panel(app, make_world):
+    from flask import g
+    from flask_login import login_user, logout_user
+
+    from challenge.judging.views_judge import on_a_judging_panel
+
+    world = make_world()
+    g.pop("_login_user", None)
+    with app.test_request_context():
+        assert on_a_judging_panel() is False
+        login_user(world.judges[1])
+        assert on_a_judging_panel() is True
+        logout_user()
+        login_user(world.outsider)
+        assert on_a_judging_panel() is False

@@ -187,3 +187,10 @@ def test_queue_shows_each_status_and_progress(client, ready):
     client.post(url, data={**_scores(world, 2, 2), "action": "submit"})
     page = client.get(f"/judging/{world.challenge.slug}/queue?round=zzz").get_data(as_text=True)
     assert "1 of 2 score sheets submitted" in page and "Submitted" in page
+
+
+def test_every_missing_score_is_named_at_once(client, ready):
+    world, a, url = ready
+    page = client.post(url, data={"action": "submit"}).get_data(as_text=True)
+    assert "Choose a score for “Impact” before submitting" in page
+    assert "Choose a score for “Feasibility” before submitting" in page
