@@ -175,3 +175,20 @@ def test_nav_helper_knows_who_sits_on_a_panel(app, make_world):
         logout_user()
         login_user(world.outsider)
         assert on_a_judging_panel() is False
+
+
+def test_a_judge_who_joins_after_the_round_opened_is_told_why_the_queue_is_empty(client, signin, make_world, make_user):
+    from datetime import timedelta
+
+    from judging_helpers import open_round
+
+    world = make_world()
+    open_round(world)
+    clock.travel(timedelta(minutes=5))
+    signin(world.seeker)
+    _invite(client, world.challenge.slug, "late@example.org")
+    late = make_user("Lee Late", "late@example.org")
+    signin(late)
+    client.post(f"/judging/invitations/{_token('late@example.org')}")
+    page = client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)
+    assert "You joined the panel after it opened" in page and "score sheets submitted" not in page
