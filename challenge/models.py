@@ -5,3 +5,4 @@ from challenge.platform.models import *  # noqa: F401,F403
 from challenge.submissions.models import *  # noqa: F401,F403
 from challenge.partnerships.models import *  # noqa: F401,F403
 from challenge.payouts.models import *  # noqa: F401,F403
+from challenge.judging.models import *  # noqa: F401,F403

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import abort
+from flask import abort, has_request_context, request
 from flask_login import current_user
 
 from challenge import clock
@@ -19,6 +19,8 @@ from challenge.challenges.states import NOT_ENTRY_STATES, ChallengeState, Phase
 from challenge.extensions import db
 from challenge.submissions.models import Submission
 from challenge.payouts.models import Funder
+from challenge.judging import peoples
+from challenge.judging.models import Conflict, JudgingSettings, PanelMember
 
 Rule = Callable[[Any, Any, datetime], bool]
 RULES: dict[str, Rule] = {}
@@ -270,6 +272,149 @@ def _audit_view(user, thing, now):
 
 
 # --- judging (rules for panels, conflicts, scores) --------------------------------------------------
+
+def panel_member(user, challenge):
+    """The user's PanelMember on the challenge's panel, or None. Cached for the request (never longer)."""
+    if not signed_in(user) or challenge is None:
+        return None
+    cache = getattr(request, "_cx_panels", None) if has_request_context() else None
+    if cache is None:
+        cache = {}
+        if has_request_context():
+            request._cx_panels = cache
+    key = (user.id, challenge.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            db.select(PanelMember).where(PanelMember.challenge_id == challenge.id, PanelMember.user_id == user.id)
+        )
+    return cache[key]
+
+
+def forget_panels(user=None) -> None:
+    """Call after changing panel memberships within the same request."""
+    if has_request_context():
+        request._cx_panels = {}
+
+
+def is_chair(user, challenge) -> bool:
+    member = panel_member(user, challenge)
+    return member is not None and member.is_chair
+
+
+def _own_assignment(user, assignment) -> bool:
+    member = panel_member(user, assignment.round.challenge)
+    return member is not None and member.id == assignment.panel_member_id
+
+
+def _declared_no_conflict(assignment) -> bool:
+    return db.session.scalar(
+        db.select(Conflict.has_conflict).where(Conflict.panel_member_id == assignment.panel_member_id,
+                                               Conflict.submission_id == assignment.submission_id)
+    ) is False
+
+
+@rule("judging.edit_rubric")
+def _judging_edit_rubric(user, ch, now):
+    """The rubric is the public basis for choosing winners: frozen once the challenge is published."""
+    if ch.state == ChallengeState.DRAFT:
+        return is_seeker(user, ch) or is_broker(user)
+    return ch.state == ChallengeState.IN_REVIEW and is_broker(user)
+
+
+@rule("judging.rubric")
+def _judging_rubric(user, ch, now):
+    """Open the rubric editor: the seeker or a broker (read-only once frozen)."""
+    return is_seeker(user, ch) or is_broker(user)
+
+
+@rule("judging.view_rubric")
+def _judging_view_rubric(user, ch, now):
+    return ch.is_public or is_broker(user) or is_seeker(user, ch)
+
+
+@rule("judging.manage_panel")
+def _judging_manage_panel(user, ch, now):
+    """Invite judges, set up rounds and dates: the seeker, a broker or the chair, until the decision."""
+    if ch.state in (ChallengeState.DECIDED, ChallengeState.COMPLETED, ChallengeState.CANCELLED):
+        return False
+    return is_broker(user) or is_seeker(user, ch) or is_chair(user, ch)
+
+
+@rule("judging.view_setup")
+def _judging_view_setup(user, ch, now):
+    return is_broker(user) or is_seeker(user, ch) or is_chair(user, ch)
+
+
+@rule("judging.chair")
+def _judging_chair(user, ch, now):
+    """Close rounds, reassign, see conflict declarations, advance and decide: the chair or a broker."""
+    return ch.state == ChallengeState.JUDGING and (is_broker(user) or is_chair(user, ch))
+
+
+@rule("judging.view_conflicts")
+def _judging_view_conflicts(user, ch, now):
+    return is_broker(user) or is_chair(user, ch)
+
+
+@rule("judging.queue")
+def _judging_queue(user, ch, now):
+    return panel_member(user, ch) is not None
+
+
+@rule("judging.declare")
+def _judging_declare(user, assignment, now):
+    """The judge's own assignment, while its round is open: declare before opening the entry."""
+    return _own_assignment(user, assignment) and assignment.round.is_open(now)
+
+
+@rule("judging.view_entry")
+def _judging_view_entry(user, assignment, now):
+    """Only the assigned judge, after declaring no conflict."""
+    return _own_assignment(user, assignment) and _declared_no_conflict(assignment)
+
+
+@rule("judging.score")
+def _judging_score(user, assignment, now):
+    return _judging_view_entry(user, assignment, now) and assignment.round.is_open(now)
+
+
+@rule("judging.others_scores")
+def _judging_others_scores(user, assignment, now):
+    """No anchoring: the other judges' scores only after submitting one's own."""
+    return _judging_view_entry(user, assignment, now) and assignment.state == "submitted"
+
+
+@rule("judging.panel_view")
+def _judging_panel_view(user, round_, now):
+    """The chair and brokers at any time; the seeker once the round has closed."""
+    ch = round_.challenge
+    if is_broker(user) or is_chair(user, ch):
+        return True
+    return is_seeker(user, ch) and round_.state == "closed"
+
+
+@rule("judging.feedback")
+def _judging_feedback(user, sub, now):
+    """The entry's creators, after the decision and on or after the announced feedback date."""
+    ch = sub.challenge
+    if not (is_creator(user, sub) and ch.feedback_to_entrants):
+        return False
+    if ch.state not in (ChallengeState.DECIDED, ChallengeState.COMPLETED) or sub.state not in ("winner", "not_selected"):
+        return False
+    feedback_at = db.session.scalar(db.select(JudgingSettings.feedback_at).where(JudgingSettings.challenge_id == ch.id))
+    return feedback_at is None or now >= feedback_at
+
+
+@rule("judging.vote")
+def _judging_vote(user, settings, now):
+    return signed_in(user) and peoples.window(settings, now) == "open"
+
+
+@rule("judging.vote_results")
+def _judging_vote_results(user, settings, now):
+    """Results stay hidden from everyone, brokers included, until the vote closes."""
+    return peoples.window(settings, now) == "closed"
+
 
 
 

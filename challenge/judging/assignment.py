@@ -1,0 +1,202 @@
+"""Rounds opening and closing, who scores which entry, conflicts and reassignment.
+
+Assignment strategies are a registry: name -> function(entries, judges, conflicts, k, seed) returning
+the (judge, entry) pairs. Both skip declared conflicts; "k" spreads the load evenly and is deterministic
+for a given seed, so a round can be explained and re-run.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from challenge.challenges.models import Challenge
+from challenge.errors import DomainError, InvalidTransition, NotAllowed
+from challenge.extensions import db
+from challenge.judging.results import touch
+from challenge.judging.links import site_link
+from challenge.judging.models import (
+    Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState, Selection,
+)
+from challenge.judging.rubric import FieldError, criteria_of, rounds_of
+from challenge.platform import audit, outbox
+from challenge.submissions.models import Submission
+
+Pairs = list[tuple[int, int]]
+Strategy = Callable[[list[int], list[int], set[tuple[int, int]], int | None, int], Pairs]
+
+# Entries that were submitted and are still in the running (or were, before the decision).
+JUDGED_STATES = ("submitted", "shortlisted", "winner", "not_selected")
+
+
+def assign_all(entries: list[int], judges: list[int], conflicts: set[tuple[int, int]], k, seed) -> Pairs:
+    """Every judge scores every entry they have no conflict with."""
+    return [(j, e) for e in entries for j in judges if (j, e) not in conflicts]
+
+
+def assign_k(entries: list[int], judges: list[int], conflicts: set[tuple[int, int]], k: int | None, seed: int) -> Pairs:
+    """Each entry gets k judges: the least loaded without a conflict, ties broken by a seeded order."""
+    if not k or k < 2:
+        raise DomainError("Each entry needs at least 2 judges.")
+    rng = random.Random(seed)
+    order = {j: i for i, j in enumerate(rng.sample(judges, len(judges)))}
+    load = {j: 0 for j in judges}
+    pairs: Pairs = []
+    for entry in rng.sample(entries, len(entries)):
+        free = sorted((j for j in judges if (j, entry) not in conflicts), key=lambda j: (load[j], order[j]))
+        for judge in free[:k]:
+            load[judge] += 1
+            pairs.append((judge, entry))
+    return pairs
+
+
+STRATEGIES: dict[str, Strategy] = {"all": assign_all, "k": assign_k}
+
+
+def round_entries(round_: Round) -> list[int]:
+    """The entries a round takes: every submitted entry for the first, the chair's shortlist after."""
+    if round_.position == 1:
+        return list(db.session.scalars(
+            db.select(Submission.id).where(Submission.challenge_id == round_.challenge_id,
+                                           Submission.state.in_(JUDGED_STATES)).order_by(Submission.id)
+        ))
+    return list(db.session.scalars(
+        db.select(Selection.submission_id).join(Decision).join(Round, Decision.round_id == Round.id)
+        .where(Round.challenge_id == round_.challenge_id, Round.position == round_.position - 1,
+               Decision.kind == "advance").order_by(Selection.position)
+    ))
+
+
+def _conflicts(challenge_id: int) -> set[tuple[int, int]]:
+    rows = db.session.execute(
+        db.select(Conflict.panel_member_id, Conflict.submission_id).join(PanelMember)
+        .where(PanelMember.challenge_id == challenge_id, Conflict.has_conflict.is_(True))
+    ).all()
+    return {(j, e) for j, e in rows}
+
+
+def open_round(round_: Round, actor, now: datetime) -> int:
+    """Open a round and assign its entries. Refuses unless the challenge is being judged, the earlier round
+    has closed with a shortlist, the rubric has criteria, and the panel is large enough for k."""
+    challenge: Challenge = round_.challenge
+    if challenge.state != "judging":
+        raise InvalidTransition("Rounds open once the challenge has moved to judging.")
+    if round_.state != RoundState.PENDING:
+        raise InvalidTransition("This round has already been opened.")
+    earlier = [r for r in rounds_of(challenge) if r.position < round_.position]
+    if any(r.state != RoundState.CLOSED for r in earlier):
+        raise InvalidTransition("Close the earlier round first.")
+    if not criteria_of(challenge):
+        raise InvalidTransition("The rubric has no criteria to score against.")
+    entries = round_entries(round_)
+    if not entries:
+        raise InvalidTransition("There are no entries for this round: "
+                                + ("nothing was submitted." if round_.position == 1 else "advance a shortlist first."))
+    members = list(db.session.scalars(db.select(PanelMember).where(PanelMember.challenge_id == challenge.id)))
+    needed = round_.k if round_.strategy == "k" else 1
+    if len(members) < max(needed, 1):
+        raise InvalidTransition(f"The panel has {len(members)} judge(s); this round needs at least {needed}.")
+    pairs = STRATEGIES[round_.strategy]([e for e in entries], [m.id for m in members], _conflicts(challenge.id),
+                                        round_.k, round_.seed)
+    db.session.execute(db.insert(Assignment), [
+        {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "state": AssignmentState.PENDING}
+        for j, e in pairs
+    ])
+    round_.state, round_.opened_at = RoundState.OPEN, now
+    touch(challenge.id)
+    audit.record(actor, "judging.round_opened", round_, now, from_state="pending", to_state="open",
+                 data={"entries": len(entries), "assignments": len(pairs), "strategy": round_.strategy})
+    link = site_link("judging.queue", slug=challenge.slug)
+    for member in members:
+        outbox.queue("round_opened", member.user.email, "judging_round_opened", now, challenge=challenge,
+                     round=round_, link=link, member=member)
+    db.session.flush()
+    return len(pairs)
+
+
+def close_round(round_: Round, actor, now: datetime) -> Round:
+    """Close an open round: scores freeze; drafts never submitted do not count."""
+    if round_.state != RoundState.OPEN:
+        raise InvalidTransition("Only an open round can be closed.")
+    round_.state, round_.closed_at = RoundState.CLOSED, now
+    touch(round_.challenge_id)
+    audit.record(actor, "judging.round_closed", round_, now, from_state="open", to_state="closed")
+    db.session.flush()
+    return round_
+
+
+def _least_loaded(round_: Round, submission_id: int, exclude: Iterable[int]) -> PanelMember | None:
+    """The panel member with the fewest assignments in this round who may take the entry, or None."""
+    blocked = set(exclude) | {j for j, e in _conflicts(round_.challenge_id) if e == submission_id}
+    blocked |= set(db.session.scalars(db.select(Assignment.panel_member_id).where(
+        Assignment.round_id == round_.id, Assignment.submission_id == submission_id)))
+    loads = dict(db.session.execute(
+        db.select(PanelMember.id, db.func.count(Assignment.id)).outerjoin(
+            Assignment, (Assignment.panel_member_id == PanelMember.id) & (Assignment.round_id == round_.id))
+        .where(PanelMember.challenge_id == round_.challenge_id).group_by(PanelMember.id)
+    ).all())
+    candidates = sorted((load, member_id) for member_id, load in loads.items() if member_id not in blocked)
+    return db.session.get(PanelMember, candidates[0][1]) if candidates else None
+
+
+def declare(assignment: Assignment, has_conflict: bool, reason: str, actor, now: datetime) -> Conflict:
+    """Record a judge's declaration about an entry before they open it (or a conflict found later). A conflict
+    releases the assignment (its scores go with it) and, for k-per-entry rounds, hands the entry to the
+    least-loaded judge without a conflict. Refuses a conflict without a reason, and any other second
+    declaration."""
+    reason = (reason or "").strip()
+    if has_conflict and not reason:
+        raise FieldError("Say briefly what the conflict is, for the chair's record", "reason")
+    conflict = db.session.scalar(db.select(Conflict).where(Conflict.panel_member_id == assignment.panel_member_id,
+                                                           Conflict.submission_id == assignment.submission_id))
+    if conflict is not None and (conflict.has_conflict or not has_conflict):
+        raise DomainError("You have already made a declaration about this entry.")
+    if conflict is None:
+        conflict = Conflict(panel_member_id=assignment.panel_member_id, submission_id=assignment.submission_id)
+        db.session.add(conflict)
+    # A judge who finds a conflict after opening the entry declares it late: the same consequences follow.
+    conflict.has_conflict, conflict.declared_at = has_conflict, now
+    conflict.reason = reason[:2000] if has_conflict else ""
+    db.session.flush()
+    touch(assignment.round.challenge_id)
+    audit.record(actor, "judging.conflict_declared" if has_conflict else "judging.no_conflict_declared", conflict,
+                 now, data={"submission": assignment.submission_id})
+    if has_conflict:
+        round_, entry, judge = assignment.round, assignment.submission_id, assignment.panel_member_id
+        db.session.delete(assignment)
+        db.session.flush()
+        if round_.strategy == "k":
+            stand_in = _least_loaded(round_, entry, exclude=[judge])
+            if stand_in is not None:
+                db.session.add(Assignment(round_id=round_.id, panel_member_id=stand_in.id, submission_id=entry))
+                audit.record(actor, "judging.reassigned", round_, now, data={"submission": entry, "to": stand_in.id,
+                                                                             "because": "conflict"})
+        db.session.flush()
+    return conflict
+
+
+def reassign(assignment: Assignment, to: PanelMember, actor, now: datetime) -> Assignment:
+    """Hand an entry from one judge to another (the chair's call). Refuses a closed round, a submitted score
+    sheet, a judge of another panel, a judge with a conflict, and one already assigned to the entry."""
+    round_ = assignment.round
+    if not round_.is_open(now):
+        raise InvalidTransition("The round is closed: its assignments can no longer change.")
+    if assignment.state == AssignmentState.SUBMITTED:
+        raise NotAllowed("That judge has already submitted scores for this entry.")
+    if to.challenge_id != round_.challenge_id:
+        raise NotAllowed("That person is not on this panel.")
+    if (to.id, assignment.submission_id) in _conflicts(round_.challenge_id):
+        raise DomainError("That judge has declared a conflict with this entry.")
+    taken = db.session.scalar(db.select(Assignment.id).where(
+        Assignment.round_id == round_.id, Assignment.submission_id == assignment.submission_id,
+        Assignment.panel_member_id == to.id))
+    if taken:
+        raise DomainError("That judge is already scoring this entry.")
+    before = assignment.panel_member_id
+    touch(round_.challenge_id)
+    assignment.scores.clear()
+    assignment.panel_member_id, assignment.state, assignment.comment = to.id, AssignmentState.PENDING, ""
+    audit.record(actor, "judging.reassigned", round_, now, data={"submission": assignment.submission_id,
+                                                                 "from": before, "to": to.id})
+    db.session.flush()
+    return assignment

@@ -1,0 +1,126 @@
+"""Forms of the judging pages. Rules beyond a field's shape live in the services."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from challenge.judging.models import SCALES
+from challenge.judging.presets import SOCIAL_VALUE_CHOICES
+
+SCALE_CHOICES = [(key, f"{low} to {high}") for key, (low, high) in SCALES.items()]
+DATETIME_HINT = "Day, month, year and time, in UK time."
+# The browser sends and expects "2026-12-12T17:00"; the others are accepted from hand-written requests.
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """A datetime-local field's naive value, read in the site's time zone, as UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=ZoneInfo(current_app.config["SITE_TIMEZONE"])).astimezone(timezone.utc)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(current_app.config["SITE_TIMEZONE"])).replace(tzinfo=None)
+
+
+def _int_or_zero(value) -> int:
+    """An id from a select; anything else is 0 (no choice), which the service refuses with a message."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+class CriterionForm(FlaskForm):
+    name = StringField("Criterion", validators=[DataRequired("Enter a name for the criterion"), Length(max=120)])
+    description = TextAreaField("What judges look for", validators=[Optional(), Length(max=2000)])
+    weight = IntegerField("Weight", validators=[InputRequired("Enter a weight from 1 to 100"),
+                                                NumberRange(1, 100, "Enter a weight from 1 to 100")],
+                          description="Relative to the other criteria; the page shows each as a percentage.")
+    scale = SelectField("Scale", choices=SCALE_CHOICES, default="0-4")
+    levels = TextAreaField("What each score means", validators=[Optional(), Length(max=4000)],
+                           description="One line per score, lowest first.")
+    social_value = BooleanField("This is a social value criterion")
+
+
+class ScaleForm(FlaskForm):
+    scale = SelectField("Scale for every criterion", choices=SCALE_CHOICES)
+
+
+class SocialValueForm(FlaskForm):
+    theme = SelectField("Social value theme", choices=SOCIAL_VALUE_CHOICES,
+                        description="From the UK Social Value Model (PPN 06/20).")
+
+
+class RoundForm(FlaskForm):
+    name = StringField("Name of the round", validators=[DataRequired("Enter a name for the round"), Length(max=120)],
+                       description="For example: Eligibility screening, Shortlist, Final.")
+    strategy = RadioField("Who scores which entry", default="all",
+                          choices=[("all", "Every judge scores every entry"),
+                                   ("k", "Each entry gets a set number of judges, shared out evenly")])
+    k = IntegerField("Judges per entry", validators=[Optional(), NumberRange(2, 50, "Enter a number from 2 to 50")],
+                     description="At least 2. Only used when each entry gets a set number of judges.")
+    comments_required = BooleanField("Judges must write a comment on every entry")
+    threshold_percent = IntegerField("Quality threshold (%)",
+                                     validators=[Optional(), NumberRange(0, 100, "Enter a percentage from 0 to 100")],
+                                     description="Entries scoring below this share of the maximum cannot advance "
+                                                 "or win. Leave empty for none.")
+    closes_at = DateTimeLocalField("Scoring closes", format=DATETIME_FORMATS, validators=[Optional()], description=DATETIME_HINT)
+
+
+class SettingsForm(FlaskForm):
+    feedback_at = DateTimeLocalField("Feedback to entrants from", format=DATETIME_FORMATS, validators=[Optional()],
+                                     description="Announced on the challenge page. " + DATETIME_HINT)
+    peoples_choice = BooleanField("Offer a people's choice prize decided by public vote")
+    prize_id = SelectField("Prize decided by the vote", coerce=_int_or_zero, validate_choice=False)
+    vote_opens_at = DateTimeLocalField("Voting opens", format=DATETIME_FORMATS, validators=[Optional()], description=DATETIME_HINT)
+    vote_closes_at = DateTimeLocalField("Voting closes", format=DATETIME_FORMATS, validators=[Optional()], description=DATETIME_HINT)
+
+
+class InviteForm(FlaskForm):
+    email = StringField("Email address", validators=[DataRequired("Enter an email address"), Length(max=254),
+                                                     Email("Enter an email address like name@example.org")])
+    role = RadioField("Role", default="judge", choices=[("judge", "Judge"), ("chair", "Chair of the panel")])
+    service_user = BooleanField("Service-user (lived experience) judge",
+                                description="Their scores are also reported as a stream of their own.")
+
+
+class ConflictForm(FlaskForm):
+    has_conflict = RadioField("Do you have a conflict of interest with this entry?",
+                              validators=[InputRequired("Say whether you have a conflict of interest")],
+                              choices=[("no", "No, I have no conflict of interest"),
+                                       ("yes", "Yes, I have a conflict of interest")],
+                              description="For example: you know the entrant, work with them, or stand to gain.")
+    reason = TextAreaField("If yes, what is the conflict?", validators=[Optional(), Length(max=2000)],
+                           description="Only the chair and the broker see this.")
+
+
+class ReasonsForm(FlaskForm):
+    override_reason = TextAreaField("Reason for deciding entries without enough complete scores",
+                                    validators=[Optional(), Length(max=4000)],
+                                    description="Needed only if you choose such an entry. Recorded in the audit log.")
+    departure_reason = TextAreaField("Reason for departing from the computed ranking",
+                                     validators=[Optional(), Length(max=4000)],
+                                     description="Needed only if your choice differs from the ranking. "
+                                                 "Recorded in the audit log.")
+
+
+def score_form(criteria) -> type[FlaskForm]:
+    """A scoring form for this rubric: one set of radio buttons per criterion, each level described."""
+
+    class ScoreForm(FlaskForm):
+        comment = TextAreaField("Comment for the entrant and the panel", validators=[Optional(), Length(max=5000)],
+                                description="Entrants see comments without your name after the decision.")
+
+    for c in criteria:
+        choices = [(str(v), f"{v} – {c.level_label(v)}" if c.level_label(v) else str(v))
+                   for v in range(c.scale_min, c.scale_max + 1)]
+        setattr(ScoreForm, f"score-{c.id}", RadioField(c.name, choices=choices, validate_choice=False,
+                                                       validators=[Optional()], description=c.description))
+    return ScoreForm

@@ -1,0 +1,50 @@
+"""Ready-made rubric lines: an SBRI-style 0–4 rubric and the UK Social Value Model's themes.
+
+Plain data, so the rubric editor can offer them and tests can check them.
+"""
+from __future__ import annotations
+
+# The 0–4 descriptors UK public buyers use in SBRI competitions and tender evaluation.
+SBRI_LEVELS = [
+    "No response: the question is not answered, or the answer is wholly unacceptable",
+    "Poor: the answer addresses the question only in part, with major gaps or risks",
+    "Limited: the answer meets some of the requirement, with weaknesses or little evidence",
+    "Acceptable: the answer meets the requirement with sound evidence and minor weaknesses",
+    "Good: the answer meets the requirement in full, with strong evidence and clear benefits",
+]
+
+SBRI_CRITERIA = [
+    ("Innovation", "How new the solution is, and how far it goes beyond what is already available.", 25),
+    ("Impact and benefits", "The difference it would make to the people the service is for, and the evidence for it.", 25),
+    ("Feasibility", "Whether the approach can work, the technical and delivery risks, and how they are managed.", 20),
+    ("Team and capability", "Whether the team has the skills, experience and partners to deliver.", 10),
+    ("Value for money", "Whether the costs are realistic and the benefits justify them.", 10),
+]
+
+# Themes of the UK Social Value Model (PPN 06/20), which central government buyers must apply
+# and many councils and NHS bodies follow; each with the outcome a commissioner looks for.
+SOCIAL_VALUE_THEMES = {
+    "covid_recovery": ("COVID-19 recovery", "Helping local communities to manage and recover from the impact of COVID-19."),
+    "economic_inequality": ("Tackling economic inequality", "Creating new businesses, jobs and skills, and resilient supply chains."),
+    "climate": ("Fighting climate change", "Effective stewardship of the environment and progress towards net zero."),
+    "equal_opportunity": ("Equal opportunity", "Reducing the disability employment gap and tackling workforce inequality."),
+    "wellbeing": ("Wellbeing", "Improving health and wellbeing, and community integration."),
+}
+SOCIAL_VALUE_CHOICES = [(key, label) for key, (label, _) in SOCIAL_VALUE_THEMES.items()]
+
+#: UK public buyers must give social value at least this share of the total weight.
+SOCIAL_VALUE_MIN_PERCENT = 10
+
+
+def generic_levels(scale_min: int, scale_max: int) -> list[str]:
+    """Descriptors for any scale, so that no level is left unexplained."""
+    if (scale_min, scale_max) == (0, 4):
+        return list(SBRI_LEVELS)
+    if (scale_min, scale_max) == (1, 5):
+        return ["Very weak", "Weak", "Adequate", "Strong", "Outstanding"]
+    top = scale_max
+    return [
+        "No response" if v == scale_min else "Outstanding" if v == top else
+        ("Weak" if v < top * 0.4 else "Adequate" if v < top * 0.7 else "Strong")
+        for v in range(scale_min, scale_max + 1)
+    ]

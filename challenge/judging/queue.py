@@ -1,0 +1,128 @@
+"""Read-only queries for a judge's pages: my panels, my queue, the other sheets for an entry."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import abort
+
+from challenge.challenges.models import Challenge
+from challenge.errors import DomainError
+from challenge.extensions import db
+from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
+from challenge.submissions.models import Attachment, Submission
+
+_STORED = re.compile(r"^[0-9a-f]{16,64}$")
+_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
+
+STATUS_LABELS = {
+    "not_started": "Not started",
+    "declared": "Ready to score",
+    AssignmentState.DRAFT: "Draft saved",
+    AssignmentState.SUBMITTED: "Submitted",
+}
+
+
+@dataclass
+class Item:
+    assignment: Assignment
+    status: str
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class PanelSummary:
+    member: PanelMember
+    challenge: Challenge
+    round: Round | None
+    done: int
+    total: int
+
+
+def panels_of(user) -> list[PanelSummary]:
+    """Every panel the user sits on, with progress in its open (or latest) round."""
+    members = list(db.session.scalars(db.select(PanelMember).where(PanelMember.user_id == user.id)
+                                      .order_by(PanelMember.joined_at.desc())))
+    out = []
+    for member in members:
+        round_ = _current_round(member)
+        done = total = 0
+        if round_ is not None:
+            states = list(db.session.scalars(db.select(Assignment.state).where(
+                Assignment.round_id == round_.id, Assignment.panel_member_id == member.id)))
+            done, total = states.count(AssignmentState.SUBMITTED), len(states)
+        out.append(PanelSummary(member, member.challenge, round_, done, total))
+    return out
+
+
+def _current_round(member: PanelMember) -> Round | None:
+    rounds = rounds_with_work(member)
+    open_rounds = [r for r in rounds if r.state == RoundState.OPEN]
+    return (open_rounds or rounds or [None])[-1]
+
+
+def rounds_with_work(member: PanelMember) -> list[Round]:
+    """Rounds that have opened, in order."""
+    return list(db.session.scalars(db.select(Round).where(Round.challenge_id == member.challenge_id,
+                                                          Round.state != RoundState.PENDING).order_by(Round.position)))
+
+
+def queue_of(member: PanelMember, position: str):
+    """(round, items, conflicts) for the judge: the chosen round, or the open one, or the latest."""
+    rounds = rounds_with_work(member)
+    chosen = next((r for r in rounds if str(r.position) == position), None) or _current_round(member)
+    if chosen is None:
+        return None, [], []
+    assignments = list(db.session.scalars(
+        db.select(Assignment).join(Submission).where(Assignment.round_id == chosen.id,
+                                                     Assignment.panel_member_id == member.id)
+        .order_by(Submission.reference)))
+    declared = set(db.session.scalars(db.select(Conflict.submission_id).where(
+        Conflict.panel_member_id == member.id, Conflict.has_conflict.is_(False))))
+    items = [Item(a, a.state if a.state != AssignmentState.PENDING
+                  else "declared" if a.submission_id in declared else "not_started") for a in assignments]
+    conflicts = list(db.session.scalars(db.select(Conflict).where(Conflict.panel_member_id == member.id,
+                                                                  Conflict.has_conflict.is_(True))))
+    return chosen, items, conflicts
+
+
+def other_sheets(assignment: Assignment) -> list[Assignment]:
+    """The other judges' submitted sheets for the same entry and round."""
+    return list(db.session.scalars(db.select(Assignment).where(
+        Assignment.round_id == assignment.round_id, Assignment.submission_id == assignment.submission_id,
+        Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED).order_by(Assignment.id)))
+
+
+def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:
+    member = db.session.get(PanelMember, member_id) if member_id else None
+    if member is None or member.challenge_id != challenge.id:
+        abort(404)
+    return member
+
+
+def attachment_path(folder: str, stored_name: str) -> Path | None:
+    if not _STORED.match(stored_name or ""):
+        return None
+    path = Path(folder) / stored_name
+    return path if path.is_file() else None
+
+
+def blind_name(file: Attachment, number: int) -> str:
+    """'Attachment 2.pdf': the original name may carry the creator's name."""
+    suffix = Path(file.original_name).suffix.lower()
+    return f"Attachment {number}{suffix if _SUFFIX.match(suffix) else ''}"
+
+
+def find_assignment(round_: Round, member: PanelMember, reference: str) -> Assignment:
+    """The member's assignment for the entry with this reference in the round; refuses with a clear message."""
+    found = db.session.scalar(db.select(Assignment).join(Submission).where(
+        Assignment.round_id == round_.id, Assignment.panel_member_id == member.id,
+        Submission.reference == (reference or "").strip()[:20]))
+    if found is None:
+        raise DomainError(f"{member.user.name} has no entry with the reference “{(reference or '').strip()[:20]}” "
+                          f"in {round_.name}.")
+    return found

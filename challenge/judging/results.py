@@ -1,0 +1,280 @@
+"""A round's results: the matrix of entries x judges and every number the panel view shows.
+
+`load(round_)` reads the round in a fixed number of queries (five, whatever the number of entries) and
+hands plain data to the pure arithmetic in `scoring.py`. Only submitted score sheets count, and never
+those of a judge who declared a conflict with the entry.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from challenge.accounts.models import User
+from challenge.extensions import db
+from challenge.judging import scoring
+from challenge.judging.models import (
+    Assignment, AssignmentState, Conflict, Criterion, PanelMember, Round, Score, new_version,
+)
+from challenge.submissions.models import Submission
+
+
+@dataclass
+class Judge:
+    id: int
+    name: str
+    service_user: bool
+    is_chair: bool
+    assigned: int = 0
+    submitted: int = 0
+    calibration: scoring.Calibration | None = None
+
+
+@dataclass
+class Entry:
+    id: int
+    reference: str
+    title: str
+    submitted_at: datetime | None
+    state: str
+    cells: dict[int, tuple[str, float | None]] = field(default_factory=dict)  # judge -> (state, weighted)
+    assigned: int = 0
+    complete: int = 0
+    required: int = 0
+    raw_mean: float | None = None
+    normalised: float | None = None
+    rank_raw: int | None = None
+    rank: int | None = None
+    disagreement: float = 0.0
+    disputed: bool = False
+    meets_threshold: bool | None = None
+    streams: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    criterion_means: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.complete >= self.required > 0
+
+
+@dataclass
+class Agreement:
+    kind: str  # "kendall_w", "alpha" or "none"
+    value: float | None
+    words: str
+
+
+@dataclass
+class Results:
+    round: Round
+    criteria: list[Criterion]
+    judges: list[Judge]
+    entries: list[Entry]
+    scale: tuple[int, int]
+    agreement: Agreement
+    streams: dict[str, Agreement]
+    # entry -> criterion -> judge -> value, submitted sheets only (for feedback and exports)
+    scores: dict[int, dict[int, dict[int, int]]] = field(default_factory=dict)
+    comments: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def has_service_users(self) -> bool:
+        return any(j.service_user for j in self.judges) and any(not j.service_user for j in self.judges)
+
+    @property
+    def completion(self) -> tuple[int, int]:
+        return sum(j.submitted for j in self.judges), sum(j.assigned for j in self.judges)
+
+
+def agreement_of(weighted: dict[int, dict[int, float]], judges: list[int], entries: list[int]) -> Agreement:
+    """Kendall's W when every judge scored every entry, Krippendorff's alpha (interval) otherwise."""
+    judges = [j for j in judges if weighted.get(j)]
+    if len(judges) < 2 or len(entries) < 2:
+        return Agreement("none", None, "Agreement needs at least two judges and two scored entries.")
+    complete = all(e in weighted[j] for j in judges for e in entries)
+    if complete:
+        w = scoring.kendalls_w([[weighted[j][e] for e in entries] for j in judges])
+        if w is not None:
+            return Agreement("kendall_w", w, (
+                f"Kendall's W = {w:.2f}: how alike the judges ordered the entries (1 = the same order, "
+                f"0 = no agreement). Used because every judge scored every entry."))
+    alpha = scoring.krippendorff_alpha([[weighted[j].get(e) for e in entries] for j in judges], "interval")
+    if alpha is None:
+        return Agreement("none", None, "Not enough overlapping scores to measure agreement yet.")
+    return Agreement("alpha", alpha, (
+        f"Krippendorff's alpha = {alpha:.2f}: agreement between judges beyond chance, allowing for entries "
+        f"not every judge scored (1 = perfect, 0 = no better than chance; 0.67 is a common minimum "
+        f"for tentative conclusions, 0.8 for firm ones)."))
+
+
+def _fetch(round_: Round):
+    criteria = list(db.session.scalars(db.select(Criterion).where(Criterion.challenge_id == round_.challenge_id)
+                                       .order_by(Criterion.position, Criterion.id)))
+    members = db.session.execute(
+        db.select(PanelMember.id, User.name, PanelMember.service_user, PanelMember.role).join(User)
+        .where(PanelMember.challenge_id == round_.challenge_id).order_by(User.name)).all()
+    in_round = db.select(Assignment.submission_id).where(Assignment.round_id == round_.id)
+    subs = db.session.execute(
+        db.select(Submission.id, Submission.reference, Submission.title, Submission.submitted_at, Submission.state)
+        .where(Submission.id.in_(in_round))).all()
+    assignments = db.session.execute(
+        db.select(Assignment.id, Assignment.panel_member_id, Assignment.submission_id, Assignment.state,
+                  Assignment.comment).where(Assignment.round_id == round_.id).order_by(Assignment.id)).all()
+    scores = db.session.execute(
+        db.select(Score.assignment_id, Score.criterion_id, Score.value).join(Assignment)
+        .where(Assignment.round_id == round_.id, Assignment.state == AssignmentState.SUBMITTED)).all()
+    conflicts = set(db.session.execute(
+        db.select(Conflict.panel_member_id, Conflict.submission_id).join(PanelMember)
+        .where(PanelMember.challenge_id == round_.challenge_id, Conflict.has_conflict.is_(True))).all())
+    return criteria, members, subs, assignments, scores, conflicts
+
+
+# Computed results by (round id, results version): the version changes with every score, declaration,
+# reassignment, panel change or decision (touch()), so a cached answer is never stale. Only plain data is
+# kept; the round and its criteria are re-read by each request.
+_CACHE: OrderedDict[tuple[int, str], Results] = OrderedDict()
+_CACHE_SIZE = 32
+
+
+def touch(challenge_id: int) -> None:
+    """Mark every round of a challenge as changed, so its results are computed afresh."""
+    db.session.execute(db.update(Round).where(Round.challenge_id == challenge_id)
+                       .values(results_version=new_version()).execution_options(synchronize_session=False))
+
+
+def load(round_: Round) -> Results:
+    """Everything the panel view, its CSV export, the decision and the feedback pages need for a round."""
+    version = db.session.scalar(db.select(Round.results_version).where(Round.id == round_.id))
+    key = (round_.id, version)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _CACHE[key] = _load(round_)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        return cached
+    _CACHE.move_to_end(key)
+    criteria = list(db.session.scalars(db.select(Criterion).where(Criterion.challenge_id == round_.challenge_id)
+                                       .order_by(Criterion.position, Criterion.id)))
+    return replace(cached, round=round_, criteria=criteria)
+
+
+def _load(round_: Round) -> Results:
+    criteria, members, subs, assignments, score_rows, conflicts = _fetch(round_)
+    scale = (criteria[0].scale_min, criteria[0].scale_max) if criteria else (0, 4)
+    weights = {c.id: c.weight for c in criteria}
+    judges = {m.id: Judge(m.id, m.name, m.service_user, m.role == "chair") for m in members}
+    entries = {sid: Entry(sid, ref, title, submitted_at, state) for sid, ref, title, submitted_at, state in subs}
+    by_assignment: dict[int, dict[int, int]] = {}
+    for aid, cid, value in score_rows:
+        by_assignment.setdefault(aid, {})[cid] = value
+    weighted: dict[int, dict[int, float]] = {}
+    scores: dict[int, dict[int, dict[int, int]]] = {}
+    comments: dict[int, list[str]] = {}
+    for aid, jid, eid, state, comment in assignments:
+        entry, judge = entries[eid], judges[jid]
+        entry.assigned += 1
+        judge.assigned += 1
+        value = None
+        if state == AssignmentState.SUBMITTED and (jid, eid) not in conflicts and criteria:
+            sheet = by_assignment.get(aid, {})
+            value = scoring.weighted_score({c: sheet.get(c) for c in weights}, weights)
+            if value is not None:
+                weighted.setdefault(jid, {})[eid] = value
+                entry.complete += 1
+                judge.submitted += 1
+                for cid, v in sheet.items():
+                    scores.setdefault(eid, {}).setdefault(cid, {})[jid] = v
+                if comment:
+                    comments.setdefault(eid, []).append(comment)
+        entry.cells[jid] = (state, value)
+    _compute(round_, list(entries.values()), judges, weighted, scale, scores)
+    judge_ids = list(judges)
+    streams = {}
+    if any(j.service_user for j in judges.values()) and not all(j.service_user for j in judges.values()):
+        for name, ids in (("expert", [j for j in judge_ids if not judges[j].service_user]),
+                          ("service_user", [j for j in judge_ids if judges[j].service_user])):
+            subset = {j: weighted[j] for j in ids if j in weighted}
+            _stream_scores(entries.values(), subset, scale, name)
+            streams[name] = agreement_of(subset, ids, list(entries))
+    ordered = sorted(entries.values(), key=lambda e: (e.rank is None, e.rank or 0, e.reference))
+    return Results(round_, criteria, sorted(judges.values(), key=lambda j: (not j.is_chair, j.name)), ordered, scale,
+                   agreement_of(weighted, judge_ids, list(entries)), streams, scores, comments)
+
+
+def _compute(round_: Round, entries: list[Entry], judges: dict[int, Judge], weighted, scale, scores) -> None:
+    low, high = scale
+    raw_mean: dict[int, float | None] = {}
+    for entry in entries:
+        values = [v for _, v in entry.cells.values() if v is not None]
+        raw_mean[entry.id] = sum(values) / len(values) if values else None
+        entry.raw_mean = raw_mean[entry.id]
+        # "k" rounds need k complete sheets; "all" rounds need every judge still assigned to the entry.
+        entry.required = (round_.k or 2) if round_.strategy == "k" else max(1, entry.assigned)
+        if values:
+            entry.disagreement = scoring.disagreement(values, low, high)
+            entry.disputed = scoring.is_disputed(values, low, high)
+        if round_.threshold_percent is not None and entry.raw_mean is not None:
+            entry.meets_threshold = scoring.meets_threshold(entry.raw_mean, high, round_.threshold_percent)
+        elif round_.threshold_percent is not None:
+            entry.meets_threshold = False
+        for cid, by_judge in scores.get(entry.id, {}).items():
+            entry.criterion_means[cid] = sum(by_judge.values()) / len(by_judge)
+    normalised = scoring.normalise(weighted, low, high) if weighted else {}
+    full = {e.id: normalised.get(e.id) for e in entries}
+    ranks = scoring.rank_entries(full, raw_mean, {e.id: e.submitted_at for e in entries})
+    raw_ranks = scoring.rank(raw_mean)
+    for entry in entries:
+        entry.normalised, entry.rank, entry.rank_raw = full[entry.id], ranks[entry.id], raw_ranks[entry.id]
+    for jid, cal in scoring.calibration(weighted).items():
+        judges[jid].calibration = cal
+
+
+def _stream_scores(entries, weighted, scale, name: str) -> None:
+    normalised = scoring.normalise(weighted, *scale) if weighted else {}
+    for entry in entries:
+        values = [weighted[j][entry.id] for j in weighted if entry.id in weighted[j]]
+        entry.streams[name] = (sum(values) / len(values) if values else None, normalised.get(entry.id))
+
+
+# --- sorting and filtering for the panel view ------------------------------------------------------
+
+SORTS = {
+    "rank": lambda e: (e.rank is None, e.rank or 0),
+    "raw": lambda e: (e.raw_mean is None, -(e.raw_mean or 0)),
+    "disagreement": lambda e: -e.disagreement,
+    "completion": lambda e: (e.complete - e.required, e.reference),
+    "reference": lambda e: e.reference,
+}
+FILTERS = {
+    "all": lambda e: True,
+    "disputed": lambda e: e.disputed,
+    "incomplete": lambda e: not e.is_complete,
+    "above_threshold": lambda e: e.meets_threshold is not False,
+}
+
+
+def view(results: Results, sort: str, show: str) -> list[Entry]:
+    """The entries sorted and filtered as the panel view asks; unknown choices fall back to the defaults."""
+    rows = [e for e in results.entries if FILTERS.get(show, FILTERS["all"])(e)]
+    return sorted(rows, key=SORTS.get(sort, SORTS["rank"]))
+
+
+@dataclass
+class Page:
+    """One page of the panel view's rows: a hundred entries a page keeps the page quick to load and read."""
+
+    rows: list[Entry]
+    number: int
+    pages: int
+    total: int
+    size: int = 100
+
+    @classmethod
+    def of(cls, rows: list[Entry], asked: str, size: int = 100) -> Page:
+        pages = max(1, -(-len(rows) // size))
+        number = int(asked) if asked.isdigit() and len(asked) < 6 else 1
+        number = min(max(number, 1), pages)
+        return cls(rows[(number - 1) * size:number * size], number, pages, len(rows), size)
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.total else 0

@@ -1,0 +1,85 @@
+"""A judge's scores: saved as a draft, submitted, changed until the round closes."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from challenge.errors import InvalidTransition, NotAllowed
+from challenge.extensions import db
+from challenge.judging.results import touch
+from challenge.judging.models import Assignment, AssignmentState, Conflict, Criterion, Score
+from challenge.judging.rubric import FieldError, criteria_of
+from challenge.platform import audit
+
+MAX_COMMENT = 5000
+
+
+def _as_score(raw, criterion: Criterion) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise FieldError(f"Choose a score for “{criterion.name}”", f"score-{criterion.id}") from None
+    if not criterion.scale_min <= value <= criterion.scale_max:
+        raise FieldError(f"A score for “{criterion.name}” must be from {criterion.scale_min} to {criterion.scale_max}",
+                         f"score-{criterion.id}")
+    return value
+
+
+def save_scores(assignment: Assignment, values: dict[str, str | int | None], comment: str, submit: bool,
+                actor, now: datetime) -> Assignment:
+    """Save a judge's scores (keys are criterion ids) and comment; `submit` makes them count.
+
+    Refuses: someone other than the assigned judge, a judge who has not declared no conflict, a round that
+    is closed, a criterion not in this challenge’s rubric, a score off the scale or not a whole number;
+    on submit also a missing score, and a missing comment when the round requires one.
+    """
+    round_ = assignment.round
+    member = assignment.member
+    if actor is None or member.user_id != getattr(actor, "id", None):
+        raise NotAllowed("Only the judge assigned to this entry can score it.")
+    declared = db.session.scalar(db.select(Conflict.has_conflict).where(
+        Conflict.panel_member_id == member.id, Conflict.submission_id == assignment.submission_id))
+    if declared is not False:
+        raise NotAllowed("Declare that you have no conflict with this entry before scoring it.")
+    if not round_.is_open(now):
+        raise InvalidTransition("This round has closed: scores can no longer change.")
+    criteria = {str(c.id): c for c in criteria_of(round_.challenge)}
+    unknown = [key for key in values if key not in criteria]
+    if unknown:
+        raise FieldError("Those scores are for criteria that are not in this challenge’s rubric.")
+    parsed = {key: _as_score(values.get(key), c) for key, c in criteria.items()}
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise FieldError(f"Keep the comment under {MAX_COMMENT:,} characters", "comment")
+    if submit:
+        missing = {f"score-{c.id}": f"Choose a score for “{c.name}” before submitting"
+                   for key, c in criteria.items() if parsed[key] is None}
+        if missing:
+            first = next(iter(missing))
+            raise FieldError(missing.pop(first), first, others=missing)
+        if round_.comments_required and not comment:
+            raise FieldError("This round asks for a comment with every score sheet: it helps the entrant", "comment")
+    existing = {s.criterion_id: s for s in assignment.scores}
+    for key, value in parsed.items():
+        cid = int(key)
+        if value is None:
+            if cid in existing:
+                assignment.scores.remove(existing[cid])
+        elif cid in existing:
+            existing[cid].value = value
+        else:
+            assignment.scores.append(Score(criterion_id=cid, value=value))
+    before = assignment.state
+    assignment.comment, assignment.updated_at = comment, now
+    if submit:
+        assignment.state, assignment.submitted_at = AssignmentState.SUBMITTED, now
+    else:
+        # A draft saved over a submitted sheet withdraws it from the results until it is submitted again.
+        assignment.state = AssignmentState.DRAFT
+    touch(round_.challenge_id)
+    audit.record(actor, "judging.scores_submitted" if submit else "judging.scores_saved", assignment, now,
+                 from_state=before, to_state=assignment.state,
+                 data={"scores": {k: v for k, v in parsed.items() if v is not None}})
+    db.session.flush()
+    return assignment

@@ -1,0 +1,147 @@
+"""A judge's pages: my panels, the queue, an entry (declaration first), scoring and attachments."""
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from challenge import clock
+from challenge.extensions import db
+from challenge.judging import assignment as assign
+from challenge.judging import queue as queries
+from challenge.judging import services
+from challenge.judging.blueprint import assignment_or_404, attach_error, bp, challenge_or_404, done, round_or_404
+from challenge.judging.forms import ConflictForm, score_form
+from challenge.judging.models import PanelMember
+from challenge.judging.rubric import FieldError, criteria_of
+from challenge.permissions import can, ensure, panel_member
+from challenge.platform import tx
+
+
+@bp.get("/judging/")
+@login_required
+def my_panels():
+    return render_template("judging/my_panels.html", panels=queries.panels_of(current_user), now=clock.now())
+
+
+@bp.get("/judging/<slug>/queue")
+@login_required
+def queue(slug: str):
+    challenge = challenge_or_404(slug)
+    ensure("judging.queue", challenge)
+    member = panel_member(current_user, challenge)
+    round_, items, conflicts = queries.queue_of(member, request.args.get("round", ""))
+    return render_template("judging/queue.html", challenge=challenge, member=member, round=round_, items=items,
+                           conflicts=conflicts, rounds=queries.rounds_with_work(member), now=clock.now())
+
+
+def _entry_page(challenge, assignment, conflict_form=None, form=None, status=200):
+    criteria = criteria_of(challenge)
+    if not can(None, "judging.view_entry", assignment):
+        return render_template("judging/declare.html", challenge=challenge, assignment=assignment,
+                               form=conflict_form or ConflictForm(formdata=None), now=clock.now()), status
+    if form is None:
+        form = score_form(criteria)(formdata=None, comment=assignment.comment,
+                                    **{f"score-{s.criterion_id}": str(s.value) for s in assignment.scores})
+    return render_template("judging/entry.html", challenge=challenge, assignment=assignment, criteria=criteria,
+                           form=form, entry=assignment.submission, blind=challenge.blind_judging,
+                           others=queries.other_sheets(assignment) if can(None, "judging.others_scores", assignment)
+                           else None, can_score=can(None, "judging.score", assignment), now=clock.now()), status
+
+
+@bp.get("/judging/<slug>/entries/<int:assignment_id>")
+@login_required
+def entry(slug: str, assignment_id: int):
+    challenge = challenge_or_404(slug)
+    assignment = assignment_or_404(challenge, assignment_id)
+    if not (can(None, "judging.view_entry", assignment) or can(None, "judging.declare", assignment)):
+        abort(404)
+    return _entry_page(challenge, assignment)
+
+
+@bp.post("/judging/<slug>/entries/<int:assignment_id>/declaration")
+@login_required
+def declare(slug: str, assignment_id: int):
+    challenge = challenge_or_404(slug)
+    assignment = assignment_or_404(challenge, assignment_id)
+    ensure("judging.declare", assignment)
+    form = ConflictForm()
+    if not form.validate_on_submit():
+        return _entry_page(challenge, assignment, conflict_form=form, status=400)
+    try:
+        conflict = assign.declare(assignment, form.has_conflict.data == "yes", form.reason.data or "",
+                                  current_user, clock.now())
+    except FieldError as exc:
+        tx.rollback()
+        form.reason.errors = [exc.message]
+        return _entry_page(challenge, assignment, conflict_form=form, status=400)
+    if conflict.has_conflict:
+        return done("Your conflict is recorded; the entry has been taken off your list.",
+                    url_for("judging.queue", slug=slug), "info")
+    return done("Thank you. You can now read and score the entry.",
+                url_for("judging.entry", slug=slug, assignment_id=assignment_id))
+
+
+@bp.post("/judging/<slug>/entries/<int:assignment_id>/scores")
+@login_required
+def score(slug: str, assignment_id: int):
+    challenge = challenge_or_404(slug)
+    assignment = assignment_or_404(challenge, assignment_id)
+    ensure("judging.view_entry", assignment)
+    form = score_form(criteria_of(challenge))()
+    values = {key[len("score-"):]: value for key, value in request.form.items() if key.startswith("score-")}
+    submit = request.form.get("action") == "submit"
+    try:
+        services.save_scores(assignment, values, request.form.get("comment", ""), submit, current_user, clock.now())
+    except FieldError as exc:
+        tx.rollback()
+        if not attach_error(form, exc):
+            raise
+        return _entry_page(challenge, assignment, form=form, status=400)
+    if submit:
+        return done("Your scores are submitted. You can change them until the round closes.",
+                    url_for("judging.entry", slug=slug, assignment_id=assignment_id))
+    return done("Your draft is saved. It does not count until you submit it.",
+                url_for("judging.entry", slug=slug, assignment_id=assignment_id), "info")
+
+
+@bp.get("/judging/<slug>/entries/<int:assignment_id>/attachments/<int:number>")
+@login_required
+def attachment(slug: str, assignment_id: int, number: int):
+    challenge = challenge_or_404(slug)
+    assignment = assignment_or_404(challenge, assignment_id)
+    ensure("judging.view_entry", assignment)
+    files = assignment.submission.attachments
+    if not 1 <= number <= len(files):
+        abort(404)
+    file = files[number - 1]
+    path = queries.attachment_path(current_app.config["UPLOAD_FOLDER"], file.stored_name)
+    if path is None:
+        abort(404)
+    name = queries.blind_name(file, number) if challenge.blind_judging else file.original_name
+    return send_file(path, mimetype=file.content_type, as_attachment=True, download_name=name, max_age=0)
+
+
+@bp.post("/judging/<slug>/reassign")
+@login_required
+def reassign(slug: str):
+    challenge = challenge_or_404(slug)
+    ensure("judging.chair", challenge)
+    round_ = round_or_404(challenge, request.form.get("round"))
+    source = queries.member_or_404(challenge, _int(request.form.get("from")))
+    to = queries.member_or_404(challenge, _int(request.form.get("to")))
+    assignment = queries.find_assignment(round_, source, request.form.get("reference", ""))
+    assign.reassign(assignment, to, current_user, clock.now())
+    return done(f"{assignment.submission.reference} now goes to {to.user.name}.",
+                url_for("judging.panel_view", slug=slug, round=assignment.round.position))
+
+
+def _int(value) -> int:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else 0
+
+
+@bp.app_template_global("on_a_judging_panel")
+def on_a_judging_panel() -> bool:
+    """For the navigation bar: show "Judging" to people who sit on any panel."""
+    if not current_user.is_authenticated:
+        return False
+    return db.session.scalar(db.select(PanelMember.id).where(PanelMember.user_id == current_user.id).limit(1)) is not None

@@ -1,0 +1,120 @@
+"""Blind judging: nothing a judge can reach names the creators, their organisations or their teams."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from challenge import clock
+from challenge.accounts.models import Organisation
+from challenge.extensions import db
+from challenge.submissions.models import Attachment, TeamMember
+
+SECRETS = ("Zebedee", "Quorn", "secret-creator", "Xanthippe", "Vellacott", "Quornwell")
+
+
+def _dress_up_entries(app, world, make_user):
+    """Give every entry an organisation, a team member and an attachment whose name gives the creator away."""
+    org = Organisation(name="Quornwell Social Enterprise", slug="quornwell", kind="social_enterprise",
+                       created_at=clock.now())
+    db.session.add(org)
+    db.session.flush()
+    mate = make_user("Xanthippe Vellacott", "xanthippe@secret-creator.example.org")
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, sub in enumerate(world.subs):
+        sub.organisation_id = org.id
+        sub.team.append(TeamMember(user_id=mate.id))
+        stored = hashlib.sha256(f"file{n}-{sub.id}".encode()).hexdigest()[:32]
+        (folder / stored).write_bytes(b"%PDF-1.4 plan\n")
+        db.session.add(Attachment(submission_id=sub.id, original_name=f"Zebedee Quorn{n} business plan.pdf",
+                                  stored_name=stored, content_type="application/pdf", size=14, sha256="0" * 64,
+                                  uploaded_at=clock.now()))
+    db.session.commit()
+
+
+def _judge_journey(client, signin, world) -> list:
+    """Every judge-facing response in a round: queue, declaration, entry, scoring, others' scores,
+    attachments, and for the chair the panel view, the CSV, the set-up page, the shortlist and decision."""
+    slug = world.challenge.slug
+    responses = []
+    for user in world.judges:
+        signin(user)
+        responses.append(client.get("/judging/"))
+        queue = client.get(f"/judging/{slug}/queue")
+        responses.append(queue)
+        for aid in re.findall(r"/entries/(\d+)\"", queue.get_data(as_text=True)):
+            base = f"/judging/{slug}/entries/{aid}"
+            responses.append(client.get(base))
+            responses.append(client.post(f"{base}/declaration", data={"has_conflict": "no"}, follow_redirects=True))
+            responses.append(client.post(f"{base}/scores", data={"action": "submit"}))  # refused: no scores
+            data = {f"score-{c.id}": "3" for c in world.criteria}
+            responses.append(client.post(f"{base}/scores", data={**data, "action": "submit", "comment": "Solid."},
+                                         follow_redirects=True))
+            responses.append(client.get(base))  # now with the other judges' scores
+            responses.append(client.get(f"{base}/attachments/1"))
+    signin(world.chair)
+    for path in ("panel?round=1", "panel?round=1&sort=raw&show=disputed", "panel.csv?round=1", ""):
+        responses.append(client.get(f"/judging/{slug}/{path}"))
+    client.post(f"/judging/{slug}/rounds/1/close")
+    for path in ("rounds/1/advance", "rounds/1/decide"):
+        responses.append(client.get(f"/judging/{slug}/{path}"))
+    responses.append(client.post(f"/judging/{slug}/rounds/1/decide", data={"slot-0": str(world.subs[-1].id)}))
+    return responses
+
+
+def _leaks(responses) -> list[str]:
+    found = []
+    for response in responses:
+        text = response.get_data(as_text=True) + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+        found += [f"{response.request.path}: {s}" for s in SECRETS if s.lower() in text.lower()]
+    return found
+
+
+def test_blind_mode_leaks_no_creator_name_to_any_judge_facing_response(app, client, signin, make_world, make_user):
+    world = make_world(blind=True, judges=2, entries=3)
+    _dress_up_entries(app, world, make_user)
+    from judging_helpers import open_round
+
+    open_round(world)
+    responses = _judge_journey(client, signin, world)
+    assert len(responses) > 30
+    assert all(r.status_code < 500 for r in responses)
+    downloads = [r for r in responses if r.request.path.endswith("/attachments/1")]
+    assert downloads and all(r.status_code == 200 for r in downloads)
+    assert 'filename="Attachment 1.pdf"' in downloads[0].headers["Content-Disposition"]
+    assert _leaks(responses) == []
+
+
+def test_the_same_journey_without_blind_mode_does_show_the_creators(app, client, signin, make_world, make_user):
+    """The control: proves the search above can find the names when they are there."""
+    world = make_world(blind=False, judges=2, entries=3)
+    _dress_up_entries(app, world, make_user)
+    from judging_helpers import open_round
+
+    open_round(world)
+    leaks = _leaks(_judge_journey(client, signin, world))
+    assert any("Zebedee" in leak for leak in leaks) and any("Xanthippe" in leak for leak in leaks)
+    assert any("Quornwell" in leak for leak in leaks)
+
+
+@pytest.mark.parametrize("blind", [True, False])
+def test_attachment_download_needs_an_unconflicted_assignment(app, client, signin, make_world, make_user, blind):
+    world = make_world(blind=blind, judges=2, entries=1)
+    _dress_up_entries(app, world, make_user)
+    from judging_helpers import open_round, sheet
+
+    round_ = open_round(world)
+    a = sheet(round_, world.members[1], world.subs[0])
+    signin(world.judges[1])
+    url = f"/judging/{world.challenge.slug}/entries/{a.id}/attachments/1"
+    assert client.get(url).status_code == 404  # no declaration yet
+    client.post(f"/judging/{world.challenge.slug}/entries/{a.id}/declaration", data={"has_conflict": "no"})
+    assert client.get(url).status_code == 200
+    assert client.get(url.replace("/attachments/1", "/attachments/2")).status_code == 404
+    signin(world.outsider)
+    assert client.get(url).status_code == 404
+    signin(world.judges[0])  # on the panel, but this is not their sheet
+    assert client.get(url).status_code == 404
