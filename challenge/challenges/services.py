@@ -17,6 +17,7 @@ from challenge.challenges.models import SECTOR_LABELS, Challenge, ChallengeType,
 from challenge.challenges.states import MOVES, NOT_ENTRY_STATES, ChallengeState, allowed, refusal
 from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
+from challenge.payouts.funding import assert_publishable
 from challenge.money import CURRENCIES
 from challenge.platform import audit, outbox
 from challenge.submissions.models import Submission
@@ -208,11 +209,13 @@ def _mail_seeker(challenge: Challenge, kind: str, template: str, now: datetime, 
 
 def publish(challenge: Challenge, actor, now: datetime) -> Challenge:
     """A broker publishes a challenge in review and tells the seeker. Refuses non-brokers, anything not
-    in review, and a challenge whose closing date has already passed."""
+    in review, a challenge whose closing date has already passed, and one whose prize pool is neither
+    fully funded nor waived by a broker."""
     _check_table(challenge, "publish", now)
     _ensure(actor, "challenge.review", challenge, now, "Only a broker can publish a challenge.")
     if challenge.closes_at is None or challenge.closes_at <= now:
         raise ChallengeError("The closing date has passed: send it back so the seeker can set new dates.")
+    assert_publishable(challenge)
     move(challenge, "publish", actor, now)
     _mail_seeker(challenge, "challenge.published", "challenge_published", now)
     return challenge

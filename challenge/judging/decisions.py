@@ -12,6 +12,8 @@ from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.services import move
 from challenge.errors import InvalidTransition
 from challenge.extensions import db
+from challenge.payouts.awards import create_awards
+from challenge.payouts.funding import pool_status
 from challenge.judging import results as results_mod
 from challenge.judging.assignment import JUDGED_STATES
 from challenge.judging.models import Decision, Round, RoundState, Selection
@@ -144,8 +146,16 @@ def decide(round_: Round, choices: list[int | None], actor, now: datetime, *, ov
     audit.record(actor, "judging.decided", decision, now, reason=departure_reason.strip(),
                  data={**facts, "override_reason": override_reason.strip(), "winners": chosen_ids})
     move(challenge, "decide", actor, now, reason=departure_reason.strip() or override_reason.strip())
-    # Awards: payouts.services.create_awards(challenge, placements(challenge), actor, now) is called here at merge.
+    _award(challenge, actor, now)
     return decision
+
+
+def _award(challenge: Challenge, actor, now: datetime) -> None:
+    """The decision creates the awards, paid from the money held for the pool. A pool that holds nothing
+    yet (funding waived and not paid) is awarded later from the challenge's money page."""
+    winners = placements(challenge)
+    if winners and pool_status(challenge).held > 0:
+        create_awards(challenge, winners, actor, now)
 
 
 def final_decision(challenge: Challenge) -> Decision | None:

@@ -58,6 +58,13 @@ def test_draft_review_publish_journey(world, live_url, browser, output_dir):
     broker = sign_in(browser, live_url, world.broker.email)
     broker.goto(url)
     broker.click("button:has-text('Publish')")
+    # The pool is not funded yet: publishing is refused until it is, or a broker waives that with a reason.
+    assert "not fully funded" in broker.content()
+    broker.goto(url + "/funding")
+    broker.fill("#waive-reason", "The council's purchase order is signed; payment follows next week.")
+    broker.click("button:has-text('Waive full funding')")
+    broker.goto(url)
+    broker.click("button:has-text('Publish')")
     assert "Published" in broker.locator(".alert").first.inner_text()
     broker.screenshot(path=str(output_dir / "challenges-published.png"), full_page=True)
 

@@ -8,8 +8,9 @@ import pytest
 from challenge import clock
 from challenge.challenges import services
 from challenge.challenges.states import MOVES, Phase, refusal
-from challenge.errors import InvalidTransition, NotAllowed
+from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
+from challenge.payouts.funding import waive_funding
 from challenge.platform.audit import history
 from tests.challenges.challenge_helpers import mails
 
@@ -62,8 +63,24 @@ def test_submit_for_review_refuses_a_past_closing_date_and_other_people(world, m
         services.submit_for_review(draft, world.seeker, clock.now())
 
 
+def waive(challenge, broker) -> None:
+    waive_funding(challenge, "Funding agreed in writing", broker, clock.now())
+    db.session.commit()
+
+
+def test_publish_is_refused_until_the_pool_is_funded_or_the_requirement_waived(world, make_challenge):
+    challenge = make_challenge(world.org, "in_review")
+    with pytest.raises(DomainError, match="not fully funded"):
+        services.publish(challenge, world.broker, clock.now())
+    assert challenge.state == "in_review"
+    waive(challenge, world.broker)
+    services.publish(challenge, world.broker, clock.now())
+    assert challenge.state == "published"
+
+
 def test_publish_emails_the_seeker_and_refuses_non_brokers(world, make_challenge):
     challenge = make_challenge(world.org, "in_review")
+    waive(challenge, world.broker)
     with pytest.raises(NotAllowed):
         services.publish(challenge, world.seeker, clock.now())
     services.publish(challenge, world.broker, clock.now())
@@ -153,6 +170,8 @@ AFTER = {"submit-for-review": "in_review", "publish": "published", "request-chan
 @pytest.mark.parametrize("action,state,allowed", BUTTONS)
 def test_who_may_press_each_button(client, world, as_role, make_challenge, action, state, allowed, role):
     challenge = make_challenge(world.org, state, outcomes="Fewer", eligibility="Anyone")
+    if action == "publish":
+        waive(challenge, world.broker)
     as_role(role)
     response = client.post(f"/challenges/{challenge.slug}/{action}", data={"note": "Fix it", "reason": "Not needed"})
     db.session.refresh(challenge)
