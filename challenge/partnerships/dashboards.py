@@ -39,11 +39,19 @@ def _partnership_filter(stmt, scope: Scope | None):
                           Partnership.creator_id == scope.user_id))
 
 
+# Stored states, in lifecycle order; "published" covers upcoming, open and closed (the clock decides which).
+STATE_LABELS = {
+    "draft": PHASE_LABELS[Phase.DRAFT], "in_review": PHASE_LABELS[Phase.IN_REVIEW],
+    "published": "Published (upcoming, open or closed)", "judging": PHASE_LABELS[Phase.JUDGING],
+    "decided": PHASE_LABELS[Phase.DECIDED], "completed": PHASE_LABELS[Phase.COMPLETED],
+    "cancelled": PHASE_LABELS[Phase.CANCELLED],
+}
+
+
 def challenges_by_state(scope: Scope | None) -> list[tuple[str, int]]:
     rows = dict(db.session.execute(_challenge_filter(
         db.select(Challenge.state, func.count(Challenge.id)).group_by(Challenge.state), scope)).all())
-    return [(PHASE_LABELS[Phase(s)], rows[s]) for s in
-            ("draft", "in_review", "published", "judging", "decided", "completed", "cancelled") if rows.get(s)]
+    return [(STATE_LABELS[s], rows[s]) for s in STATE_LABELS if rows.get(s)]
 
 
 def submissions_per_challenge(scope: Scope | None, limit: int = 10) -> list[tuple[str, int]]:

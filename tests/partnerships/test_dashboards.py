@@ -119,3 +119,16 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, login, world,
                             deadweight_bp=0, attribution_bp=0, drop_off_bp=0, displacement_bp=0)
     db.session.commit()
     assert count() == before
+
+
+def test_challenges_by_state_counts_every_stored_state(client, login, world, make_org, make_challenge, make_user):
+    org = make_org(make_user())
+    before = dict(dashboards.challenges_by_state(None))
+    for state in ("draft", "in_review", "open", "closed", "upcoming", "judging", "decided", "cancelled"):
+        make_challenge(org, state)
+    after = dict(dashboards.challenges_by_state(None))
+    added = {label: after[label] - before.get(label, 0) for label in after}
+    assert added == {"Draft": 1, "In review": 1, "Published (upcoming, open or closed)": 3, "Judging": 1,
+                     "Awarded": 1, "Cancelled": 1}
+    login(world.broker)
+    assert client.get("/dashboards/broker").status_code == 200
