@@ -1,0 +1,90 @@
+"""The whole story in headless Chromium, through the UI only: a council drafts and funds a challenge,
+a broker publishes it, two creators enter, judges score, the chair decides, the prize is paid and a
+partnership is recorded. Each page is screenshotted and checked with axe (no serious or critical
+WCAG 2.2 AA violations)."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from challenge import clock
+from tests.browser_support import axe_violations, describe
+from tests.challenges.challenge_helpers import local_input
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+GOOD_PASSWORD = "a walk along the canal at dusk"
+
+
+def check(page, name: str) -> None:
+    """Screenshot the page, then assert axe finds nothing serious or critical on it."""
+    page.shots(page, name)
+    violations = axe_violations(page)
+    assert not violations, f"{name}: {describe(violations)}"
+
+
+def flash(page) -> str:
+    return " ".join(page.locator(".alert").all_inner_texts())
+
+
+def h1(page) -> str:
+    return page.get_by_role("heading", level=1).inner_text().strip()
+
+
+def sign_up(page, name: str, email: str) -> None:
+    page.goto("/signup")
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(GOOD_PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    assert f"Welcome, {name}" in page.content()
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    assert "You are signed in" in page.content()
+
+
+def test_the_whole_journey(page, make_user):
+    broker = make_user(email="broker@example.org", name="Bea Broker", broker=True)
+
+    # A council commissioner signs up and creates the council's organisation.
+    sign_up(page, "Sam Seeker", "sam@leeds.example.gov.uk")
+    check(page, "seeker-dashboard")
+    page.goto("/organisations/new")
+    check(page, "new-organisation")
+    page.get_by_label("Name of the organisation").fill("Leeds City Council")
+    page.get_by_label("Kind of organisation").select_option(label="Local authority")
+    page.get_by_role("button", name="Create organisation").click()
+    assert "Leeds City Council" in h1(page)
+    check(page, "organisation-members")
+
+    # ... drafts a challenge with two prize tiers and dates.
+    page.goto("/challenges/new")
+    check(page, "new-challenge")
+    page.fill("#title", "Warmer homes for older renters")
+    page.fill("#summary", "Cold, damp rented homes make older people ill.")
+    page.fill("#problem", "Many private renters over 70 live in **cold** homes.")
+    page.fill("#outcomes", "Fewer cold homes")
+    page.fill("#eligibility", "Anyone in the UK")
+    page.select_option("#sector", "housing")
+    page.fill("#opens_at", local_input(1, 9))
+    page.fill("#closes_at", local_input(30))
+    page.fill("#prizes-0-name", "First prize")
+    page.fill("#prizes-0-amount", "10,000")
+    page.fill("#prizes-0-winners", "1")
+    page.fill("#prizes-1-name", "Runner-up")
+    page.fill("#prizes-1-amount", "2,000")
+    page.fill("#prizes-1-winners", "1")
+    page.get_by_role("button", name="Save the draft").click()
+    assert h1(page) == "Warmer homes for older renters"
+    assert "£10,000" in page.content() and "£2,000" in page.content()
+    check(page, "draft-challenge")
+    challenge_url = page.url
