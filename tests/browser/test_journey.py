@@ -88,3 +88,48 @@ def test_the_whole_journey(page, make_user):
     assert "£10,000" in page.content() and "£2,000" in page.content()
     check(page, "draft-challenge")
     challenge_url = page.url
+
+    # ... sets the rubric from the SBRI-style preset and gives the first criterion less weight.
+    page.goto(challenge_url + "/rubric")
+    check(page, "rubric-empty")
+    page.get_by_role("button", name="Add the SBRI-style criteria").click()
+    rows = page.locator("table tbody tr")
+    assert rows.count() >= 3
+    first = rows.first.locator("th").inner_text().splitlines()[0].strip()
+    rows.first.get_by_role("link", name="Edit").click()
+    page.get_by_label("Weight").fill("20")
+    page.get_by_role("button", name="Save changes").click()
+    assert "There is a problem" not in page.content(), page.locator(".error-summary").inner_text()
+    assert re.search(r"\b20\b", page.locator("table tbody tr").filter(has_text=first).locator("td").first.inner_text())
+    check(page, "rubric-set")
+
+    # ... says who funds the pool, gets an invoice, and sends the draft for review.
+    page.goto(challenge_url + "/funding")
+    check(page, "funding")
+    page.get_by_label("Funder 1", exact=True).select_option(label="Leeds City Council")
+    page.get_by_label("Funder 1's share (%)").fill("100")
+    page.get_by_role("button", name="Save funders").click()
+    check(page, "funders-set")
+    page.get_by_role("button", name="Get an invoice").click()
+    assert "Invoice" in h1(page)
+    check(page, "invoice")
+    invoice_url = page.url
+    page.goto(challenge_url)
+    page.get_by_role("button", name="Send for review").click()
+    assert "Sent for review" in flash(page)
+    check(page, "sent-for-review")
+
+    # The broker records the council's bank transfer, so the pool is held in full, and publishes.
+    sign_in(page, broker.email)
+    page.goto(invoice_url)
+    amount = page.locator("dd").filter(has_text="£").first.inner_text().strip()
+    page.get_by_label("Amount received").fill(amount.lstrip("£"))
+    page.get_by_label("Bank statement reference").fill("BACS LEEDS CC 0042")
+    page.get_by_role("button", name="Record transfer received").click()
+    check(page, "transfer-recorded")
+    page.goto(challenge_url + "/funding")
+    assert "fully funded" in page.content().lower()
+    page.goto(challenge_url)
+    page.get_by_role("button", name="Publish").click()
+    assert "Published" in flash(page)
+    check(page, "published")
