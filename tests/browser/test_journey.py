@@ -17,6 +17,8 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.browser
 
 GOOD_PASSWORD = "a walk along the canal at dusk"
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 def check(page, name: str) -> None:
@@ -133,3 +135,41 @@ def test_the_whole_journey(page, make_user):
     page.get_by_role("button", name="Publish").click()
     assert "Published" in flash(page)
     check(page, "published")
+
+    # A day later the challenge is open; anyone can find it in the catalogue.
+    clock.travel(timedelta(days=2))
+    page.context.clear_cookies()
+    page.goto("/?q=renters")
+    assert "Warmer homes for older renters" in page.locator(".card-title").all_inner_texts()
+    check(page, "catalogue")
+    page.goto(challenge_url)
+    check(page, "challenge-page")
+
+    # Two creators sign up and submit; the first attaches a PDF.
+    references = []
+    for name, email, title, attach in [
+        ("Cara Creator", "cara@example.org", "Heat-pump loans via the landlord", True),
+        ("Dev Designer", "dev@example.org", "Draught-proofing volunteers", False),
+    ]:
+        page.context.clear_cookies()
+        sign_up(page, name, email)
+        page.goto(challenge_url)
+        page.get_by_role("link", name="Submit a solution").click()
+        check(page, f"start-submission-{email}")
+        page.get_by_label("Title of your solution").fill(title)
+        page.get_by_label("Summary").fill(f"{title}: a short summary.")
+        page.get_by_label("Your solution in full").fill(f"{title}, in full: who, how, what it costs.")
+        page.get_by_role("button", name="Save draft").click()
+        assert title in h1(page)
+        if attach:
+            page.get_by_label("Add a file").set_input_files(files=[{
+                "name": "costings.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+            page.get_by_role("button", name="Upload file").click()
+            assert page.get_by_role("link", name="costings.pdf").is_visible()
+        check(page, f"draft-submission-{email}")
+        page.get_by_label("I confirm that I (and my team) meet").check()
+        page.get_by_label("I accept the challenge’s terms").check()
+        page.get_by_role("button", name="Submit solution").click()
+        assert "Submitted" in page.locator("main").inner_text()
+        check(page, f"submitted-{email}")
+        references.append(page.url.rsplit("/", 1)[-1])
