@@ -90,6 +90,7 @@ def test_the_whole_journey(page, make_user):
     assert "£10,000" in page.content() and "£2,000" in page.content()
     check(page, "draft-challenge")
     challenge_url = page.url
+    slug = challenge_url.rsplit("/", 1)[-1]
 
     # ... sets the rubric from the SBRI-style preset and gives the first criterion less weight.
     page.goto(challenge_url + "/rubric")
@@ -173,3 +174,19 @@ def test_the_whole_journey(page, make_user):
         assert "Submitted" in page.locator("main").inner_text()
         check(page, f"submitted-{email}")
         references.append(page.url.rsplit("/", 1)[-1])
+
+    # The deadline passes (the clock is moved); the commissioner starts judging and invites two judges.
+    clock.travel(timedelta(days=30))
+    sign_in(page, "sam@leeds.example.gov.uk", GOOD_PASSWORD)
+    page.goto(challenge_url)
+    page.get_by_role("button", name="Start judging").click()
+    check(page, "judging-started")
+    page.goto(f"/judging/{slug}/")
+    assert h1(page) == "Judging “Warmer homes for older renters”"
+    check(page, "judging-setup")
+    for email, role in [("jo@example.org", "Chair of the panel"), ("kit@example.org", "Judge")]:
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label(role, exact=True).check()
+        page.get_by_role("button", name="Send invitation").click()
+        assert email in page.locator("main").inner_text()
+    check(page, "judges-invited")
