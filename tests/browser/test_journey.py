@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
 from challenge import clock
 from tests.browser_support import axe_violations, describe
-from tests.challenges.challenge_helpers import local_input
+from challenge.extensions import db
+from tests.challenges.challenge_helpers import local_input, mails
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -52,6 +54,14 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.locator("main").get_by_role("button", name="Sign in").click()
     assert "You are signed in" in page.content()
+
+
+def invitation_link(email: str) -> str:
+    """The link in the latest email to `email` (a person would click it in their inbox)."""
+    db.session.rollback()
+    body = mails(email)[-1].body
+    # Links use SITE_URL; the test server listens elsewhere, so keep the path.
+    return urlsplit(re.search(r"https?://\S+", body).group(0)).path
 
 
 def test_the_whole_journey(page, make_user):
@@ -190,3 +200,72 @@ def test_the_whole_journey(page, make_user):
         page.get_by_role("button", name="Send invitation").click()
         assert email in page.locator("main").inner_text()
     check(page, "judges-invited")
+
+    # The judges join through the links in their invitations, creating their accounts on the way.
+    for name, email in [("Jo Chair", "jo@example.org"), ("Kit Judge", "kit@example.org")]:
+        link = invitation_link(email)
+        page.context.clear_cookies()
+        page.goto(link)
+        check(page, f"invitation-{email}")
+        page.locator("main").get_by_role("link", name="Create an account").click()
+        page.get_by_label("Full name").fill(name)
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(GOOD_PASSWORD)
+        page.get_by_role("button", name="Create account").click()
+        assert "Join the judging panel" in h1(page)
+        page.get_by_role("button", name="Join the panel").click()
+        assert "You have joined the panel" in flash(page)
+        check(page, f"joined-{email}")
+
+    # The commissioner opens the round.
+    sign_in(page, "sam@leeds.example.gov.uk", GOOD_PASSWORD)
+    page.goto(f"/judging/{slug}/")
+    assert "Jo Chair" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Open Assessment").click()
+    check(page, "round-open")
+
+    # Jo (the chair) has no conflicts and scores both entries; Kit knows the second entrant.
+    for email, conflict_with in [("jo@example.org", None), ("kit@example.org", "Draught-proofing volunteers")]:
+        sign_in(page, email, GOOD_PASSWORD)
+        page.goto(f"/judging/{slug}/queue")
+        assert h1(page) == "Your entries to score"
+        check(page, f"queue-{email}")
+        for title, level in [("Heat-pump loans via the landlord", -1), ("Draught-proofing volunteers", 1)]:
+            page.goto(f"/judging/{slug}/queue")
+            page.locator("tr").filter(has_text=title).get_by_role("link").click()
+            check(page, f"declare-{email}-{level}")
+            if title == conflict_with:
+                page.get_by_label("Yes, I have a conflict of interest").check()
+                page.get_by_label("If yes, what is the conflict?").fill("I volunteer with this charity.")
+                page.get_by_role("button", name="Confirm my declaration").click()
+                assert "conflict" in flash(page).lower()
+                check(page, f"conflict-{email}")
+                continue
+            page.get_by_label("No, I have no conflict of interest").check()
+            page.get_by_role("button", name="Confirm my declaration").click()
+            assert h1(page) == title
+            names = page.evaluate("[...new Set([...document.querySelectorAll('input[name^=score-]')].map(i => i.name))]")
+            assert len(names) >= 3
+            for n in names:
+                page.locator(f"input[name='{n}']").nth(level).check()
+            page.get_by_label("Comment for the entrant and the panel").fill(f"Clear plan for {title}.")
+            check(page, f"scoring-{email}-{level}")
+            page.get_by_role("button", name="Submit scores").click()
+            assert "submitted" in flash(page).lower()
+    page.goto(f"/judging/{slug}/queue")
+    check(page, "queue-done")
+
+    # The chair sees the panel's results and records the decision: Cara wins the first prize.
+    sign_in(page, "jo@example.org", GOOD_PASSWORD)
+    page.goto(f"/judging/{slug}/panel?round=1")
+    check(page, "panel-view")
+    page.goto(f"/judging/{slug}/")
+    page.get_by_role("button", name="Close Assessment").click()
+    check(page, "round-closed")
+    page.goto(f"/judging/{slug}/rounds/1/decide")
+    assert h1(page) == "Decide the winners of “Warmer homes for older renters”"
+    check(page, "decide")
+    assert "Heat-pump loans" in page.get_by_label("First prize (£10,000)").locator("option:checked").inner_text()
+    page.get_by_role("button", name="Record the decision").click()
+    assert "The decision is recorded" in flash(page)
+    check(page, "decided")
