@@ -266,6 +266,48 @@ def test_the_whole_journey(page, make_user):
     assert h1(page) == "Decide the winners of “Warmer homes for older renters”"
     check(page, "decide")
     assert "Heat-pump loans" in page.get_by_label("First prize (£10,000)").locator("option:checked").inner_text()
+    # Only one entry met the bar: the runner-up place stays empty and its money goes back to the council.
+    page.get_by_label("Runner-up (£2,000)").select_option("")
+    page.get_by_label("Reason for departing from the computed ranking").fill("The panel agreed only one entry is ready.")
     page.get_by_role("button", name="Record the decision").click()
     assert "The decision is recorded" in flash(page)
     check(page, "decided")
+
+    # Cara, the winner, sees her award and gives her bank details (the manual provider).
+    sign_in(page, "cara@example.org", GOOD_PASSWORD)
+    page.goto("/my/payouts")
+    assert "£10,000" in page.locator("main").inner_text()
+    check(page, "my-payouts")
+    page.get_by_role("link", name="Add bank details").click()
+    check(page, "bank-details")
+    page.get_by_label("Name on the account").fill("Cara Creator")
+    page.get_by_label("Sort code").fill("12-34-56")
+    page.get_by_label("Account number").fill("12345678")
+    page.get_by_role("button", name="Save bank details").click()
+    check(page, "bank-details-saved")
+
+    # The broker releases the payout; it is paid; the unawarded £2,000 is refunded to the council.
+    sign_in(page, broker.email)
+    page.goto("/admin/payouts")
+    check(page, "payout-queue")
+    page.get_by_role("button", name=re.compile(r"^Release")).first.click()
+    check(page, "payout-released")
+    page.goto(f"/admin/payouts/challenges/{slug}")
+    assert "Paid" in page.locator("main").inner_text()
+    check(page, "challenge-money")
+    page.get_by_label("Amount to refund").fill("2,000")
+    page.get_by_role("button", name="Refund funders").click()
+    check(page, "refunded")
+    page.goto("/finance")
+    check(page, "finance")
+
+    # The broker records a partnership arising from the winning solution.
+    page.goto("/library/manage")
+    check(page, "library-manage")
+    page.get_by_role("link", name="Start a partnership from Heat-pump loans via the landlord").click()
+    check(page, "new-partnership")
+    page.get_by_role("button", name="Record as a lead").click()
+    check(page, "partnership")
+    page.goto("/partnerships/")
+    assert "Heat-pump loans" in page.locator("main").inner_text()
+    check(page, "partnership-board")
