@@ -271,6 +271,8 @@ def test_the_whole_journey(page, make_user):
     page.get_by_label("Reason for departing from the computed ranking").fill("The panel agreed only one entry is ready.")
     page.get_by_role("button", name="Record the decision").click()
     assert "The decision is recorded" in flash(page)
+    page.goto(challenge_url)
+    assert "Awarded" in page.locator("main").inner_text()
     check(page, "decided")
 
     # Cara, the winner, sees her award and gives her bank details (the manual provider).
@@ -291,14 +293,20 @@ def test_the_whole_journey(page, make_user):
     page.goto("/admin/payouts")
     check(page, "payout-queue")
     page.get_by_role("button", name=re.compile(r"^Release")).first.click()
+    assert "paid" in flash(page).lower() or "released" in flash(page).lower(), flash(page)
     check(page, "payout-released")
     page.goto(f"/admin/payouts/challenges/{slug}")
     assert "Paid" in page.locator("main").inner_text()
     check(page, "challenge-money")
-    page.get_by_label("Amount to refund").fill("2,000")
+    # Left empty, the refund returns everything not awarded (the unawarded prize and its share of the fee).
     page.get_by_role("button", name="Refund funders").click()
+    assert "refund(s) made to the funders" in flash(page)
+    money = page.locator("main dl, main").first.inner_text()
+    assert re.search(r"Held in escrow\s+£0\b", money), money
+    assert re.search(r"Paid to winners\s+£10,000", money), money
     check(page, "refunded")
     page.goto("/finance")
+    assert "Warmer homes for older renters" in page.locator("main").inner_text()
     check(page, "finance")
 
     # The broker records a partnership arising from the winning solution.
@@ -307,6 +315,8 @@ def test_the_whole_journey(page, make_user):
     page.get_by_role("link", name="Start a partnership from Heat-pump loans via the landlord").click()
     check(page, "new-partnership")
     page.get_by_role("button", name="Record as a lead").click()
+    assert "recorded as a lead" in flash(page)
+    assert "Leeds City Council" in page.locator("main").inner_text()
     check(page, "partnership")
     page.goto("/partnerships/")
     assert "Heat-pump loans" in page.locator("main").inner_text()
