@@ -258,6 +258,8 @@ def test_the_whole_journey(page, make_user):
     # The chair sees the panel's results and records the decision: Cara wins the first prize.
     sign_in(page, "jo@example.org", GOOD_PASSWORD)
     page.goto(f"/judging/{slug}/panel?round=1")
+    assert "3 of 3 score sheets submitted" in page.locator("main").inner_text()
+    assert "Heat-pump loans via the landlord" in page.locator("table tbody tr").first.inner_text()
     check(page, "panel-view")
     page.goto(f"/judging/{slug}/")
     page.get_by_role("button", name="Close Assessment").click()
