@@ -94,11 +94,11 @@ def _fresh_request_state(sender, **extra) -> None:
 def _empty_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+        # DELETE on a few small tables is far quicker than TRUNCATE of them all. Replica mode skips the
+        # triggers (foreign keys, and the audit log's append-only guard) for this transaction only.
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    for table in tables:
+        db.session.execute(table.delete())
     db.session.commit()
 
 
