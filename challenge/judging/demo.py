@@ -18,12 +18,12 @@ from challenge.judging import assignment, decisions, panel, rubric
 from challenge.judging import services as scoring
 from challenge.judging.models import Assignment, Round
 
-# email, name, leniency (added to every score), social-value theme none; the first chairs.
+# email, name, leniency (added to every score); the first chairs, the second is a service user.
 JUDGES = [
     ("chair@judges.example.org", "Dr Ruth Adebayo", 0.0),
-    ("lived.experience@judges.example.org", "Denise Clarke", 0.3),
-    ("generous@judges.example.org", "Owen Pritchard", 0.9),
-    ("tough@judges.example.org", "Fiona McLeod", -1.0),
+    ("lived.experience@judges.example.org", "Denise Clarke", 0.2),
+    ("generous@judges.example.org", "Owen Pritchard", 0.5),
+    ("tough@judges.example.org", "Fiona McLeod", -0.5),
     ("finance@judges.example.org", "Raj Mistry", 0.0),
 ]
 THEMES = {"climate": "climate", "housing": "climate", "education": "equal_opportunity",
@@ -76,8 +76,8 @@ def run(challenge: Challenge, people: list[User], seeker: User, decide: bool, rn
         assignment.declare(row, False, "", judge, when)
         if not decide and n % 3 == 0:
             continue  # judging still under way: some sheets not started yet
-        base = quality.setdefault(row.submission_id, rng.uniform(1.0, 3.4))
-        values = {str(c.id): max(c.scale_min, min(c.scale_max, round(base + leniency + rng.gauss(0, 0.5))))
+        base = quality.setdefault(row.submission_id, rng.uniform(0.6, 3.6))
+        values = {str(c.id): max(c.scale_min, min(c.scale_max, round(base + leniency + rng.gauss(0, 0.3))))
                   for c in criteria}
         scoring.save_scores(row, values, rng.choice(COMMENTS), True, judge, when + timedelta(hours=1))
     if decide:

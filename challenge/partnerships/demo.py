@@ -30,12 +30,16 @@ PLANS = [
 
 
 def _winners(challenge: Challenge) -> list[Submission]:
-    return list(db.session.scalars(db.select(Submission).where(
-        Submission.challenge_id == challenge.id, Submission.state == "winner").order_by(Submission.id)))
+    """Best prize tier first."""
+    from challenge.judging.decisions import placements
+
+    return [sub for sub, _ in placements(challenge)]
 
 
 def load(challenges: list[Challenge], orgs: dict, broker: User, now: datetime) -> None:
     """Partnerships at every stage, a library entry with an adoption lead, and a diagnosis."""
+    from challenge.demo import _at  # demo.py imports this module
+
     decided = next(c for c in challenges if c.state == "decided")
     completed = next(c for c in challenges if c.state == "completed")
     origins = _winners(decided)[:2] + _winners(completed)[1:2] + _winners(completed)[:1] * 2
@@ -46,7 +50,7 @@ def load(challenges: list[Challenge], orgs: dict, broker: User, now: datetime) -
         when = start + timedelta(days=n * 5)
         p = services.create_partnership(broker, when, title=title, kind=kind, creator=origin.owner, counterpart=org,
                                         origin=origin, value=pounds * 100, commission_amount=None, commission_bp=500, owner=broker,
-                                        next_action=action, next_action_due=now + timedelta(days=due))
+                                        next_action=action, next_action_due=_at(now, due, 10))
         if moves is not None:
             introductions.introduce(p, broker, when + timedelta(days=1), contact=people[0],
                                     note=f"{people[0].name}, meet {origin.owner.name}, whose entry won "
