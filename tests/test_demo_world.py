@@ -10,6 +10,7 @@ from challenge.demo import SHARED_PASSWORD
 from challenge.extensions import db
 from challenge.judging import decisions, rubric
 from challenge.judging.models import Assignment, Conflict, Decision, PanelMember, Score
+from challenge.partnerships import introductions
 from challenge.partnerships.models import AdoptionInterest, Diagnosis, ImpactRecord, LibraryEntry, Partnership
 from challenge.payouts import funding, ledger
 from challenge.payouts.models import Award, Funder, Payout, Refund
@@ -74,6 +75,10 @@ def test_demo_judging_money_and_partnerships_are_consistent(runner):
     stages = Counter(db.session.scalars(db.select(Partnership.stage)))
     assert {"lead", "introduced", "in_discussion", "pilot", "contracted"} <= set(stages)
     assert any(p.next_action_due < now for p in db.session.scalars(db.select(Partnership)))
+    for p in db.session.scalars(db.select(Partnership).where(Partnership.stage.in_(("in_discussion", "pilot",
+                                                                                      "contracted")))):
+        intro = introductions.current(p)  # in discussion means both sides accepted the introduction
+        assert (intro.creator_answer, intro.counterpart_answer) == ("accepted", "accepted"), p.title
     assert db.session.scalar(db.select(db.func.count(ImpactRecord.id))) >= 2
     assert db.session.scalar(db.select(db.func.count(LibraryEntry.id))) == 1
     assert db.session.scalar(db.select(db.func.count(AdoptionInterest.id))) == 1

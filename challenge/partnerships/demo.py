@@ -52,9 +52,13 @@ def load(challenges: list[Challenge], orgs: dict, broker: User, now: datetime) -
                                         origin=origin, value=pounds * 100, commission_amount=None, commission_bp=500, owner=broker,
                                         next_action=action, next_action_due=_at(now, due, 10))
         if moves is not None:
-            introductions.introduce(p, broker, when + timedelta(days=1), contact=people[0],
-                                    note=f"{people[0].name}, meet {origin.owner.name}, whose entry won "
-                                         f"“{origin.challenge.title}”.")
+            intro = introductions.introduce(p, broker, when + timedelta(days=1), contact=people[0],
+                                            note=f"{people[0].name}, meet {origin.owner.name}, whose entry won "
+                                                 f"“{origin.challenge.title}”.")
+            introductions.answer(intro, "creator", True, origin.owner, when + timedelta(days=2))
+            if moves:  # both sides accepting moves the partnership into discussion
+                introductions.answer(intro, "counterpart", True, people[0], when + timedelta(days=2, hours=3))
+                moves = moves[1:]
         for step, name in enumerate(moves or []):
             services.move(p, name, broker, when + timedelta(days=3 + step * 4))
         made.append(p)
