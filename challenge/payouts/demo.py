@@ -17,7 +17,7 @@ from challenge.payouts import funding, payees, refunds, release
 from challenge.payouts.gateways import ManualGateway
 from challenge.payouts.models import Award, Payout
 
-# challenge title -> co-funder organisation slug (the lead organisation takes 60 %)
+# demo phase -> the co-funder organisation (40 %; the lead organisation takes 60 %)
 CO_FUNDED = {"decided": "pennine", "completed": "riverside"}
 
 
