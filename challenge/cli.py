@@ -91,7 +91,7 @@ def payouts_reconcile() -> None:
 def demo(if_empty: bool) -> None:
     """Load a believable world of councils, trusts, challenges, creators and submissions."""
     from challenge.accounts.models import User
-    from challenge.demo import SHARED_PASSWORD, load
+    from challenge.demo import SHARED_PASSWORD, accounts_to_try, load
 
     if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
         click.echo("The database already has data; demo data not loaded.")
@@ -100,6 +100,8 @@ def demo(if_empty: bool) -> None:
     db.session.commit()
     click.echo(f"Demo data loaded. Broker: broker@example.org / {password}")
     click.echo(f"Every other demo account (seekers like seeker@camden.example.org, creators) uses: {SHARED_PASSWORD}")
+    for line in accounts_to_try():
+        click.echo(f"  {line}")
 
 
 def register_cli(app: Flask) -> None:

@@ -19,6 +19,9 @@ from challenge.challenges.models import Challenge, Follow, Prize, Question, Upda
 from challenge.challenges.states import ChallengeState
 from challenge.demo_data import CHALLENGES, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, QUESTIONS, SOLUTIONS, UPDATES
 from challenge.extensions import db
+from challenge.judging import demo as judging_demo
+from challenge.partnerships import demo as partnerships_demo
+from challenge.payouts import demo as payouts_demo
 from challenge.submissions.models import ReferenceCounter, Submission
 
 SHARED_PASSWORD = "challenge-exchange-demo"
@@ -26,7 +29,10 @@ CREATORS = 40
 SITE_ZONE = ZoneInfo("Europe/London")
 # How many entries each phase's challenges receive (60 in all across the eight that have any).
 ENTRIES = {"open": None, "closed": 10, "judging": 10, "decided": 10, "completed": 10}
-STORED = {"upcoming": "published", "open": "published", "closed": "published"}
+# Decided and completed challenges are stored as judging first: the chair's decision (judging/demo.py) moves them.
+STORED = {"upcoming": "published", "open": "published", "closed": "published", "decided": "judging",
+          "completed": "judging"}
+UNFUNDED = ("draft", "in_review", "cancelled")
 
 
 def load(now: datetime) -> str:
@@ -49,7 +55,30 @@ def load(now: datetime) -> str:
     db.session.add(counter)
     db.session.flush()
     attach_demo_files(submissions, now)
+    _judging_and_money(challenges, orgs, broker, shared_hash, rng, now)
+    partnerships_demo.load(challenges, orgs, broker, now)
     return password
+
+
+def _judging_and_money(challenges, orgs, broker: User, shared_hash: str, rng: random.Random, now: datetime) -> None:
+    """Rubrics, funding, panels and decisions, then payouts and a refund: through the packages' services."""
+    phases = {c.id: spec["phase"] for c, spec in zip(challenges, CHALLENGES)}
+    seekers = {c.id: orgs[spec["org"]][1][0] for c, spec in zip(challenges, CHALLENGES)}
+    for challenge in challenges:
+        stored, challenge.state = challenge.state, "draft"  # the rubric was written while drafting
+        judging_demo.rubric_for(challenge, seekers[challenge.id], challenge.created_at)
+        challenge.state = stored
+        if phases[challenge.id] not in UNFUNDED:
+            payouts_demo.fund(challenge, phases[challenge.id], orgs, broker, seekers[challenge.id], now)
+    judges = judging_demo.judges(shared_hash, now)
+    by_phase = {}
+    for challenge in challenges:
+        phase = phases[challenge.id]
+        if phase in ("judging", "decided", "completed"):
+            judging_demo.run(challenge, judges, seekers[challenge.id], phase != "judging", rng, now,
+                             empty_slots=1 if phase == "completed" else 0)
+        by_phase[phase] = challenge
+    payouts_demo.settle(by_phase["decided"], by_phase["completed"], broker, now)
 
 
 def _user(email: str, name: str, password_hash: str, now: datetime) -> User:
@@ -137,9 +166,7 @@ def _states(phase: str, count: int, winners: int) -> list[str]:
         return ["draft"] + ["submitted"] * (count - 1)
     if phase == "closed":
         return ["withdrawn"] + ["submitted"] * (count - 1)
-    if phase == "judging":
-        return ["shortlisted"] * 4 + ["submitted"] * (count - 4)
-    return ["winner"] * winners + ["not_selected"] * (count - winners)
+    return ["submitted"] * count  # judging/demo.py's decisions choose the winners
 
 
 def _submissions(challenge: Challenge, spec: dict, creators: list[User], rng: random.Random, now: datetime,
@@ -177,3 +204,16 @@ def _follows(challenges: list[Challenge], creators: list[User], rng: random.Rand
     for creator in creators:
         for challenge in rng.sample(listed, rng.randint(0, 3)):
             db.session.add(Follow(user_id=creator.id, challenge_id=challenge.id, created_at=now - timedelta(days=1)))
+
+
+def accounts_to_try() -> list[str]:
+    """Who to sign in as, for `flask demo`'s closing message (everyone but the broker uses SHARED_PASSWORD)."""
+    from challenge.payouts.models import Award, Payout
+
+    winner = db.session.scalar(db.select(User).join(Payout, Payout.user_id == User.id).join(Award)
+                               .join(Challenge, Award.challenge_id == Challenge.id)
+                               .where(Challenge.state == "decided", Payout.state == "ready"))
+    return [f"Seeker (Camden Council): seeker@camden.example.org",
+            f"Creator with a prize ready to pay: {winner.email if winner else 'none'}",
+            f"Judge, chair of every panel: {judging_demo.JUDGES[0][0]}",
+            f"Judge (service user): {judging_demo.JUDGES[1][0]}"]

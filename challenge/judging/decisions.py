@@ -96,7 +96,9 @@ def advance(round_: Round, submission_ids: list[int], actor, now: datetime, *, o
     for sub in db.session.scalars(db.select(Submission).where(Submission.id.in_(submission_ids))):
         _set_state(sub, "shortlisted", actor, now)
     results_mod.touch(round_.challenge_id)
-    # Stage grants: payouts.services.stage_grants(round_.challenge, shortlisted, actor, now) is called here at merge.
+    # No stage grant is paid here: the finance settings hold a budget (stage_grants_budget) but no amount per
+    # entry, so a broker grants them from the money page (payouts.awards.create_stage_grants); the advance
+    # page says so.
     audit.record(actor, "judging.shortlist_advanced", decision, now, reason=departure_reason.strip(),
                  data={**facts, "override_reason": override_reason.strip(), "entries": ordered})
     return decision

@@ -11,6 +11,7 @@ from challenge.judging import assignment as assign
 from challenge.judging import decisions, results
 from challenge.judging.models import Assignment, Decision, JudgingSettings
 from challenge.judging.rubric import FieldError
+from challenge.payouts.models import Award
 from challenge.platform.models import AuditEvent
 from challenge.submissions.models import Submission
 
@@ -220,3 +221,21 @@ def test_the_decision_is_shown_on_the_judging_page_and_feedback_linked_from_the_
         login_user(world.creators[0])
         html = render_template("judging/_challenge_rubric.html", challenge=world.challenge)
     assert f"/feedback/{world.subs[0].reference}" in html
+
+
+def test_advance_page_says_where_stage_grants_are_given(client, signin, make_world):
+    world, round_ = _closed_round(make_world, rounds=({"name": "Shortlist"}, {"name": "Final"}))
+    slug = world.challenge.slug
+    money = f"/admin/payouts/challenges/{slug}"
+    signin(world.chair)
+    page = client.get(f"/judging/{slug}/rounds/1/advance").get_data(as_text=True)
+    assert "Stage grants" in page and "ask the broker" in page and money not in page
+    signin(world.broker)
+    page = client.get(f"/judging/{slug}/rounds/1/advance").get_data(as_text=True)
+    assert f'{money}#stage-grants' in page  # a broker may act as chair, and grants from the money page
+    assert 'id="stage-grants"' in client.get(money).get_data(as_text=True)
+    signin(world.chair)
+    response = client.post(f"/judging/{slug}/rounds/1/advance",
+                           data={"entries": [str(world.subs[3].id), str(world.subs[2].id)]})
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Award.id))) == 0  # advancing pays nobody by itself

@@ -1,0 +1,68 @@
+"""Demo money: funders and their shares, bank transfers recorded by the broker, payouts and a refund.
+
+`fund` runs before publishing (a pool must be funded or waived to publish): two pools are co-funded by a
+council (60 %) and an NHS trust (40 %), the upcoming one is half paid under a broker's waiver, the rest
+are paid in full by their lead organisation. `settle` runs after the decisions created the awards: one
+winner of the completed challenge has been paid and the remainder refunded to its funders; on the decided
+challenge one winner has bank details (payout ready) and the others have not (awaiting payee).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from challenge.accounts.models import Organisation, User
+from challenge.challenges.models import Challenge
+from challenge.extensions import db
+from challenge.payouts import funding, payees, refunds, release
+from challenge.payouts.gateways import ManualGateway
+from challenge.payouts.models import Award, Payout
+
+# demo phase -> the co-funder organisation (40 %; the lead organisation takes 60 %)
+CO_FUNDED = {"decided": "pennine", "completed": "riverside"}
+
+
+def fund(challenge: Challenge, phase: str, orgs: dict, broker: User, seeker: User, now: datetime) -> None:
+    """Set the funders and record their bank transfers (all but the upcoming challenge paid in full)."""
+    lead: Organisation = db.session.get(Organisation, challenge.organisation_id)
+    then = challenge.published_at - timedelta(days=7)
+    co = CO_FUNDED.get(phase)
+    shares = [(lead, 6000), (orgs[co][0], 4000)] if co else [(lead, 10000)]
+    funders = funding.set_funders(challenge, shares, seeker, then)
+    for n, funder in enumerate(funders):
+        invoice = funding.issue_invoice(funder, seeker, then)
+        if phase == "upcoming" and n == 0:
+            # half paid so far: the finance page shows the outstanding balance
+            funding.record_bank_transfer(invoice, invoice.amount // 2, invoice.currency,
+                                         f"BACS {invoice.reference}", broker, then + timedelta(days=3))
+        elif phase != "upcoming":
+            funding.record_bank_transfer(invoice, invoice.amount, invoice.currency, f"BACS {invoice.reference}",
+                                         broker, then + timedelta(days=3 + n))
+    if phase == "upcoming":
+        funding.waive_funding(challenge, "The council's second instalment is approved and due next month.",
+                              broker, then + timedelta(days=4))
+
+
+def settle(decided: Challenge, completed: Challenge, broker: User, now: datetime) -> None:
+    """Pay one winner of the completed challenge and refund its remainder; make one decided payout ready."""
+    from challenge.challenges.services import move
+
+    done = _payouts(completed)
+    first = done[0]
+    payees.save_bank_details(first.user, first.user.name, "30-99-50", "12345678", ManualGateway(),
+                             completed.closes_at + timedelta(days=20))
+    release.release_payout(first.id, broker, completed.closes_at + timedelta(days=21))
+    move(completed, "complete", broker, completed.closes_at + timedelta(days=60), reason="Pilot under way.")
+    planned = refunds.plan_refunds(completed, broker, completed.closes_at + timedelta(days=61))
+    db.session.flush()
+    for refund in refunds.process_refunds([r.id for r in planned], broker, completed.closes_at + timedelta(days=61)):
+        if refund.state == "pending":
+            refunds.record_refund_success(refund, f"BACS-RF-{refund.id}", broker,
+                                          completed.closes_at + timedelta(days=63))
+    ready = _payouts(decided)[0]
+    payees.save_bank_details(ready.user, ready.user.name, "20-00-00", "55779911", ManualGateway(),
+                             now - timedelta(days=2))
+
+
+def _payouts(challenge: Challenge) -> list[Payout]:
+    return list(db.session.scalars(db.select(Payout).join(Award).where(Award.challenge_id == challenge.id)
+                                   .order_by(Payout.amount.desc(), Payout.id)))
