@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, or_
 
 from challenge.challenges.models import Challenge
-from challenge.challenges.states import PHASE_LABELS, Phase
+from challenge.challenges.states import PHASE_LABELS, ChallengeState, Phase
 from challenge.extensions import db
 from challenge.partnerships import outcomes
 from challenge.partnerships.impact import calculate_sroi
@@ -42,7 +42,10 @@ def _partnership_filter(stmt, scope: Scope | None):
 def challenges_by_state(scope: Scope | None) -> list[tuple[str, int]]:
     rows = dict(db.session.execute(_challenge_filter(
         db.select(Challenge.state, func.count(Challenge.id)).group_by(Challenge.state), scope)).all())
-    return [(PHASE_LABELS[Phase(s)], rows[s]) for s in
+    # "published" is a stored state, not a Phase (it splits into upcoming/open/closed by the clock).
+    label = {s.value: PHASE_LABELS[Phase(s.value)] for s in ChallengeState if s != ChallengeState.PUBLISHED}
+    label[ChallengeState.PUBLISHED.value] = "Published"
+    return [(label[s], rows[s]) for s in
             ("draft", "in_review", "published", "judging", "decided", "completed", "cancelled") if rows.get(s)]
 
 

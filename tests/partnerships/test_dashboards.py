@@ -119,3 +119,14 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, login, world,
                             deadweight_bp=0, attribution_bp=0, drop_off_bp=0, displacement_bp=0)
     db.session.commit()
     assert count() == before
+
+
+def test_broker_dashboard_counts_published_challenges(client, login, world, make_challenge):
+    """A published challenge is a stored state, not a Phase: the dashboard once answered 500 for it."""
+    make_challenge(world.council, "published", title="Open now")
+    make_challenge(world.council, "judging", title="Being judged")
+    assert dict(dashboards.challenges_by_state(None)) == {"Published": 1, "Judging": 1, "Awarded": 1}
+    login(world.broker)
+    response = client.get("/dashboards/broker")
+    assert response.status_code == 200
+    assert "Published" in response.get_data(as_text=True)
