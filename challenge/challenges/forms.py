@@ -9,6 +9,8 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField,
                      TextAreaField)
+from markupsafe import Markup, escape
+from wtforms.widgets import Select, html_params
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from challenge.challenges.catalogue import SORTS, STATUSES, CatalogueParams
@@ -219,6 +221,28 @@ class AnswerForm(FlaskForm):
                            validators=[DataRequired("Enter an answer"), Length(max=10_000)])
 
 
+class FastSelect(Select):
+    """The same <select> as WTForms' own, built with one join: the organisation filter lists hundreds of
+    options and WTForms' per-option normalising and html_params() were most of the catalogue's time."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        options = "".join(
+            f'<option value="{escape(value)}"{" selected" if value == field.data else ""}>{escape(label)}</option>'
+            for value, label in field.choices)
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+
+
+class FastSelectField(SelectField):
+    """A SelectField of (str value, label) pairs whose membership check is one set lookup."""
+
+    widget = FastSelect()
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(self.gettext("Not a valid choice."))
+
+
 class CatalogueForm(Form):
     """The GET filters; invalid values are reported and ignored, never an error page."""
 
@@ -228,7 +252,7 @@ class CatalogueForm(Form):
     type = SelectField("Type", choices=[("", "Any type"), *_choices(ChallengeType)], validators=[Optional()])
     min_prize = StringField("Prize pool from (£)", filters=[clean_line], validators=[Length(max=30)])
     max_prize = StringField("Prize pool up to (£)", filters=[clean_line], validators=[Length(max=30)])
-    organisation = SelectField("Organisation", choices=[("", "Any organisation")], validators=[Optional()])
+    organisation = FastSelectField("Organisation", choices=[("", "Any organisation")], validators=[Optional()])
     sort = SelectField("Sort by", choices=SORTS, default="closing", validators=[Optional()])
 
     def _money(self, field) -> int | None:
