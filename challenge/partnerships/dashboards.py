@@ -39,11 +39,16 @@ def _partnership_filter(stmt, scope: Scope | None):
                           Partnership.creator_id == scope.user_id))
 
 
+# Stored states, not phases: "published" covers upcoming, open and closed, which only the clock tells apart.
+_STATE_LABELS = {"draft": PHASE_LABELS[Phase.DRAFT], "in_review": PHASE_LABELS[Phase.IN_REVIEW],
+                 "published": "Published", **{s: PHASE_LABELS[Phase(s)]
+                                              for s in ("judging", "decided", "completed", "cancelled")}}
+
+
 def challenges_by_state(scope: Scope | None) -> list[tuple[str, int]]:
     rows = dict(db.session.execute(_challenge_filter(
         db.select(Challenge.state, func.count(Challenge.id)).group_by(Challenge.state), scope)).all())
-    return [(PHASE_LABELS[Phase(s)], rows[s]) for s in
-            ("draft", "in_review", "published", "judging", "decided", "completed", "cancelled") if rows.get(s)]
+    return [(_STATE_LABELS[s], rows[s]) for s in _STATE_LABELS if rows.get(s)]
 
 
 def submissions_per_challenge(scope: Scope | None, limit: int = 10) -> list[tuple[str, int]]:
