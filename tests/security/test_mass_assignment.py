@@ -82,3 +82,34 @@ def test_the_partnership_form_cannot_move_the_stage_or_swap_the_people(app, clie
     p = db.session.get(Partnership, p.id)
     assert p.title == "Pilot, renamed"
     assert (p.stage, p.creator_id, p.counterpart_id, p.investment) == ("lead", creator.id, council.id, 0)
+
+
+def test_a_judge_cannot_score_for_someone_else(app, client, sec_world, act_as):
+    from challenge.judging.models import Assignment, Conflict, Criterion, Score
+
+    w = sec_world
+    chairs = Assignment(round_id=w.round.id, panel_member_id=w.chair_seat.id, submission_id=w.sub.id)
+    foreign = Criterion(challenge_id=w.other_challenge.id, position=1, name="Other", weight=100, scale_min=0,
+                        scale_max=4, levels=[])
+    db.session.add_all([chairs, foreign, Conflict(panel_member_id=w.judge_seat.id, submission_id=w.sub.id,
+                                                  has_conflict=False, declared_at=clock.now())])
+    db.session.commit()
+    act_as(w.judge)
+    url = f"/judging/{w.challenge.slug}/entries/{w.assignment.id}/scores"
+    others = {"assignment_id": str(chairs.id), "panel_member_id": str(w.chair_seat.id), "judge_id": str(w.chair.id),
+              "user_id": str(w.chair.id), "state": "submitted", "action": "save"}
+    response = client.post(url, data={f"score-{w.criterion.id}": "3", "comment": "Fine", **others})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [s.value for s in db.session.scalars(db.select(Score).where(Score.assignment_id == w.assignment.id))] == [3]
+    assert db.session.get(Assignment, w.assignment.id).state != "submitted"
+    refused = client.post(url, data={f"score-{w.criterion.id}": "2", f"score-{foreign.id}": "4", **others})
+    assert refused.status_code in (400, 409)
+    db.session.expire_all()
+    assert db.session.scalars(db.select(Score).where(Score.assignment_id == chairs.id)).all() == []
+    assert db.session.scalars(db.select(Score).where(Score.criterion_id == foreign.id)).all() == []
+    assert db.session.get(Assignment, chairs.id).comment == ""
+    # and the chair's entry page is not the judge's to post to
+    assert client.post(f"/judging/{w.challenge.slug}/entries/{chairs.id}/scores",
+                       data={f"score-{w.criterion.id}": "0", "action": "submit"}).status_code == 404
+    assert db.session.scalars(db.select(Score).where(Score.assignment_id == chairs.id)).all() == []
