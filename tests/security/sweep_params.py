@@ -1,0 +1,41 @@
+"""URL parameters for the route sweep, filled from the security world, keyed on (endpoint, parameter)."""
+from __future__ import annotations
+
+from tests.security.world import TOKENS
+
+TOKEN_BY_ENDPOINT = {
+    "accounts.reset_password": TOKENS.reset,
+    "organisations.invitation": TOKENS.org_invitation,
+    "judging.invitation": TOKENS.panel_invitation,
+    "introductions.show": TOKENS.intro_creator,
+    "introductions.answer": TOKENS.intro_creator,
+}
+
+# Endpoints whose <slug> is an organisation's rather than a challenge's.
+ORG_SLUG = ("organisations.",)
+
+
+def value_for(endpoint: str, name: str, w):
+    """The world's object for one URL parameter of one endpoint."""
+    if name == "slug":
+        return w.council.slug if endpoint.startswith(ORG_SLUG) else w.challenge.slug
+    if name == "token":
+        return TOKEN_BY_ENDPOINT[endpoint]
+    if name == "name":
+        return "broker" if endpoint.startswith("dashboards.") else name
+    if name == "user_id":
+        return w.other_creator.id
+    simple = {
+        "question_id": w.question.id, "org_id": w.other_council.id, "assignment_id": w.assignment.id, "number": 1,
+        "criterion_id": w.criterion.id, "position": w.round.position, "reference": w.sub.reference,
+        "member_id": w.judge_seat.id, "sid": w.sub.id, "eid": w.entry.id, "invitation_id": w.org_invitation.id,
+        "membership_id": w.colleague_membership.id, "pid": w.partnership.id, "rid": w.impact.id,
+        "award_id": w.award.id, "funding_id": w.invoice.id, "funder_id": w.funder.id, "payout_id": w.payout.id,
+        "ref": w.sub.reference, "attachment_id": w.attachment.id, "did": w.diagnosis.id, "dataset": "challenges-by-state",
+    }
+    return simple[name]
+
+
+def url_for_rule(rule, w) -> str:
+    values = {arg: value_for(rule.endpoint, arg, w) for arg in rule.arguments}
+    return rule.build(values, append_unknown=False)[1]

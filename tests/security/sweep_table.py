@@ -1,0 +1,222 @@
+"""What each of the eight people gets from every route: the table the route sweep checks.
+
+A value is the expected answer to a GET (for POST-only routes, to a POST): a status code, LOGIN
+(302 to the sign-in page), AWAY (302 somewhere else) or OK (a POST-only route this person may use; the
+sweep does not exercise it, other tests do). Roles: see tests/security/world.py.
+"""
+from __future__ import annotations
+
+from tests.security.world import ROLES
+
+LOGIN, AWAY, OK = "login", "away", "ok"
+# A refused POST that answers 200 with the form again (its empty fields fail validation before the
+# service is asked; with valid fields the service refuses with 403/409). The sweep still checks it
+# changes nothing.
+FORM_AGAIN = "form"
+SIGNED_IN = ROLES[1:]
+
+
+def spec(default, *, anon=None, **roles) -> dict:
+    table = {role: default for role in ROLES}
+    if anon is not None:
+        table["anon"] = anon
+    table.update(roles)
+    return table
+
+
+def public() -> dict:
+    return spec(200)
+
+
+def signed_in() -> dict:
+    return spec(200, anon=LOGIN)
+
+
+def only(*allowed, anon=LOGIN, ok=200, no=404, **exceptions) -> dict:
+    table = spec(no, anon=anon)
+    table.update({role: ok for role in allowed})
+    table.update(exceptions)
+    return table
+
+
+def post(*allowed, anon=LOGIN, **exceptions) -> dict:
+    """A POST route: `allowed` may use it; everyone else is refused (404, or sign-in for anon)."""
+    return only(*allowed, anon=anon, ok=OK, **exceptions)
+
+
+BROKER = ("broker",)
+OWNERS = ("seeker", "broker")  # the lead council's seeker and the broker run the challenge
+EXPECTED: dict[str, dict] = {
+    # accounts
+    "accounts.change_password": post(*SIGNED_IN),
+    "accounts.forgot_password": public(),
+    "accounts.login": public(),
+    "accounts.logout": post(*SIGNED_IN),
+    "accounts.profile": signed_in(),
+    "accounts.reset_password": public(),  # the token is the key
+    "accounts.signup": public(),
+    "accounts.update_profile": post(*SIGNED_IN),
+    # admin console: the broker's only; everyone else learns nothing (404, even signed out)
+    "admin.audit": only(*BROKER, anon=404),
+    "admin.audit_csv": only(*BROKER, anon=404),
+    "admin.index": only(*BROKER, anon=404),
+    "admin.organisations": only(*BROKER, anon=404),
+    "admin.review_queue": only(*BROKER, anon=404),
+    "admin.users": only(*BROKER, anon=404),
+    "admin.set_active": post(*BROKER, anon=404),
+    "admin.set_broker": post(*BROKER, anon=404),
+    "admin.set_verified": post(*BROKER, anon=404),
+    # challenges (the world's challenge is in judging, so editing answers 409 to those who may edit)
+    "challenges.catalogue": public(),
+    "challenges.show": public(),
+    "challenges.dashboard": signed_in(),
+    "challenges.new": signed_in(),
+    "challenges.edit": only(*OWNERS, ok=409),
+    "challenges.cancel": only(*BROKER),
+    "challenges.request_changes": only(*BROKER),
+    "challenges.post_update": only(*OWNERS),
+    "challenges.answer": post(*OWNERS),
+    "challenges.ask": post(*SIGNED_IN),
+    "challenges.complete": post(*OWNERS),
+    "challenges.follow": post(*SIGNED_IN),
+    "challenges.unfollow": post(*SIGNED_IN),
+    "challenges.publish": post(*OWNERS),
+    "challenges.start_judging": post(*OWNERS),
+    "challenges.submit_for_review": post(*OWNERS),
+    # dashboards: the world asks for the broker's
+    "dashboards.show": only(*BROKER),
+    "dashboards.export": only(*BROKER),
+    # diagnoses are the council's own working papers: its members only (not even the broker)
+    "diagnoses.index": signed_in(),
+    "diagnoses.new": signed_in(),
+    "diagnoses.show": only("seeker", anon=404),
+    "diagnoses.edit": only("seeker", anon=404),
+    "diagnoses.start_challenge": post("seeker", anon=404),
+    # impact of the creator's partnership with the other council: the two sides and the broker
+    "impact.show": only("creator", "other_seeker", "broker", anon=404),
+    "impact.procurement": only("creator", "other_seeker", "broker", anon=404),
+    # the CSV is answered with a redirect to the page (with a flash) when there is no SROI yet
+    "impact.export": only("creator", "other_seeker", "broker", anon=404, ok=AWAY),
+    "impact.add": post(*BROKER, anon=404),
+    "impact.investment": post(*BROKER, anon=404),
+    "impact.remove": post(*BROKER, anon=404),
+    # introductions: the emailed token is the key
+    "introductions.show": public(),
+    "introductions.answer": post(*ROLES),
+    # judging
+    "judging.my_panels": signed_in(),
+    "judging.setup": only(*OWNERS),
+    "judging.rubric_page": only(*OWNERS),
+    "judging.edit_round": only(*OWNERS),
+    "judging.advance": only(*BROKER),
+    "judging.decide": only(*BROKER),
+    "judging.panel_view": only(*BROKER),
+    "judging.panel_csv": only(*BROKER),
+    "judging.queue": only("judge"),
+    "judging.entry": only("judge"),
+    # attachments open only after the judge declares no conflict of interest
+    "judging.attachment": only(),
+    # feedback is released only after the decision
+    "judging.feedback_page": only(),
+    # people's choice voting is off for this challenge
+    "judging.vote": only(anon=404),
+    "judging.invitation": public(),
+    "judging.add_criterion": post(*OWNERS),
+    "judging.delete_criterion": post(*OWNERS),
+    "judging.edit_criterion": post(*OWNERS),
+    "judging.set_scale": post(*OWNERS),
+    "judging.preset_sbri": post(*OWNERS),
+    "judging.preset_social_value": post(*OWNERS),
+    "judging.add_round": post(*OWNERS),
+    "judging.open_round": post(*OWNERS),
+    "judging.close_round": post(*OWNERS),
+    "judging.save_settings": post(*OWNERS),
+    "judging.invite": post(*OWNERS),
+    "judging.make_chair": post(*OWNERS),
+    "judging.toggle_service_user": post(*OWNERS),
+    "judging.reassign": post(*OWNERS),
+    "judging.declare": post("judge"),
+    "judging.score": post("judge"),
+    # solutions library
+    "library.index": public(),
+    "library.show": public(),
+    "library.manage": only(*BROKER, anon=404),
+    "library.consent": post("creator"),
+    "library.publish": post(*BROKER, anon=404),
+    "library.want": post(*SIGNED_IN),
+    "library.withdraw": post("creator", "broker", anon=404),
+    # organisations (the world's is the lead council)
+    "organisations.show": public(),
+    "organisations.create": signed_in(),
+    "organisations.edit": only(*OWNERS, anon=404),
+    "organisations.members": only(*OWNERS, anon=404),
+    # an invitation link sends a signed-out visitor to sign in or sign up first
+    "organisations.invitation": spec(200, anon=AWAY),
+    "organisations.invite": post(*OWNERS, anon=404),
+    "organisations.cancel_invitation": post(*OWNERS, anon=404),
+    "organisations.change_role": post(*OWNERS, anon=404),
+    "organisations.remove_member": post(*OWNERS, anon=404),
+    "organisations.leave": post("seeker"),
+    # pages
+    "pages.accessibility": public(),
+    "pages.healthz": public(),
+    # partnerships: the broker's pipeline; the two sides see their own partnership
+    "partnerships.index": only(*BROKER, no=AWAY),  # others are sent to "my partnerships"
+    "partnerships.mine": signed_in(),
+    "partnerships.show": only("creator", "other_seeker", "broker", anon=404),
+    "partnerships.edit": only(*BROKER, anon=404),
+    "partnerships.introduce": only(*BROKER, anon=404),
+    "partnerships.new": only(*BROKER, anon=404),
+    "partnerships.export": only(*BROKER, anon=404),
+    "partnerships.add_event": post(*BROKER, anon=404),
+    "partnerships.move": post(*BROKER, anon=404),
+    # someone with no side in the introduction is sent back with "nothing for you to answer here"
+    "partnerships.answer": post("creator", "other_seeker", anon=404, broker=AWAY),
+    # payouts and funding (the lead council funds the pool alone)
+    "payouts.bank_details": signed_in(),
+    "payouts.mine": signed_in(),
+    # finance rows are limited to the viewer's own organisations (tested in tests/payouts)
+    "payouts.finance_page": only("seeker", "other_seeker", "broker"),
+    "payouts.finance_csv": only("seeker", "other_seeker", "broker"),
+    "payouts.funding_page": only(*OWNERS),
+    "payouts.invoice_page": only(*OWNERS),
+    "payouts.go_to_checkout": only(*OWNERS, ok=AWAY),
+    "payouts.challenge_money": only(*BROKER),
+    "payouts.queue": only(*BROKER),
+    # a sole winner has no split to make
+    "payouts.split": only(),
+    # onboarding with the manual provider just sends everyone back to their payouts page
+    "payouts.stripe_onboarding": spec(AWAY, anon=LOGIN),
+    "payouts.stripe_return": spec(AWAY, anon=LOGIN),
+    "payouts.agree_split": post("creator"),
+    "payouts.create_awards": post(*BROKER),
+    "payouts.invoice": post(*OWNERS),
+    "payouts.pay_by_card": post(*OWNERS),
+    "payouts.record_transfer": post(*BROKER),
+    "payouts.refund": post(*BROKER),
+    "payouts.release_payout": post(*BROKER),
+    "payouts.retry_payout": post(*BROKER),
+    "payouts.reverse_payout": post(*BROKER),
+    "payouts.set_fee": post(*OWNERS),
+    "payouts.set_funders": post(*OWNERS),
+    "payouts.stage_grants": post(*BROKER),
+    "payouts.waive": post(*BROKER),
+    "payouts.stripe_webhook": post(*ROLES),  # checked by signature, see test_csrf_sweep
+    # submissions: the creator's entry in the challenge in judging
+    "submissions.show": only("creator", *OWNERS, anon=404),
+    "submissions.download": only("creator", *OWNERS, anon=404),
+    # those who may see the entry are told why it cannot change now; others get 404
+    "submissions.edit": only("creator", *OWNERS, ok=409),
+    "submissions.withdraw": only("creator", *OWNERS, ok=409),
+    # the challenge is closed: everyone signed in is told so (the creators are sent to their entries)
+    "submissions.start": spec(409, anon=LOGIN, creator=AWAY, other_creator=AWAY),
+    "submissions.mine": signed_in(),
+    "submissions.everything": only(*BROKER, anon=404),
+    "submissions.for_challenge": only(*OWNERS, anon=404),
+    "submissions.challenge_csv": only(*OWNERS, anon=404),
+    "submissions.disqualify": post(*BROKER, creator=FORM_AGAIN, seeker=FORM_AGAIN),
+    # those who may see the entry are told it can no longer change (409) before being told it is not theirs
+    "submissions.remove_attachment": post("creator", seeker=409, broker=409),
+    "submissions.submit": post("creator", seeker=409, broker=409),
+    "submissions.upload": post("creator", seeker=FORM_AGAIN, broker=FORM_AGAIN),
+}
