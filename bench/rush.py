@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, update
 
 from bench import dataset, report
 from bench.measure import route_present
-from bench.pdf import tiny_pdf
+from challenge.submissions.demo import tiny_pdf
 from bench.rush_check import check, summary
 from bench.rush_client import Outcome, SubmissionClient
 from bench.server import Gunicorn, app_env, fresh_database, migrate
@@ -116,7 +116,7 @@ def creator(client: SubmissionClient, when: Timing, rng: random.Random) -> None:
     if not client.start_draft(SLUG):
         return
     n = client.outcome.creator
-    data = tiny_pdf(f"Warm coats library: solution from creator {n} ({rng.random():.12f})")
+    data = tiny_pdf([f"Warm coats library: solution from creator {n} ({rng.random():.12f})"])
     client.outcome.sha256 = hashlib.sha256(data).hexdigest()
     if not client.upload(f"solution-{n}.pdf", data):
         return
