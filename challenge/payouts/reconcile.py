@@ -71,6 +71,19 @@ def _funding_checks() -> list[Mismatch]:
     for funding in db.session.scalars(db.select(Funding).where(Funding.provider == "stripe", Funding.state == "paid")):
         if not funding.payment_intent_id:
             found.append(Mismatch("funding", funding.reference, "paid by card but no payment intent recorded"))
+            continue
+        try:
+            payment = gateway("stripe").get_payment(funding.payment_intent_id)
+        except (ProviderError, ValueError) as exc:
+            found.append(Mismatch("provider", funding.reference, f"could not check the payment: {exc}"))
+            continue
+        if payment is None:
+            found.append(Mismatch("provider", funding.reference, "the provider has no such payment"))
+        elif payment.status != "succeeded" or (payment.amount_received, payment.currency) != (
+                funding.amount, funding.currency):
+            found.append(Mismatch("provider", funding.reference, f"the provider received {payment.amount_received} "
+                                  f"{payment.currency} ({payment.status}), the ledger {funding.amount} "
+                                  f"{funding.currency}"))
     return found
 
 

@@ -417,3 +417,16 @@ def test_only_the_stripe_gateway_module_imports_stripe():
             line.strip().startswith(("import stripe", "from stripe")) for line in path.read_text().splitlines())
     ]
     assert offenders == []
+
+
+def test_get_payment_reads_the_payment_intent(fake_stripe, stripe_gateway):
+    pi = fake_stripe.create_payment_intent(5000)
+    payment = stripe_gateway.get_payment(pi)
+    assert (payment.id, payment.amount_received, payment.currency, payment.status) == (pi, 5000, "GBP", "succeeded")
+    assert stripe_gateway.get_payment("pi_missing") is None
+
+
+def test_the_manual_gateway_has_no_payments_to_look_up():
+    from challenge.payouts.gateways.manual import ManualGateway
+
+    assert ManualGateway().get_payment("anything") is None

@@ -215,3 +215,16 @@ def test_stripe_down_gives_a_friendly_message_not_an_error(client, login, world,
     stripe_config.fail_next("/v1/accounts", 503)
     response = client.get("/my/payouts/stripe", follow_redirects=True)
     assert response.status_code == 200 and "could not be reached" in response.text
+
+
+def test_reconcile_compares_card_payments_with_stripe(paid_up, stripe_config):
+    fake = stripe_config
+    assert reconcile(clock.now()) == []
+    funding_row = db.session.scalars(db.select(Funding).where(Funding.state == "paid")).first()
+    fake.payment_intents[funding_row.payment_intent_id]["amount_received"] = funding_row.amount - 1
+    [mismatch] = reconcile(clock.now())
+    assert mismatch.kind == "provider" and mismatch.object == funding_row.reference
+    assert f"received {funding_row.amount - 1}" in mismatch.message
+    del fake.payment_intents[funding_row.payment_intent_id]
+    [mismatch] = reconcile(clock.now())
+    assert "no such payment" in mismatch.message

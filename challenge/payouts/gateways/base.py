@@ -25,6 +25,16 @@ class CheckoutSession:
 
 
 @dataclass(frozen=True)
+class PaymentResult:
+    """A payment a funder made (a Stripe PaymentIntent), as the provider has it: for reconciliation."""
+
+    id: str
+    amount_received: int
+    currency: str
+    status: str
+
+
+@dataclass(frozen=True)
 class TransferResult:
     """Money sent from the platform to a payee's account."""
 
@@ -167,4 +177,8 @@ class PaymentGateway(Protocol):
 
     def get_transfer(self, transfer_id: str) -> TransferResult | None:
         """The transfer as the provider knows it, or None if it does not exist (for reconciliation)."""
+        ...
+
+    def get_payment(self, payment_reference: str) -> PaymentResult | None:
+        """The funder's payment as the provider knows it, or None if it does not exist (for reconciliation)."""
         ...

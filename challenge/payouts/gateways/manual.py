@@ -24,6 +24,7 @@ from .base import (
     AccountStatus,
     CheckoutSession,
     RefundResult,
+    PaymentResult,
     TransferResult,
     check_amount,
     check_currency,
@@ -118,6 +119,10 @@ class ManualGateway:
         check_amount(amount)
         check_text(payment_reference, "payment_reference")
         return RefundResult(id=_reference("re", idempotency_key), amount=amount, status="succeeded")
+
+    def get_payment(self, payment_reference: str) -> PaymentResult | None:
+        """Bank transfers are recorded by a broker, not taken by this gateway: there is nothing to look up."""
+        return None
 
     def get_transfer(self, transfer_id: str) -> TransferResult | None:
         """Rebuild a transfer from its id, or None if this gateway could not have produced the id."""

@@ -25,6 +25,7 @@ from .base import (
     ProviderRejected,
     ProviderUnavailable,
     RefundResult,
+    PaymentResult,
     TransferResult,
     check_amount,
     check_currency,
@@ -252,6 +253,18 @@ class StripeGateway:
                 return None
             raise
         return _transfer_result(transfer)
+
+    def get_payment(self, payment_reference: str) -> PaymentResult | None:
+        """The PaymentIntent as Stripe has it, or None when Stripe answers 404."""
+        try:
+            with _translated():
+                intent = _plain(self._v1.payment_intents.retrieve(check_text(payment_reference, "payment_reference")))
+        except ProviderRejected as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return PaymentResult(id=intent["id"], amount_received=int(intent.get("amount_received") or 0),
+                             currency=str(intent["currency"]).upper(), status=str(intent.get("status", "")))
 
     def construct_event(
         self, payload: bytes, signature_header: str, secret: str, tolerance: int = DEFAULT_TOLERANCE
