@@ -23,7 +23,7 @@ def test_an_owner_promotes_and_demotes(client, make_user, make_org, login):
     db.session.refresh(m)
     assert m.role == "owner"
     assert _role(client, org, _membership(org, owner), "member").status_code == 302  # two owners: fine
-    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "organisation.change_role")).all()[-1]
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "organisation.change_role").order_by(AuditEvent.id)).all()[-1]
     assert (event.from_state, event.to_state, event.data["user_id"]) == ("owner", "member", owner.id)
 
 

@@ -43,7 +43,7 @@ def test_a_draft_gets_a_stable_reference_from_the_years_counter(cast, make_chall
     assert first.state == "draft" and first.submitted_at is None
     complete(first)
     assert first.reference == f"CX-{year}-00001"
-    actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.object_id == first.id)).all()
+    actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.object_id == first.id).order_by(AuditEvent.id)).all()
     assert actions == ["submission.start", "submission.submit"]
 
 
