@@ -47,6 +47,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from challenge.errors import register_error_handlers
     from challenge.filters import register_filters
     from challenge.headers import register_headers
+    from challenge.platform.pagecache import register_page_cache
 
     register_blueprints(app)
     register_error_handlers(app)
@@ -54,6 +55,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_headers(app)
     register_cli(app)
     register_diagnostics(app)
+    register_page_cache(app)
     return app
 
 

@@ -143,3 +143,12 @@ def organisations_with_challenges() -> list[tuple[str, str]]:
     rows = db.session.execute(db.select(Organisation.slug, Organisation.name).where(listed)
                               .order_by(Organisation.name)).all()
     return [tuple(r) for r in rows]
+
+
+def next_change(now: datetime) -> datetime | None:
+    """The next moment a published challenge opens or closes: the catalogue's statuses hold until then."""
+    published = Challenge.state == ChallengeState.PUBLISHED
+    opens = db.select(func.min(Challenge.opens_at)).where(published, Challenge.opens_at > now).scalar_subquery()
+    closes = db.select(func.min(Challenge.closes_at)).where(published, Challenge.closes_at > now).scalar_subquery()
+    first, second = db.session.execute(db.select(opens, closes)).one()
+    return min((m for m in (first, second) if m is not None), default=None)

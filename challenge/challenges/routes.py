@@ -9,15 +9,19 @@ from challenge.challenges import dashboard as board
 # The other view modules add their routes to the same blueprint when imported.
 from challenge.challenges import conversation_routes, drafting_routes, lifecycle_routes  # noqa: F401
 from challenge.challenges.blueprint import bp, load
-from challenge.challenges.catalogue import organisations_with_challenges, search_challenges
+from challenge.challenges.catalogue import next_change, organisations_with_challenges, search_challenges
 from challenge.challenges.forms import CatalogueForm
 from challenge.challenges.showpage import render_show
+from challenge.platform.pagecache import anonymous_page, filling, keep_until
 
 __all__ = ["bp"]
 
 
 @bp.get("/")
+@anonymous_page
 def catalogue():
+    if filling():
+        keep_until(next_change(clock.now()))
     form = CatalogueForm(request.args)
     form.organisation.choices = [("", "Any organisation"), *organisations_with_challenges()]
     params = form.params(request.args.get("page"))
@@ -27,8 +31,11 @@ def catalogue():
 
 
 @bp.get("/challenges/<slug>")
+@anonymous_page
 def show(slug: str):
-    return render_show(load(slug))
+    challenge = load(slug)
+    keep_until(challenge.opens_at, challenge.closes_at)
+    return render_show(challenge)
 
 
 @bp.get("/dashboard")

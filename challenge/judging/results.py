@@ -138,7 +138,8 @@ _CACHE_SIZE = 32
 def touch(challenge_id: int) -> None:
     """Mark every round of a challenge as changed, so its results are computed afresh."""
     db.session.execute(db.update(Round).where(Round.challenge_id == challenge_id)
-                       .values(results_version=new_version()).execution_options(synchronize_session=False))
+                       .values(results_version=new_version())
+                       .execution_options(synchronize_session=False, page_cache_neutral=True))
 
 
 def load(round_: Round) -> Results:

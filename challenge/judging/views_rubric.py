@@ -14,6 +14,7 @@ from challenge.judging.models import Criterion
 from challenge.permissions import can, ensure
 from challenge.submissions.models import Submission, TeamMember
 from challenge.platform import tx
+from challenge.platform.pagecache import keep_until
 
 TEMPLATE = "judging/rubric.html"
 
@@ -150,6 +151,8 @@ def challenge_rubric(challenge) -> dict:
     """What the challenge page shows about judging (templates/judging/_challenge_rubric.html)."""
     criteria = rubric.criteria_of(challenge)
     settings = rubric.settings_of(challenge)
+    if settings is not None:
+        keep_until(settings.vote_opens_at, settings.vote_closes_at)
     return dict(criteria=criteria, rounds=rubric.rounds_of(challenge), settings=settings,
                 percent={c.id: rubric.weight_percent(c, criteria) for c in criteria},
                 tie_break=scoring.TIE_BREAK_RULE, vote=peoples.window(settings, clock.now()),

@@ -1,0 +1,172 @@
+"""Whole public pages kept for anonymous visitors until something they show changes.
+
+The catalogue and a challenge's page look the same to everyone who is not signed in, and they are
+where search engines, newsletters and a council's press release send people. Each worker keeps the
+pages it rendered (Flask-Caching: in memory by default; `CACHE_TYPE=RedisCache` shares them) under a
+key made of the page's URL and the site's *generation*: a random token in the database that is
+replaced after every commit that touched a table a public page shows. A reader takes the token
+before it renders, so a page rendered from old rows is filed under the old token, which no later
+request asks for: nothing stale is served after a change has committed.
+
+Time moves pages on too (a challenge opens, closes, its vote ends): the code that shows something
+time-dependent says until when it holds with `keep_until`, and no page is kept longer than
+PAGE_CACHE_SECONDS, so "closes in 12 minutes" drifts by a minute at most. The clock is the app's
+clock, so tests that move it see pages change.
+
+Only requests with no session or remember-me cookie read or fill the cache: they have no flashed
+message, no CSRF token and no user. A page whose rendering wrote to the session is not kept.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+from itertools import chain
+
+from flask import Flask, current_app, g, request, session
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from challenge import clock
+from challenge.extensions import cache, db
+from challenge.platform.models import PageGeneration
+
+# Tables no public page shows, or shows only to people who are signed in: writing to them leaves
+# cached pages as they are. Anything not named here counts as public, so a new table is safe by default.
+PRIVATE_TABLES = frozenset({
+    "audit_events", "outbox_messages", "provider_events", "reference_counters", "password_reset_tokens",
+    "invitations", "panel_invitations", "panel_members", "assignments", "conflicts", "scores", "follows",
+    "payee_accounts",
+})
+# A statement run with this execution option says it changes nothing a public page shows
+# (for example the judging results' version, replaced on every score).
+NEUTRAL = "page_cache_neutral"
+_CHANGED = "page_cache_changed"
+_MAX_URL = 2000
+
+
+@dataclass(frozen=True)
+class Page:
+    body: bytes
+    mimetype: str
+    made_at: datetime
+    valid_until: datetime
+
+
+def anonymous_page(view):
+    """Serve the view from the cache to anonymous visitors, and keep what it renders for them."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        seconds = current_app.config["PAGE_CACHE_SECONDS"]
+        if seconds <= 0 or not _anonymous_request() or db.session.info.get(_CHANGED):
+            return view(*args, **kwargs)
+        generation = db.session.scalar(select(PageGeneration.token).where(PageGeneration.id == 1))
+        if generation is None:
+            return view(*args, **kwargs)
+        key = f"page:{generation}:{request.url}"
+        now = clock.now()
+        page = cache.get(key)
+        if isinstance(page, Page) and page.made_at <= now < page.valid_until:
+            return _vary(current_app.response_class(page.body, mimetype=page.mimetype))
+        g.page_keep_until = now + timedelta(seconds=seconds)
+        response = current_app.make_response(view(*args, **kwargs))
+        if (response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers
+                and not response.is_streamed):
+            cache.set(key, Page(response.get_data(), response.mimetype, now, g.page_keep_until), timeout=seconds)
+        return _vary(response)
+
+    return wrapper
+
+
+def filling() -> bool:
+    """Whether the page being rendered will be kept for other anonymous visitors."""
+    return g.get("page_keep_until") is not None
+
+
+def keep_until(*moments: datetime | None) -> None:
+    """The page being rendered holds only until the earliest of these moments still to come."""
+    limit = g.get("page_keep_until")
+    if limit is None:
+        return
+    now = clock.now()
+    future = [m for m in moments if m is not None and m > now]
+    if future:
+        g.page_keep_until = min(limit, *future)
+
+
+def _anonymous_request() -> bool:
+    cookies = request.cookies
+    return (request.method == "GET" and len(request.url) <= _MAX_URL
+            and current_app.config["SESSION_COOKIE_NAME"] not in cookies
+            and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies)
+
+
+def _vary(response):
+    response.vary.add("Cookie")
+    return response
+
+
+# Noticing changes. Each session remembers whether its transaction touched a public table; after the
+# commit, the generation is replaced in a transaction of its own (so no lock is held on it meanwhile).
+
+def _is_public(table_name: str) -> bool:
+    return table_name not in PRIVATE_TABLES
+
+
+def _note_flush(session, flush_context, instances) -> None:
+    if session.info.get(_CHANGED):
+        return
+    for obj in chain(session.new, session.deleted, session.dirty):
+        table = getattr(obj, "__tablename__", None)
+        if table is None or not _is_public(table):
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        session.info[_CHANGED] = True
+        return
+
+
+def _note_statement(state) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete) or state.execution_options.get(NEUTRAL):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is None or _is_public(table.name):
+        state.session.info[_CHANGED] = True
+
+
+def _after_commit(session) -> None:
+    # A savepoint's commit (begin_nested) fires this too, inside the outer transaction: wait for that one.
+    if not session.in_nested_transaction() and session.info.pop(_CHANGED, False):
+        renew_generation()
+
+
+def _after_transaction_end(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: committed (and renewed) or rolled back
+        session.info.pop(_CHANGED, None)
+
+
+def renew_generation() -> None:
+    """Replace the generation token: every page cached so far is no longer served."""
+    token = secrets.token_hex(16)
+    with db.engine.begin() as conn:
+        if conn.execute(update(PageGeneration).where(PageGeneration.id == 1).values(token=token)).rowcount:
+            return
+    try:  # the row is missing only where tests emptied every table
+        with db.engine.begin() as conn:
+            conn.execute(insert(PageGeneration).values(id=1, token=token))
+    except IntegrityError:
+        renew_generation()
+
+
+def register_page_cache(app: Flask) -> None:
+    app.config.setdefault("PAGE_CACHE_SECONDS", 60)
+    app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    app.config.setdefault("CACHE_THRESHOLD", 300)
+    cache.init_app(app)
+    if not event.contains(db.session, "before_flush", _note_flush):
+        event.listen(db.session, "before_flush", _note_flush)
+        event.listen(db.session, "do_orm_execute", _note_statement)
+        event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "after_transaction_end", _after_transaction_end)

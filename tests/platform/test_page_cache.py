@@ -1,0 +1,199 @@
+"""Anonymous visitors' copies of the catalogue and challenge pages (challenge/platform/pagecache.py)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from challenge import clock
+from challenge.extensions import db
+from challenge.judging.models import Criterion, JudgingSettings, Score
+from challenge.platform.models import PageGeneration
+from challenge.platform.pagecache import renew_generation
+
+
+@contextmanager
+def statements():
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def generation() -> str | None:
+    return db.session.scalar(db.select(PageGeneration.token))
+
+
+@pytest.fixture()
+def challenge(make_user, make_org, make_challenge):
+    return make_challenge(make_org(make_user()), "open", title="Lonely evenings")
+
+
+def visit(client, url):
+    with statements() as seen:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True), len(seen)
+
+
+@pytest.mark.parametrize("url", ["/", "/challenges/{slug}", "/?q=lonely&sort=prize"])
+def test_a_second_anonymous_visit_is_served_from_the_cache(client, challenge, url):
+    url = url.format(slug=challenge.slug)
+    first, rendered_with = visit(client, url)
+    second, served_with = visit(client, url)
+    assert second == first and "Lonely evenings" in second
+    assert served_with == 1 < rendered_with  # only the generation is read
+    assert "Cookie" in client.get(url).headers["Vary"]
+
+
+def test_a_committed_change_is_shown_at_once(client, challenge):
+    url = f"/challenges/{challenge.slug}"
+    visit(client, url)
+    challenge.title = "Lonely evenings, renamed"
+    db.session.commit()
+    assert "Lonely evenings, renamed" in visit(client, url)[0]
+    assert "Lonely evenings, renamed" in visit(client, "/")[0]
+
+
+def test_an_update_posted_by_the_seeker_reaches_anonymous_visitors(app, client, challenge, login):
+    seeker = challenge.organisation.memberships[0].user
+    url = f"/challenges/{challenge.slug}"
+    assert "Meet the team" not in visit(client, url)[0]
+    seeker_client = app.test_client()
+    with seeker_client.session_transaction() as session:
+        session["_user_id"] = seeker.get_id()
+    response = seeker_client.post(f"{url}/updates/new", data={"title": "Meet the team", "body": "On **Tuesday**."})
+    assert response.status_code == 302
+    assert "Meet the team" in visit(client, url)[0]
+
+
+def test_signed_in_visitors_neither_read_nor_fill_the_cache(client, challenge, login, make_user):
+    url = f"/challenges/{challenge.slug}"
+    anonymous, _ = visit(client, url)
+    login(make_user("Ada Reader"))
+    signed_in, queries = visit(client, url)
+    assert "Sign out" in signed_in and "Sign out" not in anonymous and queries > 1
+    login(None)  # an empty session cookie remains: still not served from the cache
+    assert visit(client, url)[1] > 1
+
+
+def test_a_flashed_message_is_not_lost_to_the_cache(client, challenge):
+    visit(client, "/")  # cached
+    assert client.get("/dashboard").status_code == 302  # "Sign in to continue." is flashed
+    page, _ = visit(client, "/")
+    assert "Sign in to continue." in page
+
+
+def test_the_page_changes_when_the_challenge_closes(client, make_user, make_org, make_challenge):
+    challenge = make_challenge(make_org(make_user()), "open")
+    challenge.closes_at = clock.now() + timedelta(seconds=20)
+    db.session.commit()
+    url = f"/challenges/{challenge.slug}"
+    assert "Closes in" in visit(client, url)[0]
+    clock.travel(timedelta(seconds=21))
+    page, _ = visit(client, url)
+    assert "Closes in" not in page and "Closed" in page
+    catalogue = visit(client, "/?status=open")[0]
+    assert challenge.title not in catalogue
+
+
+def test_no_page_is_kept_longer_than_its_time_to_live(app, client, challenge):
+    url = f"/challenges/{challenge.slug}"
+    visit(client, url)
+    assert visit(client, url)[1] == 1
+    clock.travel(timedelta(seconds=app.config["PAGE_CACHE_SECONDS"] + 1))
+    assert visit(client, url)[1] > 1
+    clock.travel(timedelta(days=-1))  # a page made in the future is not served either
+    assert visit(client, url)[1] > 1
+
+
+def test_the_peoples_choice_vote_opening_moves_the_page_on(client, challenge):
+    db.session.add(Criterion(challenge_id=challenge.id, position=1, name="Impact", weight=100, scale_min=0,
+                             scale_max=4, levels=["None", "Poor", "Fair", "Good", "Strong"]))
+    db.session.add(JudgingSettings(challenge_id=challenge.id, peoples_choice=True,
+                                   vote_opens_at=clock.now() + timedelta(seconds=30),
+                                   vote_closes_at=clock.now() + timedelta(days=2)))
+    db.session.commit()
+    url = f"/challenges/{challenge.slug}"
+    assert "Voting opens" in visit(client, url)[0]
+    clock.travel(timedelta(seconds=31))
+    assert "Voting closes in" in visit(client, url)[0]
+
+
+def test_uncommitted_changes_in_the_session_bypass_the_cache(client, challenge):
+    url = f"/challenges/{challenge.slug}"
+    visit(client, url)
+    challenge.title = "Not yet committed"
+    db.session.flush()
+    page, queries = visit(client, url)
+    assert "Not yet committed" in page and queries > 1
+    db.session.rollback()
+    assert "Not yet committed" not in visit(client, url)[0]
+
+
+def test_the_cache_can_be_turned_off(app, client, challenge):
+    app.config["PAGE_CACHE_SECONDS"] = 0
+    try:
+        url = f"/challenges/{challenge.slug}"
+        visit(client, url)
+        assert visit(client, url)[1] > 1
+    finally:
+        app.config["PAGE_CACHE_SECONDS"] = 60
+
+
+def test_public_changes_renew_the_generation_after_commit(challenge):
+    before = generation()
+    challenge.summary = "Changed"
+    db.session.flush()
+    assert generation() == before  # not before the commit
+    db.session.commit()
+    assert generation() not in (before, None)
+
+
+def test_private_rows_and_neutral_statements_leave_the_generation(challenge, make_user):
+    from challenge.judging.results import touch
+
+    before = generation()
+    touch(challenge.id)  # the judging results' version changes with every score
+    db.session.execute(db.delete(Score))
+    db.session.commit()
+    assert generation() == before
+    make_user("Someone")  # users' names appear on public pages
+    assert generation() != before
+
+
+def test_a_rolled_back_change_does_not_count_later(challenge):
+    before = generation()
+    challenge.summary = "Abandoned"
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+    assert generation() == before
+
+
+def test_a_savepoint_waits_for_the_outer_commit(challenge):
+    before = generation()
+    with db.session.begin_nested():
+        challenge.summary = "Inside a savepoint"
+    assert generation() == before
+    db.session.commit()
+    assert generation() != before
+
+
+def test_the_generation_row_is_recreated_if_missing(challenge):
+    db.session.execute(db.delete(PageGeneration))
+    db.session.commit()  # deleting it is itself a change: the row comes back with a fresh token
+    assert generation() is not None
+    db.session.execute(db.delete(PageGeneration).execution_options(page_cache_neutral=True))
+    db.session.commit()
+    assert generation() is None
+    renew_generation()
+    assert generation() is not None
