@@ -170,14 +170,15 @@ def _load(round_: Round) -> Results:
     weighted: dict[int, dict[int, float]] = {}
     scores: dict[int, dict[int, dict[int, int]]] = {}
     comments: dict[int, list[str]] = {}
+    weigh = scoring.weigher(weights) if criteria else None
     for aid, jid, eid, state, comment in assignments:
         entry, judge = entries[eid], judges[jid]
         entry.assigned += 1
         judge.assigned += 1
         value = None
-        if state == AssignmentState.SUBMITTED and (jid, eid) not in conflicts and criteria:
+        if state == AssignmentState.SUBMITTED and (jid, eid) not in conflicts and weigh is not None:
             sheet = by_assignment.get(aid, {})
-            value = scoring.weighted_score({c: sheet.get(c) for c in weights}, weights)
+            value = weigh({c: sheet.get(c) for c in weights})
             if value is not None:
                 weighted.setdefault(jid, {})[eid] = value
                 entry.complete += 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cmp_to_key
 from statistics import fmean, pstdev
@@ -39,6 +39,9 @@ TIE_BREAK_RULE = (
 
 def _finite(values: Any, what: str = "score") -> None:
     for v in values:
+        kind = type(v)
+        if kind is int or (kind is float and math.isfinite(v)):  # the usual case, checked quickly
+            continue
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
             raise ValueError(f"{what} must be a finite number, got {v!r}")
 
@@ -68,6 +71,11 @@ def weighted_score(values: Mapping[C, float | None], weights: Mapping[C, float])
     or non-finite weights, all weights zero, a non-finite score, or a score for
     a criterion that is not in the rubric (a sign of a mismatched rubric).
     """
+    return weigher(weights)(values)
+
+
+def weigher(weights: Mapping[C, float]) -> Callable[[Mapping[C, float | None]], float | None]:
+    """`weighted_score` with the rubric's weights checked once, for scoring many sheets against one rubric."""
     if not weights:
         raise ValueError("the rubric has no criteria")
     _finite(weights.values(), "weight")
@@ -76,13 +84,19 @@ def weighted_score(values: Mapping[C, float | None], weights: Mapping[C, float])
     total = math.fsum(weights.values())
     if total <= 0:
         raise ValueError("at least one criterion must carry weight")
-    unknown = set(values) - set(weights)
-    if unknown:
-        raise ValueError(f"scores for criteria not in the rubric: {sorted(map(str, unknown))}")
-    if any(values.get(c) is None for c in weights):
-        return None
-    _finite(values.values())
-    return math.fsum(weights[c] * values[c] for c in weights) / total  # type: ignore[operator]
+    pairs = tuple(weights.items())
+    known = frozenset(weights)
+
+    def score(values: Mapping[C, float | None]) -> float | None:
+        if not known.issuperset(values):
+            unknown = set(values) - known
+            raise ValueError(f"scores for criteria not in the rubric: {sorted(map(str, unknown))}")
+        if any(values.get(c) is None for c in known):
+            return None
+        _finite(values.values())
+        return math.fsum(w * values[c] for c, w in pairs) / total  # type: ignore[operator]
+
+    return score
 
 
 def judge_z_scores(raw: Mapping[J, Mapping[E, float | None]]) -> dict[J, dict[E, float]]:
