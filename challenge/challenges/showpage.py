@@ -11,6 +11,7 @@ from challenge.challenges.forms import AnswerForm, QuestionForm
 from challenge.challenges.models import Question, Update
 from challenge.challenges.services import entry_count, missing_for_review
 from challenge.extensions import db
+from challenge.permissions import can
 
 
 def render_show(challenge, *, question_form=None, answer_forms=None, status=200):
@@ -20,14 +21,19 @@ def render_show(challenge, *, question_form=None, answer_forms=None, status=200)
     updates = db.session.scalars(
         db.select(Update).where(Update.challenge_id == challenge.id).order_by(Update.posted_at.desc(), Update.id.desc())
     ).all()
+    # Forms only for those who may use them: building one puts a CSRF token in the session, and a page
+    # that did so cannot be kept for anonymous visitors (platform/pagecache.py).
     answer_forms = answer_forms or {}
-    for q in questions:
-        if q.answer is None and q.id not in answer_forms:
-            answer_forms[q.id] = AnswerForm(prefix=f"q{q.id}", formdata=None)
+    if can(None, "challenge.answer", challenge):
+        for q in questions:
+            if q.answer is None and q.id not in answer_forms:
+                answer_forms[q.id] = AnswerForm(prefix=f"q{q.id}", formdata=None)
+    if question_form is None and can(None, "challenge.ask", challenge):
+        question_form = QuestionForm(formdata=None)
     return render_template(
         "challenges/show.html", challenge=challenge, now=clock.now(), questions=questions, updates=updates,
         entries=entry_count(challenge), follow=following(current_user, challenge),
-        question_form=question_form or QuestionForm(formdata=None), answer_forms=answer_forms,
+        question_form=question_form, answer_forms=answer_forms,
         organisation_url=organisation_url(challenge.organisation),
         missing=missing_for_review(challenge) if challenge.state == "draft" else [],
         has_errors=bool(question_form and question_form.errors) or any(f.errors for f in answer_forms.values()),

@@ -197,3 +197,25 @@ def test_the_generation_row_is_recreated_if_missing(challenge):
     assert generation() is None
     renew_generation()
     assert generation() is not None
+
+
+@pytest.fixture()
+def csrf_on(app):
+    """As in production: forms carry CSRF tokens, which live in the session."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("url", ["/", "/challenges/{slug}"])
+def test_anonymous_pages_put_nothing_in_the_session_so_they_can_be_kept(client, challenge, csrf_on, url):
+    url = url.format(slug=challenge.slug)
+    response = client.get(url)
+    assert "Set-Cookie" not in response.headers and "csrf_token" not in response.get_data(as_text=True)
+    assert visit(client, url)[1] == 1
+
+
+def test_signed_in_visitors_still_get_their_forms(client, challenge, csrf_on, login, make_user):
+    login(make_user("Ada Asker"))
+    page = client.get(f"/challenges/{challenge.slug}").get_data(as_text=True)
+    assert "Ask a question" in page and 'name="csrf_token"' in page
