@@ -6,7 +6,8 @@ pages it rendered (Flask-Caching: in memory by default; `CACHE_TYPE=RedisCache` 
 key made of the page's URL and the site's *generation*: a random token in the database that is
 replaced after every commit that touched a table a public page shows. A reader takes the token
 before it renders, so a page rendered from old rows is filed under the old token, which no later
-request asks for: nothing stale is served after a change has committed.
+request asks for. A worker rereads the token at most once a second (PAGE_CACHE_CHECK_SECONDS), and
+at once after its own commits: an anonymous visitor sees another worker's change within a second.
 
 Time moves pages on too (a challenge opens, closes, its vote ends): the code that shows something
 time-dependent says until when it holds with `keep_until`, and no page is kept longer than
@@ -19,12 +20,13 @@ message, no CSRF token and no user. A page whose rendering wrote to the session 
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 from itertools import chain
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_app_context, request, session
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -62,7 +64,7 @@ def anonymous_page(view):
         seconds = current_app.config["PAGE_CACHE_SECONDS"]
         if seconds <= 0 or not _anonymous_request() or db.session.info.get(_CHANGED):
             return view(*args, **kwargs)
-        generation = db.session.scalar(select(PageGeneration.token).where(PageGeneration.id == 1))
+        generation = _generation(current_app)
         if generation is None:
             return view(*args, **kwargs)
         key = f"page:{generation}:{request.url}"
@@ -147,21 +149,39 @@ def _after_transaction_end(session, transaction) -> None:
         session.info.pop(_CHANGED, None)
 
 
+def _generation(app: Flask) -> str | None:
+    """The generation token, read from the database at most once every PAGE_CACHE_CHECK_SECONDS.
+
+    A worker learns of its own commits at once (renew_generation); another worker's, or another
+    process's, within that interval. Reading it on every request would cost a database round trip,
+    most of what serving a kept page costs.
+    """
+    known = app.extensions["page_cache"]
+    moment = time.monotonic()
+    if known.get("token") is None or moment - known["read_at"] >= app.config["PAGE_CACHE_CHECK_SECONDS"]:
+        known["token"] = db.session.scalar(select(PageGeneration.token).where(PageGeneration.id == 1))
+        known["read_at"] = moment
+    return known["token"]
+
+
 def renew_generation() -> None:
     """Replace the generation token: every page cached so far is no longer served."""
     token = secrets.token_hex(16)
     with db.engine.begin() as conn:
-        if conn.execute(update(PageGeneration).where(PageGeneration.id == 1).values(token=token)).rowcount:
-            return
-    try:  # the row is missing only where tests emptied every table
-        with db.engine.begin() as conn:
-            conn.execute(insert(PageGeneration).values(id=1, token=token))
-    except IntegrityError:
-        renew_generation()
+        if not conn.execute(update(PageGeneration).where(PageGeneration.id == 1).values(token=token)).rowcount:
+            try:  # the row is missing only where tests emptied every table
+                with conn.begin_nested():
+                    conn.execute(insert(PageGeneration).values(id=1, token=token))
+            except IntegrityError:
+                token = None  # another process made it at the same moment: read theirs next time
+    if has_app_context():
+        current_app.extensions["page_cache"].update(token=token, read_at=time.monotonic())
 
 
 def register_page_cache(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_SECONDS", 60)
+    app.config.setdefault("PAGE_CACHE_CHECK_SECONDS", 1.0)
+    app.extensions["page_cache"] = {}
     app.config.setdefault("CACHE_TYPE", "SimpleCache")
     app.config.setdefault("CACHE_THRESHOLD", 300)
     cache.init_app(app)

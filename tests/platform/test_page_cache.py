@@ -50,7 +50,7 @@ def test_a_second_anonymous_visit_is_served_from_the_cache(client, challenge, ur
     first, rendered_with = visit(client, url)
     second, served_with = visit(client, url)
     assert second == first and "Lonely evenings" in second
-    assert served_with == 1 < rendered_with  # only the generation is read
+    assert served_with == 0 < rendered_with  # not even the generation: this worker knows it
     assert "Cookie" in client.get(url).headers["Vary"]
 
 
@@ -80,9 +80,9 @@ def test_signed_in_visitors_neither_read_nor_fill_the_cache(client, challenge, l
     anonymous, _ = visit(client, url)
     login(make_user("Ada Reader"))
     signed_in, queries = visit(client, url)
-    assert "Sign out" in signed_in and "Sign out" not in anonymous and queries > 1
+    assert "Sign out" in signed_in and "Sign out" not in anonymous and queries > 0
     login(None)  # an empty session cookie remains: still not served from the cache
-    assert visit(client, url)[1] > 1
+    assert visit(client, url)[1] > 0
 
 
 def test_a_flashed_message_is_not_lost_to_the_cache(client, challenge):
@@ -108,11 +108,11 @@ def test_the_page_changes_when_the_challenge_closes(client, make_user, make_org,
 def test_no_page_is_kept_longer_than_its_time_to_live(app, client, challenge):
     url = f"/challenges/{challenge.slug}"
     visit(client, url)
-    assert visit(client, url)[1] == 1
+    assert visit(client, url)[1] == 0
     clock.travel(timedelta(seconds=app.config["PAGE_CACHE_SECONDS"] + 1))
-    assert visit(client, url)[1] > 1
+    assert visit(client, url)[1] > 0
     clock.travel(timedelta(days=-1))  # a page made in the future is not served either
-    assert visit(client, url)[1] > 1
+    assert visit(client, url)[1] > 0
 
 
 def test_the_peoples_choice_vote_opening_moves_the_page_on(client, challenge):
@@ -134,7 +134,7 @@ def test_uncommitted_changes_in_the_session_bypass_the_cache(client, challenge):
     challenge.title = "Not yet committed"
     db.session.flush()
     page, queries = visit(client, url)
-    assert "Not yet committed" in page and queries > 1
+    assert "Not yet committed" in page and queries > 0
     db.session.rollback()
     assert "Not yet committed" not in visit(client, url)[0]
 
@@ -144,7 +144,7 @@ def test_the_cache_can_be_turned_off(app, client, challenge):
     try:
         url = f"/challenges/{challenge.slug}"
         visit(client, url)
-        assert visit(client, url)[1] > 1
+        assert visit(client, url)[1] > 0
     finally:
         app.config["PAGE_CACHE_SECONDS"] = 60
 
@@ -212,10 +212,29 @@ def test_anonymous_pages_put_nothing_in_the_session_so_they_can_be_kept(client, 
     url = url.format(slug=challenge.slug)
     response = client.get(url)
     assert "Set-Cookie" not in response.headers and "csrf_token" not in response.get_data(as_text=True)
-    assert visit(client, url)[1] == 1
+    assert visit(client, url)[1] == 0
 
 
 def test_signed_in_visitors_still_get_their_forms(client, challenge, csrf_on, login, make_user):
     login(make_user("Ada Asker"))
     page = client.get(f"/challenges/{challenge.slug}").get_data(as_text=True)
     assert "Ask a question" in page and 'name="csrf_token"' in page
+
+
+def another_process_changes_the_generation() -> None:
+    with db.engine.begin() as conn:  # not through this app's session: as another worker would
+        conn.execute(db.update(PageGeneration).values(token="from-another-worker"))
+
+
+def test_another_workers_change_is_seen_when_the_generation_is_next_read(app, client, challenge):
+    url = f"/challenges/{challenge.slug}"
+    app.config["PAGE_CACHE_CHECK_SECONDS"] = 3600
+    try:
+        visit(client, url)
+        another_process_changes_the_generation()
+        assert visit(client, url)[1] == 0  # within the interval: the kept page
+        app.config["PAGE_CACHE_CHECK_SECONDS"] = 0
+        assert visit(client, url)[1] > 0  # read again: a new generation, so rendered afresh
+        assert visit(client, url)[1] == 1  # kept under the new one (the read itself is the query)
+    finally:
+        app.config["PAGE_CACHE_CHECK_SECONDS"] = 1.0
