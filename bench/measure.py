@@ -86,7 +86,10 @@ def probe(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: Sess
         return result, []
     started = time.monotonic()
     try:
-        answer = session.get(server.url + paths[0], allow_redirects=False, timeout=PROBE_TIMEOUT)
+        # A cookie keeps the anonymous page cache (challenge/platform/pagecache.py) out of the probe, so
+        # the queries counted are those of rendering the page, whichever worker answers and whenever.
+        answer = session.get(server.url + paths[0], allow_redirects=False, timeout=PROBE_TIMEOUT,
+                             cookies=None if session.cookies else {"session": "bench-probe"})
     except requests.RequestException:
         result.status = f"error: no answer within {PROBE_TIMEOUT} s"
         return result, []

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from challenge import clock
 from challenge.accounts.models import Membership, Organisation, User
@@ -135,3 +137,18 @@ def login(client):
         return user
 
     return sign_in
+
+
+@contextmanager
+def counted_statements():
+    """The SQL statements run inside the block, in order: `with counted_statements() as seen: ...`."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from challenge import clock
 from challenge.challenges.catalogue import CatalogueParams, search_challenges
 from challenge.extensions import db
+from tests.factories import counted_statements
 
 
 def titles(client, query: str = "") -> list[str]:
@@ -148,20 +147,6 @@ def test_search_service_directly(world, make_challenge):
     make_challenge(world.org, "open", title="Hospital flow", prizes=((100, 1),))
     result = search_challenges(CatalogueParams(q="hospital", min_prize=100, max_prize=100, sort="prize"), clock.now())
     assert [c.title for c in result.items] == ["Hospital flow"] and result.total == 1
-
-
-@contextmanager
-def counted_statements():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_catalogue_runs_a_constant_number_of_queries(client, world, make_challenge, make_org, make_user):

@@ -11,7 +11,6 @@ import pandas as pd
 import pingouin as pg
 import pytest
 from judging_helpers import open_round, score_all
-from sqlalchemy import event
 
 from challenge import clock
 from challenge.extensions import db
@@ -19,6 +18,7 @@ from challenge.judging import assignment as assign
 from challenge.judging import results, scoring
 from challenge.judging.fixtures import build_panel
 from challenge.judging.models import Round
+from tests.factories import counted_statements
 
 # Scores per judge (rows) and entry (columns), as (Impact, Feasibility) on 0-4; weights 60/40.
 SHEETS = [
@@ -134,16 +134,8 @@ def test_panel_view_runs_the_same_number_of_queries_for_3_and_30_entries(app, cl
         from challenge.accounts.models import User
 
         signin(db.session.get(User, panel.chair_id))
-        statements = []
-
-        def count(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with counted_statements() as statements:
             response = client.get(f"/judging/{panel.slug}/panel?round=1")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         assert response.status_code == 200
         assert response.get_data(as_text=True).count("<tr>") >= n
         counts.append(len(statements))

@@ -3,11 +3,11 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import event
 
 from challenge import clock
 from challenge.extensions import db
 from challenge.partnerships import dashboards, outcomes
+from tests.factories import counted_statements
 
 
 def _rows(response):
@@ -100,13 +100,8 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, login, world,
     client.get("/dashboards/broker")
 
     def count():
-        statements = []
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counted_statements() as statements:
             assert client.get("/dashboards/broker").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     make_partnership("contracted", value=100).investment = 100

@@ -1,31 +1,16 @@
 """Anonymous visitors' copies of the catalogue and challenge pages (challenge/platform/pagecache.py)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from challenge import clock
 from challenge.extensions import db
 from challenge.judging.models import Criterion, JudgingSettings, Score
 from challenge.platform.models import PageGeneration
 from challenge.platform.pagecache import renew_generation
-
-
-@contextmanager
-def statements():
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.factories import counted_statements
 
 
 def generation() -> str | None:
@@ -38,7 +23,7 @@ def challenge(make_user, make_org, make_challenge):
 
 
 def visit(client, url):
-    with statements() as seen:
+    with counted_statements() as seen:
         response = client.get(url)
     assert response.status_code == 200
     return response.get_data(as_text=True), len(seen)
