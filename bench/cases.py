@@ -62,6 +62,9 @@ class Case:
     # wrk connections. Throughput cases queue 16 on the 2 workers; a latency target is measured with one
     # connection per worker, so p95 is the time one person waits rather than the length of a queue.
     connections: int = 16
+    # False: every request carries a cookie, so the anonymous page cache never answers and each request
+    # renders the page (what a visitor gets after a change, or on a page nobody asked for in a minute).
+    page_cache: bool = True
 
 
 CASES: list[Case] = [
@@ -72,6 +75,10 @@ CASES: list[Case] = [
     Case("catalogue, search", lambda f: [f"/?q={w}" for w in SEARCH_WORDS], target=Target(min_fraction=0.40)),
     Case("challenge page", lambda f: [f"/challenges/{s}" for s in f.open_slugs] or None,
          target=Target(min_fraction=0.40)),
+    Case("catalogue, first page, rendered", lambda f: ["/"], page_cache=False),
+    Case("catalogue, search, rendered", lambda f: [f"/?q={w}" for w in SEARCH_WORDS], page_cache=False),
+    Case("challenge page, rendered", lambda f: [f"/challenges/{s}" for s in f.open_slugs] or None,
+         page_cache=False),
     Case("panel view (500 × 8 × 5)",
          lambda f: [f"/judging/{f.panel_slug}/panel?round=1"] if f.panel_slug else None,
          login=lambda f: f.panel_login, target=Target(max_p95_ms=150), route="/judging/x/panel", connections=2),

@@ -17,6 +17,7 @@ from bench.server import Gunicorn, sign_in
 
 PROBE_TIMEOUT = 60
 TOO_SLOW = 5.0  # seconds for one request: beyond this the page is not put under load
+UNCACHED_COOKIE = "bench-uncached"  # not a valid session: the app treats the visitor as anonymous
 
 
 @dataclass
@@ -89,7 +90,7 @@ def probe(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: Sess
         # A cookie keeps the anonymous page cache (challenge/platform/pagecache.py) out of the probe, so
         # the queries counted are those of rendering the page, whichever worker answers and whenever.
         answer = session.get(server.url + paths[0], allow_redirects=False, timeout=PROBE_TIMEOUT,
-                             cookies=None if session.cookies else {"session": "bench-probe"})
+                             cookies=None if session.cookies else {"session": UNCACHED_COOKIE})
     except requests.RequestException:
         result.status = f"error: no answer within {PROBE_TIMEOUT} s"
         return result, []
@@ -111,6 +112,8 @@ def run_case(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: S
         result.status = f"error: one request took {result.probe_seconds:.1f} s; not loaded further"
         return result
     cookie = cookie_header(sessions.get(case.login(facts)))
+    if cookie is None and not case.page_cache:
+        cookie = f"session={UNCACHED_COOKIE}"
     measured = wrk.run(server.url, paths, duration=duration, cookie=cookie, connections=case.connections)
     server.wait_idle()
     result.rps, result.errors = measured.requests_per_second, measured.error_count

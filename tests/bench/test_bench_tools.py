@@ -6,9 +6,10 @@ import pytest
 from bench import report, wrk
 from bench.cases import Case, Facts, Target
 from bench.dataset import Plan
-from bench.measure import Result, judge, route_present
+from bench.measure import UNCACHED_COOKIE, Result, judge, route_present
 from challenge import create_app
 from challenge.extensions import db
+from tests.factories import counted_statements
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:5200
   2 threads and 16 connections
@@ -133,3 +134,16 @@ def test_query_count_header_counts_statements_when_on(counting_client, make_user
     assert catalogue.status_code == 200
     assert int(catalogue.headers["X-Query-Count"]) > 0
     assert counting_client.get("/healthz").headers["X-Query-Count"] == "0"  # reset per request
+
+
+def test_the_benchmarks_uncached_cookie_keeps_the_page_cache_out(client, make_user, make_org, make_challenge):
+    challenge = make_challenge(make_org(make_user()), "open")
+    url = f"/challenges/{challenge.slug}"
+    client.get(url)
+    with counted_statements() as kept:
+        assert client.get(url).status_code == 200
+    client.set_cookie("session", UNCACHED_COOKIE)
+    with counted_statements() as rendered:
+        response = client.get(url)
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert len(kept) == 0 < len(rendered)
