@@ -104,8 +104,8 @@ def write_section(key: str, body: str, path: Path = DOC) -> None:
     if pattern.search(current):
         current = pattern.sub(lambda _: block, current)
     else:
-        rush = current.find("<!-- bench:rush -->")
-        current = (current[:rush] + block + "\n\n" + current[rush:]) if rush >= 0 and key != "rush" \
+        rush = current.find("<!-- bench:rush")
+        current = (current[:rush] + block + "\n\n" + current[rush:]) if rush >= 0 and not key.startswith("rush") \
             else current.rstrip() + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(current)

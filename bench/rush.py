@@ -169,13 +169,14 @@ def main(argv: list[str] | None = None) -> int:
     text = summary(outcomes, violations, facts, args, time.monotonic() - t0)
     print(text)
     if not args.no_write:
-        report.write_section("rush", text_to_markdown(text, args))
+        report.write_section(f"rush-{args.db}", text_to_markdown(text, args))
     return 1 if violations else 0
 
 
 def text_to_markdown(text: str, args) -> str:
     command = "python -m bench.rush" + "".join(f" {a}" for a in sys.argv[1:])
-    return f"## Deadline rush\n\nCommand: `{command}`\n\n```\n{text}\n```\n"
+    database = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(args.db, args.db)
+    return f"## Deadline rush: {database}\n\nCommand: `{command}`\n\n```\n{text}\n```\n"
 
 
 if __name__ == "__main__":

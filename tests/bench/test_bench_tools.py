@@ -113,6 +113,17 @@ def test_report_replaces_only_its_own_section(tmp_path):
     assert text.startswith("# Benchmarks")
 
 
+def test_each_databases_rush_keeps_its_own_section_after_the_pages(tmp_path):
+    doc = tmp_path / "benchmarks.md"
+    report.write_section("rush-sqlite", "## Deadline rush: SQLite\nheld", doc)
+    report.write_section("rush-postgresql", "## Deadline rush: PostgreSQL\nheld too", doc)
+    report.write_section("sqlite", "## SQLite\npages", doc)
+    report.write_section("rush-sqlite", "## Deadline rush: SQLite\nheld again", doc)
+    text = doc.read_text()
+    assert "held again" in text and "held too" in text and "\nheld\n" not in text
+    assert text.index("## SQLite") < text.index("Deadline rush: SQLite") < text.index("Deadline rush: PostgreSQL")
+
+
 @pytest.fixture()
 def counting_client(app):
     counting = create_app({**app.config, "QUERY_COUNT_HEADER": True})
