@@ -20,6 +20,27 @@ def _done(challenge, message: str):
     return redirect(url_for("challenges.show", slug=challenge.slug))
 
 
+def _confirmed(challenge, move, message: str):
+    """A button with nothing to fill in: make the move if the form (its CSRF token) is valid."""
+    if ConfirmForm().validate_on_submit():
+        move(challenge, current_user, clock.now())
+        return _done(challenge, message)
+    return redirect(url_for("challenges.show", slug=challenge.slug))
+
+
+def _with_note(challenge, form, field: str, move, message: str, template: str):
+    """A move that needs a note or reason (the form's `field`): its form page, re-shown with the
+    service's refusal if any."""
+    if form.validate_on_submit():
+        try:
+            move(challenge, form[field].data, current_user, clock.now())
+        except services.ChallengeError as exc:
+            attach_error(form, exc)
+        else:
+            return _done(challenge, message)
+    return render_template(template, form=form, challenge=challenge, now=clock.now())
+
+
 @bp.post("/challenges/<slug>/submit-for-review")
 @login_required
 def submit_for_review(slug: str):
@@ -37,58 +58,31 @@ def submit_for_review(slug: str):
 @bp.post("/challenges/<slug>/publish")
 @login_required
 def publish(slug: str):
-    challenge = load(slug, "challenge.review")
-    if ConfirmForm().validate_on_submit():
-        services.publish(challenge, current_user, clock.now())
-        return _done(challenge, "Published. The seeker has been told by email.")
-    return redirect(url_for("challenges.show", slug=challenge.slug))
+    return _confirmed(load(slug, "challenge.review"), services.publish, "Published. The seeker has been told by email.")
 
 
 @bp.route("/challenges/<slug>/request-changes", methods=["GET", "POST"])
 @login_required
 def request_changes(slug: str):
-    challenge = load(slug, "challenge.review")
-    form = NoteForm()
-    if form.validate_on_submit():
-        try:
-            services.request_changes(challenge, form.note.data, current_user, clock.now())
-        except services.ChallengeError as exc:
-            attach_error(form, exc)
-        else:
-            return _done(challenge, "Sent back to the seeker with your note.")
-    return render_template("challenges/request_changes.html", form=form, challenge=challenge, now=clock.now())
+    return _with_note(load(slug, "challenge.review"), NoteForm(), "note", services.request_changes,
+                      "Sent back to the seeker with your note.", "challenges/request_changes.html")
 
 
 @bp.route("/challenges/<slug>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(slug: str):
-    challenge = load(slug, "challenge.cancel")
-    form = CancelForm()
-    if form.validate_on_submit():
-        try:
-            services.cancel(challenge, form.reason.data, current_user, clock.now())
-        except services.ChallengeError as exc:
-            attach_error(form, exc)
-        else:
-            return _done(challenge, "The challenge is cancelled.")
-    return render_template("challenges/cancel.html", form=form, challenge=challenge, now=clock.now())
+    return _with_note(load(slug, "challenge.cancel"), CancelForm(), "reason", services.cancel, "The challenge is cancelled.",
+                      "challenges/cancel.html")
 
 
 @bp.post("/challenges/<slug>/start-judging")
 @login_required
 def start_judging(slug: str):
-    challenge = load(slug, "challenge.manage_state")
-    if ConfirmForm().validate_on_submit():
-        services.start_judging(challenge, current_user, clock.now())
-        return _done(challenge, "Judging has started. Entries are closed for good.")
-    return redirect(url_for("challenges.show", slug=challenge.slug))
+    return _confirmed(load(slug, "challenge.manage_state"), services.start_judging,
+                      "Judging has started. Entries are closed for good.")
 
 
 @bp.post("/challenges/<slug>/complete")
 @login_required
 def complete(slug: str):
-    challenge = load(slug, "challenge.manage_state")
-    if ConfirmForm().validate_on_submit():
-        services.complete(challenge, current_user, clock.now())
-        return _done(challenge, "The challenge is marked completed.")
-    return redirect(url_for("challenges.show", slug=challenge.slug))
+    return _confirmed(load(slug, "challenge.manage_state"), services.complete, "The challenge is marked completed.")
