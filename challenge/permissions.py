@@ -212,7 +212,22 @@ CLOSED_PHASES = (Phase.CLOSED, Phase.JUDGING, Phase.DECIDED, Phase.COMPLETED)
 
 @rule("challenge.view_submissions")
 def _challenge_view_submissions(user, ch, now):
-    return is_broker(user) or (is_seeker(user, ch) and ch.phase(now) in CLOSED_PHASES)
+    return is_broker(user) or (is_seeker(user, ch) and ch.phase(now) in CLOSED_PHASES
+                               and not kept_blind(user, ch, now))
+
+
+@rule("challenge.blind_to_entrants")
+def _challenge_blind_to_entrants(user, ch, now):
+    """Not a permission but a state the challenge page explains: a seeker kept from the entrants' names."""
+    return is_seeker(user, ch) and ch.phase(now) in CLOSED_PHASES and kept_blind(user, ch, now)
+
+
+def kept_blind(user, ch, now) -> bool:
+    """A seeker who sits on the challenge's blind panel, before the decision: the seekers' lists and
+    entries name the entrants, so they stay closed to this judge until the winners are decided.
+    (Brokers run the platform and see entrants everywhere: they should not sit on blind panels.)"""
+    return bool(ch.blind_judging) and ch.phase(now) not in (Phase.DECIDED, Phase.COMPLETED) \
+        and panel_member(user, ch) is not None
 
 
 @rule("challenge.manage_state")
@@ -239,7 +254,7 @@ def _submission_view(user, sub, now):
     if is_broker(user) or is_creator(user, sub):
         return True
     return (sub.state in SEEN_BY_SEEKERS and is_seeker(user, sub.challenge)
-            and sub.challenge.phase(now) in CLOSED_PHASES)
+            and sub.challenge.phase(now) in CLOSED_PHASES and not kept_blind(user, sub.challenge, now))
 
 
 @rule("submission.edit", "submission.withdraw")

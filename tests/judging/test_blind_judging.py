@@ -118,3 +118,55 @@ def test_attachment_download_needs_an_unconflicted_assignment(app, client, signi
     assert client.get(url).status_code == 404
     signin(world.judges[0])  # on the panel, but this is not their sheet
     assert client.get(url).status_code == 404
+
+
+def _seeker_pages(client, world) -> list:
+    """What a seeker can open about the entries: the challenge page, the list, its CSV, each entry and
+    its files, the dashboard and the finance page."""
+    slug = world.challenge.slug
+    responses = [client.get(f"/challenges/{slug}"), client.get(f"/challenges/{slug}/submissions"),
+                 client.get(f"/challenges/{slug}/submissions.csv"), client.get("/dashboard"), client.get("/finance")]
+    for sub in world.subs:
+        responses.append(client.get(f"/submissions/{sub.reference}"))
+        for file in sub.attachments:
+            responses.append(client.get(f"/submissions/{sub.reference}/attachments/{file.id}"))
+    return responses
+
+
+def test_a_seeker_on_a_blind_panel_sees_no_entrant_until_the_decision(app, client, signin, make_world, make_user,
+                                                                      seat):
+    world = make_world(blind=True, judges=2, entries=3)
+    _dress_up_entries(app, world, make_user)
+    seat(world.challenge, world.seeker)  # the commissioner sits on her own panel
+    from judging_helpers import open_round
+
+    open_round(world)
+    signin(world.seeker)
+    before = _seeker_pages(client, world)
+    assert _leaks(before) == []
+    assert [r.status_code for r in before[1:3]] == [404, 404]
+    assert {r.status_code for r in before[5:]} == {404}
+    assert "opens to you when the winners are decided" in before[0].get_data(as_text=True)
+
+    colleague = make_user("Colin Colleague")  # another seeker of the same council, not on the panel
+    from challenge.accounts.models import Membership
+
+    db.session.add(Membership(user_id=colleague.id, organisation_id=world.org.id, role="member",
+                              created_at=clock.now()))
+    db.session.commit()
+    signin(colleague)
+    assert "Zebedee" in client.get(f"/challenges/{world.challenge.slug}/submissions").get_data(as_text=True)
+
+    world.challenge.state = "decided"
+    db.session.commit()
+    signin(world.seeker)
+    after = _seeker_pages(client, world)
+    assert after[1].status_code == 200 and "Zebedee" in after[1].get_data(as_text=True)
+    assert {r.status_code for r in after[5:]} == {200}
+
+
+def test_without_blind_mode_a_seeker_on_the_panel_keeps_the_list(app, client, signin, make_world, make_user, seat):
+    world = make_world(blind=False, judges=2, entries=2)
+    seat(world.challenge, world.seeker)
+    signin(world.seeker)
+    assert "Zebedee" in client.get(f"/challenges/{world.challenge.slug}/submissions").get_data(as_text=True)
