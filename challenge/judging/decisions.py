@@ -10,10 +10,11 @@ from datetime import datetime
 
 from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.services import move
-from challenge.errors import InvalidTransition
+from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import db
-from challenge.payouts.awards import create_awards
+from challenge.payouts.awards import create_awards, create_stage_grants
 from challenge.payouts.funding import pool_status
+from challenge.payouts.models import Award
 from challenge.judging import results as results_mod
 from challenge.judging.assignment import JUDGED_STATES
 from challenge.judging.models import Decision, Round, RoundState, Selection
@@ -93,15 +94,36 @@ def advance(round_: Round, submission_ids: list[int], actor, now: datetime, *, o
         decision.selections.append(Selection(submission_id=sid, position=position, computed_rank=by_id[sid].rank))
     db.session.add(decision)
     db.session.flush()
-    for sub in db.session.scalars(db.select(Submission).where(Submission.id.in_(submission_ids))):
+    advancing = {s.id: s for s in db.session.scalars(db.select(Submission).where(Submission.id.in_(submission_ids)))}
+    for sub in advancing.values():
         _set_state(sub, "shortlisted", actor, now)
     results_mod.touch(round_.challenge_id)
-    # No stage grant is paid here: the finance settings hold a budget (stage_grants_budget) but no amount per
-    # entry, so a broker grants them from the money page (payouts.awards.create_stage_grants); the advance
-    # page says so.
+    granted = _stage_grants(round_, [advancing[sid] for sid in ordered], actor, now)
     audit.record(actor, "judging.shortlist_advanced", decision, now, reason=departure_reason.strip(),
-                 data={**facts, "override_reason": override_reason.strip(), "entries": ordered})
+                 data={**facts, "override_reason": override_reason.strip(), "entries": ordered,
+                       "stage_grants": granted})
     return decision
+
+
+def _stage_grants(round_: Round, advancing: list[Submission], actor, now: datetime) -> int:
+    """The round's stage grant for each entry it advances, paid like a prize from the money the pool holds.
+    A pool that holds nothing yet (funding waived and not paid) leaves them to the broker's money page; a
+    pool that cannot cover them refuses the whole shortlist, so nothing is half-recorded."""
+    if not round_.advance_grant or pool_status(round_.challenge).held <= 0:
+        return 0
+    challenge = round_.challenge
+    try:
+        create_stage_grants(challenge, advancing, round_.advance_grant, challenge.currency, round_.position, actor, now)
+    except DomainError as exc:
+        raise FieldError(f"The stage grants cannot be paid: {exc.message} Advance fewer entries, change the "
+                         "round's grant, or ask the broker to add to the pool.", "entries") from None
+    return len(advancing)
+
+
+def stage_grants_of(round_: Round) -> int:
+    """How many stage grants entries advanced from this round have received."""
+    return db.session.scalar(db.select(db.func.count(Award.id)).where(
+        Award.challenge_id == round_.challenge_id, Award.round_position == round_.position)) or 0
 
 
 def prize_slots(challenge: Challenge) -> list[tuple[Prize, int]]:

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from challenge.judging.models import SCALES
 from challenge.judging.presets import SOCIAL_VALUE_CHOICES
+from challenge.payouts.forms import MoneyField
 
 SCALE_CHOICES = [(key, f"{low} to {high}") for key, (low, high) in SCALES.items()]
 DATETIME_HINT = "Day, month, year and time, in UK time."
@@ -72,6 +73,10 @@ class RoundForm(FlaskForm):
                                      description="Entries scoring below this share of the maximum cannot advance "
                                                  "or win. Leave empty for none.")
     closes_at = DateTimeLocalField("Scoring closes", format=DATETIME_FORMATS, validators=[Optional()], description=DATETIME_HINT)
+    advance_grant = MoneyField("Stage grant to each entry advanced from this round",
+                               description="Paid like a prize, from the pool's stage-grant money, when the chair "
+                                           "advances entries to the next round; for example 1,500. Leave empty "
+                                           "for none.")
 
 
 class SettingsForm(FlaskForm):

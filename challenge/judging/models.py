@@ -104,6 +104,7 @@ class Round(db.Model):
         CheckConstraint("k is null or k >= 2", name="k"),
         CheckConstraint("threshold_percent is null or (threshold_percent >= 0 and threshold_percent <= 100)",
                         name="threshold"),
+        CheckConstraint("advance_grant is null or advance_grant > 0", name="advance_grant"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +117,9 @@ class Round(db.Model):
     comments_required: Mapped[bool] = mapped_column(default=False)
     threshold_percent: Mapped[int | None]
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A stage grant (minor units, the challenge's currency) paid to each entry the chair advances from this
+    # round, from the pool's stage-grant money: for example £1,500 to each of nine finalists.
+    advance_grant: Mapped[int | None]
     seed: Mapped[int] = mapped_column(default=0)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

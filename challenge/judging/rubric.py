@@ -186,7 +186,8 @@ def add_social_value(challenge: Challenge, theme: str, actor, now: datetime) -> 
 
 # --- rounds -------------------------------------------------------------------------------------
 
-def _check_round(strategy: str, k: int | None, threshold: int | None, closes_at, now) -> None:
+def _check_round(strategy: str, k: int | None, threshold: int | None, closes_at, now,
+                 advance_grant: int | None = None) -> None:
     if strategy not in ("all", "k"):
         raise FieldError("Choose how entries are shared among the judges", "strategy")
     if strategy == "k" and (k is None or k < 2 or k > 50):
@@ -195,19 +196,23 @@ def _check_round(strategy: str, k: int | None, threshold: int | None, closes_at,
         raise FieldError("Enter a threshold from 0 to 100 %", "threshold_percent")
     if closes_at is not None and closes_at <= now:
         raise FieldError("Choose a closing time in the future", "closes_at")
+    if advance_grant is not None and (type(advance_grant) is not int or advance_grant <= 0):
+        raise FieldError("Enter a stage grant of more than zero, or leave it empty", "advance_grant")
 
 
 def add_round(challenge: Challenge, actor, now: datetime, *, name: str, strategy: str = "all", k: int | None = None,
               comments_required: bool = False, threshold_percent: int | None = None,
-              closes_at: datetime | None = None) -> Round:
-    """Add a round after the last one. Refuses k < 2, a threshold outside 0–100 and a closing time in the past."""
+              closes_at: datetime | None = None, advance_grant: int | None = None) -> Round:
+    """Add a round after the last one. Refuses k < 2, a threshold outside 0–100, a closing time in the past
+    and a stage grant that is not a positive amount."""
     if challenge.state in ("decided", "completed", "cancelled"):
         raise InvalidTransition("Judging is over for this challenge: no round can be added.")
-    _check_round(strategy, k, threshold_percent, closes_at, now)
+    _check_round(strategy, k, threshold_percent, closes_at, now, advance_grant)
     rounds = rounds_of(challenge)
     round_ = Round(challenge_id=challenge.id, position=len(rounds) + 1, name=(name.strip() or "Round")[:120],
                    strategy=strategy, k=k if strategy == "k" else None, comments_required=comments_required,
-                   threshold_percent=threshold_percent, closes_at=closes_at, seed=challenge.id * 1000 + len(rounds))
+                   threshold_percent=threshold_percent, closes_at=closes_at, advance_grant=advance_grant,
+                   seed=challenge.id * 1000 + len(rounds))
     db.session.add(round_)
     db.session.flush()
     audit.record(actor, "judging.round_added", round_, now, data={"name": round_.name})
@@ -215,14 +220,16 @@ def add_round(challenge: Challenge, actor, now: datetime, *, name: str, strategy
 
 
 def update_round(round_: Round, actor, now: datetime, *, name: str, strategy: str, k: int | None,
-                 comments_required: bool, threshold_percent: int | None, closes_at: datetime | None) -> Round:
+                 comments_required: bool, threshold_percent: int | None, closes_at: datetime | None,
+                 advance_grant: int | None = None) -> Round:
     """Change a round's settings. Refuses once the round has opened (judges have started from them)."""
     if round_.state != RoundState.PENDING:
         raise InvalidTransition("This round has opened: its settings can no longer change.")
-    _check_round(strategy, k, threshold_percent, closes_at, now)
+    _check_round(strategy, k, threshold_percent, closes_at, now, advance_grant)
     round_.name = (name.strip() or round_.name)[:120]
     round_.strategy, round_.k = strategy, k if strategy == "k" else None
     round_.comments_required, round_.threshold_percent, round_.closes_at = comments_required, threshold_percent, closes_at
+    round_.advance_grant = advance_grant
     round_.results_version = new_version()
     audit.record(actor, "judging.round_changed", round_, now, data={"name": round_.name})
     db.session.flush()

@@ -11,6 +11,7 @@ from challenge.judging import panel, rubric
 from challenge.judging.blueprint import attach_error, bp, challenge_or_404, done, render_invalid, round_or_404
 from challenge.judging.forms import InviteForm, RoundForm, SettingsForm, to_local, to_utc
 from challenge.judging.models import Assignment, Conflict, Decision, PanelMember, Round
+from challenge.money import format_money
 from challenge.permissions import can, ensure, forget_panels
 from challenge.platform import tx
 
@@ -117,7 +118,7 @@ def toggle_service_user(slug: str, member_id: int):
 def _round_args(form: RoundForm) -> dict:
     return dict(name=form.name.data, strategy=form.strategy.data, k=form.k.data,
                 comments_required=form.comments_required.data, threshold_percent=form.threshold_percent.data,
-                closes_at=to_utc(form.closes_at.data))
+                closes_at=to_utc(form.closes_at.data), advance_grant=form.advance_grant.minor)
 
 
 @bp.post("/judging/<slug>/rounds")
@@ -146,6 +147,7 @@ def edit_round(slug: str, position: int):
     form = RoundForm(obj=round_ if request.method == "GET" else None)
     if request.method == "GET":
         form.closes_at.data = to_local(round_.closes_at)
+        form.advance_grant.data = format_money(round_.advance_grant, challenge.currency) if round_.advance_grant else ""
     elif form.validate_on_submit():
         try:
             rubric.update_round(round_, current_user, clock.now(), **_round_args(form))

@@ -11,6 +11,8 @@ from challenge.judging.blueprint import attach_error, bp, challenge_or_404, done
 from challenge.judging.forms import ReasonsForm
 from challenge.judging.models import Round, RoundState
 from challenge.judging.rubric import FieldError, rounds_of, settings_of
+from challenge.money import format_money
+from challenge.payouts.funding import pool_status
 from challenge.permissions import can, ensure
 from challenge.platform import tx
 from challenge.submissions.models import Submission
@@ -68,7 +70,10 @@ def advance(slug: str, position: int):
         try:
             decisions.advance(round_, chosen, current_user, clock.now(), override_reason=form.override_reason.data or "",
                               departure_reason=form.departure_reason.data or "")
-            return done(f"{len(chosen)} entries go forward to the next round.", url_for("judging.setup", slug=slug))
+            granted = decisions.stage_grants_of(round_)
+            paid = (f" Each receives a stage grant of {format_money(round_.advance_grant, challenge.currency)}, paid "
+                    "like a prize." if granted else "")
+            return done(f"{len(chosen)} entries go forward to the next round.{paid}", url_for("judging.setup", slug=slug))
         except FieldError as exc:
             tx.rollback()
             if not attach_error(form, exc):
@@ -77,7 +82,8 @@ def advance(slug: str, position: int):
     if request.method == "GET":
         chosen = [e.id for e in decisions.computed_order(res)[:max(1, len(res.entries) // 3)]]
     return render_template("judging/advance.html", challenge=challenge, round=round_, res=res, form=form,
-                           chosen=set(chosen), problem=problem), 400 if form.errors or problem else 200
+                           chosen=set(chosen), problem=problem, pool_held=pool_status(challenge).held > 0), \
+        400 if form.errors or problem else 200
 
 
 @bp.route("/judging/<slug>/rounds/<int:position>/decide", methods=["GET", "POST"])
