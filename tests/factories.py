@@ -152,3 +152,51 @@ def counted_statements():
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+# --- a challenge through publication and judging, for tests of what follows a panel's choices -------
+
+def pay_or_waive(challenge, funders, seeker, broker, now, *, pay: bool) -> None:
+    """Every funder pays its invoice by bank transfer, or (pay=False) a broker waives the funding."""
+    from challenge.payouts import funding
+
+    if not pay:
+        funding.waive_funding(challenge, "The council pays on award, by its standing orders.", broker, now)
+        return
+    for funder in funders:
+        invoice = funding.issue_invoice(funder, seeker, now)
+        funding.record_bank_transfer(invoice, invoice.amount, invoice.currency, "BACS 42", broker, now)
+
+
+def publish_and_start_judging(challenge, seeker, broker, make_user, make_submission, now, *, entries: int):
+    """Publish a challenge in review, take `entries` entries, close it and start judging a day after the
+    close with a chair and a second judge who have accepted. Returns (entrants, subs, judges, when)."""
+    from challenge.challenges import services as challenges
+    from challenge.judging import panel
+
+    challenges.publish(challenge, broker, now)
+    entrants = [make_user(f"Entrant {n}") for n in range(entries)]
+    subs = [make_submission(challenge, u) for u in entrants]
+    later = challenge.closes_at + timedelta(days=1)
+    challenges.start_judging(challenge, seeker, later)
+    judges = [make_user("Chair Judge"), make_user("Second Judge")]
+    for n, judge in enumerate(judges):
+        panel.accept(panel.invite(challenge, judge.email, "chair" if n == 0 else "judge", False, seeker, later),
+                     judge, later)
+    return entrants, subs, judges, later
+
+
+def score_and_close(round_, subs, chair, when) -> None:
+    """Every judge declares no conflict and scores each entry by its place in `subs` (the last is best);
+    then the chair closes the round."""
+    from challenge.judging import assignment, rubric
+    from challenge.judging import services as scoring
+    from challenge.judging.models import Assignment
+
+    criteria = rubric.criteria_of(round_.challenge)
+    for a in db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id)).all():
+        judge = a.member.user
+        assignment.declare(a, False, "", judge, when)
+        rank = subs.index(a.submission) + 1
+        scoring.save_scores(a, {str(c.id): min(c.scale_max, rank) for c in criteria}, "Sound.", True, judge, when)
+    assignment.close_round(round_, chair, when)

@@ -10,12 +10,11 @@ from challenge import clock
 from challenge.challenges import services as challenges
 from challenge.errors import DomainError
 from challenge.extensions import db
-from challenge.judging import assignment, decisions, panel, rubric
-from challenge.judging import services as scoring
-from challenge.judging.models import Assignment
+from challenge.judging import assignment, decisions, rubric
 from challenge.payouts import funding, ledger, payees, release
 from challenge.payouts.gateways import ManualGateway
 from challenge.payouts.models import Award, Payout
+from tests.factories import pay_or_waive, publish_and_start_judging, score_and_close
 
 
 def _judged(make_user, make_org, make_challenge, make_submission, *, fund: bool):
@@ -31,30 +30,12 @@ def _judged(make_user, make_org, make_challenge, make_submission, *, fund: bool)
     funders = funding.set_funders(challenge, [(council, 6000), (trust, 4000)], seeker, now)
     with pytest.raises(DomainError, match="not fully funded"):
         challenges.publish(challenge, broker, now)
-    if fund:
-        for funder in funders:
-            invoice = funding.issue_invoice(funder, seeker, now)
-            funding.record_bank_transfer(invoice, invoice.amount, invoice.currency, "BACS 42", broker, now)
-    else:
-        funding.waive_funding(challenge, "The council pays on award, by its standing orders.", broker, now)
-    challenges.publish(challenge, broker, now)
-    entrants = [make_user(f"Entrant {n}") for n in range(3)]
-    subs = [make_submission(challenge, u) for u in entrants]
-    later = now + timedelta(days=11)
-    challenges.start_judging(challenge, seeker, later)
-    judges = [make_user("Chair Judge"), make_user("Second Judge")]
-    for n, judge in enumerate(judges):
-        panel.accept(panel.invite(challenge, judge.email, "chair" if n == 0 else "judge", False, seeker, later),
-                     judge, later)
+    pay_or_waive(challenge, funders, seeker, broker, now, pay=fund)
+    entrants, subs, judges, later = publish_and_start_judging(challenge, seeker, broker, make_user, make_submission,
+                                                              now, entries=3)
     round_ = rubric.rounds_of(challenge)[0]  # the rubric comes with its first round
     assignment.open_round(round_, seeker, later)
-    quality = {s.id: i for i, s in enumerate(subs)}  # the last entry is best
-    for a in db.session.scalars(db.select(Assignment).where(Assignment.round_id == round_.id)).all():
-        judge = a.member.user
-        assignment.declare(a, False, "", judge, later)
-        values = {str(c.id): min(c.scale_max, quality[a.submission_id] + 1) for c in rubric.criteria_of(challenge)}
-        scoring.save_scores(a, values, "Sound.", True, judge, later)
-    assignment.close_round(round_, judges[0], later)
+    score_and_close(round_, subs, judges[0], later)
     decisions.decide(round_, [subs[2].id, subs[1].id], judges[0], later + timedelta(hours=1))
     db.session.commit()
     return challenge, broker, entrants, later

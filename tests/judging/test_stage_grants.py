@@ -7,15 +7,14 @@ from types import SimpleNamespace
 import pytest
 
 from challenge import clock
-from challenge.challenges import services as challenges
 from challenge.extensions import db
-from challenge.judging import assignment, decisions, panel, rubric
-from challenge.judging import services as scoring
-from challenge.judging.models import Assignment, Decision
+from challenge.judging import assignment, decisions, rubric
+from challenge.judging.models import Decision
 from challenge.payouts import funding, ledger
 from challenge.payouts.models import Award, Payout
 from challenge.platform.models import AuditEvent
 from challenge.submissions.models import Submission
+from tests.factories import pay_or_waive, publish_and_start_judging, score_and_close
 
 GRANT = 100_000  # £1,000 to each entry advanced
 
@@ -30,33 +29,16 @@ def _scored(make_user, make_org, make_challenge, make_submission, *, fund: bool,
     challenge = make_challenge(council, "in_review", prizes=((1_000_000, 1),), author=seeker)
     challenge.closes_at = now + timedelta(days=10)
     rubric.apply_sbri_preset(challenge, seeker, now)
-    [funder] = funding.set_funders(challenge, [(council, 10_000)], seeker, now, stage_grants_budget=300_000)
-    if fund:
-        invoice = funding.issue_invoice(funder, seeker, now)
-        funding.record_bank_transfer(invoice, invoice.amount, invoice.currency, "BACS 7", broker, now)
-    else:
-        funding.waive_funding(challenge, "The council pays on award.", broker, now)
-    challenges.publish(challenge, broker, now)
-    entrants = [make_user(f"Entrant {n}") for n in range(4)]
-    subs = [make_submission(challenge, u) for u in entrants]
-    later = now + timedelta(days=11)
-    challenges.start_judging(challenge, seeker, later)
-    judges = [make_user("Chair Judge"), make_user("Second Judge")]
-    for n, judge in enumerate(judges):
-        panel.accept(panel.invite(challenge, judge.email, "chair" if n == 0 else "judge", False, seeker, later),
-                     judge, later)
+    funders = funding.set_funders(challenge, [(council, 10_000)], seeker, now, stage_grants_budget=300_000)
+    pay_or_waive(challenge, funders, seeker, broker, now, pay=fund)
+    entrants, subs, judges, later = publish_and_start_judging(challenge, seeker, broker, make_user, make_submission,
+                                                              now, entries=4)
     first = rubric.rounds_of(challenge)[0]
     rubric.update_round(first, seeker, later, name=first.name, strategy="all", k=None, comments_required=False,
                         threshold_percent=None, closes_at=None, advance_grant=grant)
     rubric.add_round(challenge, seeker, later, name="Final")
     assignment.open_round(first, seeker, later)
-    for a in db.session.scalars(db.select(Assignment).where(Assignment.round_id == first.id)).all():
-        judge = a.member.user
-        assignment.declare(a, False, "", judge, later)
-        rank = subs.index(a.submission) + 1  # the last entry is best
-        values = {str(c.id): min(c.scale_max, rank) for c in rubric.criteria_of(challenge)}
-        scoring.save_scores(a, values, "Sound.", True, judge, later)
-    assignment.close_round(first, judges[0], later)
+    score_and_close(first, subs, judges[0], later)
     db.session.commit()
     return SimpleNamespace(challenge=challenge, broker=broker, seeker=seeker, chair=judges[0], entrants=entrants,
                            subs=subs, round=first, at=later + timedelta(hours=1))
