@@ -366,6 +366,12 @@ def _judging_chair(user, ch, now):
     return ch.state == ChallengeState.JUDGING and (is_broker(user) or is_chair(user, ch))
 
 
+@rule("judging.remind")
+def _judging_remind(user, ch, now):
+    """Remind the judges of the sheets they have left: the chair, the seeker who runs the panel, a broker."""
+    return ch.state == ChallengeState.JUDGING and (is_broker(user) or is_chair(user, ch) or is_seeker(user, ch))
+
+
 @rule("judging.view_conflicts")
 def _judging_view_conflicts(user, ch, now):
     return is_broker(user) or is_chair(user, ch)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
+from challenge.filters import format_dt
 from challenge.judging.results import touch
 from challenge.judging.links import site_link
 from challenge.judging.models import (
@@ -123,6 +124,50 @@ def close_round(round_: Round, actor, now: datetime) -> Round:
     audit.record(actor, "judging.round_closed", round_, now, from_state="open", to_state="closed")
     db.session.flush()
     return round_
+
+
+# A round's judges are reminded at most this often, so a worried chair cannot flood their inboxes.
+REMIND_EVERY = timedelta(hours=24)
+
+
+def sheets_left(round_: Round) -> dict[PanelMember, tuple[int, int]]:
+    """Per panel member with work left in the round: (sheets still to submit, sheets in all). A sheet
+    whose entry the judge declared a conflict with is not theirs to score."""
+    conflicts = _conflicts(round_.challenge_id)
+    counts: dict[int, list[int]] = {}
+    for member_id, submission_id, state in db.session.execute(
+            db.select(Assignment.panel_member_id, Assignment.submission_id, Assignment.state)
+            .where(Assignment.round_id == round_.id)):
+        if (member_id, submission_id) in conflicts:
+            continue
+        tally = counts.setdefault(member_id, [0, 0])
+        tally[1] += 1
+        tally[0] += state != AssignmentState.SUBMITTED
+    members = {m.id: m for m in db.session.scalars(db.select(PanelMember).where(PanelMember.id.in_(counts)))}
+    return {members[mid]: (left, total) for mid, (left, total) in counts.items() if left}
+
+
+def remind_judges(round_: Round, actor, now: datetime) -> int:
+    """Email each judge who has sheets left in an open round: how many, the deadline and their queue.
+    No entrant is named, so it is as blind as the queue. Refuses a round that is not open for scoring and
+    a second reminder within REMIND_EVERY. Returns how many judges were reminded."""
+    if not round_.is_open(now):
+        raise InvalidTransition("Only the judges of a round open for scoring can be reminded.")
+    if round_.reminded_at is not None and now - round_.reminded_at < REMIND_EVERY:
+        raise InvalidTransition("The judges were reminded less than a day ago; you can remind them again "
+                                f"from {format_dt(round_.reminded_at + REMIND_EVERY)}.")
+    left = sheets_left(round_)
+    if not left:
+        raise InvalidTransition("Every judge has submitted every sheet in this round: there is no one to remind.")
+    challenge = round_.challenge
+    link = site_link("judging.queue", slug=challenge.slug)
+    for member, (todo, total) in sorted(left.items(), key=lambda item: item[0].id):
+        outbox.queue("judging_reminder", member.user.email, "judging_reminder", now, challenge=challenge,
+                     round=round_, member=member, left=todo, total=total, link=link)
+    round_.reminded_at = now
+    audit.record(actor, "judging.judges_reminded", round_, now, data={"judges": len(left)})
+    db.session.flush()
+    return len(left)
 
 
 def _least_loaded(round_: Round, submission_id: int, exclude: Iterable[int]) -> PanelMember | None:

@@ -123,6 +123,7 @@ class Round(db.Model):
     seed: Mapped[int] = mapped_column(default=0)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the judges were last reminded
     # Changes whenever anything its results depend on changes: the key of the results cache.
     results_version: Mapped[str] = mapped_column(String(16), default=new_version)
 

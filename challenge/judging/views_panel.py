@@ -1,10 +1,11 @@
 """Running a panel: the judging page of a challenge, invitations, the chair, rounds and dates."""
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
+from challenge.errors import InvalidTransition
 from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging import panel, rubric
@@ -180,6 +181,22 @@ def close_round(slug: str, position: int):
     assign.close_round(round_, current_user, clock.now())
     return done(f"Round “{round_.name}” is closed; its scores are final.",
                 url_for("judging.panel_view", slug=slug, round=position))
+
+
+@bp.post("/judging/<slug>/rounds/<int:position>/remind")
+@login_required
+def remind_judges(slug: str, position: int):
+    challenge = challenge_or_404(slug)
+    ensure("judging.remind", challenge)
+    round_ = round_or_404(challenge, position)
+    try:
+        reminded = assign.remind_judges(round_, current_user, clock.now())
+    except InvalidTransition as exc:
+        tx.rollback()
+        flash(exc.message, "warning")
+        return redirect(url_for("judging.setup", slug=slug))
+    return done(f"{reminded} {'judge was' if reminded == 1 else 'judges were'} reminded of the entries they have "
+                "left to score.", url_for("judging.setup", slug=slug))
 
 
 @bp.post("/judging/<slug>/settings")

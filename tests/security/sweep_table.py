@@ -130,6 +130,7 @@ EXPECTED: dict[str, dict] = {
     "judging.add_round": post(*OWNERS),
     "judging.open_round": post(*OWNERS),
     "judging.close_round": post(*OWNERS),
+    "judging.remind_judges": post(*OWNERS),
     "judging.save_settings": post(*OWNERS),
     "judging.invite": post(*OWNERS),
     "judging.make_chair": post(*OWNERS),
