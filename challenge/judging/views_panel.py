@@ -116,6 +116,13 @@ def toggle_service_user(slug: str, member_id: int):
     return done(f"{member.user.name} is now counted as {label}.", url_for("judging.setup", slug=slug))
 
 
+def _round_for(action: str, slug: str, position: int):
+    """The challenge and its round at `position`, or a 404 unless the current user may do `action`."""
+    challenge = challenge_or_404(slug)
+    ensure(action, challenge)
+    return challenge, round_or_404(challenge, position)
+
+
 def _round_args(form: RoundForm) -> dict:
     return dict(name=form.name.data, strategy=form.strategy.data, k=form.k.data,
                 comments_required=form.comments_required.data, threshold_percent=form.threshold_percent.data,
@@ -142,9 +149,7 @@ def add_round(slug: str):
 @bp.route("/judging/<slug>/rounds/<int:position>/edit", methods=["GET", "POST"])
 @login_required
 def edit_round(slug: str, position: int):
-    challenge = challenge_or_404(slug)
-    ensure("judging.manage_panel", challenge)
-    round_ = round_or_404(challenge, position)
+    challenge, round_ = _round_for("judging.manage_panel", slug, position)
     form = RoundForm(obj=round_ if request.method == "GET" else None)
     if request.method == "GET":
         form.closes_at.data = to_local(round_.closes_at)
@@ -164,9 +169,7 @@ def edit_round(slug: str, position: int):
 @bp.post("/judging/<slug>/rounds/<int:position>/open")
 @login_required
 def open_round(slug: str, position: int):
-    challenge = challenge_or_404(slug)
-    ensure("judging.manage_panel", challenge)
-    round_ = round_or_404(challenge, position)
+    challenge, round_ = _round_for("judging.manage_panel", slug, position)
     count = assign.open_round(round_, current_user, clock.now())
     return done(f"Round “{round_.name}” is open: {count} score sheets assigned and the judges told.",
                 url_for("judging.setup", slug=slug))
@@ -175,9 +178,7 @@ def open_round(slug: str, position: int):
 @bp.post("/judging/<slug>/rounds/<int:position>/close")
 @login_required
 def close_round(slug: str, position: int):
-    challenge = challenge_or_404(slug)
-    ensure("judging.chair", challenge)
-    round_ = round_or_404(challenge, position)
+    challenge, round_ = _round_for("judging.chair", slug, position)
     assign.close_round(round_, current_user, clock.now())
     return done(f"Round “{round_.name}” is closed; its scores are final.",
                 url_for("judging.panel_view", slug=slug, round=position))
@@ -186,9 +187,7 @@ def close_round(slug: str, position: int):
 @bp.post("/judging/<slug>/rounds/<int:position>/remind")
 @login_required
 def remind_judges(slug: str, position: int):
-    challenge = challenge_or_404(slug)
-    ensure("judging.remind", challenge)
-    round_ = round_or_404(challenge, position)
+    challenge, round_ = _round_for("judging.remind", slug, position)
     try:
         reminded = assign.remind_judges(round_, current_user, clock.now())
     except InvalidTransition as exc:
