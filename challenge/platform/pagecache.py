@@ -19,6 +19,7 @@ message, no CSRF token and no user. A page whose rendering wrote to the session 
 """
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from itertools import chain
 
 from flask import Flask, current_app, g, has_app_context, request, session
 from sqlalchemy import event, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from challenge import clock
 from challenge.extensions import cache, db
@@ -46,6 +47,7 @@ PRIVATE_TABLES = frozenset({
 NEUTRAL = "page_cache_neutral"
 _CHANGED = "page_cache_changed"
 _MAX_URL = 2000
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,14 @@ def anonymous_page(view):
         if isinstance(page, Page) and page.made_at <= now < page.valid_until:
             return _vary(current_app.response_class(page.body, mimetype=page.mimetype))
         g.page_keep_until = now + timedelta(seconds=seconds)
-        response = current_app.make_response(view(*args, **kwargs))
-        if (response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers
-                and not response.is_streamed):
-            cache.set(key, Page(response.get_data(), response.mimetype, now, g.page_keep_until), timeout=seconds)
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+            if (response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers
+                    and not response.is_streamed):
+                cache.set(key, Page(response.get_data(), response.mimetype, now, g.page_keep_until),
+                          timeout=seconds)
+        finally:
+            g.pop("page_keep_until", None)
         return _vary(response)
 
     return wrapper
@@ -141,7 +147,12 @@ def _note_statement(state) -> None:
 def _after_commit(session) -> None:
     # A savepoint's commit (begin_nested) fires this too, inside the outer transaction: wait for that one.
     if not session.in_nested_transaction() and session.info.pop(_CHANGED, False):
-        renew_generation()
+        try:
+            renew_generation()
+        except SQLAlchemyError:
+            # The change itself is committed: failing the request now would report an error for work that
+            # was done. Kept pages may then lag behind it, for PAGE_CACHE_SECONDS at most.
+            logger.warning("page cache: the generation could not be renewed after a commit", exc_info=True)
 
 
 def _after_transaction_end(session, transaction) -> None:

@@ -223,3 +223,20 @@ def test_another_workers_change_is_seen_when_the_generation_is_next_read(app, cl
         assert visit(client, url)[1] == 1  # kept under the new one (the read itself is the query)
     finally:
         app.config["PAGE_CACHE_CHECK_SECONDS"] = 1.0
+
+
+def test_a_failed_renewal_does_not_fail_the_committed_change(challenge, monkeypatch, caplog):
+    from sqlalchemy.exc import OperationalError
+
+    from challenge.platform import pagecache
+
+    def locked():
+        raise OperationalError("UPDATE page_generations", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(pagecache, "renew_generation", locked)
+    challenge.summary = "Saved all the same"
+    with caplog.at_level("WARNING", logger="challenge.platform.pagecache"):
+        db.session.commit()  # does not raise
+    db.session.expire_all()
+    assert challenge.summary == "Saved all the same"
+    assert "could not be renewed" in caplog.text
