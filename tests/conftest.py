@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import g, request_started
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -71,6 +72,7 @@ def _app(database_url, tmp_path_factory):
         "MAIL_FOLDER": str(instance / "mail"),
     })
     app = create_app(config)
+    app.test_client_class = BufferedClient
     # Requests in a test share the fixture's app context, so `g` too: forget the user the last one loaded.
     request_started.connect(_fresh_request_state, app, weak=False)
     from flask_migrate import upgrade
@@ -81,6 +83,15 @@ def _app(database_url, tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+class BufferedClient(FlaskClient):
+    """Reads every answer to the end while its request is current. A streamed answer left unread (the
+    audit CSV streams) would otherwise be closed by the garbage collector during some later test, popping
+    that test's app context instead of its own."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
 
 
 def _fresh_request_state(sender, **extra) -> None:
