@@ -131,20 +131,13 @@ REMIND_EVERY = timedelta(hours=24)
 
 
 def sheets_left(round_: Round) -> dict[PanelMember, tuple[int, int]]:
-    """Per panel member with work left in the round: (sheets still to submit, sheets in all). A sheet
-    whose entry the judge declared a conflict with is not theirs to score."""
-    conflicts = _conflicts(round_.challenge_id)
-    counts: dict[int, list[int]] = {}
-    for member_id, submission_id, state in db.session.execute(
-            db.select(Assignment.panel_member_id, Assignment.submission_id, Assignment.state)
-            .where(Assignment.round_id == round_.id)):
-        if (member_id, submission_id) in conflicts:
-            continue
-        tally = counts.setdefault(member_id, [0, 0])
-        tally[1] += 1
-        tally[0] += state != AssignmentState.SUBMITTED
-    members = {m.id: m for m in db.session.scalars(db.select(PanelMember).where(PanelMember.id.in_(counts)))}
-    return {members[mid]: (left, total) for mid, (left, total) in counts.items() if left}
+    """Per panel member with work left in the round: (sheets still to submit, sheets in all). A conflict
+    declaration takes the sheet out of the round, so what remains is the judge's to score."""
+    left = db.func.sum(db.case((Assignment.state != AssignmentState.SUBMITTED, 1), else_=0))
+    rows = db.session.execute(
+        db.select(PanelMember, db.func.count(Assignment.id), left).join(Assignment)
+        .where(Assignment.round_id == round_.id).group_by(PanelMember.id)).all()
+    return {member: (todo, total) for member, total, todo in rows if todo}
 
 
 def remind_judges(round_: Round, actor, now: datetime) -> int:

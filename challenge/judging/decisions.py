@@ -14,7 +14,6 @@ from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import db
 from challenge.payouts.awards import create_awards, create_stage_grants
 from challenge.payouts.funding import pool_status
-from challenge.payouts.models import Award
 from challenge.judging import results as results_mod
 from challenge.judging.assignment import JUDGED_STATES
 from challenge.judging.models import Decision, Round, RoundState, Selection
@@ -72,9 +71,11 @@ def _set_state(sub: Submission, state: str, actor, now: datetime, reason: str = 
 
 
 def advance(round_: Round, submission_ids: list[int], actor, now: datetime, *, override_reason: str = "",
-            departure_reason: str = "") -> Decision:
-    """Send a shortlist from a closed round to the next. Refuses an empty shortlist, when there is no later
-    round waiting, and the threshold, completeness and ranking rules in the module docstring."""
+            departure_reason: str = "") -> tuple[Decision, int]:
+    """Send a shortlist from a closed round to the next, paying the round's stage grant to each entry when
+    pays_stage_grants(). Refuses an empty shortlist, when there is no later round waiting, and the
+    threshold, completeness and ranking rules in the module docstring. Returns the decision and how many
+    stage grants it paid."""
     _ready(round_, "advance")
     following = [r for r in rounds_of(round_.challenge) if r.position == round_.position + 1]
     if not following or following[0].state != RoundState.PENDING:
@@ -102,14 +103,23 @@ def advance(round_: Round, submission_ids: list[int], actor, now: datetime, *, o
     audit.record(actor, "judging.shortlist_advanced", decision, now, reason=departure_reason.strip(),
                  data={**facts, "override_reason": override_reason.strip(), "entries": ordered,
                        "stage_grants": granted})
-    return decision
+    return decision, granted
+
+
+def pays_stage_grants(round_: Round) -> bool:
+    """Whether advancing from this round pays its stage grant at once: it has one and the pool holds money.
+    A pool that holds nothing yet (funding waived and not paid) leaves them to the broker's money page."""
+    return bool(round_.advance_grant) and _holds_money(round_.challenge)
+
+
+def _holds_money(challenge: Challenge) -> bool:
+    return pool_status(challenge).held > 0
 
 
 def _stage_grants(round_: Round, advancing: list[Submission], actor, now: datetime) -> int:
-    """The round's stage grant for each entry it advances, paid like a prize from the money the pool holds.
-    A pool that holds nothing yet (funding waived and not paid) leaves them to the broker's money page; a
-    pool that cannot cover them refuses the whole shortlist, so nothing is half-recorded."""
-    if not round_.advance_grant or pool_status(round_.challenge).held <= 0:
+    """The round's stage grant for each entry it advances, paid like a prize from the money the pool holds;
+    a pool that cannot cover them refuses the whole shortlist, so nothing is half-recorded."""
+    if not pays_stage_grants(round_):
         return 0
     challenge = round_.challenge
     try:
@@ -118,12 +128,6 @@ def _stage_grants(round_: Round, advancing: list[Submission], actor, now: dateti
         raise FieldError(f"The stage grants cannot be paid: {exc.message} Advance fewer entries, change the "
                          "round's grant, or ask the broker to add to the pool.", "entries") from None
     return len(advancing)
-
-
-def stage_grants_of(round_: Round) -> int:
-    """How many stage grants entries advanced from this round have received."""
-    return db.session.scalar(db.select(db.func.count(Award.id)).where(
-        Award.challenge_id == round_.challenge_id, Award.round_position == round_.position)) or 0
 
 
 def prize_slots(challenge: Challenge) -> list[tuple[Prize, int]]:
@@ -178,7 +182,7 @@ def _award(challenge: Challenge, actor, now: datetime) -> None:
     """The decision creates the awards, paid from the money held for the pool. A pool that holds nothing
     yet (funding waived and not paid) is awarded later from the challenge's money page."""
     winners = placements(challenge)
-    if winners and pool_status(challenge).held > 0:
+    if winners and _holds_money(challenge):
         create_awards(challenge, winners, actor, now)
 
 

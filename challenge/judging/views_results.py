@@ -12,7 +12,6 @@ from challenge.judging.forms import ReasonsForm
 from challenge.judging.models import Round, RoundState
 from challenge.judging.rubric import FieldError, rounds_of, settings_of
 from challenge.money import format_money
-from challenge.payouts.funding import pool_status
 from challenge.permissions import can, ensure
 from challenge.platform import tx
 from challenge.submissions.models import Submission
@@ -68,9 +67,9 @@ def advance(slug: str, position: int):
     form, chosen, problem = ReasonsForm(), _chosen_ids(request.form.getlist("entries")), None
     if form.validate_on_submit():
         try:
-            decisions.advance(round_, chosen, current_user, clock.now(), override_reason=form.override_reason.data or "",
-                              departure_reason=form.departure_reason.data or "")
-            granted = decisions.stage_grants_of(round_)
+            _, granted = decisions.advance(round_, chosen, current_user, clock.now(),
+                                           override_reason=form.override_reason.data or "",
+                                           departure_reason=form.departure_reason.data or "")
             paid = (f" Each receives a stage grant of {format_money(round_.advance_grant, challenge.currency)}, paid "
                     "like a prize." if granted else "")
             return done(f"{len(chosen)} entries go forward to the next round.{paid}", url_for("judging.setup", slug=slug))
@@ -82,7 +81,7 @@ def advance(slug: str, position: int):
     if request.method == "GET":
         chosen = [e.id for e in decisions.computed_order(res)[:max(1, len(res.entries) // 3)]]
     return render_template("judging/advance.html", challenge=challenge, round=round_, res=res, form=form,
-                           chosen=set(chosen), problem=problem, pool_held=pool_status(challenge).held > 0), \
+                           chosen=set(chosen), problem=problem, pays_grants=decisions.pays_stage_grants(round_)), \
         400 if form.errors or problem else 200
 
 

@@ -53,8 +53,9 @@ def test_advancing_pays_each_entry_the_rounds_grant_like_a_prize(make_user, make
                                                                   make_submission):
     w = _scored(make_user, make_org, make_challenge, make_submission, fund=True)
     held = funding.pool_status(w.challenge).held
-    decisions.advance(w.round, [w.subs[3].id, w.subs[2].id], w.chair, w.at)
+    _, paid = decisions.advance(w.round, [w.subs[3].id, w.subs[2].id], w.chair, w.at)
     db.session.commit()
+    assert paid == 2
     grants = _grants(w.challenge)
     assert [(g.submission_id, g.amount, g.currency) for g in grants] == [
         (w.subs[3].id, GRANT, "GBP"), (w.subs[2].id, GRANT, "GBP")]
@@ -66,7 +67,6 @@ def test_advancing_pays_each_entry_the_rounds_grant_like_a_prize(make_user, make
     assert ledger.unbalanced_transactions() == [] and ledger.negative_escrows() == []
     event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "judging.shortlist_advanced")).one()
     assert event.data["stage_grants"] == 2
-    assert decisions.stage_grants_of(w.round) == 2
 
 
 def test_a_grant_the_pool_cannot_cover_refuses_the_whole_shortlist(make_user, make_org, make_challenge,
@@ -83,7 +83,8 @@ def test_a_grant_the_pool_cannot_cover_refuses_the_whole_shortlist(make_user, ma
 def test_with_no_money_held_the_shortlist_stands_and_the_broker_pays_later(make_user, make_org, make_challenge,
                                                                            make_submission):
     w = _scored(make_user, make_org, make_challenge, make_submission, fund=False)
-    decisions.advance(w.round, [w.subs[3].id], w.chair, w.at)
+    assert not decisions.pays_stage_grants(w.round)
+    assert decisions.advance(w.round, [w.subs[3].id], w.chair, w.at)[1] == 0
     db.session.commit()
     assert _grants(w.challenge) == [] and w.subs[3].state == "shortlisted"
 
