@@ -29,14 +29,19 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
     WTF_CSRF_TIME_LIMIT = None
-    # Production turns these on (PRODUCTION=1): Secure cookies and HSTS.
+    # Production turns these on (PRODUCTION=1): Secure, __Host- cookies and HSTS.
     PRODUCTION = _bool("PRODUCTION")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = PRODUCTION
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = PRODUCTION
+    # In production the `__Host-` prefix makes browsers accept these cookies only when Secure, for Path=/
+    # and with no Domain, so a sibling subdomain or a plain-HTTP page cannot plant or shadow them.
+    SESSION_COOKIE_NAME = "__Host-session" if PRODUCTION else "session"
+    REMEMBER_COOKIE_NAME = "__Host-remember_token" if PRODUCTION else "remember_token"
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = PRODUCTION
+    SESSION_COOKIE_PATH = REMEMBER_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = REMEMBER_COOKIE_DOMAIN = None
     # Uploads: 5 files of 20 MB each, plus the form fields.
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     UPLOAD_MAX_FILES = 5
@@ -86,6 +91,9 @@ class Config:
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    PRODUCTION = True
+    SESSION_COOKIE_NAME, REMEMBER_COOKIE_NAME = "__Host-session", "__Host-remember_token"
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = True
 
 
 class TestConfig(Config):

@@ -1,7 +1,6 @@
 """Read-only queries behind the broker console: counts, the review queue, searches and the audit log."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
+from challenge.platform import csvsafe
 from challenge.platform.models import AuditEvent
 from challenge.submissions.models import Submission
 
@@ -144,23 +144,17 @@ CSV_HEADER = ["id", "at_utc", "actor_id", "actor_email", "action", "object_type"
               "to_state", "reason", "data"]
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting like a formula would run in a spreadsheet: quote it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def audit_csv(stmt: Select) -> Iterator[str]:
     """The rows of `stmt` (an audit_query) as CSV text, a chunk at a time, so a long log does not sit in memory."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)
     writer.writerow(CSV_HEADER)
     rows = db.session.execute(stmt.add_columns(Actor.email).execution_options(yield_per=500))
     for n, (event, email) in enumerate(rows, start=1):
-        writer.writerow([_cell(v) for v in (
+        writer.writerow((
             event.id, event.at.isoformat(), event.actor_id, email, event.action, event.object_type, event.object_id,
             event.from_state, event.to_state, event.reason, json.dumps(event.data, ensure_ascii=False, sort_keys=True),
-        )])
+        ))
         if n % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -1,28 +1,25 @@
 """The panel view as CSV, safe to open in a spreadsheet."""
 from __future__ import annotations
 
-import csv
 import io
 
 from challenge.judging.results import Results
+from challenge.platform import csvsafe
 
 
-def _cell(value) -> str:
-    """Numbers to two places; text that a spreadsheet would run as a formula is made inert."""
-    if value is None:
-        return ""
+def _cell(value):
+    """Numbers to two places, flags as yes/no (csvsafe makes formula-like text inert)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.2f}"
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return value
 
 
 def panel_csv(res: Results) -> str:
     """One row per entry: ranks, scores, completion, flags and each judge's weighted score."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)  # the header too: judges' names head columns
     streams = res.has_service_users
     header = ["Rank (normalised)", "Rank (raw)", "Reference", "Title", "Normalised score", "Raw mean",
               "Complete scores", "Required", "Disputed", "Meets threshold"]

@@ -1,35 +1,16 @@
 """CSV downloads that spreadsheets open safely."""
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Response
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(cell) -> str:
-    text = "" if cell is None else str(cell)
-    if text.startswith(_FORMULA_STARTS) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+from challenge.platform import csvsafe
 
 
 def csv_response(rows, filename: str) -> Response:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_safe(c) for c in row])
+    csvsafe.writer(buffer).writerows(rows)
     return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

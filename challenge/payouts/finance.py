@@ -1,7 +1,6 @@
 """The money in each challenge, as brokers and seekers see it on the finance page and in the CSV."""
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from challenge.extensions import db
 from challenge.payouts import ledger
 from challenge.payouts.funding import pool_status
 from challenge.payouts.models import Award, ChallengeFinance, Funder, LedgerEntry, LedgerTransaction, Payout, Refund
+from challenge.platform import csvsafe
 
 
 @dataclass(frozen=True)
@@ -72,18 +72,12 @@ CSV_COLUMNS = ["challenge", "currency", "pledged", "funded", "held", "fee", "awa
                "outstanding"]
 
 
-def _cell(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def to_csv(rows: list[FinanceRow]) -> str:
     """Amounts in major units with two decimals (e.g. 1500.00), which spreadsheets read as numbers."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         amounts = [r.pledged, r.funded, r.held, r.fee, r.awarded, r.paid, r.refunded, r.outstanding]
-        writer.writerow([_cell(r.challenge.title), r.currency,
-                         *(f"{a // 100}.{a % 100:02d}" for a in amounts)])
+        writer.writerow([r.challenge.title, r.currency, *(f"{a // 100}.{a % 100:02d}" for a in amounts)])
     return out.getvalue()

@@ -2,7 +2,6 @@
 challenge page's action panel uses."""
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Response, abort, current_app, render_template, request, url_for
@@ -14,6 +13,7 @@ from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.filters import local
 from challenge.permissions import ensure
+from challenge.platform import csvsafe
 from challenge.submissions import queries, services
 from challenge.submissions.blueprint import bp
 from challenge.submissions.models import ACTIVE_STATES, Submission, TeamMember
@@ -73,24 +73,18 @@ HEADER = ["Reference", "Title", "State", "Submitted at", "Owner", "Owner email",
           "Attachments", "Summary", "Link"]
 
 
-def _cell(value) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv(rows: list[Submission], filename: str) -> Response:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvsafe.writer(out)
     writer.writerow(HEADER)
     site = current_app.config["SITE_URL"].rstrip("/")
     for s in rows:
-        writer.writerow([_cell(v) for v in (
+        writer.writerow((
             s.reference, s.title, s.state, local(s.submitted_at).isoformat() if s.submitted_at else "",
             s.owner.name, s.owner.email, s.organisation.name if s.organisation else "",
             "; ".join(m.user.name for m in s.team), len(s.attachments), s.summary,
             site + url_for("submissions.show", ref=s.reference),
-        )])
+        ))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "private, no-store"})
