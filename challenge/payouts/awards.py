@@ -174,6 +174,7 @@ def propose_split(award: Award, shares: Sequence[tuple[int, int]], actor, now: d
         raise NotAllowed("Only the team's lead can propose how the award is shared.")
     if not submission.team:
         raise DomainError("This award goes to one person; there is nothing to share.")
+    _lock_award(award)
     if award.split_state == "agreed" or award.payouts:
         raise DomainError("Everyone has agreed the split already; it can no longer change.")
     members = submission.member_ids()
@@ -200,8 +201,10 @@ def propose_split(award: Award, shares: Sequence[tuple[int, int]], actor, now: d
 def agree_split(award: Award, actor, now: datetime) -> Award:
     """A team member agrees the proposed split; when everyone has, the payouts are created.
 
+    Decided under the award's lock, so the last two members agreeing at once still complete the split.
     Refuses someone who is not in the split, and a split that is not waiting for agreement.
     """
+    _lock_award(award)
     split = next((s for s in award.splits if s.user_id == actor.id), None)
     if split is None:
         raise NotAllowed("You are not part of this award's split.")
@@ -215,8 +218,20 @@ def agree_split(award: Award, actor, now: datetime) -> Award:
     return award
 
 
+def _lock_award(award: Award) -> Award:
+    """Lock the award's row for the rest of the transaction, then re-read it with its splits and payouts,
+    so a decision made on it sees every change committed before the lock was granted."""
+    db.session.scalar(db.select(Award).where(Award.id == award.id).with_for_update()
+                      .execution_options(populate_existing=True))
+    db.session.scalars(db.select(PayoutSplit).where(PayoutSplit.award_id == award.id)
+                       .execution_options(populate_existing=True)).all()
+    db.session.expire(award, ["splits", "payouts"])
+    return award
+
+
 def _settle_split_if_agreed(award: Award, now: datetime) -> None:
-    if any(s.agreed_at is None for s in award.splits):
+    """Create the team's payouts once every member has agreed; does nothing for a split already settled."""
+    if award.split_state == "agreed" or any(s.agreed_at is None for s in award.splits):
         return
     splits = [s for s in award.splits if s.share_bp > 0]
     for split, amount in zip(splits, ledger.allocate(award.amount, [s.share_bp for s in splits])):
