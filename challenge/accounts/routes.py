@@ -1,6 +1,8 @@
 """Sign up, sign in, sign out, forgotten passwords, and your own profile."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -19,9 +21,14 @@ def auth_limit() -> str:
     return current_app.config["RATELIMIT_AUTH"]
 
 
+# A path on this site in printable ASCII: no spaces, tabs, line breaks or backslashes, which browsers
+# drop or read as "/" (so "/\t/evil.example" would be followed as "//evil.example", off the site).
+_LOCAL_PATH = re.compile(r"/(?![/\\])[!-\[\]-~]*")
+
+
 def _safe_next(default: str) -> str:
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else default
+    return target if _LOCAL_PATH.fullmatch(target) else default
 
 
 def _start_session(user, remember: bool) -> None:
@@ -69,6 +76,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_sessions(current_user, clock.now())
+    tx.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

@@ -114,6 +114,14 @@ def set_password(user: User, password: str) -> None:
     user.session_token = secrets.token_hex(16)
 
 
+def end_sessions(user: User, now: datetime) -> None:
+    """Sign the user out everywhere: a new session token refuses every session and "remember me" cookie
+    issued before, even a copy taken before the sign-out."""
+    user.session_token = secrets.token_hex(16)
+    audit.record(user, "user.sign_out", user, now)
+    db.session.flush()
+
+
 def change_password(user: User, current: str, new: str, now: datetime) -> None:
     """Change the user's own password. Refuses a wrong current password and a weak new one.
 
