@@ -83,17 +83,34 @@ def save_bank_details(user, holder: str, sort_code: str, account_number: str, ga
     return account
 
 
-def start_stripe_onboarding(user, gateway: PaymentGateway, return_url: str, refresh_url: str,
-                            now: datetime) -> str:
-    """Create (once: the idempotency key is per user) a Connect Express account; return its onboarding link."""
+def create_stripe_account(user, gateway: PaymentGateway, now: datetime) -> PayeeAccount:
+    """Create (once: one row per person and a per-person idempotency key) a Connect Express account."""
     account = _get_or_create(user, "stripe", now)
     if not account.provider_account_id:
         account.provider_account_id = gateway.create_payee_account(email=user.email,
                                                                    idempotency_key=f"payee-{user.id}-stripe")
         audit.record(user, "payee.stripe_account", account, now, to_state=account.state)
     db.session.flush()
+    return account
+
+
+def onboarding_link(user, gateway: PaymentGateway, return_url: str, refresh_url: str) -> str | None:
+    """A fresh Stripe onboarding link for the person's existing account (None when there is none).
+
+    Asks Stripe only, writes nothing: it is what a GET may do.
+    """
+    account = account_for(user, "stripe")
+    if account is None or not account.provider_account_id:
+        return None
     return gateway.onboarding_link(account_id=account.provider_account_id, return_url=return_url,
                                    refresh_url=refresh_url)
+
+
+def start_stripe_onboarding(user, gateway: PaymentGateway, return_url: str, refresh_url: str,
+                            now: datetime) -> str:
+    """Create the account if needed and return its onboarding link (the two steps above, for tests and CLI)."""
+    create_stripe_account(user, gateway, now)
+    return onboarding_link(user, gateway, return_url, refresh_url)
 
 
 def apply_status(account: PayeeAccount, transfers_active: bool, now: datetime, *, as_of: int = 0) -> bool:

@@ -1,7 +1,7 @@
 """A creator's own payouts: awards, how they are paid, and team splits."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
@@ -55,30 +55,58 @@ def bank_details():
                            account=payees.account_for(current_user, "manual")), 400 if form.errors else 200
 
 
-@bp.get("/my/payouts/stripe")
+@bp.post("/my/payouts/stripe")
 @login_required
 def stripe_onboarding():
-    """A link, not a form, leads to Stripe: the CSP's form-action 'self' would block a redirect after a POST.
+    """Create the person's Stripe account (once), then send them back to their payouts page.
 
-    Creating the account is safe to repeat: one row per person and a per-person idempotency key.
+    The page's link then leads to Stripe: the CSP's form-action 'self' would block a redirect to Stripe
+    after this POST, and a GET must not create accounts.
     """
     ensure("payouts.mine")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     try:
-        link = payees.start_stripe_onboarding(
-            current_user, gateway("stripe"), url_for("payouts.stripe_return", _external=True),
-            url_for("payouts.stripe_onboarding", _external=True), clock.now())
+        payees.create_stripe_account(current_user, gateway("stripe"), clock.now())
     except (ProviderError, ValueError):
         tx.rollback()
         flash("Stripe could not be reached just now. Please try again in a few minutes.", "error")
         return redirect(url_for("payouts.mine"))
     tx.commit()
+    flash("Your Stripe account is created. Continue to Stripe to give them your details.", "success")
+    return redirect(url_for("payouts.mine"))
+
+
+@bp.get("/my/payouts/stripe/continue")
+@login_required
+def stripe_continue():
+    """A fresh onboarding link for an existing account (also Stripe's refresh URL); asks Stripe, writes nothing."""
+    ensure("payouts.mine")
+    try:
+        link = payees.onboarding_link(current_user, gateway("stripe"),
+                                      url_for("payouts.stripe_return", _external=True),
+                                      url_for("payouts.stripe_continue", _external=True))
+    except (ProviderError, ValueError):
+        flash("Stripe could not be reached just now. Please try again in a few minutes.", "error")
+        return redirect(url_for("payouts.mine"))
+    if link is None:
+        flash("Set up your Stripe account first.", "info")
+        return redirect(url_for("payouts.mine"))
     return redirect(link, code=303)
 
 
 @bp.route("/my/payouts/stripe/status", methods=["GET", "POST"], endpoint="stripe_return")
 @login_required
 def stripe_status():
+    """Stripe sends people back here (a GET, which changes nothing: Stripe's webhook updates the account);
+    the payouts page's 'Refresh status' button posts here to ask Stripe at once."""
     ensure("payouts.mine")
+    if request.method == "GET":
+        flash("Welcome back. Once Stripe has checked your details this page shows your account as ready; "
+              "press 'Refresh status' to check now.", "info")
+        return redirect(url_for("payouts.mine"))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     try:
         account = payees.refresh_stripe_status(current_user, gateway("stripe"), clock.now())
     except DomainError as exc:

@@ -200,12 +200,19 @@ def test_stripe_onboarding_in_the_browser(client, login, world, stripe_config):
     w = world(fund=False)
     login(w.winner)
     assert "Set up payouts with Stripe" in client.get("/my/payouts").text
-    response = client.get("/my/payouts/stripe")
+    assert client.get("/my/payouts/stripe").status_code == 405  # a GET creates no account
+    response = client.post("/my/payouts/stripe", follow_redirects=True)
+    assert "Continue to Stripe" in response.text and "Continue Stripe set-up" in response.text
+    client.post("/my/payouts/stripe")  # a double click: still one account
+    assert len(stripe_config.accounts) == 1
+    response = client.get("/my/payouts/stripe/continue")
     assert response.status_code == 303 and response.headers["Location"].startswith("https://connect.stripe.com/")
+    response = client.get("/my/payouts/stripe/status", follow_redirects=True)  # back from Stripe: no change
+    assert "Refresh status" in response.text and payees.account_for(w.winner, "stripe").state != "ready"
     response = client.post("/my/payouts/stripe/status", follow_redirects=True)
     assert "has not finished checking" in response.text
     stripe_config.activate_transfers(payees.account_for(w.winner, "stripe").provider_account_id)
-    response = client.get("/my/payouts/stripe/status", follow_redirects=True)
+    response = client.post("/my/payouts/stripe/status", follow_redirects=True)
     assert "ready to receive payouts" in response.text
 
 
@@ -213,7 +220,7 @@ def test_stripe_down_gives_a_friendly_message_not_an_error(client, login, world,
     w = world(fund=False)
     login(w.winner)
     stripe_config.fail_next("/v1/accounts", 503)
-    response = client.get("/my/payouts/stripe", follow_redirects=True)
+    response = client.post("/my/payouts/stripe", follow_redirects=True)
     assert response.status_code == 200 and "could not be reached" in response.text
 
 

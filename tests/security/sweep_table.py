@@ -187,7 +187,8 @@ EXPECTED: dict[str, dict] = {
     # a sole winner has no split to make
     "payouts.split": only(),
     # onboarding with the manual provider just sends everyone back to their payouts page
-    "payouts.stripe_onboarding": spec(AWAY, anon=LOGIN),
+    "payouts.stripe_continue": spec(AWAY, anon=LOGIN),
+    "payouts.stripe_onboarding": post(*SIGNED_IN),
     "payouts.stripe_return": spec(AWAY, anon=LOGIN),
     "payouts.agree_split": post("creator"),
     "payouts.create_awards": post(*BROKER),
