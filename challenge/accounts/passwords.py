@@ -38,9 +38,11 @@ def request_reset(email: str, now: datetime) -> None:
     db.session.flush()
 
 
-def usable_token(token: str, now: datetime) -> PasswordResetToken | None:
-    """The stored token for `token` if it has not been used and has not expired."""
-    row = db.session.scalar(db.select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token)))
+def usable_token(token: str, now: datetime, *, fresh: bool = False) -> PasswordResetToken | None:
+    """The stored token for `token` if it has not been used and has not expired (`fresh`: read again from
+    the database, not from the session's copy)."""
+    stmt = db.select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token))
+    row = db.session.scalar(stmt.execution_options(populate_existing=fresh))
     if row is None or row.used_at is not None or row.expires_at <= now or not row.user.is_active:
         return None
     return row
@@ -51,8 +53,13 @@ def reset_password(token: str, password: str, now: datetime) -> User:
 
     Refuses a used, expired or unknown token, and a weak password (the token stays usable then).
     Every session of the user ends, because set_password rotates the session token.
+    Several requests at once (a double click, a replayed link, two links of one person): the user's row
+    is locked and the token read again under the lock, so exactly one of them changes the password.
     """
     row = usable_token(token, now)
+    if row is not None:
+        db.session.execute(db.select(User.id).where(User.id == row.user_id).with_for_update())
+        row = usable_token(token, now, fresh=True)
     if row is None:
         raise AccountError("This link to reset your password has expired or has already been used. "
                            "Ask for a new one.", "password")
