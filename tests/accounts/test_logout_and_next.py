@@ -66,6 +66,9 @@ def test_next_with_hidden_characters_never_leaves_the_site(client, make_user, ev
     make_user(email="kim@example.org")
     answer = client.post("/login", query_string={"next": evil},
                          data={"email": "kim@example.org", "password": PASSWORD})
+    if answer.status_code == 400:  # refused outright (a NUL or line break in the address): no Location at all
+        assert "Location" not in answer.headers
+        return
     assert answer.status_code == 302
     location = answer.headers["Location"]
     assert location.startswith("/") and not location.startswith(("//", "/\\"))
@@ -77,7 +80,8 @@ def test_next_with_hidden_characters_never_leaves_the_site(client, make_user, ev
 def test_next_with_hidden_characters_at_sign_up_is_refused_too(client, evil):
     answer = client.post("/signup", query_string={"next": evil}, data={
         "name": "Kim", "email": "kim@example.org", "password": "a long and unusual phrase"})
-    assert answer.status_code == 302 and answer.headers["Location"] == "/dashboard"
+    assert answer.status_code in (302, 400)  # 400: a line break in the address is refused before any view
+    assert answer.headers.get("Location", "/dashboard") == "/dashboard"
 
 
 def test_next_keeps_a_path_with_its_query_on_the_site(client, make_user):
