@@ -372,6 +372,12 @@ def _judging_remind(user, ch, now):
     return ch.state == ChallengeState.JUDGING and (is_broker(user) or is_chair(user, ch) or is_seeker(user, ch))
 
 
+@rule("judging.override_panel")
+def _judging_override_panel(user, ch, now):
+    """Open a round in which an entry has fewer than two judges, with a recorded reason: a broker alone."""
+    return ch.state == ChallengeState.JUDGING and is_broker(user)
+
+
 @rule("judging.view_conflicts")
 def _judging_view_conflicts(user, ch, now):
     return is_broker(user) or is_chair(user, ch)

@@ -7,6 +7,7 @@ for a given seed, so a round can be explained and re-run.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
@@ -15,11 +16,13 @@ from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.filters import format_dt
 from challenge.judging.results import touch
+from challenge.judging import panel
 from challenge.judging.links import site_link
 from challenge.judging.models import (
     Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState, Selection,
 )
 from challenge.judging.rubric import FieldError, criteria_of, rounds_of
+from challenge.permissions import can
 from challenge.platform import audit, outbox
 from challenge.submissions.models import Submission
 
@@ -69,16 +72,56 @@ def round_entries(round_: Round) -> list[int]:
 
 
 def _conflicts(challenge_id: int) -> set[tuple[int, int]]:
+    """Declared conflicts and the automatic ones (entrants, their teams and organisations on the panel)."""
     rows = db.session.execute(
         db.select(Conflict.panel_member_id, Conflict.submission_id).join(PanelMember)
         .where(PanelMember.challenge_id == challenge_id, Conflict.has_conflict.is_(True))
     ).all()
-    return {(j, e) for j, e in rows}
+    return {(j, e) for j, e in rows} | panel.automatic_conflicts(challenge_id)
 
 
-def open_round(round_: Round, actor, now: datetime) -> int:
-    """Open a round and assign its entries. Refuses unless the challenge is being judged, the earlier round
-    has closed with a shortlist, the rubric has criteria, and the panel is large enough for k."""
+# Every entry is read by at least this many judges, unless a broker records why a round may run short.
+MIN_JUDGES = 2
+
+
+def _planned(round_: Round, members: list[PanelMember], entries: list[int]) -> tuple[Pairs, list[int]]:
+    """The (judge, entry) pairs the round's strategy would assign, and the entries left with too few judges."""
+    pairs = STRATEGIES[round_.strategy](list(entries), [m.id for m in members], _conflicts(round_.challenge_id),
+                                        round_.k, round_.seed)
+    per_entry = Counter(e for _, e in pairs)
+    return pairs, [e for e in entries if per_entry[e] < MIN_JUDGES]
+
+
+def _too_few_judges(members: list[PanelMember], short: list[int]) -> str:
+    """Why the round cannot open, in words for the chair: the panel is too small, or conflicts leave
+    named entries (by reference only, so a blind panel learns nothing) with fewer than two judges."""
+    advice = "Invite another judge before opening the round (a broker may open it anyway, with a reason)."
+    if len(members) < MIN_JUDGES:
+        return f"The panel has only one judge, and every entry needs at least two. {advice}"
+    refs = list(db.session.scalars(db.select(Submission.reference).where(Submission.id.in_(short))
+                                   .order_by(Submission.reference)))
+    named = ", ".join(refs[:5]) + (f" and {len(refs) - 5} more" if len(refs) > 5 else "")
+    which = "it" if len(refs) == 1 else "them"
+    return (f"Every entry needs at least two judges, but {named} would have fewer: too many of the panel have "
+            f"a conflict of interest with {which}. {advice}")
+
+
+def short_of_judges(round_: Round) -> tuple[str, int]:
+    """For the set-up page, before a pending round opens: (why it cannot open yet, how many entries are short),
+    or ("", 0) when every entry would get at least two judges."""
+    members = list(db.session.scalars(db.select(PanelMember).where(PanelMember.challenge_id == round_.challenge_id)))
+    entries = round_entries(round_)
+    if not entries or (round_.strategy == "k" and len(members) < (round_.k or 0)):
+        return "", 0
+    _, short = _planned(round_, members, entries)
+    return (_too_few_judges(members, short), len(short)) if short else ("", 0)
+
+
+def open_round(round_: Round, actor, now: datetime, *, override_reason: str = "") -> int:
+    """Open a round and assign its entries, after recording the automatic conflicts (entrants on the panel).
+    Refuses unless the challenge is being judged, the earlier round has closed with a shortlist, the rubric
+    has criteria, and the panel is large enough for k; refuses too when an entry would get fewer than
+    MIN_JUDGES judges, unless a broker gives `override_reason` (recorded on the round and in the audit log)."""
     challenge: Challenge = round_.challenge
     if challenge.state != "judging":
         raise InvalidTransition("Rounds open once the challenge has moved to judging.")
@@ -97,16 +140,26 @@ def open_round(round_: Round, actor, now: datetime) -> int:
     needed = round_.k if round_.strategy == "k" else 1
     if len(members) < max(needed, 1):
         raise InvalidTransition(f"The panel has {len(members)} judge(s); this round needs at least {needed}.")
-    pairs = STRATEGIES[round_.strategy]([e for e in entries], [m.id for m in members], _conflicts(challenge.id),
-                                        round_.k, round_.seed)
+    found = panel.record_automatic_conflicts(challenge.id, entries, now)
+    if found:
+        audit.record(actor, "judging.conflicts_found", round_, now, data={"conflicts": found})
+    pairs, short = _planned(round_, members, entries)
+    override_reason = (override_reason or "").strip()[:2000] if short else ""
+    if short and not override_reason:
+        raise InvalidTransition(_too_few_judges(members, short))
+    if override_reason and not can(actor, "judging.override_panel", challenge, now):
+        raise NotAllowed("Only a broker can open a round in which an entry has fewer than two judges.")
+    round_.panel_override_reason = override_reason
     db.session.execute(db.insert(Assignment), [
         {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "state": AssignmentState.PENDING}
         for j, e in pairs
     ])
     round_.state, round_.opened_at = RoundState.OPEN, now
     touch(challenge.id)
-    audit.record(actor, "judging.round_opened", round_, now, from_state="pending", to_state="open",
-                 data={"entries": len(entries), "assignments": len(pairs), "strategy": round_.strategy})
+    data = {"entries": len(entries), "assignments": len(pairs), "strategy": round_.strategy}
+    if override_reason:
+        data |= {"override_reason": override_reason, "short_entries": len(short)}
+    audit.record(actor, "judging.round_opened", round_, now, from_state="pending", to_state="open", data=data)
     link = site_link("judging.queue", slug=challenge.slug)
     for member in members:
         outbox.queue("round_opened", member.user.email, "judging_round_opened", now, challenge=challenge,

@@ -79,6 +79,13 @@ class RoundForm(FlaskForm):
                                            "for none.")
 
 
+class OpenRoundForm(FlaskForm):
+    override_reason = TextAreaField("Why this round may open with fewer than two judges on some entries",
+                                    validators=[Optional(), Length(max=2000, message="Keep the reason under 2,000 "
+                                                                                     "characters")],
+                                    description="Brokers only. Recorded on the round and in the audit log.")
+
+
 class SettingsForm(FlaskForm):
     feedback_at = DateTimeLocalField("Feedback to entrants from", format=DATETIME_FORMATS, validators=[Optional()],
                                      description="Announced on the challenge page. " + DATETIME_HINT)

@@ -124,6 +124,8 @@ class Round(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the judges were last reminded
+    # Why a broker opened the round although some entry has fewer than two judges ("" when none did).
+    panel_override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Changes whenever anything its results depend on changes: the key of the results cache.
     results_version: Mapped[str] = mapped_column(String(16), default=new_version)
 
@@ -196,6 +198,8 @@ class Conflict(db.Model):
     panel_member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"), index=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
     has_conflict: Mapped[bool]
+    # Found by the platform, not declared: the judge entered, is on the team or in the entering organisation.
+    automatic: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     reason: Mapped[str] = mapped_column(Text, default="")
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

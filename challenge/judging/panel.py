@@ -6,16 +6,17 @@ import re
 import secrets
 from datetime import datetime
 
-from challenge.accounts.models import User
+from challenge.accounts.models import Membership, User
 from challenge.accounts.services import normalise_email
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, NotAllowed
 from challenge.extensions import db
 from challenge.judging.results import touch
 from challenge.judging.links import site_link
-from challenge.judging.models import PanelInvitation, PanelMember, PanelRole
+from challenge.judging.models import Conflict, PanelInvitation, PanelMember, PanelRole
 from challenge.judging.rubric import FieldError
 from challenge.platform import audit, outbox
+from challenge.submissions.models import Submission, TeamMember
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
@@ -122,3 +123,61 @@ def set_service_user(member: PanelMember, service_user: bool, actor, now: dateti
     audit.record(actor, "judging.service_user", member, now, data={"service_user": service_user})
     db.session.flush()
     return member
+
+
+# --- conflicts the platform finds by itself ------------------------------------------------------------
+
+# Deliberately vague: the chair of a blind panel must not learn which of the three ties it is, nor the
+# organisation's name.
+AUTOMATIC_REASON = "Found by the platform: an entrant, a member of the team or of the entering organisation."
+
+
+def automatic_conflicts(challenge_id: int, entries: list[int] | None = None) -> set[tuple[int, int]]:
+    """(panel member, entry) pairs where the judge entered, is on the team, or belongs to the organisation the
+    entry was made for. Computed afresh each time, so a judge who joins later is covered too."""
+    members = dict(db.session.execute(
+        db.select(PanelMember.id, PanelMember.user_id).where(PanelMember.challenge_id == challenge_id)).all())
+    if not members:
+        return set()
+    query = db.select(Submission.id, Submission.owner_id, Submission.organisation_id).where(
+        Submission.challenge_id == challenge_id)
+    if entries is not None:
+        query = query.where(Submission.id.in_(entries))
+    subs = db.session.execute(query).all()
+    people = {sid: {owner} for sid, owner, _ in subs}
+    for sid, user_id in db.session.execute(db.select(TeamMember.submission_id, TeamMember.user_id)
+                                           .where(TeamMember.submission_id.in_(people))).all():
+        people[sid].add(user_id)
+    orgs: dict[int, set[int]] = {}
+    for user_id, org_id in db.session.execute(db.select(Membership.user_id, Membership.organisation_id)
+                                              .where(Membership.user_id.in_(set(members.values())))).all():
+        orgs.setdefault(user_id, set()).add(org_id)
+    return {(member_id, sid) for sid, _, org_id in subs for member_id, user_id in members.items()
+            if user_id in people[sid] or (org_id is not None and org_id in orgs.get(user_id, ()))}
+
+
+def record_automatic_conflicts(challenge_id: int, entries: list[int], now: datetime) -> int:
+    """Record the automatic conflicts among `entries` as conflicts of interest, so the chair sees them, the
+    results leave them out and the judge cannot open the entry. An earlier "no conflict" declaration gives
+    way (the judge may have joined the organisation since). Returns how many were newly recorded."""
+    found = automatic_conflicts(challenge_id, entries)
+    if not found:
+        return 0
+    existing = {(c.panel_member_id, c.submission_id): c for c in db.session.scalars(
+        db.select(Conflict).join(PanelMember).where(PanelMember.challenge_id == challenge_id,
+                                                    Conflict.submission_id.in_(entries)))}
+    added = 0
+    for member_id, sid in sorted(found):
+        conflict = existing.get((member_id, sid))
+        if conflict is not None and conflict.has_conflict:
+            continue
+        if conflict is None:
+            conflict = Conflict(panel_member_id=member_id, submission_id=sid)
+            db.session.add(conflict)
+        conflict.has_conflict, conflict.automatic, conflict.reason, conflict.declared_at = (
+            True, True, AUTOMATIC_REASON, now)
+        added += 1
+    db.session.flush()
+    if added:
+        touch(challenge_id)
+    return added

@@ -5,12 +5,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.errors import InvalidTransition
+from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging import panel, rubric
 from challenge.judging.blueprint import attach_error, bp, challenge_or_404, done, render_invalid, round_or_404
-from challenge.judging.forms import InviteForm, RoundForm, SettingsForm, to_local, to_utc
+from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, SettingsForm, to_local, to_utc
 from challenge.judging.models import Assignment, Conflict, Decision, PanelMember, Round
 from challenge.money import format_money
 from challenge.permissions import can, ensure, forget_panels
@@ -41,11 +41,25 @@ def _context(challenge, **forms):
         conflicts = list(db.session.scalars(db.select(Conflict).join(PanelMember).where(
             PanelMember.challenge_id == challenge.id, Conflict.has_conflict.is_(True)).order_by(Conflict.declared_at)))
     return dict(challenge=challenge, rounds=rounds, members=panel.members_of(challenge), progress=progress,
+                opening=_before_opening(challenge, rounds),
                 invitations=panel.pending_invitations(challenge), conflicts=conflicts,
                 settings=rubric.settings_of(challenge), now=clock.now(), decisions=_decisions(challenge),
                 invite_form=forms.get("invite_form") or InviteForm(formdata=None),
                 round_form=forms.get("round_form") or RoundForm(formdata=None),
                 settings_form=forms.get("settings_form") or _settings_form(challenge))
+
+
+def _before_opening(challenge, rounds) -> dict | None:
+    """What the chair should know before the next round opens: entries short of judges (and the files judges
+    will receive with their metadata, see submissions/cleaning.py). None when no round is ready to open."""
+    if challenge.state != "judging" or not can(None, "judging.manage_panel", challenge):
+        return None
+    ready = next((r for r in rounds if r.state == "pending"), None)
+    if ready is None or any(r.state != "closed" for r in rounds if r.position < ready.position):
+        return None
+    short_message, short = assign.short_of_judges(ready)
+    return dict(round=ready, short_message=short_message, short=short, form=OpenRoundForm(formdata=None),
+                may_override=can(None, "judging.override_panel", challenge))
 
 
 def _decisions(challenge) -> list[Decision]:
@@ -170,8 +184,17 @@ def edit_round(slug: str, position: int):
 @login_required
 def open_round(slug: str, position: int):
     challenge, round_ = _round_for("judging.manage_panel", slug, position)
-    count = assign.open_round(round_, current_user, clock.now())
-    return done(f"Round “{round_.name}” is open: {count} score sheets assigned and the judges told.",
+    form = OpenRoundForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
+        count = assign.open_round(round_, current_user, clock.now(), override_reason=form.override_reason.data or "")
+    except DomainError as exc:
+        tx.rollback()
+        flash(exc.message, "warning")
+        return redirect(url_for("judging.setup", slug=slug))
+    short = " Some entries have fewer than two judges; your reason is recorded." if round_.panel_override_reason else ""
+    return done(f"Round “{round_.name}” is open: {count} score sheets assigned and the judges told.{short}",
                 url_for("judging.setup", slug=slug))
 
 

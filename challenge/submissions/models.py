@@ -106,6 +106,9 @@ class Attachment(db.Model):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Judges of a blind challenge get a copy without metadata (see submissions/cleaning.py): True when that
+    # copy was made, False when the file cannot be cleaned (the chair is told), None when not yet tried.
+    cleaned: Mapped[bool | None]
 
     submission: Mapped[Submission] = relationship(back_populates="attachments")
 
