@@ -355,6 +355,15 @@ def _judging_manage_panel(user, ch, now):
     return is_broker(user) or is_seeker(user, ch) or is_chair(user, ch)
 
 
+@rule("judging.set_grant")
+def _judging_set_grant(user, ch, now):
+    """Set or change a round's stage grant (money for each entry advanced): the seeker or a broker, until the
+    decision. A chair shortlists but does not create money."""
+    if ch.state in (ChallengeState.DECIDED, ChallengeState.COMPLETED, ChallengeState.CANCELLED):
+        return False
+    return is_broker(user) or is_seeker(user, ch)
+
+
 @rule("judging.view_setup")
 def _judging_view_setup(user, ch, now):
     return is_broker(user) or is_seeker(user, ch) or is_chair(user, ch)

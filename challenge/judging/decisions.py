@@ -12,7 +12,7 @@ from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.services import move
 from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import db
-from challenge.payouts.awards import create_awards, create_stage_grants
+from challenge.payouts.awards import create_awards, create_stage_grants, stage_grant_room
 from challenge.payouts.funding import pool_status
 from challenge.judging import results as results_mod
 from challenge.judging.assignment import JUDGED_STATES
@@ -55,6 +55,13 @@ def _check(res: results_mod.Results, chosen_ids: list[int], override_reason: str
             "computed": expected_ranks, "chosen": chosen_ranks}
 
 
+def _lock(round_: Round) -> None:
+    """Lock the round's row for the rest of the transaction and re-read it, so a second request waits for
+    the first and then sees its decision."""
+    db.session.scalar(db.select(Round).where(Round.id == round_.id).with_for_update()
+                      .execution_options(populate_existing=True))
+
+
 def _ready(round_: Round, kind: str) -> None:
     if round_.challenge.state != "judging":
         raise InvalidTransition("Decisions are made while the challenge is being judged.")
@@ -75,7 +82,8 @@ def advance(round_: Round, submission_ids: list[int], actor, now: datetime, *, o
     """Send a shortlist from a closed round to the next, paying the round's stage grant to each entry when
     pays_stage_grants(). Refuses an empty shortlist, when there is no later round waiting, and the
     threshold, completeness and ranking rules in the module docstring. Returns the decision and how many
-    stage grants it paid."""
+    stage grants it paid. Decided under the round's lock, so a double click records one shortlist."""
+    _lock(round_)
     _ready(round_, "advance")
     following = [r for r in rounds_of(round_.challenge) if r.position == round_.position + 1]
     if not following or following[0].state != RoundState.PENDING:
@@ -125,8 +133,8 @@ def _stage_grants(round_: Round, advancing: list[Submission], actor, now: dateti
     try:
         create_stage_grants(challenge, advancing, round_.advance_grant, challenge.currency, round_.position, actor, now)
     except DomainError as exc:
-        raise FieldError(f"The stage grants cannot be paid: {exc.message} Advance fewer entries, change the "
-                         "round's grant, or ask the broker to add to the pool.", "entries") from None
+        raise FieldError(f"The stage grants cannot be paid. {exc.message} Advance fewer entries, or ask the seeker "
+                         "or a broker to change the round's grant or the stage-grant budget.", "entries") from None
     return len(advancing)
 
 

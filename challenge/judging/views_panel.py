@@ -137,10 +137,19 @@ def _round_for(action: str, slug: str, position: int):
     return challenge, round_or_404(challenge, position)
 
 
-def _round_args(form: RoundForm) -> dict:
+GRANT_REFUSED = ("Only the seeker or a broker can set a round's stage grant: a chair may shortlist entries but not "
+                 "create money.")
+
+
+def _round_args(form: RoundForm, challenge, current_grant: int | None) -> dict:
+    """The round's settings from the form. The stage grant is money: only the seeker or a broker sets or changes
+    it; the chair's form has no grant field, so the round keeps its grant, and a grant sent anyway is refused."""
+    grant = form.advance_grant.minor if "advance_grant" in request.form else current_grant
+    if grant != current_grant and not can(current_user, "judging.set_grant", challenge):
+        raise rubric.FieldError(GRANT_REFUSED, "advance_grant")
     return dict(name=form.name.data, strategy=form.strategy.data, k=form.k.data,
                 comments_required=form.comments_required.data, threshold_percent=form.threshold_percent.data,
-                closes_at=to_utc(form.closes_at.data), advance_grant=form.advance_grant.minor)
+                closes_at=to_utc(form.closes_at.data), advance_grant=grant)
 
 
 @bp.post("/judging/<slug>/rounds")
@@ -151,7 +160,7 @@ def add_round(slug: str):
     form = RoundForm()
     if form.validate_on_submit():
         try:
-            added = rubric.add_round(challenge, current_user, clock.now(), **_round_args(form))
+            added = rubric.add_round(challenge, current_user, clock.now(), **_round_args(form, challenge, None))
             return done(f"Round “{added.name}” is added.", url_for("judging.setup", slug=slug))
         except rubric.FieldError as exc:
             tx.rollback()
@@ -170,7 +179,8 @@ def edit_round(slug: str, position: int):
         form.advance_grant.data = format_money(round_.advance_grant, challenge.currency) if round_.advance_grant else ""
     elif form.validate_on_submit():
         try:
-            rubric.update_round(round_, current_user, clock.now(), **_round_args(form))
+            rubric.update_round(round_, current_user, clock.now(),
+                                **_round_args(form, challenge, round_.advance_grant))
             return done(f"Round “{round_.name}” is updated.", url_for("judging.setup", slug=slug))
         except rubric.FieldError as exc:
             tx.rollback()

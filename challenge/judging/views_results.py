@@ -81,7 +81,8 @@ def advance(slug: str, position: int):
     if request.method == "GET":
         chosen = [e.id for e in decisions.computed_order(res)[:max(1, len(res.entries) // 3)]]
     return render_template("judging/advance.html", challenge=challenge, round=round_, res=res, form=form,
-                           chosen=set(chosen), problem=problem, pays_grants=decisions.pays_stage_grants(round_)), \
+                           chosen=set(chosen), problem=problem, pays_grants=decisions.pays_stage_grants(round_),
+                           grant_room=decisions.stage_grant_room(challenge)), \
         400 if form.errors or problem else 200
 
 

@@ -18,7 +18,7 @@ from challenge.extensions import db
 from challenge.money import format_money
 from challenge.payouts import ledger
 from challenge.payouts.funding import fee_on
-from challenge.payouts.models import Award, PayeeAccount, Payout, PayoutSplit, Refund
+from challenge.payouts.models import Award, ChallengeFinance, PayeeAccount, Payout, PayoutSplit, Refund
 from challenge.payouts.providers import default_provider, site_link
 from challenge.platform import audit, outbox
 from challenge.submissions.models import Submission
@@ -105,10 +105,14 @@ def create_awards(challenge: Challenge, placements: Sequence[tuple[Submission, P
 
 def create_stage_grants(challenge: Challenge, submissions: Sequence[Submission], amount_each: int, currency: str,
                         round_position: int, actor, now: datetime) -> list[Award]:
-    """Give each advancing entry the same stage grant (e.g. £1,500 to each finalist), paid like a prize.
+    """Give each advancing entry the same stage grant (e.g. £1,500 to each finalist), paid like a prize from
+    the challenge's stage-grant budget (set on the funding page), never from the money for the prizes.
 
+    Decided under the challenge's lock: the grants already given and the entries' states are read after it,
+    so two grants at once cannot both fit in what is left of the budget.
     Refuses: no entries, an amount that is not a positive int, another currency, a round number below 1,
-    an entry twice or already granted for this round, and grants the pool cannot cover with the fee.
+    an entry twice or already granted for this round, grants beyond what is left of the budget, and grants
+    the pool cannot cover with the fee.
     """
     if not submissions:
         raise DomainError("Choose at least one entry for the stage grant.")
@@ -123,14 +127,46 @@ def create_stage_grants(challenge: Challenge, submissions: Sequence[Submission],
     ids = [s.id for s in submissions]
     if len(set(ids)) != len(ids):
         raise DomainError("Each entry can receive one stage grant per round.")
+    finance = ledger.lock_challenge(challenge.id)
+    db.session.scalars(db.select(Submission).where(Submission.id.in_(ids))
+                       .execution_options(populate_existing=True)).all()
     for submission in submissions:
         _check_submission(challenge, submission)
         if db.session.scalar(db.select(Award.id).where(Award.submission_id == submission.id,
                                                        Award.round_position == round_position)):
             raise DomainError(f"{submission.reference} already has a stage grant for round {round_position}.")
+    _check_budget(challenge, finance.stage_grants_budget, amount_each * len(submissions))
     _take_fee_and_check(challenge, amount_each * len(submissions), actor, now,
                         memo=f"Broker's fee on {len(submissions)} stage grant(s), round {round_position}")
     return [_award(challenge, s, amount_each, actor, now, round_position=round_position) for s in submissions]
+
+
+def stage_grants_given(challenge_id: int) -> int:
+    """The stage grants awarded so far: what they take from the stage-grant budget."""
+    return int(db.session.scalar(db.select(db.func.coalesce(db.func.sum(Award.amount), 0)).where(
+        Award.challenge_id == challenge_id, Award.round_position.is_not(None))))
+
+
+def stage_grant_room(challenge: Challenge) -> int:
+    """What is left of the challenge's stage-grant budget (0 when it has none)."""
+    finance = db.session.get(ChallengeFinance, challenge.id)
+    budget = finance.stage_grants_budget if finance else 0
+    return max(budget - stage_grants_given(challenge.id), 0)
+
+
+def _check_budget(challenge: Challenge, budget: int, total: int) -> None:
+    """Refuse grants beyond the stage-grant budget; the caller holds the challenge's lock."""
+    def money(amount: int) -> str:
+        return format_money(amount, challenge.currency)
+
+    if budget <= 0:
+        raise DomainError(f"This challenge has no stage-grant budget, so grants of {money(total)} cannot be paid: "
+                          "set a budget for stage grants on the challenge's funding page first.")
+    given = stage_grants_given(challenge.id)
+    if given + total > budget:
+        spent = f" ({money(given)} is already granted)" if given else ""
+        raise DomainError(f"These grants need {money(total)}, but only {money(max(budget - given, 0))} is left of "
+                          f"the stage-grant budget of {money(budget)}{spent}.")
 
 
 def _award(challenge: Challenge, submission: Submission, amount: int, actor, now: datetime, *,

@@ -206,7 +206,7 @@ def test_stage_grants_are_paid_like_prizes_and_refused_beyond_the_pool(world):
             awards.create_stage_grants(w.challenge, [w.sub_a], bad, "GBP", 1, w.broker, clock.now())
     with pytest.raises(DomainError, match="held in GBP"):
         awards.create_stage_grants(w.challenge, [w.sub_a], 150_000, "USD", 1, w.broker, clock.now())
-    with pytest.raises(DomainError, match="pool cannot cover"):
+    with pytest.raises(DomainError, match="only £3,000 is left of the stage-grant budget"):
         awards.create_stage_grants(w.challenge, [w.sub_a, w.sub_b], 1_000_000, "GBP", 1, w.broker, clock.now())
     grants = awards.create_stage_grants(w.challenge, [w.sub_a, w.sub_b], 150_000, "GBP", 1, w.broker, clock.now())
     assert [g.label for g in grants] == ["Stage grant (round 1)"] * 2

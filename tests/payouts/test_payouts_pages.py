@@ -281,7 +281,7 @@ def test_award_and_stage_grant_forms_refuse_bad_input(client, login, world):
                           ({"grant-submissions": [w.sub_a.id], "grant-amount": "1500", "grant-currency": "GBP",
                             "grant-round_position": "0"}, "round from 1 to 20"),
                           ({"grant-submissions": [w.sub_a.id], "grant-amount": "100000", "grant-currency": "GBP",
-                            "grant-round_position": "1"}, "pool cannot cover")]:
+                            "grant-round_position": "1"}, "no stage-grant budget")]:
         response = client.post(url + "/stage-grants", data=data)
         assert response.status_code == 400 and message in response.text
     assert db.session.scalar(db.select(db.func.count(Award.id))) == 0
