@@ -28,6 +28,7 @@ def _judged(make_user, make_org, make_challenge, make_submission, *, fund: bool)
     challenge.closes_at = now + timedelta(days=10)
     rubric.apply_sbri_preset(challenge, seeker, now)
     funders = funding.set_funders(challenge, [(council, 6000), (trust, 4000)], seeker, now)
+    funding.accept_funding(funders[1].id, trust_member, now)  # the co-funder consents to its share
     with pytest.raises(DomainError, match="not fully funded"):
         challenges.publish(challenge, broker, now)
     pay_or_waive(challenge, funders, seeker, broker, now, pay=fund)

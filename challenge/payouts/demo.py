@@ -28,6 +28,8 @@ def fund(challenge: Challenge, phase: str, orgs: dict, broker: User, seeker: Use
     co = CO_FUNDED.get(phase)
     shares = [(lead, 6000), (orgs[co][0], 4000)] if co else [(lead, 10000)]
     funders = funding.set_funders(challenge, shares, seeker, then)
+    if co:  # the co-funder's first member accepts its share the next day
+        funding.accept_funding(funders[1].id, orgs[co][1][0], then + timedelta(days=1))
     for n, funder in enumerate(funders):
         invoice = funding.issue_invoice(funder, seeker, then)
         if phase == "upcoming" and n == 0:

@@ -13,15 +13,16 @@ from datetime import datetime
 
 from flask import current_app
 
-from challenge.accounts.models import Organisation
+from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge
-from challenge.errors import DomainError, NotAllowed
+from challenge.challenges.states import ChallengeState
+from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.money import format_money
 from challenge.payouts import ledger
 from challenge.payouts.models import Award, ChallengeFinance, Funder, Funding
-from challenge.payouts.providers import card_payments_available, gateway
-from challenge.platform import audit, tx
+from challenge.payouts.providers import card_payments_available, gateway, site_link
+from challenge.platform import audit, outbox, tx
 
 MAX_FUNDERS = 10
 
@@ -44,10 +45,15 @@ def finance_for(challenge: Challenge, now: datetime) -> ChallengeFinance:
     return finance
 
 
-def funders_of(challenge: Challenge) -> list[Funder]:
-    return list(db.session.scalars(
-        db.select(Funder).where(Funder.challenge_id == challenge.id).order_by(Funder.share_bp.desc(), Funder.id)
-    ))
+def funders_of(challenge: Challenge, *, include_unaccepted: bool = False) -> list[Funder]:
+    """The challenge's funders, largest share first: only those who accepted, unless asked for all.
+
+    A co-funder that has not accepted (or declined) is not shown publicly, not invoiced and not counted.
+    """
+    stmt = db.select(Funder).where(Funder.challenge_id == challenge.id)
+    if not include_unaccepted:
+        stmt = stmt.where(Funder.state == "accepted")
+    return list(db.session.scalars(stmt.order_by(Funder.share_bp.desc(), Funder.id)))
 
 
 @dataclass(frozen=True)
@@ -91,13 +97,22 @@ def pool_status(challenge: Challenge) -> PoolStatus:
     )
 
 
-def pledges(challenge: Challenge) -> dict[int, int]:
-    """Each funder's pledge (by funder id): its share of what the pool needs, pennies exact."""
-    funders = funders_of(challenge)
+def asked_of(challenge: Challenge) -> dict[int, int]:
+    """What each named funder (by id, accepted or not) is asked for: its share of what the pool needs."""
+    funders = funders_of(challenge, include_unaccepted=True)
     if not funders:
         return {}
     amounts = ledger.allocate(pool_status(challenge).required, [f.share_bp for f in funders])
     return {f.id: amount for f, amount in zip(funders, amounts)}
+
+
+def pledges(challenge: Challenge) -> dict[int, int]:
+    """Each accepted funder's pledge (by funder id): its share of what the pool needs, pennies exact.
+
+    A co-funder that has not accepted pledges nothing yet, so nothing can be invoiced to it.
+    """
+    accepted = {f.id for f in funders_of(challenge)}
+    return {fid: amount for fid, amount in asked_of(challenge).items() if fid in accepted}
 
 
 def funded_by(funder: Funder) -> int:
@@ -124,8 +139,13 @@ def set_funders(challenge: Challenge, shares: list[tuple[Organisation, int]], ac
                 *, stage_grants_budget: int | None = None) -> list[Funder]:
     """Replace who funds the pool and their shares (basis points).
 
+    The lead organisation, and any organisation the actor belongs to, accept by being named; every
+    other co-funder is asked (its members are emailed) and stays pending until one of them accepts.
+    A co-funder named again with the same share keeps its answer.
+
     Refuses: no funders, more than ten, the same organisation twice, a share of zero or less, shares
     that do not sum to 100 %, a pool without the lead organisation, and any change once money is in.
+    Who may change them (after publication, only a broker) is the `funding.manage` rule's to say.
     """
     if not shares:
         raise DomainError("Add at least one funder.")
@@ -142,7 +162,7 @@ def set_funders(challenge: Challenge, shares: list[tuple[Organisation, int]], ac
     if challenge.organisation_id not in ids:
         raise DomainError("The lead organisation must be one of the funders.")
     finance = finance_for(challenge, now)
-    existing = funders_of(challenge)
+    existing = funders_of(challenge, include_unaccepted=True)
     if any(f.state in ("pending", "paid") for e in existing for f in e.fundings):
         raise NotAllowed("Payments or invoices have already been started, so the funders and their shares "
                          "can no longer change.")
@@ -151,22 +171,100 @@ def set_funders(challenge: Challenge, shares: list[tuple[Organisation, int]], ac
             raise DomainError("The stage grants budget must be zero or more.")
         finance.stage_grants_budget = stage_grants_budget
         finance.updated_at = now
+    kept = {(old.organisation_id, old.share_bp): old for old in existing}
     for old in existing:
         for funding in list(old.fundings):
             db.session.delete(funding)  # only cancelled or failed attempts, which moved no money
         db.session.delete(old)
     db.session.flush()
-    funders = [Funder(challenge_id=challenge.id, organisation_id=org.id, share_bp=bp, currency=challenge.currency,
-                      created_at=now) for org, bp in shares]
+    funders = []
+    for org, bp in shares:
+        before = kept.get((org.id, bp))
+        if org.id == challenge.organisation_id or _member_of(actor, org.id):
+            state, by, at = "accepted", getattr(actor, "id", None), now
+        elif before is not None and before.state != "declined":
+            state, by, at = before.state, before.decided_by_id, before.decided_at
+        else:
+            state, by, at = "pending", None, None
+        funders.append(Funder(challenge_id=challenge.id, organisation_id=org.id, share_bp=bp,
+                              currency=challenge.currency, state=state, decided_by_id=by, decided_at=at,
+                              created_at=now))
     db.session.add_all(funders)
     db.session.flush()
-    for funder_row, amount in zip(funders, pledges(challenge).values()):
-        funder_row.pledged_amount = amount
+    asked = asked_of(challenge)
+    for funder_row in funders:
+        funder_row.pledged_amount = asked[funder_row.id]
+        if funder_row.state == "pending":
+            _ask_to_accept(funder_row, actor, now)
     audit.record(actor, "funding.set_funders", challenge, now,
                  data={"shares": {str(org.id): bp for org, bp in shares},
+                       "pending": [f.organisation_id for f in funders if f.state == "pending"],
                        "stage_grants_budget": finance.stage_grants_budget})
     db.session.flush()
     return funders
+
+
+def _member_of(actor, organisation_id: int) -> bool:
+    return actor is not None and db.session.scalar(db.select(Membership.id).where(
+        Membership.user_id == actor.id, Membership.organisation_id == organisation_id).limit(1)) is not None
+
+
+def _members(organisation_id: int) -> list[User]:
+    return list(db.session.scalars(db.select(User).join(Membership, Membership.user_id == User.id)
+                                   .where(Membership.organisation_id == organisation_id).order_by(User.id)))
+
+
+def _ask_to_accept(funder: Funder, actor, now: datetime) -> None:
+    """Email every member of a newly named co-funder the request to accept its share."""
+    link = site_link("payouts.funder_consent", funder_id=funder.id)
+    for member in _members(funder.organisation_id):
+        outbox.queue("funder_request", member.email, "funder_request", now, funder=funder, member=member,
+                     challenge=funder.challenge, asked_by=actor, link=link)
+
+
+def _locked_funder(funder_id: int) -> Funder:
+    funder = db.session.scalar(db.select(Funder).where(Funder.id == funder_id).with_for_update()
+                               .execution_options(populate_existing=True))
+    if funder is None:
+        raise DomainError("This request has been withdrawn: the funders of the challenge have changed.")
+    return funder
+
+
+def _decide(funder_id: int, target: str, actor, now: datetime) -> Funder:
+    funder = _locked_funder(funder_id)
+    if not _member_of(actor, funder.organisation_id):
+        raise NotAllowed("Only a member of the named organisation can answer this request.")
+    if funder.state == target:
+        return funder  # a double click or a second member answering the same way: nothing more to do
+    if funder.state != "pending":
+        raise InvalidTransition(f"{funder.organisation.name} has already {funder.state} this request.")
+    if funder.challenge.state == ChallengeState.CANCELLED:
+        raise InvalidTransition("The challenge has been cancelled, so there is nothing to fund.")
+    funder.state, funder.decided_by_id, funder.decided_at = target, actor.id, now
+    audit.record(actor, f"funding.funder_{target}", funder, now, from_state="pending", to_state=target,
+                 data={"challenge": funder.challenge_id, "organisation": funder.organisation_id,
+                       "share_bp": funder.share_bp})
+    link = site_link("payouts.funding_page", slug=funder.challenge.slug)
+    for member in _members(funder.challenge.organisation_id):
+        outbox.queue(f"funder_{target}", member.email, "funder_answer", now, funder=funder, member=member,
+                     challenge=funder.challenge, actor=actor, link=link)
+    db.session.flush()
+    return funder
+
+
+def accept_funding(funder_id: int, actor, now: datetime) -> Funder:
+    """A member of a named co-funder accepts its share: from now on it is shown, invoiced and counted.
+
+    Decided under a lock on the funder row; accepting twice is harmless. Refuses non-members, a
+    request already declined, a withdrawn one and a cancelled challenge.
+    """
+    return _decide(funder_id, "accepted", actor, now)
+
+
+def decline_funding(funder_id: int, actor, now: datetime) -> Funder:
+    """A member of a named co-funder declines: it stays hidden and uncounted, and the seekers must
+    change the funders. Refuses non-members, a request already accepted, a withdrawn one."""
+    return _decide(funder_id, "declined", actor, now)
 
 
 def _broker_only(actor, what: str) -> None:

@@ -20,6 +20,7 @@ FUNDING_STATES = ("pending", "paid", "failed", "cancelled")
 PAYOUT_STATES = ("awaiting_payee", "ready", "processing", "paid", "failed", "reversed")
 REFUND_STATES = ("pending", "succeeded", "failed")
 PAYEE_STATES = ("pending", "ready")
+FUNDER_STATES = ("pending", "accepted", "declined")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -58,6 +59,7 @@ class Funder(db.Model):
         UniqueConstraint("challenge_id", "organisation_id"),
         CheckConstraint("share_bp > 0 and share_bp <= 10000", name="share_bp"),
         CheckConstraint("pledged_amount >= 0", name="pledged_amount"),
+        CheckConstraint(_in("state", FUNDER_STATES), name="state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +68,11 @@ class Funder(db.Model):
     share_bp: Mapped[int]
     pledged_amount: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3))
+    # A co-funder named by someone else is pending until one of its members accepts: until then it is
+    # not shown publicly, not invoiced and not counted.
+    state: Mapped[str] = mapped_column(String(10), default="accepted", server_default="accepted")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     challenge: Mapped[Challenge] = relationship()
@@ -221,6 +228,10 @@ class PayeeAccount(db.Model):
     account_holder: Mapped[str] = mapped_column(String(120), default="")
     bank_details_encrypted: Mapped[str] = mapped_column(Text, default="")
     last4: Mapped[str] = mapped_column(String(4), default="")
+    # Where payout notices go ('' means the account's own email). Changing it or the bank details needs
+    # the password, and ready payouts then wait a cooling-off period from `details_changed_at`.
+    payout_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    details_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The `created` time of the provider event last applied, so older events cannot undo newer ones.
     status_as_of: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

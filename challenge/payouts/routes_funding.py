@@ -1,7 +1,7 @@
 """Funding a challenge's pool: funders and shares, invoices, card payments; finance pages; the Stripe webhook."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
@@ -11,7 +11,7 @@ from challenge.errors import DomainError
 from challenge.extensions import csrf, db
 from challenge.payouts import finance, funding
 from challenge.payouts.blueprint import bp
-from challenge.payouts.forms import FeeForm, FundersForm, RecordTransferForm, WaiveForm, parse_percent
+from challenge.payouts.forms import ConfirmForm, FeeForm, FundersForm, RecordTransferForm, WaiveForm, parse_percent
 from challenge.payouts.gateways import ProviderError
 from challenge.payouts.models import ChallengeFinance, Funder, Funding
 from challenge.payouts.providers import card_payments_available
@@ -31,7 +31,7 @@ def _organisations():
 def _funders_form(challenge: Challenge) -> FundersForm:
     form = FundersForm()
     if not form.is_submitted():
-        existing = funding.funders_of(challenge)
+        existing = funding.funders_of(challenge, include_unaccepted=True)
         for (organisation, share), funder in zip(form.rows, existing):
             organisation.data, share.data = funder.organisation_id, f"{funder.share_bp / 100:g}"
         if not existing:
@@ -48,10 +48,10 @@ def _page(challenge: Challenge, status: int = 200, **forms):
     forms.setdefault("fee_form", FeeForm(prefix="fee"))
     if not forms["fee_form"].is_submitted():
         forms["fee_form"].percent.data = f"{funding.pool_status(challenge).fee_bp / 100:g}"
-    funders = funding.funders_of(challenge)
+    funders = funding.funders_of(challenge, include_unaccepted=True)
     return render_template(
         "payouts/funding.html", challenge=challenge, funders=funders, status=funding.pool_status(challenge),
-        pledges=funding.pledges(challenge), funded={f.id: funding.funded_by(f) for f in funders},
+        pledges=funding.asked_of(challenge), funded={f.id: funding.funded_by(f) for f in funders},
         transfer_form=RecordTransferForm(prefix="rec"), card=card_payments_available(),
         finance=db.session.get(ChallengeFinance, challenge.id),
         shares_locked=any(f.state in ("pending", "paid") for funder in funders for f in funder.fundings),
@@ -86,6 +86,43 @@ def set_funders(slug: str):
             return redirect(url_for("payouts.funding_page", slug=slug))
     tx.rollback()
     return _page(challenge, 400, funders_form=form)
+
+
+@bp.get("/funding/funders/<int:funder_id>/consent")
+@login_required
+def funder_consent(funder_id: int):
+    """A named co-funder's members see what they are asked to fund, and accept or decline."""
+    funder = db.get_or_404(Funder, funder_id)
+    ensure("funding.consent", funder)
+    return render_template("payouts/funder_consent.html", funder=funder, challenge=funder.challenge,
+                           asked=funding.asked_of(funder.challenge).get(funder.id, 0), form=ConfirmForm())
+
+
+def _answer(funder_id: int, decide) -> Funder:
+    funder = db.get_or_404(Funder, funder_id)
+    ensure("funding.consent", funder)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    funder = decide(funder_id, current_user, clock.now())
+    tx.commit()
+    return funder
+
+
+@bp.post("/funding/funders/<int:funder_id>/accept")
+@login_required
+def accept_funder_request(funder_id: int):
+    funder = _answer(funder_id, funding.accept_funding)
+    flash(f"{funder.organisation.name} is now a co-funder of this challenge.", "success")
+    return redirect(url_for("payouts.funder_consent", funder_id=funder_id))
+
+
+@bp.post("/funding/funders/<int:funder_id>/decline")
+@login_required
+def decline_funder_request(funder_id: int):
+    funder = _answer(funder_id, funding.decline_funding)
+    flash(f"You have declined. {funder.challenge.organisation.name} has been told and will change the funders.",
+          "success")
+    return redirect(url_for("payouts.funder_consent", funder_id=funder_id))
 
 
 @bp.post("/funding/funders/<int:funder_id>/invoice")

@@ -84,6 +84,9 @@ def world(app, make_user, make_org, make_challenge, make_submission):
             funding.finance_for(challenge, now).fee_bp = fee_percent * 100
         orgs = [council, trust][: len(shares)]
         funding.set_funders(challenge, list(zip(orgs, shares)), seeker, now)
+        for funder in funding.funders_of(challenge, include_unaccepted=True):
+            if funder.state == "pending":  # the trust, named by the council's seeker, accepts its share
+                funding.accept_funding(funder.id, trust_member, now)
         db.session.commit()
         w = SimpleNamespace(broker=broker, seeker=seeker, trust_member=trust_member, council=council, trust=trust,
                             challenge=challenge, winner=winner, runner_up=runner_up, outsider=outsider,

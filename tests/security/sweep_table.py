@@ -193,6 +193,10 @@ EXPECTED: dict[str, dict] = {
     "payouts.agree_split": post("creator"),
     "payouts.create_awards": post(*BROKER),
     "payouts.invoice": post(*OWNERS),
+    # a co-funding request is answered by the named organisation's members (here the lead council's seeker)
+    "payouts.funder_consent": only("seeker"),
+    "payouts.accept_funder_request": post("seeker"),
+    "payouts.decline_funder_request": post("seeker"),
     "payouts.pay_by_card": post(*OWNERS),
     "payouts.record_transfer": post(*BROKER),
     "payouts.refund": post(*BROKER),
@@ -200,7 +204,7 @@ EXPECTED: dict[str, dict] = {
     "payouts.retry_payout": post(*BROKER),
     "payouts.reverse_payout": post(*BROKER),
     "payouts.set_fee": post(*OWNERS),
-    "payouts.set_funders": post(*OWNERS),
+    "payouts.set_funders": post(*BROKER),  # the world's challenge is published: funders change through a broker
     "payouts.stage_grants": post(*BROKER),
     "payouts.waive": post(*BROKER),
     "payouts.stripe_webhook": post(*ROLES),  # checked by signature, see test_csrf_sweep
@@ -221,4 +225,6 @@ EXPECTED: dict[str, dict] = {
     "submissions.remove_attachment": post("creator", seeker=409, broker=409),
     "submissions.submit": post("creator", seeker=409, broker=409),
     "submissions.upload": post("creator", seeker=FORM_AGAIN, broker=FORM_AGAIN),
+    # the token is the key; the page tells anyone but the invitee that it is someone else's
+    "submissions.team_invitation": spec(200, anon=LOGIN),
 }
