@@ -457,7 +457,9 @@ def _judging_vote_results(user, settings, now):
 # --- payouts (rules for funding, awards, payouts, finance) --------------------------------------------
 
 def _funder_org_ids(challenge) -> set[int]:
-    return set(db.session.scalars(db.select(Funder.organisation_id).where(Funder.challenge_id == challenge.id)))
+    """The organisations that accepted their share (a co-funder still asked sees only its request)."""
+    return set(db.session.scalars(db.select(Funder.organisation_id).where(Funder.challenge_id == challenge.id,
+                                                                          Funder.state == "accepted")))
 
 
 def is_funder_member(user, challenge) -> bool:
@@ -472,14 +474,24 @@ def _funding_view(user, ch, now):
 
 @rule("funding.manage")
 def _funding_manage(user, ch, now):
-    """Choose the funders and their shares: the lead organisation's seekers, or a broker."""
-    return ch.state != ChallengeState.CANCELLED and (is_broker(user) or is_seeker(user, ch))
+    """Choose the funders and their shares: the lead organisation's seekers until publication; after it,
+    the funders change only through a broker."""
+    if ch.state == ChallengeState.CANCELLED:
+        return False
+    return is_broker(user) or (is_seeker(user, ch) and ch.state in (ChallengeState.DRAFT, ChallengeState.IN_REVIEW))
 
 
 @rule("funding.pay")
 def _funding_pay(user, funder, now):
-    """Ask for an invoice or pay by card: a member of the funding organisation, or a broker."""
-    return is_broker(user) or role_in(user, funder.organisation_id) is not None
+    """Ask for an invoice or pay by card: a member of the funding organisation, or a broker, once the
+    organisation has accepted its share."""
+    return funder.state == "accepted" and (is_broker(user) or role_in(user, funder.organisation_id) is not None)
+
+
+@rule("funding.consent")
+def _funding_consent(user, funder, now):
+    """See and answer a request to co-fund: the members of the named organisation (not a broker for them)."""
+    return role_in(user, funder.organisation_id) is not None
 
 
 @rule("funding.view_invoice")

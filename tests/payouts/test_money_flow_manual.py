@@ -249,11 +249,15 @@ def test_team_award_waits_for_an_agreed_split(world, make_submission, make_user)
         awards.propose_split(award, [(lead.id, 10000), (alice.id, 0), (bob.id, 0)], lead, clock.now())
 
 
-def test_refund_remainder_goes_back_pro_rata_to_the_penny(world, make_org):
+def test_refund_remainder_goes_back_pro_rata_to_the_penny(world, make_org, make_user):
     # £1,000.01 held, no fee, three funders with awkward shares; nothing awarded.
     w = world(state="decided", prizes=((100_001, 1),), fund=False, fee_percent=0)
-    third = make_org(name="Third Sector Trust", kind="charity")
-    funding.set_funders(w.challenge, [(w.council, 3334), (w.trust, 3333), (third, 3333)], w.seeker, clock.now())
+    third_member = make_user("Thea Third")
+    third = make_org(third_member, name="Third Sector Trust", kind="charity")
+    funders = funding.set_funders(w.challenge, [(w.council, 3334), (w.trust, 3333), (third, 3333)], w.broker,
+                                  clock.now())
+    funding.accept_funding(funders[1].id, w.trust_member, clock.now())  # new shares are asked for again
+    funding.accept_funding(funders[2].id, third_member, clock.now())
     db.session.commit()
     fund_all(w)
     assert funding.pool_status(w.challenge).funded == 100_001

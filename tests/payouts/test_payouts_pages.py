@@ -66,7 +66,7 @@ MONEY_ACTIONS = {  # (path, form) → roles allowed; everyone else gets 404 and 
     ("/challenges/{slug}/funding/fee", (("fee-percent", "4"),)): {"broker"},
     ("/funding/{invoice}/record", (("rec-amount", "1"), ("rec-currency", "GBP"))): {"broker"},
     ("/funding/funders/{trust_funder}/invoice", ()): {"funder", "broker"},
-    ("/challenges/{slug}/funding/funders", ()): {"seeker", "broker"},
+    ("/challenges/{slug}/funding/funders", ()): {"broker"},  # published: the seeker no longer changes them
 }
 
 
@@ -119,7 +119,7 @@ def test_the_challenge_page_names_every_funder_and_share(client, world):
 
 
 def test_the_seeker_sets_co_funders_in_the_browser(client, login, world, make_org):
-    w = world(fund=False)
+    w = world(state="in_review", fund=False)  # before publication: afterwards only a broker changes funders
     charity = make_org(name="Local Charity", kind="charity")
     login(w.seeker)
     response = client.post(f"/challenges/{w.challenge.slug}/funding/funders", data={
@@ -152,7 +152,7 @@ BAD_FUNDERS = [
 
 @pytest.mark.parametrize("data, message", BAD_FUNDERS)
 def test_the_funders_form_refuses_bad_input_clearly(client, login, world, data, message):
-    w = world(fund=False)
+    w = world(state="in_review", fund=False)
     login(w.seeker)
     data = {k: v.format(lead=w.council.id, trust=w.trust.id) for k, v in data.items()}
     response = client.post(f"/challenges/{w.challenge.slug}/funding/funders", data=data)
