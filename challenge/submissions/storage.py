@@ -2,8 +2,8 @@
 
 A file is accepted only when its extension is on the list AND its content is what the extension
 claims (sniffed with `filetype`; Office files are ZIP containers, told apart by their
-`[Content_Types].xml`). The client's file name never touches the disk: it is kept, sanitised, for
-display and as the download name only.
+`[Content_Types].xml`). ZIP files, Office files included, are inspected too: see `inspect_zip`. The
+client's file name never touches the disk: it is kept, sanitised, for display and as the download name only.
 
 Files follow the database transaction: a file written during a unit of work that is rolled back is
 deleted, and a file whose row is deleted is removed from disk only once that deletion is committed.
@@ -14,6 +14,7 @@ import hashlib
 import re
 import secrets
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -45,6 +46,16 @@ ALLOWED = {
     "zip": "application/zip",
 }
 ALLOWED_LABEL = "PDF, DOCX, XLSX, PPTX, PNG, JPEG or ZIP"
+# What a ZIP upload may unpack to, counting the archives inside it: a small upload must not become a
+# disk-filling bomb on a judge's laptop (or in our own cleaning of Office files).
+ZIP_MAX_BYTES = 100 * 1024 * 1024
+ZIP_MAX_ENTRIES = 1000
+# Archives inside archives are recognised by their first bytes, whatever they are called.
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # an archive, or an empty one
+_OTHER_ARCHIVES = re.compile(  # gzip, bzip2, xz, 7-Zip, RAR, zstd, cabinet
+    rb"^(\x1f\x8b\x08|BZh[1-9]1AY&SY|\xfd7zXZ\x00|7z\xbc\xaf\x27\x1c|Rar!\x1a\x07|\x28\xb5\x2f\xfd|MSCF\0\0\0\0)")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_MAX_CALLS = 50  # archives opened inside one upload, Office files included
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
 _NEW_FILES = "cx_new_files"
 _DOOMED_FILES = "cx_doomed_files"
@@ -126,10 +137,12 @@ def _check_content(path: Path, ext: str) -> None:
     if ext in OOXML_MAIN:
         if not _is_ooxml(path, head, ext):
             raise refused
+        inspect_zip(path, "The file")
         return
     if ext == "zip":
         if not (head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path)):
             raise refused
+        inspect_zip(path, "The ZIP file")
         return
     kind = filetype.guess(head)
     if kind is None or kind.mime != ALLOWED[ext]:
@@ -147,6 +160,75 @@ def _is_ooxml(path: Path, head: bytes, ext: str) -> bool:
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, EOFError):
         return False
     return OOXML_MAIN[ext] in types
+
+
+# --- what a ZIP holds -----------------------------------------------------------------------------------
+
+class _Tally:
+    """Entries and unpacked bytes counted so far, across the archive and the archives inside it."""
+
+    def __init__(self, label: str):
+        self.label, self.entries, self.size, self.calls = label, 0, 0, 0
+
+    def add(self, infos: list[zipfile.ZipInfo]) -> None:
+        self.entries += len(infos)
+        self.size += sum(info.file_size for info in infos)
+        if self.entries > ZIP_MAX_ENTRIES:
+            raise UploadRefused(f"{self.label} holds more than {ZIP_MAX_ENTRIES:,} files and folders (counting "
+                                "those in archives inside it). Split it into smaller archives.")
+        if self.size > ZIP_MAX_BYTES:
+            raise UploadRefused(f"{self.label} would unpack to more than {ZIP_MAX_BYTES // (1024 * 1024)} MB. "
+                                "Split it into smaller archives, or upload its files one by one.")
+
+
+def inspect_zip(path: Path, label: str) -> None:
+    """Refuse an archive that unpacks to more than ZIP_MAX_BYTES or ZIP_MAX_ENTRIES entries (archives inside it
+    count), that holds an archive inside an archive inside it, or an entry whose path is absolute or climbs
+    out with '..'. Sizes come from the archive's directory; zipfile never inflates an entry past its stated
+    size, so a lying directory cannot make us unpack more. Only the first bytes of each entry are read."""
+    tally = _Tally(label)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            _inspect(zf, 0, tally)
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError, ValueError):
+        raise UploadRefused(f"{label} is damaged, encrypted or compressed in a way we cannot read, so we cannot "
+                            "check what it holds. Zip the files again without a password and upload that.")
+
+
+def _inspect(zf: zipfile.ZipFile, depth: int, tally: _Tally) -> None:
+    infos = zf.infolist()
+    tally.add(infos)
+    for info in infos:
+        if _escapes(info.filename):
+            raise UploadRefused(f"{tally.label} holds “{info.filename[:80]}”, a path that points outside the folder "
+                                "it unpacks into (it starts with / or a drive, or goes up with ..). "
+                                "Zip the files again from inside their folder.")
+    for info in infos:
+        if info.is_dir() or info.file_size == 0:
+            continue
+        with zf.open(info) as member:
+            head = member.read(16)
+        if head.startswith(_ZIP_MAGIC):
+            with zf.open(info) as member, zipfile.ZipFile(member) as inner:
+                # An Office file is a document, not a level of nesting (every Word chart embeds a spreadsheet);
+                # its parts are still counted and inspected, and the calls stay bounded by _MAX_CALLS.
+                office = "[Content_Types].xml" in inner.NameToInfo
+                if (depth >= 1 and not office) or tally.calls >= _MAX_CALLS:
+                    raise UploadRefused(f"{tally.label} holds an archive inside an archive inside it "
+                                        f"(“{info.filename[:80]}”). Unpack the inner archives and zip the files "
+                                        "again.")
+                tally.calls += 1
+                _inspect(inner, depth if office else depth + 1, tally)
+        elif _OTHER_ARCHIVES.match(head):
+            raise UploadRefused(f"{tally.label} holds “{info.filename[:80]}”, a compressed archive of a kind we "
+                                "cannot look inside. Unpack it and put its files in the ZIP instead.")
+
+
+def _escapes(name: str) -> bool:
+    """An absolute path (/, \\, a drive letter) or one with a '..' step, in either kind of slash."""
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return True
+    return ".." in re.split(r"[\\/]", name)
 
 
 def path_of(stored_name: str) -> Path | None:
