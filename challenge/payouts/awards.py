@@ -6,7 +6,6 @@ awards, covers the new awards and their fee.
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -70,10 +69,22 @@ def _check_submission(challenge: Challenge, submission: Submission) -> None:
         raise DomainError(f"{submission.reference} is {submission.state} and cannot be awarded money.")
 
 
+def _taken_places(challenge: Challenge) -> dict[int, set[int]]:
+    """Prize id → the places already awarded (read under the challenge's lock by the caller)."""
+    taken: dict[int, set[int]] = {}
+    for prize_id, place in db.session.execute(db.select(Award.prize_id, Award.place).where(
+            Award.challenge_id == challenge.id, Award.prize_id.is_not(None))):
+        taken.setdefault(prize_id, set()).add(place)
+    return taken
+
+
 def create_awards(challenge: Challenge, placements: Sequence[tuple[Submission, Prize]], actor,
                   now: datetime) -> list[Award]:
     """Award prize places, take the broker's fee and set up the payouts.
 
+    Decided under the challenge's lock: the places already awarded and the entries' states are read
+    after it, and each award takes the prize's lowest free place (1 … its winners), which the database
+    keeps unique, so three brokers awarding a one-place prize at once make one award.
     Refuses: nothing to award, a challenge that is not closed/judging/decided, a prize or entry of
     another challenge, an ineligible entry, the same prize twice to one entry, more winners than the
     prize has places, and awards the held money (less earlier promises) cannot cover with the fee.
@@ -85,9 +96,11 @@ def create_awards(challenge: Challenge, placements: Sequence[tuple[Submission, P
     pairs = [(s.id, p.id) for s, p in placements]
     if len(set(pairs)) != len(pairs):
         raise DomainError("An entry cannot win the same prize twice.")
-    existing = Counter(db.session.scalars(
-        db.select(Award.prize_id).where(Award.challenge_id == challenge.id, Award.prize_id.is_not(None))))
-    wanted = Counter(p.id for _, p in placements)
+    ledger.lock_challenge(challenge.id)
+    db.session.scalars(db.select(Submission).where(Submission.id.in_({s for s, _ in pairs}))
+                       .execution_options(populate_existing=True)).all()
+    taken = _taken_places(challenge)
+    places = []
     for submission, prize in placements:
         if prize.challenge_id != challenge.id:
             raise DomainError(f"“{prize.name}” is not a prize of this challenge.")
@@ -95,12 +108,16 @@ def create_awards(challenge: Challenge, placements: Sequence[tuple[Submission, P
         if db.session.scalar(db.select(Award.id).where(Award.submission_id == submission.id,
                                                        Award.prize_id == prize.id)):
             raise DomainError(f"{submission.reference} has already been awarded “{prize.name}”.")
-        if existing[prize.id] + wanted[prize.id] > prize.winners:
+        used = taken.setdefault(prize.id, set())
+        place = next((n for n in range(1, prize.winners + 1) if n not in used), None)
+        if place is None:
             raise DomainError(f"“{prize.name}” has {prize.winners} place(s); that would award more.")
+        used.add(place)
+        places.append(place)
     total = sum(p.amount for _, p in placements)
     _take_fee_and_check(challenge, total, actor, now, memo=f"Broker's fee on {len(placements)} prize award(s)")
-    awards = [_award(challenge, s, p.amount, actor, now, prize=p) for s, p in placements]
-    return awards
+    return [_award(challenge, s, p.amount, actor, now, prize=p, place=place)
+            for (s, p), place in zip(placements, places)]
 
 
 def create_stage_grants(challenge: Challenge, submissions: Sequence[Submission], amount_each: int, currency: str,
@@ -170,9 +187,9 @@ def _check_budget(challenge: Challenge, budget: int, total: int) -> None:
 
 
 def _award(challenge: Challenge, submission: Submission, amount: int, actor, now: datetime, *,
-           prize: Prize | None = None, round_position: int | None = None) -> Award:
+           prize: Prize | None = None, place: int | None = None, round_position: int | None = None) -> Award:
     award = Award(challenge_id=challenge.id, submission_id=submission.id, prize_id=prize.id if prize else None,
-                  round_position=round_position, amount=amount, currency=challenge.currency,
+                  place=place, round_position=round_position, amount=amount, currency=challenge.currency,
                   created_by_id=getattr(actor, "id", None), created_at=now)
     db.session.add(award)
     db.session.flush()

@@ -293,8 +293,21 @@ def _new_funding(funder: Funder, provider: str, amount: int, now: datetime) -> F
     return funding
 
 
+def _lock_payments(funder: Funder) -> None:
+    """Take the challenge's lock, then read the funder's payments again: another request may have changed them."""
+    ledger.lock_challenge(funder.challenge_id)
+    db.session.scalars(db.select(Funding).where(Funding.funder_id == funder.id)
+                       .execution_options(populate_existing=True)).all()
+    db.session.expire(funder, ["fundings"])
+
+
 def issue_invoice(funder: Funder, actor, now: datetime) -> Funding:
-    """Issue (or return the open) invoice for what the funder still owes. Refuses when nothing is owed."""
+    """Issue (or return the open) invoice for what the funder still owes. Refuses when nothing is owed.
+
+    Decided under the challenge's lock, so two requests at once share one invoice rather than invoicing
+    the same share twice.
+    """
+    _lock_payments(funder)
     open_invoice = next((f for f in funder.fundings if f.state == "pending" and f.provider == "manual"), None)
     if open_invoice is not None:
         return open_invoice
@@ -310,10 +323,12 @@ def issue_invoice(funder: Funder, actor, now: datetime) -> Funding:
 def begin_checkout(funder: Funder, actor, now: datetime) -> Funding:
     """Record a card payment the funder is about to make (the provider is called after the commit).
 
-    Refuses when Stripe is not configured or nothing is owed; reuses an unfinished card payment.
+    Refuses when Stripe is not configured or nothing is owed; reuses an unfinished card payment (decided
+    under the challenge's lock, like an invoice).
     """
     if not card_payments_available():
         raise DomainError("Card payments are not available; ask for an invoice instead.")
+    _lock_payments(funder)
     unfinished = next((f for f in funder.fundings if f.state == "pending" and f.provider == "stripe"), None)
     if unfinished is not None:
         return unfinished
@@ -325,24 +340,37 @@ def begin_checkout(funder: Funder, actor, now: datetime) -> Funding:
     return funding
 
 
+def _already(funding: Funding) -> str:
+    if funding.state == "paid":
+        when = f" on {funding.paid_at:%d %b %Y}" if funding.paid_at else ""
+        return (f"This payment has already been recorded: {format_money(funding.amount, funding.currency)} "
+                f"received{when}. Nothing more was booked.")
+    return f"This payment is {funding.state}, so it cannot be recorded as received."
+
+
 def record_payment(funding: Funding, amount: int, currency: str, now: datetime, *, actor=None,
                    payment_intent_id: str | None = None, bank_reference: str = "") -> Funding:
-    """Mark a pending payment paid and move the money into the challenge's escrow.
+    """Mark a pending payment paid and move the money into the challenge's escrow, once.
 
-    Refuses a payment that is not pending, an amount that is not a positive int, one larger than the
-    invoice, and another currency. A smaller amount is recorded as received; the rest stays owed.
+    Decided under the challenge's lock on the payment row read again after the lock, so a double click,
+    two brokers or a second provider event book nothing the second time: they are refused with
+    InvalidTransition ("already been recorded"). The database also refuses a second funding transaction
+    for one payment. Refuses an amount that is not a positive int, one larger than the invoice, and
+    another currency. A smaller amount is recorded as received; the rest stays owed.
     """
-    funder = funding.funder
-    challenge = funder.challenge
-    if funding.state != "pending":
-        raise DomainError(f"This payment is already {funding.state}.")
+    challenge = funding.funder.challenge
     if type(amount) is not int or amount <= 0:
         raise DomainError("Enter an amount of more than zero.")
     _check_currency(challenge, currency)
+    ledger.lock_challenge(challenge.id)
+    funding = db.session.scalar(db.select(Funding).where(Funding.id == funding.id).with_for_update()
+                                .execution_options(populate_existing=True))
+    if funding.state != "pending":
+        raise InvalidTransition(_already(funding))
     if amount > funding.amount:
         raise DomainError(f"{format_money(amount, currency)} is more than the "
                           f"{format_money(funding.amount, currency)} this payment was for.")
-    ledger.lock_challenge(challenge.id)
+    funder = funding.funder
     funding.amount = amount
     funding.state = "paid"
     funding.paid_at = now
@@ -351,7 +379,7 @@ def record_payment(funding: Funding, amount: int, currency: str, now: datetime, 
     funding.recorded_by_id = getattr(actor, "id", None)
     ledger.post("funding", challenge.id, currency,
                 [(ledger.escrow(challenge.id), amount), (ledger.funder(funder.id), -amount)], now,
-                actor=actor, memo=f"{funder.organisation.name} paid {funding.reference}")
+                actor=actor, memo=f"{funder.organisation.name} paid {funding.reference}", funding_id=funding.id)
     audit.record(actor, "funding.paid", funding, now, from_state="pending", to_state="paid",
                  data={"amount": amount, "provider": funding.provider})
     db.session.flush()

@@ -58,8 +58,11 @@ def lock_challenge(challenge_id: int) -> ChallengeFinance:
 
 
 def post(kind: str, challenge_id: int, currency: str, entries: Iterable[tuple[str, int]], now: datetime,
-         *, actor=None, memo: str = "") -> LedgerTransaction:
-    """Add one balanced transaction. Refuses non-int or zero amounts, an unbalanced set, and an overdrawn escrow."""
+         *, actor=None, memo: str = "", funding_id: int | None = None) -> LedgerTransaction:
+    """Add one balanced transaction. Refuses non-int or zero amounts, an unbalanced set, and an overdrawn escrow.
+
+    A funding transaction names the payment it books (`funding_id`); the database refuses a second one.
+    """
     entries = list(entries)
     if len(entries) < 2:
         raise ValueError("a transaction needs at least two entries")
@@ -75,7 +78,7 @@ def post(kind: str, challenge_id: int, currency: str, entries: Iterable[tuple[st
             if held + amount < 0:
                 raise DomainError(f"The escrow holds only {format_money(held, currency)}; "
                                   f"{format_money(-amount, currency)} cannot be taken from it.")
-    txn = LedgerTransaction(kind=kind, challenge_id=challenge_id, memo=memo[:300],
+    txn = LedgerTransaction(kind=kind, challenge_id=challenge_id, memo=memo[:300], funding_id=funding_id,
                             actor_id=getattr(actor, "id", None), created_at=now)
     db.session.add(txn)
     db.session.flush()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from challenge.accounts.models import Organisation, User
@@ -116,11 +116,16 @@ class LedgerTransaction(db.Model):
     __tablename__ = "ledger_transactions"
     __table_args__ = (
         CheckConstraint(_in("kind", ("funding", "fee", "payout", "reversal", "refund")), name="kind"),
+        # One funding transaction per recorded payment: a second booking of the same payment cannot land.
+        Index("uq_ledger_transactions_funding", "funding_id", unique=True,
+              sqlite_where=text("kind = 'funding'"), postgresql_where=text("kind = 'funding'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    # The payment a funding transaction books (null for other kinds).
+    funding_id: Mapped[int | None] = mapped_column(ForeignKey("fundings.id"))
     memo: Mapped[str] = mapped_column(String(300), default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -161,8 +166,10 @@ class Award(db.Model):
     __table_args__ = (
         UniqueConstraint("submission_id", "prize_id"),
         UniqueConstraint("submission_id", "round_position"),
+        UniqueConstraint("prize_id", "place"),  # a prize place is awarded once
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("(prize_id is null) <> (round_position is null)", name="prize_or_round"),
+        CheckConstraint("place is null or (prize_id is not null and place >= 1)", name="place"),
         CheckConstraint(_in("split_state", ("none", "proposed", "agreed")), name="split_state"),
     )
 
@@ -170,6 +177,9 @@ class Award(db.Model):
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
     prize_id: Mapped[int | None] = mapped_column(ForeignKey("prizes.id"))
+    # Which of the prize's places (1 … prize.winners) this award fills; null for a stage grant, and
+    # null again frees the place (e.g. for a cancelled award).
+    place: Mapped[int | None]
     round_position: Mapped[int | None]
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))

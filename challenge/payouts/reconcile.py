@@ -8,7 +8,7 @@ from challenge.extensions import db
 from challenge.money import format_money
 from challenge.payouts import ledger
 from challenge.payouts.gateways import ProviderError
-from challenge.payouts.models import Funder, Funding, Payout, Refund
+from challenge.payouts.models import Funder, Funding, LedgerEntry, LedgerTransaction, Payout, Refund
 from challenge.payouts.providers import gateway
 
 
@@ -39,17 +39,41 @@ def _ledger_checks() -> list[Mismatch]:
     return found
 
 
+def escrow_received_checks() -> list[Mismatch]:
+    """Per challenge: what its escrow received from funders equals the payments recorded as paid.
+
+    A payment booked twice (the ledger still balances) or booked without being recorded shows here.
+    """
+    received = dict(((c, cur), int(total)) for c, cur, total in db.session.execute(
+        db.select(LedgerTransaction.challenge_id, LedgerEntry.currency, db.func.sum(LedgerEntry.amount))
+        .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
+        .where(LedgerTransaction.kind == "funding", LedgerEntry.account.like("escrow:%"))
+        .group_by(LedgerTransaction.challenge_id, LedgerEntry.currency)))
+    recorded = dict(((c, cur), int(total)) for c, cur, total in db.session.execute(
+        db.select(Funder.challenge_id, Funding.currency, db.func.sum(Funding.amount))
+        .join(Funder, Funder.id == Funding.funder_id).where(Funding.state == "paid")
+        .group_by(Funder.challenge_id, Funding.currency)))
+    found = []
+    for challenge_id, currency in sorted(set(received) | set(recorded)):
+        got, paid = received.get((challenge_id, currency), 0), recorded.get((challenge_id, currency), 0)
+        if got != paid:
+            found.append(Mismatch("escrow", f"challenge {challenge_id}",
+                                  f"{format_money(got, currency)} received into the escrow, "
+                                  f"{format_money(paid, currency)} recorded as paid by the funders"))
+    return found
+
+
 def _payout_checks(now: datetime, stale_after: timedelta) -> list[Mismatch]:
     found = []
     for payout in db.session.scalars(db.select(Payout).order_by(Payout.id)):
-        expected = payout.amount if payout.state == "paid" else 0
+        expected = payout.amount if payout.state in ("paid", "reversal_due") else 0
         in_ledger = ledger.balance(ledger.payee(payout.id), payout.currency)
         if in_ledger != expected:
             found.append(Mismatch("ledger", f"payout {payout.id}", f"ledger shows {in_ledger} paid, expected {expected}"))
         if payout.state == "processing" and payout.attempted_at and payout.attempted_at <= now - stale_after:
             found.append(Mismatch("payout", f"payout {payout.id}", "outcome unknown since "
                                   f"{payout.attempted_at:%Y-%m-%d %H:%M} UTC; run `flask payouts retry`"))
-        if payout.state not in ("paid", "reversed"):
+        if payout.state not in ("paid", "reversal_due", "reversed"):
             continue
         try:
             transfer = gateway(payout.provider).get_transfer(payout.provider_reference or "")
@@ -89,4 +113,4 @@ def _funding_checks() -> list[Mismatch]:
 
 def reconcile(now: datetime, stale_after: timedelta = timedelta(minutes=15)) -> list[Mismatch]:
     """Every mismatch between the ledger, our records and the provider; an empty list when all agree."""
-    return _ledger_checks() + _payout_checks(now, stale_after) + _funding_checks()
+    return _ledger_checks() + escrow_received_checks() + _payout_checks(now, stale_after) + _funding_checks()

@@ -47,9 +47,10 @@ def plan_refunds(challenge: Challenge, actor, now: datetime, *, amount: int | No
                  currency: str | None = None) -> list[Refund]:
     """Record refunds of `amount` (default: everything not promised to winners) to the funders.
 
-    Split by the funders' shares with the largest-remainder method, so the pennies add up exactly;
-    when a waiver left some funder short of its share, split by what each actually paid instead, so
-    nobody gets back more than they put in. Refuses non-brokers, a challenge not yet decided (or
+    Split by the funders' shares with the largest-remainder method, so the pennies add up exactly,
+    when what they paid is in proportion to their shares; when a waiver left some funder short of its
+    share, split by what each actually paid (less what it got back already) instead, so each gets back
+    its own proportion and nobody more than they put in. Refuses non-brokers, a challenge not yet decided (or
     cancelled), a zero, negative or non-integer amount, another currency, and more than is left.
     """
     if not getattr(actor, "is_broker", False):
@@ -69,9 +70,12 @@ def plan_refunds(challenge: Challenge, actor, now: datetime, *, amount: int | No
     if amount > left:
         raise DomainError(f"A refund of {format_money(amount, challenge.currency)} is larger than the "
                           f"{format_money(max(left, 0), challenge.currency)} left after awards and earlier refunds.")
-    funders = [f for f in funders_of(challenge) if funded_by(f) > 0]
+    funders = funders_of(challenge)
+    paid = [funded_by(f) for f in funders]
+    by_share = ledger.allocate(sum(paid), [f.share_bp for f in funders]) == paid
+    funders = [f for f, p in zip(funders, paid) if p > 0]
     net = [funded_by(f) - refunded_to(f) for f in funders]
-    parts = ledger.allocate(amount, [f.share_bp for f in funders])
+    parts = ledger.allocate(amount, [f.share_bp for f in funders] if by_share else net)
     if any(part > n for part, n in zip(parts, net)):
         parts = ledger.allocate(amount, net)
     refunds = []

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from challenge import clock
 from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
-from challenge.errors import DomainError
+from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import csrf, db
 from challenge.payouts import finance, funding
 from challenge.payouts.blueprint import bp
@@ -184,6 +184,10 @@ def record_transfer(funding_id: int):
         try:
             funding.record_bank_transfer(funding_row, form.amount.minor, form.currency.data,
                                          form.bank_reference.data or "", current_user, clock.now())
+        except InvalidTransition as exc:  # a second click, or another broker was first: nothing to fix
+            tx.rollback()
+            flash(exc.message, "info")
+            return redirect(url_for("payouts.funding_page", slug=funding_row.funder.challenge.slug))
         except DomainError as exc:
             form.amount.errors.append(exc.message)
         else:

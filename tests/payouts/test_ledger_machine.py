@@ -1,6 +1,9 @@
 """A random life of a prize pool (Hypothesis state machine): funding, awards, payouts, provider failures,
-retries, reversals and refunds, through the Stripe gateway against the fake server. After every step every
-ledger transaction balances, no escrow is below zero, and what is held covers what is promised."""
+retries, reversals and refunds, through the Stripe gateway against the fake server; transfers recorded
+twice (the second from a page read before the first was saved) and prize places awarded twice. After
+every step every ledger transaction balances, no escrow is below zero, what is held covers what is
+promised, the escrow received exactly what the funders are recorded as paying, and no prize has more
+awards than places."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,12 +11,14 @@ from datetime import timedelta
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from sqlalchemy.orm.attributes import set_committed_value
 
 from challenge import clock
-from challenge.errors import DomainError
+from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import db
 from challenge.payouts import awards, funding, ledger, payees, refunds, release
-from challenge.payouts.models import Payout
+from challenge.payouts.models import Award, Funding, Payout
+from challenge.payouts.reconcile import escrow_received_checks
 from challenge.payouts.providers import gateway
 from challenge.platform import tx
 from tests.conftest import _empty_tables
@@ -62,6 +67,36 @@ def test_every_transaction_balances_and_no_escrow_goes_negative(app, stripe_conf
                 invoice = funding.issue_invoice(f, self.w.seeker, self.now)
             amount = max(1, invoice.amount * percent // 100)
             self._try(lambda: funding.record_bank_transfer(invoice, amount, "GBP", "", self.w.broker, self.now))
+
+        @rule(funder=st.integers(0, 1), percent=st.integers(1, 100))
+        def record_twice(self, funder, percent):
+            """A double click: the second request read the invoice before the first was saved."""
+            f = funding.funders_of(self.w.challenge)[funder]
+            invoice = next((x for x in f.fundings if x.state == "pending" and x.provider == "manual"), None)
+            if invoice is None and funding.outstanding_for(f) <= 0:
+                return
+            invoice = invoice or funding.issue_invoice(f, self.w.seeker, self.now)
+            tx.commit()
+            invoice_id, amount = invoice.id, max(1, invoice.amount * percent // 100)
+            self._try(lambda: funding.record_bank_transfer(invoice, amount, "GBP", "", self.w.broker, self.now))
+            stale = db.session.get(Funding, invoice_id)
+            if stale.state != "paid":
+                return
+            set_committed_value(stale, "state", "pending")
+            try:
+                funding.record_bank_transfer(stale, amount, "GBP", "", self.w.broker, self.now)
+            except InvalidTransition:
+                tx.rollback()
+            else:
+                raise AssertionError("a transfer was recorded twice")
+
+        @rule(prize=st.integers(0, 2))
+        def award_twice(self, prize):
+            """Two brokers award the same place, one entry each."""
+            prizes = self.w.challenge.prizes
+            chosen = prizes[min(prize, len(prizes) - 1)]
+            for sub in (self.w.sub_a, self.w.sub_b):
+                self._try(lambda: awards.create_awards(self.w.challenge, [(sub, chosen)], self.w.broker, self.now))
 
         @rule(prize=st.integers(0, 2), entry=st.integers(0, 1))
         def award(self, prize, entry):
@@ -127,6 +162,17 @@ def test_every_transaction_balances_and_no_escrow_goes_negative(app, stripe_conf
                 ledger.escrow(self.w.challenge.id), "GBP") + sum(
                 ledger.balance(ledger.refund(f.id), "GBP") for f in funding.funders_of(self.w.challenge)
             ) == sum(funding.funded_by(f) for f in funding.funders_of(self.w.challenge))
+
+        @invariant()
+        def escrow_received_what_funders_paid(self):
+            assert escrow_received_checks() == []
+
+        @invariant()
+        def each_place_awarded_once(self):
+            for prize in self.w.challenge.prizes:
+                places = list(db.session.scalars(db.select(Award.place).where(Award.prize_id == prize.id)))
+                assert len(places) == len(set(places)) <= prize.winners
+                assert set(places) <= set(range(1, prize.winners + 1))
 
         def teardown(self):
             self.fake.wait_idle()
