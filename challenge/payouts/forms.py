@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import (IntegerField, SelectField, SelectMultipleField, StringField,
+from wtforms import (IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -125,6 +125,11 @@ class BankDetailsForm(FlaskForm):
     account_number = StringField("Account number", validators=[DataRequired("Enter the account number"),
                                                                Length(max=12)],
                                  description="8 digits")
+    payout_email = StringField("Email for payout notices (optional)", validators=[Optional(), Length(max=254)],
+                               description="Leave empty to use your account's email address.")
+    password = PasswordField("Your current password", validators=[Optional(), Length(max=256)],
+                             description="Needed to change details already saved, so that nobody else can "
+                                         "redirect your prize money.")
 
 
 class ReverseForm(FlaskForm):

@@ -8,22 +8,25 @@ from __future__ import annotations
 import base64
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
+from challenge.accounts.services import authenticate
 from challenge.errors import DomainError
 from challenge.extensions import db
 from challenge.payouts.awards import payee_became_ready
 from challenge.payouts.gateways import PaymentGateway
 from challenge.payouts.models import PayeeAccount
-from challenge.platform import audit
+from challenge.payouts.providers import site_link
+from challenge.platform import audit, outbox
 
 SORT_CODE = re.compile(r"^[0-9]{6}$")
 ACCOUNT_NUMBER = re.compile(r"^[0-9]{8}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _fernet() -> Fernet:
@@ -53,34 +56,88 @@ def _get_or_create(user, provider: str, now: datetime) -> PayeeAccount:
     return account
 
 
-def save_bank_details(user, holder: str, sort_code: str, account_number: str, gateway: PaymentGateway,
-                      now: datetime) -> PayeeAccount:
-    """Store a payee's UK bank details (encrypted) and make their waiting payouts ready.
+class PayoutDetailsError(DomainError):
+    """A refused change of payout details; `field` names the form field the message belongs to."""
 
-    Refuses an empty holder name, a sort code that is not 6 digits and an account number that is not 8.
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def cooling_off() -> timedelta:
+    return timedelta(hours=int(current_app.config["PAYOUT_DETAILS_COOLING_OFF_HOURS"]))
+
+
+def held_until(account: PayeeAccount | None) -> datetime | None:
+    """Until when payouts to this account wait after its details changed (None: they need not wait)."""
+    if account is None or account.details_changed_at is None:
+        return None
+    return account.details_changed_at + cooling_off()
+
+
+def notice_email(user, account: PayeeAccount | None) -> str:
+    """Where payout notices go: the payout email when one is set, the account's own email otherwise."""
+    return (account.payout_email if account and account.payout_email else "") or user.email
+
+
+def save_bank_details(user, holder: str, sort_code: str, account_number: str, gateway: PaymentGateway,
+                      now: datetime, *, payout_email: str = "", password: str | None = None) -> PayeeAccount:
+    """Store a payee's UK bank details (encrypted) and payout email, and make their waiting payouts ready.
+
+    The first details need no password. Changing them (or the payout email) needs the current password,
+    emails the account holder, and makes payouts wait `PAYOUT_DETAILS_COOLING_OFF_HOURS` before they can
+    be released to the new account. Refuses an empty holder name, a sort code that is not 6 digits, an
+    account number that is not 8, an email address without an @, and a missing or wrong password.
     """
     holder = (holder or "").strip()
     sort_code = re.sub(r"[\s-]", "", sort_code or "")
     account_number = re.sub(r"\s", "", account_number or "")
+    payout_email = (payout_email or "").strip()
     if not holder or len(holder) > 120:
-        raise DomainError("Enter the name on the account (up to 120 characters).")
+        raise PayoutDetailsError("Enter the name on the account (up to 120 characters).", "holder")
     if not SORT_CODE.match(sort_code):
-        raise DomainError("Enter a sort code of 6 digits, like 30-99-50.")
+        raise PayoutDetailsError("Enter a sort code of 6 digits, like 30-99-50.", "sort_code")
     if not ACCOUNT_NUMBER.match(account_number):
-        raise DomainError("Enter an account number of 8 digits.")
+        raise PayoutDetailsError("Enter an account number of 8 digits.", "account_number")
+    if payout_email and (len(payout_email) > 254 or not EMAIL.match(payout_email)):
+        raise PayoutDetailsError("Enter an email address like name@example.org, or leave it empty.", "payout_email")
     account = _get_or_create(user, "manual", now)
+    old = decrypt_bank_details(account)
+    changing = bool(old) and (old != {"sort_code": sort_code, "account_number": account_number}
+                              or account.account_holder != holder or account.payout_email != payout_email)
+    if changing and not _password_ok(user, password):
+        raise PayoutDetailsError("Enter your current password to change where your payouts go." if not password
+                                 else "Your current password is not right.", "password")
     if not account.provider_account_id:
         account.provider_account_id = gateway.create_payee_account(email=user.email,
                                                                    idempotency_key=f"payee-{user.id}-manual")
+    notify = sorted({user.email, notice_email(user, account)})  # the holder, at the address used until now
+    email_changed = account.payout_email != payout_email
     payload = json.dumps({"sort_code": sort_code, "account_number": account_number})
-    account.account_holder = holder
+    account.account_holder, account.payout_email = holder, payout_email
     account.bank_details_encrypted = _fernet().encrypt(payload.encode()).decode()
-    account.last4 = account_number[-4:]
+    before_last4, account.last4 = account.last4, account_number[-4:]
     before, account.state, account.updated_at = account.state, "ready", now
-    audit.record(user, "payee.bank_details", account, now, from_state=before, to_state="ready",
-                 data={"last4": account.last4})
+    if changing:
+        account.details_changed_at = now
+        audit.record(user, "payee.details_changed", account, now, from_state=before, to_state="ready",
+                     data={"last4": account.last4, "previous_last4": before_last4,
+                           "payout_email_changed": email_changed})
+        for address in notify:
+            outbox.queue("payout_details_changed", address, "payout_details_changed", now, user=user,
+                         account=account, held_until=held_until(account), link=site_link("payouts.mine"))
+    else:
+        audit.record(user, "payee.bank_details", account, now, from_state=before, to_state="ready",
+                     data={"last4": account.last4})
     payee_became_ready(account, now)
     return account
+
+
+def _password_ok(user, password: str | None) -> bool:
+    if not password:
+        return False
+    found = authenticate(user.email, password)
+    return found is not None and found.id == user.id
 
 
 def create_stripe_account(user, gateway: PaymentGateway, now: datetime) -> PayeeAccount:

@@ -24,7 +24,8 @@ from flask import current_app
 from challenge.errors import DomainError, InvalidTransition, NotAllowed, PaymentFailed
 from challenge.extensions import db
 from challenge.money import format_money
-from challenge.payouts import ledger
+from challenge.filters import format_dt
+from challenge.payouts import ledger, payees
 from challenge.payouts.gateways import ProviderError, ProviderRejected, ProviderUnavailable, TransferResult
 from challenge.payouts.models import Award, Payout
 from challenge.payouts.providers import gateway, site_link
@@ -96,6 +97,11 @@ def _claim(payout_id: int, actor, now: datetime, *, retry: bool, min_age: timede
     if account is None or account.state != "ready" or account.provider != payout.provider:
         tx.rollback()
         raise DomainError("The winner's payment account cannot receive money yet.")
+    held = payees.held_until(account)
+    if before != "processing" and held is not None and now < held:
+        tx.rollback()  # a retry with the same key is not held: that transfer's destination was fixed before
+        raise DomainError(f"The winner changed their payment details on {format_dt(account.details_changed_at)}. "
+                          f"For their safety this payout can be released from {format_dt(held)}.")
     award = db.session.get(Award, payout.award_id)
     ledger.lock_challenge(award.challenge_id)
     held = ledger.balance(ledger.escrow(award.challenge_id), payout.currency)
@@ -142,7 +148,8 @@ def _record(payout_id: int, attempt: int, result: TransferResult | None, error: 
         audit.record(actor, "payout.paid", payout, now, from_state="processing", to_state="paid",
                      data={"reference": result.id})
         link = site_link("payouts.mine")
-        outbox.queue("payout_paid", payout.user.email, "payout_paid", now, payout=payout, link=link)
+        outbox.queue("payout_paid", payees.notice_email(payout.user, payout.payee_account), "payout_paid", now,
+                     payout=payout, link=link)
         message = f"Paid {format_money(payout.amount, payout.currency)} to {payout.user.name}."
     elif isinstance(error, ProviderUnavailable):
         payout.failure_message = f"No clear answer from the provider ({error.message}); it will be retried."

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.errors import DomainError
+from challenge.filters import format_dt
 from challenge.extensions import db
 from challenge.payouts import awards, payees
 from challenge.payouts.blueprint import bp
@@ -31,28 +32,32 @@ def mine():
     ensure("payouts.mine")
     provider = default_provider()
     return render_template("payouts/mine.html", awards=_my_awards(current_user), provider=provider,
-                           account=payees.account_for(current_user, provider), confirm=ConfirmForm())
+                           account=payees.account_for(current_user, provider), confirm=ConfirmForm(),
+                           cooling_off=payees.cooling_off())
 
 
 @bp.route("/my/payouts/bank-details", methods=["GET", "POST"])
 @login_required
 def bank_details():
     ensure("payouts.mine")
-    form = BankDetailsForm()
+    account = payees.account_for(current_user, "manual")
+    form = BankDetailsForm(data={"payout_email": account.payout_email if account else ""})
     if form.validate_on_submit():
         try:
-            payees.save_bank_details(current_user, form.holder.data, form.sort_code.data, form.account_number.data,
-                                     gateway("manual"), clock.now())
-        except DomainError as exc:
-            field = form.holder if "name" in exc.message else (
-                form.sort_code if "sort code" in exc.message else form.account_number)
-            field.errors.append(exc.message)
+            account = payees.save_bank_details(
+                current_user, form.holder.data, form.sort_code.data, form.account_number.data, gateway("manual"),
+                clock.now(), payout_email=form.payout_email.data or "", password=form.password.data)
+        except payees.PayoutDetailsError as exc:
+            form[exc.field].errors.append(exc.message)
         else:
             tx.commit()
-            flash("Your bank details are saved. Payouts waiting for them are now ready to pay.", "success")
+            held = payees.held_until(account)
+            flash("Your new payout details are saved. We have emailed you about the change; for your safety, "
+                  f"payouts can be released to them from {format_dt(held)}." if held and held > clock.now() else
+                  "Your bank details are saved. Payouts waiting for them are now ready to pay.", "success")
             return redirect(url_for("payouts.mine"))
-    return render_template("payouts/bank_details.html", form=form,
-                           account=payees.account_for(current_user, "manual")), 400 if form.errors else 200
+    tx.rollback()
+    return render_template("payouts/bank_details.html", form=form, account=account), 400 if form.errors else 200
 
 
 @bp.post("/my/payouts/stripe")
