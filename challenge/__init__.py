@@ -47,12 +47,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from challenge.errors import register_error_handlers
     from challenge.filters import register_filters
     from challenge.headers import register_headers
+    from challenge.platform.hygiene import register_hygiene
     from challenge.platform.pagecache import register_page_cache
 
     register_blueprints(app)
     register_error_handlers(app)
     register_filters(app)
     register_headers(app)
+    register_hygiene(app)
     register_cli(app)
     register_diagnostics(app)
     register_page_cache(app)

@@ -14,13 +14,14 @@ from challenge.errors import DomainError
 from challenge.extensions import db
 from challenge.permissions import ensure
 from challenge.platform import tx
+from challenge.platform.hygiene import page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
 
 
 def _page() -> int:
-    return max(1, min(request.args.get("page", 1, type=int), 100_000))
+    return page_arg()
 
 
 @bp.get("/")

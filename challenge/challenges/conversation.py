@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
+
 from challenge import permissions
 from challenge.accounts.models import User
 from challenge.challenges.models import Challenge, Follow, Question, Update
@@ -98,8 +100,11 @@ def follow(challenge: Challenge, actor, now: datetime) -> Follow:
     if existing:
         return existing
     row = Follow(user_id=actor.id, challenge_id=challenge.id, created_at=now)
-    db.session.add(row)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a double click: the database keeps one follow per person
+            db.session.add(row)
+    except IntegrityError:
+        return following(actor, challenge)
     audit.record(actor, "challenge.follow", challenge, now)
     return row
 

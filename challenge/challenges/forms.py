@@ -264,7 +264,7 @@ class CatalogueForm(Form):
             field.errors = [*field.errors, str(exc)]
             return None
 
-    def params(self, page: str | None) -> CatalogueParams:
+    def params(self, page: int) -> CatalogueParams:
         """The valid filters; invalid ones are left out (their errors are on the fields)."""
         self.validate()
         ok = lambda f: f.data if not f.errors else ""  # noqa: E731
@@ -272,5 +272,5 @@ class CatalogueForm(Form):
             q=ok(self.q) or "", sector=ok(self.sector), status=ok(self.status), type=ok(self.type),
             min_prize=self._money(self.min_prize), max_prize=self._money(self.max_prize),
             organisation=ok(self.organisation), sort=ok(self.sort) or "closing",
-            page=int(page) if page and page.isdigit() and len(page) < 7 else 1,
+            page=page,
         )

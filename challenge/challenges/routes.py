@@ -12,6 +12,7 @@ from challenge.challenges.blueprint import bp, load
 from challenge.challenges.catalogue import next_change, organisations_with_challenges, search_challenges
 from challenge.challenges.forms import CatalogueForm
 from challenge.challenges.showpage import render_show
+from challenge.platform.hygiene import page_arg
 from challenge.platform.pagecache import anonymous_page, filling, keep_until
 
 __all__ = ["bp"]
@@ -24,7 +25,7 @@ def catalogue():
         keep_until(next_change(clock.now()))
     form = CatalogueForm(request.args)
     form.organisation.choices = [("", "Any organisation"), *organisations_with_challenges()]
-    params = form.params(request.args.get("page"))
+    params = form.params(page_arg())
     page = search_challenges(params, clock.now())
     return render_template("challenges/catalogue.html", form=form, page=page, params=params, now=clock.now(),
                            filtered=any(v for k, v in request.args.items() if k not in ("sort", "page")))

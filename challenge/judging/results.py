@@ -271,10 +271,9 @@ class Page:
     size: int = 100
 
     @classmethod
-    def of(cls, rows: list[Entry], asked: str, size: int = 100) -> Page:
+    def of(cls, rows: list[Entry], asked: int, size: int = 100) -> Page:
         pages = max(1, -(-len(rows) // size))
-        number = int(asked) if asked.isdigit() and len(asked) < 6 else 1
-        number = min(max(number, 1), pages)
+        number = min(max(asked, 1), pages)
         return cls(rows[(number - 1) * size:number * size], number, pages, len(rows), size)
 
     @property

@@ -14,6 +14,7 @@ from challenge.judging.rubric import FieldError, rounds_of, settings_of
 from challenge.money import format_money
 from challenge.permissions import can, ensure
 from challenge.platform import tx
+from challenge.platform.hygiene import page_arg
 from challenge.submissions.models import Submission
 
 
@@ -37,7 +38,7 @@ def panel_view(slug: str):
     res = results.load(round_)
     sort, show = request.args.get("sort", "rank"), request.args.get("show", "all")
     rows = results.view(res, sort, show)
-    page = results.Page.of(rows, request.args.get("page", ""))
+    page = results.Page.of(rows, page_arg())
     return render_template("judging/panel.html", challenge=challenge, round=round_, res=res, rows=page.rows,
                            page=page, sort=sort, show=show, rounds=rounds_of(challenge),
                            tie_rule=scoring.TIE_BREAK_RULE, now=clock.now())

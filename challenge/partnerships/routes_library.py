@@ -13,6 +13,7 @@ from challenge.partnerships.models import LibraryEntry
 from challenge.partnerships.services import PartnershipError
 from challenge.permissions import ensure
 from challenge.platform import tx
+from challenge.platform.hygiene import page_arg
 from challenge.submissions.models import Submission
 
 bp = Blueprint("library", __name__, url_prefix="/library")
@@ -27,7 +28,8 @@ def render_index(bound: ConsentForm | None = None, status: int = 200):
     """The library, with the signed-in person's winning solutions awaiting their consent on top."""
     q, sector = request.args.get("q", "").replace("\x00", "").strip()[:100], request.args.get("sector", "")
     sector = sector if sector in SECTOR_LABELS else ""
-    page = db.paginate(library.search(q, sector), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = db.paginate(library.search(q, sector), page=page_arg(), per_page=current_app.config["PER_PAGE"],
+                       error_out=False)
     awaiting = library.awaiting_consent(current_user) if current_user.is_authenticated else []
     consent_forms = {s.id: ConsentForm(formdata=None, submission=str(s.id), summary=s.summary) for s in awaiting}
     if bound is not None:

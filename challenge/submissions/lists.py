@@ -14,6 +14,7 @@ from challenge.extensions import db
 from challenge.filters import local
 from challenge.permissions import ensure
 from challenge.platform import csvsafe
+from challenge.platform.hygiene import page_arg
 from challenge.submissions import queries, services
 from challenge.submissions.blueprint import bp
 from challenge.submissions.models import ACTIVE_STATES, Submission, TeamMember
@@ -45,8 +46,8 @@ def mine():
 @bp.get("/challenges/<slug>/submissions")
 def for_challenge(slug: str):
     challenge = load_challenge(slug, "challenge.view_submissions")
-    page = db.paginate(queries.for_challenge(challenge, current_user, _state_arg()), per_page=PER_PAGE,
-                       error_out=False)
+    page = db.paginate(queries.for_challenge(challenge, current_user, _state_arg()), page=page_arg(),
+                       per_page=PER_PAGE, error_out=False)
     return render_template("submissions/challenge_list.html", challenge=challenge, page=page,
                            counts=queries.count_by_state(challenge, current_user), state=_state_arg(),
                            now=clock.now())
@@ -62,7 +63,7 @@ def challenge_csv(slug: str):
 @bp.get("/submissions")
 def everything():
     ensure("submission.list_all")
-    page = db.paginate(queries.everything(_state_arg()), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(queries.everything(_state_arg()), page=page_arg(), per_page=PER_PAGE, error_out=False)
     return render_template("submissions/all.html", page=page, state=_state_arg(),
                            states=queries.STATE_CHOICES, now=clock.now())
 

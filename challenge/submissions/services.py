@@ -193,6 +193,12 @@ def _tell_team(sub: Submission, kind: str, template: str, now: datetime, **conte
                      challenge=sub.challenge, link=_link(sub), stamp=stamp, **context)
 
 
+def _lock(sub: Submission) -> None:
+    """Lock the submission's row and reread it (state included) as the lock holder sees it."""
+    db.session.scalars(db.select(Submission).where(Submission.id == sub.id).with_for_update()
+                       .execution_options(populate_existing=True)).one()
+
+
 # --- the verbs ------------------------------------------------------------------------------------
 
 def start_draft(challenge: Challenge, actor, now: datetime, *, title: str, summary: str = "",
@@ -255,8 +261,11 @@ def submit(sub: Submission, actor, now: datetime, *, eligibility_confirmed: bool
 
     Refuses after the close (to the second), when already submitted (AlreadySubmitted), and
     without a title, summary, description, the eligibility declaration and acceptance of the terms.
+    Decided under the submission's row lock, so a double click or two tabs submit (and send the
+    receipt) once: the second request reads the first one's state after the lock and is refused.
     """
     ensure_changeable(sub, actor, now)
+    _lock(sub)
     if sub.state == SubmissionState.SUBMITTED:
         raise AlreadySubmitted(f"{sub.reference} was already submitted on {stamp(sub.submitted_at)}.")
     problems = {k: f"Add a {k} before you submit" for k in ("title", "summary", "description")
