@@ -49,8 +49,9 @@ class SubmissionForm(FlaskForm):
                                                    message="Keep the description to 50,000 characters or fewer")])
     organisation = SelectField("Submitting as", coerce=_org_id, default=0, validate_choice=True)
     team = TextAreaField("Team members", filters=[multi_line],
-                         description="Email addresses of people with an account here, one per line. "
-                                     "They can see this submission; only you can change or withdraw it.",
+                         description="Email addresses, one per line. Each is emailed an invitation and joins "
+                                     "once they accept. Members can see this submission; only you can change "
+                                     "or withdraw it.",
                          validators=[Length(max=3000, message="Keep the team list to 3,000 characters or fewer")])
 
     def offer_organisations(self, organisations) -> None:

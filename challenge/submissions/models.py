@@ -94,6 +94,26 @@ class TeamMember(db.Model):
     user: Mapped[User] = relationship()
 
 
+class TeamInvitation(db.Model):
+    """The owner's invitation to an email address to join a submission's team; the invitee accepts it.
+
+    Only the SHA-256 of the emailed token is stored. Pending while `accepted_at` is None.
+    """
+
+    __tablename__ = "team_invitations"
+    __table_args__ = (UniqueConstraint("submission_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))  # stored lower-cased
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    submission: Mapped[Submission] = relationship()
+
+
 class Attachment(db.Model):
     __tablename__ = "attachments"
     __table_args__ = (CheckConstraint("size >= 0", name="size"),)

@@ -10,11 +10,12 @@ from challenge.accounts.models import Membership, Organisation
 from challenge.extensions import db
 from challenge.permissions import ensure
 from challenge.platform import tx
-from challenge.submissions import services, storage
+from challenge.submissions import services, storage, team
 from challenge.submissions.blueprint import bp
 from challenge.submissions.forms import (
     AttachmentForm, ConfirmForm, DisqualifyForm, SubmissionForm, SubmitForm, WithdrawForm,
 )
+from challenge.submissions import team_routes  # noqa: F401  (registers the invitee's views)
 from challenge.submissions.lists import load_challenge  # importing lists also registers its views
 from challenge.submissions.models import Attachment, Submission
 
@@ -42,7 +43,7 @@ def _submission_form(sub: Submission | None = None) -> SubmissionForm:
     data = None
     if sub is not None and request.method == "GET":
         data = {"title": sub.title, "summary": sub.summary, "description": sub.description,
-                "organisation": sub.organisation_id or 0, "team": "\n".join(m.user.email for m in sub.team)}
+                "organisation": sub.organisation_id or 0, "team": "\n".join(team.addresses(sub))}
     form = SubmissionForm(data=data)
     form.offer_organisations(db.session.scalars(
         db.select(Organisation).join(Membership).where(Membership.user_id == current_user.id)
@@ -68,7 +69,8 @@ def render_show(sub: Submission, problems: dict | None = None, **forms):
     forms.setdefault("disqualify_form", DisqualifyForm())
     has_errors = any(f.errors for f in forms.values()) or bool(problems)
     return render_template("submissions/show.html", submission=sub, challenge=sub.challenge, problems=problems,
-                           confirm_form=ConfirmForm(), has_errors=has_errors, now=clock.now(), **forms)
+                           confirm_form=ConfirmForm(), has_errors=has_errors, now=clock.now(),
+                           invitations=team.pending(sub), **forms)
 
 
 def _to(sub: Submission, anchor: str | None = None):

@@ -15,7 +15,6 @@ from flask import current_app, url_for
 from sqlalchemy.dialects import postgresql, sqlite
 
 from challenge.accounts.models import Organisation, User
-from challenge.accounts.services import find_user_by_email
 from challenge.challenges.models import Challenge
 from challenge.challenges.states import Phase
 from challenge.errors import DomainError, InvalidTransition, NotAllowed
@@ -23,12 +22,12 @@ from challenge.extensions import db
 from challenge.filters import format_dt, local
 from challenge.permissions import can, is_seeker
 from challenge.platform import audit, outbox
-from challenge.submissions import storage
+from challenge.submissions import storage, team
 from challenge.submissions.models import (
-    ACTIVE_STATES, Attachment, ReferenceCounter, Submission, SubmissionState, TeamMember,
+    ACTIVE_STATES, Attachment, ReferenceCounter, Submission, SubmissionState,
 )
 
-MAX_TEAM = 10
+MAX_TEAM = team.MAX_TEAM
 _REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 CHANGEABLE = (SubmissionState.DRAFT, SubmissionState.SUBMITTED)
 
@@ -155,35 +154,29 @@ def _organisation(actor, organisation_id: int | None) -> Organisation | None:
     return org
 
 
-def _team(challenge: Challenge, owner: User, emails_text: str) -> list[User]:
-    """Resolve a list of email addresses to accounts; refuse unknown ones by name."""
-    emails = [e for e in re.split(r"[\s,;]+", emails_text or "") if e]
-    people: dict[int, User] = {}
-    for email in emails:
-        user = find_user_by_email(email)
-        if user is None:
-            raise SubmissionError({"team": f"No account uses the email address {email}. "
-                                           "Ask them to create an account first, then add them."})
-        if is_seeker(user, challenge):
-            raise SubmissionError({"team": f"{email} belongs to {challenge.organisation.name}, which runs "
-                                           "this challenge, so cannot be in a team entering it."})
-        if user.id != owner.id:
-            people[user.id] = user
-    if len(people) > MAX_TEAM:
-        raise SubmissionError({"team": f"A team can have at most {MAX_TEAM} members besides you."})
-    return list(people.values())
+def _team_emails(emails_text: str, owner: User) -> list[str]:
+    try:
+        return team.parse(emails_text, owner)
+    except team.TeamError as exc:
+        raise SubmissionError({"team": exc.message}) from None
 
 
-def _set_team(sub: Submission, people: list[User]) -> None:
-    wanted = {u.id for u in people}
-    sub.team[:] = [m for m in sub.team if m.user_id in wanted]
-    have = {m.user_id for m in sub.team}
-    sub.team.extend(TeamMember(user_id=u.id) for u in people if u.id not in have)
+def _sync_team(sub: Submission, emails: list[str], actor, now: datetime) -> list[str]:
+    """Members and invitations as listed; new addresses are invited (see team.py), never added directly."""
+    try:
+        return team.sync(sub, emails, actor, now, _invitation_link)
+    except team.TeamError as exc:
+        raise SubmissionError({"team": exc.message}) from None
 
 
 def _link(sub: Submission) -> str:
     with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
         return url_for("submissions.show", ref=sub.reference, _external=True)
+
+
+def _invitation_link(token: str) -> str:
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        return url_for("submissions.team_invitation", token=token, _external=True)
 
 
 def _tell_team(sub: Submission, kind: str, template: str, now: datetime, **context) -> None:
@@ -207,21 +200,22 @@ def start_draft(challenge: Challenge, actor, now: datetime, *, title: str, summa
 
     Refuses when the challenge is not open, the actor is one of its seekers, already has an active
     entry (AlreadyEntered, carrying it) or was disqualified from it; refuses an organisation the actor
-    does not belong to and team emails without an account.
+    does not belong to and a team field that is not a list of at most MAX_TEAM email addresses. Each
+    address is emailed an invitation to join (team.py); nobody joins without accepting.
     """
     ensure_can_start(challenge, actor, now)
     org = _organisation(actor, organisation_id)
-    people = _team(challenge, actor, team_emails)
+    emails = _team_emails(team_emails, actor)
     sub = Submission(
         challenge=challenge, owner=actor, organisation=org, reference=next_reference(now),
         title=title.strip(), summary=summary.strip(), description=description.strip(),
         state=SubmissionState.DRAFT, created_at=now, updated_at=now,
     )
-    _set_team(sub, people)
     db.session.add(sub)
     db.session.flush()
     audit.record(actor, "submission.start", sub, now, to_state=sub.state,
-                 data={"challenge": challenge.slug, "team": sorted(u.id for u in people)})
+                 data={"challenge": challenge.slug, "invited": len(emails)})
+    _sync_team(sub, emails, actor, now)
     db.session.flush()
     return sub
 
@@ -234,7 +228,7 @@ def update(sub: Submission, actor, now: datetime, *, title: str, summary: str, d
     """
     ensure_changeable(sub, actor, now)
     org = _organisation(actor, organisation_id)
-    people = _team(sub.challenge, sub.owner, team_emails)
+    emails = _team_emails(team_emails, sub.owner)
     values = {"title": title.strip(), "summary": summary.strip(), "description": description.strip()}
     if sub.state == SubmissionState.SUBMITTED:
         missing = {k: f"A submitted solution needs a {k}" for k, v in values.items() if not v}
@@ -243,12 +237,11 @@ def update(sub: Submission, actor, now: datetime, *, title: str, summary: str, d
     changed = [k for k, v in values.items() if getattr(sub, k) != v]
     if (org.id if org else None) != sub.organisation_id:
         changed.append("organisation")
-    if {u.id for u in people} != {m.user_id for m in sub.team}:
+    if _sync_team(sub, emails, actor, now):
         changed.append("team")
     for key, value in values.items():
         setattr(sub, key, value)
     sub.organisation = org
-    _set_team(sub, people)
     sub.updated_at = now
     audit.record(actor, "submission.update", sub, now, data={"changed": changed})
     db.session.flush()

@@ -1,10 +1,10 @@
-"""requests: confirmed email addresses, team invitations
+"""requests: confirmed email addresses, team invitations, one people's-choice vote per mailbox
 
 Revision ID: 0015_requests_hygiene
 Revises: 0014_account_security
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 import challenge.types  # noqa: F401  (UTCDateTime columns)
 
@@ -15,8 +15,27 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "team_invitations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("invited_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", challenge.types.UTCDateTime(), nullable=False),
+        sa.Column("accepted_at", challenge.types.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["submission_id"], ["submissions.id"],
+                                name="fk_team_invitations_submission_id_submissions", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["invited_by_id"], ["users.id"], name="fk_team_invitations_invited_by_id_users"),
+        sa.PrimaryKeyConstraint("id", name="pk_team_invitations"),
+        sa.UniqueConstraint("submission_id", "email", name="uq_team_invitations_submission_id_email"),
+        sa.UniqueConstraint("token_hash", name="uq_team_invitations_token_hash"),
+    )
+    op.create_index("ix_team_invitations_submission_id", "team_invitations", ["submission_id"])
+    op.create_index("ix_team_invitations_invited_by_id", "team_invitations", ["invited_by_id"])
 
 
 def downgrade():
-    pass
+    op.drop_index("ix_team_invitations_invited_by_id", table_name="team_invitations")
+    op.drop_index("ix_team_invitations_submission_id", table_name="team_invitations")
+    op.drop_table("team_invitations")

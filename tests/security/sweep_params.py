@@ -6,6 +6,7 @@ from tests.security.world import TOKENS
 TOKEN_BY_ENDPOINT = {
     "accounts.reset_password": TOKENS.reset,
     "organisations.invitation": TOKENS.org_invitation,
+    "submissions.team_invitation": TOKENS.team_invitation,
     "judging.invitation": TOKENS.panel_invitation,
     "introductions.show": TOKENS.intro_creator,
     "introductions.answer": TOKENS.intro_creator,

@@ -25,14 +25,15 @@ from challenge.partnerships.models import Diagnosis, ImpactRecord, Introduction,
 from challenge.payouts import funding
 from challenge.payouts.models import Award, Payout
 from challenge.submissions import storage
-from challenge.submissions.models import Attachment
+from challenge.submissions.models import Attachment, TeamInvitation
 
 ROLES = ("anon", "creator", "other_creator", "seeker", "other_seeker", "judge", "other_judge", "broker")
 
 TOKENS = SimpleNamespace(org_invitation="org-invite-token-0123456789abcdef", reset="reset-token-0123456789abcdef",
                          panel_invitation="panel-invite-token-0123456789abcdef",
                          intro_creator="intro-creator-token-0123456789abcdef",
-                         intro_counterpart="intro-counterpart-token-0123456789abcdef")
+                         intro_counterpart="intro-counterpart-token-0123456789abcdef",
+                         team_invitation="team-invite-token-0123456789abcdef")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -119,7 +120,9 @@ def build_world(make_user, make_org, make_challenge, make_submission) -> SimpleN
     reset = PasswordResetToken(user_id=creator.id, token_hash=_sha(TOKENS.reset),
                                expires_at=now + timedelta(hours=1))
     question = Question(challenge_id=challenge.id, asked_by_id=creator.id, body="Can a charity enter?", asked_at=now)
-    db.session.add_all([intro, impact, entry, diagnosis, org_invitation, reset, question])
+    team_invitation = TeamInvitation(submission_id=sub.id, email=other_creator.email, invited_by_id=creator.id,
+                                     token_hash=_sha(TOKENS.team_invitation), created_at=now)
+    db.session.add_all([intro, impact, entry, diagnosis, org_invitation, reset, question, team_invitation])
     db.session.commit()
     colleague_membership = db.session.scalar(db.select(Membership).where(Membership.user_id == colleague.id))
     return SimpleNamespace(

@@ -11,8 +11,8 @@ from challenge import clock
 from challenge.errors import InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.platform.models import AuditEvent, OutboxMessage
-from challenge.submissions import services
-from challenge.submissions.models import Attachment, Submission
+from challenge.submissions import services, team
+from challenge.submissions.models import Attachment, Submission, TeamInvitation
 from challenge.submissions.services import AlreadyEntered, AlreadySubmitted, SubmissionError
 
 
@@ -29,6 +29,16 @@ def complete(sub, now=None):
 
 def full_draft(cast, **kw):
     return draft(cast, summary="Weekly tea.", description="We **meet** on Tuesdays.", **kw)
+
+
+def joined(sub, *people):
+    """Each person accepts the invitation the owner's team field emailed them."""
+    for person in people:
+        invitation = db.session.scalar(db.select(TeamInvitation).where(
+            TeamInvitation.submission_id == sub.id, TeamInvitation.email == person.email.lower()))
+        team.accept(invitation, person, clock.now())
+    db.session.commit()
+    return sub
 
 
 def outbox():
@@ -97,22 +107,70 @@ def test_someone_disqualified_cannot_enter_again(cast):
         draft(cast)
 
 
-def test_team_members_are_named_by_the_email_of_their_account(cast, make_user):
+def test_team_addresses_are_invited_and_join_only_when_they_accept(cast, make_user):
     third = make_user("Tess Third", "tess@example.org")
     sub = draft(cast, team_emails="FEMI@example.org, tess@example.org\nfemi@example.org cleo@example.org")
+    assert sub.team == [] and team.addresses(sub) == ["femi@example.org", "tess@example.org"]
+    assert [(m.kind, m.to_email) for m in outbox()] == [("submission.team_invitation", "femi@example.org"),
+                                                        ("submission.team_invitation", "tess@example.org")]
+    joined(sub, cast.friend, third)
     assert {m.user_id for m in sub.team} == {cast.friend.id, third.id}
+    services.update(sub, cast.creator, clock.now(), title="T", summary="", description="",
+                    team_emails="femi@example.org nobody@example.org")
+    db.session.commit()
+    assert [m.user_id for m in sub.team] == [cast.friend.id] and team.addresses(sub)[-1] == "nobody@example.org"
     with pytest.raises(SubmissionError) as refused:
         services.update(sub, cast.creator, clock.now(), title="T", summary="", description="",
-                        team_emails="femi@example.org nobody@example.org")
-    assert list(refused.value.errors) == ["team"]
-    assert "nobody@example.org" in refused.value.errors["team"]
+                        team_emails="femi@example.org not-an-address")
+    assert list(refused.value.errors) == ["team"] and "not an email address" in refused.value.errors["team"]
+
+
+def test_the_form_answers_alike_whether_or_not_an_address_has_an_account(cast):
+    sub = draft(cast, team_emails="femi@example.org\nno-account@example.org")
+    mails = [m for m in outbox() if m.kind == "submission.team_invitation"]
+    assert [m.to_email for m in mails] == ["femi@example.org", "no-account@example.org"]
+    assert mails[0].subject == mails[1].subject
+    assert mails[0].body.replace("femi", "x").split("http")[0] == mails[1].body.replace("no-account", "x").split("http")[0]
+    assert [e.data for e in db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == "submission.team_invite"))] == [{"invitation": i.id} for i in team.pending(sub)]
+
+
+def test_the_challenges_seekers_are_refused_when_they_accept(cast):
+    sub = draft(cast, team_emails=cast.seeker.email)  # the form does not say the address belongs to a seeker
+    [invitation] = team.pending(sub)
+    with pytest.raises(team.TeamError, match="runs this challenge"):
+        team.accept(invitation, cast.seeker, clock.now())
     db.session.rollback()
-    assert {m.user_id for m in sub.team} == {cast.friend.id, third.id}
+    assert sub.team == []
 
 
-def test_the_challenges_seekers_cannot_be_in_a_team(cast):
-    with pytest.raises(SubmissionError, match="runs this challenge"):
-        draft(cast, team_emails=cast.seeker.email)
+def test_only_the_invited_account_may_accept_and_only_once(cast):
+    sub = draft(cast, team_emails=cast.friend.email)
+    [invitation] = team.pending(sub)
+    with pytest.raises(team.TeamError, match="sent to femi@example.org"):
+        team.accept(invitation, cast.other, clock.now())
+    db.session.rollback()
+    team.accept(invitation, cast.friend, clock.now())
+    db.session.commit()
+    with pytest.raises(team.TeamError, match="already accepted"):
+        team.accept(invitation, cast.friend, clock.now())
+    db.session.rollback()
+    assert [m.user_id for m in sub.team] == [cast.friend.id]
+    assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "submission.team_join")) == 1
+
+
+def test_invitations_are_rate_limited_per_person(cast, make_user):
+    sub = draft(cast)
+    for n in range(team.INVITES_PER_HOUR // 5):
+        services.update(sub, cast.creator, clock.now(), title="T", summary="", description="",
+                        team_emails=" ".join(f"p{n}-{i}@example.org" for i in range(5)))
+        db.session.commit()
+    with pytest.raises(SubmissionError, match="many team invitations"):
+        services.update(sub, cast.creator, clock.now(), title="T", summary="", description="",
+                        team_emails="one-more@example.org")
+    db.session.rollback()
+    later = clock.now() + timedelta(hours=1, seconds=1)
+    services.update(sub, cast.creator, later, title="T", summary="", description="", team_emails="one-more@example.org")
 
 
 def test_a_team_has_at_most_ten_other_members(cast, make_user):
@@ -140,13 +198,13 @@ def test_submit_needs_the_text_and_both_declarations(cast):
 
 
 def test_submit_sends_a_receipt_to_the_owner_and_the_team(cast, app):
-    sub = full_draft(cast, team_emails=cast.friend.email)
+    sub = joined(full_draft(cast, team_emails=cast.friend.email), cast.friend)
     now = clock.now()
     complete(sub, now)
     db.session.commit()
     assert sub.state == "submitted" and sub.submitted_at == now
     assert sub.eligibility_confirmed and sub.terms_accepted
-    mails = outbox()
+    mails = [m for m in outbox() if m.kind == "submission.receipt"]
     assert [m.to_email for m in mails] == [cast.creator.email, cast.friend.email]
     receipt = mails[0]
     assert receipt.subject == f"Receipt: {sub.reference} submitted to Loneliness in later life"
@@ -201,7 +259,7 @@ def test_after_the_close_nothing_about_a_submission_changes(cast, files, verb):
 
 @pytest.mark.parametrize("verb", VERBS)
 def test_team_members_and_others_cannot_change_a_submission(cast, files, verb):
-    sub = full_draft(cast, team_emails=cast.friend.email)
+    sub = joined(full_draft(cast, team_emails=cast.friend.email), cast.friend)
     services.add_attachment(sub, io.BytesIO(files.pdf), "plan.pdf", cast.creator, clock.now())
     db.session.commit()
     for who in (cast.friend, cast.other, cast.broker, cast.seeker):
@@ -232,7 +290,7 @@ def test_a_submitted_entry_keeps_its_text_when_edited(cast):
 
 
 def test_withdrawing_a_submitted_entry_tells_the_team_a_draft_does_not(cast):
-    sub = complete(full_draft(cast, team_emails=cast.friend.email))
+    sub = complete(joined(full_draft(cast, team_emails=cast.friend.email), cast.friend))
     db.session.commit()
     services.withdraw(sub, cast.creator, clock.now(), reason="  We joined another team.  ")
     db.session.commit()
@@ -288,7 +346,7 @@ def test_a_file_of_another_submission_cannot_be_removed(cast, files):
 
 
 def test_only_a_broker_disqualifies_an_entered_solution_with_a_reason(cast, make_challenge, make_submission):
-    sub = complete(full_draft(cast, team_emails=cast.friend.email))
+    sub = complete(joined(full_draft(cast, team_emails=cast.friend.email), cast.friend))
     db.session.commit()
     for who in (cast.creator, cast.seeker, cast.friend):
         with pytest.raises(NotAllowed):

@@ -51,7 +51,8 @@ def test_a_creator_saves_a_draft_adds_a_file_and_submits(client, sign_in, cast, 
     sub = only_submission()
     assert response.status_code == 302 and response.location.endswith(f"/submissions/{sub.reference}")
     page = client.get(response.location).get_data(as_text=True)
-    assert "Your draft is saved" in page and "not entered yet" in page and "Femi Friend" in page
+    assert "Your draft is saved" in page and "not entered yet" in page and "Invited, not yet accepted" in page
+    assert "femi@example.org" in page and "Femi Friend" not in page
     assert upload(client, sub, files.pdf, "plan.pdf").status_code == 302
     refused = client.post(f"/submissions/{sub.reference}/submit", data={})
     page = refused.get_data(as_text=True)
@@ -133,11 +134,27 @@ def test_the_owner_edits_until_the_close(client, sign_in, cast, monkeypatch):
     assert closed.status_code == 409 and "closed on" in closed.get_data(as_text=True)
 
 
+def accept_by_link(client, sign_in, person):
+    """Open the link in the team invitation emailed to `person`, signed in as them, and accept."""
+    mail = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.to_email == person.email,
+                                                            OutboxMessage.kind == "submission.team_invitation")
+                              .order_by(OutboxMessage.id.desc())).first()
+    path = "/team-invitations/" + re.search(r"/team-invitations/(\S+)", mail.body).group(1)
+    sign_in(None)
+    assert "/login" in client.get(path).location  # femi has an account: sign in first
+    sign_in(person)
+    page = client.get(path)
+    assert page.status_code == 200 and "Accept and join the team" in page.text
+    return client.post(path)
+
+
 def test_team_members_see_but_do_not_change(client, sign_in, cast):
     sign_in(cast.creator)
     start(client, cast, team=cast.friend.email)
     sub = only_submission()
     sign_in(cast.friend)
+    assert client.get(f"/submissions/{sub.reference}").status_code == 404  # not in the team until they accept
+    assert accept_by_link(client, sign_in, cast.friend).location.endswith(f"/submissions/{sub.reference}")
     page = client.get(f"/submissions/{sub.reference}").get_data(as_text=True)
     assert "Tea and talk" in page and "Edit details" not in page and "Only Cleo Creator" in page
     assert client.post(f"/submissions/{sub.reference}/edit", data=FULL).status_code == 403
