@@ -15,6 +15,7 @@ from challenge.judging.models import PanelMember
 from challenge.judging.rubric import FieldError, criteria_of
 from challenge.permissions import can, ensure, panel_member
 from challenge.platform import tx
+from challenge.submissions import cleaning
 
 
 @bp.get("/judging/")
@@ -117,6 +118,8 @@ def attachment(slug: str, assignment_id: int, number: int):
     path = queries.attachment_path(current_app.config["UPLOAD_FOLDER"], file.stored_name)
     if path is None:
         abort(404)
+    if challenge.blind_judging:  # the file's metadata would name the entrant as surely as its name
+        path = cleaning.for_judges(file, path)
     name = queries.blind_name(file, number) if challenge.blind_judging else file.original_name
     return send_file(path, mimetype=file.content_type, as_attachment=True, download_name=name, max_age=0)
 

@@ -15,6 +15,7 @@ from challenge.judging.models import Assignment, Conflict, Decision, PanelMember
 from challenge.money import format_money
 from challenge.permissions import can, ensure, forget_panels
 from challenge.platform import tx
+from challenge.submissions import cleaning
 
 TEMPLATE = "judging/setup.html"
 
@@ -58,8 +59,9 @@ def _before_opening(challenge, rounds) -> dict | None:
     if ready is None or any(r.state != "closed" for r in rounds if r.position < ready.position):
         return None
     short_message, short = assign.short_of_judges(ready)
+    files = cleaning.uncleaned(assign.round_entries(ready)) if challenge.blind_judging else []
     return dict(round=ready, short_message=short_message, short=short, form=OpenRoundForm(formdata=None),
-                may_override=can(None, "judging.override_panel", challenge))
+                may_override=can(None, "judging.override_panel", challenge), uncleaned=files)
 
 
 def _decisions(challenge) -> list[Decision]:

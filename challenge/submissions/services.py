@@ -307,7 +307,7 @@ def add_attachment(sub: Submission, stream: BinaryIO, filename: str, actor, now:
     storage.written_in(db.session(), stored.stored_name)
     attachment = Attachment(submission=sub, original_name=stored.display_name, stored_name=stored.stored_name,
                             content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
-                            uploaded_at=now)
+                            uploaded_at=now, cleaned=stored.cleaned)
     db.session.add(attachment)
     sub.updated_at = now
     db.session.flush()

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from challenge.errors import DomainError
+from challenge.submissions import cleaning
 
 CHUNK = 64 * 1024
 SNIFF_BYTES = 8192
@@ -76,6 +77,7 @@ class Stored:
     sha256: str
     content_type: str
     display_name: str
+    cleaned: bool = False  # a copy without metadata was made beside it (see cleaning.py)
 
 
 def folder() -> Path:
@@ -122,10 +124,12 @@ def store(stream: BinaryIO, original_name: str, max_bytes: int) -> Stored:
         if size == 0:
             raise UploadRefused("The file is empty. Choose the file again and upload it.")
         _check_content(path, ext)
+        cleaned = cleaning.clean(path, ext, clean_path(stored_name))
     except BaseException:
         path.unlink(missing_ok=True)
+        clean_path(stored_name).unlink(missing_ok=True)
         raise
-    return Stored(stored_name, size, digest.hexdigest(), ALLOWED[ext], display_name(original_name))
+    return Stored(stored_name, size, digest.hexdigest(), ALLOWED[ext], display_name(original_name), cleaned)
 
 
 def _check_content(path: Path, ext: str) -> None:
@@ -239,6 +243,13 @@ def path_of(stored_name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def clean_path(stored_name: str) -> Path:
+    """Where the copy without metadata of a stored file is (or would be) kept."""
+    if not _STORED_NAME.match(stored_name or ""):
+        raise ValueError("not a stored name")
+    return cleaning.beside(folder() / stored_name)
+
+
 def open(stored_name: str) -> BinaryIO:  # noqa: A001 - the verb the rest of the package reads best with
     path = path_of(stored_name)
     if path is None:
@@ -248,7 +259,13 @@ def open(stored_name: str) -> BinaryIO:  # noqa: A001 - the verb the rest of the
 
 def remove(stored_name: str) -> None:
     if _STORED_NAME.match(stored_name or ""):
-        (folder() / stored_name).unlink(missing_ok=True)
+        _unlink(folder(), stored_name)
+
+
+def _unlink(where: Path, stored_name: str) -> None:
+    """Delete a stored file and its cleaned copy."""
+    (where / stored_name).unlink(missing_ok=True)
+    cleaning.beside(where / stored_name).unlink(missing_ok=True)
 
 
 # --- files follow the transaction -------------------------------------------------------------------
@@ -267,7 +284,7 @@ def remove_after_commit(session: Session, stored_name: str) -> None:
 def _after_commit(session: Session) -> None:
     session.info.pop(_NEW_FILES, None)
     for name, where in session.info.pop(_DOOMED_FILES, {}).items():
-        (where / name).unlink(missing_ok=True)
+        _unlink(where, name)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -277,4 +294,4 @@ def _after_transaction_end(session: Session, transaction) -> None:
         return
     session.info.pop(_DOOMED_FILES, None)
     for name, where in session.info.pop(_NEW_FILES, {}).items():
-        (where / name).unlink(missing_ok=True)
+        _unlink(where, name)

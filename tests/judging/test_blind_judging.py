@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from challenge import clock
 from challenge.accounts.models import Organisation
 from challenge.extensions import db
+from challenge.judging.models import Assignment
 from challenge.submissions.models import Attachment, TeamMember
 
 SECRETS = ("Zebedee", "Quorn", "secret-creator", "Xanthippe", "Vellacott", "Quornwell")
@@ -170,3 +172,96 @@ def test_without_blind_mode_a_seeker_on_the_panel_keeps_the_list(app, client, si
     seat(world.challenge, world.seeker)
     signin(world.seeker)
     assert "Zebedee" in client.get(f"/challenges/{world.challenge.slug}/submissions").get_data(as_text=True)
+
+
+# --- metadata inside the files --------------------------------------------------------------------------
+
+def _attach_real_files(world) -> dict[str, bytes]:
+    """Every entry gets a PDF, a Word, Excel and PowerPoint file, a JPEG, a PNG and a ZIP, each naming the
+    entrant in every metadata field we can reach, stored as an upload is (with its cleaned copy)."""
+    from challenge.submissions import storage
+    from tests.submissions import metadata_files as mf
+
+    made = {name: make() for name, make in {**mf.FILES, "bundle.zip": mf.archive}.items()}
+    for sub in world.subs:
+        for name, content in made.items():
+            stored = storage.store(io.BytesIO(content), name, 20 * 1024 * 1024)
+            db.session.add(Attachment(submission_id=sub.id, original_name=f"Zebedee {name}",
+                                      stored_name=stored.stored_name, content_type=stored.content_type,
+                                      size=stored.size, sha256=stored.sha256, uploaded_at=clock.now(),
+                                      cleaned=stored.cleaned))
+    db.session.commit()
+    return made
+
+
+def _judge_downloads(client, signin, world) -> dict[str, list[bytes]]:
+    """Each judge declares no conflict on each sheet and downloads every attachment: name -> bodies."""
+    slug, got = world.challenge.slug, {}
+    for user in world.judges:
+        signin(user)
+        for aid in re.findall(r"/entries/(\d+)\"", client.get(f"/judging/{slug}/queue").get_data(as_text=True)):
+            base = f"/judging/{slug}/entries/{aid}"
+            client.post(f"{base}/declaration", data={"has_conflict": "no"})
+            for number, file in enumerate(db.session.get(Assignment, int(aid)).submission.attachments, 1):
+                response = client.get(f"{base}/attachments/{number}")
+                assert response.status_code == 200
+                got.setdefault(file.original_name.split(" ", 1)[1], []).append(response.get_data())
+    return got
+
+
+def test_blind_judges_receive_files_whose_metadata_names_nobody(app, client, signin, make_world):
+    from judging_helpers import open_round
+    from tests.submissions import metadata_files as mf
+
+    world = make_world(blind=True, judges=2, entries=2)
+    originals = _attach_real_files(world)
+    open_round(world)
+    got = _judge_downloads(client, signin, world)
+    assert set(got) == set(originals) and all(len(bodies) == 4 for bodies in got.values())  # 2 judges × 2 entries
+    for name, bodies in got.items():
+        if name == "bundle.zip":  # cannot be cleaned: passed on as uploaded, and the chair was told
+            assert all(body == originals[name] for body in bodies)
+            continue
+        assert all(mf.names_in(body) == [] for body in bodies), name
+        assert all(body != originals[name] for body in bodies)
+
+
+def test_without_blind_mode_judges_receive_the_files_as_uploaded(app, client, signin, make_world):
+    from judging_helpers import open_round
+
+    world = make_world(blind=False, judges=2, entries=1)
+    originals = _attach_real_files(world)
+    open_round(world)
+    got = _judge_downloads(client, signin, world)
+    assert all(body == originals[name] for name, bodies in got.items() for body in bodies)
+
+
+def test_seekers_and_brokers_still_get_the_originals(app, client, signin, make_world):
+    from judging_helpers import open_round
+
+    world = make_world(blind=True, judges=2, entries=1)
+    originals = _attach_real_files(world)
+    open_round(world)
+    world.challenge.state = "decided"
+    db.session.commit()
+    sub = world.subs[0]
+    for user in (world.seeker, world.broker):
+        signin(user)
+        for file in sub.attachments:
+            response = client.get(f"/submissions/{sub.reference}/attachments/{file.id}")
+            assert response.status_code == 200 and response.get_data() == originals[file.original_name.split(" ", 1)[1]]
+
+
+def test_the_chair_is_told_before_the_round_opens_which_files_cannot_be_cleaned(app, client, signin, make_world):
+    world = make_world(blind=True, judges=2, entries=2)
+    _attach_real_files(world)
+    signin(world.chair)
+    page = client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
+    for sub in world.subs:
+        assert f"{sub.reference}, Attachment 7.zip" in page
+    assert "Attachment 1.pdf" not in page  # cleaned: nothing to say
+    assert _leaks([client.get(f"/judging/{world.challenge.slug}/")]) == []
+    from judging_helpers import open_round
+
+    open_round(world)
+    assert "Attachment 7.zip" not in client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
