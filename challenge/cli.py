@@ -86,6 +86,19 @@ def payouts_reconcile() -> None:
     click.echo("The ledger, the records and the provider agree.")
 
 
+def _echo_broker_key() -> None:
+    """Brokers sign in with a code from an authenticator app: print the demo broker's key to add to one."""
+    from challenge.accounts import twofactor
+    from challenge.accounts.models import User
+
+    broker = db.session.scalar(db.select(User).where(User.email == "broker@example.org"))
+    secret = twofactor.secret_of(twofactor.factor_of(broker))
+    click.echo(f"The broker also needs a sign-in code, from an app given this authenticator key: {secret}")
+    click.echo(f"  (or open {twofactor.provisioning_uri(broker, secret)};"
+               f" or run: python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\")")
+    click.echo("Owners of organisations that pay into a prize pool are asked to set up sign-in codes at sign-in.")
+
+
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def demo(if_empty: bool) -> None:
@@ -99,6 +112,7 @@ def demo(if_empty: bool) -> None:
     password = load(clock.now())
     db.session.commit()
     click.echo(f"Demo data loaded. Broker: broker@example.org / {password}")
+    _echo_broker_key()
     click.echo(f"Every other demo account (seekers like seeker@camden.example.org, creators) uses: {SHARED_PASSWORD}")
     for line in accounts_to_try():
         click.echo(f"  {line}")

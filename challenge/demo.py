@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from challenge.submissions.demo import attach_demo_files
 from challenge.accounts import services as accounts
+from challenge.accounts import twofactor
 from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge, Follow, Prize, Question, Update
 from challenge.challenges.states import ChallengeState
@@ -40,6 +41,8 @@ def load(now: datetime) -> str:
     rng = random.Random(2026)
     password = "demo-" + secrets.token_urlsafe(9)
     broker = accounts.create_user("Brooke Broker", "broker@example.org", password, now, is_broker=True)
+    secret = twofactor.new_secret()  # brokers sign in with a code too; `flask demo` prints the key
+    twofactor.turn_on(broker, secret, twofactor.code_at(secret, now), now)
     shared_hash = accounts.hash_password(SHARED_PASSWORD)  # once: argon2 is slow on purpose
     orgs = _organisations(now, shared_hash)
     creators = _creators(rng, now, shared_hash)

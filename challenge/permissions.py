@@ -46,9 +46,15 @@ def can(user, action: str, thing: Any = None, now: datetime | None = None) -> bo
     return bool(RULES[action](user, thing, now or clock.now()))
 
 
+# Told of every refusal by `ensure` (action, thing) before the 404: the security log registers here.
+ON_DENIED: list[Callable[[str, Any], None]] = []
+
+
 def ensure(action: str, thing: Any = None, user=None, now: datetime | None = None) -> None:
     """Abort with 404 unless the current user may do `action` to `thing`."""
     if not can(user, action, thing, now):
+        for listener in ON_DENIED:
+            listener(action, thing)
         abort(404)
 
 
@@ -116,6 +122,17 @@ def _org_view_members(user, org, now):
 @rule("organisation.leave")
 def _org_leave(user, org, now):
     return role_in(user, org.id) is not None
+
+
+@rule("account.second_factor_required")
+def _second_factor_required(user, thing, now):
+    """Brokers, and the owners of organisations that pay into a prize pool (there is no finance role: an
+    owner manages the organisation's money), must sign in with a second factor."""
+    if is_broker(user):
+        return True
+    return signed_in(user) and db.session.scalar(
+        db.select(Membership.id).join(Funder, Funder.organisation_id == Membership.organisation_id)
+        .where(Membership.user_id == user.id, Membership.role == MembershipRole.OWNER).limit(1)) is not None
 
 
 @rule("admin.console", "user.manage", "organisation.verify")

@@ -32,17 +32,52 @@ def _password_hash() -> str:
 
 @pytest.fixture()
 def make_user(app):
-    def make(name: str | None = None, email: str | None = None, *, broker: bool = False) -> User:
+    """`make_user(...)`; a broker has an authenticator app (sign-in codes) unless `second_factor=False`."""
+
+    def make(name: str | None = None, email: str | None = None, *, broker: bool = False,
+             second_factor: bool | None = None) -> User:
         n = next(_counter)
         user = User(
             name=name or f"Person {n}", email=email or f"person{n}@example.org", password_hash=_password_hash(),
             is_broker=broker, session_token=secrets.token_hex(16), created_at=clock.now(),
         )
         db.session.add(user)
+        db.session.flush()
+        if broker if second_factor is None else second_factor:
+            give_second_factor(user)
         db.session.commit()
         return user
 
     return make
+
+
+def give_second_factor(user: User, secret: str | None = None) -> str:
+    """Set up an authenticator for `user` as if they had scanned its QR code; returns the secret."""
+    from challenge.accounts import twofactor
+    from challenge.accounts.models import SecondFactor
+
+    secret = secret or twofactor.new_secret()
+    db.session.add(SecondFactor(user_id=user.id, secret_encrypted=twofactor._fernet().encrypt(secret.encode()).decode(),
+                                confirmed_at=clock.now(), last_step=0, created_at=clock.now()))
+    db.session.flush()
+    return secret
+
+
+def second_factor_code(user_id: int) -> str:
+    """A code the user's authenticator app would show now, of a step not used yet (waits a moment if need be)."""
+    import time
+
+    import pyotp
+
+    from challenge.accounts import twofactor
+    from challenge.accounts.models import SecondFactor
+
+    db.session.rollback()  # see what the app committed since
+    factor = db.session.scalar(db.select(SecondFactor).where(SecondFactor.user_id == user_id))
+    totp = pyotp.TOTP(twofactor.secret_of(factor))
+    while totp.timecode(clock.now()) + 1 <= factor.last_step:
+        time.sleep(1)
+    return totp.generate_otp(max(totp.timecode(clock.now()), factor.last_step + 1))
 
 
 @pytest.fixture()

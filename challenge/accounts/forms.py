@@ -77,6 +77,13 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Remember me on this device")
 
 
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        "Code", filters=[clean_line], render_kw={"autocomplete": "one-time-code", "autofocus": True},
+        validators=[DataRequired("Enter the code"), Length(max=64, message="Enter a code of at most 64 characters")],
+        description="The 6-digit code your authenticator app shows now, or one of your recovery codes.")
+
+
 class ForgotPasswordForm(FlaskForm):
     email = email_field(description="We will send a link to reset your password to this address.")
 

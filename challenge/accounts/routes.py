@@ -7,11 +7,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from challenge import clock
-from challenge.accounts import passwords, services
+from challenge.accounts import passwords, security, services, twofactor, twofactor_routes
 from challenge.accounts.forms import (
     ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, ResetPasswordForm, SignUpForm,
 )
 from challenge.extensions import limiter
+from challenge.permissions import can
 from challenge.platform import tx
 
 bp = Blueprint("accounts", __name__)
@@ -58,18 +59,28 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(auth_limit, methods=["POST"], on_breach=security.locked_out)
 def login():
     form = LoginForm(email=request.args.get("email", "")[:254])
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        target = _safe_next(url_for("challenges.dashboard"))
         if user is None:
+            security.failed_sign_in(form.email.data, services.find_user_by_email(form.email.data), clock.now())
+            tx.commit()
             form.email.errors.append("The email address or password is not right")
+        elif twofactor.enabled(user):
+            tx.commit()
+            twofactor_routes.begin(user, form.remember.data, target)
+            return redirect(url_for("twofactor.code"))
         else:
             tx.commit()
             _start_session(user, remember=form.remember.data)
             flash("You are signed in.", "success")
-            return redirect(_safe_next(url_for("challenges.dashboard")))
+            if can(user, "account.second_factor_required"):
+                twofactor_routes.must_set_up()
+                return redirect(url_for("twofactor.setup"))
+            return redirect(target)
     return render_template("accounts/login.html", form=form)
 
 
@@ -97,7 +108,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(auth_limit, methods=["POST"])
+@limiter.limit(auth_limit, methods=["POST"], on_breach=security.locked_out)
 def reset_password(token: str):
     if passwords.usable_token(token, clock.now()) is None:
         return render_template("accounts/reset_expired.html"), 410

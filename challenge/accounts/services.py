@@ -62,6 +62,11 @@ def find_user_by_email(email: str) -> User | None:
     )
 
 
+def new_session_token() -> str:
+    """A fresh token for User.get_id(): changing it ends every session and "remember me" cookie issued before."""
+    return secrets.token_hex(16)
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id carries a token that changes with the password."""
     ident, _, token = (user_id or "").partition(":")
@@ -82,7 +87,7 @@ def create_user(name: str, email: str, password: str, now: datetime, *, is_broke
         raise AccountError("An account with that email address already exists", "email")
     user = User(
         name=name.strip(), email=normalise_email(email), password_hash=hash_password(password),
-        is_broker=is_broker, session_token=secrets.token_hex(16), created_at=now,
+        is_broker=is_broker, session_token=new_session_token(), created_at=now,
     )
     db.session.add(user)
     db.session.flush()
@@ -111,13 +116,13 @@ def set_password(user: User, password: str) -> None:
     if problem:
         raise AccountError(problem, "password")
     user.password_hash = hash_password(password)
-    user.session_token = secrets.token_hex(16)
+    user.session_token = new_session_token()
 
 
 def end_sessions(user: User, now: datetime) -> None:
     """Sign the user out everywhere: a new session token refuses every session and "remember me" cookie
     issued before, even a copy taken before the sign-out."""
-    user.session_token = secrets.token_hex(16)
+    user.session_token = new_session_token()
     audit.record(user, "user.sign_out", user, now)
     db.session.flush()
 

@@ -45,6 +45,10 @@ class AuditFilterForm(SearchForm):
     action = SelectField("Action", choices=[("", "Any")], validate_choice=True, default="")
     actor = StringField("Who (name or email)", filters=[clean_line],
                         validators=[Optional(), Length(max=254, message="Search for at most 254 characters")])
+    kind = SelectField("Kind", choices=[("", "All events"), ("security", "Security events only")],
+                       validate_choice=True, default="")
+    ip = StringField("IP address", filters=[clean_line],
+                     validators=[Optional(), Length(max=45, message="Enter an IP address of at most 45 characters")])
     date_from = DayField("From", validators=[Optional()], format="%Y-%m-%d")
     date_to = DayField("To", validators=[Optional()], format="%Y-%m-%d")
 

@@ -15,7 +15,7 @@ from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
-from challenge.platform import csvsafe
+from challenge.platform import audit, csvsafe
 from challenge.platform.models import AuditEvent
 from challenge.submissions.models import Submission
 
@@ -101,8 +101,9 @@ def _start_of(day: date) -> datetime:
 
 
 def audit_query(object_type: str = "", action: str = "", actor: str = "", date_from: date | None = None,
-                date_to: date | None = None) -> Select:
-    """The audit log, newest first, narrowed by the filters given (dates are whole days, site time)."""
+                date_to: date | None = None, kind: str = "", ip: str = "") -> Select:
+    """The audit log, newest first, narrowed by the filters given (dates are whole days, site time; `kind`
+    'security' keeps the security events; `ip` is the start of an address)."""
     stmt = (db.select(AuditEvent).outerjoin(Actor, AuditEvent.actor_id == Actor.id)
             .options(contains_eager(AuditEvent.actor.of_type(Actor)))
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
@@ -110,6 +111,11 @@ def audit_query(object_type: str = "", action: str = "", actor: str = "", date_f
         stmt = stmt.where(AuditEvent.object_type == object_type)
     if action:
         stmt = stmt.where(AuditEvent.action == action)
+    if kind == "security":
+        stmt = stmt.where(AuditEvent.action.in_(audit.SECURITY_ACTIONS))
+    if ip:
+        escaped = ip.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(AuditEvent.ip.like(f"{escaped}%", escape="\\"))
     if actor:
         if actor.lower() in ("system", "the system"):
             stmt = stmt.where(AuditEvent.actor_id.is_(None))
@@ -141,7 +147,7 @@ def object_labels(events: list[AuditEvent]) -> dict[tuple[str, int], tuple[str, 
 
 
 CSV_HEADER = ["id", "at_utc", "actor_id", "actor_email", "action", "object_type", "object_id", "from_state",
-              "to_state", "reason", "data"]
+              "to_state", "reason", "data", "ip", "user_agent"]
 
 
 def audit_csv(stmt: Select) -> Iterator[str]:
@@ -154,6 +160,7 @@ def audit_csv(stmt: Select) -> Iterator[str]:
         writer.writerow((
             event.id, event.at.isoformat(), event.actor_id, email, event.action, event.object_type, event.object_id,
             event.from_state, event.to_state, event.reason, json.dumps(event.data, ensure_ascii=False, sort_keys=True),
+            event.ip, event.user_agent,
         ))
         if n % 500 == 0:
             yield buffer.getvalue()

@@ -99,13 +99,13 @@ def set_verified(org_id: int):
     return redirect(url_for("admin.organisations", q=org.name))
 
 
-AUDIT_FILTERS = ("object_type", "action", "actor", "date_from", "date_to")
+AUDIT_FILTERS = ("kind", "object_type", "action", "actor", "ip", "date_from", "date_to")
 
 
 def _audit_filters() -> tuple[AuditFilterForm, dict]:
     form = AuditFilterForm(request.args)
     types, actions = queries.audit_choices()
-    form.object_type.choices = [("", "Any")] + [(t, t) for t in types]
+    form.object_type.choices = [("", "Any")] + [(t, t) for t in types if t]
     form.action.choices = [("", "Any")] + [(a, a) for a in actions]
     form.validate()
     # A filter with a mistake is left out; the others still apply, and the mistake is explained.

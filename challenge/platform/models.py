@@ -27,6 +27,9 @@ class AuditEvent(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Where the request came from ('' for the CLI and background jobs).
+    ip: Mapped[str] = mapped_column(String(45), default="", server_default="", index=True)
+    user_agent: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     actor: Mapped[User | None] = relationship()
 

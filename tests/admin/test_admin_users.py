@@ -51,7 +51,7 @@ def test_deactivate_and_reactivate(app, client, broker, make_user):
     _switch(client, user, "active", "on")
     assert app.test_client().post("/login", data={"email": "kim@example.org", "password": PASSWORD}).status_code == 302
     assert [e.action for e in db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id))] == [
-        "user.deactivate", "user.reactivate"]
+        "user.deactivate", "signin.failed", "user.reactivate"]  # the refused sign-in is a security event
 
 
 def test_deactivation_ends_remembered_sessions(app, client, broker, make_user):

@@ -56,6 +56,12 @@ EXPECTED: dict[str, dict] = {
     "accounts.reset_password": public(),  # the token is the key
     "accounts.signup": public(),
     "accounts.update_profile": post(*SIGNED_IN),
+    # the second factor: the code step needs a password checked a moment ago (everyone else goes to sign in)
+    "twofactor.code": spec(LOGIN),
+    "twofactor.setup": signed_in(),
+    "twofactor.confirm": post(*SIGNED_IN),
+    "twofactor.new_codes": post(*SIGNED_IN),
+    "twofactor.turn_off": post(*SIGNED_IN),
     # admin console: the broker's only; everyone else learns nothing (404, even signed out)
     "admin.audit": only(*BROKER, anon=404),
     "admin.audit_csv": only(*BROKER, anon=404),

@@ -1,0 +1,100 @@
+"""Security events in the audit log: failed sign-ins, lockouts, second-factor failures, refused admin and
+money pages, and downloads of personal data. Each keeps the request's IP address and user agent
+(platform/audit.py adds them).
+
+Events about a request that is refused (a 404 for a broker's page, a 429 lockout) cannot ride on the
+request's own unit of work, which is never committed: they are noted during the request and written in
+a transaction of their own once the answer is ready. Those an outsider can repeat at will (refused pages,
+lockouts) are kept to one per person (or IP address, when signed out) per path per minute, so the log
+cannot be flooded.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, g, has_request_context, request
+from flask_login import current_user
+
+from challenge import clock
+from challenge.accounts.models import User
+from challenge.extensions import db
+from challenge.platform import audit
+from challenge.platform.models import AuditEvent
+
+THROTTLE = timedelta(minutes=1)
+# The events that record a request rather than a change (so even a GET may write one).
+REQUEST_EVENTS = ("access.denied", "signin.locked_out", "data.export")
+# A refusal of these is worth recording: the broker's console and the pages that move or show money.
+WATCHED = frozenset({
+    "admin.console", "user.manage", "organisation.verify", "audit.view", "dashboard.broker",
+    "funding.view", "funding.manage", "funding.pay", "funding.view_invoice", "funding.record_transfer",
+    "funding.waive", "funding.set_fee", "award.create", "payout.release", "payout.retry", "payout.reverse",
+    "refund.create", "payouts.queue", "finance.view",
+})
+
+
+def failed_sign_in(email: str, user: User | None, now: datetime, *, reason: str = "password") -> None:
+    """A sign-in refused for a wrong password, an unknown email or a deactivated account."""
+    audit.record(None, "signin.failed", user, now, data={"email": email[:254], "failed": reason})
+
+
+def failed_second_factor(user: User, now: datetime, *, attempts: int) -> None:
+    audit.record(None, "signin.second_factor_failed", user, now, data={"attempt": attempts})
+
+
+def _note(action: str, obj: Any = None, data: dict | None = None, *, throttled: bool = True) -> None:
+    """Write this event once the answer is ready, in a transaction of its own."""
+    if not has_request_context():
+        return
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
+    g.setdefault("_security_events", []).append((actor, action, obj, data or {}, throttled))
+
+
+def denied(action: str, thing: Any) -> None:
+    """permissions.ensure refused `action`: note it when it guards an admin or money page."""
+    if action not in WATCHED or not has_request_context():
+        return
+    obj = thing if isinstance(getattr(thing, "id", None), int) else None
+    _note("access.denied", obj, {"path": request.path[:300], "method": request.method, "permission": action})
+
+
+def locked_out(limit) -> None:
+    """Flask-Limiter's on_breach: the sign-in rate limit for this IP address is used up."""
+    _note("signin.locked_out", None, {"path": request.path[:300], "limit": str(limit.limit)})
+
+
+def _already_noted(actor: User | None, action: str, path: str, now: datetime) -> bool:
+    who = AuditEvent.actor_id == actor.id if actor else db.and_(AuditEvent.actor_id.is_(None),
+                                                                  AuditEvent.ip == audit.request_origin()[0])
+    recent = db.session.scalars(db.select(AuditEvent.data).where(
+        AuditEvent.action == action, AuditEvent.at > now - THROTTLE, who).limit(200))
+    return any((data or {}).get("path") == path for data in recent)
+
+
+def _export(response) -> None:
+    disposition = response.headers.get("Content-Disposition", "")
+    if response.status_code == 200 and response.mimetype == "text/csv" and disposition.startswith("attachment"):
+        name = disposition.partition("filename=")[2].strip('"')[:200]
+        _note("data.export", None, {"path": request.path[:300], "file": name}, throttled=False)
+
+
+def write_noted(response):
+    _export(response)
+    events = g.pop("_security_events", None)
+    if not events:
+        return response
+    now = clock.now()
+    try:
+        if response.status_code >= 400:
+            db.session.rollback()  # the refused request's own work is never kept
+        for actor, action, obj, data, throttled in events:
+            if throttled and _already_noted(actor, action, data.get("path", ""), now):
+                continue
+            audit.record(actor, action, obj, now, data=data)
+        db.session.commit()
+    except Exception:  # the answer still goes out; the failure is logged
+        db.session.rollback()
+        current_app.logger.exception("a security event could not be recorded")
+    return response
+

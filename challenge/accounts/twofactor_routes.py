@@ -1,0 +1,178 @@
+"""The second factor's pages: the code asked after the password, and setting up an authenticator app.
+
+Also the gate: a broker without an authenticator (or anyone told at sign-in that their role needs one)
+can open no other page until it is set up.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user
+
+from challenge import clock
+from challenge.accounts import security, services, twofactor
+from challenge.accounts.forms import SecondFactorForm
+from challenge.accounts.models import User
+from challenge.extensions import limiter
+from challenge.permissions import ON_DENIED, can
+from challenge.platform import tx
+
+bp = Blueprint("twofactor", __name__)
+PENDING, SETUP_SECRET, MUST_SET_UP = "second_factor_pending", "second_factor_secret", "second_factor_required"
+PENDING_FOR = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+# What someone who must set up a second factor may still open.
+OPEN_DURING_SETUP = {"twofactor.setup", "twofactor.confirm", "accounts.logout", "static", "bootstrap.static"}
+
+
+def auth_limit() -> str:
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+bp.after_app_request(security.write_noted)
+
+
+@bp.record_once
+def _listen(state) -> None:
+    if security.denied not in ON_DENIED:
+        ON_DENIED.append(security.denied)
+
+
+def begin(user: User, remember: bool, target: str) -> None:
+    """The password was right and the user has an authenticator: ask for its code before signing in."""
+    session.clear()
+    session[PENDING] = {"user": user.get_id(), "remember": remember, "next": target,
+                        "until": (clock.now() + PENDING_FOR).timestamp(), "attempts": 0}
+
+
+def must_set_up() -> None:
+    """Signed in with the password alone by someone whose role needs a second factor: set it up first."""
+    session[MUST_SET_UP] = True
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or pending.get("until", 0) < clock.now().timestamp():
+        return None
+    return services.load_user(str(pending.get("user", "")))  # None once the password changed meanwhile
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"], on_breach=security.locked_out)
+def code():
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash("Sign in with your email address and password first.", "info")
+        return redirect(url_for("accounts.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        pending, now = session[PENDING], clock.now()
+        if twofactor.check(user, form.code.data, now):
+            tx.commit()
+            session.clear()
+            login_user(user, remember=bool(pending["remember"]))
+            flash("You are signed in.", "success")
+            return redirect(pending["next"])
+        pending["attempts"] += 1
+        session[PENDING] = pending
+        security.failed_second_factor(user, now, attempts=pending["attempts"])
+        tx.commit()
+        if pending["attempts"] >= MAX_ATTEMPTS:
+            session.pop(PENDING)
+            flash("That code was wrong too many times. Sign in again.", "danger")
+            return redirect(url_for("accounts.login"))
+        form.code.errors.append("That code is not right. Enter the code your app shows now, or a recovery code")
+    return render_template("accounts/two_factor_code.html", form=form), 400 if form.errors else 200
+
+
+def _setup_page(form: SecondFactorForm | None = None, codes: list[str] | None = None, status: int = 200):
+    user = current_user._get_current_object()
+    on = twofactor.enabled(user)
+    secret = None
+    if not on:
+        secret = session.get(SETUP_SECRET) or twofactor.new_secret()
+        session[SETUP_SECRET] = secret  # only in the signed session until confirmed: a GET stores nothing
+    uri = twofactor.provisioning_uri(user, secret) if secret else None
+    return render_template(
+        "accounts/two_factor.html", on=on, form=form or SecondFactorForm(formdata=None), codes=codes,
+        secret=secret, uri=uri, qr=twofactor.qr_svg(uri) if uri else None,
+        required=can(user, "account.second_factor_required"),
+        left=twofactor.recovery_codes_left(user) if on else 0), status
+
+
+@bp.get("/account/two-factor")
+@login_required
+def setup():
+    return _setup_page()
+
+
+@bp.post("/account/two-factor")
+@login_required
+@limiter.limit(auth_limit, on_breach=security.locked_out)
+def confirm():
+    form = SecondFactorForm()
+    secret = session.get(SETUP_SECRET)
+    if form.validate_on_submit() and secret:
+        try:
+            codes = twofactor.turn_on(current_user, secret, form.code.data, clock.now())
+        except services.AccountError as exc:
+            form.code.errors.append(exc.message)
+        else:
+            tx.commit()
+            remember = session.get("_remember") == "set"
+            session.clear()  # the new session token ended every session; begin this one again
+            login_user(current_user._get_current_object(), remember=remember)
+            flash("Your authenticator app is set up. You will be asked for a code each time you sign in.", "success")
+            return _setup_page(codes=codes)
+    return _setup_page(form=form, status=400)
+
+
+@bp.post("/account/two-factor/recovery-codes")
+@login_required
+@limiter.limit(auth_limit, on_breach=security.locked_out)
+def new_codes():
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            codes = twofactor.new_recovery_codes(current_user, form.code.data, clock.now())
+        except services.AccountError as exc:
+            form.code.errors.append(exc.message)
+        else:
+            tx.commit()
+            flash("Your new recovery codes are below. The old ones no longer work.", "success")
+            return _setup_page(codes=codes)
+    return _setup_page(form=form, status=400)
+
+
+@bp.post("/account/two-factor/off")
+@login_required
+@limiter.limit(auth_limit, on_breach=security.locked_out)
+def turn_off():
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            twofactor.turn_off(current_user, form.code.data, clock.now(),
+                               required=can(current_user, "account.second_factor_required"))
+        except services.AccountError as exc:
+            form.code.errors.append(exc.message)
+        else:
+            tx.commit()
+            flash("Your account no longer asks for a code from an authenticator app.", "success")
+            return redirect(url_for("twofactor.setup"))
+    return _setup_page(form=form, status=400)
+
+
+@bp.before_app_request
+def _gate():
+    """A broker without an authenticator, or someone told at sign-in to set one up, sees only its setup."""
+    if not current_user.is_authenticated or request.endpoint in OPEN_DURING_SETUP:
+        return None
+    if not (session.get(MUST_SET_UP) or current_user.is_broker):
+        return None
+    if twofactor.enabled(current_user):
+        session.pop(MUST_SET_UP, None)
+        return None
+    flash("Set up an authenticator app first: your role needs a second factor at sign-in.", "warning")
+    return redirect(url_for("twofactor.setup"))
