@@ -23,6 +23,8 @@ from challenge.platform import audit
 from challenge.platform.models import AuditEvent
 
 THROTTLE = timedelta(minutes=1)
+# Wrong sign-in codes for one account, from anywhere, before its code step closes for a while.
+CODE_LOCK_AFTER, CODE_LOCK_FOR = 10, timedelta(minutes=15)
 # The events that record a request rather than a change (so even a GET may write one).
 REQUEST_EVENTS = ("access.denied", "signin.locked_out", "data.export")
 # A refusal of these is worth recording: the broker's console and the pages that move or show money.
@@ -41,6 +43,18 @@ def failed_sign_in(email: str, user: User | None, now: datetime, *, reason: str 
 
 def failed_second_factor(user: User, now: datetime, *, attempts: int) -> None:
     audit.record(None, "signin.second_factor_failed", user, now, data={"attempt": attempts})
+
+
+def second_factor_locked(user: User, now: datetime) -> bool:
+    """Too many wrong codes for this account lately (from any address): its code step is closed for now,
+    so a stolen password cannot be followed by guessing codes from many machines. Noted as a lockout."""
+    wrong = db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
+        AuditEvent.object_type == "user", AuditEvent.object_id == user.id,
+        AuditEvent.action == "signin.second_factor_failed", AuditEvent.at > now - CODE_LOCK_FOR)) or 0
+    if wrong >= CODE_LOCK_AFTER:
+        _note("signin.locked_out", user, {"path": request.path[:300], "limit": "wrong sign-in codes"})
+        return True
+    return False
 
 
 def _note(action: str, obj: Any = None, data: dict | None = None, *, throttled: bool = True) -> None:

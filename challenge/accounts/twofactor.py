@@ -105,7 +105,8 @@ def turn_on(user: User, secret: str, code: str, now: datetime) -> list[str]:
     Returns the new recovery codes (shown once). Every other session of the user ends: they began with
     the password alone. Refuses a wrong code; refuses when an authenticator is already on.
     """
-    if factor_of(user) is not None:
+    db.session.execute(db.select(User.id).where(User.id == user.id).with_for_update())  # one at a time
+    if factor_of(user, lock=True) is not None:
         raise AccountError("Your account already uses an authenticator app", "code")
     step = _matching_step(secret, _clean(code), now, 0) if _DIGITS.fullmatch(_clean(code)) else None
     if step is None:

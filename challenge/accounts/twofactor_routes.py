@@ -58,31 +58,41 @@ def _pending_user() -> User | None:
     return services.load_user(str(pending.get("user", "")))  # None once the password changed meanwhile
 
 
+def _start_again(message: str, category: str = "danger"):
+    session.pop(PENDING, None)
+    flash(message, category)
+    return redirect(url_for("accounts.login"))
+
+
+def _wrong_code(user: User, pending: dict, now) -> bool:
+    """Count a wrong code (recorded as a security event); True once the attempt must start again."""
+    pending["attempts"] += 1
+    session[PENDING] = pending
+    security.failed_second_factor(user, now, attempts=pending["attempts"])
+    tx.commit()
+    return pending["attempts"] >= MAX_ATTEMPTS
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"], on_breach=security.locked_out)
 def code():
     user = _pending_user()
     if user is None:
-        session.pop(PENDING, None)
-        flash("Sign in with your email address and password first.", "info")
-        return redirect(url_for("accounts.login"))
+        return _start_again("Sign in with your email address and password first.", "info")
     form = SecondFactorForm()
     if form.validate_on_submit():
         pending, now = session[PENDING], clock.now()
+        if security.second_factor_locked(user, now):
+            return _start_again("There have been too many wrong codes for this account. Wait 15 minutes, "
+                                "then sign in again.")
         if twofactor.check(user, form.code.data, now):
             tx.commit()
             session.clear()
             login_user(user, remember=bool(pending["remember"]))
             flash("You are signed in.", "success")
             return redirect(pending["next"])
-        pending["attempts"] += 1
-        session[PENDING] = pending
-        security.failed_second_factor(user, now, attempts=pending["attempts"])
-        tx.commit()
-        if pending["attempts"] >= MAX_ATTEMPTS:
-            session.pop(PENDING)
-            flash("That code was wrong too many times. Sign in again.", "danger")
-            return redirect(url_for("accounts.login"))
+        if _wrong_code(user, pending, now):
+            return _start_again("That code was wrong too many times. Sign in again.")
         form.code.errors.append("That code is not right. Enter the code your app shows now, or a recovery code")
     return render_template("accounts/two_factor_code.html", form=form), 400 if form.errors else 200
 
@@ -121,7 +131,7 @@ def confirm():
             form.code.errors.append(exc.message)
         else:
             tx.commit()
-            remember = session.get("_remember") == "set"
+            remember = bool(request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"]))
             session.clear()  # the new session token ended every session; begin this one again
             login_user(current_user._get_current_object(), remember=remember)
             flash("Your authenticator app is set up. You will be asked for a code each time you sign in.", "success")

@@ -231,3 +231,22 @@ def test_one_app_code_used_five_times_at_once_works_once(app, make_user):
     results = _in_threads(app, [use] * 5)
     assert sorted(map(str, results)) == ["None"] * 4 + ["app"], results
 
+
+
+def test_ten_wrong_codes_from_anywhere_close_the_account_s_code_step_for_a_while(app, make_user):
+    broker = make_user(email="bea@example.org", broker=True)
+    for _ in range(2):  # two machines, five wrong codes each
+        machine = app.test_client()
+        _password(machine)
+        for _ in range(5):
+            _code(machine, "000000")
+    third = app.test_client()
+    _password(third)
+    answer = _code(third, second_factor_code(broker.id))
+    assert answer.location == "/login" and not _signed_in(third)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
+        AuditEvent.action == "signin.locked_out", AuditEvent.object_id == broker.id)) == 1
+    clock.travel(timedelta(minutes=16))
+    _password(third)
+    assert _code(third, second_factor_code(broker.id)).status_code == 302 and _signed_in(third)
