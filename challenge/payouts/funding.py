@@ -342,9 +342,8 @@ def begin_checkout(funder: Funder, actor, now: datetime) -> Funding:
 
 def _already(funding: Funding) -> str:
     if funding.state == "paid":
-        when = f" on {funding.paid_at:%d %b %Y}" if funding.paid_at else ""
         return (f"This payment has already been recorded: {format_money(funding.amount, funding.currency)} "
-                f"received{when}. Nothing more was booked.")
+                "received. Nothing more was booked.")
     return f"This payment is {funding.state}, so it cannot be recorded as received."
 
 

@@ -50,8 +50,22 @@ def challenge_money(slug: str):
 
 
 def _taken(challenge: Challenge) -> Counter:
+    """Prize id → how many of its places are held by an award."""
     return Counter(db.session.scalars(db.select(Award.prize_id).where(Award.challenge_id == challenge.id,
-                                                                     Award.prize_id.is_not(None))))
+                                                                     Award.place.is_not(None))))
+
+
+def _already_awarded(challenge: Challenge, entries) -> bool:
+    """The post names a place the form no longer offers: a second click, or another broker was first."""
+    offered = {name for name, _ in award_form(challenge.prizes, entries, taken=_taken(challenge)).places}
+    return any(key.startswith("place_") and key not in offered and value not in ("", "0")
+               for key, value in request.form.items())
+
+
+def _calmly_already_awarded(slug: str):
+    flash("Those places have already been awarded (a second click, or another broker was first), so nothing "
+          "more was awarded. The awards are listed below.", "info")
+    return redirect(url_for("payouts.challenge_money", slug=slug))
 
 
 def _money_page(challenge: Challenge, status: int = 200, **forms):
@@ -78,6 +92,8 @@ def create_awards(slug: str):
     challenge = _challenge(slug)
     ensure("award.create", challenge)
     entries = {s.id: s for s in _entries(challenge)}
+    if _already_awarded(challenge, entries.values()):
+        return _calmly_already_awarded(slug)
     form = award_form(challenge.prizes, entries.values(), request.form, taken=_taken(challenge))
     if form.validate_on_submit():
         placements = [(entries[form[name].data], prize) for name, prize in form.places if form[name].data]
@@ -87,6 +103,9 @@ def create_awards(slug: str):
         try:
             awards.create_awards(challenge, placements, current_user, clock.now())
         except DomainError as exc:
+            tx.rollback()
+            if _already_awarded(challenge, entries.values()):
+                return _calmly_already_awarded(slug)
             form[form.places[0][0]].errors.append(exc.message)
         else:
             tx.commit()

@@ -262,3 +262,44 @@ def test_refunds_of_a_fully_paid_pool_still_follow_the_shares(world):
     planned = refunds.plan_refunds(w.challenge, w.broker, clock.now(), amount=10_001)
     council, trust = w.funders
     assert {r.funder_id: r.amount for r in planned} == {council.id: 6_001, trust.id: 4_000}
+
+
+def test_a_second_click_on_award_is_answered_calmly(world, client, login):
+    w = world(state="decided", prizes=((300_000, 2),))
+    prize = w.challenge.prizes[0]
+    login(w.broker)
+    url = f"/admin/payouts/challenges/{w.challenge.slug}/awards"
+    data = {f"place_{prize.id}_1": str(w.sub_a.id), f"place_{prize.id}_2": "0"}
+    assert client.post(url, data=data).status_code == 302
+    second = client.post(url, data=data, follow_redirects=True)
+    assert second.status_code == 200
+    assert "already been awarded" in second.text
+    assert db.session.scalar(db.select(db.func.count(Award.id))) == 1
+    # The place still open can be awarded as usual.
+    third = client.post(url, data={f"place_{prize.id}_2": str(w.sub_b.id)}, follow_redirects=True)
+    assert third.status_code == 200 and "1 prize(s) awarded" in third.text
+    assert sorted(db.session.scalars(db.select(Award.place))) == [1, 2]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason=SKIP_REASON)
+def test_five_simultaneous_record_clicks_are_all_answered_calmly(app, world):
+    w = world(fund=False, shares=(10000,))
+    invoice = funding.issue_invoice(w.funders[0], w.seeker, clock.now())
+    db.session.commit()
+    clients = []
+    for _ in range(5):
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = w.broker.get_id(), True
+        clients.append(client)
+    form = {"rec-amount": "10500.00", "rec-currency": "GBP", "rec-bank_reference": "BACS"}
+    url = f"/funding/{invoice.id}/record"
+
+    def click():
+        return clients.pop().post(url, data=form).status_code
+
+    assert _in_threads(app, 5, click) == [302] * 5
+    db.session.expire_all()
+    assert _funding_transactions(w) == 1
+    assert _escrow(w) == 1_050_000
