@@ -1,4 +1,5 @@
-"""Commands: `flask demo`, `flask users …`, `flask outbox send`, `flask payouts retry|reconcile`."""
+"""Commands: `flask demo`, `flask users …`, `flask outbox send`, `flask payouts retry|reconcile`,
+`flask uploads sweep`."""
 from __future__ import annotations
 
 import click
@@ -11,6 +12,7 @@ from challenge.extensions import db
 users = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Send queued email.")
 payouts_cli = AppGroup("payouts", help="Pay winners and check the money.")
+uploads_cli = AppGroup("uploads", help="Look after attachment files.")
 
 
 @users.command("make-broker")
@@ -118,8 +120,27 @@ def demo(if_empty: bool) -> None:
         click.echo(f"  {line}")
 
 
+@uploads_cli.command("sweep")
+@click.option("--older-than", "minutes", type=click.IntRange(min=1), default=60, show_default=True,
+              help="Spare files younger than this many minutes (their upload may still be committing).")
+@click.option("--dry-run", is_flag=True, help="Only list the files that would be removed.")
+def uploads_sweep(minutes: int, dry_run: bool) -> None:
+    """Remove attachment files that no submission's row points to (left by an upload killed mid-way)."""
+    from datetime import timedelta
+
+    from challenge.submissions.sweep import sweep
+
+    orphans = sweep(clock.now(), timedelta(minutes=minutes), dry_run=dry_run)
+    db.session.rollback()
+    for orphan in orphans:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {orphan.name} ({orphan.size} bytes, "
+                   f"written {orphan.modified_at:%Y-%m-%d %H:%M} UTC)")
+    click.echo(f"{len(orphans)} orphan file(s) {'found' if dry_run else 'removed'}.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(payouts_cli)
+    app.cli.add_command(uploads_cli)
     app.cli.add_command(demo)

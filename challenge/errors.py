@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 
@@ -57,6 +58,32 @@ def register_error_handlers(app: Flask) -> None:
                   429: "Too many attempts", 500: "Sorry, there is a problem with the service"}
         return render_template("errors/error.html", code=code, title=titles.get(code, exc.name),
                                message=message), code
+
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(exc: DBAPIError):
+        """The database went away (a restart, a failover, a dropped connection): nothing was committed, so
+        say so and ask for a retry, with a page that needs no database to render."""
+        if not (isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated):
+            return unexpected(exc)
+        app.logger.warning("database unavailable: %s", str(exc.orig or exc).splitlines()[0][:300])
+        from challenge.extensions import db
+
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; the pool replaces it on the next checkout
+            pass
+        retry_after = str(app.config.get("DATABASE_RETRY_AFTER_SECONDS", 5))
+        message = ("The service lost its connection to the database for a moment. Nothing you sent was saved "
+                   "half-way and nothing already confirmed to you was lost: please try again in a few seconds.")
+        if _wants_json():
+            response = jsonify(error=message)
+        else:
+            response = app.make_response(render_template("errors/unavailable.html", message=message,
+                                                         retry_after=retry_after))
+        response.status_code = 503
+        response.headers["Retry-After"] = retry_after
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # pragma: no cover - exercised by the security suite
