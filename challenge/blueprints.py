@@ -5,6 +5,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from challenge.accounts.confirmation_routes import bp as confirmation
     from challenge.accounts.org_routes import bp as organisations
     from challenge.accounts.routes import bp as accounts
     from challenge.accounts.twofactor_routes import bp as twofactor
@@ -17,7 +18,7 @@ def register_blueprints(app: Flask) -> None:
     from challenge.partnerships import (routes as partnerships, routes_dashboards, routes_diagnoses, routes_impact,
                                         routes_intro, routes_library)
 
-    for blueprint in (pages, accounts, twofactor, organisations, challenges, submissions, judging, admin, payouts):
+    for blueprint in (pages, accounts, confirmation, twofactor, organisations, challenges, submissions, judging, admin, payouts):
         app.register_blueprint(blueprint)
     for module in (partnerships, routes_impact, routes_intro, routes_library, routes_dashboards, routes_diagnoses):
         app.register_blueprint(module.bp)

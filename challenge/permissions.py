@@ -469,6 +469,12 @@ def _judging_vote_results(user, settings, now):
     return peoples.window(settings, now) == "closed"
 
 
+@rule("judging.vote_bursts")
+def _judging_vote_bursts(user, settings, now):
+    """Suspicious bursts of votes (judging/peoples.py): brokers only, while the vote is open and after."""
+    return is_broker(user) and peoples.window(settings, now) in ("open", "closed")
+
+
 
 
 # --- payouts (rules for funding, awards, payouts, finance) --------------------------------------------

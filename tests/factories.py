@@ -35,11 +35,12 @@ def make_user(app):
     """`make_user(...)`; a broker has an authenticator app (sign-in codes) unless `second_factor=False`."""
 
     def make(name: str | None = None, email: str | None = None, *, broker: bool = False,
-             second_factor: bool | None = None) -> User:
+             second_factor: bool | None = None, confirmed: bool = True) -> User:
         n = next(_counter)
         user = User(
             name=name or f"Person {n}", email=email or f"person{n}@example.org", password_hash=_password_hash(),
             is_broker=broker, session_token=secrets.token_hex(16), created_at=clock.now(),
+            email_confirmed_at=clock.now() if confirmed else None,
         )
         db.session.add(user)
         db.session.flush()

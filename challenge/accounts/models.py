@@ -66,6 +66,8 @@ class User(UserMixin, db.Model):
     # Changes whenever the password does, so old sessions and "remember me" cookies stop working.
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the person opened the link emailed at sign-up (accounts/confirmation.py); None until then.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from challenge import clock
-from challenge.accounts import passwords, security, services, twofactor, twofactor_routes
+from challenge.accounts import confirmation, passwords, security, services, twofactor, twofactor_routes
 from challenge.accounts.forms import (
     ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, ResetPasswordForm, SignUpForm,
 )
@@ -48,12 +48,14 @@ def signup():
     if form.validate_on_submit():
         try:
             user = services.create_user(form.name.data, form.email.data, form.password.data, clock.now())
+            confirmation.send(user, clock.now())
         except services.AccountError as exc:
             _refused(form, exc, "email")
         else:
             tx.commit()
             _start_session(user, remember=False)
-            flash(f"Welcome, {user.name}. Your account is ready.", "success")
+            flash(f"Welcome, {user.name}. Your account is ready. We have emailed a link to {user.email}: "
+                  "open it to confirm your address.", "success")
             return redirect(_safe_next(url_for("challenges.dashboard")))
     return render_template("accounts/signup.html", form=form)
 

@@ -295,11 +295,13 @@ class Vote(db.Model):
     """A people's-choice vote: one per signed-in account per challenge."""
 
     __tablename__ = "votes"
-    __table_args__ = (UniqueConstraint("challenge_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("challenge_id", "user_id"), UniqueConstraint("challenge_id", "voter"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The voter's mailbox (judging/peoples.py `mailbox`): one vote per person, not per address variant.
+    voter: Mapped[str] = mapped_column(String(254))
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

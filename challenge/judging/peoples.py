@@ -1,11 +1,19 @@
-"""The people's-choice prize: one vote per signed-in account, results hidden until the vote closes."""
+"""The people's-choice prize: one vote per person, results hidden until the vote closes.
+
+A person is a confirmed mailbox: voting needs a confirmed email address (accounts/confirmation.py), and
+addresses that reach the same mailbox (`Ann.Lee+2@gmail.com`, `annlee@googlemail.com`) count as one voter,
+which the database enforces. Throwaway accounts that still get through show up as bursts: many young
+accounts voting for one entry within minutes, which the broker sees on the vote page.
+"""
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from challenge import clock
+from challenge.accounts.models import User
 from challenge.challenges.models import Challenge, Prize
 from challenge.errors import DomainError, NotAllowed
 from challenge.extensions import db
@@ -16,6 +24,13 @@ from challenge.submissions.models import Submission
 
 # Entries the public may vote for: submitted and not withdrawn or disqualified.
 VOTABLE_STATES = ("submitted", "shortlisted", "winner", "not_selected")
+# A burst: at least BURST_VOTES votes for one entry within BURST_WINDOW, each from an account made less than
+# YOUNG_ACCOUNT before it voted.
+BURST_VOTES = 5
+BURST_WINDOW = timedelta(minutes=10)
+YOUNG_ACCOUNT = timedelta(days=1)
+# Mail providers whose addresses ignore dots in the local part, and their other domain names.
+_DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
 def window(settings: JudgingSettings | None, now: datetime) -> str:
@@ -36,6 +51,15 @@ def entries(challenge: Challenge) -> list[Submission]:
     ))
 
 
+def mailbox(email: str) -> str:
+    """The mailbox an address reaches: lower-cased, without a +tag, and without dots where the provider ignores them."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in _DOTLESS:
+        local, domain = local.replace(".", ""), _DOTLESS[domain]
+    return f"{local}@{domain}"
+
+
 def my_vote(challenge: Challenge, user) -> Vote | None:
     if not getattr(user, "is_authenticated", False):
         return None
@@ -43,24 +67,30 @@ def my_vote(challenge: Challenge, user) -> Vote | None:
 
 
 def cast(challenge: Challenge, submission: Submission | None, actor, now: datetime) -> Vote:
-    """Record the actor's vote. Refuses outside the voting window, an entry of another challenge or not in
-    the running, a vote for one's own entry, and a second vote from the same account."""
+    """Record the actor's vote. Refuses outside the voting window, an account whose email address is not
+    confirmed, an entry of another challenge or not in the running, a vote for one's own entry, and a second
+    vote from the same account or the same mailbox."""
     settings = settings_of(challenge)
     state = window(settings, now)
     if state != "open":
         raise NotAllowed("Voting is not open." if state != "closed" else "Voting has closed.")
     if submission is None or submission.challenge_id != challenge.id or submission.state not in VOTABLE_STATES:
         raise DomainError("Choose one of the entries listed.")
+    if actor.email_confirmed_at is None:
+        raise NotAllowed("Confirm your email address to vote: open the link we emailed you when you signed up, "
+                         "or send it again from your account page.")
     if actor.id in submission.member_ids():
         raise NotAllowed("You cannot vote for an entry you are part of.")
-    if my_vote(challenge, actor) is not None:
-        raise DomainError("You have already voted in this people's choice: each account has one vote.")
-    vote = Vote(challenge_id=challenge.id, user_id=actor.id, submission_id=submission.id, cast_at=now)
+    voter = mailbox(actor.email)
+    if db.session.scalar(db.select(Vote.id).where(Vote.challenge_id == challenge.id,
+                                                  (Vote.user_id == actor.id) | (Vote.voter == voter))):
+        raise DomainError("You have already voted in this people's choice: each person has one vote.")
+    vote = Vote(challenge_id=challenge.id, user_id=actor.id, voter=voter, submission_id=submission.id, cast_at=now)
     try:
         with db.session.begin_nested():
             db.session.add(vote)
     except IntegrityError:  # a second vote racing the first
-        raise DomainError("You have already voted in this people's choice: each account has one vote.") from None
+        raise DomainError("You have already voted in this people's choice: each person has one vote.") from None
     audit.record(actor, "judging.vote_cast", vote, now)
     return vote
 
@@ -83,3 +113,34 @@ def vote_winner(challenge: Challenge, now: datetime | None = None) -> tuple[Subm
     if not ranked or ranked[0][1] == 0:
         return None
     return ranked[0][0], settings.peoples_choice_prize
+
+
+@dataclass(frozen=True)
+class Burst:
+    entry: Submission
+    votes: int  # young accounts' votes for the entry inside the window
+    first_at: datetime
+    last_at: datetime
+
+
+def bursts(challenge: Challenge) -> list[Burst]:
+    """Entries that drew BURST_VOTES or more votes from young accounts within BURST_WINDOW: the largest such
+    run for each entry, biggest first. For the broker, who can then look at those accounts."""
+    rows = db.session.execute(
+        db.select(Vote.submission_id, Vote.cast_at, User.created_at).join(User, User.id == Vote.user_id)
+        .where(Vote.challenge_id == challenge.id).order_by(Vote.submission_id, Vote.cast_at)).all()
+    times: dict[int, list[datetime]] = {}
+    for sub_id, at, joined in rows:
+        if at - joined < YOUNG_ACCOUNT:
+            times.setdefault(sub_id, []).append(at)
+    found = []
+    for sub_id, ats in times.items():
+        best, start = (0, 0, 0), 0
+        for end, at in enumerate(ats):
+            while at - ats[start] > BURST_WINDOW:
+                start += 1
+            if end - start + 1 > best[0]:
+                best = (end - start + 1, start, end)
+        if best[0] >= BURST_VOTES:
+            found.append(Burst(db.session.get(Submission, sub_id), best[0], ats[best[1]], ats[best[2]]))
+    return sorted(found, key=lambda b: (-b.votes, b.first_at))

@@ -139,6 +139,8 @@ def vote(slug: str):
     return render_template("judging/vote.html", challenge=challenge, settings=settings, state=state,
                            entries=peoples.entries(challenge), mine=peoples.my_vote(challenge, current_user),
                            counts=peoples.counts(challenge) if can(None, "judging.vote_results", settings) else None,
+                           bursts=peoples.bursts(challenge) if can(current_user, "judging.vote_bursts", settings) else None,
+                           burst_votes=peoples.BURST_VOTES, burst_minutes=peoples.BURST_WINDOW.seconds // 60,
                            now=clock.now())
 
 

@@ -15,6 +15,11 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("email_confirmed_at", challenge.types.UTCDateTime(), nullable=True))
+    # Accounts made before confirmation existed keep working as they did: their address counts as confirmed.
+    op.execute("UPDATE users SET email_confirmed_at = created_at")
+
     op.create_table(
         "team_invitations",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -34,8 +39,20 @@ def upgrade():
     op.create_index("ix_team_invitations_submission_id", "team_invitations", ["submission_id"])
     op.create_index("ix_team_invitations_invited_by_id", "team_invitations", ["invited_by_id"])
 
+    with op.batch_alter_table("votes") as batch:
+        batch.add_column(sa.Column("voter", sa.String(length=254), nullable=True))
+    op.execute("UPDATE votes SET voter = (SELECT lower(users.email) FROM users WHERE users.id = votes.user_id)")
+    with op.batch_alter_table("votes") as batch:
+        batch.alter_column("voter", existing_type=sa.String(length=254), nullable=False)
+        batch.create_unique_constraint("uq_votes_challenge_id_voter", ["challenge_id", "voter"])
+
 
 def downgrade():
+    with op.batch_alter_table("votes") as batch:
+        batch.drop_constraint("uq_votes_challenge_id_voter", type_="unique")
+        batch.drop_column("voter")
     op.drop_index("ix_team_invitations_invited_by_id", table_name="team_invitations")
     op.drop_index("ix_team_invitations_submission_id", table_name="team_invitations")
     op.drop_table("team_invitations")
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("email_confirmed_at")

@@ -189,7 +189,7 @@ def test_vote_page_is_404_when_there_is_no_vote(client, make_world):
 def test_unique_constraint_backs_the_one_vote_rule(vote_world):
     world = vote_world
     db.session.add(Vote(challenge_id=world.challenge.id, user_id=world.outsider.id, submission_id=world.subs[0].id,
-                        cast_at=clock.now()))
+                        voter=peoples.mailbox(world.outsider.email), cast_at=clock.now()))
     db.session.commit()
     with pytest.raises(DomainError, match="already voted"):
         peoples.cast(world.challenge, world.subs[1], world.outsider, clock.now())
@@ -202,6 +202,7 @@ def test_vote_winner_is_in_placements_after_the_vote(make_world):
                                    vote_opens_at=clock.now() - timedelta(days=2),
                                    vote_closes_at=clock.now() - timedelta(days=1)))
     db.session.add(Vote(challenge_id=world.challenge.id, user_id=world.outsider.id, submission_id=world.subs[1].id,
+                        voter=world.outsider.email,
                         cast_at=clock.now() - timedelta(days=1, hours=2)))
     db.session.commit()
     assert [(s.id, p.id) for s, p in decisions.placements(world.challenge)] == [

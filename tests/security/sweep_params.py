@@ -1,6 +1,7 @@
 """URL parameters for the route sweep, filled from the security world, keyed on (endpoint, parameter)."""
 from __future__ import annotations
 
+from challenge.accounts import confirmation
 from tests.security.world import TOKENS
 
 TOKEN_BY_ENDPOINT = {
@@ -20,6 +21,8 @@ def value_for(endpoint: str, name: str, w):
     """The world's object for one URL parameter of one endpoint."""
     if name == "slug":
         return w.council.slug if endpoint.startswith(ORG_SLUG) else w.challenge.slug
+    if name == "token" and endpoint == "confirmation.confirm":
+        return confirmation.token_for(w.creator)  # signed, not stored: made for the world's creator
     if name == "token":
         return TOKEN_BY_ENDPOINT[endpoint]
     if name == "name":

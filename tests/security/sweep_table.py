@@ -56,6 +56,9 @@ EXPECTED: dict[str, dict] = {
     "accounts.reset_password": public(),  # the token is the key
     "accounts.signup": public(),
     "accounts.update_profile": post(*SIGNED_IN),
+    # confirming an email address: the signed link is the key (its page has a button); resending needs a session
+    "confirmation.confirm": public(),
+    "confirmation.resend": post(*SIGNED_IN),
     # the second factor: the code step needs a password checked a moment ago (everyone else goes to sign in)
     "twofactor.code": spec(LOGIN),
     "twofactor.setup": signed_in(),

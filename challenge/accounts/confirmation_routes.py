@@ -1,0 +1,54 @@
+"""The confirmation link's page, and 'send the link again'."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from challenge import clock
+from challenge.accounts import confirmation
+from challenge.extensions import limiter
+from challenge.platform import tx
+
+bp = Blueprint("confirmation", __name__)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that posts: CSRF only."""
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else default
+
+
+@bp.route("/account/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"], methods=["POST"])
+def confirm(token: str):
+    user = confirmation.user_for(token[:300])
+    if user is None:
+        return render_template("accounts/confirm_expired.html"), 410
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        confirmation.confirm(token[:300], clock.now())
+        tx.commit()
+        flash(f"Thank you: {user.email} is confirmed.", "success")
+        return redirect(url_for("challenges.dashboard") if current_user.is_authenticated else url_for("accounts.login"))
+    return render_template("accounts/confirm_email.html", user=user, form=ConfirmForm())
+
+
+@bp.post("/account/confirm")
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_AUTH"])
+def resend():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if confirmation.send(current_user, clock.now()):
+        tx.commit()
+        flash(f"We have emailed a new link to {current_user.email}. Open it to confirm your address.", "success")
+    elif current_user.email_confirmed_at is not None:
+        flash("Your email address is already confirmed.", "info")
+    else:
+        flash(f"We sent a link to {current_user.email} a moment ago. Check your inbox (and spam folder).", "info")
+    return redirect(_back(url_for("accounts.profile")))
