@@ -60,6 +60,9 @@ def _clean_pdf(source: Path, out: io.BufferedWriter) -> None:
 
 # --- images --------------------------------------------------------------------------------------------
 
+_PNG_KEEP = ("transparency", "icc_profile", "gamma", "duration", "loop", "disposal", "blend", "default_image")
+
+
 def _clean_image_bytes(data: bytes) -> bytes:
     """Re-save a JPEG or PNG with only its pixels, colour profile and transparency: no EXIF (Artist, camera
     owner, GPS), XMP, comments or text chunks. A JPEG keeps its quantisation tables (quality="keep"), unless
@@ -77,11 +80,10 @@ def _clean_image_bytes(data: bytes) -> bytes:
             picture.save(buf, "JPEG", quality="keep" if upright else 95, comment=b"", **keep)
             return buf.getvalue()
         if kind == "PNG":
-            if "transparency" in im.info:
-                keep["transparency"] = im.info["transparency"]
-            im.info = {}
+            # Pixels' own settings (and an animation's timing) stay; text chunks and EXIF are never copied.
+            im.info = {k: v for k, v in im.info.items() if k in _PNG_KEEP}
             buf = io.BytesIO()
-            im.save(buf, "PNG", optimize=False, **keep)
+            im.save(buf, "PNG", save_all=getattr(im, "is_animated", False), **keep)
             return buf.getvalue()
     raise ValueError(f"not a JPEG or PNG image: {kind}")
 
@@ -107,6 +109,7 @@ _PERSON_ATTRS = re.compile(rb'\b((?:[A-Za-z0-9]+:)?(?:author|initials|userId|use
 _AUTHOR_ELEMENTS = re.compile(rb"<((?:[A-Za-z0-9]+:)?author)>[^<]*</\1>")  # Excel's legacy comments
 _AUTHOR_NAMES = re.compile(rb'(<(?:[A-Za-z0-9]+:)?(?:cmAuthor|author|person)\b[^>]*?\bname=")[^"]*(")')
 _ABS_PATH = re.compile(rb"<(?:[A-Za-z0-9]+:)?absPath\b[^>]*?/>")  # where Excel saved it: C:\Users\<name>\…
+_LOCAL_FILES = re.compile(rb'(\bTarget=")file:[^"]*(")')  # a linked template or picture on the author's disk
 _NEUTRAL = {b"author": b"Author", b"initials": b"A"}
 
 
@@ -130,6 +133,7 @@ def _clean_part(name: str, data: bytes) -> bytes:
     data = _PERSON_ATTRS.sub(_neutral, data)
     data = _AUTHOR_ELEMENTS.sub(lambda m: b"<" + m.group(1) + b">Author</" + m.group(1) + b">", data)
     data = _AUTHOR_NAMES.sub(rb"\1Author\2", data)
+    data = _LOCAL_FILES.sub(rb"\1\2", data)
     return _ABS_PATH.sub(b"", data)
 
 

@@ -115,6 +115,9 @@ _PARTS = {
         "word/people.xml": f"""<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"><w15:person
  w15:author="{NAME}"><w15:presenceInfo w15:providerId="AD" w15:userId="{EMAIL}"/></w15:person></w15:people>""",
         "word/media/image1.jpeg": None,  # a photograph with EXIF, as phones take them
+        "word/_rels/settings.xml.rels": """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+ Target="file:///C:\\Users\\zquorn\\Templates\\Normal.dotm" TargetMode="External"/></Relationships>""",
     },
     "xlsx": {
         "xl/workbook.xml": f"""<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -77,6 +77,23 @@ def test_images_keep_their_pixels_and_stand_the_right_way_up(app):
         assert blue > 150 and red < 100
 
 
+def test_an_animated_png_stays_animated(app, tmp_path):
+    """(Uploads refuse APNG as not a PNG; a picture inside an Office file may still be one.)"""
+    from PIL import PngImagePlugin
+
+    frames = [Image.new("RGBA", (4, 4), (80 * n, 0, 0, 255)) for n in range(3)]
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", mf.NAME)
+    buf = io.BytesIO()
+    frames[0].save(buf, "PNG", save_all=True, append_images=frames[1:], duration=100, loop=0, pnginfo=info)
+    (tmp_path / "anim").write_bytes(buf.getvalue())
+    assert cleaning.clean(tmp_path / "anim", "png", tmp_path / "anim-clean")
+    copy = (tmp_path / "anim-clean").read_bytes()
+    assert mf.names_in(copy) == []
+    with Image.open(io.BytesIO(copy)) as im:
+        assert im.n_frames == 3 and im.info["duration"] == 100
+
+
 def test_a_zip_is_not_cleaned_and_has_no_copy(app):
     stored = store("bundle.zip", mf.archive())
     assert stored.cleaned is False
