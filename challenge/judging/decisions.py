@@ -12,7 +12,7 @@ from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.services import move
 from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import db
-from challenge.payouts.awards import create_awards, create_stage_grants, stage_grant_room
+from challenge.payouts.awards import create_awards, create_stage_grants
 from challenge.payouts.funding import pool_status
 from challenge.judging import results as results_mod
 from challenge.judging.assignment import JUDGED_STATES

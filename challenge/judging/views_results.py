@@ -12,6 +12,7 @@ from challenge.judging.forms import ReasonsForm
 from challenge.judging.models import Round, RoundState
 from challenge.judging.rubric import FieldError, rounds_of, settings_of
 from challenge.money import format_money
+from challenge.payouts.awards import stage_grant_room
 from challenge.permissions import can, ensure
 from challenge.platform import tx
 from challenge.platform.hygiene import page_arg
@@ -83,7 +84,7 @@ def advance(slug: str, position: int):
         chosen = [e.id for e in decisions.computed_order(res)[:max(1, len(res.entries) // 3)]]
     return render_template("judging/advance.html", challenge=challenge, round=round_, res=res, form=form,
                            chosen=set(chosen), problem=problem, pays_grants=decisions.pays_stage_grants(round_),
-                           grant_room=decisions.stage_grant_room(challenge)), \
+                           grant_room=stage_grant_room(challenge)), \
         400 if form.errors or problem else 200
 
 

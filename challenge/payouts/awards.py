@@ -7,12 +7,13 @@ awards, covers the new awards and their fee.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 
 from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.states import Phase
-from challenge.errors import DomainError, NotAllowed
+from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.money import format_money
 from challenge.payouts import ledger
@@ -21,6 +22,7 @@ from challenge.payouts.models import Award, ChallengeFinance, PayeeAccount, Payo
 from challenge.payouts.providers import default_provider, site_link
 from challenge.platform import audit, outbox
 from challenge.submissions.models import Submission
+from challenge.submissions.services import after_disqualify
 
 AWARDABLE_PHASES = (Phase.CLOSED, Phase.JUDGING, Phase.DECIDED)
 INELIGIBLE_SUBMISSIONS = ("draft", "withdrawn", "disqualified")
@@ -30,10 +32,11 @@ SETTLED = ("paid", "reversed")
 def committed(challenge_id: int) -> int:
     """Money in the escrow already promised: awarded and not yet paid out (reversed money is free again)."""
     awarded = db.session.scalar(
-        db.select(db.func.coalesce(db.func.sum(Award.amount), 0)).where(Award.challenge_id == challenge_id))
+        db.select(db.func.coalesce(db.func.sum(Award.amount), 0))
+        .where(Award.challenge_id == challenge_id, Award.cancelled_at.is_(None)))
     settled = db.session.scalar(
         db.select(db.func.coalesce(db.func.sum(Payout.amount), 0)).join(Award)
-        .where(Award.challenge_id == challenge_id, Payout.state.in_(SETTLED)))
+        .where(Award.challenge_id == challenge_id, Award.cancelled_at.is_(None), Payout.state.in_(SETTLED)))
     pending_refunds = db.session.scalar(
         db.select(db.func.coalesce(db.func.sum(Refund.amount), 0))
         .where(Refund.challenge_id == challenge_id, Refund.state == "pending"))
@@ -159,9 +162,9 @@ def create_stage_grants(challenge: Challenge, submissions: Sequence[Submission],
 
 
 def stage_grants_given(challenge_id: int) -> int:
-    """The stage grants awarded so far: what they take from the stage-grant budget."""
+    """The stage grants awarded so far and not cancelled: what they take from the stage-grant budget."""
     return int(db.session.scalar(db.select(db.func.coalesce(db.func.sum(Award.amount), 0)).where(
-        Award.challenge_id == challenge_id, Award.round_position.is_not(None))))
+        Award.challenge_id == challenge_id, Award.round_position.is_not(None), Award.cancelled_at.is_(None))))
 
 
 def stage_grant_room(challenge: Challenge) -> int:
@@ -228,6 +231,7 @@ def propose_split(award: Award, shares: Sequence[tuple[int, int]], actor, now: d
     if not submission.team:
         raise DomainError("This award goes to one person; there is nothing to share.")
     _lock_award(award)
+    _refuse_cancelled(award)
     if award.split_state == "agreed" or award.payouts:
         raise DomainError("Everyone has agreed the split already; it can no longer change.")
     members = submission.member_ids()
@@ -258,6 +262,7 @@ def agree_split(award: Award, actor, now: datetime) -> Award:
     Refuses someone who is not in the split, and a split that is not waiting for agreement.
     """
     _lock_award(award)
+    _refuse_cancelled(award)
     split = next((s for s in award.splits if s.user_id == actor.id), None)
     if split is None:
         raise NotAllowed("You are not part of this award's split.")
@@ -280,6 +285,11 @@ def _lock_award(award: Award) -> Award:
                        .execution_options(populate_existing=True)).all()
     db.session.expire(award, ["splits", "payouts"])
     return award
+
+
+def _refuse_cancelled(award: Award) -> None:
+    if award.cancelled_at is not None:
+        raise DomainError("This award was cancelled when the entry was disqualified: nothing will be paid.")
 
 
 def _settle_split_if_agreed(award: Award, now: datetime) -> None:
@@ -306,3 +316,79 @@ def payee_became_ready(account: PayeeAccount, now: datetime) -> int:
         moved += 1
     db.session.flush()
     return moved
+
+
+UNPAID = ("awaiting_payee", "ready", "failed")
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """What disqualifying an entry did to its money."""
+
+    awards: int = 0  # awards cancelled
+    cancelled: int = 0  # unpaid payouts cancelled: their money stays in the escrow, free again
+    flagged: int = 0  # paid payouts flagged for reversal: their money returns when the reversal is recorded
+
+    def sentence(self) -> str:
+        if not self.awards:
+            return ""
+        said = f"{self.awards} award(s) cancelled"
+        if self.cancelled:
+            said += f", {self.cancelled} unpaid payout(s) cancelled"
+        if self.flagged:
+            said += f"; {self.flagged} paid payout(s) flagged for reversal on the payouts queue"
+        return said + "."
+
+
+@after_disqualify
+def _on_disqualify(submission: Submission, reason: str, actor, now: datetime) -> str:
+    return cancel_for_disqualified(submission, reason, actor, now).sentence()
+
+
+def cancel_for_disqualified(submission: Submission, reason: str, actor, now: datetime) -> Withdrawn:
+    """Cancel a disqualified entry's awards: unpaid payouts are cancelled (their money is free again in the
+    escrow) and paid ones flagged `reversal_due` with the broker's reason; a broker then reverses them from
+    the payouts queue, and recording the reversal moves the money back to the escrow (release.record_reversal).
+
+    Decided under the locks of the entry's payouts, then the challenge's (the order release.py takes them), with
+    everything re-read after them; awards already cancelled are left alone, so running it twice changes nothing.
+    Refuses while one of the payouts is being paid: its outcome must be known first.
+    """
+    if db.session.get(ChallengeFinance, submission.challenge_id) is None:
+        return Withdrawn()  # no prize pool, so no awards
+    award_ids = db.select(Award.id).where(Award.submission_id == submission.id)
+    _lock_payouts(db.select(Payout).where(Payout.award_id.in_(award_ids)))
+    ledger.lock_challenge(submission.challenge_id)
+    awards = db.session.scalars(db.select(Award).where(Award.submission_id == submission.id,
+                                                       Award.cancelled_at.is_(None)).order_by(Award.id)
+                                .execution_options(populate_existing=True)).all()
+    payouts = _lock_payouts(db.select(Payout).where(Payout.award_id.in_([a.id for a in awards])))
+    busy = [p for p in payouts if p.state == "processing"]
+    if busy:
+        raise InvalidTransition(f"A payout of this entry ({format_money(busy[0].amount, busy[0].currency)} to "
+                                f"{busy[0].user.name}) is being paid just now. Try again once its outcome is "
+                                "known.")
+    cancelled = flagged = 0
+    for payout in payouts:
+        before = payout.state
+        if before in UNPAID:
+            payout.state = "cancelled"
+            cancelled += 1
+        elif before == "paid":
+            payout.state, payout.reversal_reason = "reversal_due", reason[:1000]
+            flagged += 1
+        else:
+            continue
+        audit.record(actor, "payout.cancel" if payout.state == "cancelled" else "payout.flag_reversal", payout,
+                     now, from_state=before, to_state=payout.state, reason=reason)
+    for award in awards:
+        award.cancelled_at, award.cancel_reason = now, reason[:1000]
+        audit.record(actor, "award.cancel", award, now, reason=reason,
+                     data={"amount": award.amount, "submission": submission.reference})
+    db.session.flush()
+    return Withdrawn(len(awards), cancelled, flagged)
+
+
+def _lock_payouts(query) -> list[Payout]:
+    return list(db.session.scalars(query.order_by(Payout.id).with_for_update()
+                                   .execution_options(populate_existing=True)))

@@ -43,7 +43,8 @@ def row_for(challenge: Challenge) -> FinanceRow:
     status = pool_status(challenge)
     fee = _sum(db.select(db.func.sum(LedgerEntry.amount)).join(LedgerTransaction).where(
         LedgerTransaction.challenge_id == challenge.id, LedgerEntry.account == ledger.FEE))
-    awarded = _sum(db.select(db.func.sum(Award.amount)).where(Award.challenge_id == challenge.id))
+    awarded = _sum(db.select(db.func.sum(Award.amount)).where(Award.challenge_id == challenge.id,
+                                                              Award.cancelled_at.is_(None)))
     paid = _sum(db.select(db.func.sum(Payout.amount)).join(Award).where(
         Award.challenge_id == challenge.id, Payout.state == "paid"))
     refunded = _sum(db.select(db.func.sum(Refund.amount)).where(

@@ -17,7 +17,9 @@ from challenge.submissions.models import Submission
 from challenge.types import UTCDateTime
 
 FUNDING_STATES = ("pending", "paid", "failed", "cancelled")
-PAYOUT_STATES = ("awaiting_payee", "ready", "processing", "paid", "failed", "reversed")
+# "cancelled": never paid, its award withdrawn (a disqualified entry); "reversal_due": paid, then flagged by a
+# broker to be taken back (the money returns to the escrow when the reversal is recorded).
+PAYOUT_STATES = ("awaiting_payee", "ready", "processing", "paid", "failed", "reversed", "cancelled", "reversal_due")
 REFUND_STATES = ("pending", "succeeded", "failed")
 PAYEE_STATES = ("pending", "ready")
 FUNDER_STATES = ("pending", "accepted", "declined")
@@ -187,6 +189,9 @@ class Award(db.Model):
     split_state: Mapped[str] = mapped_column(String(10), default="none")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the entry is disqualified: the award no longer counts and its unpaid payouts are cancelled.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     challenge: Mapped[Challenge] = relationship()
     submission: Mapped[Submission] = relationship()
@@ -300,6 +305,8 @@ PAYOUT_STATE_LABELS = {
     "paid": "Paid",
     "failed": "Failed: needs action",
     "reversed": "Reversed",
+    "cancelled": "Cancelled",
+    "reversal_due": "To be reversed",
 }
 
 

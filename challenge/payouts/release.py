@@ -37,7 +37,10 @@ REFUSALS = {
     "paid": "This payout has already been paid.",
     "failed": "This payout failed; retry it once the problem is fixed.",
     "reversed": "This payout was reversed and cannot be paid again.",
+    "cancelled": "This payout was cancelled (its entry was disqualified) and cannot be paid.",
+    "reversal_due": "This payout was paid and is waiting to be reversed.",
 }
+REVERSIBLE = ("paid", "reversal_due")  # reversal_due: paid, then flagged when its entry was disqualified
 
 
 @dataclass(frozen=True)
@@ -197,9 +200,11 @@ def retry_payout(payout_id: int, actor, now: datetime, *, min_age: timedelta | N
 
 
 def record_reversal(payout: Payout, reference: str, reason: str, actor, now: datetime) -> bool:
-    """Mark a paid payout reversed and move its money back to the escrow. False if it is not paid."""
-    if payout.state != "paid":
+    """Mark a paid payout (or one flagged for reversal) reversed and move its money back to the escrow.
+    False if it is neither."""
+    if payout.state not in REVERSIBLE:
         return False
+    before = payout.state
     award = db.session.get(Award, payout.award_id)
     ledger.lock_challenge(award.challenge_id)
     payout.state, payout.reversed_at = "reversed", now
@@ -207,13 +212,14 @@ def record_reversal(payout: Payout, reference: str, reason: str, actor, now: dat
     ledger.post("reversal", award.challenge_id, payout.currency,
                 [(ledger.payee(payout.id), -payout.amount), (ledger.escrow(award.challenge_id), payout.amount)],
                 now, actor=actor, memo=f"Reversal of payout {payout.id}")
-    audit.record(actor, "payout.reverse", payout, now, from_state="paid", to_state="reversed", reason=reason)
+    audit.record(actor, "payout.reverse", payout, now, from_state=before, to_state="reversed", reason=reason)
     db.session.flush()
     return True
 
 
 def reverse_payout(payout_id: int, reason: str, actor, now: datetime) -> Outcome:
-    """A broker takes back a paid payout, with a reason. Refuses non-brokers, no reason, and unpaid payouts."""
+    """A broker takes back a paid payout (or one flagged for reversal), with a reason. Refuses non-brokers, no
+    reason, and unpaid payouts."""
     if not getattr(actor, "is_broker", False):
         raise NotAllowed("Only a broker can reverse a payout.")
     reason = (reason or "").strip()
@@ -221,7 +227,7 @@ def reverse_payout(payout_id: int, reason: str, actor, now: datetime) -> Outcome
         raise DomainError("Give the reason for the reversal (at least 5 characters).")
     _ensure_clean_session()
     payout = _locked(payout_id)
-    if payout.state != "paid":
+    if payout.state not in REVERSIBLE:
         tx.rollback()
         raise InvalidTransition("Only a paid payout can be reversed.")
     transfer_id, provider = payout.provider_reference, payout.provider

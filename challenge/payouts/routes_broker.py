@@ -18,7 +18,7 @@ from challenge.permissions import ensure
 from challenge.platform import tx
 from challenge.submissions.models import Submission
 
-QUEUE_ORDER = ("failed", "processing", "ready", "awaiting_payee", "paid", "reversed")
+QUEUE_ORDER = ("reversal_due", "failed", "processing", "ready", "awaiting_payee", "paid", "reversed", "cancelled")
 
 
 def _challenge(slug: str) -> Challenge:

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from challenge import clock
 from challenge.accounts.models import Membership, Organisation
+from challenge.errors import InvalidTransition
 from challenge.extensions import db
 from challenge.permissions import ensure
 from challenge.platform import tx
@@ -218,8 +219,13 @@ def disqualify(ref: str):
     sub = _load(ref)
     form = DisqualifyForm()
     if form.validate_on_submit():
-        services.disqualify(sub, current_user, clock.now(), reason=form.reason.data)
+        try:
+            money = services.disqualify(sub, current_user, clock.now(), reason=form.reason.data)
+        except InvalidTransition as exc:  # already disqualified (a double click), or a payout being paid now
+            tx.rollback()
+            flash(exc.message, "error")
+            return _to(sub)
         tx.commit()
-        flash(f"{sub.reference} is disqualified. Its team has been told why.", "success")
+        flash(" ".join([f"{sub.reference} is disqualified. Its team has been told why.", *money]), "success")
         return _to(sub)
     return render_show(sub, disqualify_form=form)

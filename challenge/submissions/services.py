@@ -8,6 +8,7 @@ except a broker's disqualification.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import BinaryIO
 
@@ -20,7 +21,7 @@ from challenge.challenges.states import Phase
 from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.filters import format_dt, local
-from challenge.permissions import can, is_seeker
+from challenge.permissions import can, is_broker, is_seeker
 from challenge.platform import audit, outbox
 from challenge.submissions import storage, team
 from challenge.submissions.models import (
@@ -331,13 +332,31 @@ def remove_attachment(sub: Submission, attachment: Attachment, actor, now: datet
     db.session.flush()
 
 
-def disqualify(sub: Submission, actor, now: datetime, *, reason: str) -> Submission:
-    """A broker removes an entered solution from the competition, with a reason the team is sent.
+# What other packages do, in the same transaction, when an entry is disqualified: payouts cancels its awards.
+# Each hook(sub, reason, actor, now) returns a sentence for the broker ("" for nothing). Registered by the
+# package at start-up, because submissions sit below payouts and do not import them.
+_after_disqualify: list[Callable[[Submission, str, object, datetime], str]] = []
 
-    Refuses anyone but a broker, drafts, withdrawn or already disqualified entries, challenges already
-    decided, and an empty reason.
+
+def after_disqualify(hook: Callable[[Submission, str, object, datetime], str]):
+    """Register `hook` to run after every disqualification (once, however often it is registered)."""
+    if hook not in _after_disqualify:
+        _after_disqualify.append(hook)
+    return hook
+
+
+def disqualify(sub: Submission, actor, now: datetime, *, reason: str) -> list[str]:
+    """A broker removes an entered solution from the competition, with a reason the team is sent; the entry's
+    awards are cancelled (see `after_disqualify`). Returns what that did, as sentences for the broker.
+
+    Decided under the entry's lock, so a double click disqualifies once. Refuses anyone but a broker, drafts,
+    withdrawn or already disqualified entries, challenges already decided, and an empty reason.
     """
+    db.session.scalar(db.select(Submission).where(Submission.id == sub.id).with_for_update()
+                      .execution_options(populate_existing=True))
     if not can(actor, "submission.disqualify", sub, now):
+        if sub.state == SubmissionState.DISQUALIFIED and is_broker(actor):
+            raise InvalidTransition(f"{sub.reference} has already been disqualified.")
         raise NotAllowed("Only a broker can disqualify an entered submission before the decision.")
     if not reason.strip():
         raise SubmissionError({"reason": "Give the reason for disqualifying this submission"})
@@ -347,4 +366,4 @@ def disqualify(sub: Submission, actor, now: datetime, *, reason: str) -> Submiss
                  reason=sub.state_reason)
     _tell_team(sub, "submission.disqualified", "submission_disqualified", now)
     db.session.flush()
-    return sub
+    return [said for hook in _after_disqualify if (said := hook(sub, sub.state_reason, actor, now))]

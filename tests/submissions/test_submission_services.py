@@ -361,7 +361,7 @@ def test_only_a_broker_disqualifies_an_entered_solution_with_a_reason(cast, make
     assert "Not eligible: a public body." in told[0].body
     event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "submission.disqualify")).one()
     assert (event.from_state, event.to_state, event.actor_id) == ("submitted", "disqualified", cast.broker.id)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(InvalidTransition, match="already been disqualified"):
         services.disqualify(sub, cast.broker, clock.now(), reason="Again.")
     for state, phase in (("draft", "open"), ("withdrawn", "closed"), ("submitted", "decided")):
         other = make_submission(make_challenge(cast.council, phase), cast.other, state)
