@@ -101,3 +101,19 @@ def test_the_last_two_members_agreeing_at_once_complete_the_split(app, team_awar
     db.session.expire_all()
     assert db.session.get(Award, award_id).split_state == "agreed"
     assert sorted(p.amount for p in _payouts(award_id)) == [300_000, 300_000, 400_000]
+
+
+def test_a_split_left_stuck_by_the_old_race_can_still_be_completed(client, login, team_award):
+    """Before the fix two last agreements at once left everyone agreed, no payouts and no button."""
+    w = team_award
+    for split in w.award.splits:
+        split.agreed_at = split.agreed_at or clock.now()
+    db.session.commit()
+    assert w.award.split_state == "proposed" and _payouts(w.award.id) == []
+    login(w.bob)
+    page = client.get("/my/payouts").text
+    assert "Set up the payouts" in page
+    response = client.post(f"/awards/{w.award.id}/split/agree", follow_redirects=True)
+    assert response.status_code == 200 and "Everyone has agreed" in response.text
+    assert sorted(p.amount for p in _payouts(w.award.id)) == [300_000, 300_000, 400_000]
+    assert "Set up the payouts" not in client.get("/my/payouts").text
