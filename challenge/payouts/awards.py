@@ -306,11 +306,17 @@ def _settle_split_if_agreed(award: Award, now: datetime) -> None:
 
 
 def payee_became_ready(account: PayeeAccount, now: datetime) -> int:
-    """Move the person's payouts that waited for payment details to ready; returns how many."""
+    """Move the person's payouts that waited for payment details to ready; returns how many.
+
+    Each is locked and its state read again after the lock, so a payout cancelled meanwhile (its entry
+    disqualified) stays cancelled."""
     waiting = db.session.scalars(db.select(Payout).where(
-        Payout.user_id == account.user_id, Payout.provider == account.provider, Payout.state == "awaiting_payee"))
+        Payout.user_id == account.user_id, Payout.provider == account.provider, Payout.state == "awaiting_payee")
+        .order_by(Payout.id).with_for_update().execution_options(populate_existing=True)).all()
     moved = 0
     for payout in waiting:
+        if payout.state != "awaiting_payee":
+            continue
         payout.state, payout.payee_account_id = "ready", account.id
         audit.record(None, "payout.payee_ready", payout, now, from_state="awaiting_payee", to_state="ready")
         moved += 1

@@ -222,3 +222,48 @@ def test_a_release_and_a_disqualification_at_once_never_leave_a_disqualified_ent
         assert payout.state == "paid"
     assert ledger.unbalanced_transactions() == [] and ledger.negative_escrows() == []
     assert reconcile(clock.now()) == []
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason=SKIP_REASON)
+def test_bank_details_saved_while_the_entry_is_disqualified_leave_the_payout_cancelled(app, granted):
+    import threading
+    import time
+
+    w = granted()
+    sub_id, broker_id, winner_id, payout_id = w.sub_a.id, w.broker.id, w.winner.id, w.payout.id
+    db.session.commit()
+    flushed, errors = threading.Event(), []
+
+    def disqualify():  # holds the payout's lock until the other request is waiting on it
+        with app.app_context():
+            try:
+                services.disqualify(db.session.get(Submission, sub_id), db.session.get(User, broker_id),
+                                    clock.now(), reason=REASON)
+                flushed.set()
+                time.sleep(1)
+                db.session.commit()
+            except Exception as exc:  # checked below
+                errors.append(exc)
+                flushed.set()
+            finally:
+                db.session.remove()
+
+    def save_details():
+        flushed.wait(30)
+        with app.app_context():
+            try:
+                bank_details(db.session.get(User, winner_id))
+            except Exception as exc:  # checked below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=disqualify), threading.Thread(target=save_details)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    db.session.expire_all()
+    assert db.session.get(Payout, payout_id).state == "cancelled"
