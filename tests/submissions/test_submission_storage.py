@@ -92,7 +92,7 @@ def test_client_names_are_reduced_to_a_safe_basename_and_never_used_on_disk(app,
         assert stored.display_name == shown
     assert "/" not in stored.display_name and "\\" not in stored.display_name
     assert len(stored.display_name) <= 255 and stored.display_name.lower().endswith(".pdf")
-    assert stored_files(app) == [stored.stored_name]
+    assert stored_files(app) == [stored.stored_name, storage.clean_path(stored.stored_name).name]  # and its copy
 
 
 @pytest.mark.parametrize("bad", ["../secret", "", "a" * 32, "0" * 31, "/etc/passwd", "0" * 32 + "/x"])

@@ -37,7 +37,7 @@ def refused(content: bytes, name: str = "bundle.zip", match: str = "") -> None:
 
 def realistic_docx(extra: dict[str, bytes] | None = None) -> bytes:
     """A Word file as Word writes one: several parts, properties, and an embedded spreadsheet (itself a ZIP)."""
-    from conftest import office
+    from tests.submissions.metadata_files import office
 
     inner = office("xlsx")
     with zipfile.ZipFile(io.BytesIO(office("docx"))) as zf:
