@@ -125,6 +125,9 @@ def open_round(round_: Round, actor, now: datetime, *, override_reason: str = ""
     challenge: Challenge = round_.challenge
     if challenge.state != "judging":
         raise InvalidTransition("Rounds open once the challenge has moved to judging.")
+    # Decide under the lock: a double click (or the seeker and the chair at once) opens the round once.
+    db.session.execute(db.select(Round.id).where(Round.id == round_.id).with_for_update())
+    db.session.refresh(round_)
     if round_.state != RoundState.PENDING:
         raise InvalidTransition("This round has already been opened.")
     earlier = [r for r in rounds_of(challenge) if r.position < round_.position]
