@@ -8,7 +8,6 @@ from datetime import timedelta
 from challenge import clock
 from challenge.extensions import db
 from challenge.platform.models import AuditEvent
-from tests.factories import PASSWORD
 
 BROWSER = {"REMOTE_ADDR": "203.0.113.7", "HTTP_USER_AGENT": "Mozilla/5.0 (Test) Firefox/140.0"}
 
