@@ -78,8 +78,10 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             response = jsonify(error=message)
         else:
-            response = app.make_response(render_template("errors/unavailable.html", message=message,
-                                                         retry_after=retry_after))
+            # Straight from Jinja: render_template's context processors would load the signed-in user, from
+            # the database that is away.
+            page = app.jinja_env.get_template("errors/unavailable.html")
+            response = app.make_response(page.render(message=message, retry_after=retry_after))
         response.status_code = 503
         response.headers["Retry-After"] = retry_after
         response.headers["Cache-Control"] = "no-store"

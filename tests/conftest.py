@@ -27,7 +27,8 @@ def _postgres_database(base_url: str):
     """Create a database of our own beside the one named in `base_url`; return (url, drop)."""
     url = make_url(base_url)
     name = f"cx_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    # pool_pre_ping: the connection kept for the drop may have died meanwhile (a test restarts the server).
+    admin = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
 

@@ -55,6 +55,22 @@ def test_a_lost_connection_answers_503_with_a_retry_page(client, login, monkeypa
     assert db.session.get(type(sub), sub.id).state == "draft"
 
 
+def test_the_retry_page_needs_no_database_even_to_know_who_is_signed_in(app, client, login, monkeypatch,
+                                                                        make_user):
+    login(make_user("Cleo Creator"))
+    from flask import g
+
+    g.pop("_login_user", None)
+
+    def lost(user_id):  # the database is away before the view even starts: loading the user fails
+        raise DOWN
+
+    monkeypatch.setattr(app.login_manager, "_user_callback", lost)
+    response = client.get("/my/payouts")
+    assert response.status_code == 503 and "Please try again in a moment" in response.text
+    assert response.headers["Retry-After"] == "5"
+
+
 def test_the_json_answer_and_other_database_errors(client, monkeypatch):
     from challenge.payouts import routes_funding
 
