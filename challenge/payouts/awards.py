@@ -356,19 +356,17 @@ def cancel_for_disqualified(submission: Submission, reason: str, actor, now: dat
     escrow) and paid ones flagged `reversal_due` with the broker's reason; a broker then reverses them from
     the payouts queue, and recording the reversal moves the money back to the escrow (release.record_reversal).
 
-    Decided under the locks of the entry's payouts, then the challenge's (the order release.py takes them), with
-    everything re-read after them; awards already cancelled are left alone, so running it twice changes nothing.
+    Decided under the locks of the entry's awards (a split being agreed), their payouts and then the challenge's
+    (the order agree_split and release.py take them), with everything read again after the challenge's lock (a
+    grant made meanwhile); awards already cancelled are left alone, so running it twice changes nothing.
     Refuses while one of the payouts is being paid: its outcome must be known first.
     """
     if db.session.get(ChallengeFinance, submission.challenge_id) is None:
         return Withdrawn()  # no prize pool, so no awards
-    award_ids = db.select(Award.id).where(Award.submission_id == submission.id)
-    _lock_payouts(db.select(Payout).where(Payout.award_id.in_(award_ids)))
+    _lock_payouts(_lock_awards(submission))
     ledger.lock_challenge(submission.challenge_id)
-    awards = db.session.scalars(db.select(Award).where(Award.submission_id == submission.id,
-                                                       Award.cancelled_at.is_(None)).order_by(Award.id)
-                                .execution_options(populate_existing=True)).all()
-    payouts = _lock_payouts(db.select(Payout).where(Payout.award_id.in_([a.id for a in awards])))
+    awards = _lock_awards(submission)
+    payouts = _lock_payouts(awards)
     busy = [p for p in payouts if p.state == "processing"]
     if busy:
         raise InvalidTransition(f"A payout of this entry ({format_money(busy[0].amount, busy[0].currency)} to "
@@ -395,6 +393,12 @@ def cancel_for_disqualified(submission: Submission, reason: str, actor, now: dat
     return Withdrawn(len(awards), cancelled, flagged)
 
 
-def _lock_payouts(query) -> list[Payout]:
-    return list(db.session.scalars(query.order_by(Payout.id).with_for_update()
-                                   .execution_options(populate_existing=True)))
+def _lock_awards(submission: Submission) -> list[Award]:
+    return list(db.session.scalars(db.select(Award).where(Award.submission_id == submission.id,
+                                                          Award.cancelled_at.is_(None))
+                                   .order_by(Award.id).with_for_update().execution_options(populate_existing=True)))
+
+
+def _lock_payouts(awards: list[Award]) -> list[Payout]:
+    return list(db.session.scalars(db.select(Payout).where(Payout.award_id.in_([a.id for a in awards]))
+                                   .order_by(Payout.id).with_for_update().execution_options(populate_existing=True)))

@@ -224,46 +224,82 @@ def test_a_release_and_a_disqualification_at_once_never_leave_a_disqualified_ent
     assert reconcile(clock.now()) == []
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(not ON_POSTGRES, reason=SKIP_REASON)
-def test_bank_details_saved_while_the_entry_is_disqualified_leave_the_payout_cancelled(app, granted):
+def _first_holds_its_locks_while_the_second_runs(app, first, second) -> list[Exception]:
+    """Run `first()` and, once it has flushed (holding its row locks), `second()` in another thread; `first`
+    commits a second later, so `second` runs while those locks are held."""
     import threading
     import time
 
-    w = granted()
-    sub_id, broker_id, winner_id, payout_id = w.sub_a.id, w.broker.id, w.winner.id, w.payout.id
-    db.session.commit()
     flushed, errors = threading.Event(), []
 
-    def disqualify():  # holds the payout's lock until the other request is waiting on it
+    def run_first():
         with app.app_context():
             try:
-                services.disqualify(db.session.get(Submission, sub_id), db.session.get(User, broker_id),
-                                    clock.now(), reason=REASON)
+                first()
                 flushed.set()
                 time.sleep(1)
                 db.session.commit()
-            except Exception as exc:  # checked below
+            except Exception as exc:  # returned to the test
                 errors.append(exc)
                 flushed.set()
             finally:
                 db.session.remove()
 
-    def save_details():
+    def run_second():
         flushed.wait(30)
         with app.app_context():
             try:
-                bank_details(db.session.get(User, winner_id))
-            except Exception as exc:  # checked below
+                second()
+                db.session.commit()
+            except Exception as exc:  # returned to the test
                 errors.append(exc)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=disqualify), threading.Thread(target=save_details)]
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
+    return errors
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason=SKIP_REASON)
+def test_bank_details_saved_while_the_entry_is_disqualified_leave_the_payout_cancelled(app, granted):
+    w = granted()
+    sub_id, broker_id, winner_id, payout_id = w.sub_a.id, w.broker.id, w.winner.id, w.payout.id
+    db.session.commit()
+    errors = _first_holds_its_locks_while_the_second_runs(
+        app, lambda: services.disqualify(db.session.get(Submission, sub_id), db.session.get(User, broker_id),
+                                         clock.now(), reason=REASON),
+        lambda: bank_details(db.session.get(User, winner_id)))
     assert errors == []
     db.session.expire_all()
     assert db.session.get(Payout, payout_id).state == "cancelled"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason=SKIP_REASON)
+def test_a_split_agreed_while_the_entry_is_disqualified_leaves_no_payout_to_pay(app, world, make_submission,
+                                                                                make_user):
+    w = world(fund=False)
+    funding.set_funders(w.challenge, [(w.council, 10000)], w.seeker, clock.now(), stage_grants_budget=300_000)
+    db.session.commit()
+    fund_all(w)
+    lead, mate = make_user("Lena Lead"), make_user("Matt Mate")
+    entry = make_submission(w.challenge, lead, team=(mate,))
+    [award] = awards.create_stage_grants(w.challenge, [entry], GRANT, "GBP", 1, w.broker, clock.now())
+    awards.propose_split(award, [(lead.id, 5000), (mate.id, 5000)], lead, clock.now())
+    db.session.commit()
+    ids = dict(award=award.id, mate=mate.id, entry=entry.id, broker=w.broker.id)
+    errors = _first_holds_its_locks_while_the_second_runs(
+        app, lambda: awards.agree_split(db.session.get(Award, ids["award"]), db.session.get(User, ids["mate"]),
+                                        clock.now()),
+        lambda: services.disqualify(db.session.get(Submission, ids["entry"]), db.session.get(User, ids["broker"]),
+                                    clock.now(), reason=REASON))
+    assert errors == []
+    db.session.expire_all()
+    assert db.session.get(Award, ids["award"]).cancelled_at is not None
+    payouts = db.session.scalars(db.select(Payout).where(Payout.award_id == ids["award"])).all()
+    assert len(payouts) == 2 and {p.state for p in payouts} == {"cancelled"}
