@@ -110,7 +110,7 @@ def test_a_file_the_cleaner_cannot_read_is_marked_not_cleaned(app):
     assert [p for p in os.listdir(app.config["UPLOAD_FOLDER"]) if p.endswith(".part")] == []
 
 
-def test_the_copy_follows_its_original_out(app, files):
+def test_the_copy_follows_its_original_out(app):
     stored = store("plan.pdf", mf.pdf())
     storage.remove(stored.stored_name)
     assert os.listdir(app.config["UPLOAD_FOLDER"]) == []
