@@ -543,13 +543,14 @@ def _payouts_mine(user, thing, now):
 
 @rule("award.split")
 def _award_split(user, award, now):
-    """The team's lead proposes the split of a team award."""
-    return signed_in(user) and user.id == award.submission.owner_id and bool(award.submission.team)
+    """The team's lead proposes the split of a team award (not of one cancelled by a disqualification)."""
+    return (signed_in(user) and award.cancelled_at is None and user.id == award.submission.owner_id
+            and bool(award.submission.team))
 
 
 @rule("award.agree_split")
 def _award_agree(user, award, now):
-    return signed_in(user) and any(s.user_id == user.id for s in award.splits)
+    return signed_in(user) and award.cancelled_at is None and any(s.user_id == user.id for s in award.splits)
 
 
 @rule("award.view")

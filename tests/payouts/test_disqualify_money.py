@@ -14,6 +14,7 @@ from challenge.extensions import db
 from challenge.payouts import awards, funding, ledger, release
 from challenge.payouts.models import Award, LedgerTransaction, Payout
 from challenge.payouts.reconcile import reconcile
+from challenge.permissions import can
 from challenge.platform.models import AuditEvent
 from challenge.submissions import services
 from challenge.submissions.models import Submission
@@ -112,6 +113,26 @@ def test_a_team_award_waiting_for_its_split_is_cancelled_and_cannot_be_agreed(wo
         awards.agree_split(award, mate, clock.now())
     db.session.rollback()
     assert award.payouts == []
+    assert not can(lead, "award.split", award) and not can(mate, "award.agree_split", award)
+
+
+def test_the_split_pages_of_a_cancelled_award_are_gone(client, login, world, make_submission, make_user):
+    w = world(fund=False)
+    funding.set_funders(w.challenge, [(w.council, 10000)], w.seeker, clock.now(), stage_grants_budget=300_000)
+    db.session.commit()
+    fund_all(w)
+    lead, mate = make_user("Lena Lead"), make_user("Matt Mate")
+    entry = make_submission(w.challenge, lead, team=(mate,))
+    [award] = awards.create_stage_grants(w.challenge, [entry], GRANT, "GBP", 1, w.broker, clock.now())
+    awards.propose_split(award, [(lead.id, 5000), (mate.id, 5000)], lead, clock.now())
+    db.session.commit()
+    login(lead)
+    assert client.get(f"/awards/{award.id}/split").status_code == 200
+    services.disqualify(entry, w.broker, clock.now(), reason=REASON)
+    db.session.commit()
+    assert client.get(f"/awards/{award.id}/split").status_code == 404
+    login(mate)
+    assert client.post(f"/awards/{award.id}/split/agree").status_code == 404
 
 
 def test_while_a_payout_is_being_paid_the_disqualification_waits_for_its_outcome(granted):
