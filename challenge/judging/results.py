@@ -43,6 +43,10 @@ class Entry:
     required: int = 0
     raw_mean: float | None = None
     normalised: float | None = None
+    z: float | None = None  # mean z-score over the judges who could be standardised, in sd units
+    joint: float | None = None  # the joint model's estimate (entry quality + judge leniency), on the scale
+    rank_joint: int | None = None
+    group: int | None = None  # 1, 2, ... the connected group of the design (ranks are within it)
     rank_raw: int | None = None
     rank: int | None = None
     disagreement: float = 0.0
@@ -54,6 +58,40 @@ class Entry:
     @property
     def is_complete(self) -> bool:
         return self.complete >= self.required > 0
+
+
+@dataclass
+class Design:
+    """Who scored what: the shape of the panel the statistics were computed on."""
+
+    judges: int
+    entries: int
+    scores: int
+    per_entry: tuple[int, int]  # fewest and most judges per scored entry
+    groups: int
+    complete: bool
+
+    @property
+    def words(self) -> str:
+        if not self.scores:
+            return "No scores yet."
+        low, high = self.per_entry
+        each = f"{low}" if low == high else f"{low} to {high}"
+        shape = ("every judge scored every entry (complete design)" if self.complete
+                 else f"each entry scored by {each} of the judges (incomplete design)")
+        return f"{self.scores} scores by {self.judges} judges on {self.entries} entries: {shape}."
+
+
+def design_of(weighted: dict[int, dict[int, float]], groups: int) -> Design:
+    judges = [j for j in weighted if weighted[j]]
+    counts: dict[int, int] = {}
+    for j in judges:
+        for e in weighted[j]:
+            counts[e] = counts.get(e, 0) + 1
+    scores = sum(counts.values())
+    complete = bool(counts) and all(c == len(judges) for c in counts.values())
+    return Design(len(judges), len(counts), scores, (min(counts.values(), default=0), max(counts.values(), default=0)),
+                  groups, complete)
 
 
 @dataclass
@@ -75,6 +113,8 @@ class Results:
     # entry -> criterion -> judge -> value, submitted sheets only (for feedback and exports)
     scores: dict[int, dict[int, dict[int, int]]] = field(default_factory=dict)
     comments: dict[int, list[str]] = field(default_factory=dict)
+    design: Design | None = None
+    z_excluded: dict[str, str] = field(default_factory=dict)  # judge name -> why their z-scores are left out
 
     @property
     def has_service_users(self) -> bool:
@@ -90,20 +130,22 @@ def agreement_of(weighted: dict[int, dict[int, float]], judges: list[int], entri
     judges = [j for j in judges if weighted.get(j)]
     if len(judges) < 2 or len(entries) < 2:
         return Agreement("none", None, "Agreement needs at least two judges and two scored entries.")
+    on = design_of({j: weighted[j] for j in judges}, 1).words
+    on = " Computed on " + on[0].lower() + on[1:] if on != "No scores yet." else ""
     complete = all(e in weighted[j] for j in judges for e in entries)
     if complete:
         w = scoring.kendalls_w([[weighted[j][e] for e in entries] for j in judges])
         if w is not None:
             return Agreement("kendall_w", w, (
                 f"Kendall's W = {w:.2f}: how alike the judges ordered the entries (1 = the same order, "
-                f"0 = no agreement). Used because every judge scored every entry."))
+                f"0 = no agreement). Used because every judge scored every entry.{on}"))
     alpha = scoring.krippendorff_alpha([[weighted[j].get(e) for e in entries] for j in judges], "interval")
     if alpha is None:
         return Agreement("none", None, "Not enough overlapping scores to measure agreement yet.")
     return Agreement("alpha", alpha, (
         f"Krippendorff's alpha = {alpha:.2f}: agreement between judges beyond chance, allowing for entries "
         f"not every judge scored (1 = perfect, 0 = no better than chance; 0.67 is a common minimum "
-        f"for tentative conclusions, 0.8 for firm ones)."))
+        f"for tentative conclusions, 0.8 for firm ones).{on}"))
 
 
 def _fetch(round_: Round):
@@ -188,7 +230,7 @@ def _load(round_: Round) -> Results:
                 if comment:
                     comments.setdefault(eid, []).append(comment)
         entry.cells[jid] = (state, value)
-    _compute(round_, list(entries.values()), judges, weighted, scale, scores)
+    groups = _compute(round_, list(entries.values()), judges, weighted, scale, scores)
     judge_ids = list(judges)
     streams = {}
     if any(j.service_user for j in judges.values()) and not all(j.service_user for j in judges.values()):
@@ -197,12 +239,15 @@ def _load(round_: Round) -> Results:
             subset = {j: weighted[j] for j in ids if j in weighted}
             _stream_scores(entries.values(), subset, scale, name)
             streams[name] = agreement_of(subset, ids, list(entries))
-    ordered = sorted(entries.values(), key=lambda e: (e.rank is None, e.rank or 0, e.reference))
+    ordered = sorted(entries.values(), key=lambda e: (e.rank is None, e.rank or 0, e.group or 0, e.reference))
+    excluded = {judges[j].name: why for j, why in scoring.z_excluded(weighted).items()}
     return Results(round_, criteria, sorted(judges.values(), key=lambda j: (not j.is_chair, j.name)), ordered, scale,
-                   agreement_of(weighted, judge_ids, list(entries)), streams, scores, comments)
+                   agreement_of(weighted, judge_ids, list(entries)), streams, scores, comments,
+                   design_of(weighted, groups), excluded)
 
 
-def _compute(round_: Round, entries: list[Entry], judges: dict[int, Judge], weighted, scale, scores) -> None:
+def _compute(round_: Round, entries: list[Entry], judges: dict[int, Judge], weighted, scale, scores) -> int:
+    """Fill in every entry's numbers and ranks; returns the number of connected groups of the design."""
     low, high = scale
     raw_mean: dict[int, float | None] = {}
     for entry in entries:
@@ -221,13 +266,32 @@ def _compute(round_: Round, entries: list[Entry], judges: dict[int, Judge], weig
         for cid, by_judge in scores.get(entry.id, {}).items():
             entry.criterion_means[cid] = sum(by_judge.values()) / len(by_judge)
     normalised = scoring.normalise(weighted, low, high) if weighted else {}
-    full = {e.id: normalised.get(e.id) for e in entries}
-    ranks = scoring.rank_entries(full, raw_mean, {e.id: e.submitted_at for e in entries})
-    raw_ranks = scoring.rank(raw_mean)
+    z = scoring.mean_z(weighted) if weighted else {}
+    fit = scoring.joint_fit(weighted, stretch=False) if weighted else None
+    submitted = {e.id: e.submitted_at for e in entries}
+    complete = {e.id: e.is_complete for e in entries}
+    # Entries in different connected groups of the design were never compared: rank within each group.
+    by_group: dict[int, list[Entry]] = {}
     for entry in entries:
-        entry.normalised, entry.rank, entry.rank_raw = full[entry.id], ranks[entry.id], raw_ranks[entry.id]
+        entry.group = fit.entry_group[entry.id] + 1 if fit and entry.id in fit.entry_group else None
+        by_group.setdefault(entry.group or 0, []).append(entry)
+    if fit is not None and fit.groups > 1 and 0 in by_group:  # unscored entries join no group: rank them last
+        unscored = by_group.pop(0)
+        for members in by_group.values():
+            members.extend(unscored)
+    for members in by_group.values():
+        ids = [e.id for e in members]
+        ranks = scoring.rank_entries({i: normalised.get(i) for i in ids}, raw_mean, submitted, complete)
+        joint_ranks = scoring.rank_entries({i: fit.quality.get(i) if fit else None for i in ids}, raw_mean,
+                                           submitted, complete)
+        raw_ranks = scoring.rank({i: raw_mean[i] for i in ids})
+        for entry in members:
+            entry.normalised, entry.z = normalised.get(entry.id), z.get(entry.id)
+            entry.joint = fit.quality.get(entry.id) if fit else None
+            entry.rank, entry.rank_joint, entry.rank_raw = ranks[entry.id], joint_ranks[entry.id], raw_ranks[entry.id]
     for jid, cal in scoring.calibration(weighted).items():
         judges[jid].calibration = cal
+    return fit.groups if fit else 0
 
 
 def _stream_scores(entries, weighted, scale, name: str) -> None:
@@ -241,6 +305,7 @@ def _stream_scores(entries, weighted, scale, name: str) -> None:
 
 SORTS = {
     "rank": lambda e: (e.rank is None, e.rank or 0),
+    "joint": lambda e: (e.rank_joint is None, e.rank_joint or 0),
     "raw": lambda e: (e.raw_mean is None, -(e.raw_mean or 0)),
     "disagreement": lambda e: -e.disagreement,
     "completion": lambda e: (e.complete - e.required, e.reference),

@@ -1,4 +1,4 @@
-"""The arithmetic of a judging panel: pure functions, standard library only.
+"""The arithmetic of a judging panel: pure functions (standard library; numpy and scipy for the joint model).
 
 Views, exports and tests share one definition of every number a page shows.
 Scores are floats (not money). Input that can only come from a bug (a score
@@ -31,9 +31,10 @@ Z_SPAN = 2.5
 DISAGREEMENT_THRESHOLD = 0.25
 
 TIE_BREAK_RULE = (
-    "Entries are ranked by normalised score. Ties are broken by the higher raw "
-    "mean score, then by the earlier submission; entries still level share a "
-    "rank, and entries without a complete score come last."
+    "Entries with every score sheet they need are ranked first, by normalised score; "
+    "entries still waiting for sheets are ranked after them, and entries with no "
+    "score yet come last, unranked. Ties are broken by the higher raw mean score, "
+    "then by the earlier submission; entries still level share a rank."
 )
 
 
@@ -99,54 +100,82 @@ def weigher(weights: Mapping[C, float]) -> Callable[[Mapping[C, float | None]], 
     return score
 
 
-def judge_z_scores(raw: Mapping[J, Mapping[E, float | None]]) -> dict[J, dict[E, float]]:
+def z_excluded(raw: Mapping[J, Mapping[E, float | None]]) -> dict[J, str]:
+    """Judges whose scores cannot be standardised, with the reason a page can show.
+
+    A judge who scored fewer than two entries, or gave every entry the same
+    score, tells us nothing about how they use the scale: z-scores leave them
+    out rather than count them as "exactly average". Judges with no scores are
+    not listed (they have nothing to leave out).
+    """
+    out: dict[J, str] = {}
+    for judge, scores in _clean(raw).items():
+        if len(scores) == 1:
+            out[judge] = "scored only one entry"
+        elif len(scores) > 1:
+            mean = fmean(scores.values())
+            # Relative cut-off: 3.3 against 3.3000000000000003 is "all equal", not z = +-1.
+            if pstdev(scores.values(), mu=mean) <= _EPS * max(1.0, abs(mean)):
+                out[judge] = "gave every entry the same score"
+    return out
+
+
+def judge_z_scores(
+    raw: Mapping[J, Mapping[E, float | None]], keep_degenerate: bool = False
+) -> dict[J, dict[E, float]]:
     """Each judge's scores as z-scores over the entries THAT judge scored.
 
     Uses the population sd: a judge's scores are the whole set being
-    standardised, not a sample of something larger. A judge who scored one
-    entry, or gave every entry the same score, tells us nothing about how they
-    use the scale, so contributes z = 0 (never a division by zero). None cells
-    count as unscored; judges with no scores are left out. Refuses non-finite scores.
+    standardised, not a sample of something larger. Judges listed by
+    z_excluded (one entry, or every score the same) are left out;
+    keep_degenerate=True gives them z = 0 instead, as this module did before
+    (kept for the fairness benchmark's comparison). None cells count as
+    unscored; judges with no scores are left out. Refuses non-finite scores.
     """
+    excluded = z_excluded(raw)
     out: dict[J, dict[E, float]] = {}
     for judge, scores in _clean(raw).items():
         if not scores:
             continue
+        if judge in excluded:
+            if keep_degenerate:
+                out[judge] = {e: 0.0 for e in scores}
+            continue
         mean = fmean(scores.values())
         sd = pstdev(scores.values(), mu=mean)
-        # Relative cut-off: 3.3 against 3.3000000000000003 is "all equal", not z = +-1.
-        if sd <= _EPS * max(1.0, abs(mean)):
-            out[judge] = {e: 0.0 for e in scores}
-        else:
-            out[judge] = {e: (v - mean) / sd for e, v in scores.items()}
+        out[judge] = {e: (v - mean) / sd for e, v in scores.items()}
     return out
+
+
+def mean_z(raw: Mapping[J, Mapping[E, float | None]]) -> dict[E, float]:
+    """Per entry, the mean of its judges' z-scores (judge_z_scores), in sd units, never clipped.
+
+    Entries scored only by judges that z_excluded leaves out have no value.
+    """
+    per_entry: dict[E, list[float]] = {}
+    for scores in judge_z_scores(raw).values():
+        for entry, z in scores.items():
+            per_entry.setdefault(entry, []).append(z)
+    return {e: fmean(zs) for e, zs in per_entry.items()}
 
 
 def normalise(
     raw: Mapping[J, Mapping[E, float | None]], scale_min: float, scale_max: float
 ) -> dict[E, float]:
-    """Per-entry score corrected for each judge's leniency and spread.
+    """Per-entry mean z-score (mean_z) mapped linearly onto the rubric's scale.
 
-    Each judge's scores become z-scores (judge_z_scores), an entry's z-scores
-    are averaged over the judges who scored it, and the mean z is mapped
-    linearly back onto the rubric's scale: z = 0 -> midpoint, z = +-Z_SPAN
-    (2.5 sd) -> the ends, clipped to [scale_min, scale_max]. Only the order and
-    relative distances carry meaning; a 7.0 here is not a raw 7. Refuses a
-    scale with min >= max and any score outside the scale (mixed-up rubrics).
+    z = 0 -> midpoint, z = +-Z_SPAN (2.5 sd) -> the ends. Never clipped: clipping
+    once made two outstanding entries level and let the raw mean pick the
+    winner, so an exceptional entry may land beyond the ends of the scale. Only
+    the order and relative distances carry meaning; a 7.0 here is not a raw 7.
+    Refuses a scale with min >= max and any score outside the scale.
     """
     _check_scale(scale_min, scale_max)
     for scores in _clean(raw).values():
         if any(not scale_min - _EPS <= v <= scale_max + _EPS for v in scores.values()):
             raise ValueError(f"score outside the scale {scale_min}-{scale_max}")
-    per_entry: dict[E, list[float]] = {}
-    for scores in judge_z_scores(raw).values():
-        for entry, z in scores.items():
-            per_entry.setdefault(entry, []).append(z)
     mid, half = (scale_min + scale_max) / 2, (scale_max - scale_min) / 2
-    return {
-        e: min(scale_max, max(scale_min, mid + fmean(zs) / Z_SPAN * half))
-        for e, zs in per_entry.items()
-    }
+    return {e: mid + z / Z_SPAN * half for e, z in mean_z(raw).items()}
 
 
 @dataclass(frozen=True)
@@ -200,10 +229,27 @@ def rank(values: Mapping[E, float | None], tie_break: Sequence[TieKey[E]] = ()) 
 
 
 def rank_entries(
-    normalised: Mapping[E, float | None], raw_mean: Mapping[E, float | None], submitted_at: Mapping[E, Any]
+    score: Mapping[E, float | None],
+    raw_mean: Mapping[E, float | None],
+    submitted_at: Mapping[E, Any],
+    complete: Mapping[E, bool] | None = None,
 ) -> dict[E, int]:
-    """Rank entries exactly as TIE_BREAK_RULE says (keep the two in step)."""
-    return rank(normalised, [TieKey(raw_mean), TieKey(submitted_at, higher_wins=False)])
+    """Rank entries exactly as TIE_BREAK_RULE says (keep the two in step).
+
+    complete says which entries have every score sheet they need (missing =
+    incomplete; None = treat all as complete): they are ranked first, then the
+    incomplete entries with a score, then the entries without one.
+    """
+    keys = [TieKey(raw_mean), TieKey(submitted_at, higher_wins=False)]
+    first = {e: v for e, v in score.items() if v is not None and (complete is None or complete.get(e))}
+    then = {e: v for e, v in score.items() if v is not None and e not in first}
+    out: dict[E, int] = {}
+    for part in (first, then):
+        offset = len(out)
+        out.update({e: r + offset for e, r in rank(part, keys).items()})
+    bottom = len(out) + 1
+    out.update({e: bottom for e, v in score.items() if v is None})
+    return out
 
 
 def disagreement(scores_by_judge_for_entry: Sequence[float], scale_min: float, scale_max: float) -> float:
@@ -403,3 +449,157 @@ def meets_threshold(score: float, scale_max: float, threshold_percent: int) -> b
     if not whole or not 0 <= threshold_percent <= 100:
         raise ValueError("threshold_percent must be a whole number from 0 to 100")
     return score * 100 >= scale_max * threshold_percent - _EPS
+
+
+# --------------------------------------------------------------------------- the joint model
+#
+# Per-judge z-scores assume every judge saw an average set of entries. On panels where each judge
+# scores only some entries that is false, so the panel's default estimate is a joint fit over the
+# whole design (Piech et al. 2013, the "PG1" family): each score is the entry's quality plus the
+# judge's leniency, times the judge's own stretch of the scale where the data allow it:
+#
+#     score[j, e] = leniency[j] + stretch[j] * quality[e] + noise
+#
+# fitted by least squares with numpy/scipy. Only judges and entries linked by shared scores can be
+# compared, so each connected group of the design is fitted (and ranked) on its own.
+
+#: A judge's own stretch of the scale is estimated only from at least this many scored entries, each
+#: shared with another judge; otherwise it is fixed at 1 (leniency only).
+MIN_FOR_STRETCH = 3
+
+
+@dataclass(frozen=True)
+class JointFit(Generic[J, E]):
+    """The joint model's answer.
+
+    quality: per scored entry, on the rubric's scale: the score an average judge of its group would
+    give (the group's mean leniency plus the entry's quality). entry_group and judge_group: the
+    index (0, 1, ...) of each one's connected group; entries in different groups cannot be compared.
+    leniency and stretch: per judge with scores (stretch 1.0 where it was not estimated).
+    """
+
+    quality: dict[E, float]
+    entry_group: dict[E, int]
+    judge_group: dict[J, int]
+    leniency: dict[J, float]
+    stretch: dict[J, float]
+    groups: int
+
+
+def design_groups(raw: Mapping[J, Mapping[E, float | None]]) -> tuple[dict[J, int], dict[E, int], int]:
+    """The connected groups of a design: judges and entries linked by at least one score."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    clean = {j: s for j, s in _clean(raw).items() if s}
+    judges = list(clean)
+    entries = list(dict.fromkeys(e for s in clean.values() for e in s))
+    if not judges:
+        return {}, {}, 0
+    e_index = {e: i for i, e in enumerate(entries)}
+    rows = [ji for ji, j in enumerate(judges) for _ in clean[j]]
+    cols = [len(judges) + e_index[e] for j in judges for e in clean[j]]
+    size = len(judges) + len(entries)
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(size, size))
+    count, labels = connected_components(graph, directed=False)
+    # Number the groups by their first judge, so the numbering does not depend on library internals.
+    renumber: dict[int, int] = {}
+    for label in labels:
+        renumber.setdefault(int(label), len(renumber))
+    return ({j: renumber[int(labels[i])] for i, j in enumerate(judges)},
+            {e: renumber[int(labels[len(judges) + i])] for i, e in enumerate(entries)}, count)
+
+
+def _fit_group(cells: list[tuple[int, int, float]], n_judges: int, n_entries: int, stretch: bool):
+    """Least-squares fit of one connected group: (quality, leniency, stretch) as numpy arrays."""
+    import numpy as np
+    from scipy.optimize import least_squares
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.linalg import spsolve
+
+    j_idx = np.array([c[0] for c in cells])
+    e_idx = np.array([c[1] for c in cells])
+    y = np.array([c[2] for c in cells], dtype=float)
+    n = len(cells)
+    # Additive model: score = leniency[j] + quality[e]; entry and judge dummies, least squares (sparse:
+    # a dense solver takes seconds at 500 entries x 8 judges). One more row fixes the level: leniencies
+    # sum to zero, so quality is "an average judge's score".
+    rows = np.r_[np.arange(n), np.arange(n), np.full(n_judges, n)]
+    cols = np.r_[e_idx, n_entries + j_idx, n_entries + np.arange(n_judges)]
+    design = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n_entries + n_judges))
+    # The normal equations are sparse and, with that row, of full rank within a connected group.
+    solution = spsolve((design.T @ design).tocsc(), design.T @ np.r_[y, 0.0])
+    quality, leniency = solution[:n_entries], solution[n_entries:]
+    stretchy = np.zeros(n_judges, dtype=bool)
+    if stretch:
+        seen = np.bincount(e_idx, minlength=n_entries)
+        shared = seen[e_idx] > 1
+        per_judge = np.bincount(j_idx[shared], minlength=n_judges)
+        stretchy = per_judge >= MIN_FOR_STRETCH
+    if not stretchy.any() or n_entries < 3:
+        return quality, leniency, np.ones(n_judges)
+
+    # score = a[j] + exp(g[j]) * (q[e] - qbar): g only for judges whose stretch can be estimated.
+    free = np.flatnonzero(stretchy)
+    g_slot = np.full(n_judges, -1)
+    g_slot[free] = np.arange(len(free))
+    n_q, n_a = n_entries, n_judges
+
+    def unpack(x):
+        q, a = x[:n_q], x[n_q:n_q + n_a]
+        g = np.zeros(n_judges)
+        g[free] = x[n_q + n_a:]
+        return q, a, g
+
+    def residuals(x):
+        q, a, g = unpack(x)
+        fit = a[j_idx] + np.exp(g[j_idx]) * q[e_idx]
+        # Two gauge conditions, zero at the optimum: sum(q) = 0 and sum(g) = 0 (geometric mean stretch 1).
+        return np.r_[fit - y, q.sum(), g.sum()]
+
+    has_g = g_slot[j_idx] >= 0
+    rows_g = np.flatnonzero(has_g)
+
+    def jacobian(x):
+        q, a, g = unpack(x)
+        s = np.exp(g[j_idx])
+        r = np.arange(n)
+        data = np.r_[s, np.ones(n), (s * q[e_idx])[has_g], np.ones(n_q), np.ones(len(free))]
+        rr = np.r_[r, r, rows_g, np.full(n_q, n), np.full(len(free), n + 1)]
+        cc = np.r_[e_idx, n_q + j_idx, n_q + n_a + g_slot[j_idx][has_g], np.arange(n_q),
+                   n_q + n_a + np.arange(len(free))]
+        return csr_matrix((data, (rr, cc)), shape=(n + 2, n_q + n_a + len(free)))
+
+    centre = quality.mean()
+    start = np.r_[quality - centre, leniency + centre, np.zeros(len(free))]
+    fitted = least_squares(residuals, start, jac=jacobian, method="trf", tr_solver="lsmr",
+                           x_scale="jac", xtol=1e-12, ftol=1e-12, gtol=1e-12, max_nfev=200)
+    q, a, g = unpack(fitted.x)
+    # Back on the rubric's scale: the score an average judge (mean leniency, stretch 1) would give.
+    return a.mean() + q, a - a.mean(), np.exp(g)
+
+
+def joint_fit(raw: Mapping[J, Mapping[E, float | None]], stretch: bool = True) -> JointFit[J, E]:
+    """Fit entry quality and judge effects jointly, each connected group of the design on its own.
+
+    stretch=False fits leniency only (an ordinary least-squares fit with entry and judge dummies).
+    A judge's stretch is estimated only when they scored at least MIN_FOR_STRETCH entries that
+    someone else also scored. None cells count as unscored; judges with no scores are left out.
+    Refuses non-finite scores.
+    """
+    clean = {j: s for j, s in _clean(raw).items() if s}
+    judge_group, entry_group, count = design_groups(clean)
+    quality: dict[E, float] = {}
+    leniency: dict[J, float] = {}
+    stretches: dict[J, float] = {}
+    for g in range(count):
+        judges = [j for j in clean if judge_group[j] == g]
+        entries = [e for e in entry_group if entry_group[e] == g]
+        e_index = {e: i for i, e in enumerate(entries)}
+        cells = [(ji, e_index[e], float(v)) for ji, j in enumerate(judges) for e, v in clean[j].items()]
+        q, a, s = _fit_group(cells, len(judges), len(entries), stretch)
+        quality.update({e: float(q[i]) for i, e in enumerate(entries)})
+        leniency.update({j: float(a[i]) for i, j in enumerate(judges)})
+        stretches.update({j: float(s[i]) for i, j in enumerate(judges)})
+    return JointFit(quality, entry_group, judge_group, leniency, stretches, count)

@@ -61,9 +61,31 @@ def test_weighted_score_refusals(values, weights):
 BASE = {"e1": 2, "e2": 4, "e3": 5, "e4": 7}
 
 
-def test_judge_z_scores_population_sd_and_degenerate_judges():
-    z = s.judge_z_scores({"A": {"x": 2, "y": 4}, "B": {"x": 6, "y": 6}, "C": {"x": 9}, "D": {}})
-    assert z == {"A": {"x": -1.0, "y": 1.0}, "B": {"x": 0.0, "y": 0.0}, "C": {"x": 0.0}}
+def test_judge_z_scores_population_sd_and_degenerate_judges_left_out():
+    raw = {"A": {"x": 2, "y": 4}, "B": {"x": 6, "y": 6}, "C": {"x": 9}, "D": {}}
+    assert s.judge_z_scores(raw) == {"A": {"x": -1.0, "y": 1.0}}
+    assert s.z_excluded(raw) == {"B": "gave every entry the same score", "C": "scored only one entry"}
+    # the old behaviour, kept for the fairness benchmark's comparison: z = 0 for both
+    assert s.judge_z_scores(raw, keep_degenerate=True) == {
+        "A": {"x": -1.0, "y": 1.0}, "B": {"x": 0.0, "y": 0.0}, "C": {"x": 0.0}}
+
+
+def test_one_entry_judge_no_longer_flips_the_top_two():
+    # Both judges who scored A and B prefer A; C scored only A. Counting C as "exactly average"
+    # (z = 0) pulled A below B; left out, A is first.
+    raw = {"J1": {"A": 5, "B": 4.8, "c": 1}, "J2": {"A": 4, "B": 3.9, "c": 1}, "C": {"A": 5}}
+    old = {e: sum(zs) / len(zs) for e, zs in _per_entry(s.judge_z_scores(raw, keep_degenerate=True)).items()}
+    assert old["B"] > old["A"]  # the bug as it was
+    new = s.normalise(raw, 0, 5)
+    assert new["A"] > new["B"]
+
+
+def _per_entry(z):
+    out = {}
+    for scores in z.values():
+        for e, v in scores.items():
+            out.setdefault(e, []).append(v)
+    return out
 
 
 def test_lenient_judge_and_harsh_judge_normalise_identically():
@@ -84,23 +106,41 @@ def test_lenient_and_harsh_judges_on_disjoint_entries_same_ordering():
 
 
 def test_normalise_mapping_and_different_subsets():
-    # A: x=2, y=4 -> z -1, +1.  B: y=6, w=6 constant -> z 0.  Scale 0-10: z=0 -> 5, 1 sd -> 2 points.
+    # A: x=2, y=4 -> z -1, +1.  B: y=4, w=8 -> z -1, +1.  Scale 0-10: z=0 -> 5, 1 sd -> 2 points.
+    out = s.normalise({"A": {"x": 2, "y": 4}, "B": {"y": 4, "w": 8}}, 0, 10)
+    assert out == pytest.approx({"x": 3.0, "y": 5.0, "w": 7.0})  # y: mean z 0
+    # a constant judge is left out: y keeps A's z alone
     out = s.normalise({"A": {"x": 2, "y": 4}, "B": {"y": 6, "w": 6}}, 0, 10)
-    assert out == pytest.approx({"x": 3.0, "y": 6.0, "w": 5.0})  # y: mean z 0.5
+    assert out == pytest.approx({"x": 3.0, "y": 7.0})
 
 
-def test_constant_or_single_entry_judge_gives_midpoint():
-    assert s.normalise({"A": {"x": 3, "y": 3, "z": 3}}, 1, 5) == {"x": 3.0, "y": 3.0, "z": 3.0}
-    assert s.normalise({"A": {"x": 4}}, 0, 4) == {"x": 2.0}
+def test_constant_or_single_entry_judge_has_no_normalised_score():
+    assert s.normalise({"A": {"x": 3, "y": 3, "z": 3}}, 1, 5) == {}
+    assert s.normalise({"A": {"x": 4}}, 0, 4) == {}
     # float noise in "equal" weighted scores must not become z = +-1
-    assert s.normalise({"A": {"x": 3.3, "y": 3.3000000000000003}}, 0, 10) == {"x": 5.0, "y": 5.0}
+    assert s.normalise({"A": {"x": 3.3, "y": 3.3000000000000003}}, 0, 10) == {}
+    assert s.z_excluded({"A": {"x": 3.3, "y": 3.3000000000000003}}) == {"A": "gave every entry the same score"}
 
 
-def test_normalise_clips_outliers_to_the_scale():
+def test_normalise_does_not_clip_outliers():
     scores = {f"e{i}": 5 for i in range(19)} | {"star": 10}  # z of star = sqrt(19) > 2.5
     out = s.normalise({"A": scores}, 0, 10)
-    assert out["star"] == 10
-    assert all(0 <= v <= 10 for v in out.values())
+    assert out["star"] == pytest.approx(5 + math.sqrt(19) / 2.5 * 5)
+    assert out["star"] > 10
+
+
+def test_two_outstanding_entries_are_not_levelled_by_clipping():
+    # Two narrow-scale judges prefer X, one wide-scale judge prefers Y; both sit above 2.5 sd. Clipped,
+    # both were level at the top of the scale and the raw mean (which favours Y) decided.
+    rest = {f"e{i}": 2 for i in range(30)}
+    wide = {f"e{i}": 0 if i % 2 else 5 for i in range(30)}
+    raw = {"A": rest | {"X": 4, "Y": 3.6}, "B": rest | {"X": 4, "Y": 3.6}, "C": wide | {"X": 6, "Y": 10}}
+    z = s.mean_z(raw)
+    assert z["X"] > z["Y"] > 2.5
+    out = s.normalise(raw, 0, 10)
+    assert out["X"] > out["Y"] > 10
+    mean = {e: sum(raw[j][e] for j in raw) / 3 for e in "XY"}
+    assert s.rank_entries(out, mean, {})["X"] == 1
 
 
 @settings(max_examples=200, deadline=None)
@@ -111,11 +151,13 @@ def test_normalise_clips_outliers_to_the_scale():
         max_size=4,
     )
 )
-def test_normalise_stays_within_scale(raw):
+def test_normalise_covers_entries_of_usable_judges_and_follows_mean_z(raw):
     out = s.normalise(raw, 1, 5)
-    assert all(1 <= v <= 5 for v in out.values())
-    scored = {e for scores in raw.values() for e, v in scores.items() if v is not None}
+    excluded = s.z_excluded(raw)
+    scored = {e for j, scores in raw.items() if j not in excluded for e, v in scores.items() if v is not None}
     assert set(out) == scored
+    z = s.mean_z(raw)
+    assert out == pytest.approx({e: 3 + z[e] / s.Z_SPAN * 2 for e in z})
 
 
 def test_normalise_refusals():
