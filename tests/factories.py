@@ -58,7 +58,7 @@ def give_second_factor(user: User, secret: str | None = None) -> str:
     from challenge.accounts.models import SecondFactor
 
     secret = secret or twofactor.new_secret()
-    db.session.add(SecondFactor(user_id=user.id, secret_encrypted=twofactor._fernet().encrypt(secret.encode()).decode(),
+    db.session.add(SecondFactor(user_id=user.id, secret_encrypted=twofactor.SECRETS.seal(secret),
                                 confirmed_at=clock.now(), last_step=0, created_at=clock.now()))
     db.session.flush()
     return secret

@@ -6,34 +6,26 @@ encrypted with a key derived from SECRET_KEY; recovery codes are stored as SHA-2
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 import secrets
 from datetime import datetime
 
 import pyotp
-import segno
-from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
 from markupsafe import Markup
 
 from challenge.accounts.models import RecoveryCode, SecondFactor, User
 from challenge.accounts.services import AccountError, new_session_token
 from challenge.extensions import db
 from challenge.platform import audit
+from challenge.platform.sealed import Purpose
 
 RECOVERY_CODES = 10
 ISSUER = "Challenge Exchange"
 _DIGITS = re.compile(r"\d{6}")
 
 
-def _fernet() -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"challenge-exchange-second-factor",
-               info=b"totp secret v1").derive(current_app.config["SECRET_KEY"].encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+SECRETS = Purpose(salt=b"challenge-exchange-second-factor", info=b"totp secret v1")
 
 
 def new_secret() -> str:
@@ -58,7 +50,7 @@ def enabled(user: User) -> bool:
 
 
 def secret_of(factor: SecondFactor) -> str:
-    return _fernet().decrypt(factor.secret_encrypted.encode()).decode()
+    return SECRETS.unseal(factor.secret_encrypted)
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -68,6 +60,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> Markup:
     """The otpauth link as an inline SVG QR code, drawn here (no outside service sees the secret)."""
+    import segno  # only the set-up page draws a QR code: not loaded into every worker
+
     svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff",
                                                  title="QR code for your authenticator app")
     return Markup(svg)  # segno writes only the code's own markup: no user text but the escaped title
@@ -112,7 +106,7 @@ def turn_on(user: User, secret: str, code: str, now: datetime) -> list[str]:
     if step is None:
         raise AccountError("That code is not right. Enter the 6-digit code your app shows now", "code")
     db.session.execute(db.delete(SecondFactor).where(SecondFactor.user_id == user.id))
-    db.session.add(SecondFactor(user_id=user.id, secret_encrypted=_fernet().encrypt(secret.encode()).decode(),
+    db.session.add(SecondFactor(user_id=user.id, secret_encrypted=SECRETS.seal(secret),
                                 confirmed_at=now, last_step=step, created_at=now))
     codes = _new_recovery_codes(user, now)
     user.session_token = new_session_token()

@@ -15,6 +15,7 @@ from challenge.judging.models import PanelMember
 from challenge.judging.rubric import FieldError, criteria_of
 from challenge.permissions import can, ensure, panel_member
 from challenge.platform import tx
+from challenge.errors import DomainError
 from challenge.submissions import cleaning
 
 
@@ -120,6 +121,9 @@ def attachment(slug: str, assignment_id: int, number: int):
         abort(404)
     if challenge.blind_judging:  # the file's metadata would name the entrant as surely as its name
         path = cleaning.for_judges(file, path)
+        if path is None:
+            raise DomainError("This file could not be cleaned of the details that may name its author, so it "
+                              "cannot be sent to judges of a blind challenge. Ask the chair to contact the broker.")
     name = queries.blind_name(file, number) if challenge.blind_judging else file.original_name
     return send_file(path, mimetype=file.content_type, as_attachment=True, download_name=name, max_age=0)
 

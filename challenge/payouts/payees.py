@@ -5,14 +5,10 @@ digits of the account number.
 """
 from __future__ import annotations
 
-import base64
 import json
 import re
 from datetime import datetime, timedelta
 
-from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 from challenge.accounts.services import authenticate
@@ -23,23 +19,21 @@ from challenge.payouts.gateways import PaymentGateway
 from challenge.payouts.models import PayeeAccount
 from challenge.payouts.providers import site_link
 from challenge.platform import audit, outbox
+from challenge.platform.sealed import Purpose
 
 SORT_CODE = re.compile(r"^[0-9]{6}$")
 ACCOUNT_NUMBER = re.compile(r"^[0-9]{8}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _fernet() -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"challenge-exchange-bank-details",
-               info=b"payee bank details v1").derive(current_app.config["SECRET_KEY"].encode())
-    return Fernet(base64.urlsafe_b64encode(key))
+BANK_DETAILS = Purpose(salt=b"challenge-exchange-bank-details", info=b"payee bank details v1")
 
 
 def decrypt_bank_details(account: PayeeAccount) -> dict:
     """The stored sort code and account number, for the broker making the transfer."""
     if not account.bank_details_encrypted:
         return {}
-    return json.loads(_fernet().decrypt(account.bank_details_encrypted.encode()))
+    return json.loads(BANK_DETAILS.unseal(account.bank_details_encrypted))
 
 
 def account_for(user, provider: str) -> PayeeAccount | None:
@@ -115,7 +109,7 @@ def save_bank_details(user, holder: str, sort_code: str, account_number: str, ga
     email_changed = account.payout_email != payout_email
     payload = json.dumps({"sort_code": sort_code, "account_number": account_number})
     account.account_holder, account.payout_email = holder, payout_email
-    account.bank_details_encrypted = _fernet().encrypt(payload.encode()).decode()
+    account.bank_details_encrypted = BANK_DETAILS.seal(payload)
     before_last4, account.last4 = account.last4, account_number[-4:]
     before, account.state, account.updated_at = account.state, "ready", now
     if changing:

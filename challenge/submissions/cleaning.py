@@ -21,9 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
-from PIL import Image, ImageOps
-
 from challenge.extensions import db
 from challenge.submissions.models import Attachment, Submission
 
@@ -43,6 +40,8 @@ _PDF_KEYS = ("/Metadata", "/PieceInfo")  # XMP packets (document, page or image)
 def _clean_pdf(source: Path, out: io.BufferedWriter) -> None:
     """Drop the document information dictionary (Author, Creator, Producer, Title…), every XMP packet and
     application data, and the author of each annotation (a comment's /T names who made it)."""
+    import pikepdf  # here, not at the top: a worker that never cleans a PDF need not carry it
+
     with pikepdf.open(source) as pdf:
         if "/Info" in pdf.trailer:
             del pdf.trailer["/Info"]
@@ -67,6 +66,8 @@ def _clean_image_bytes(data: bytes) -> bytes:
     """Re-save a JPEG or PNG with only its pixels, colour profile and transparency: no EXIF (Artist, camera
     owner, GPS), XMP, comments or text chunks. A JPEG keeps its quantisation tables (quality="keep"), unless
     EXIF rotated it: then it is turned upright first, since the rotation tag goes with the EXIF."""
+    from PIL import Image, ImageOps  # loaded on first use, as pikepdf
+
     with Image.open(io.BytesIO(data)) as im:
         im.load()
         kind = im.format
@@ -181,16 +182,18 @@ def beside(original: Path) -> Path:
     return original.with_name(original.name + CLEAN_SUFFIX)
 
 
-def for_judges(attachment: Attachment, original: Path) -> Path:
+def for_judges(attachment: Attachment, original: Path) -> Path | None:
     """The file a judge of a blind challenge receives: the cleaned copy, made now if an older upload has none
-    yet; the original when the file cannot be cleaned (the chair was told before the round opened)."""
+    yet; the original when the chair was told before the round opened that it cannot be cleaned (a kind we
+    cannot clean, or a file that failed at upload). None when an older upload of a cleanable kind fails now:
+    the chair was never warned of it, so the judge must not receive it as uploaded."""
     copy = beside(original)
     if copy.is_file():
         return copy
     ext = Path(attachment.original_name).suffix.lower().lstrip(".")
-    if attachment.cleaned is not False and clean(original, ext, copy):
-        return copy
-    return original
+    if attachment.cleaned is False or ext in NOT_CLEANABLE or ext not in CLEANERS:
+        return original
+    return copy if clean(original, ext, copy) else None
 
 
 # --- the chair's warning --------------------------------------------------------------------------------------

@@ -26,13 +26,16 @@ def _dress_up_entries(app, world, make_user):
     mate = make_user("Xanthippe Vellacott", "xanthippe@secret-creator.example.org")
     folder = Path(app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
+    from tests.submissions import metadata_files as mf
+
+    pdf = mf.FILES["plan.pdf"]()
     for n, sub in enumerate(world.subs):
         sub.organisation_id = org.id
         sub.team.append(TeamMember(user_id=mate.id))
         stored = hashlib.sha256(f"file{n}-{sub.id}".encode()).hexdigest()[:32]
-        (folder / stored).write_bytes(b"%PDF-1.4 plan\n")
+        (folder / stored).write_bytes(pdf)  # an upload from before cleaning: cleaned on a judge's first download
         db.session.add(Attachment(submission_id=sub.id, original_name=f"Zebedee Quorn{n} business plan.pdf",
-                                  stored_name=stored, content_type="application/pdf", size=14, sha256="0" * 64,
+                                  stored_name=stored, content_type="application/pdf", size=len(pdf), sha256="0" * 64,
                                   uploaded_at=clock.now()))
     db.session.commit()
 
@@ -70,7 +73,7 @@ def _judge_journey(client, signin, world) -> list:
 def _leaks(responses) -> list[str]:
     found = []
     for response in responses:
-        text = response.get_data(as_text=True) + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+        text = response.get_data().decode("utf-8", "replace") + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
         found += [f"{response.request.path}: {s}" for s in SECRETS if s.lower() in text.lower()]
     return found
 
@@ -265,3 +268,31 @@ def test_the_chair_is_told_before_the_round_opens_which_files_cannot_be_cleaned(
 
     open_round(world)
     assert "Attachment 7.zip" not in client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
+
+
+def test_an_older_upload_that_fails_to_clean_is_withheld_from_blind_judges(app, client, signin, make_world):
+    """An upload from before cleaning existed (cleaned unknown, no copy) that cannot be cleaned now was never in
+    the chair's warning, so the judge gets a clear refusal instead of the file with its author's name."""
+    from challenge.submissions import cleaning, storage
+    from judging_helpers import open_round
+    from tests.submissions import metadata_files as mf
+
+    world = make_world(blind=True, judges=2, entries=1)
+    sub = world.subs[0]
+    stored = storage.store(io.BytesIO(mf.FILES["plan.pdf"]()), "plan.pdf", 20 * 1024 * 1024)
+    original = storage.path_of(stored.stored_name)
+    cleaning.beside(original).unlink()  # as an upload made before copies were cleaned
+    original.write_bytes(original.read_bytes()[:400] + b"\nZebedee Quorn damaged the rest")  # unreadable now
+    db.session.add(Attachment(submission_id=sub.id, original_name="Zebedee plan.pdf", stored_name=stored.stored_name,
+                              content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                              uploaded_at=clock.now(), cleaned=None))
+    db.session.commit()
+    open_round(world)
+    signin(world.judges[0])
+    slug = world.challenge.slug
+    [aid] = re.findall(r"/entries/(\d+)\"", client.get(f"/judging/{slug}/queue").get_data(as_text=True))
+    client.post(f"/judging/{slug}/entries/{aid}/declaration", data={"has_conflict": "no"})
+    response = client.get(f"/judging/{slug}/entries/{aid}/attachments/1")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "could not be cleaned" in body and "Zebedee" not in body
