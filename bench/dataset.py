@@ -16,6 +16,7 @@ from sqlalchemy import Engine, Table, func, select, text
 
 import challenge.models  # noqa: F401  (every table into the metadata)
 from bench import words
+from bench.server import BROKER_TOTP_SECRET, SECRET_KEY
 from challenge.accounts.services import hash_password
 from challenge.challenges.models import SECTORS, ChallengeType, IPTerms
 from challenge.extensions import db
@@ -97,6 +98,20 @@ def load_people(engine: Engine, plan: Plan, now: datetime) -> None:
         insert(conn, "users", users)
         insert(conn, "organisations", orgs)
         insert(conn, "memberships", members)
+        insert(conn, "second_factors", [dict(user_id=1, secret_encrypted=_sealed(BROKER_TOTP_SECRET), confirmed_at=now,
+                                             last_step=0, created_at=now)])
+
+
+def _sealed(totp_secret: str) -> str:
+    """The broker's authenticator secret as the app stores it (brokers must sign in with a code)."""
+    from flask import Flask
+
+    from challenge.accounts.twofactor import SECRETS
+
+    app = Flask("bench")
+    app.config["SECRET_KEY"] = SECRET_KEY
+    with app.app_context():
+        return SECRETS.seal(totp_secret)
 
 
 def first_creator_id(plan: Plan) -> int:
