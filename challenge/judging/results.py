@@ -47,6 +47,8 @@ class Entry:
     joint: float | None = None  # the joint model's estimate (entry quality + judge leniency), on the scale
     rank_joint: int | None = None
     group: int | None = None  # 1, 2, ... the connected group of the design (ranks are within it)
+    interval: tuple[float, float] | None = None  # 90 % bootstrap interval of the normalised score
+    too_close: bool = False  # its interval overlaps the next-ranked entry's: too close to call
     rank_raw: int | None = None
     rank: int | None = None
     disagreement: float = 0.0
@@ -240,6 +242,7 @@ def _load(round_: Round) -> Results:
             _stream_scores(entries.values(), subset, scale, name)
             streams[name] = agreement_of(subset, ids, list(entries))
     ordered = sorted(entries.values(), key=lambda e: (e.rank is None, e.rank or 0, e.group or 0, e.reference))
+    _intervals(ordered, weighted, scale)
     excluded = {judges[j].name: why for j, why in scoring.z_excluded(weighted).items()}
     return Results(round_, criteria, sorted(judges.values(), key=lambda j: (not j.is_chair, j.name)), ordered, scale,
                    agreement_of(weighted, judge_ids, list(entries)), streams, scores, comments,
@@ -287,11 +290,32 @@ def _compute(round_: Round, entries: list[Entry], judges: dict[int, Judge], weig
         raw_ranks = scoring.rank({i: raw_mean[i] for i in ids})
         for entry in members:
             entry.normalised, entry.z = normalised.get(entry.id), z.get(entry.id)
-            entry.joint = fit.quality.get(entry.id) if fit else None
+            joint = fit.quality.get(entry.id) if fit else None
+            entry.joint = None if joint is None else round(joint, 12) + 0.0  # float noise: no "-0.00"
             entry.rank, entry.rank_joint, entry.rank_raw = ranks[entry.id], joint_ranks[entry.id], raw_ranks[entry.id]
     for jid, cal in scoring.calibration(weighted).items():
         judges[jid].calibration = cal
     return fit.groups if fit else 0
+
+
+def _intervals(ordered: list[Entry], weighted, scale) -> None:
+    """Each entry's bootstrap interval on the normalised scale, and "too close to call" between neighbours."""
+    if not weighted:
+        return
+    low, high = scale
+    mid, half = (low + high) / 2, (high - low) / 2
+    intervals = scoring.bootstrap_intervals(weighted)
+    for entry in ordered:
+        if entry.id in intervals:
+            a, b = intervals[entry.id]
+            entry.interval = (mid + a / scoring.Z_SPAN * half, mid + b / scoring.Z_SPAN * half)
+    by_group: dict[int | None, list[int]] = {}
+    for entry in ordered:
+        if entry.rank is not None and entry.normalised is not None:
+            by_group.setdefault(entry.group, []).append(entry.id)
+    close = set().union(*(scoring.too_close(ids, intervals) for ids in by_group.values()))
+    for entry in ordered:
+        entry.too_close = entry.id in close
 
 
 def _stream_scores(entries, weighted, scale, name: str) -> None:

@@ -101,3 +101,40 @@ def test_panel_page_with_groups_and_left_out_judge_looks_right(page, make_world)
     page.goto(f"/judging/{world.challenge.slug}/panel?round=1")
     assert page.get_by_text("separate groups").is_visible()
     page.screenshot(path="/tmp/shots/fairness/panel_groups.png", full_page=True)
+
+
+def _close_world(make_world):
+    world = make_world(judges=4, entries=12)
+    round_ = open_round(world)
+    # entry 0 is far ahead for everyone; entries 1 and 2 swap places between judges.
+    table = [(4, 4), (2, 2), (2, 1), (1, 2), (1, 1), (1, 1), (1, 0), (0, 1), (0, 1), (0, 0), (0, 0), (0, 0)]
+    cells = {(j, e): table[e] for j in range(4) for e in range(12)}
+    cells[(1, 1)], cells[(1, 2)] = (2, 1), (2, 2)
+    _submit(world, round_, cells)
+    return world, round_
+
+
+def test_neighbours_whose_intervals_overlap_are_too_close_to_call(client, signin, make_world):
+    world, round_ = _close_world(make_world)
+    res = results.load(round_)
+    by_sub = {e.id: e for e in res.entries}
+    best, one, two = (by_sub[world.subs[i].id] for i in range(3))
+    assert best.rank == 1 and not best.too_close
+    assert {one.rank, two.rank} == {2, 3}
+    assert (one if one.rank == 2 else two).too_close
+    assert all(e.interval[0] <= e.normalised <= e.interval[1] for e in res.entries)
+    signin(world.chair)
+    page = client.get(f"/judging/{world.challenge.slug}/panel?round=1").get_data(as_text=True)
+    assert page.count("Too close to call</span>") == sum(e.too_close for e in res.entries) >= 1
+
+
+@pytest.mark.browser
+def test_panel_page_with_too_close_marks_looks_right(page, make_world):
+    world, round_ = _close_world(make_world)
+    page.goto("/login")
+    page.get_by_label("Email address").fill(world.chair.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/judging/{world.challenge.slug}/panel?round=1")
+    assert page.get_by_text("Too close to call").first.is_visible()
+    page.screenshot(path="/tmp/shots/fairness/panel_close.png", full_page=True)

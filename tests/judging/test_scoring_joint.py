@@ -137,3 +137,32 @@ def test_complete_entries_are_ranked_before_incomplete_ones():
     assert r["none"] == 11
     assert "waiting for sheets are ranked after them" in s.TIE_BREAK_RULE
     assert "without a complete score come last" not in s.TIE_BREAK_RULE
+
+
+# --------------------------------------------------------------------------- intervals (point 2)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_duplicating_the_whole_panel_narrows_the_intervals(seed):
+    raw = _random_design(random.Random(seed), 5, 15, 3)
+    twice = raw | {f"{j}'": dict(sc) for j, sc in raw.items()}
+    one, two = s.bootstrap_intervals(raw), s.bootstrap_intervals(twice)
+    assert set(one) == set(two) == {e for sc in raw.values() for e in sc}
+    width = lambda iv: np.mean([b - a for a, b in iv.values()])  # noqa: E731
+    assert width(two) < width(one) * 0.85
+    for e, (a, b) in two.items():
+        assert a <= s.mean_z(twice)[e] <= b
+
+
+def test_intervals_are_reproducible_and_refuse_nonsense():
+    raw = _random_design(random.Random(1), 4, 10, 2)
+    assert s.bootstrap_intervals(raw) == s.bootstrap_intervals(raw)
+    assert s.bootstrap_intervals({}) == {}
+    with pytest.raises(ValueError):
+        s.bootstrap_intervals(raw, level=1.5)
+
+
+def test_too_close_marks_overlapping_neighbours_only():
+    iv = {"a": (3.0, 4.0), "b": (2.5, 3.2), "c": (1.0, 2.0), "d": (0.5, 1.5)}
+    assert s.too_close(["a", "b", "c", "d", "x"], iv) == {"a", "c"}
+    assert s.too_close(["a"], iv) == set()
