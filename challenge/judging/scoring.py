@@ -651,13 +651,13 @@ def bootstrap_intervals(
         with np.errstate(invalid="ignore", divide="ignore"):
             values[d] = np.where(per > 0, total / per, np.nan)
     tail = (1 - level) / 2 * 100
-    out: dict[E, tuple[float, float]] = {}
-    for i, e in enumerate(entries):
-        seen = values[:, i][~np.isnan(values[:, i])]
-        if len(seen) >= draws / 2:
-            low, high = np.percentile(seen, [tail, 100 - tail])
-            out[e] = (float(low), float(high))
-    return out
+    seen = (~np.isnan(values)).sum(axis=0)
+    enough = seen >= draws / 2
+    if not enough.any():
+        return {}
+    low, high = np.nanpercentile(values[:, enough], [tail, 100 - tail], axis=0)
+    kept = [e for i, e in enumerate(entries) if enough[i]]
+    return {e: (float(lo), float(hi)) for e, lo, hi in zip(kept, low, high)}
 
 
 def too_close(order: Sequence[E], intervals: Mapping[E, tuple[float, float]]) -> set[E]:
