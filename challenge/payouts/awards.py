@@ -364,7 +364,7 @@ def cancel_for_disqualified(submission: Submission, reason: str, actor, now: dat
     if db.session.get(ChallengeFinance, submission.challenge_id) is None:
         return Withdrawn()  # no prize pool, so no awards
     _lock_payouts(_lock_awards(submission))
-    ledger.lock_challenge(submission.challenge_id)
+    finance = ledger.lock_challenge(submission.challenge_id)
     awards = _lock_awards(submission)
     payouts = _lock_payouts(awards)
     busy = [p for p in payouts if p.state == "processing"]
@@ -386,11 +386,23 @@ def cancel_for_disqualified(submission: Submission, reason: str, actor, now: dat
         audit.record(actor, "payout.cancel" if payout.state == "cancelled" else "payout.flag_reversal", payout,
                      now, from_state=before, to_state=payout.state, reason=reason)
     for award in awards:
+        place, award.place = award.place, None  # the prize place is free to award to another entry
         award.cancelled_at, award.cancel_reason = now, reason[:1000]
         audit.record(actor, "award.cancel", award, now, reason=reason,
-                     data={"amount": award.amount, "submission": submission.reference})
+                     data={"amount": award.amount, "submission": submission.reference, "place": place})
+    _return_fee(submission, awards, finance.fee_bp, actor, now)
     db.session.flush()
     return Withdrawn(len(awards), cancelled, flagged)
+
+
+def _return_fee(submission: Submission, awards: list[Award], fee_bp: int, actor, now: datetime) -> None:
+    """The broker's fee is charged on money awarded: a cancelled award's fee goes back to the escrow (and so to
+    the funders or to the next award). Per award it is rounded down, so never more than was taken for it."""
+    fee = sum(fee_on(award.amount, fee_bp) for award in awards)
+    if fee:
+        ledger.post("fee", submission.challenge_id, awards[0].currency,
+                    [(ledger.FEE, -fee), (ledger.escrow(submission.challenge_id), fee)], now, actor=actor,
+                    memo=f"Broker's fee returned: {submission.reference}'s award(s) cancelled")
 
 
 def _lock_awards(submission: Submission) -> list[Award]:

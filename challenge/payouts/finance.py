@@ -46,7 +46,7 @@ def row_for(challenge: Challenge) -> FinanceRow:
     awarded = _sum(db.select(db.func.sum(Award.amount)).where(Award.challenge_id == challenge.id,
                                                               Award.cancelled_at.is_(None)))
     paid = _sum(db.select(db.func.sum(Payout.amount)).join(Award).where(
-        Award.challenge_id == challenge.id, Payout.state == "paid"))
+        Award.challenge_id == challenge.id, Payout.state.in_(("paid", "reversal_due"))))  # with the payee until reversed
     refunded = _sum(db.select(db.func.sum(Refund.amount)).where(
         Refund.challenge_id == challenge.id, Refund.state == "succeeded"))
     return FinanceRow(challenge, challenge.currency, status.required, status.funded, status.held, fee, awarded,

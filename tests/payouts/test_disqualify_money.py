@@ -64,8 +64,8 @@ def test_an_unpaid_award_and_its_payout_are_cancelled_and_their_money_is_free_ag
     db.session.commit()
     assert said == ["1 award(s) cancelled, 1 unpaid payout(s) cancelled."]
     assert (w.payout.state, w.award.cancel_reason) == ("cancelled", REASON) and w.award.cancelled_at is not None
-    # The grant's money never left the escrow: it is simply no longer promised.
-    assert _escrow(w) == held and awards.available(w.challenge) == w.free_before - fee
+    # The grant's money never left the escrow: it is simply no longer promised; the fee on it comes back.
+    assert _escrow(w) == held + fee and awards.available(w.challenge) == w.free_before
     assert awards.stage_grant_room(w.challenge) == 300_000
     assert [(e.from_state, e.to_state, e.reason) for e in _events("payout.cancel")] == [
         ("ready" if payee_ready else "awaiting_payee", "cancelled", REASON)]
@@ -85,16 +85,37 @@ def test_a_paid_payout_is_flagged_and_its_reversal_returns_the_money_to_the_escr
     assert (w.payout.state, w.payout.reversal_reason) == ("reversal_due", REASON)
     [flag] = _events("payout.flag_reversal")
     assert (flag.from_state, flag.to_state, flag.reason, flag.actor_id) == ("paid", "reversal_due", REASON, w.broker.id)
-    assert _escrow(w) == held and reconcile(clock.now()) == []  # the money is out until the reversal
+    fee = GRANT * 5 // 100
+    assert _escrow(w) == held + fee and reconcile(clock.now()) == []  # the grant is out until the reversal
     outcome = release.reverse_payout(w.payout.id, "Taken back: the entry was disqualified.", w.broker, clock.now())
     assert outcome.state == "reversed"
     db.session.expire_all()
     assert db.session.get(Payout, w.payout.id).state == "reversed"
-    assert _escrow(w) == held + GRANT and ledger.balance(ledger.payee(w.payout.id), "GBP") == 0
+    assert _escrow(w) == held + fee + GRANT and ledger.balance(ledger.payee(w.payout.id), "GBP") == 0
     reversal = db.session.scalars(db.select(LedgerTransaction).where(LedgerTransaction.kind == "reversal")).one()
     assert sorted(e.amount for e in reversal.entries) == [-GRANT, GRANT]
     assert ledger.unbalanced_transactions() == [] and reconcile(clock.now()) == []
-    assert awards.available(w.challenge) == w.free_before - GRANT * 5 // 100
+    assert awards.available(w.challenge) == w.free_before
+
+
+def test_a_disqualified_winners_prize_place_can_be_awarded_to_another_entry(world):
+    """The cancelled award gives its place back (the database allows one award per place), and the broker's fee
+    on it returns to the escrow, so the next winner is paid the advertised prize from the same pool."""
+    w = world()
+    prize = w.challenge.prizes[0]
+    free_before = awards.available(w.challenge)
+    [first] = awards.create_awards(w.challenge, [(w.sub_a, prize)], w.broker, clock.now())
+    db.session.commit()
+    assert first.place == 1
+    services.disqualify(w.sub_a, w.broker, clock.now(), reason=REASON)
+    db.session.commit()
+    assert first.place is None and awards.available(w.challenge) == free_before
+    [second] = awards.create_awards(w.challenge, [(w.sub_b, prize)], w.broker, clock.now())
+    db.session.commit()
+    assert (second.place, second.amount) == (1, prize.amount)
+    [event] = _events("award.cancel")
+    assert event.data["place"] == 1
+    assert ledger.unbalanced_transactions() == [] and reconcile(clock.now()) == []
 
 
 def test_a_team_award_waiting_for_its_split_is_cancelled_and_cannot_be_agreed(world, make_submission, make_user):
