@@ -2,6 +2,9 @@
 judges left out of z-scores named, agreement figures naming the design, the joint model beside the rank."""
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from judging_helpers import open_round, sheet
 
@@ -138,3 +141,20 @@ def test_panel_page_with_too_close_marks_looks_right(page, make_world):
     page.goto(f"/judging/{world.challenge.slug}/panel?round=1")
     assert page.get_by_text("Too close to call").first.is_visible()
     page.screenshot(path="/tmp/shots/fairness/panel_close.png", full_page=True)
+
+
+def test_the_csv_carries_the_joint_model_the_interval_and_the_too_close_mark(client, signin, make_world):
+    world, round_ = _close_world(make_world)
+    res = results.load(round_)
+    signin(world.chair)
+    text = client.get(f"/judging/{world.challenge.slug}/panel.csv?round=1").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == len(res.entries)
+    for entry, row in zip(res.entries, rows):
+        assert row["Reference"] == entry.reference
+        assert float(row["Joint model"]) == pytest.approx(entry.joint, abs=0.005)
+        assert row["Rank (joint model)"] == str(entry.rank_joint)
+        assert float(row["Interval low (90 %)"]) == pytest.approx(entry.interval[0], abs=0.005)
+        assert float(row["Interval high (90 %)"]) == pytest.approx(entry.interval[1], abs=0.005)
+        assert row["Too close to call"] == ("yes" if entry.too_close else "no")
+    assert any(r["Too close to call"] == "yes" for r in rows)
