@@ -1,9 +1,6 @@
 """A password reset token works for exactly one request, also when several arrive at the same moment."""
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
 
 from challenge import clock
@@ -12,32 +9,7 @@ from challenge.accounts.models import PasswordResetToken, User
 from challenge.accounts.services import AccountError, authenticate
 from challenge.extensions import db
 from challenge.platform.models import AuditEvent
-
-ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
-SKIP_REASON = ("needs real concurrency, and the database is SQLite (which serialises every writer); "
-               "runs when TEST_DATABASE_URL points at PostgreSQL")
-
-
-def _in_threads(app, works):
-    """Run each of `works` in its own thread, started together, each in its own app context (and session)."""
-    barrier, results = threading.Barrier(len(works)), []
-
-    def run(work):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results.append(work())
-            except Exception as exc:  # collected and checked by the test
-                results.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in works]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+from tests.races import ON_POSTGRES, SKIP_REASON, run_together as _in_threads
 
 
 def _tokens(user, count: int) -> list[str]:

@@ -1,7 +1,6 @@
 """Sign-in codes: brokers and the owners of paying organisations must use an authenticator app; anyone may."""
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
 
@@ -16,9 +15,7 @@ from challenge.payouts.models import Funder
 from challenge.platform.models import AuditEvent
 from tests.factories import PASSWORD, second_factor_code
 
-ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
-SKIP_REASON = ("needs real concurrency, and the database is SQLite (which serialises every writer); "
-               "runs when TEST_DATABASE_URL points at PostgreSQL")
+from tests.races import ON_POSTGRES, SKIP_REASON
 
 
 def _password(client, email="bea@example.org", **extra):
@@ -198,7 +195,7 @@ def test_the_demo_broker_has_a_known_secret(runner, app):
 @pytest.mark.postgres_only
 @pytest.mark.skipif(not ON_POSTGRES, reason=SKIP_REASON)
 def test_one_recovery_code_used_five_times_at_once_works_once(app, make_user):
-    from tests.accounts.test_reset_once import _in_threads
+    from tests.races import run_together as _in_threads
 
     broker = make_user(email="bea@example.org", broker=True)
     [code, *_] = twofactor._new_recovery_codes(broker, clock.now())
@@ -217,7 +214,7 @@ def test_one_recovery_code_used_five_times_at_once_works_once(app, make_user):
 @pytest.mark.postgres_only
 @pytest.mark.skipif(not ON_POSTGRES, reason=SKIP_REASON)
 def test_one_app_code_used_five_times_at_once_works_once(app, make_user):
-    from tests.accounts.test_reset_once import _in_threads
+    from tests.races import run_together as _in_threads
 
     broker = make_user(email="bea@example.org", broker=True)
     code, broker_id = second_factor_code(broker.id), broker.id

@@ -2,9 +2,6 @@
 one audit event and one email per judge."""
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
 
 from challenge import clock
@@ -14,33 +11,7 @@ from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging.models import Assignment, Conflict, Round
 from challenge.platform.models import AuditEvent, OutboxMessage
-
-ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
-SKIP_REASON = ("needs real concurrency, and the database is SQLite (which serialises every writer); "
-               "set TEST_DATABASE_URL to a PostgreSQL database to run it")
-
-
-def _in_threads(app, count, work):
-    """Run `work()` in `count` threads started together, each in its own app context (and session)."""
-    barrier, results = threading.Barrier(count), []
-
-    def run():
-        with app.app_context():
-            barrier.wait()
-            try:
-                results.append(work())
-            except Exception as exc:  # collected and checked by the test
-                db.session.rollback()
-                results.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 
 @pytest.mark.postgres_only

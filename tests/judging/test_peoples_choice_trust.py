@@ -14,7 +14,7 @@ from challenge.extensions import db
 from challenge.judging import peoples
 from challenge.judging.models import JudgingSettings, Vote
 from challenge.platform.models import OutboxMessage
-from tests.payouts.test_payouts_concurrency import ON_POSTGRES, SKIP_REASON, _in_threads
+from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 
 @pytest.fixture()

@@ -17,7 +17,7 @@ from challenge.payouts import awards, funding, ledger
 from challenge.payouts.models import Award
 from challenge.submissions.models import Submission
 from tests.factories import pay_or_waive, publish_and_start_judging, score_and_close
-from tests.payouts.test_payouts_concurrency import ON_POSTGRES, SKIP_REASON, _in_threads
+from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 GRANT = 100_000  # £1,000 to each entry advanced
 

@@ -15,7 +15,7 @@ from challenge.errors import DomainError
 from challenge.extensions import db
 from challenge.payouts import awards
 from challenge.payouts.models import Award, Payout
-from tests.payouts.test_payouts_concurrency import ON_POSTGRES, SKIP_REASON, _in_threads
+from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from challenge.extensions import db
 from challenge.payouts import funding
 from challenge.payouts.models import Funder, Funding
 from challenge.platform.models import AuditEvent, OutboxMessage
-from tests.payouts.test_payouts_concurrency import ON_POSTGRES, SKIP_REASON, _in_threads
+from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from challenge.platform.models import AuditEvent
 from challenge.submissions import services
 from challenge.submissions.models import Submission
 from tests.payouts.conftest import bank_details, fund_all
-from tests.payouts.test_payouts_concurrency import ON_POSTGRES, SKIP_REASON, _in_threads
+from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 GRANT = 150_000  # £1,500
 REASON = "Copied from another entry."

@@ -18,7 +18,7 @@ from challenge.payouts import awards, funding, ledger, refunds
 from challenge.payouts.models import Award, Funding, LedgerTransaction, Payout
 from challenge.payouts.reconcile import reconcile
 from challenge.submissions.models import Submission
-from tests.payouts.test_payouts_concurrency import ON_POSTGRES, SKIP_REASON, _in_threads
+from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 def _escrow(w) -> int:
     return ledger.balance(ledger.escrow(w.challenge.id), "GBP")

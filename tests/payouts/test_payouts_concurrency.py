@@ -2,10 +2,8 @@
 and a process killed between the provider call and the commit, then retried, pays exactly once."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,11 +15,9 @@ from challenge.extensions import db
 from challenge.payouts import awards, ledger, release
 from challenge.payouts.models import Funding, LedgerTransaction, Payout, ProviderEvent
 from tests.payouts.conftest import WEBHOOK_SECRET, fund_by_card, stripe_payee
+from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 ROOT = Path(__file__).resolve().parents[2]
-ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
-SKIP_REASON = ("needs real concurrency, and the database is SQLite (which serialises every writer); "
-               "runs when TEST_DATABASE_URL points at PostgreSQL")
 
 
 @pytest.fixture
@@ -36,28 +32,6 @@ def ready_payout(world, client, stripe_config):
     assert db.session.get(Payout, w.payout_id).state == "ready"
     db.session.commit()
     return w
-
-
-def _in_threads(app, count, work):
-    """Run `work()` in `count` threads started together, each in its own app context (and session)."""
-    barrier, results = threading.Barrier(count), []
-
-    def run():
-        with app.app_context():
-            barrier.wait()
-            try:
-                results.append(work())
-            except Exception as exc:  # collected and checked by the test
-                results.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 @pytest.mark.postgres_only

@@ -12,7 +12,7 @@ from challenge.extensions import db
 from challenge.platform.models import AuditEvent, OutboxMessage
 from challenge.submissions import services
 from challenge.submissions.models import Submission
-from tests.payouts.test_payouts_concurrency import ON_POSTGRES, SKIP_REASON, _in_threads
+from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 
 def _events(action: str) -> int:
