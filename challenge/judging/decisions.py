@@ -151,8 +151,9 @@ def decide(round_: Round, choices: list[int | None], actor, now: datetime, *, ov
 
     Refuses a round that is not closed, more choices than slots, and the threshold, completeness and
     ranking rules above. Winners become `winner`, every other judged entry `not_selected`, and the
-    challenge moves to decided.
+    challenge moves to decided. Decided under the round's lock, so a double click records one decision.
     """
+    _lock(round_)
     _ready(round_, "final")
     challenge = round_.challenge
     slots = prize_slots(challenge)

@@ -201,3 +201,29 @@ def test_a_double_click_on_advance_records_one_shortlist_and_pays_once(app, make
     assert all(isinstance(r, InvalidTransition) for r in results if isinstance(r, Exception)), results
     db.session.expire_all()
     assert _decisions() == 1 and len(_grants(w.challenge)) == 2
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason=SKIP_REASON)
+def test_a_double_click_on_the_final_decision_records_it_once_and_awards_once(app, make_user, make_org,
+                                                                              make_challenge, make_submission):
+    """The decision is decided under the round's lock: the second click waits, then is told it is recorded
+    (before, both passed the check and the second met the database's unique constraint: a 500)."""
+    w = _scored(make_user, make_org, make_challenge, make_submission, budget=0, grant=None)
+    round_id, chair_id = w.round.id, w.chair.id
+    winner = decisions.computed_order(decisions.results_mod.load(w.round))[0].id
+    db.session.commit()
+
+    def decide():
+        decisions.decide(db.session.get(Round, round_id), [winner], db.session.get(User, chair_id), w.at)
+        db.session.commit()
+        return "decided"
+
+    results = _in_threads(app, 3, decide)
+    assert [r for r in results if not isinstance(r, Exception)] == ["decided"], results
+    assert all(isinstance(r, InvalidTransition) for r in results if isinstance(r, Exception)), results
+    db.session.expire_all()
+    finals = db.session.scalar(db.select(db.func.count(Decision.id)).where(Decision.kind == "final"))
+    prizes = db.session.scalars(db.select(Award).where(Award.challenge_id == w.challenge.id,
+                                                       Award.prize_id.is_not(None))).all()
+    assert finals == 1 and [a.submission_id for a in prizes] == [winner]
