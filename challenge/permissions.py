@@ -132,7 +132,8 @@ def _second_factor_required(user, thing, now):
         return True
     return signed_in(user) and db.session.scalar(
         db.select(Membership.id).join(Funder, Funder.organisation_id == Membership.organisation_id)
-        .where(Membership.user_id == user.id, Membership.role == MembershipRole.OWNER).limit(1)) is not None
+        .where(Membership.user_id == user.id, Membership.role == MembershipRole.OWNER, Funder.state == "accepted")
+        .limit(1)) is not None
 
 
 @rule("admin.console", "user.manage", "organisation.verify")

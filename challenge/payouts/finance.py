@@ -54,13 +54,14 @@ def row_for(challenge: Challenge) -> FinanceRow:
 
 
 def visible_challenges(user) -> list[Challenge]:
-    """Brokers see every challenge with a prize pool; others the challenges their organisations lead or fund."""
+    """Brokers see every challenge with a prize pool; others the challenges their organisations lead or have
+    agreed to fund (an organisation asked to co-fund sees nothing of the pool until it accepts)."""
     with_pools = (db.select(ChallengeFinance.challenge_id)
                   .union(db.select(Funder.challenge_id)))
     query = db.select(Challenge).where(Challenge.id.in_(with_pools)).order_by(Challenge.created_at.desc())
     if not user.is_broker:
         orgs = db.select(Membership.organisation_id).where(Membership.user_id == user.id)
-        funded = db.select(Funder.challenge_id).where(Funder.organisation_id.in_(orgs))
+        funded = db.select(Funder.challenge_id).where(Funder.organisation_id.in_(orgs), Funder.state == "accepted")
         query = query.where(Challenge.organisation_id.in_(orgs) | Challenge.id.in_(funded))
     return list(db.session.scalars(query))
 

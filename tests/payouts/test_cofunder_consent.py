@@ -190,3 +190,23 @@ def test_an_accept_and_a_decline_at_the_same_moment_leave_one_answer(app, asked)
     assert [r for r in results if not isinstance(r, Exception)] == [final] * 3, results
     assert all(isinstance(r, InvalidTransition) for r in results if isinstance(r, Exception)), results
     assert _events("funding.funder_accepted") + _events("funding.funder_declined") == 1
+
+
+def test_an_organisation_asked_to_co_fund_sees_no_pool_figures_and_needs_no_codes_until_it_accepts(client, login,
+                                                                                                   asked):
+    """Being asked is not agreeing: the finance page lists the pool to the charity's members only once one of them
+    accepts, and only then does its owner (who manages its money) have to sign in with a second factor."""
+    from challenge.permissions import can
+
+    from challenge.accounts.models import Membership
+
+    w = asked
+    db.session.scalar(db.select(Membership).where(Membership.user_id == w.chair.id)).role = "owner"
+    db.session.commit()
+    login(w.treasurer)
+    assert w.challenge.title not in client.get("/finance").text
+    assert not can(w.chair, "account.second_factor_required")
+    funding.accept_funding(w.co_funder.id, w.chair, clock.now())
+    db.session.commit()
+    assert w.challenge.title in client.get("/finance").text
+    assert can(w.chair, "account.second_factor_required")
