@@ -47,9 +47,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from challenge.errors import register_error_handlers
     from challenge.filters import register_filters
     from challenge.headers import register_headers
-    from challenge.platform.hygiene import register_hygiene
+    from challenge.platform.hygiene import register_converters, register_hygiene
     from challenge.platform.pagecache import register_page_cache
 
+    register_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_filters(app)

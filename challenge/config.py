@@ -86,7 +86,8 @@ class Config:
     DISCOUNT_RATE_PERCENT = os.environ.get("DISCOUNT_RATE_PERCENT", "3.5")
     PROCUREMENT_THRESHOLDS: dict | None = None  # None: the defaults in partnerships/procurement.py
     # Pages.
-    PER_PAGE = 12
+    PER_PAGE = 12  # cards in the public catalogue and the library
+    TABLE_PER_PAGE = 50  # rows in the staff's and seekers' long tables (users, audit log, submissions)
     # Diagnostics for the benchmark: an X-Query-Count header on every response (challenge/diagnostics.py).
     QUERY_COUNT_HEADER = _bool("QUERY_COUNT_HEADER")
 

@@ -81,11 +81,6 @@ def role_in(user, organisation_id: int | None) -> str | None:
     return cache.get(organisation_id)
 
 
-def forget_roles(user) -> None:
-    """Call after changing a user's memberships within the same request."""
-    user.__dict__.pop("_roles", None)
-
-
 def is_seeker(user, challenge) -> bool:
     """A member of the organisation that leads the challenge."""
     return role_in(user, challenge.organisation_id) is not None

@@ -117,7 +117,7 @@ def invite(slug: str):
     return _members_page(org, invite=form)
 
 
-@bp.post("/organisations/<slug>/invitations/<int(max=2147483647):invitation_id>/cancel")
+@bp.post("/organisations/<slug>/invitations/<id:invitation_id>/cancel")
 def cancel_invitation(slug: str, invitation_id: int):
     org = _org(slug)
     ensure("organisation.manage", org)
@@ -130,7 +130,7 @@ def cancel_invitation(slug: str, invitation_id: int):
     return redirect(url_for("organisations.members", slug=org.slug))
 
 
-@bp.post("/organisations/<slug>/members/<int(max=2147483647):membership_id>/role")
+@bp.post("/organisations/<slug>/members/<id:membership_id>/role")
 def change_role(slug: str, membership_id: int):
     org = _org(slug)
     ensure("organisation.manage", org)
@@ -149,7 +149,7 @@ def change_role(slug: str, membership_id: int):
     return _members_page(org, row=form, row_id=membership.id)
 
 
-@bp.post("/organisations/<slug>/members/<int(max=2147483647):membership_id>/remove")
+@bp.post("/organisations/<slug>/members/<id:membership_id>/remove")
 def remove_member(slug: str, membership_id: int):
     org = _org(slug)
     ensure("organisation.manage", org)

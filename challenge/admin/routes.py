@@ -17,7 +17,6 @@ from challenge.platform import tx
 from challenge.platform.hygiene import page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-PER_PAGE = 50
 
 
 def _page() -> int:
@@ -43,7 +42,7 @@ def users():
     form = UserSearchForm(request.args)
     valid = form.validate()
     stmt = queries.users_query(form.q.data or "", form.show.data or "") if valid else queries.users_query()
-    page = db.paginate(stmt, page=_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(stmt, page=_page(), per_page=current_app.config["TABLE_PER_PAGE"], error_out=False)
     counts = queries.membership_counts(Membership.user_id, [u.id for u in page.items])
     return render_template("admin/users.html", form=form, page=page, counts=counts, switch=SwitchForm(formdata=None))
 
@@ -64,12 +63,12 @@ def _switch_user(user_id: int, service, done: str):
     return redirect(url_for("admin.users", q=user.email))
 
 
-@bp.post("/users/<int(max=2147483647):user_id>/broker")
+@bp.post("/users/<id:user_id>/broker")
 def set_broker(user_id: int):
     return _switch_user(user_id, services.set_broker, "{name} is {state} a broker.")
 
 
-@bp.post("/users/<int(max=2147483647):user_id>/active")
+@bp.post("/users/<id:user_id>/active")
 def set_active(user_id: int):
     return _switch_user(user_id, services.set_active, "{name}'s account is {state} active.")
 
@@ -80,13 +79,13 @@ def organisations():
     form = OrganisationSearchForm(request.args)
     stmt = queries.organisations_query(form.q.data or "", form.show.data or "") if form.validate() \
         else queries.organisations_query()
-    page = db.paginate(stmt, page=_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(stmt, page=_page(), per_page=current_app.config["TABLE_PER_PAGE"], error_out=False)
     counts = queries.membership_counts(Membership.organisation_id, [o.id for o in page.items])
     return render_template("admin/organisations.html", form=form, page=page, counts=counts,
                            switch=SwitchForm(formdata=None))
 
 
-@bp.post("/organisations/<int(max=2147483647):org_id>/verified")
+@bp.post("/organisations/<id:org_id>/verified")
 def set_verified(org_id: int):
     org = db.get_or_404(Organisation, org_id)
     ensure("organisation.verify", org)
@@ -117,7 +116,7 @@ def audit():
     ensure("audit.view")
     form, filters = _audit_filters()
     stmt = queries.audit_query(**filters)
-    page = db.paginate(stmt, page=_page(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(stmt, page=_page(), per_page=current_app.config["TABLE_PER_PAGE"], error_out=False)
     return render_template("admin/audit.html", form=form, page=page, labels=queries.object_labels(page.items),
                            args={k: request.args[k] for k in AUDIT_FILTERS if request.args.get(k)})
 

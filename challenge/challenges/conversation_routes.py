@@ -49,7 +49,7 @@ def ask(slug: str):
     return render_show(challenge, question_form=form, status=400)
 
 
-@bp.post("/challenges/<slug>/questions/<int:question_id>/answer")
+@bp.post("/challenges/<slug>/questions/<id:question_id>/answer")
 @login_required
 def answer(slug: str, question_id: int):
     challenge = load(slug, "challenge.answer")

@@ -52,9 +52,6 @@ PHASE_LABELS = {
     Phase.CANCELLED: "Cancelled",
 }
 
-# Phases a published challenge passes through, as the catalogue filters them.
-PUBLIC_PHASES = (Phase.UPCOMING, Phase.OPEN, Phase.CLOSED, Phase.JUDGING, Phase.DECIDED, Phase.COMPLETED)
-
 
 def phase_of(state: str, opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> Phase:
     """The phase a challenge is in at `now`."""

@@ -211,8 +211,3 @@ def placements(challenge: Challenge) -> list[tuple[Submission, Prize]]:
         out.append(winner)
     return out
 
-
-def decided_round(challenge: Challenge) -> Round | None:
-    decision = final_decision(challenge)
-    return decision.round if decision else None
-

@@ -50,7 +50,7 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None, status=200
                            else None, can_score=can(None, "judging.score", assignment), now=clock.now()), status
 
 
-@bp.get("/judging/<slug>/entries/<int:assignment_id>")
+@bp.get("/judging/<slug>/entries/<id:assignment_id>")
 @login_required
 def entry(slug: str, assignment_id: int):
     challenge = challenge_or_404(slug)
@@ -60,7 +60,7 @@ def entry(slug: str, assignment_id: int):
     return _entry_page(challenge, assignment)
 
 
-@bp.post("/judging/<slug>/entries/<int:assignment_id>/declaration")
+@bp.post("/judging/<slug>/entries/<id:assignment_id>/declaration")
 @login_required
 def declare(slug: str, assignment_id: int):
     challenge = challenge_or_404(slug)
@@ -83,7 +83,7 @@ def declare(slug: str, assignment_id: int):
                 url_for("judging.entry", slug=slug, assignment_id=assignment_id))
 
 
-@bp.post("/judging/<slug>/entries/<int:assignment_id>/scores")
+@bp.post("/judging/<slug>/entries/<id:assignment_id>/scores")
 @login_required
 def score(slug: str, assignment_id: int):
     challenge = challenge_or_404(slug)
@@ -106,7 +106,7 @@ def score(slug: str, assignment_id: int):
                 url_for("judging.entry", slug=slug, assignment_id=assignment_id), "info")
 
 
-@bp.get("/judging/<slug>/entries/<int:assignment_id>/attachments/<int:number>")
+@bp.get("/judging/<slug>/entries/<id:assignment_id>/attachments/<id:number>")
 @login_required
 def attachment(slug: str, assignment_id: int, number: int):
     challenge = challenge_or_404(slug)

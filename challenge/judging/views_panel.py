@@ -107,7 +107,7 @@ def invitation(token: str):
     return render_template("judging/invitation.html", invitation=found, token=token, next_url=request.path)
 
 
-@bp.post("/judging/<slug>/members/<int:member_id>/chair")
+@bp.post("/judging/<slug>/members/<id:member_id>/chair")
 @login_required
 def make_chair(slug: str, member_id: int):
     challenge = challenge_or_404(slug)
@@ -119,7 +119,7 @@ def make_chair(slug: str, member_id: int):
     return done(f"{member.user.name} now chairs the panel.", url_for("judging.setup", slug=slug))
 
 
-@bp.post("/judging/<slug>/members/<int:member_id>/service-user")
+@bp.post("/judging/<slug>/members/<id:member_id>/service-user")
 @login_required
 def toggle_service_user(slug: str, member_id: int):
     challenge = challenge_or_404(slug)
@@ -171,7 +171,7 @@ def add_round(slug: str):
     return render_invalid(TEMPLATE, **_context(challenge, round_form=form))
 
 
-@bp.route("/judging/<slug>/rounds/<int:position>/edit", methods=["GET", "POST"])
+@bp.route("/judging/<slug>/rounds/<id:position>/edit", methods=["GET", "POST"])
 @login_required
 def edit_round(slug: str, position: int):
     challenge, round_ = _round_for("judging.manage_panel", slug, position)
@@ -192,7 +192,7 @@ def edit_round(slug: str, position: int):
     return render_template("judging/round_edit.html", challenge=challenge, round=round_, form=form), status
 
 
-@bp.post("/judging/<slug>/rounds/<int:position>/open")
+@bp.post("/judging/<slug>/rounds/<id:position>/open")
 @login_required
 def open_round(slug: str, position: int):
     challenge, round_ = _round_for("judging.manage_panel", slug, position)
@@ -210,7 +210,7 @@ def open_round(slug: str, position: int):
                 url_for("judging.setup", slug=slug))
 
 
-@bp.post("/judging/<slug>/rounds/<int:position>/close")
+@bp.post("/judging/<slug>/rounds/<id:position>/close")
 @login_required
 def close_round(slug: str, position: int):
     challenge, round_ = _round_for("judging.chair", slug, position)
@@ -219,7 +219,7 @@ def close_round(slug: str, position: int):
                 url_for("judging.panel_view", slug=slug, round=position))
 
 
-@bp.post("/judging/<slug>/rounds/<int:position>/remind")
+@bp.post("/judging/<slug>/rounds/<id:position>/remind")
 @login_required
 def remind_judges(slug: str, position: int):
     challenge, round_ = _round_for("judging.remind", slug, position)

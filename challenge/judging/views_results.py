@@ -60,7 +60,7 @@ def _chosen_ids(values) -> list[int]:
     return [int(v) for v in values if v.isdigit() and len(v) < 10]
 
 
-@bp.route("/judging/<slug>/rounds/<int:position>/advance", methods=["GET", "POST"])
+@bp.route("/judging/<slug>/rounds/<id:position>/advance", methods=["GET", "POST"])
 @login_required
 def advance(slug: str, position: int):
     challenge = challenge_or_404(slug)
@@ -88,7 +88,7 @@ def advance(slug: str, position: int):
         400 if form.errors or problem else 200
 
 
-@bp.route("/judging/<slug>/rounds/<int:position>/decide", methods=["GET", "POST"])
+@bp.route("/judging/<slug>/rounds/<id:position>/decide", methods=["GET", "POST"])
 @login_required
 def decide(slug: str, position: int):
     challenge = challenge_or_404(slug)

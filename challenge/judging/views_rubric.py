@@ -88,7 +88,7 @@ def add_criterion(slug: str):
     return _save(challenge, CriterionForm(), None)
 
 
-@bp.post("/challenges/<slug>/rubric/criteria/<int:criterion_id>")
+@bp.post("/challenges/<slug>/rubric/criteria/<id:criterion_id>")
 @login_required
 def edit_criterion(slug: str, criterion_id: int):
     challenge = challenge_or_404(slug)
@@ -96,7 +96,7 @@ def edit_criterion(slug: str, criterion_id: int):
     return _save(challenge, CriterionForm(), _criterion_or_404(challenge, criterion_id))
 
 
-@bp.post("/challenges/<slug>/rubric/criteria/<int:criterion_id>/delete")
+@bp.post("/challenges/<slug>/rubric/criteria/<id:criterion_id>/delete")
 @login_required
 def delete_criterion(slug: str, criterion_id: int):
     challenge = challenge_or_404(slug)

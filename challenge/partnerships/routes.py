@@ -87,12 +87,12 @@ def new():
     return render_template("partnerships/new.html", form=form, origin=origin)
 
 
-@bp.get("/<int:pid>")
+@bp.get("/<id:pid>")
 def show(pid: int):
     return render_show(get(pid))
 
 
-@bp.route("/<int:pid>/edit", methods=["GET", "POST"])
+@bp.route("/<id:pid>/edit", methods=["GET", "POST"])
 def edit(pid: int):
     p = get(pid, "partnership.manage")
     form = PartnershipEditForm()
@@ -112,7 +112,7 @@ def edit(pid: int):
     return render_template("partnerships/edit.html", form=form, p=p)
 
 
-@bp.post("/<int:pid>/move")
+@bp.post("/<id:pid>/move")
 def move(pid: int):
     p = get(pid, "partnership.move")
     form = MoveForm()
@@ -129,7 +129,7 @@ def move(pid: int):
     return render_show(p, 400, move_form=form)
 
 
-@bp.post("/<int:pid>/events")
+@bp.post("/<id:pid>/events")
 def add_event(pid: int):
     p = get(pid, "partnership.manage")
     form = EventForm()
@@ -146,7 +146,7 @@ def add_event(pid: int):
     return render_show(p, 400, event_form=form)
 
 
-@bp.route("/<int:pid>/introduce", methods=["GET", "POST"])
+@bp.route("/<id:pid>/introduce", methods=["GET", "POST"])
 def introduce(pid: int):
     p = get(pid, "partnership.introduce")
     form = IntroductionForm()
@@ -167,7 +167,7 @@ def introduce(pid: int):
     return render_template("partnerships/introduce.html", form=form, p=p)
 
 
-@bp.post("/<int:pid>/introduction")
+@bp.post("/<id:pid>/introduction")
 def answer(pid: int):
     p = get(pid)
     intro = introductions.current(p)

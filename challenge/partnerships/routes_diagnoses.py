@@ -55,12 +55,12 @@ def new():
     return render_template("partnerships/diagnosis_form.html", form=form, d=None, orgs=form.organisation.choices)
 
 
-@bp.get("/<int:did>")
+@bp.get("/<id:did>")
 def show(did: int):
     return render_template("partnerships/diagnosis.html", d=_get(did))
 
 
-@bp.route("/<int:did>/edit", methods=["GET", "POST"])
+@bp.route("/<id:did>/edit", methods=["GET", "POST"])
 def edit(did: int):
     d = _get(did, "diagnosis.edit")
     form = DiagnosisForm(obj=d if request.method == "GET" else None)
@@ -80,7 +80,7 @@ def edit(did: int):
     return render_template("partnerships/diagnosis_form.html", form=form, d=d, orgs=form.organisation.choices)
 
 
-@bp.post("/<int:did>/start-challenge")
+@bp.post("/<id:did>/start-challenge")
 def start_challenge(did: int):
     d = _get(did, "diagnosis.start_challenge")
     challenge = diagnoses.start_challenge(d, current_user, clock.now())

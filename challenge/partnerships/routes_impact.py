@@ -30,12 +30,12 @@ def render_impact(p, status: int = 200, **bound):
                            **page), status
 
 
-@bp.get("/<int:pid>/impact")
+@bp.get("/<id:pid>/impact")
 def show(pid: int):
     return render_impact(get(pid, "partnership.view_impact"))
 
 
-@bp.post("/<int:pid>/impact")
+@bp.post("/<id:pid>/impact")
 def add(pid: int):
     p = get(pid, "partnership.edit_impact")
     form = ImpactForm()
@@ -54,7 +54,7 @@ def add(pid: int):
     return render_impact(p, 400, form=form)
 
 
-@bp.post("/<int:pid>/impact/<int:rid>/delete")
+@bp.post("/<id:pid>/impact/<id:rid>/delete")
 def remove(pid: int, rid: int):
     p = get(pid, "partnership.edit_impact")
     record = db.first_or_404(db.select(ImpactRecord).where(ImpactRecord.id == rid, ImpactRecord.partnership_id == p.id))
@@ -64,7 +64,7 @@ def remove(pid: int, rid: int):
     return redirect(url_for("impact.show", pid=p.id))
 
 
-@bp.post("/<int:pid>/investment")
+@bp.post("/<id:pid>/investment")
 def investment(pid: int):
     p = get(pid, "partnership.edit_impact")
     form = InvestmentForm()
@@ -80,7 +80,7 @@ def investment(pid: int):
     return render_impact(p, 400, investment_form=form)
 
 
-@bp.get("/<int:pid>/impact.csv")
+@bp.get("/<id:pid>/impact.csv")
 def export(pid: int):
     p = get(pid, "partnership.view_impact")
     result = outcomes.sroi(p)
@@ -90,7 +90,7 @@ def export(pid: int):
     return csv_response(outcomes.calculation_rows(result), f"sroi-partnership-{p.id}.csv")
 
 
-@bp.get("/<int:pid>/procurement")
+@bp.get("/<id:pid>/procurement")
 def procurement(pid: int):
     p = get(pid)
     form = ContractNoticeForm(request.args, meta={"csrf": False})

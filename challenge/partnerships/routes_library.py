@@ -40,7 +40,7 @@ def render_index(bound: ConsentForm | None = None, status: int = 200):
                            has_errors=bound is not None), status
 
 
-@bp.get("/<int:eid>")
+@bp.get("/<id:eid>")
 def show(eid: int):
     entry = db.get_or_404(LibraryEntry, eid)
     ensure("library.view", entry)
@@ -51,7 +51,7 @@ def show(eid: int):
                            returns={p.id: outcomes.sroi(p) for p in later}, now=clock.now())
 
 
-@bp.post("/<int:eid>/want")
+@bp.post("/<id:eid>/want")
 @login_required
 def want(eid: int):
     entry = db.get_or_404(LibraryEntry, eid)
@@ -107,7 +107,7 @@ def manage():
     return render_template("partnerships/library_manage.html", rows=rows)
 
 
-@bp.post("/manage/<int:sid>/publish")
+@bp.post("/manage/<id:sid>/publish")
 def publish(sid: int):
     ensure("library.manage")
     sub = db.get_or_404(Submission, sid)
@@ -117,7 +117,7 @@ def publish(sid: int):
     return redirect(url_for("library.manage"))
 
 
-@bp.post("/<int:eid>/withdraw")
+@bp.post("/<id:eid>/withdraw")
 def withdraw(eid: int):
     ensure("library.manage")
     entry = db.get_or_404(LibraryEntry, eid)

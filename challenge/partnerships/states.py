@@ -42,7 +42,6 @@ STAGE_LABELS = {
 }
 
 PIPELINE = (Stage.LEAD, Stage.INTRODUCED, Stage.IN_DISCUSSION, Stage.PILOT, Stage.CONTRACTED, Stage.SCALED)
-OPEN_STAGES = tuple(s for s in PIPELINE if s != Stage.SCALED)
 # From these stages the value counts as brokered: money has been committed.
 WON_STAGES = (Stage.CONTRACTED, Stage.SCALED)
 # From these stages a public buyer is about to buy, so the procurement rules matter.

@@ -179,20 +179,20 @@ def _payout_action(payout_id: int, action: str, run):
     return redirect(url_for("payouts.queue"))
 
 
-@bp.post("/admin/payouts/<int:payout_id>/release")
+@bp.post("/admin/payouts/<id:payout_id>/release")
 @login_required
 def release_payout(payout_id: int):
     return _payout_action(payout_id, "release",
                           lambda: release.release_payout(payout_id, current_user, clock.now()))
 
 
-@bp.post("/admin/payouts/<int:payout_id>/retry")
+@bp.post("/admin/payouts/<id:payout_id>/retry")
 @login_required
 def retry_payout(payout_id: int):
     return _payout_action(payout_id, "retry", lambda: release.retry_payout(payout_id, current_user, clock.now()))
 
 
-@bp.post("/admin/payouts/<int:payout_id>/reverse")
+@bp.post("/admin/payouts/<id:payout_id>/reverse")
 @login_required
 def reverse_payout(payout_id: int):
     ensure("payout.reverse", db.get_or_404(Payout, payout_id))

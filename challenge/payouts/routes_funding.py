@@ -88,7 +88,7 @@ def set_funders(slug: str):
     return _page(challenge, 400, funders_form=form)
 
 
-@bp.get("/funding/funders/<int:funder_id>/consent")
+@bp.get("/funding/funders/<id:funder_id>/consent")
 @login_required
 def funder_consent(funder_id: int):
     """A named co-funder's members see what they are asked to fund, and accept or decline."""
@@ -108,7 +108,7 @@ def _answer(funder_id: int, decide) -> Funder:
     return funder
 
 
-@bp.post("/funding/funders/<int:funder_id>/accept")
+@bp.post("/funding/funders/<id:funder_id>/accept")
 @login_required
 def accept_funder_request(funder_id: int):
     funder = _answer(funder_id, funding.accept_funding)
@@ -116,7 +116,7 @@ def accept_funder_request(funder_id: int):
     return redirect(url_for("payouts.funder_consent", funder_id=funder_id))
 
 
-@bp.post("/funding/funders/<int:funder_id>/decline")
+@bp.post("/funding/funders/<id:funder_id>/decline")
 @login_required
 def decline_funder_request(funder_id: int):
     funder = _answer(funder_id, funding.decline_funding)
@@ -125,7 +125,7 @@ def decline_funder_request(funder_id: int):
     return redirect(url_for("payouts.funder_consent", funder_id=funder_id))
 
 
-@bp.post("/funding/funders/<int:funder_id>/invoice")
+@bp.post("/funding/funders/<id:funder_id>/invoice")
 @login_required
 def invoice(funder_id: int):
     funder = db.get_or_404(Funder, funder_id)
@@ -136,7 +136,7 @@ def invoice(funder_id: int):
     return redirect(url_for("payouts.invoice_page", funding_id=funding_row.id))
 
 
-@bp.get("/funding/<int:funding_id>")
+@bp.get("/funding/<id:funding_id>")
 @login_required
 def invoice_page(funding_id: int):
     funding_row = db.get_or_404(Funding, funding_id)
@@ -145,7 +145,7 @@ def invoice_page(funding_id: int):
                            transfer_form=RecordTransferForm(prefix="rec"))
 
 
-@bp.post("/funding/funders/<int:funder_id>/card")
+@bp.post("/funding/funders/<id:funder_id>/card")
 @login_required
 def pay_by_card(funder_id: int):
     funder = db.get_or_404(Funder, funder_id)
@@ -155,7 +155,7 @@ def pay_by_card(funder_id: int):
     return redirect(url_for("payouts.invoice_page", funding_id=funding_row.id))
 
 
-@bp.get("/funding/<int:funding_id>/checkout")
+@bp.get("/funding/<id:funding_id>/checkout")
 @login_required
 def go_to_checkout(funding_id: int):
     """A link, not a form, leads to Stripe: the CSP's form-action 'self' would block a redirect after a POST."""
@@ -174,7 +174,7 @@ def go_to_checkout(funding_id: int):
     return redirect(url, code=303)
 
 
-@bp.post("/funding/<int:funding_id>/record")
+@bp.post("/funding/<id:funding_id>/record")
 @login_required
 def record_transfer(funding_id: int):
     funding_row = db.get_or_404(Funding, funding_id)

@@ -127,7 +127,7 @@ def stripe_status():
     return redirect(url_for("payouts.mine"))
 
 
-@bp.route("/awards/<int:award_id>/split", methods=["GET", "POST"])
+@bp.route("/awards/<id:award_id>/split", methods=["GET", "POST"])
 @login_required
 def split(award_id: int):
     award = db.get_or_404(Award, award_id)
@@ -157,7 +157,7 @@ def split(award_id: int):
         400 if form.errors else 200
 
 
-@bp.post("/awards/<int:award_id>/split/agree")
+@bp.post("/awards/<id:award_id>/split/agree")
 @login_required
 def agree_split(award_id: int):
     award = db.get_or_404(Award, award_id)

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from flask import Flask, abort, request
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
+from werkzeug.routing import IntegerConverter
 
 MAX_PAGE = 100_000
+DB_INT_MAX = 2**31 - 1  # the largest value of an INTEGER column (PostgreSQL's int4)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -56,6 +58,19 @@ def scrub() -> None:
             request.form = form
         if (files := _clean_files(request.files)) is not None:
             request.files = files
+
+
+class RowIdConverter(IntegerConverter):
+    """`<id:name>` in a route: a whole number from 1 to the largest the database's integer columns hold.
+    Anything else (0, 10**30) is a 404 before a query could fail on it."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, min=1, max=DB_INT_MAX)
+
+
+def register_converters(app: Flask) -> None:
+    """Before any blueprint: the routes' `<id:…>` needs the converter when they are added."""
+    app.url_map.converters["id"] = RowIdConverter
 
 
 def register_hygiene(app: Flask) -> None:

@@ -19,7 +19,6 @@ from challenge.submissions import queries, services
 from challenge.submissions.blueprint import bp
 from challenge.submissions.models import ACTIVE_STATES, Submission, TeamMember
 
-PER_PAGE = 50
 
 
 def load_challenge(slug: str, *actions: str) -> Challenge:
@@ -47,7 +46,7 @@ def mine():
 def for_challenge(slug: str):
     challenge = load_challenge(slug, "challenge.view_submissions")
     page = db.paginate(queries.for_challenge(challenge, current_user, _state_arg()), page=page_arg(),
-                       per_page=PER_PAGE, error_out=False)
+                       per_page=current_app.config["TABLE_PER_PAGE"], error_out=False)
     return render_template("submissions/challenge_list.html", challenge=challenge, page=page,
                            counts=queries.count_by_state(challenge, current_user), state=_state_arg(),
                            now=clock.now())
@@ -63,7 +62,7 @@ def challenge_csv(slug: str):
 @bp.get("/submissions")
 def everything():
     ensure("submission.list_all")
-    page = db.paginate(queries.everything(_state_arg()), page=page_arg(), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(queries.everything(_state_arg()), page=page_arg(), per_page=current_app.config["TABLE_PER_PAGE"], error_out=False)
     return render_template("submissions/all.html", page=page, state=_state_arg(),
                            states=queries.STATE_CHOICES, now=clock.now())
 

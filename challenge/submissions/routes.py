@@ -186,7 +186,7 @@ def upload(ref: str):
     return render_show(sub, upload_form=form)
 
 
-@bp.post("/submissions/<ref>/attachments/<int:attachment_id>/delete")
+@bp.post("/submissions/<ref>/attachments/<id:attachment_id>/delete")
 @login_required
 def remove_attachment(ref: str, attachment_id: int):
     sub = _load(ref)
@@ -198,7 +198,7 @@ def remove_attachment(ref: str, attachment_id: int):
     return _to(sub, "attachments")
 
 
-@bp.get("/submissions/<ref>/attachments/<int:attachment_id>")
+@bp.get("/submissions/<ref>/attachments/<id:attachment_id>")
 def download(ref: str, attachment_id: int):
     sub = _load(ref, "submission.download")
     attachment = _attachment(sub, attachment_id)
