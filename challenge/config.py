@@ -81,7 +81,6 @@ class Config:
     PAYOUTS_RETRY_AFTER_SECONDS = int(os.environ.get("PAYOUTS_RETRY_AFTER_SECONDS", "300"))
     # After a payee changes their bank details or payout email, their payouts wait this long before release.
     PAYOUT_DETAILS_COOLING_OFF_HOURS = int(os.environ.get("PAYOUT_DETAILS_COOLING_OFF_HOURS", "24"))
-    PAYOUTS_CRASH_AFTER_PROVIDER_CALL = False  # test hook only: see challenge/payouts/release.py
     # Impact and procurement.
     DISCOUNT_RATE_PERCENT = os.environ.get("DISCOUNT_RATE_PERCENT", "3.5")
     PROCUREMENT_THRESHOLDS: dict | None = None  # None: the defaults in partnerships/procurement.py

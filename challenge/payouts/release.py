@@ -15,11 +15,8 @@ releases send one transfer; a crash between 2 and 3 is repaired by a retry with 
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from flask import current_app
 
 from challenge.errors import DomainError, InvalidTransition, NotAllowed, PaymentFailed
 from challenge.extensions import db
@@ -129,8 +126,6 @@ def _call_provider(intent: Intent) -> TransferResult:
         amount=intent.amount, currency=intent.currency, destination=intent.destination,
         idempotency_key=intent.key, metadata={"payout_id": str(intent.payout_id), "award_id": str(intent.award_id)},
     )
-    if current_app.config.get("PAYOUTS_CRASH_AFTER_PROVIDER_CALL"):
-        os._exit(1)  # test hook: die between the provider call and recording its result
     return result
 
 

@@ -79,16 +79,22 @@ def test_the_same_webhook_delivered_three_times_at_once_is_applied_once(app, wor
     assert ledger.balance(ledger.escrow(w.challenge.id), "GBP") == 630_000
 
 
+# A worker that dies between the provider call (step 2) and recording its result (step 3): the crash is put in
+# by this script, around the real step 2, so the application carries no hook for it.
 CRASHING_RELEASE = """
-import sys
+import os, sys
 from challenge import create_app, clock
 from challenge.accounts.models import User
 from challenge.extensions import db
 from challenge.payouts import release
+provider_call = release._call_provider
+def call_then_die(intent):
+    provider_call(intent)
+    os._exit(1)
+release._call_provider = call_then_die
 app = create_app({
     "SQLALCHEMY_DATABASE_URI": sys.argv[1], "SQLALCHEMY_ENGINE_OPTIONS": {}, "SECRET_KEY": "test-secret",
     "STRIPE_SECRET_KEY": "sk_test_fake_123", "STRIPE_API_BASE": sys.argv[2], "PAYMENT_PROVIDER": "stripe",
-    "PAYOUTS_CRASH_AFTER_PROVIDER_CALL": True,
 })
 with app.app_context():
     release.release_payout(int(sys.argv[3]), db.session.get(User, int(sys.argv[4])), clock.now())
