@@ -11,7 +11,7 @@ from judging_helpers import open_round, sheet
 from challenge import clock
 from challenge.extensions import db
 from challenge.judging import assignment as assign
-from challenge.judging import results, services
+from challenge.judging import decisions, results, services
 from tests.factories import PASSWORD
 
 
@@ -158,3 +158,17 @@ def test_the_csv_carries_the_joint_model_the_interval_and_the_too_close_mark(cli
         assert float(row["Interval high (90 %)"]) == pytest.approx(entry.interval[1], abs=0.005)
         assert row["Too close to call"] == ("yes" if entry.too_close else "no")
     assert any(r["Too close to call"] == "yes" for r in rows)
+
+
+def test_the_decision_page_marks_the_places_too_close_to_call(client, signin, make_world):
+    """The chair decides where the order is a judgement: the decision page carries the same marks as the panel."""
+    world, round_ = _close_world(make_world)
+    assign.close_round(round_, world.chair, clock.now())
+    db.session.commit()
+    res = results.load(round_)
+    close = [e for e in res.entries if e.too_close]
+    signin(world.chair)
+    page = client.get(f"/judging/{world.challenge.slug}/rounds/1/decide").get_data(as_text=True)
+    assert close and page.count("Too close to call</span>") == len(close)
+    slots = len(decisions.prize_slots(world.challenge))  # each place's list names every entry
+    assert page.count("(too close to call with the next)") == len(close) * slots
