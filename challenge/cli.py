@@ -31,6 +31,26 @@ def make_broker(email: str, undo: bool) -> None:
     click.echo(f"{user.email} is {'no longer' if undo else 'now'} a broker.")
 
 
+@users.command("reset-second-factor")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why, and how you checked who asked (kept in the audit log).")
+def reset_second_factor(email: str, reason: str) -> None:
+    """Remove the authenticator of the account with EMAIL, whose phone and recovery codes are all lost."""
+    from challenge.accounts import twofactor
+    from challenge.accounts.services import AccountError, find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email address {email}")
+    try:
+        twofactor.reset(user, reason, clock.now())
+    except AccountError as exc:
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"{user.email} has no sign-in codes now and is signed out everywhere; "
+               "they set up a new authenticator app at their next sign-in if their role needs one.")
+
+
 @users.command("list")
 @click.option("--brokers", is_flag=True, help="Only brokers.")
 def list_users(brokers: bool) -> None:

@@ -170,3 +170,18 @@ def turn_off(user: User, code: str, now: datetime, *, required: bool) -> None:
     db.session.execute(db.delete(SecondFactor).where(SecondFactor.user_id == user.id))
     audit.record(user, "user.second_factor_off", user, now)
     db.session.flush()
+
+
+def reset(user: User, reason: str, now: datetime) -> None:
+    """Staff remove a person's authenticator when both their phone and every recovery code are lost, after
+    checking who they are outside the platform. Every session of theirs ends; someone who must use a second
+    factor sets up a new one at their next sign-in. Refuses without a reason (the audit log keeps it)."""
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise AccountError("Give the reason for resetting the sign-in codes (at least 5 characters)", "reason")
+    db.session.execute(db.select(User.id).where(User.id == user.id).with_for_update())
+    db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(db.delete(SecondFactor).where(SecondFactor.user_id == user.id))
+    user.session_token = new_session_token()
+    audit.record(None, "user.second_factor_reset", user, now, reason=reason[:1000])
+    db.session.flush()
