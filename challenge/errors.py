@@ -59,6 +59,20 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("errors/error.html", code=code, title=titles.get(code, exc.name),
                                message=message), code
 
+    @app.teardown_appcontext
+    def close_session_even_if_the_database_went_away(exc):
+        """Runs before Flask-SQLAlchemy's own teardown (registered earlier, so called later). A database that
+        restarts after a request's last query kills its connection, and the ROLLBACK that closing the session
+        sends fails: without this, that failure turns an answer already made into a 500."""
+        from challenge.extensions import db
+
+        try:
+            db.session.remove()
+        except DBAPIError as lost:
+            app.logger.warning("database connection lost after the request: %s",
+                               str(lost.orig or lost).splitlines()[0][:300])
+            db.session.registry.clear()  # the broken connection was invalidated; the pool replaces it
+
     @app.errorhandler(DBAPIError)
     def database_unavailable(exc: DBAPIError):
         """The database went away (a restart, a failover, a dropped connection): nothing was committed, so
