@@ -235,17 +235,17 @@ def load_scores(engine: Engine, plan: Plan, now: datetime) -> dict:
 
 
 def load_panel(engine: Engine, plan: Plan, now: datetime) -> dict:
-    """plan.panel (500 × 8 × 5) fully scored, with the judging package's own bulk builder, then more rounds
+    """plan.panel (500 × 8 × 5) fully scored, with the panel bulk builder (demo/panels.py), then more rounds
     of the same shape until plan.scores scores exist. Each round brings its own challenge, seeker, judges
     and entries, so the totals grow by those too (row_counts reports them).
 
-    The hook for the judging merge: written against `challenge.judging.fixtures.build_panel(n_entries,
+    The hook for the judging merge: written against `demo.panels.build_panel(n_entries,
     n_judges, n_criteria, now, password_hash=..., seed=...)` as on the judging branch (2e5d758) and tried
     on a trial merge; if its signature changes, this is the one place to adjust."""
     from flask import Flask
 
     from challenge import create_app
-    from challenge.judging.fixtures import build_panel
+    from demo.panels import build_panel
 
     entries, judges, criteria = plan.panel
     app: Flask = create_app({"SQLALCHEMY_DATABASE_URI": engine.url.render_as_string(hide_password=False)})
@@ -264,7 +264,7 @@ def load_panel(engine: Engine, plan: Plan, now: datetime) -> dict:
             db.session.remove()
             db.engine.dispose()
     return {"panel_slug": first.slug, "panel_login": chair,
-            "scores": f"{rounds} rounds of {entries} × {judges} × {criteria} built by challenge.judging.fixtures"}
+            "scores": f"{rounds} rounds of {entries} × {judges} × {criteria} built by demo.panels"}
 
 
 def row_counts(engine: Engine) -> dict[str, int]:

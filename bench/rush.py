@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, update
 
 from bench import dataset, report
 from bench.measure import route_present
-from challenge.submissions.demo import tiny_pdf
+from demo.submissions import tiny_pdf
 from bench.rush_check import check, summary
 from bench.rush_client import Outcome, SubmissionClient
 from bench.server import Gunicorn, app_env, fresh_database, migrate

@@ -126,7 +126,7 @@ def _echo_broker_key() -> None:
 def demo(if_empty: bool) -> None:
     """Load a believable world of councils, trusts, challenges, creators and submissions."""
     from challenge.accounts.models import User
-    from challenge.demo import SHARED_PASSWORD, accounts_to_try, load
+    from demo import SHARED_PASSWORD, accounts_to_try, load
 
     if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
         click.echo("The database already has data; demo data not loaded.")

@@ -6,7 +6,6 @@ from collections import Counter
 from challenge import clock
 from challenge.accounts.services import authenticate
 from challenge.challenges.models import Challenge
-from challenge.demo import SHARED_PASSWORD
 from challenge.extensions import db
 from challenge.judging import decisions, rubric
 from challenge.judging.models import Assignment, Conflict, Decision, PanelMember, Score
@@ -15,6 +14,7 @@ from challenge.partnerships.models import AdoptionInterest, Diagnosis, ImpactRec
 from challenge.payouts import funding, ledger
 from challenge.payouts.models import Award, Funder, Payout, Refund
 from challenge.submissions.models import Submission
+from demo import SHARED_PASSWORD
 
 
 def _by_state(state: str) -> Challenge:

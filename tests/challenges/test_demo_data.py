@@ -8,9 +8,9 @@ from challenge.accounts.models import Membership, Organisation, User
 from challenge.accounts.services import authenticate
 from challenge.challenges.models import Challenge, Follow, Question, Update
 from challenge.challenges.states import Phase
-from challenge.demo import SHARED_PASSWORD
 from challenge.extensions import db
 from challenge.submissions.models import ReferenceCounter, Submission
+from demo import SHARED_PASSWORD
 
 
 def count(model) -> int:

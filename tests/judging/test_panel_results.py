@@ -16,8 +16,8 @@ from challenge import clock
 from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging import results, scoring
-from challenge.judging.fixtures import build_panel
 from challenge.judging.models import Round
+from demo.panels import build_panel
 from tests.factories import counted_statements
 
 # Scores per judge (rows) and entry (columns), as (Impact, Feasibility) on 0-4; weights 60/40.

@@ -2,7 +2,7 @@
 from challenge import clock
 from challenge.extensions import db
 from challenge.submissions import storage
-from challenge.submissions.demo import attach_demo_files, tiny_pdf
+from demo.submissions import attach_demo_files, tiny_pdf
 
 
 def test_each_demo_submission_gets_one_genuine_pdf(cast, make_submission, make_challenge, client, sign_in):

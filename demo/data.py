@@ -1,6 +1,7 @@
 """The words of the demo world: organisations, challenges, questions, updates and solution titles.
 
-Every place, person and figure here is illustrative. `challenge/demo.py` turns it into rows.
+Every place, person and figure here is illustrative. `demo/world.py` turns it into a world, through the
+services.
 """
 from __future__ import annotations
 

@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 
 from challenge.accounts.models import User
 from challenge.challenges.models import Challenge
-from challenge.extensions import db
+from challenge.judging.decisions import placements
 from challenge.partnerships import diagnoses, introductions, library, outcomes, services
+from challenge.partnerships.models import Partnership
 from challenge.submissions.models import Submission
+from demo.clock import at
 
 # (title, kind, stage moves after the introduction, counterpart slug, value £, next action, due in days)
 PLANS = [
@@ -31,38 +33,45 @@ PLANS = [
 
 def _winners(challenge: Challenge) -> list[Submission]:
     """Best prize tier first."""
-    from challenge.judging.decisions import placements
-
     return [sub for sub, _ in placements(challenge)]
 
 
 def load(challenges: list[Challenge], orgs: dict, broker: User, now: datetime) -> None:
     """Partnerships at every stage, a library entry with an adoption lead, and a diagnosis."""
-    from challenge.demo import _at  # demo.py imports this module
-
     decided = next(c for c in challenges if c.state == "decided")
     completed = next(c for c in challenges if c.state == "completed")
     origins = _winners(decided)[:2] + _winners(completed)[1:2] + _winners(completed)[:1] * 2
     start = now - timedelta(days=50)
-    made = []
-    for n, ((title, kind, moves, slug, pounds, action, due), origin) in enumerate(zip(PLANS, origins)):
-        org, people = orgs[slug]
-        when = start + timedelta(days=n * 5)
-        p = services.create_partnership(broker, when, title=title, kind=kind, creator=origin.owner, counterpart=org,
-                                        origin=origin, value=pounds * 100, commission_amount=None, commission_bp=500, owner=broker,
-                                        next_action=action, next_action_due=_at(now, due, 10))
-        if moves is not None:
-            intro = introductions.introduce(p, broker, when + timedelta(days=1), contact=people[0],
-                                            note=f"{people[0].name}, meet {origin.owner.name}, whose entry won "
-                                                 f"“{origin.challenge.title}”.")
-            introductions.answer(intro, "creator", True, origin.owner, when + timedelta(days=2))
-            if moves:  # both sides accepting moves the partnership into discussion
-                introductions.answer(intro, "counterpart", True, people[0], when + timedelta(days=2, hours=3))
-                moves = moves[1:]
-        for step, name in enumerate(moves or []):
-            services.move(p, name, broker, when + timedelta(days=3 + step * 4))
-        made.append(p)
-    contracted = made[-1]
+    made = [_partnership(plan, origin, orgs, broker, start + timedelta(days=n * 5), now)
+            for n, (plan, origin) in enumerate(zip(PLANS, origins))]
+    _contract(made[-1], broker, now)
+    _library(completed, orgs, now)
+    _diagnosis(orgs, now)
+
+
+def _partnership(plan: tuple, origin: Submission, orgs: dict, broker: User, when: datetime,
+                 now: datetime) -> Partnership:
+    """One plan: created by the broker at `when`, introduced (both sides answering), then moved on."""
+    title, kind, moves, slug, pounds, action, due = plan
+    org, people = orgs[slug]
+    p = services.create_partnership(broker, when, title=title, kind=kind, creator=origin.owner, counterpart=org,
+                                    origin=origin, value=pounds * 100, commission_amount=None, commission_bp=500,
+                                    owner=broker, next_action=action, next_action_due=at(now, due, 10))
+    if moves is not None:
+        intro = introductions.introduce(p, broker, when + timedelta(days=1), contact=people[0],
+                                        note=f"{people[0].name}, meet {origin.owner.name}, whose entry won "
+                                             f"“{origin.challenge.title}”.")
+        introductions.answer(intro, "creator", True, origin.owner, when + timedelta(days=2))
+        if moves:  # both sides accepting moves the partnership into discussion
+            introductions.answer(intro, "counterpart", True, people[0], when + timedelta(days=2, hours=3))
+            moves = moves[1:]
+    for step, name in enumerate(moves or []):
+        services.move(p, name, broker, when + timedelta(days=3 + step * 4))
+    return p
+
+
+def _contract(contracted: Partnership, broker: User, now: datetime) -> None:
+    """The contracted partnership's signing, investment and impact records (so it has an SROI)."""
     services.add_event(contracted, broker, now - timedelta(days=10), kind="note", title="Contract signed",
                        body="Two-year contract with a one-year extension.")
     outcomes.set_investment(contracted, broker, now, 240_000 * 100)
@@ -71,8 +80,6 @@ def load(challenges: list[Challenge], orgs: dict, broker: User, now: datetime) -
         outcomes.add_record(contracted, broker, now, outcome=outcome, quantity=quantity, proxy=proxy, period=1,
                             duration=2, unit="people", proxy_source="Unit Cost Database (GMCA)",
                             deadweight_bp=2000, attribution_bp=3000, drop_off_bp=1000, displacement_bp=500)
-    _library(completed, orgs, now)
-    _diagnosis(orgs, now)
 
 
 def _library(completed: Challenge, orgs: dict, now: datetime) -> None:

@@ -1,7 +1,8 @@
 """Demo money: funders and their shares, bank transfers recorded by the broker, payouts and a refund.
 
-`fund` runs before publishing (a pool must be funded or waived to publish): two pools are co-funded by a
-council (60 %) and an NHS trust (40 %), the upcoming one is half paid under a broker's waiver, the rest
+`fund` runs while the challenge is in review, before publishing (a pool must be funded or waived to
+publish): two pools are co-funded by a council (60 %) and an NHS trust (40 %), the upcoming one is half
+paid under a broker's waiver, the cancelled one was published under a waiver and never paid, the rest
 are paid in full by their lead organisation. `settle` runs after the decisions created the awards: one
 winner of the completed challenge has been paid and the remainder refunded to its funders; on the decided
 challenge one winner has bank details (payout ready) and the others have not (awaiting payee).
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 
 from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
+from challenge.challenges.services import move
 from challenge.extensions import db
 from challenge.payouts import funding, payees, refunds, release
 from challenge.payouts.gateways import ManualGateway
@@ -19,12 +21,19 @@ from challenge.payouts.models import Award, Payout
 
 # demo phase -> the co-funder organisation (40 %; the lead organisation takes 60 %)
 CO_FUNDED = {"decided": "pennine", "completed": "riverside"}
+UNFUNDED = ("draft", "in_review")
+CANCELLED_WAIVER = "The foundation's board releases the grant next month; we publish now to gather interest."
 
 
-def fund(challenge: Challenge, phase: str, orgs: dict, broker: User, seeker: User, now: datetime) -> None:
-    """Set the funders and record their bank transfers (all but the upcoming challenge paid in full)."""
+def fund(challenge: Challenge, phase: str, orgs: dict, broker: User, seeker: User, then: datetime) -> None:
+    """Set the funders at `then` and record their bank transfers (all but the upcoming challenge paid in
+    full); the cancelled challenge is only waived. Nothing for a challenge that is never published."""
+    if phase in UNFUNDED:
+        return
+    if phase == "cancelled":
+        funding.waive_funding(challenge, CANCELLED_WAIVER, broker, then)
+        return
     lead: Organisation = db.session.get(Organisation, challenge.organisation_id)
-    then = challenge.published_at - timedelta(days=7)
     co = CO_FUNDED.get(phase)
     shares = [(lead, 6000), (orgs[co][0], 4000)] if co else [(lead, 10000)]
     funders = funding.set_funders(challenge, shares, seeker, then)
@@ -46,8 +55,6 @@ def fund(challenge: Challenge, phase: str, orgs: dict, broker: User, seeker: Use
 
 def settle(decided: Challenge, completed: Challenge, broker: User, now: datetime) -> None:
     """Pay one winner of the completed challenge and refund its remainder; make one decided payout ready."""
-    from challenge.challenges.services import move
-
     done = _payouts(completed)
     first = done[0]
     payees.save_bank_details(first.user, first.user.name, "30-99-50", "12345678", ManualGateway(),
