@@ -48,9 +48,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from challenge.filters import register_filters
     from challenge.headers import register_headers
     from challenge.platform.hygiene import register_converters, register_hygiene
+    from challenge.permissions import load_rules
     from challenge.platform.pagecache import register_page_cache
 
     register_converters(app)
+    load_rules(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_filters(app)

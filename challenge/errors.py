@@ -7,13 +7,37 @@ from werkzeug.exceptions import HTTPException
 
 
 class DomainError(Exception):
-    """A rule of the domain refused the request. Its message is shown to the user."""
+    """A rule of the domain refused the request. Its message is shown to the user.
+
+    `field` names the form field the refusal is about (None: the request as a whole) and `others` maps
+    further fields refused for the same reason to their messages. A view that runs a service inside
+    `tx.unit_of_work(form)` shows the message on that field; elsewhere it becomes an error page.
+    """
 
     status = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, field: str | None = None, others: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field
+        self.others = dict(others or {})
+
+    @property
+    def messages(self) -> dict[str | None, str]:
+        """Every refused field and its message, the main one first."""
+        return {self.field: self.message, **self.others}
+
+
+class FieldError(DomainError):
+    """What was typed is refused: a value out of range, a name taken, a date in the past.
+
+    `FieldError.on({"title": "...", "amount": "..."})` refuses several fields at once.
+    """
+
+    @classmethod
+    def on(cls, messages: dict[str, str]) -> "FieldError":
+        (field, message), *rest = messages.items()
+        return cls(message, field, dict(rest))
 
 
 class InvalidTransition(DomainError):

@@ -157,7 +157,6 @@ def change_role(membership: Membership, role: str, actor: User, now: datetime) -
     before, membership.role = membership.role, role
     audit.record(actor, "organisation.change_role", membership.organisation, now, from_state=before,
                  to_state=role, data={"user_id": membership.user_id})
-    membership.user.__dict__.pop("_roles", None)
     db.session.flush()
     return membership
 
@@ -170,6 +169,5 @@ def remove_member(membership: Membership, actor: User, now: datetime) -> None:
     action = "organisation.leave" if leaving else "organisation.remove_member"
     audit.record(actor, action, membership.organisation, now, from_state=membership.role,
                  data={"user_id": membership.user_id})
-    membership.user.__dict__.pop("_roles", None)
     db.session.delete(membership)
     db.session.flush()

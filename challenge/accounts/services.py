@@ -203,11 +203,11 @@ def add_member(org: Organisation, user: User, role: str, now: datetime) -> Membe
     )
     if existing:
         existing.role = role
+        db.session.flush()
         return existing
     membership = Membership(organisation_id=org.id, user_id=user.id, role=role, created_at=now)
     db.session.add(membership)
     db.session.flush()
-    user.__dict__.pop("_roles", None)
     return membership
 
 

@@ -111,6 +111,9 @@ def refusal(move: str, phase: Phase) -> str:
         return f"There is no such step as {move!r} for a challenge."
     return f"{MOVES[move].needs}; this challenge is {phase.label.lower()}."
 
+# The phases after the deadline: entries are in and can be read by the seekers.
+CLOSED_PHASES = (Phase.CLOSED, Phase.JUDGING, Phase.DECIDED, Phase.COMPLETED)
+
 # Submissions in these states are not entries: they are not counted on the challenge page and put
 # nothing at stake when a seeker wants to cancel.
 NOT_ENTRY_STATES = ("draft", "withdrawn")

@@ -13,7 +13,8 @@ from challenge.judging.blueprint import assignment_or_404, attach_error, bp, cha
 from challenge.judging.forms import ConflictForm, score_form
 from challenge.judging.models import PanelMember
 from challenge.judging.rubric import FieldError, criteria_of
-from challenge.permissions import can, ensure, panel_member
+from challenge.judging.rules import panel_member
+from challenge.permissions import can, ensure
 from challenge.platform import tx
 from challenge.errors import DomainError
 from challenge.submissions import cleaning

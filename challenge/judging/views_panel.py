@@ -13,7 +13,7 @@ from challenge.judging.blueprint import attach_error, bp, challenge_or_404, done
 from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, SettingsForm, to_local, to_utc
 from challenge.judging.models import Assignment, Conflict, Decision, PanelMember, Round
 from challenge.money import format_money
-from challenge.permissions import can, ensure, forget_panels
+from challenge.permissions import can, ensure
 from challenge.platform import tx
 from challenge.submissions import cleaning
 
@@ -101,7 +101,6 @@ def invitation(token: str):
         abort(404)
     if request.method == "POST" and current_user.is_authenticated:
         member = panel.accept(found, current_user, clock.now())
-        forget_panels(current_user)
         return done(f"You have joined the panel for “{member.challenge.title}”.",
                     url_for("judging.queue", slug=member.challenge.slug))
     return render_template("judging/invitation.html", invitation=found, token=token, next_url=request.path)

@@ -7,7 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
-from challenge.permissions import SEEN_BY_SEEKERS, is_broker
+from challenge.permissions import is_broker
+from challenge.submissions.rules import SEEN_BY_SEEKERS
 from challenge.submissions.models import Submission, SubmissionState, TeamMember
 
 STATE_CHOICES = [(s.value, s.label) for s in SubmissionState]

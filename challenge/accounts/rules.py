@@ -1,0 +1,60 @@
+"""Who may do what with accounts and organisations, and the platform console (registered by permissions.load_rules)."""
+from __future__ import annotations
+
+from challenge.accounts.models import Membership, MembershipRole
+from challenge.extensions import db
+from challenge.payouts.models import Funder
+from challenge.permissions import is_broker, role_in, rule, signed_in
+
+
+@rule("organisation.view")
+def _org_view(user, org, now):
+    return True
+
+
+@rule("organisation.manage")
+def _org_manage(user, org, now):
+    return is_broker(user) or role_in(user, org.id) == MembershipRole.OWNER
+
+
+@rule("organisation.act_for")
+def _org_act_for(user, org, now):
+    return role_in(user, org.id) is not None
+
+
+@rule("organisation.create")
+def _org_create(user, thing, now):
+    return signed_in(user)
+
+
+@rule("organisation.view_members")
+def _org_view_members(user, org, now):
+    """Who belongs to an organisation is for its members and the platform team."""
+    return is_broker(user) or role_in(user, org.id) is not None
+
+
+@rule("organisation.leave")
+def _org_leave(user, org, now):
+    return role_in(user, org.id) is not None
+
+
+@rule("account.second_factor_required")
+def _second_factor_required(user, thing, now):
+    """Brokers, and the owners of organisations that pay into a prize pool (there is no finance role: an
+    owner manages the organisation's money), must sign in with a second factor."""
+    if is_broker(user):
+        return True
+    return signed_in(user) and db.session.scalar(
+        db.select(Membership.id).join(Funder, Funder.organisation_id == Membership.organisation_id)
+        .where(Membership.user_id == user.id, Membership.role == MembershipRole.OWNER, Funder.state == "accepted")
+        .limit(1)) is not None
+
+
+@rule("admin.console", "user.manage", "organisation.verify")
+def _admin(user, thing, now):
+    return is_broker(user)
+
+
+@rule("audit.view")
+def _audit_view(user, thing, now):
+    return is_broker(user)

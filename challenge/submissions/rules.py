@@ -1,0 +1,47 @@
+"""Who may see, change and disqualify an entry."""
+from __future__ import annotations
+
+from challenge.challenges.states import CLOSED_PHASES, Phase
+from challenge.judging.rules import kept_blind
+from challenge.permissions import is_broker, is_seeker, rule, signed_in
+
+
+# What a challenge's seekers see after the close: entries that were made, not drafts nor withdrawn ones.
+SEEN_BY_SEEKERS = ("submitted", "shortlisted", "winner", "not_selected", "disqualified")
+# A broker may disqualify an entry until the decision is recorded.
+DISQUALIFIABLE = ("submitted", "shortlisted", "winner", "not_selected")
+
+
+def is_creator(user, sub) -> bool:
+    """The owner or a named team member."""
+    return signed_in(user) and user.id in sub.member_ids()
+
+
+@rule("submission.view", "submission.download")
+def _submission_view(user, sub, now):
+    if is_broker(user) or is_creator(user, sub):
+        return True
+    return (sub.state in SEEN_BY_SEEKERS and is_seeker(user, sub.challenge)
+            and sub.challenge.phase(now) in CLOSED_PHASES and not kept_blind(user, sub.challenge, now))
+
+
+@rule("submission.edit", "submission.withdraw")
+def _submission_edit(user, sub, now):
+    """The owner alone (not the team), while the challenge is open and the entry is live."""
+    return (
+        signed_in(user)
+        and user.id == sub.owner_id
+        and sub.state in ("draft", "submitted")
+        and sub.challenge.phase(now) == Phase.OPEN
+    )
+
+
+@rule("submission.list_all")
+def _submission_list_all(user, thing, now):
+    return is_broker(user)
+
+
+@rule("submission.disqualify")
+def _submission_disqualify(user, sub, now):
+    return (is_broker(user) and sub.state in DISQUALIFIABLE
+            and sub.challenge.phase(now) in (Phase.OPEN, Phase.CLOSED, Phase.JUDGING))
