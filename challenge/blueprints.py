@@ -1,24 +1,35 @@
-"""Which blueprints the app serves, in one list."""
+"""Which blueprints the app serves, in one list: each package's views register their blueprint here.
+
+Every package keeps its views in `<package>/views/`, whose `__init__.py` defines the blueprint and imports
+each page-group module explicitly; this list names the module that holds each blueprint.
+"""
 from __future__ import annotations
+
+import importlib
 
 from flask import Flask
 
+# (module, attribute): one line per blueprint, in the order they are registered.
+BLUEPRINTS = (
+    ("challenge.pages", "bp"),
+    ("challenge.accounts.routes", "bp"),
+    ("challenge.accounts.confirmation_routes", "bp"),
+    ("challenge.accounts.twofactor_routes", "bp"),
+    ("challenge.accounts.org_routes", "bp"),
+    ("challenge.challenges.routes", "bp"),
+    ("challenge.submissions.routes", "bp"),
+    ("challenge.judging.routes", "bp"),
+    ("challenge.admin.routes", "bp"),
+    ("challenge.payouts.routes", "bp"),
+    ("challenge.partnerships.routes", "bp"),
+    ("challenge.partnerships.routes_impact", "bp"),
+    ("challenge.partnerships.routes_intro", "bp"),
+    ("challenge.partnerships.routes_library", "bp"),
+    ("challenge.partnerships.routes_dashboards", "bp"),
+    ("challenge.partnerships.routes_diagnoses", "bp"),
+)
+
 
 def register_blueprints(app: Flask) -> None:
-    from challenge.accounts.confirmation_routes import bp as confirmation
-    from challenge.accounts.org_routes import bp as organisations
-    from challenge.accounts.routes import bp as accounts
-    from challenge.accounts.twofactor_routes import bp as twofactor
-    from challenge.admin.routes import bp as admin
-    from challenge.challenges.routes import bp as challenges
-    from challenge.judging.routes import bp as judging
-    from challenge.pages import bp as pages
-    from challenge.payouts.routes import bp as payouts
-    from challenge.submissions.routes import bp as submissions
-    from challenge.partnerships import (routes as partnerships, routes_dashboards, routes_diagnoses, routes_impact,
-                                        routes_intro, routes_library)
-
-    for blueprint in (pages, accounts, confirmation, twofactor, organisations, challenges, submissions, judging, admin, payouts):
-        app.register_blueprint(blueprint)
-    for module in (partnerships, routes_impact, routes_intro, routes_library, routes_dashboards, routes_diagnoses):
-        app.register_blueprint(module.bp)
+    for module, attribute in BLUEPRINTS:
+        app.register_blueprint(getattr(importlib.import_module(module), attribute))
