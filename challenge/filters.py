@@ -1,55 +1,13 @@
-"""Template helpers: dates in the site's time zone, time left, money, Markdown."""
+"""Template helpers: dates in the site's time zone, time left, money, Markdown (formatting lives in
+dates.py, money.py and markdown.py; this module only hands them to Jinja)."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import Flask, current_app
+from flask import Flask
 
 from challenge import clock
+from challenge.dates import format_date, format_dt, time_left
 from challenge.markdown import render as render_markdown
 from challenge.money import format_money
-
-
-def local(dt: datetime) -> datetime:
-    return dt.astimezone(ZoneInfo(current_app.config["SITE_TIMEZONE"]))
-
-
-def format_dt(dt: datetime | None, with_year: bool = False) -> str:
-    """`Fri 12 Dec, 17:00` in the site's time zone (`Fri 12 Dec 2026, 17:00` with the year)."""
-    if dt is None:
-        return "not set"
-    d = local(dt)
-    day = d.strftime("%a ") + str(d.day) + d.strftime(" %b")
-    if with_year:
-        day += d.strftime(" %Y")
-    return f"{day}, {d:%H:%M}"
-
-
-def format_date(dt: datetime | None) -> str:
-    if dt is None:
-        return "not set"
-    d = local(dt)
-    return f"{d.day} {d:%B %Y}"
-
-
-def time_left(dt: datetime | None, now: datetime | None = None) -> str:
-    """`3 days`, `5 hours`, `12 minutes`; `closed` when past."""
-    if dt is None:
-        return ""
-    seconds = int((dt - (now or clock.now())).total_seconds())
-    if seconds <= 0:
-        return "closed"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days >= 2:
-        return f"{days} days"
-    if days == 1:
-        return f"1 day {hours} hours" if hours else "1 day"
-    if hours:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{max(minutes, 1)} minute{'s' if minutes != 1 else ''}"
 
 
 def can_current(action: str, thing=None) -> bool:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
-from challenge.filters import format_dt
+from challenge.dates import format_dt
 from challenge.judging.results import touch
 from challenge.judging import panel
 from challenge.judging.links import site_link

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from challenge.errors import DomainError, InvalidTransition, NotAllowed, PaymentFailed
 from challenge.extensions import db
 from challenge.money import format_money
-from challenge.filters import format_dt
+from challenge.dates import format_dt
 from challenge.payouts import ledger, payees
 from challenge.payouts.gateways import ProviderError, ProviderRejected, ProviderUnavailable, TransferResult
 from challenge.payouts.models import Award, Payout

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.errors import DomainError
-from challenge.filters import format_dt
+from challenge.dates import format_dt
 from challenge.extensions import db
 from challenge.payouts import awards, payees
 from challenge.payouts.blueprint import bp

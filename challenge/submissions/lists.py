@@ -11,7 +11,7 @@ from markupsafe import Markup
 from challenge import clock
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
-from challenge.filters import local
+from challenge.dates import local
 from challenge.permissions import ensure
 from challenge.platform import csvsafe
 from challenge.platform.hygiene import page_arg

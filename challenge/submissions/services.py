@@ -20,7 +20,7 @@ from challenge.challenges.models import Challenge
 from challenge.challenges.states import Phase
 from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
-from challenge.filters import format_dt, local
+from challenge.dates import format_dt, local
 from challenge.permissions import can, is_broker, is_seeker
 from challenge.platform import audit, outbox
 from challenge.submissions import storage, team
