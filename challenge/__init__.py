@@ -24,7 +24,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    _init_extensions(app)
+    _register_parts(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
     from challenge import models  # noqa: F401  (every model, for migrations and relationships)
+    from challenge.accounts.services import load_user
     from challenge.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -33,14 +40,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
-
-    from challenge.accounts.services import load_user
-
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
 
+
+def _register_parts(app: Flask) -> None:
+    """Rules, blueprints, error pages, template helpers, headers, input hygiene, commands, diagnostics, cache."""
     from challenge.blueprints import register_blueprints
     from challenge.cli import register_cli
     from challenge.diagnostics import register_diagnostics
@@ -61,7 +68,6 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_cli(app)
     register_diagnostics(app)
     register_page_cache(app)
-    return app
 
 
 __all__ = ["create_app", "Config", "TestConfig"]
