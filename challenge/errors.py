@@ -1,7 +1,7 @@
 """Domain errors, and the pages (or JSON) that answer every error status."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -57,85 +57,98 @@ def _wants_json() -> bool:
 
 
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(DomainError)
-    def domain_error(exc: DomainError):
-        if _wants_json():
-            return jsonify(error=exc.message), exc.status
-        return render_template("errors/error.html", code=exc.status, title="This could not be done",
-                               message=exc.message), exc.status
+    app.register_error_handler(DomainError, domain_error)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(DBAPIError, database_unavailable)
+    app.register_error_handler(Exception, unexpected)
+    app.teardown_appcontext(close_session_even_if_the_database_went_away)
 
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        code = exc.code or 500
-        message = exc.description
-        if code == 413:
-            limit_mb = app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
-            message = (f"The upload is too large. Each file may be at most {limit_mb} MB, "
-                       f"and at most {app.config['UPLOAD_MAX_FILES']} files may be sent at once.")
-        if code == 429:
-            message = (f"You have tried this too many times in a short while (the limit is {exc.description}). "
-                       "This protects your account from people guessing passwords. Wait a minute, then try again.")
-        if _wants_json():
-            return jsonify(error=message), code
-        titles = {400: "There is a problem with the request", 403: "You cannot do that",
-                  404: "Page not found", 405: "That is not allowed here", 413: "The upload is too large",
-                  429: "Too many attempts", 500: "Sorry, there is a problem with the service"}
-        return render_template("errors/error.html", code=code, title=titles.get(code, exc.name),
-                               message=message), code
 
-    @app.teardown_appcontext
-    def close_session_even_if_the_database_went_away(exc):
-        """Runs before Flask-SQLAlchemy's own teardown (registered earlier, so called later). A database that
-        restarts after a request's last query kills its connection, and the ROLLBACK that closing the session
-        sends fails: without this, that failure turns an answer already made into a 500."""
-        from challenge.extensions import db
+def domain_error(exc: DomainError):
+    if _wants_json():
+        return jsonify(error=exc.message), exc.status
+    return render_template("errors/error.html", code=exc.status, title="This could not be done",
+                           message=exc.message), exc.status
 
-        try:
-            db.session.remove()
-        except DBAPIError as lost:
-            app.logger.warning("database connection lost after the request: %s",
-                               str(lost.orig or lost).splitlines()[0][:300])
-            db.session.registry.clear()  # the broken connection was invalidated; the pool replaces it
 
-    @app.errorhandler(DBAPIError)
-    def database_unavailable(exc: DBAPIError):
-        """The database went away (a restart, a failover, a dropped connection): nothing was committed, so
-        say so and ask for a retry, with a page that needs no database to render."""
-        if not (isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated):
-            return unexpected(exc)
-        app.logger.warning("database unavailable: %s", str(exc.orig or exc).splitlines()[0][:300])
-        from challenge.extensions import db
+_TITLES = {400: "There is a problem with the request", 403: "You cannot do that", 404: "Page not found",
+           405: "That is not allowed here", 413: "The upload is too large", 429: "Too many attempts",
+           500: "Sorry, there is a problem with the service"}
 
-        try:
-            db.session.rollback()
-        except Exception:  # the connection is gone; the pool replaces it on the next checkout
-            pass
-        retry_after = str(app.config.get("DATABASE_RETRY_AFTER_SECONDS", 5))
-        message = ("The service lost its connection to the database for a moment. Nothing you sent was saved "
-                   "half-way and nothing already confirmed to you was lost: please try again in a few seconds.")
-        if _wants_json():
-            response = jsonify(error=message)
-        else:
-            # Straight from Jinja: render_template's context processors would load the signed-in user, from
-            # the database that is away.
-            page = app.jinja_env.get_template("errors/unavailable.html")
-            response = app.make_response(page.render(message=message, retry_after=retry_after))
-        response.status_code = 503
-        response.headers["Retry-After"] = retry_after
-        response.headers["Cache-Control"] = "no-store"
-        return response
 
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception):  # pragma: no cover - exercised by the security suite
-        if isinstance(exc, HTTPException):
-            return http_error(exc)
-        app.logger.exception("unhandled error")
-        from challenge.extensions import db
+def _http_message(code: int, exc: HTTPException) -> str:
+    config = current_app.config
+    if code == 413:
+        limit_mb = config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+        return (f"The upload is too large. Each file may be at most {limit_mb} MB, "
+                f"and at most {config['UPLOAD_MAX_FILES']} files may be sent at once.")
+    if code == 429:
+        return (f"You have tried this too many times in a short while (the limit is {exc.description}). "
+                "This protects your account from people guessing passwords. Wait a minute, then try again.")
+    return exc.description
 
+
+def http_error(exc: HTTPException):
+    code = exc.code or 500
+    message = _http_message(code, exc)
+    if _wants_json():
+        return jsonify(error=message), code
+    return render_template("errors/error.html", code=code, title=_TITLES.get(code, exc.name),
+                           message=message), code
+
+
+def close_session_even_if_the_database_went_away(exc):
+    """Runs before Flask-SQLAlchemy's own teardown (registered earlier, so called later). A database that
+    restarts after a request's last query kills its connection, and the ROLLBACK that closing the session
+    sends fails: without this, that failure turns an answer already made into a 500."""
+    from challenge.extensions import db
+
+    try:
+        db.session.remove()
+    except DBAPIError as lost:
+        current_app.logger.warning("database connection lost after the request: %s",
+                                   str(lost.orig or lost).splitlines()[0][:300])
+        db.session.registry.clear()  # the broken connection was invalidated; the pool replaces it
+
+
+def database_unavailable(exc: DBAPIError):
+    """The database went away (a restart, a failover, a dropped connection): nothing was committed, so
+    say so and ask for a retry, with a page that needs no database to render."""
+    if not (isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated):
+        return unexpected(exc)
+    current_app.logger.warning("database unavailable: %s", str(exc.orig or exc).splitlines()[0][:300])
+    from challenge.extensions import db
+
+    try:
         db.session.rollback()
-        if _wants_json():
-            return jsonify(error="internal error"), 500
-        return render_template("errors/error.html", code=500,
-                               title="Sorry, there is a problem with the service",
-                               message="Something went wrong on our side. Nothing you sent was half-saved; "
-                                       "please try again."), 500
+    except Exception:  # the connection is gone; the pool replaces it on the next checkout
+        pass
+    retry_after = str(current_app.config.get("DATABASE_RETRY_AFTER_SECONDS", 5))
+    message = ("The service lost its connection to the database for a moment. Nothing you sent was saved "
+               "half-way and nothing already confirmed to you was lost: please try again in a few seconds.")
+    if _wants_json():
+        response = jsonify(error=message)
+    else:
+        # Straight from Jinja: render_template's context processors would load the signed-in user, from
+        # the database that is away.
+        page = current_app.jinja_env.get_template("errors/unavailable.html")
+        response = current_app.make_response(page.render(message=message, retry_after=retry_after))
+    response.status_code = 503
+    response.headers["Retry-After"] = retry_after
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def unexpected(exc: Exception):  # pragma: no cover - exercised by the security suite
+    if isinstance(exc, HTTPException):
+        return http_error(exc)
+    current_app.logger.exception("unhandled error")
+    from challenge.extensions import db
+
+    db.session.rollback()
+    if _wants_json():
+        return jsonify(error="internal error"), 500
+    return render_template("errors/error.html", code=500,
+                           title="Sorry, there is a problem with the service",
+                           message="Something went wrong on our side. Nothing you sent was half-saved; "
+                                   "please try again."), 500
