@@ -1,13 +1,15 @@
 """The audit log (append-only) and the outbox of messages sent after commit."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from challenge.accounts.models import User
 from challenge.extensions import db
+from challenge.platform.lifecycle import state_check
 from challenge.types import UTCDateTime
 
 
@@ -48,12 +50,18 @@ def _audit_has_no_bulk_rewrite(state):
         raise RuntimeError("the audit log is append-only")
 
 
+class OutboxState(enum.StrEnum):
+    PENDING = "pending"  # waiting for its first attempt or a retry
+    SENT = "sent"
+    FAILED = "failed"  # gave up after MAX_ATTEMPTS
+
+
 class OutboxMessage(db.Model):
     """An email written in the same transaction as the change that causes it; sent after commit."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint("state in ('pending', 'sent', 'failed')", name="state"),
+        state_check("state", OutboxState),
         Index("ix_outbox_messages_due", "state", "next_attempt_at"),
     )
 
@@ -62,7 +70,7 @@ class OutboxMessage(db.Model):
     to_email: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[str] = mapped_column(String(10), default=OutboxState.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

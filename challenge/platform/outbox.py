@@ -18,7 +18,7 @@ from flask import current_app, render_template
 from sqlalchemy import inspect
 
 from challenge.extensions import db
-from challenge.platform.models import OutboxMessage
+from challenge.platform.models import OutboxMessage, OutboxState
 
 MAX_ATTEMPTS = 8
 _SESSION_KEY = "outbox_queued"
@@ -91,10 +91,10 @@ def _attempt(message: OutboxMessage, sender: MailSender, now: datetime) -> bool:
         sender.send(_as_email(message))
     except Exception as exc:  # any transport failure is retried later
         message.last_error = str(exc)[:1000]
-        message.state = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
+        message.state = OutboxState.FAILED if message.attempts >= MAX_ATTEMPTS else OutboxState.PENDING
         message.next_attempt_at = now + timedelta(minutes=2 ** message.attempts)
         return False
-    message.state = "sent"
+    message.state = OutboxState.SENT
     message.sent_at = now
     message.last_error = ""
     return True
@@ -108,7 +108,7 @@ def deliver_queued(now: datetime, sender: MailSender | None = None) -> int:
     sender = sender or default_sender()
     sent = 0
     for message in queued:
-        if not inspect(message).persistent or message.state != "pending":
+        if not inspect(message).persistent or message.state != OutboxState.PENDING:
             continue  # rolled back, or already handled
         sent += _attempt(message, sender, now)
     db.session.commit()
@@ -125,7 +125,7 @@ def send_due(now: datetime, sender: MailSender | None = None, limit: int = 500) 
     sender = sender or default_sender()
     due = db.session.scalars(
         db.select(OutboxMessage)
-        .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
