@@ -6,12 +6,11 @@ from datetime import datetime
 from challenge.accounts.models import Organisation
 from challenge.accounts.services import unique_slug
 from challenge.challenges.models import Challenge
-from challenge.errors import InvalidTransition
+from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.partnerships.models import Diagnosis
-from challenge.partnerships.services import PartnershipError
 from challenge.platform import audit
-from challenge.permissions import role_in
+from challenge.permissions import can
 
 TEXT_FIELDS = ("summary", "evidence", "quotes", "survey_findings", "causes", "stakeholders")
 MAX_TEXT = 20_000
@@ -20,29 +19,29 @@ MAX_TEXT = 20_000
 def _clean(fields: dict) -> dict:
     title = (fields.get("title") or "").strip()
     if not title:
-        raise PartnershipError("Enter a title for the problem", "title")
+        raise FieldError("Enter a title for the problem", "title")
     if len(title) > 200:
-        raise PartnershipError("Keep the title under 200 characters", "title")
+        raise FieldError("Keep the title under 200 characters", "title")
     if len((fields.get("summary") or "").strip()) > 500:
-        raise PartnershipError("Keep the summary under 500 characters", "summary")
+        raise FieldError("Keep the summary under 500 characters", "summary")
     respondents = fields.get("survey_respondents")
     if respondents is not None and (isinstance(respondents, bool) or not isinstance(respondents, int)
                                     or not 0 <= respondents <= 10**9):
-        raise PartnershipError("The number of survey respondents must be a whole number, 0 or more",
+        raise FieldError("The number of survey respondents must be a whole number, 0 or more",
                                "survey_respondents")
     cleaned = {"title": title, "survey_respondents": respondents}
     for name in TEXT_FIELDS:
         text = (fields.get(name) or "").strip()
         if len(text) > MAX_TEXT:
-            raise PartnershipError(f"Keep this under {MAX_TEXT:,} characters", name)
+            raise FieldError(f"Keep this under {MAX_TEXT:,} characters", name)
         cleaned[name] = text
     return cleaned
 
 
 def create(org: Organisation, actor, now: datetime, **fields) -> Diagnosis:
     """Start a diagnosis for `org`. Refuses non-members, a blank title, overlong text, bad counts."""
-    if role_in(actor, org.id) is None:
-        raise PartnershipError("Choose one of your organisations", "organisation")
+    if not can(actor, "diagnosis.create", org, now):
+        raise FieldError("Choose one of your organisations", "organisation")
     d = Diagnosis(organisation_id=org.id, created_by_id=actor.id, created_at=now, updated_at=now, **_clean(fields))
     db.session.add(d)
     db.session.flush()

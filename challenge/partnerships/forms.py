@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from challenge.errors import FieldError
 from challenge.money import MoneyError, parse_money
 from challenge.partnerships.states import KIND_LABELS
 
@@ -317,12 +318,12 @@ def prefill_from_origin(form, sub) -> None:
 
 
 def creator_lookup(form):
-    """The creator named by email, or None with the error put on the field."""
+    """The creator named by email; FieldError on the email field when there is no such account."""
     from challenge.accounts.services import find_user_by_email
 
     user = find_user_by_email(form.creator_email.data or "")
     if user is None:
-        form.creator_email.errors.append("There is no account with that email address")
+        raise FieldError("There is no account with that email address", "creator_email")
     return user
 
 
@@ -357,12 +358,3 @@ def fill_terms_from(form, p) -> None:
         zone = ZoneInfo(current_app.config["SITE_TIMEZONE"])
         form.next_action_due.data = p.next_action_due.astimezone(zone).date()
 
-
-def attach_error(form, exc, default: str) -> None:
-    """Show a service's refusal on the field it names (or on `default`)."""
-    field = getattr(form, getattr(exc, "field", None) or default, None)
-    if field is None or not hasattr(field, "errors"):
-        field = getattr(form, default)
-    if not isinstance(field.errors, list):
-        field.errors = list(field.errors)
-    field.errors.append(exc.message)

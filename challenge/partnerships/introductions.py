@@ -13,14 +13,12 @@ from datetime import datetime
 from flask import current_app
 
 from challenge.accounts.models import Membership, User
-from challenge.errors import InvalidTransition
+from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.partnerships import services
 from challenge.partnerships.models import Introduction, Partnership
-from challenge.partnerships.services import PartnershipError
 from challenge.partnerships.states import Stage
 from challenge.platform import audit, outbox
-from challenge.permissions import role_in
 
 SIDES = ("creator", "counterpart")
 MAX_NOTE = 2000
@@ -36,6 +34,14 @@ def current(p: Partnership) -> Introduction | None:
                              .order_by(Introduction.id.desc()).limit(1))
 
 
+def contact_at(p: Partnership, user_id: int) -> User:
+    """The person chosen in the introduction form; FieldError on `contact` when none is chosen."""
+    contact = db.session.get(User, user_id) if user_id else None
+    if contact is None:
+        raise FieldError("Choose the person to introduce the creator to", "contact")
+    return contact
+
+
 def introduce(p: Partnership, actor, now: datetime, *, contact: User, note: str) -> Introduction:
     """Introduce the creator to `contact` and email both; moves the partnership from lead to introduced.
 
@@ -44,14 +50,14 @@ def introduce(p: Partnership, actor, now: datetime, *, contact: User, note: str)
     """
     note = (note or "").strip()
     if not note:
-        raise PartnershipError("Write a short note to introduce them to each other", "note")
+        raise FieldError("Write a short note to introduce them to each other", "note")
     if len(note) > MAX_NOTE:
-        raise PartnershipError(f"Keep the note under {MAX_NOTE:,} characters", "note")
+        raise FieldError(f"Keep the note under {MAX_NOTE:,} characters", "note")
     if p.stage != Stage.LEAD:
         raise InvalidTransition(f"Only a lead can be introduced; this partnership is at {p.stage_label.lower()}.")
     if db.session.scalar(db.select(Membership.id).where(Membership.user_id == contact.id,
                                                         Membership.organisation_id == p.counterpart_id)) is None:
-        raise PartnershipError(f"The contact must be a member of {p.counterpart.name}", "contact")
+        raise FieldError(f"The contact must be a member of {p.counterpart.name}", "contact")
     tokens = {side: secrets.token_urlsafe(32) for side in SIDES}
     intro = Introduction(partnership_id=p.id, note=note, counterpart_contact_id=contact.id,
                          creator_token_hash=_hash(tokens["creator"]),
@@ -83,26 +89,13 @@ def by_token(token: str) -> tuple[Introduction, str] | None:
     return intro, "creator" if intro.creator_token_hash == digest else "counterpart"
 
 
-def sides_for(user, intro: Introduction) -> list[str]:
-    """The sides a signed-in user may answer for: the creator's, the counterpart's, or neither."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    p = intro.partnership
-    sides = []
-    if user.id == p.creator_id or role_in(user, p.creator_organisation_id) is not None:
-        sides.append("creator")
-    if role_in(user, p.counterpart_id) is not None:
-        sides.append("counterpart")
-    return sides
-
-
 def answer(intro: Introduction, side: str, accept: bool, actor, now: datetime) -> Introduction:
     """Record one side's answer. Both accepted: in discussion. Declined: closed as lost.
 
     Refuses: an unknown side; a side that has already answered; an introduction already declined.
     """
     if side not in SIDES:
-        raise PartnershipError("Unknown side of the introduction")
+        raise FieldError("Unknown side of the introduction")
     if getattr(intro, f"{side}_answer") != "pending":
         raise InvalidTransition("This introduction has already been answered on your side.")
     if not intro.is_open:

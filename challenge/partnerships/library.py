@@ -10,12 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge
-from challenge.errors import DomainError, InvalidTransition, NotAllowed
+from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.partnerships import services
 from challenge.partnerships.models import AdoptionInterest, LibraryEntry, Partnership
-from challenge.partnerships.services import PartnershipError
 from challenge.partnerships.states import Kind
+from challenge.permissions import can
 from challenge.platform import audit, outbox
 from challenge.submissions.models import Submission
 
@@ -45,17 +45,17 @@ def give_consent(sub: Submission, actor, now: datetime, *, summary: str, consent
     Refuses: anyone but the owner; no consent ticked; a solution that did not win a decided
     challenge; one already in the library; an overlong summary.
     """
-    if actor.id != sub.owner_id:
+    if not can(actor, "library.give_consent", sub, now):
         raise NotAllowed("Only the person who submitted the solution can agree to publish it.")
     if not consent:
-        raise PartnershipError("Tick the box to agree to publish your solution", "consent")
+        raise FieldError("Tick the box to agree to publish your solution", "consent")
     if not eligible(sub):
         raise InvalidTransition("Only a winning solution of a decided challenge can join the library.")
     if db.session.scalar(db.select(LibraryEntry.id).where(LibraryEntry.submission_id == sub.id)):
         raise InvalidTransition("This solution is already in the library.")
     summary = (summary or "").strip() or sub.summary
     if len(summary) > MAX_SUMMARY:
-        raise PartnershipError(f"Keep the summary under {MAX_SUMMARY:,} characters", "summary")
+        raise FieldError(f"Keep the summary under {MAX_SUMMARY:,} characters", "summary")
     entry = LibraryEntry(submission_id=sub.id, solution_summary=summary, consent_by_id=actor.id,
                          consent_at=now, published_at=now)
     db.session.add(entry)
@@ -138,14 +138,14 @@ def want_this_too(entry: LibraryEntry, actor, now: datetime, *, organisation: Or
     if entry.published_at is None:
         raise InvalidTransition("This solution is not in the public library.")
     if organisation is None or organisation.id not in {o.id for o in organisations_that_may_adopt(actor, entry)}:
-        raise PartnershipError("Choose an organisation you belong to, other than the one that commissioned "
+        raise FieldError("Choose an organisation you belong to, other than the one that commissioned "
                                "this solution", "organisation")
     note = (note or "").strip()
     if len(note) > MAX_SUMMARY:
-        raise PartnershipError(f"Keep the note under {MAX_SUMMARY:,} characters", "note")
+        raise FieldError(f"Keep the note under {MAX_SUMMARY:,} characters", "note")
     if db.session.scalar(db.select(AdoptionInterest.id).where(
             AdoptionInterest.library_entry_id == entry.id, AdoptionInterest.organisation_id == organisation.id)):
-        raise PartnershipError(f"{organisation.name} has already asked to adopt this solution", "organisation")
+        raise FieldError(f"{organisation.name} has already asked to adopt this solution", "organisation")
     sub = entry.submission
     counterpart_is_creator_org = sub.organisation_id == organisation.id
     p = services.create_partnership(
@@ -161,7 +161,7 @@ def want_this_too(entry: LibraryEntry, actor, now: datetime, *, organisation: Or
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:  # a concurrent request from the same organisation got there first
-        raise PartnershipError(f"{organisation.name} has already asked to adopt this solution",
+        raise FieldError(f"{organisation.name} has already asked to adopt this solution",
                                "organisation") from None
     audit.record(actor, "library.want_this_too", interest, now, data={"partnership_id": p.id})
     site = current_app.config["SITE_URL"].rstrip("/")

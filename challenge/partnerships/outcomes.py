@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from flask import current_app
 
+from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.partnerships import services
 from challenge.partnerships.csvout import pounds
 from challenge.partnerships.impact import ImpactInputError, OutcomeInput, SROIResult, calculate_sroi
 from challenge.partnerships.models import ImpactRecord, Partnership
-from challenge.partnerships.services import MAX_MONEY, PartnershipError
+from challenge.partnerships.services import MAX_MONEY
 from challenge.platform import audit
 
 PERCENT_FIELDS = ("deadweight", "attribution", "drop_off", "displacement")
@@ -39,7 +40,7 @@ def sroi(p: Partnership, records: list[ImpactRecord] | None = None) -> SROIResul
 
 def _check(fields: dict) -> None:
     if not (fields.get("outcome") or "").strip():
-        raise PartnershipError("Enter the outcome, like ‘Fewer emergency admissions’", "outcome")
+        raise FieldError("Enter the outcome, like ‘Fewer emergency admissions’", "outcome")
     checks = (("quantity", 0, MAX_QUANTITY, "The number of people or units"),
               ("proxy", 0, MAX_MONEY, "The financial proxy"),
               ("period", 1, MAX_YEARS, "The year the outcome starts"),
@@ -47,15 +48,15 @@ def _check(fields: dict) -> None:
     for name, low, high, label in checks:
         value = fields.get(name)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise PartnershipError(f"{label} must be a whole number", name)
+            raise FieldError(f"{label} must be a whole number", name)
         if value < low:
-            raise PartnershipError(f"{label} cannot be {'negative' if low == 0 else f'less than {low}'}", name)
+            raise FieldError(f"{label} cannot be {'negative' if low == 0 else f'less than {low}'}", name)
         if value > high:
-            raise PartnershipError(f"{label} is too large", name)
+            raise FieldError(f"{label} is too large", name)
     for name in PERCENT_FIELDS:
         bp = fields.get(f"{name}_bp")
         if isinstance(bp, bool) or not isinstance(bp, int) or not 0 <= bp <= 10_000:
-            raise PartnershipError(f"The {name.replace('_', '-')} must be between 0% and 100%", name)
+            raise FieldError(f"The {name.replace('_', '-')} must be between 0% and 100%", name)
 
 
 def add_record(p: Partnership, actor, now: datetime, **fields) -> ImpactRecord:
@@ -74,7 +75,7 @@ def add_record(p: Partnership, actor, now: datetime, **fields) -> ImpactRecord:
     try:
         calculate_sroi([to_input(record)], 1, discount_rate())
     except ImpactInputError as exc:
-        raise PartnershipError(str(exc)) from None
+        raise FieldError(str(exc)) from None
     db.session.add(record)
     db.session.flush()
     services.timeline(p, "impact", actor, now, f"Outcome recorded: {record.outcome}")
@@ -98,7 +99,7 @@ def remove_record(record: ImpactRecord, actor, now: datetime) -> None:
 def set_investment(p: Partnership, actor, now: datetime, amount: int) -> Partnership:
     """Set the investment the SROI ratio divides by. Refuses 0, negatives and absurd amounts."""
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_MONEY:
-        raise PartnershipError("Enter the investment: more than £0", "investment")
+        raise FieldError("Enter the investment: more than £0", "investment")
     before = p.investment
     p.investment = amount
     p.updated_at = now

@@ -5,14 +5,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.accounts.models import User
 from challenge.extensions import db
-from challenge.partnerships import board, buying, forms, introductions, library, outcomes, services
+from challenge.partnerships import board, buying, forms, introductions, library, outcomes, rules, services
 from challenge.partnerships.csvout import csv_response
 from challenge.partnerships.forms import (AnswerForm, EventForm, IntroductionForm, MoveForm, PartnershipEditForm,
                                           PartnershipForm)
 from challenge.partnerships.models import Partnership
-from challenge.partnerships.services import PartnershipError
+from challenge.errors import FieldError
 from challenge.partnerships.states import KIND_LABELS, PIPELINE, STAGE_LABELS, Stage, moves_from
 from challenge.permissions import can, ensure
 from challenge.platform import tx
@@ -26,15 +25,15 @@ def get(pid: int, action: str = "partnership.view") -> Partnership:
     return p
 
 
-def render_show(p: Partnership, status: int = 200, **bound):
-    """The partnership page, with any forms that came back with errors."""
+def render_show(p: Partnership, **bound):
+    """The partnership page, with any forms that came back with errors (200, or 400/409 when refused)."""
     intro = introductions.current(p)
     page_forms = {"event_form": EventForm(formdata=None), "move_form": MoveForm(formdata=None),
                   "answer_form": AnswerForm(formdata=None)} | bound
-    return render_template(
-        "partnerships/show.html", p=p, intro=intro, sides=introductions.sides_for(current_user, intro) if intro else [],
+    return tx.render_form(
+        "partnerships/show.html", p=p, intro=intro, sides=rules.sides_for(current_user, intro) if intro else [],
         moves=moves_from(p.stage), procurement=buying.requirement(p), sroi=outcomes.sroi(p), now=clock.now(),
-        pipeline=PIPELINE, has_errors=bool(bound), **page_forms), status
+        pipeline=PIPELINE, has_errors=bool(bound), **page_forms)
 
 
 @bp.get("/")
@@ -74,17 +73,13 @@ def new():
     origin = forms.origin_submission(request.args.get("submission") or form.origin.data)
     if request.method == "GET" and origin:
         forms.prefill_from_origin(form, origin)
-    if form.validate_on_submit() and (creator := forms.creator_lookup(form)):
-        try:
-            p = services.create_partnership(current_user, clock.now(), creator=creator, origin=origin,
-                                            **forms.partnership_values(form))
-        except PartnershipError as exc:
-            forms.attach_error(form, exc, "title")
-        else:
-            tx.commit()
-            flash(f"Partnership ‘{p.title}’ recorded as a lead.", "success")
-            return redirect(url_for("partnerships.show", pid=p.id))
-    return render_template("partnerships/new.html", form=form, origin=origin)
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
+            p = services.create_partnership(current_user, clock.now(), creator=forms.creator_lookup(form),
+                                            origin=origin, **forms.partnership_values(form))
+        if work.done:
+            return tx.done(f"Partnership ‘{p.title}’ recorded as a lead.", url_for("partnerships.show", pid=p.id))
+    return tx.render_form("partnerships/new.html", form, origin=origin)
 
 
 @bp.get("/<id:pid>")
@@ -100,16 +95,12 @@ def edit(pid: int):
     if request.method == "GET":
         forms.fill_terms_from(form, p)
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             services.update_partnership(p, current_user, clock.now(), public=form.public.data,
                                         **forms.partnership_values(form))
-        except PartnershipError as exc:
-            forms.attach_error(form, exc, "title")
-        else:
-            tx.commit()
-            flash("The partnership is updated.", "success")
-            return redirect(url_for("partnerships.show", pid=p.id))
-    return render_template("partnerships/edit.html", form=form, p=p)
+        if work.done:
+            return tx.done("The partnership is updated.", url_for("partnerships.show", pid=p.id))
+    return tx.render_form("partnerships/edit.html", form, p=p)
 
 
 @bp.post("/<id:pid>/move")
@@ -117,16 +108,13 @@ def move(pid: int):
     p = get(pid, "partnership.move")
     form = MoveForm()
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             services.move(p, form.move.data, current_user, clock.now(), reason=form.reason.data)
-        except PartnershipError as exc:
-            forms.attach_error(form, exc, "reason")
-        else:
-            tx.commit()
-            flash(f"‘{p.title}’ is now at the stage: {p.stage_label}.", "success")
-            return redirect(request.form.get("back") == "board" and url_for("partnerships.index")
-                            or url_for("partnerships.show", pid=p.id))
-    return render_show(p, 400, move_form=form)
+        if work.done:
+            return tx.done(f"‘{p.title}’ is now at the stage: {p.stage_label}.",
+                           request.form.get("back") == "board" and url_for("partnerships.index")
+                           or url_for("partnerships.show", pid=p.id))
+    return render_show(p, move_form=form)
 
 
 @bp.post("/<id:pid>/events")
@@ -134,16 +122,12 @@ def add_event(pid: int):
     p = get(pid, "partnership.manage")
     form = EventForm()
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             services.add_event(p, current_user, clock.now(), kind=form.kind.data, title=form.title.data,
                                body=form.body.data, url=form.url.data)
-        except PartnershipError as exc:
-            forms.attach_error(form, exc, "title")
-        else:
-            tx.commit()
-            flash("Added to the timeline.", "success")
-            return redirect(url_for("partnerships.show", pid=p.id) + "#timeline")
-    return render_show(p, 400, event_form=form)
+        if work.done:
+            return tx.done("Added to the timeline.", url_for("partnerships.show", pid=p.id) + "#timeline")
+    return render_show(p, event_form=form)
 
 
 @bp.route("/<id:pid>/introduce", methods=["GET", "POST"])
@@ -153,18 +137,13 @@ def introduce(pid: int):
     form.contact.choices = [(0, "Choose a person")] + [
         (m.user.id, f"{m.user.name} ({m.user.email})") for m in p.counterpart.memberships]
     if form.validate_on_submit():
-        try:
-            contact = db.session.get(User, form.contact.data) if form.contact.data else None
-            if contact is None:
-                raise PartnershipError("Choose the person to introduce the creator to", "contact")
+        with tx.unit_of_work(form) as work:
+            contact = introductions.contact_at(p, form.contact.data)
             introductions.introduce(p, current_user, clock.now(), contact=contact, note=form.note.data)
-        except PartnershipError as exc:
-            forms.attach_error(form, exc, "note")
-        else:
-            tx.commit()
-            flash(f"Introduction sent to {p.creator.name} and {contact.name}.", "success")
-            return redirect(url_for("partnerships.show", pid=p.id))
-    return render_template("partnerships/introduce.html", form=form, p=p)
+        if work.done:
+            return tx.done(f"Introduction sent to {p.creator.name} and {contact.name}.",
+                           url_for("partnerships.show", pid=p.id))
+    return tx.render_form("partnerships/introduce.html", form, p=p)
 
 
 @bp.post("/<id:pid>/introduction")
@@ -172,10 +151,9 @@ def answer(pid: int):
     p = get(pid)
     intro = introductions.current(p)
     form = AnswerForm()
-    if intro is None or form.side.data not in introductions.sides_for(current_user, intro):
+    if intro is None or form.side.data not in rules.sides_for(current_user, intro):
         flash("There is no introduction for you to answer here.", "warning")
         return redirect(url_for("partnerships.show", pid=p.id))
-    introductions.answer(intro, form.side.data, form.answer.data == "accept", current_user, clock.now())
-    tx.commit()
-    flash("Thank you: your answer is recorded.", "success")
-    return redirect(url_for("partnerships.show", pid=p.id))
+    with tx.unit_of_work():
+        introductions.answer(intro, form.side.data, form.answer.data == "accept", current_user, clock.now())
+    return tx.done("Thank you: your answer is recorded.", url_for("partnerships.show", pid=p.id))

@@ -1,16 +1,15 @@
 """Problem definition: a seeker's diagnosis pages, and starting a challenge draft from one."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.accounts.models import Membership, Organisation
 from challenge.extensions import db
-from challenge.partnerships import diagnoses, forms
+from challenge.partnerships import diagnoses
 from challenge.partnerships.forms import DiagnosisForm
 from challenge.partnerships.models import Diagnosis
-from challenge.partnerships.services import PartnershipError
 from challenge.permissions import ensure
 from challenge.platform import tx
 
@@ -43,16 +42,12 @@ def new():
     form = DiagnosisForm()
     form.organisation.choices = [(o.id, o.name) for o in _my_orgs()]
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             d = diagnoses.create(db.session.get(Organisation, form.organisation.data), current_user, clock.now(),
                                  **form.values())
-        except PartnershipError as exc:
-            forms.attach_error(form, exc, "title")
-        else:
-            tx.commit()
-            flash("Diagnosis saved.", "success")
-            return redirect(url_for("diagnoses.show", did=d.id))
-    return render_template("partnerships/diagnosis_form.html", form=form, d=None, orgs=form.organisation.choices)
+        if work.done:
+            return tx.done("Diagnosis saved.", url_for("diagnoses.show", did=d.id))
+    return tx.render_form("partnerships/diagnosis_form.html", form, d=None, orgs=form.organisation.choices)
 
 
 @bp.get("/<id:did>")
@@ -69,22 +64,17 @@ def edit(did: int):
     if request.method == "GET":
         form.survey_respondents.data = "" if d.survey_respondents is None else str(d.survey_respondents)
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             diagnoses.update(d, current_user, clock.now(), **form.values())
-        except PartnershipError as exc:
-            forms.attach_error(form, exc, "title")
-        else:
-            tx.commit()
-            flash("Diagnosis saved.", "success")
-            return redirect(url_for("diagnoses.show", did=d.id))
-    return render_template("partnerships/diagnosis_form.html", form=form, d=d, orgs=form.organisation.choices)
+        if work.done:
+            return tx.done("Diagnosis saved.", url_for("diagnoses.show", did=d.id))
+    return tx.render_form("partnerships/diagnosis_form.html", form, d=d, orgs=form.organisation.choices)
 
 
 @bp.post("/<id:did>/start-challenge")
 def start_challenge(did: int):
     d = _get(did, "diagnosis.start_challenge")
-    challenge = diagnoses.start_challenge(d, current_user, clock.now())
-    tx.commit()
-    flash("A draft challenge has been started from your diagnosis. Check and complete it before sending it "
-          "for review.", "success")
-    return redirect(url_for("challenges.show", slug=challenge.slug))
+    with tx.unit_of_work():
+        challenge = diagnoses.start_challenge(d, current_user, clock.now())
+    return tx.done("A draft challenge has been started from your diagnosis. Check and complete it before sending "
+                   "it for review.", url_for("challenges.show", slug=challenge.slug))

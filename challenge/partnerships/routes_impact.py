@@ -1,33 +1,31 @@
 """A partnership's impact (outcomes and SROI) and its follow-on procurement."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from challenge import clock
 from challenge.extensions import db
-from challenge.partnerships import buying, forms, outcomes
+from challenge.partnerships import buying, outcomes
 from challenge.partnerships.csvout import csv_response
 from challenge.partnerships.forms import ContractNoticeForm, ImpactForm, InvestmentForm
 from challenge.partnerships.impact import FORMULAS, explain
 from challenge.partnerships.models import ImpactRecord
 from challenge.partnerships.procurement import ProcurementInputError
 from challenge.partnerships.routes import get
-from challenge.partnerships.services import PartnershipError
 from challenge.platform import tx
 
 bp = Blueprint("impact", __name__, url_prefix="/partnerships")
 
 
-def render_impact(p, status: int = 200, **bound):
+def render_impact(p, **bound):
     result = outcomes.sroi(p)
     page = {"form": ImpactForm(formdata=None), "investment_form": InvestmentForm(formdata=None)} | bound
     if "investment_form" not in bound and p.investment:
         page["investment_form"].investment.data = f"{p.investment // 100:,}" + (
             f".{p.investment % 100:02d}" if p.investment % 100 else "")
-    return render_template("partnerships/impact.html", p=p, result=result, steps=explain(result) if result else [],
-                           formulas=FORMULAS, rate=outcomes.discount_rate(), has_errors=bool(bound),
-                           **page), status
+    return tx.render_form("partnerships/impact.html", p=p, result=result, steps=explain(result) if result else [],
+                          formulas=FORMULAS, rate=outcomes.discount_rate(), has_errors=bool(bound), **page)
 
 
 @bp.get("/<id:pid>/impact")
@@ -40,28 +38,23 @@ def add(pid: int):
     p = get(pid, "partnership.edit_impact")
     form = ImpactForm()
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             outcomes.add_record(p, current_user, clock.now(), outcome=form.outcome.data, unit=form.unit.data,
                                 proxy_source=form.proxy_source.data, proxy=form.proxy.minor,
                                 **{n: getattr(form, n).number for n in ("quantity", "period", "duration")},
                                 **{f"{n}_bp": getattr(form, n).bp for n in outcomes.PERCENT_FIELDS})
-        except PartnershipError as exc:
-            forms.attach_error(form, exc, "outcome")
-        else:
-            tx.commit()
-            flash(f"Outcome ‘{form.outcome.data.strip()}’ recorded.", "success")
-            return redirect(url_for("impact.show", pid=p.id))
-    return render_impact(p, 400, form=form)
+        if work.done:
+            return tx.done(f"Outcome ‘{form.outcome.data.strip()}’ recorded.", url_for("impact.show", pid=p.id))
+    return render_impact(p, form=form)
 
 
 @bp.post("/<id:pid>/impact/<id:rid>/delete")
 def remove(pid: int, rid: int):
     p = get(pid, "partnership.edit_impact")
     record = db.first_or_404(db.select(ImpactRecord).where(ImpactRecord.id == rid, ImpactRecord.partnership_id == p.id))
-    outcomes.remove_record(record, current_user, clock.now())
-    tx.commit()
-    flash("Outcome removed.", "success")
-    return redirect(url_for("impact.show", pid=p.id))
+    with tx.unit_of_work():
+        outcomes.remove_record(record, current_user, clock.now())
+    return tx.done("Outcome removed.", url_for("impact.show", pid=p.id))
 
 
 @bp.post("/<id:pid>/investment")
@@ -69,15 +62,11 @@ def investment(pid: int):
     p = get(pid, "partnership.edit_impact")
     form = InvestmentForm()
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             outcomes.set_investment(p, current_user, clock.now(), form.investment.minor)
-        except PartnershipError as exc:
-            forms.attach_error(form, exc, "investment")
-        else:
-            tx.commit()
-            flash("Investment saved.", "success")
-            return redirect(url_for("impact.show", pid=p.id))
-    return render_impact(p, 400, investment_form=form)
+        if work.done:
+            return tx.done("Investment saved.", url_for("impact.show", pid=p.id))
+    return render_impact(p, investment_form=form)
 
 
 @bp.get("/<id:pid>/impact.csv")
@@ -104,6 +93,6 @@ def procurement(pid: int):
             form.end.errors.append(str(exc))
         else:
             return csv_response([["Field", "Value"], *rows], f"contract-details-partnership-{p.id}.csv")
-    return render_template("partnerships/procurement.html", p=p, requirement=requirement, form=form,
-                           has_errors=bool(form.errors))
+    return tx.render_form("partnerships/procurement.html", form, p=p, requirement=requirement,
+                          has_errors=bool(form.errors))
 

@@ -1,7 +1,7 @@
 """Answering an introduction from the link in its email, without signing in."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 
 from challenge import clock
@@ -33,8 +33,8 @@ def answer(token: str):
     if not form.validate_on_submit() or form.answer.data not in ("accept", "decline"):
         abort(400)
     actor = current_user if current_user.is_authenticated else None
-    introductions.answer(intro, side, form.answer.data == "accept", actor, clock.now())
-    tx.commit()
-    flash("Thank you: your answer is recorded." if form.answer.data == "accept" else
-          "Thank you for letting us know. We will not take this introduction further.", "success")
-    return redirect(url_for("introductions.show", token=token))
+    with tx.unit_of_work():
+        introductions.answer(intro, side, form.answer.data == "accept", actor, clock.now())
+    return tx.done("Thank you: your answer is recorded." if form.answer.data == "accept" else
+                   "Thank you for letting us know. We will not take this introduction further.",
+                   url_for("introductions.show", token=token))

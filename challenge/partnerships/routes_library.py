@@ -1,7 +1,7 @@
 """The public solutions library: search, an entry, consent to publish, "We want this too"."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
@@ -10,7 +10,6 @@ from challenge.extensions import db
 from challenge.partnerships import forms, library, outcomes
 from challenge.partnerships.forms import ConsentForm, WantForm
 from challenge.partnerships.models import LibraryEntry
-from challenge.partnerships.services import PartnershipError
 from challenge.permissions import ensure
 from challenge.platform import tx
 from challenge.platform.hygiene import page_arg
@@ -24,7 +23,7 @@ def index():
     return render_index()
 
 
-def render_index(bound: ConsentForm | None = None, status: int = 200):
+def render_index(bound: ConsentForm | None = None):
     """The library, with the signed-in person's winning solutions awaiting their consent on top."""
     q, sector = request.args.get("q", "").replace("\x00", "").strip()[:100], request.args.get("sector", "")
     sector = sector if sector in SECTOR_LABELS else ""
@@ -35,9 +34,9 @@ def render_index(bound: ConsentForm | None = None, status: int = 200):
     if bound is not None:
         consent_forms[int(bound.submission.data)] = bound
     later = library.what_happened_next([e.submission_id for e in page.items])
-    return render_template("partnerships/library.html", page=page, q=q, sector=sector, sectors=SECTORS,
-                           sector_labels=SECTOR_LABELS, awaiting=awaiting, consent_forms=consent_forms, later=later,
-                           has_errors=bound is not None), status
+    return tx.render_form("partnerships/library.html", page=page, q=q, sector=sector, sectors=SECTORS,
+                          sector_labels=SECTOR_LABELS, awaiting=awaiting, consent_forms=consent_forms, later=later,
+                          has_errors=bound is not None, consent_form=bound)
 
 
 @bp.get("/<id:eid>")
@@ -60,19 +59,15 @@ def want(eid: int):
     form = WantForm()
     form.organisation.choices = [(o.id, o.name) for o in library.organisations_that_may_adopt(current_user, entry)]
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             interest = library.want_this_too(entry, current_user, clock.now(), note=form.note.data,
                                              organisation=form.organisation_obj())
-        except PartnershipError as exc:
-            forms.attach_error(form, exc, "organisation")
-        else:
-            tx.commit()
-            flash(f"Thank you. The broker team will be in touch about bringing this to "
-                  f"{interest.organisation.name}.", "success")
-            return redirect(url_for("library.show", eid=entry.id))
+        if work.done:
+            return tx.done(f"Thank you. The broker team will be in touch about bringing this to "
+                           f"{interest.organisation.name}.", url_for("library.show", eid=entry.id))
     later = library.what_happened_next([entry.submission_id])[entry.submission_id]
-    return render_template("partnerships/library_entry.html", entry=entry, later=later, form=form, has_errors=True,
-                           returns={p.id: outcomes.sroi(p) for p in later}, now=clock.now()), 400
+    return tx.render_form("partnerships/library_entry.html", form, entry=entry, later=later, has_errors=True,
+                          returns={p.id: outcomes.sroi(p) for p in later}, now=clock.now())
 
 
 @bp.post("/consent")
@@ -83,17 +78,14 @@ def consent():
     if sub is None:
         abort(404)
     ensure("library.consent", sub)
-    if not form.validate_on_submit():
-        return render_index(form, 400)
-    try:
-        entry = library.give_consent(sub, current_user, clock.now(), summary=form.summary.data,
-                                     consent=form.consent.data)
-    except PartnershipError as exc:
-        forms.attach_error(form, exc, "consent")
-        return render_index(form, 400)
-    tx.commit()
-    flash(f"Thank you: ‘{sub.title}’ is now in the solutions library.", "success")
-    return redirect(url_for("library.show", eid=entry.id))
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
+            entry = library.give_consent(sub, current_user, clock.now(), summary=form.summary.data,
+                                         consent=form.consent.data)
+        if work.done:
+            return tx.done(f"Thank you: ‘{sub.title}’ is now in the solutions library.",
+                           url_for("library.show", eid=entry.id))
+    return render_index(form)
 
 
 @bp.get("/manage")
@@ -111,17 +103,15 @@ def manage():
 def publish(sid: int):
     ensure("library.manage")
     sub = db.get_or_404(Submission, sid)
-    library.publish(sub, current_user, clock.now())
-    tx.commit()
-    flash(f"‘{sub.title}’ is published in the library.", "success")
-    return redirect(url_for("library.manage"))
+    with tx.unit_of_work():
+        library.publish(sub, current_user, clock.now())
+    return tx.done(f"‘{sub.title}’ is published in the library.", url_for("library.manage"))
 
 
 @bp.post("/<id:eid>/withdraw")
 def withdraw(eid: int):
     ensure("library.manage")
     entry = db.get_or_404(LibraryEntry, eid)
-    library.withdraw(entry, current_user, clock.now())
-    tx.commit()
-    flash(f"‘{entry.submission.title}’ is no longer shown in the library.", "success")
-    return redirect(url_for("library.manage"))
+    with tx.unit_of_work():
+        library.withdraw(entry, current_user, clock.now())
+    return tx.done(f"‘{entry.submission.title}’ is no longer shown in the library.", url_for("library.manage"))

@@ -50,12 +50,38 @@ def _library_want(user, entry, now):
     return any(org_id != entry.submission.challenge.organisation_id for org_id in roles_of(user))
 
 
+@rule("library.give_consent")
+def _library_give_consent(user, sub, now):
+    """Only the person who submitted a solution answers for it."""
+    return signed_in(user) and user.id == sub.owner_id
+
+
 @rule("library.consent")
 def _library_consent(user, sub, now):
-    return signed_in(user) and user.id == sub.owner_id and sub.state == "winner" and sub.challenge.state in (
+    """The owner, for a winning solution of a decided challenge (the consent form is offered)."""
+    return _library_give_consent(user, sub, now) and sub.state == "winner" and sub.challenge.state in (
         ChallengeState.DECIDED, ChallengeState.COMPLETED)
 
 
 @rule("diagnosis.view", "diagnosis.edit", "diagnosis.start_challenge")
 def _diagnosis(user, d, now):
     return role_in(user, d.organisation_id) is not None
+
+
+@rule("diagnosis.create")
+def _diagnosis_create(user, org, now):
+    """Members of the organisation keep its diagnoses."""
+    return role_in(user, org.id) is not None
+
+
+def sides_for(user, intro) -> list[str]:
+    """The sides of an introduction a signed-in user may answer for: the creator's, the counterpart's, or neither."""
+    if not signed_in(user):
+        return []
+    p = intro.partnership
+    sides = []
+    if user.id == p.creator_id or role_in(user, p.creator_organisation_id) is not None:
+        sides.append("creator")
+    if role_in(user, p.counterpart_id) is not None:
+        sides.append("counterpart")
+    return sides

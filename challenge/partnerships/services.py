@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from challenge.accounts.models import Membership, Organisation, User
-from challenge.errors import DomainError, InvalidTransition
+from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.partnerships.models import EVENT_KINDS, Partnership, PartnershipEvent
 from challenge.partnerships.states import MOVES, Kind, Stage, allowed
@@ -17,14 +17,6 @@ from challenge.submissions.models import Submission
 
 MAX_MONEY = 10**13  # minor units; the same ceiling as challenge.money.parse_money
 USER_EVENT_KINDS = ("note", "meeting", "document")
-
-
-class PartnershipError(DomainError):
-    """A partnership rule refused the request; `field` names the form field it is about."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def timeline(partnership: Partnership, kind: str, actor, now: datetime, title: str, body: str = "",
@@ -41,26 +33,26 @@ def _check_terms(value: int, commission_amount: int | None, commission_bp: int |
     for label, field, amount in (("value", "value", value), ("commission", "commission_amount",
                                                               commission_amount)):
         if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
-            raise PartnershipError(f"The {label} must be a whole number of pence", field)
+            raise FieldError(f"The {label} must be a whole number of pence", field)
         if amount is not None and not 0 <= amount <= MAX_MONEY:
-            raise PartnershipError(f"The {label} must be between £0 and £100,000,000,000", field)
+            raise FieldError(f"The {label} must be between £0 and £100,000,000,000", field)
     if (commission_amount is None) == (commission_bp is None):
-        raise PartnershipError("Give the commission either as an amount or as a percentage of the value",
+        raise FieldError("Give the commission either as an amount or as a percentage of the value",
                                "commission_kind")
     if commission_bp is not None and not 0 <= commission_bp <= 10_000:
-        raise PartnershipError("The commission percentage must be between 0% and 100%", "commission_percent")
+        raise FieldError("The commission percentage must be between 0% and 100%", "commission_percent")
 
 
 def _check_people(creator: User, creator_org: Organisation | None, counterpart: Organisation,
                   owner: User | None) -> None:
     if creator_org is not None and db.session.scalar(db.select(Membership.id).where(
             Membership.user_id == creator.id, Membership.organisation_id == creator_org.id)) is None:
-        raise PartnershipError(f"{creator.name} is not a member of {creator_org.name}", "creator_organisation")
+        raise FieldError(f"{creator.name} is not a member of {creator_org.name}", "creator_organisation")
     if creator_org is not None and creator_org.id == counterpart.id:
-        raise PartnershipError("The counterpart must be a different organisation from the creator's",
+        raise FieldError("The counterpart must be a different organisation from the creator's",
                                "counterpart")
     if owner is not None and not owner.is_broker:
-        raise PartnershipError("The owner must be on the broker's staff", "owner")
+        raise FieldError("The owner must be on the broker's staff", "owner")
 
 
 def create_partnership(actor, now: datetime, *, title: str, kind: str, creator: User, counterpart: Organisation,
@@ -75,9 +67,9 @@ def create_partnership(actor, now: datetime, *, title: str, kind: str, creator: 
     range; a commission given both ways or neither; a percentage over 100.
     """
     if kind not in Kind.__members__.values():
-        raise PartnershipError("Choose a kind of partnership", "kind")
+        raise FieldError("Choose a kind of partnership", "kind")
     if not title or not title.strip():
-        raise PartnershipError("Enter a name for the partnership", "title")
+        raise FieldError("Enter a name for the partnership", "title")
     _check_terms(value, commission_amount, commission_bp)
     _check_people(creator, creator_organisation, counterpart, owner)
     p = Partnership(
@@ -102,12 +94,12 @@ def update_partnership(p: Partnership, actor, now: datetime, *, title: str, kind
                        next_action: str, next_action_due: datetime | None, public: bool) -> Partnership:
     """Change the terms, owner and next action. Refuses what `create_partnership` refuses."""
     if kind not in Kind.__members__.values():
-        raise PartnershipError("Choose a kind of partnership", "kind")
+        raise FieldError("Choose a kind of partnership", "kind")
     if not title or not title.strip():
-        raise PartnershipError("Enter a name for the partnership", "title")
+        raise FieldError("Enter a name for the partnership", "title")
     _check_terms(value, commission_amount, commission_bp)
     if owner is not None and not owner.is_broker:
-        raise PartnershipError("The owner must be on the broker's staff", "owner")
+        raise FieldError("The owner must be on the broker's staff", "owner")
     before = {"value": p.value, "commission": p.commission, "owner_id": p.owner_id}
     p.title, p.kind, p.value = title.strip()[:200], kind, value
     p.commission_amount, p.commission_bp = commission_amount, commission_bp
@@ -130,7 +122,7 @@ def move(p: Partnership, name: str, actor, now: datetime, *, reason: str = "") -
         raise InvalidTransition(f"A partnership at the {p.stage_label.lower()} stage cannot {label}.")
     reason = (reason or "").strip()
     if name == "close_lost" and not reason:
-        raise PartnershipError("Say why the partnership was lost", "reason")
+        raise FieldError("Say why the partnership was lost", "reason")
     before = Stage(p.stage)
     target = MOVES[name].target(before, Stage(p.lost_from_stage) if p.lost_from_stage else None)
     p.lost_from_stage = before.value if target == Stage.CLOSED_LOST else None
@@ -151,14 +143,14 @@ def add_event(p: Partnership, actor, now: datetime, *, kind: str, title: str, bo
     title; a document without an http(s) link.
     """
     if kind not in USER_EVENT_KINDS:
-        raise PartnershipError("Choose a note, a meeting or a document", "kind")
+        raise FieldError("Choose a note, a meeting or a document", "kind")
     if not title or not title.strip():
-        raise PartnershipError("Enter a title", "title")
+        raise FieldError("Enter a title", "title")
     url = (url or "").strip()
     if url and not url.lower().startswith(("https://", "http://")):
-        raise PartnershipError("Enter a link starting with https://", "url")
+        raise FieldError("Enter a link starting with https://", "url")
     if kind == "document" and not url:
-        raise PartnershipError("Enter the link to the document", "url")
+        raise FieldError("Enter the link to the document", "url")
     event = timeline(p, kind, actor, now, title.strip(), (body or "").strip(), url)
     p.updated_at = now
     db.session.flush()

@@ -74,7 +74,7 @@ def test_bad_input_is_refused(client, login, world, field, value, message):
     data = GOOD | {"organisation": str(world.council.id)}
     data[field] = value.replace("OTHER", str(world.second.id))
     response = client.post("/diagnoses/new", data=data)
-    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Diagnosis.id))) == 0
 
 

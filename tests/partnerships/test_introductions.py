@@ -124,7 +124,7 @@ def test_introduction_form_refuses_bad_input(client, login, world, make_partners
     login(world.broker)
     data = {k: v.replace("ADOPTER", str(world.adopter.id)).replace("SEEKER", str(world.seeker.id)) for k, v in data.items()}
     response = client.post(f"/partnerships/{p.id}/introduce", data=data)
-    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert db.session.get(Partnership, p.id).stage == "lead"
 
 

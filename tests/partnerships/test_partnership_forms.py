@@ -53,7 +53,7 @@ def test_bad_input_is_refused_with_a_clear_message(client, login, world, field, 
     login(world.broker)
     response = client.post("/partnerships/new", data=_new(world, **{field: value}))
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in page and message in page
     assert db.session.scalar(db.select(db.func.count(Partnership.id))) == 0
 

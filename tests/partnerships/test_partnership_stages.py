@@ -5,7 +5,7 @@ from challenge import clock
 from challenge.errors import InvalidTransition
 from challenge.extensions import db
 from challenge.partnerships import services
-from challenge.partnerships.services import PartnershipError
+from challenge.errors import FieldError
 from challenge.partnerships.states import MOVES, PIPELINE, Stage, allowed, moves_from
 from challenge.platform.audit import history
 
@@ -58,7 +58,7 @@ def test_an_unknown_move_is_refused(world, make_partnership):
 @pytest.mark.parametrize("stage", [s.value for s in PIPELINE])
 def test_close_lost_from_any_stage_needs_a_reason_and_reopen_returns(world, make_partnership, stage):
     p = make_partnership(stage)
-    with pytest.raises(PartnershipError, match="why"):
+    with pytest.raises(FieldError, match="why"):
         services.move(p, "close_lost", world.broker, clock.now(), reason="   ")
     services.move(p, "close_lost", world.broker, clock.now(), reason="Budget frozen")
     assert (p.stage, p.lost_from_stage, p.closed_reason) == ("closed_lost", stage, "Budget frozen")
