@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from challenge import permissions
 from challenge.accounts.models import User
 from challenge.challenges.models import Challenge, Follow, Question, Update
-from challenge.challenges.services import ChallengeError, challenge_link as _link
+from challenge.challenges.services import challenge_link as _link
 from challenge.challenges.states import ChallengeState
-from challenge.errors import InvalidTransition, NotAllowed
+from challenge.errors import FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.platform import audit, outbox
 
@@ -26,12 +26,10 @@ REMINDER_BEFORE = timedelta(hours=48)
 def _text(value: str | None, field: str, what: str, limit: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise ChallengeError(f"Enter {what}", field)
+        raise FieldError(f"Enter {what}", field)
     if len(value) > limit:
-        raise ChallengeError(f"Keep {what} to {limit:,} characters or fewer", field)
+        raise FieldError(f"Keep {what} to {limit:,} characters or fewer", field)
     return value
-
-
 
 
 def post_update(challenge: Challenge, title: str, body: str, actor, now: datetime) -> Update:
@@ -116,6 +114,11 @@ def unfollow(challenge: Challenge, actor, now: datetime) -> None:
         db.session.delete(existing)
         audit.record(actor, "challenge.unfollow", challenge, now)
         db.session.flush()
+
+
+def question_or_404(challenge: Challenge, question_id: int) -> Question:
+    """The challenge's question `question_id`, or 404 (a question of another challenge is not found here)."""
+    return db.first_or_404(db.select(Question).where(Question.id == question_id, Question.challenge_id == challenge.id))
 
 
 def following(user, challenge: Challenge) -> Follow | None:

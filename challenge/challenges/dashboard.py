@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from challenge.accounts.models import Membership
 from challenge.challenges.models import Challenge, Follow, Question
 from challenge.challenges.services import entry_counts
-from challenge.challenges.states import Phase
+from challenge.challenges.states import ChallengeState, Phase
 from challenge.extensions import db
+from challenge.permissions import can
 from challenge.submissions.models import Submission, TeamMember
 
 
@@ -55,9 +56,9 @@ def next_action(challenge: Challenge, now: datetime, entries: int, unanswered: i
 
 def for_user(user, now: datetime) -> Board:
     board = Board()
-    if user.is_broker:
+    if can(user, "challenge.review", None, now):  # the challenges waiting for this broker's review
         board.to_review = list(db.session.scalars(
-            db.select(Challenge).where(Challenge.state == "in_review").options(joinedload(Challenge.organisation))
+            db.select(Challenge).where(Challenge.state == ChallengeState.IN_REVIEW).options(joinedload(Challenge.organisation))
             .order_by(Challenge.sent_for_review_at, Challenge.id)
         ))
     board.followed = list(db.session.scalars(

@@ -4,85 +4,87 @@ POST for every change; the GET pages only show the form that asks for a note or 
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.challenges import services
-from challenge.challenges.blueprint import attach_error, bp, load
+from challenge.challenges.blueprint import bp
 from challenge.challenges.forms import CancelForm, ConfirmForm, NoteForm
+from challenge.challenges.lookup import challenge_or_404
+from challenge.errors import FieldError
 from challenge.platform import tx
 
 
-def _done(challenge, message: str):
-    tx.commit()
-    flash(message, "success")
-    return redirect(url_for("challenges.show", slug=challenge.slug))
+def _page(challenge) -> str:
+    return url_for("challenges.show", slug=challenge.slug)
 
 
 def _confirmed(challenge, move, message: str):
     """A button with nothing to fill in: make the move if the form (its CSRF token) is valid."""
     if ConfirmForm().validate_on_submit():
-        move(challenge, current_user, clock.now())
-        return _done(challenge, message)
-    return redirect(url_for("challenges.show", slug=challenge.slug))
+        with tx.unit_of_work():
+            move(challenge, current_user, clock.now())
+        return tx.done(message, _page(challenge))
+    return redirect(_page(challenge))
 
 
 def _with_note(challenge, form, field: str, move, message: str, template: str):
     """A move that needs a note or reason (the form's `field`): its form page, re-shown with the
     service's refusal if any."""
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             move(challenge, form[field].data, current_user, clock.now())
-        except services.ChallengeError as exc:
-            attach_error(form, exc)
-        else:
-            return _done(challenge, message)
-    return render_template(template, form=form, challenge=challenge, now=clock.now())
+        if work.done:
+            return tx.done(message, _page(challenge))
+    return tx.render_form(template, form, challenge=challenge, now=clock.now())
 
 
 @bp.post("/challenges/<slug>/submit-for-review")
 @login_required
 def submit_for_review(slug: str):
-    challenge = load(slug, "challenge.submit_for_review")
+    challenge = challenge_or_404(slug, "challenge.submit_for_review")
     if ConfirmForm().validate_on_submit():
         try:
-            services.submit_for_review(challenge, current_user, clock.now())
-        except services.ChallengeError as exc:
+            with tx.unit_of_work():
+                services.submit_for_review(challenge, current_user, clock.now())
+        except FieldError as exc:  # an incomplete draft: said on the page it was sent from
             flash(exc.message, "danger")
-            return redirect(url_for("challenges.show", slug=challenge.slug))
-        return _done(challenge, "Sent for review. A broker will publish it or send it back with a note.")
-    return redirect(url_for("challenges.show", slug=challenge.slug))
+            return redirect(_page(challenge))
+        return tx.done("Sent for review. A broker will publish it or send it back with a note.", _page(challenge))
+    return redirect(_page(challenge))
 
 
 @bp.post("/challenges/<slug>/publish")
 @login_required
 def publish(slug: str):
-    return _confirmed(load(slug, "challenge.review"), services.publish, "Published. The seeker has been told by email.")
+    return _confirmed(challenge_or_404(slug, "challenge.review"), services.publish,
+                      "Published. The seeker has been told by email.")
 
 
 @bp.route("/challenges/<slug>/request-changes", methods=["GET", "POST"])
 @login_required
 def request_changes(slug: str):
-    return _with_note(load(slug, "challenge.review"), NoteForm(), "note", services.request_changes,
+    return _with_note(challenge_or_404(slug, "challenge.review"), NoteForm(), "note", services.request_changes,
                       "Sent back to the seeker with your note.", "challenges/request_changes.html")
 
 
 @bp.route("/challenges/<slug>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(slug: str):
-    return _with_note(load(slug, "challenge.cancel"), CancelForm(), "reason", services.cancel, "The challenge is cancelled.",
-                      "challenges/cancel.html")
+    return _with_note(challenge_or_404(slug, "challenge.cancel"), CancelForm(), "reason", services.cancel,
+                      "The challenge is cancelled.", "challenges/cancel.html")
 
 
 @bp.post("/challenges/<slug>/start-judging")
 @login_required
 def start_judging(slug: str):
-    return _confirmed(load(slug, "challenge.manage_state"), services.start_judging,
+    return _confirmed(challenge_or_404(slug, "challenge.manage_state"), services.start_judging,
                       "Judging has started. Entries are closed for good.")
 
 
 @bp.post("/challenges/<slug>/complete")
 @login_required
 def complete(slug: str):
-    return _confirmed(load(slug, "challenge.manage_state"), services.complete, "The challenge is marked completed.")
+    return _confirmed(challenge_or_404(slug, "challenge.manage_state"), services.complete,
+                      "The challenge is marked completed.")

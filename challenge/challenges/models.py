@@ -8,8 +8,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from challenge.accounts.models import Organisation, User
-from challenge.challenges.states import ChallengeState, Phase, allowed, phase_of
+from challenge.challenges.states import UNPUBLISHED_STATES, ChallengeState, Phase, allowed, phase_of
 from challenge.extensions import db
+from challenge.platform.lifecycle import state_check
 from challenge.types import UTCDateTime
 
 
@@ -62,10 +63,7 @@ SEARCH_SQL = (
 class Challenge(db.Model):
     __tablename__ = "challenges"
     __table_args__ = (
-        CheckConstraint(
-            "state in ('draft', 'in_review', 'published', 'judging', 'decided', 'completed', 'cancelled')",
-            name="state",
-        ),
+        state_check("state", ChallengeState),
         CheckConstraint("closes_at is null or opens_at is null or closes_at > opens_at", name="dates"),
         CheckConstraint("prize_pool >= 0", name="prize_pool_not_negative"),
         Index("ix_challenges_state_closes", "state", "closes_at"),
@@ -145,7 +143,7 @@ class Challenge(db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state not in (ChallengeState.DRAFT, ChallengeState.IN_REVIEW)
+        return self.state not in UNPUBLISHED_STATES
 
     def __repr__(self) -> str:
         return f"<Challenge {self.slug} {self.state}>"

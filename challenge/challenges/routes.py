@@ -8,9 +8,10 @@ from challenge import clock
 from challenge.challenges import dashboard as board
 # The other view modules add their routes to the same blueprint when imported.
 from challenge.challenges import conversation_routes, drafting_routes, lifecycle_routes  # noqa: F401
-from challenge.challenges.blueprint import bp, load
+from challenge.challenges.blueprint import bp
 from challenge.challenges.catalogue import next_change, organisations_with_challenges, search_challenges
 from challenge.challenges.forms import CatalogueForm
+from challenge.challenges.lookup import challenge_or_404
 from challenge.challenges.showpage import render_show
 from challenge.platform.hygiene import page_arg
 from challenge.platform.pagecache import anonymous_page, filling, keep_until
@@ -34,7 +35,7 @@ def catalogue():
 @bp.get("/challenges/<slug>")
 @anonymous_page
 def show(slug: str):
-    challenge = load(slug)
+    challenge = challenge_or_404(slug)
     keep_until(challenge.opens_at, challenge.closes_at)
     return render_show(challenge)
 

@@ -14,8 +14,8 @@ from challenge import permissions
 from challenge.accounts.models import Organisation
 from challenge.accounts.services import unique_slug
 from challenge.challenges.models import SECTOR_LABELS, Challenge, ChallengeType, IPTerms, Prize
-from challenge.challenges.states import MOVES, NOT_ENTRY_STATES, ChallengeState, allowed, refusal
-from challenge.errors import DomainError, InvalidTransition, NotAllowed
+from challenge.challenges.states import LIFECYCLE, NOT_ENTRY_STATES, ChallengeState
+from challenge.errors import FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.payouts.funding import assert_publishable
 from challenge.money import CURRENCIES
@@ -24,14 +24,6 @@ from challenge.submissions.models import Submission
 
 MAX_TIERS = 5
 MAX_NOTE = 5000
-
-
-class ChallengeError(DomainError):
-    """A drafting rule refused the request; `field` names the form field it is about, if any."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
@@ -65,27 +57,27 @@ class Draft:
 
 def _check_draft(draft: Draft, now: datetime) -> None:
     if not draft.title.strip():
-        raise ChallengeError("Enter a title", "title")
+        raise FieldError("Enter a title", "title")
     if draft.sector not in SECTOR_LABELS:
-        raise ChallengeError("Choose a sector", "sector")
+        raise FieldError("Choose a sector", "sector")
     if draft.type not in ChallengeType.__members__.values():
-        raise ChallengeError("Choose a type of challenge", "type")
+        raise FieldError("Choose a type of challenge", "type")
     if draft.ip_terms not in IPTerms.__members__.values():
-        raise ChallengeError("Choose the intellectual property terms", "ip_terms")
+        raise FieldError("Choose the intellectual property terms", "ip_terms")
     if draft.currency not in CURRENCIES:
-        raise ChallengeError("Choose a currency", "currency")
+        raise FieldError("Choose a currency", "currency")
     if not draft.tiers:
-        raise ChallengeError("Add at least one prize tier", "prizes")
+        raise FieldError("Add at least one prize tier", "prizes")
     if len(draft.tiers) > MAX_TIERS:
-        raise ChallengeError(f"Add at most {MAX_TIERS} prize tiers", "prizes")
+        raise FieldError(f"Add at most {MAX_TIERS} prize tiers", "prizes")
     for tier in draft.tiers:
         if tier.amount <= 0 or tier.winners < 1 or not tier.name.strip():
-            raise ChallengeError("Each prize tier needs a name, an amount above zero and at least one winner",
+            raise FieldError("Each prize tier needs a name, an amount above zero and at least one winner",
                                  "prizes")
     if draft.opens_at and draft.closes_at and draft.closes_at <= draft.opens_at:
-        raise ChallengeError("The closing date must be after the opening date", "closes_at")
+        raise FieldError("The closing date must be after the opening date", "closes_at")
     if draft.closes_at and draft.closes_at <= now:
-        raise ChallengeError("The closing date must be in the future", "closes_at")
+        raise FieldError("The closing date must be in the future", "closes_at")
 
 
 def _apply(challenge: Challenge, draft: Draft) -> None:
@@ -132,11 +124,8 @@ def revise(challenge: Challenge, draft: Draft, actor, now: datetime) -> Challeng
 
 def move(challenge: Challenge, name: str, actor, now: datetime, *, reason: str = "") -> Challenge:
     """Apply the named move from the transition table, or refuse with InvalidTransition."""
-    phase = challenge.phase(now)
-    if not allowed(name, phase):
-        raise InvalidTransition(refusal(name, phase))
     before = challenge.state
-    challenge.state = MOVES[name].target
+    challenge.state = LIFECYCLE.check(name, challenge.phase(now))
     challenge.updated_at = now
     if challenge.state == ChallengeState.PUBLISHED and challenge.published_at is None:
         challenge.published_at = now
@@ -152,17 +141,15 @@ def _ensure(actor, action: str, challenge: Challenge, now: datetime, message: st
 
 
 def _check_table(challenge: Challenge, name: str, now: datetime) -> None:
-    phase = challenge.phase(now)
-    if not allowed(name, phase):
-        raise InvalidTransition(refusal(name, phase))
+    LIFECYCLE.check(name, challenge.phase(now))
 
 
 def _note(text: str | None, field_name: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ChallengeError(f"Enter {what}", field_name)
+        raise FieldError(f"Enter {what}", field_name)
     if len(text) > MAX_NOTE:
-        raise ChallengeError(f"Keep the {field_name} to {MAX_NOTE:,} characters or fewer", field_name)
+        raise FieldError(f"Keep the {field_name} to {MAX_NOTE:,} characters or fewer", field_name)
     return text
 
 
@@ -188,9 +175,9 @@ def submit_for_review(challenge: Challenge, actor, now: datetime) -> Challenge:
             "Only a member of the challenge's organisation can send it for review.")
     missing = missing_for_review(challenge)
     if missing:
-        raise ChallengeError("Before sending for review, add " + ", ".join(missing) + ".")
+        raise FieldError("Before sending for review, add " + ", ".join(missing) + ".")
     if challenge.closes_at <= now:
-        raise ChallengeError("The closing date has passed: edit the draft and choose new dates.")
+        raise FieldError("The closing date has passed: edit the draft and choose new dates.")
     challenge.sent_for_review_at = now
     return move(challenge, "submit_for_review", actor, now)
 
@@ -214,7 +201,7 @@ def publish(challenge: Challenge, actor, now: datetime) -> Challenge:
     _check_table(challenge, "publish", now)
     _ensure(actor, "challenge.review", challenge, now, "Only a broker can publish a challenge.")
     if challenge.closes_at is None or challenge.closes_at <= now:
-        raise ChallengeError("The closing date has passed: send it back so the seeker can set new dates.")
+        raise FieldError("The closing date has passed: send it back so the seeker can set new dates.")
     assert_publishable(challenge)
     move(challenge, "publish", actor, now)
     _mail_seeker(challenge, "challenge.published", "challenge_published", now)

@@ -8,8 +8,9 @@ correctness never depends on a scheduler having run.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime
+
+from challenge.platform.lifecycle import Lifecycle, Move
 
 
 class ChallengeState(enum.StrEnum):
@@ -64,56 +65,48 @@ def phase_of(state: str, opens_at: datetime | None, closes_at: datetime | None, 
     return Phase.OPEN
 
 
-@dataclass(frozen=True)
-class Move:
-    name: str
-    source: frozenset[Phase]
-    target: ChallengeState
-    label: str
-    # Said when the move is refused: which phases allow it, in words.
-    needs: str
+class ChallengeLifecycle(Lifecycle):
+    """The challenge's table decides on the *phase* (the stored state refined by the clock): a published
+    challenge may be cancelled while open but judged only once closed. Its refusals say the phase."""
+
+    def refusal(self, name: str, state: str) -> str:
+        if name not in self.moves:
+            return super().refusal(name, state)
+        return f"{self.moves[name].needs}; this challenge is {Phase(state).label.lower()}."
 
 
 # The one table. A move is allowed from the listed phases only; services add who may make it.
-MOVES: dict[str, Move] = {
-    m.name: m
-    for m in (
-        Move("submit_for_review", frozenset({Phase.DRAFT}), ChallengeState.IN_REVIEW, "Send for review",
-             "Only a draft can be sent for review"),
-        Move("request_changes", frozenset({Phase.IN_REVIEW}), ChallengeState.DRAFT, "Send back with a note",
-             "Only a challenge in review can be sent back"),
-        Move("publish", frozenset({Phase.IN_REVIEW}), ChallengeState.PUBLISHED, "Publish",
-             "Only a challenge in review can be published"),
-        Move("start_judging", frozenset({Phase.CLOSED}), ChallengeState.JUDGING, "Start judging",
-             "Judging can start only once the challenge has closed"),
-        Move("decide", frozenset({Phase.JUDGING}), ChallengeState.DECIDED, "Record the decision",
-             "A decision can be recorded only while the challenge is being judged"),
-        Move("complete", frozenset({Phase.DECIDED}), ChallengeState.COMPLETED, "Mark completed",
-             "Only an awarded challenge can be marked completed"),
-        Move(
-            "cancel",
-            frozenset({Phase.DRAFT, Phase.IN_REVIEW, Phase.UPCOMING, Phase.OPEN, Phase.CLOSED, Phase.JUDGING}),
-            ChallengeState.CANCELLED,
-            "Cancel",
-            "A challenge that has been awarded, completed or cancelled cannot be cancelled",
-        ),
-    )
-}
+LIFECYCLE = ChallengeLifecycle("challenge", (
+    Move("submit_for_review", {Phase.DRAFT}, ChallengeState.IN_REVIEW, "Only a draft can be sent for review"),
+    Move("request_changes", {Phase.IN_REVIEW}, ChallengeState.DRAFT, "Only a challenge in review can be sent back"),
+    Move("publish", {Phase.IN_REVIEW}, ChallengeState.PUBLISHED, "Only a challenge in review can be published"),
+    Move("start_judging", {Phase.CLOSED}, ChallengeState.JUDGING,
+         "Judging can start only once the challenge has closed"),
+    Move("decide", {Phase.JUDGING}, ChallengeState.DECIDED,
+         "A decision can be recorded only while the challenge is being judged"),
+    Move("complete", {Phase.DECIDED}, ChallengeState.COMPLETED, "Only an awarded challenge can be marked completed"),
+    Move("cancel", {Phase.DRAFT, Phase.IN_REVIEW, Phase.UPCOMING, Phase.OPEN, Phase.CLOSED, Phase.JUDGING},
+         ChallengeState.CANCELLED, "A challenge that has been awarded, completed or cancelled cannot be cancelled"),
+))
+MOVES: dict[str, Move] = LIFECYCLE.moves
 
 
 def allowed(move: str, phase: Phase) -> bool:
-    return move in MOVES and phase in MOVES[move].source
+    return LIFECYCLE.allowed(move, phase)
 
 
 def refusal(move: str, phase: Phase) -> str:
     """Why `move` is refused in `phase`, in words a seeker or broker understands."""
-    if move not in MOVES:
-        return f"There is no such step as {move!r} for a challenge."
-    return f"{MOVES[move].needs}; this challenge is {phase.label.lower()}."
+    return LIFECYCLE.refusal(move, phase)
+
+
+# Stored states not yet public: only the challenge's seekers and brokers see them.
+UNPUBLISHED_STATES = frozenset({ChallengeState.DRAFT, ChallengeState.IN_REVIEW})
 
 # The phases after the deadline: entries are in and can be read by the seekers.
 CLOSED_PHASES = (Phase.CLOSED, Phase.JUDGING, Phase.DECIDED, Phase.COMPLETED)
 
 # Submissions in these states are not entries: they are not counted on the challenge page and put
-# nothing at stake when a seeker wants to cancel.
+# nothing at stake when a seeker wants to cancel. (A subset of the submissions lifecycle: it moves to the
+# submissions package's states when that package defines its subsets.)
 NOT_ENTRY_STATES = ("draft", "withdrawn")

@@ -165,7 +165,7 @@ def test_bad_updates_are_refused(client, world, as_role, make_challenge, data, m
     as_role("seeker")
     response = client.post(f"/challenges/{challenge.slug}/updates/new", data=data)
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "There is a problem" in page and message in page
+    assert response.status_code == 400 and "There is a problem" in page and message in page
     assert db.session.scalar(db.select(db.func.count(Update.id))) == 0
 
 

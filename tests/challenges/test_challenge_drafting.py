@@ -89,7 +89,7 @@ def test_bad_input_is_refused_with_a_message(client, world, as_role, overrides, 
     as_role("seeker")
     response = client.post("/challenges/new", data=challenge_form(world.org.id, **overrides))
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in page and message in page, page[:3000]
     assert "<title>Error:" in page
     assert only_challenge() is None

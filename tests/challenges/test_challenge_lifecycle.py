@@ -8,7 +8,7 @@ import pytest
 from challenge import clock
 from challenge.challenges import services
 from challenge.challenges.states import MOVES, Phase, refusal
-from challenge.errors import DomainError, InvalidTransition, NotAllowed
+from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.payouts.funding import waive_funding
 from challenge.platform.audit import history
@@ -45,7 +45,7 @@ def test_refusal_messages_read_as_sentences():
 
 def test_submit_for_review_needs_a_complete_draft(world, make_challenge):
     draft = make_challenge(world.org, "draft")
-    with pytest.raises(services.ChallengeError) as refused:
+    with pytest.raises(FieldError) as refused:
         services.submit_for_review(draft, world.seeker, clock.now())
     assert "desired outcomes" in refused.value.message and "who is eligible" in refused.value.message
     draft.outcomes, draft.eligibility = "Fewer lonely people", "Anyone"
@@ -60,7 +60,7 @@ def test_submit_for_review_refuses_a_past_closing_date_and_other_people(world, m
         services.submit_for_review(draft, world.outsider, clock.now())
     draft.closes_at = clock.now() - timedelta(minutes=1)
     draft.opens_at = clock.now() - timedelta(days=1)
-    with pytest.raises(services.ChallengeError, match="closing date has passed"):
+    with pytest.raises(FieldError, match="closing date has passed"):
         services.submit_for_review(draft, world.seeker, clock.now())
 
 
@@ -94,13 +94,13 @@ def test_publish_emails_the_seeker_and_refuses_non_brokers(world, make_challenge
 def test_publish_refuses_a_challenge_whose_closing_date_passed(world, make_challenge):
     challenge = make_challenge(world.org, "in_review")
     clock.travel(timedelta(days=11))
-    with pytest.raises(services.ChallengeError, match="send it back"):
+    with pytest.raises(FieldError, match="send it back"):
         services.publish(challenge, world.broker, clock.now())
 
 
 def test_request_changes_needs_a_note_and_emails_it(world, make_challenge):
     challenge = make_challenge(world.org, "in_review")
-    with pytest.raises(services.ChallengeError, match="Enter a note"):
+    with pytest.raises(FieldError, match="Enter a note"):
         services.request_changes(challenge, "   ", world.broker, clock.now())
     services.request_changes(challenge, "Please add the budget.", world.broker, clock.now())
     assert challenge.state == "draft" and challenge.review_note == "Please add the budget."
@@ -133,7 +133,7 @@ def test_seeker_cannot_cancel_during_judging_a_broker_can(world, make_challenge)
     challenge = make_challenge(world.org, "judging")
     with pytest.raises(NotAllowed):
         services.cancel(challenge, "Because", world.seeker, clock.now())
-    with pytest.raises(services.ChallengeError, match="Enter a reason"):
+    with pytest.raises(FieldError, match="Enter a reason"):
         services.cancel(challenge, "", world.broker, clock.now())
     services.cancel(challenge, "The panel could not be formed", world.broker, clock.now())
     assert challenge.state == "cancelled"
@@ -242,7 +242,7 @@ def test_send_back_form_refuses_bad_notes(client, world, as_role, make_challenge
     challenge = make_challenge(world.org, "in_review")
     as_role("broker")
     response = client.post(f"/challenges/{challenge.slug}/request-changes", data={"note": note})
-    assert response.status_code == 200 and "There is a problem" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "There is a problem" in response.get_data(as_text=True)
     db.session.refresh(challenge)
     assert challenge.state == "in_review"
 
@@ -265,7 +265,7 @@ def test_cancel_form_refuses_bad_reasons(client, world, as_role, make_challenge,
     as_role("seeker")
     assert client.get(f"/challenges/{challenge.slug}/cancel").status_code == 200
     response = client.post(f"/challenges/{challenge.slug}/cancel", data={"reason": reason})
-    assert response.status_code == 200 and "There is a problem" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "There is a problem" in response.get_data(as_text=True)
     db.session.refresh(challenge)
     assert challenge.state == "published"
 
