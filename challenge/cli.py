@@ -37,14 +37,15 @@ def make_broker(email: str, undo: bool) -> None:
 def reset_second_factor(email: str, reason: str) -> None:
     """Remove the authenticator of the account with EMAIL, whose phone and recovery codes are all lost."""
     from challenge.accounts import twofactor
-    from challenge.accounts.services import AccountError, find_user_by_email
+    from challenge.accounts.services import find_user_by_email
+    from challenge.errors import FieldError
 
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No account has the email address {email}")
     try:
         twofactor.reset(user, reason, clock.now())
-    except AccountError as exc:
+    except FieldError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(f"{user.email} has no sign-in codes now and is signed out everywhere; "

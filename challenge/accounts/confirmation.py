@@ -14,9 +14,9 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from challenge.accounts.models import User
-from challenge.accounts.passwords import site_link
 from challenge.extensions import db
 from challenge.platform import audit, outbox
+from challenge.platform.links import site_link
 from challenge.platform.models import AuditEvent
 
 CONFIRM_DAYS = 7

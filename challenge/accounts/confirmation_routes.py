@@ -1,7 +1,7 @@
 """The confirmation link's page, and 'send the link again'."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -31,10 +31,10 @@ def confirm(token: str):
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
-        confirmation.confirm(token[:300], clock.now())
-        tx.commit()
-        flash(f"Thank you: {user.email} is confirmed.", "success")
-        return redirect(url_for("challenges.dashboard") if current_user.is_authenticated else url_for("accounts.login"))
+        with tx.unit_of_work():
+            confirmation.confirm(token[:300], clock.now())
+        return tx.done(f"Thank you: {user.email} is confirmed.",
+                       url_for("challenges.dashboard") if current_user.is_authenticated else url_for("accounts.login"))
     return render_template("accounts/confirm_email.html", user=user, form=ConfirmForm())
 
 
@@ -44,11 +44,12 @@ def confirm(token: str):
 def resend():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if confirmation.send(current_user, clock.now()):
-        tx.commit()
-        flash(f"We have emailed a new link to {current_user.email}. Open it to confirm your address.", "success")
-    elif current_user.email_confirmed_at is not None:
-        flash("Your email address is already confirmed.", "info")
-    else:
-        flash(f"We sent a link to {current_user.email} a moment ago. Check your inbox (and spam folder).", "info")
-    return redirect(_back(url_for("accounts.profile")))
+    with tx.unit_of_work():
+        sent = confirmation.send(current_user, clock.now())
+    if sent:
+        message = f"We have emailed a new link to {current_user.email}. Open it to confirm your address."
+        return tx.done(message, _back(url_for("accounts.profile")))
+    if current_user.email_confirmed_at is not None:
+        return tx.done("Your email address is already confirmed.", _back(url_for("accounts.profile")), "info")
+    return tx.done(f"We sent a link to {current_user.email} a moment ago. Check your inbox (and spam folder).",
+                   _back(url_for("accounts.profile")), "info")

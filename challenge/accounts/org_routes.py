@@ -5,12 +5,13 @@ import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from challenge import clock
 from challenge.accounts import organisations as orgs
 from challenge.accounts import services
 from challenge.accounts.forms import InviteForm, OrganisationForm, RoleForm
-from challenge.accounts.models import Invitation, Membership, Organisation
+from challenge.accounts.models import Membership, MembershipRole, Organisation
 from challenge.extensions import db
 from challenge.permissions import ensure
 from challenge.platform import tx
@@ -32,8 +33,8 @@ def _membership(org: Organisation, membership_id: int) -> Membership:
     return membership
 
 
-def _refused(form, exc: services.AccountError, default_field: str) -> None:
-    getattr(form, exc.field if exc.field in form._fields else default_field).errors.append(exc.message)
+class LeaveForm(FlaskForm):
+    """The leave button: CSRF only (a refusal is said in a flash message)."""
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -42,16 +43,13 @@ def create():
     ensure("organisation.create")
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             org = services.create_organisation(current_user, form.name.data, form.kind.data, clock.now(),
                                                description=form.description.data or "", website=form.website.data or "")
-        except services.AccountError as exc:
-            _refused(form, exc, "name")
-        else:
-            tx.commit()
-            flash(f"{org.name} has been created. You are its owner: invite your colleagues below.", "success")
-            return redirect(url_for("organisations.members", slug=org.slug))
-    return render_template("accounts/organisation_form.html", form=form, org=None)
+        if work.done:
+            return tx.done(f"{org.name} has been created. You are its owner: invite your colleagues below.",
+                           url_for("organisations.members", slug=org.slug))
+    return tx.render_form("accounts/organisation_form.html", form, org=None)
 
 
 @bp.get("/organisations/<slug>")
@@ -68,16 +66,12 @@ def edit(slug: str):
     ensure("organisation.manage", org)
     form = OrganisationForm(obj=org)
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             orgs.update_organisation(org, current_user, clock.now(), name=form.name.data, kind=form.kind.data,
                                      description=form.description.data or "", website=form.website.data or "")
-        except services.AccountError as exc:
-            _refused(form, exc, "name")
-        else:
-            tx.commit()
-            flash("The organisation's details have been saved.", "success")
-            return redirect(url_for("organisations.show", slug=org.slug))
-    return render_template("accounts/organisation_form.html", form=form, org=org)
+        if work.done:
+            return tx.done("The organisation's details have been saved.", url_for("organisations.show", slug=org.slug))
+    return tx.render_form("accounts/organisation_form.html", form, org=org)
 
 
 def _members_page(org: Organisation, invite: InviteForm | None = None, row: RoleForm | None = None,
@@ -88,9 +82,9 @@ def _members_page(org: Organisation, invite: InviteForm | None = None, row: Role
         role_forms[row_id] = row
     invite = invite or InviteForm(formdata=None)
     failed = invite if invite.errors else row
-    return render_template("accounts/members.html", org=org, members=members, role_forms=role_forms,
-                           invite=invite, failed=failed, has_errors=bool(failed and failed.errors),
-                           invitations=orgs.pending_invitations(org, clock.now()))
+    return tx.render_form("accounts/members.html", org=org, members=members, role_forms=role_forms,
+                          invite=invite, failed=failed, has_errors=bool(failed and failed.errors),
+                          invitations=orgs.pending_invitations(org, clock.now()))
 
 
 @bp.get("/organisations/<slug>/members")
@@ -106,14 +100,11 @@ def invite(slug: str):
     ensure("organisation.manage", org)
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             orgs.invite(org, form.email.data, form.role.data, current_user, clock.now())
-        except services.AccountError as exc:
-            _refused(form, exc, "email")
-        else:
-            tx.commit()
-            flash(f"We have emailed an invitation to {form.email.data}.", "success")
-            return redirect(url_for("organisations.members", slug=org.slug))
+        if work.done:
+            return tx.done(f"We have emailed an invitation to {form.email.data}.",
+                           url_for("organisations.members", slug=org.slug))
     return _members_page(org, invite=form)
 
 
@@ -121,13 +112,15 @@ def invite(slug: str):
 def cancel_invitation(slug: str, invitation_id: int):
     org = _org(slug)
     ensure("organisation.manage", org)
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.organisation_id != org.id or invitation.accepted_at is not None:
-        abort(404)
-    orgs.cancel_invitation(invitation, current_user, clock.now())
-    tx.commit()
-    flash(f"The invitation to {invitation.email} has been cancelled.", "success")
-    return redirect(url_for("organisations.members", slug=org.slug))
+    invitation = orgs.pending_invitation(org, invitation_id) or abort(404)
+    with tx.unit_of_work():
+        orgs.cancel_invitation(invitation, current_user, clock.now())
+    return tx.done(f"The invitation to {invitation.email} has been cancelled.",
+                   url_for("organisations.members", slug=org.slug))
+
+
+def _role_words(role: str) -> str:
+    return "an owner" if role == MembershipRole.OWNER else "a member"
 
 
 @bp.post("/organisations/<slug>/members/<id:membership_id>/role")
@@ -137,15 +130,12 @@ def change_role(slug: str, membership_id: int):
     membership = _membership(org, membership_id)
     form = RoleForm(prefix=f"m{membership.id}")
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             orgs.change_role(membership, form.role.data, current_user, clock.now())
-        except services.AccountError as exc:
-            form.role.data = membership.role  # show the role they still have
-            _refused(form, exc, "role")
-        else:
-            tx.commit()
-            flash(f"{membership.user.name} is now {'an owner' if form.role.data == 'owner' else 'a member'}.", "success")
-            return redirect(url_for("organisations.members", slug=org.slug))
+        if work.done:
+            return tx.done(f"{membership.user.name} is now {_role_words(form.role.data)}.",
+                           url_for("organisations.members", slug=org.slug))
+        form.role.data = membership.role  # refused: show the role they still have
     return _members_page(org, row=form, row_id=membership.id)
 
 
@@ -154,15 +144,13 @@ def remove_member(slug: str, membership_id: int):
     org = _org(slug)
     ensure("organisation.manage", org)
     membership = _membership(org, membership_id)
-    try:
+    form = RoleForm(prefix=f"m{membership.id}", role=membership.role, formdata=None)
+    with tx.unit_of_work(form) as work:
         orgs.remove_member(membership, current_user, clock.now())
-    except services.AccountError as exc:
-        form = RoleForm(prefix=f"m{membership.id}", role=membership.role, formdata=None)
-        form.role.errors = [exc.message]
-        return _members_page(org, row=form, row_id=membership.id)
-    tx.commit()
-    flash(f"{membership.user.name} has been removed from {org.name}.", "success")
-    return redirect(url_for("organisations.members", slug=org.slug))
+    if work.done:
+        return tx.done(f"{membership.user.name} has been removed from {org.name}.",
+                       url_for("organisations.members", slug=org.slug))
+    return _members_page(org, row=form, row_id=membership.id)
 
 
 @bp.post("/organisations/<slug>/leave")
@@ -170,16 +158,12 @@ def remove_member(slug: str, membership_id: int):
 def leave(slug: str):
     org = _org(slug)
     ensure("organisation.leave", org)
-    membership = db.session.scalar(db.select(Membership).where(
-        Membership.organisation_id == org.id, Membership.user_id == current_user.id))
-    try:
+    membership = orgs.membership_of(org, current_user)
+    with tx.unit_of_work(LeaveForm(formdata=None)) as work:
         orgs.remove_member(membership, current_user, clock.now())
-    except services.AccountError as exc:
-        flash(exc.message, "danger")
-        return redirect(url_for("organisations.show", slug=org.slug))
-    tx.commit()
-    flash(f"You have left {org.name}.", "success")
-    return redirect(url_for("accounts.profile"))
+    if work.refused:
+        return tx.done(work.refused.message, url_for("organisations.show", slug=org.slug), "danger")
+    return tx.done(f"You have left {org.name}.", url_for("accounts.profile"))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -195,9 +179,8 @@ def invitation(token: str):
         return redirect(url_for(endpoint, next=url_for("organisations.invitation", token=token),
                                 email=invitation.email))
     if request.method == "POST":
-        membership = orgs.accept_invitation(token, current_user, clock.now())
-        tx.commit()
-        flash(f"Welcome to {membership.organisation.name}. You are {'an owner' if membership.role == 'owner' else 'a member'}.",
-              "success")
-        return redirect(url_for("organisations.show", slug=membership.organisation.slug))
+        with tx.unit_of_work():
+            membership = orgs.accept_invitation(token, current_user, clock.now())
+        return tx.done(f"Welcome to {membership.organisation.name}. You are {_role_words(membership.role)}.",
+                       url_for("organisations.show", slug=membership.organisation.slug))
     return render_template("accounts/invitation.html", invitation=invitation, token=token)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from challenge.accounts.models import Invitation, Membership, MembershipRole, Organisation, OrganisationKind, User
-from challenge.accounts.passwords import site_link
-from challenge.accounts.services import AccountError, add_member, new_token, normalise_email, token_hash
+from challenge.accounts.services import add_member, new_token, normalise_email, token_hash
 from challenge.challenges.models import Challenge
+from challenge.errors import DomainError, FieldError
 from challenge.extensions import db
 from challenge.platform import audit, outbox
+from challenge.platform.links import site_link
 
 INVITATION_LIFETIME = timedelta(days=14)
 ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER)
@@ -21,9 +22,9 @@ def update_organisation(org: Organisation, actor: User, now: datetime, *, name: 
                         description: str, website: str) -> Organisation:
     """Change the public details. Refuses an empty name and an unknown kind. The slug (the address) stays."""
     if not name.strip():
-        raise AccountError("Enter the name of the organisation", "name")
+        raise FieldError("Enter the name of the organisation", "name")
     if kind not in OrganisationKind.__members__.values():
-        raise AccountError("Choose a kind of organisation from the list", "kind")
+        raise FieldError("Choose a kind of organisation from the list", "kind")
     values = {"name": name.strip(), "kind": kind, "description": description.strip(), "website": website.strip()}
     changed = sorted(k for k, v in values.items() if getattr(org, k) != v)
     for key in changed:
@@ -59,6 +60,19 @@ def pending_invitations(org: Organisation, now: datetime) -> list[Invitation]:
     ))
 
 
+def pending_invitation(org: Organisation, invitation_id: int) -> Invitation | None:
+    """The organisation's invitation `invitation_id` while it waits for an answer (None otherwise)."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != org.id or invitation.accepted_at is not None:
+        return None
+    return invitation
+
+
+def membership_of(org: Organisation, user: User) -> Membership | None:
+    return db.session.scalar(db.select(Membership).where(
+        Membership.organisation_id == org.id, Membership.user_id == user.id))
+
+
 def _membership_of_email(org: Organisation, email: str) -> Membership | None:
     return db.session.scalar(
         db.select(Membership).join(User)
@@ -74,9 +88,9 @@ def invite(org: Organisation, email: str, role: str, actor: User, now: datetime)
     """
     email = normalise_email(email)
     if role not in ROLES:
-        raise AccountError("Choose owner or member", "role")
+        raise FieldError("Choose owner or member", "role")
     if _membership_of_email(org, email):
-        raise AccountError(f"{email} is already a member of {org.name}", "email")
+        raise FieldError(f"{email} is already a member of {org.name}", "email")
     for old in db.session.scalars(db.select(Invitation).where(
             Invitation.organisation_id == org.id, Invitation.accepted_at.is_(None),
             db.func.lower(Invitation.email) == email.lower())):
@@ -108,10 +122,10 @@ def accept_invitation(token: str, user: User, now: datetime) -> Membership:
     """
     invitation = find_invitation(token, now)
     if invitation is None:
-        raise AccountError("This invitation has expired, has been cancelled or has already been used. "
+        raise DomainError("This invitation has expired, has been cancelled or has already been used. "
                            "Ask an owner of the organisation to invite you again.")
     if invitation.email.lower() != user.email.lower():
-        raise AccountError(f"This invitation was sent to {invitation.email}, but you are signed in as "
+        raise DomainError(f"This invitation was sent to {invitation.email}, but you are signed in as "
                            f"{user.email}. Sign out, then sign in with the invited address.")
     invitation.accepted_at = now
     org = invitation.organisation
@@ -126,7 +140,7 @@ def accept_invitation(token: str, user: User, now: datetime) -> Membership:
 def cancel_invitation(invitation: Invitation, actor: User, now: datetime) -> None:
     """Withdraw a pending invitation, so its link stops working."""
     if invitation.accepted_at is not None:
-        raise AccountError("That invitation has already been accepted")
+        raise DomainError("That invitation has already been accepted")
     audit.record(actor, "organisation.cancel_invitation", invitation.organisation, now,
                  data={"email": invitation.email})
     db.session.delete(invitation)
@@ -142,14 +156,14 @@ def _owner_count(org_id: int) -> int:
 
 def _refuse_losing_last_owner(membership: Membership, what: str) -> None:
     if membership.role == MembershipRole.OWNER and _owner_count(membership.organisation_id) <= 1:
-        raise AccountError(f"{what.format(org=membership.organisation.name)} An organisation needs at least "
+        raise FieldError(f"{what.format(org=membership.organisation.name)} An organisation needs at least "
                            "one owner: make someone else an owner first.", "role")
 
 
 def change_role(membership: Membership, role: str, actor: User, now: datetime) -> Membership:
     """Make a member an owner or an owner a member. Refuses to demote the last owner."""
     if role not in ROLES:
-        raise AccountError("Choose owner or member", "role")
+        raise FieldError("Choose owner or member", "role")
     if role == membership.role:
         return membership
     if role == MembershipRole.MEMBER:

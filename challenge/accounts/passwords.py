@@ -3,23 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
-
 from challenge.accounts.models import PasswordResetToken, User
-from challenge.accounts.services import AccountError, find_user_by_email, new_token, set_password, token_hash
+from challenge.accounts.services import find_user_by_email, new_token, set_password, token_hash
+from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.platform import audit, outbox
+from challenge.platform.links import site_link
 
 RESET_LIFETIME = timedelta(hours=1)
-
-
-def site_link(endpoint: str, **values) -> str:
-    """An absolute link for an email, built on SITE_URL rather than on whatever host the request used.
-
-    Works outside a request too (the CLI, tests), because it builds from the URL map directly.
-    """
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["SITE_URL"].rstrip("/") + path
 
 
 def request_reset(email: str, now: datetime) -> None:
@@ -61,7 +52,7 @@ def reset_password(token: str, password: str, now: datetime) -> User:
         db.session.execute(db.select(User.id).where(User.id == row.user_id).with_for_update())
         row = usable_token(token, now, fresh=True)
     if row is None:
-        raise AccountError("This link to reset your password has expired or has already been used. "
+        raise FieldError("This link to reset your password has expired or has already been used. "
                            "Ask for a new one.", "password")
     set_password(row.user, password)
     for other in db.session.scalars(db.select(PasswordResetToken).where(

@@ -37,27 +37,32 @@ def _start_session(user, remember: bool) -> None:
     login_user(user, remember=remember)
 
 
-def _refused(form, exc: services.AccountError, default_field: str) -> None:
-    getattr(form, exc.field if exc.field in form._fields else default_field).errors.append(exc.message)
-
-
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
 def signup():
     form = SignUpForm(email=request.args.get("email", "")[:254])
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             user = services.create_user(form.name.data, form.email.data, form.password.data, clock.now())
             confirmation.send(user, clock.now())
-        except services.AccountError as exc:
-            _refused(form, exc, "email")
-        else:
-            tx.commit()
+        if work.done:
             _start_session(user, remember=False)
-            flash(f"Welcome, {user.name}. Your account is ready. We have emailed a link to {user.email}: "
-                  "open it to confirm your address.", "success")
-            return redirect(_safe_next(url_for("challenges.dashboard")))
-    return render_template("accounts/signup.html", form=form)
+            return tx.done(f"Welcome, {user.name}. Your account is ready. We have emailed a link to {user.email}: "
+                           "open it to confirm your address.", _safe_next(url_for("challenges.dashboard")))
+    return tx.render_form("accounts/signup.html", form)
+
+
+def _signed_in(user, remember: bool, target: str):
+    """Where a right password leads: the code step, the second factor's set-up, or `target`."""
+    if twofactor.enabled(user):
+        twofactor_routes.begin(user, remember, target)
+        return redirect(url_for("twofactor.code"))
+    _start_session(user, remember=remember)
+    flash("You are signed in.", "success")
+    if can(user, "account.second_factor_required"):
+        twofactor_routes.must_set_up()
+        return redirect(url_for("twofactor.setup"))
+    return redirect(target)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -65,36 +70,24 @@ def signup():
 def login():
     form = LoginForm(email=request.args.get("email", "")[:254])
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        target = _safe_next(url_for("challenges.dashboard"))
-        if user is None:
-            security.failed_sign_in(form.email.data, services.find_user_by_email(form.email.data), clock.now())
-            tx.commit()
-            form.email.errors.append("The email address or password is not right")
-        elif twofactor.enabled(user):
-            tx.commit()
-            twofactor_routes.begin(user, form.remember.data, target)
-            return redirect(url_for("twofactor.code"))
-        else:
-            tx.commit()
-            _start_session(user, remember=form.remember.data)
-            flash("You are signed in.", "success")
-            if can(user, "account.second_factor_required"):
-                twofactor_routes.must_set_up()
-                return redirect(url_for("twofactor.setup"))
-            return redirect(target)
-    return render_template("accounts/login.html", form=form)
+        with tx.unit_of_work():
+            user = services.authenticate(form.email.data, form.password.data)
+            if user is None:
+                security.failed_sign_in(form.email.data, services.find_user_by_email(form.email.data), clock.now())
+        if user is not None:
+            return _signed_in(user, form.remember.data, _safe_next(url_for("challenges.dashboard")))
+        form.email.errors.append("The email address or password is not right")
+    return tx.render_form("accounts/login.html", form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    services.end_sessions(current_user, clock.now())
-    tx.commit()
+    with tx.unit_of_work():
+        services.end_sessions(current_user, clock.now())
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
-    return redirect(url_for("challenges.catalogue"))
+    return tx.done("You are signed out.", url_for("challenges.catalogue"), "info")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -102,11 +95,11 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        passwords.request_reset(form.email.data, clock.now())
-        tx.commit()
-        # The same page whether or not the address has an account.
-        return render_template("accounts/reset_sent.html", email=form.email.data)
-    return render_template("accounts/forgot_password.html", form=form)
+        with tx.unit_of_work(form) as work:
+            passwords.request_reset(form.email.data, clock.now())
+        if work.done:  # the same page whether or not the address has an account
+            return render_template("accounts/reset_sent.html", email=form.email.data)
+    return tx.render_form("accounts/forgot_password.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -116,23 +109,20 @@ def reset_password(token: str):
         return render_template("accounts/reset_expired.html"), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             passwords.reset_password(token, form.password.data, clock.now())
-        except services.AccountError as exc:
-            _refused(form, exc, "password")
-        else:
-            tx.commit()
-            flash("Your password has been changed. Sign in with your new password.", "success")
-            return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form)
+        if work.done:
+            return tx.done("Your password has been changed. Sign in with your new password.",
+                           url_for("accounts.login"))
+    return tx.render_form("accounts/reset_password.html", form)
 
 
 def _profile_page(details: ProfileForm | None = None, password: ChangePasswordForm | None = None):
     details = details or ProfileForm(prefix="details", obj=current_user)
     password = password or ChangePasswordForm(prefix="password")
-    return render_template("accounts/profile.html", details=details, password=password,
-                           memberships=services.memberships_of(current_user),
-                           has_errors=bool(details.errors or password.errors))
+    return tx.render_form("accounts/profile.html", details=details, password=password,
+                          memberships=services.memberships_of(current_user),
+                          has_errors=bool(details.errors or password.errors))
 
 
 @bp.get("/account")
@@ -146,14 +136,10 @@ def profile():
 def update_profile():
     form = ProfileForm(prefix="details")
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             services.update_profile(current_user, form.name.data, form.bio.data or "", current_user, clock.now())
-        except services.AccountError as exc:
-            _refused(form, exc, "name")
-        else:
-            tx.commit()
-            flash("Your details have been saved.", "success")
-            return redirect(url_for("accounts.profile"))
+        if work.done:
+            return tx.done("Your details have been saved.", url_for("accounts.profile"))
     return _profile_page(details=form)
 
 
@@ -162,13 +148,10 @@ def update_profile():
 def change_password():
     form = ChangePasswordForm(prefix="password")
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             services.change_password(current_user, form.current_password.data, form.new_password.data, clock.now())
-        except services.AccountError as exc:
-            _refused(form, exc, "new_password")
-        else:
-            tx.commit()
+        if work.done:
             _start_session(current_user._get_current_object(), remember=False)
-            flash("Your password has been changed. You have been signed out everywhere else.", "success")
-            return redirect(url_for("accounts.profile"))
+            return tx.done("Your password has been changed. You have been signed out everywhere else.",
+                           url_for("accounts.profile"))
     return _profile_page(password=form)

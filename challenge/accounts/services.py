@@ -12,21 +12,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from challenge.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
-from challenge.errors import DomainError
+from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.platform import audit
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
-
-
-class AccountError(DomainError):
-    """A sign-up, sign-in or membership rule refused the request; `field` says which field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @lru_cache(maxsize=1)
@@ -82,9 +74,9 @@ def create_user(name: str, email: str, password: str, now: datetime, *, is_broke
     """Create an account. Refuses a taken email (whatever its case) and weak passwords."""
     problem = password_problem(password)
     if problem:
-        raise AccountError(problem, "password")
+        raise FieldError(problem, "password")
     if find_user_by_email(email):
-        raise AccountError("An account with that email address already exists", "email")
+        raise FieldError("An account with that email address already exists", "email")
     user = User(
         name=name.strip(), email=normalise_email(email), password_hash=hash_password(password),
         is_broker=is_broker, session_token=new_session_token(), created_at=now,
@@ -114,7 +106,7 @@ def set_password(user: User, password: str) -> None:
     """Change the password and end every other session of this user."""
     problem = password_problem(password)
     if problem:
-        raise AccountError(problem, "password")
+        raise FieldError(problem, "password")
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
 
@@ -135,11 +127,11 @@ def change_password(user: User, current: str, new: str, now: datetime) -> None:
     try:
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
-        raise AccountError("Your current password is not right", "current_password") from None
+        raise FieldError("Your current password is not right", "current_password") from None
     try:
         set_password(user, new)
-    except AccountError as exc:
-        raise AccountError(exc.message, "new_password") from None
+    except FieldError as exc:
+        raise FieldError(exc.message, "new_password") from None
     audit.record(user, "user.change_password", user, now)
     db.session.flush()
 
@@ -147,7 +139,7 @@ def change_password(user: User, current: str, new: str, now: datetime) -> None:
 def update_profile(user: User, name: str, bio: str, actor: User, now: datetime) -> User:
     """Change the name and bio shown to others. Refuses an empty name."""
     if not name.strip():
-        raise AccountError("Enter your name", "name")
+        raise FieldError("Enter your name", "name")
     changed = {k: v for k, v in (("name", name.strip()), ("bio", bio.strip())) if getattr(user, k) != v}
     for key, value in changed.items():
         setattr(user, key, value)
@@ -185,9 +177,9 @@ def create_organisation(owner: User, name: str, kind: str, now: datetime, *, des
                         website: str = "") -> Organisation:
     """Create an organisation with `owner` as its first owner."""
     if kind not in OrganisationKind.__members__.values():
-        raise AccountError("Choose a kind of organisation", "kind")
+        raise FieldError("Choose a kind of organisation", "kind")
     if not name.strip():
-        raise AccountError("Enter the name of the organisation", "name")
+        raise FieldError("Enter the name of the organisation", "name")
     org = Organisation(name=name.strip(), slug=unique_slug(Organisation, name), kind=kind,
                        description=description.strip(), website=website.strip(), created_at=now)
     db.session.add(org)

@@ -15,7 +15,8 @@ import pyotp
 from markupsafe import Markup
 
 from challenge.accounts.models import RecoveryCode, SecondFactor, User
-from challenge.accounts.services import AccountError, new_session_token
+from challenge.accounts.services import new_session_token
+from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.platform import audit
 from challenge.platform.sealed import Purpose
@@ -101,10 +102,10 @@ def turn_on(user: User, secret: str, code: str, now: datetime) -> list[str]:
     """
     db.session.execute(db.select(User.id).where(User.id == user.id).with_for_update())  # one at a time
     if factor_of(user, lock=True) is not None:
-        raise AccountError("Your account already uses an authenticator app", "code")
+        raise FieldError("Your account already uses an authenticator app", "code")
     step = _matching_step(secret, _clean(code), now, 0) if _DIGITS.fullmatch(_clean(code)) else None
     if step is None:
-        raise AccountError("That code is not right. Enter the 6-digit code your app shows now", "code")
+        raise FieldError("That code is not right. Enter the 6-digit code your app shows now", "code")
     db.session.execute(db.delete(SecondFactor).where(SecondFactor.user_id == user.id))
     db.session.add(SecondFactor(user_id=user.id, secret_encrypted=SECRETS.seal(secret),
                                 confirmed_at=now, last_step=step, created_at=now))
@@ -153,7 +154,7 @@ def recovery_codes_left(user: User) -> int:
 def new_recovery_codes(user: User, code: str, now: datetime) -> list[str]:
     """Replace the recovery codes (the old ones stop working), proven by a current code. Returns them once."""
     if check(user, code, now) is None:
-        raise AccountError("That code is not right. Enter the 6-digit code your app shows now", "code")
+        raise FieldError("That code is not right. Enter the 6-digit code your app shows now", "code")
     codes = _new_recovery_codes(user, now)
     audit.record(user, "user.recovery_codes", user, now)
     db.session.flush()
@@ -163,9 +164,9 @@ def new_recovery_codes(user: User, code: str, now: datetime) -> list[str]:
 def turn_off(user: User, code: str, now: datetime, *, required: bool) -> None:
     """Stop using the authenticator, proven by a current code. Refused to those who must use one."""
     if required:
-        raise AccountError("Your role needs a second factor, so it cannot be turned off", "code")
+        raise FieldError("Your role needs a second factor, so it cannot be turned off", "code")
     if check(user, code, now) is None:
-        raise AccountError("That code is not right. Enter the 6-digit code your app shows now", "code")
+        raise FieldError("That code is not right. Enter the 6-digit code your app shows now", "code")
     db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(db.delete(SecondFactor).where(SecondFactor.user_id == user.id))
     audit.record(user, "user.second_factor_off", user, now)
@@ -178,7 +179,7 @@ def reset(user: User, reason: str, now: datetime) -> None:
     factor sets up a new one at their next sign-in. Refuses without a reason (the audit log keeps it)."""
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise AccountError("Give the reason for resetting the sign-in codes (at least 5 characters)", "reason")
+        raise FieldError("Give the reason for resetting the sign-in codes (at least 5 characters)", "reason")
     db.session.execute(db.select(User.id).where(User.id == user.id).with_for_update())
     db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(db.delete(SecondFactor).where(SecondFactor.user_id == user.id))

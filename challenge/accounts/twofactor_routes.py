@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user
 
 from challenge import clock
@@ -69,8 +69,13 @@ def _wrong_code(user: User, pending: dict, now) -> bool:
     pending["attempts"] += 1
     session[PENDING] = pending
     security.failed_second_factor(user, now, attempts=pending["attempts"])
-    tx.commit()
     return pending["attempts"] >= MAX_ATTEMPTS
+
+
+def _signed_in(user: User, pending: dict):
+    session.clear()
+    login_user(user, remember=bool(pending["remember"]))
+    return tx.done("You are signed in.", pending["next"])
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -85,19 +90,18 @@ def code():
         if security.second_factor_locked(user, now):
             return _start_again("There have been too many wrong codes for this account. Wait 15 minutes, "
                                 "then sign in again.")
-        if twofactor.check(user, form.code.data, now):
-            tx.commit()
-            session.clear()
-            login_user(user, remember=bool(pending["remember"]))
-            flash("You are signed in.", "success")
-            return redirect(pending["next"])
-        if _wrong_code(user, pending, now):
+        with tx.unit_of_work():
+            right = twofactor.check(user, form.code.data, now) is not None
+            start_again = not right and _wrong_code(user, pending, now)
+        if right:
+            return _signed_in(user, pending)
+        if start_again:
             return _start_again("That code was wrong too many times. Sign in again.")
         form.code.errors.append("That code is not right. Enter the code your app shows now, or a recovery code")
-    return render_template("accounts/two_factor_code.html", form=form), 400 if form.errors else 200
+    return tx.render_form("accounts/two_factor_code.html", form)
 
 
-def _setup_page(form: SecondFactorForm | None = None, codes: list[str] | None = None, status: int = 200):
+def _setup_page(form: SecondFactorForm | None = None, codes: list[str] | None = None, status: int | None = None):
     user = current_user._get_current_object()
     on = twofactor.enabled(user)
     secret = None
@@ -105,11 +109,24 @@ def _setup_page(form: SecondFactorForm | None = None, codes: list[str] | None = 
         secret = session.get(SETUP_SECRET) or twofactor.new_secret()
         session[SETUP_SECRET] = secret  # only in the signed session until confirmed: a GET stores nothing
     uri = twofactor.provisioning_uri(user, secret) if secret else None
-    return render_template(
-        "accounts/two_factor.html", on=on, form=form or SecondFactorForm(formdata=None), codes=codes,
+    page, shown = tx.render_form(
+        "accounts/two_factor.html", form or SecondFactorForm(formdata=None), on=on, codes=codes,
         secret=secret, uri=uri, qr=twofactor.qr_svg(uri) if uri else None,
         required=can(user, "account.second_factor_required"),
-        left=twofactor.recovery_codes_left(user) if on else 0), status
+        left=twofactor.recovery_codes_left(user) if on else 0)
+    return page, status or shown
+
+
+def _with_code(step, after, ready: bool = True):
+    """The set-up page's three buttons, each proven by a current code: run `step(code, now)` as one unit of
+    work and answer with `after(its result)`; anything refused shows the set-up page again with a 400."""
+    form = SecondFactorForm()
+    if form.validate_on_submit() and ready:
+        with tx.unit_of_work(form) as work:
+            result = step(form.code.data, clock.now())
+        if work.done:
+            return after(result)
+    return _setup_page(form=form, status=400)
 
 
 @bp.get("/account/two-factor")
@@ -118,60 +135,44 @@ def setup():
     return _setup_page()
 
 
+def _turned_on(codes: list[str]):
+    remember = bool(request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"]))
+    session.clear()  # the new session token ended every session; begin this one again
+    login_user(current_user._get_current_object(), remember=remember)
+    flash("Your authenticator app is set up. You will be asked for a code each time you sign in.", "success")
+    return _setup_page(codes=codes)
+
+
 @bp.post("/account/two-factor")
 @login_required
 @limiter.limit(auth_limit, on_breach=security.locked_out)
 def confirm():
-    form = SecondFactorForm()
     secret = session.get(SETUP_SECRET)
-    if form.validate_on_submit() and secret:
-        try:
-            codes = twofactor.turn_on(current_user, secret, form.code.data, clock.now())
-        except services.AccountError as exc:
-            form.code.errors.append(exc.message)
-        else:
-            tx.commit()
-            remember = bool(request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"]))
-            session.clear()  # the new session token ended every session; begin this one again
-            login_user(current_user._get_current_object(), remember=remember)
-            flash("Your authenticator app is set up. You will be asked for a code each time you sign in.", "success")
-            return _setup_page(codes=codes)
-    return _setup_page(form=form, status=400)
+    return _with_code(lambda code, now: twofactor.turn_on(current_user, secret, code, now), _turned_on,
+                      ready=bool(secret))
+
+
+def _new_codes_shown(codes: list[str]):
+    flash("Your new recovery codes are below. The old ones no longer work.", "success")
+    return _setup_page(codes=codes)
 
 
 @bp.post("/account/two-factor/recovery-codes")
 @login_required
 @limiter.limit(auth_limit, on_breach=security.locked_out)
 def new_codes():
-    form = SecondFactorForm()
-    if form.validate_on_submit():
-        try:
-            codes = twofactor.new_recovery_codes(current_user, form.code.data, clock.now())
-        except services.AccountError as exc:
-            form.code.errors.append(exc.message)
-        else:
-            tx.commit()
-            flash("Your new recovery codes are below. The old ones no longer work.", "success")
-            return _setup_page(codes=codes)
-    return _setup_page(form=form, status=400)
+    return _with_code(lambda code, now: twofactor.new_recovery_codes(current_user, code, now), _new_codes_shown)
 
 
 @bp.post("/account/two-factor/off")
 @login_required
 @limiter.limit(auth_limit, on_breach=security.locked_out)
 def turn_off():
-    form = SecondFactorForm()
-    if form.validate_on_submit():
-        try:
-            twofactor.turn_off(current_user, form.code.data, clock.now(),
-                               required=can(current_user, "account.second_factor_required"))
-        except services.AccountError as exc:
-            form.code.errors.append(exc.message)
-        else:
-            tx.commit()
-            flash("Your account no longer asks for a code from an authenticator app.", "success")
-            return redirect(url_for("twofactor.setup"))
-    return _setup_page(form=form, status=400)
+    required = can(current_user, "account.second_factor_required")
+    return _with_code(
+        lambda code, now: twofactor.turn_off(current_user, code, now, required=required),
+        lambda _: tx.done("Your account no longer asks for a code from an authenticator app.",
+                          url_for("twofactor.setup")))
 
 
 @bp.before_app_request

@@ -88,6 +88,22 @@ def membership_counts(column, ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
+def memberships_per_user(users: list[User]) -> dict[int, int]:
+    return membership_counts(Membership.user_id, [u.id for u in users])
+
+
+def memberships_per_organisation(organisations: list[Organisation]) -> dict[int, int]:
+    return membership_counts(Membership.organisation_id, [o.id for o in organisations])
+
+
+def user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+def organisation_or_404(org_id: int) -> Organisation:
+    return db.get_or_404(Organisation, org_id)
+
+
 def audit_choices() -> tuple[list[str], list[str]]:
     """The object types and actions present in the log, for the filter lists."""
     types = db.session.scalars(db.select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()

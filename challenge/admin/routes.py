@@ -1,26 +1,17 @@
 """The broker console: counts, the review queue, users, organisations and the audit log."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for,
-)
+from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from challenge import clock
-from challenge.accounts.models import Membership, Organisation, User
 from challenge.admin import queries, services
 from challenge.admin.forms import AuditFilterForm, OrganisationSearchForm, SwitchForm, UserSearchForm
-from challenge.errors import DomainError
-from challenge.extensions import db
 from challenge.permissions import ensure
 from challenge.platform import tx
-from challenge.platform.hygiene import page_arg
+from challenge.platform.paging import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _page() -> int:
-    return page_arg()
 
 
 @bp.get("/")
@@ -42,25 +33,23 @@ def users():
     form = UserSearchForm(request.args)
     valid = form.validate()
     stmt = queries.users_query(form.q.data or "", form.show.data or "") if valid else queries.users_query()
-    page = db.paginate(stmt, page=_page(), per_page=current_app.config["TABLE_PER_PAGE"], error_out=False)
-    counts = queries.membership_counts(Membership.user_id, [u.id for u in page.items])
+    page = paginate(stmt)
+    counts = queries.memberships_per_user(page.items)
     return render_template("admin/users.html", form=form, page=page, counts=counts, switch=SwitchForm(formdata=None))
 
 
 def _switch_user(user_id: int, service, done: str):
     ensure("user.manage")
-    user = db.get_or_404(User, user_id)
+    user = queries.user_or_404(user_id)
     form = SwitchForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with tx.unit_of_work(form) as work:
         service(user, form.on, current_user, clock.now())
-    except DomainError as exc:
-        flash(exc.message, "danger")
-    else:
-        tx.commit()
-        flash(done.format(name=user.name, state="now" if form.on else "no longer"), "success")
-    return redirect(url_for("admin.users", q=user.email))
+    if work.refused:
+        return tx.done(work.refused.message, url_for("admin.users", q=user.email), "danger")
+    return tx.done(done.format(name=user.name, state="now" if form.on else "no longer"),
+                   url_for("admin.users", q=user.email))
 
 
 @bp.post("/users/<id:user_id>/broker")
@@ -79,23 +68,23 @@ def organisations():
     form = OrganisationSearchForm(request.args)
     stmt = queries.organisations_query(form.q.data or "", form.show.data or "") if form.validate() \
         else queries.organisations_query()
-    page = db.paginate(stmt, page=_page(), per_page=current_app.config["TABLE_PER_PAGE"], error_out=False)
-    counts = queries.membership_counts(Membership.organisation_id, [o.id for o in page.items])
+    page = paginate(stmt)
+    counts = queries.memberships_per_organisation(page.items)
     return render_template("admin/organisations.html", form=form, page=page, counts=counts,
                            switch=SwitchForm(formdata=None))
 
 
 @bp.post("/organisations/<id:org_id>/verified")
 def set_verified(org_id: int):
-    org = db.get_or_404(Organisation, org_id)
+    org = queries.organisation_or_404(org_id)
     ensure("organisation.verify", org)
     form = SwitchForm()
     if not form.validate_on_submit():
         abort(400)
-    services.set_verified(org, form.on, current_user, clock.now())
-    tx.commit()
-    flash(f"{org.name} is {'now' if form.on else 'no longer'} marked as verified.", "success")
-    return redirect(url_for("admin.organisations", q=org.name))
+    with tx.unit_of_work():
+        services.set_verified(org, form.on, current_user, clock.now())
+    return tx.done(f"{org.name} is {'now' if form.on else 'no longer'} marked as verified.",
+                   url_for("admin.organisations", q=org.name))
 
 
 AUDIT_FILTERS = ("kind", "object_type", "action", "actor", "ip", "date_from", "date_to")
@@ -116,7 +105,7 @@ def audit():
     ensure("audit.view")
     form, filters = _audit_filters()
     stmt = queries.audit_query(**filters)
-    page = db.paginate(stmt, page=_page(), per_page=current_app.config["TABLE_PER_PAGE"], error_out=False)
+    page = paginate(stmt)
     return render_template("admin/audit.html", form=form, page=page, labels=queries.object_labels(page.items),
                            args={k: request.args[k] for k in AUDIT_FILTERS if request.args.get(k)})
 

@@ -33,7 +33,7 @@ def test_the_last_owner_cannot_be_demoted(client, make_user, make_org, login):
     m = _membership(org, owner)
     response = _role(client, org, m, "member")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "There is a problem" in page and "needs at least one owner" in page
+    assert response.status_code == 400 and "There is a problem" in page and "needs at least one owner" in page
     assert f'href="#m{m.id}-role"' in page and "<title>Error:" in page
     db.session.refresh(m)
     assert m.role == "owner"

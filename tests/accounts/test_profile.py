@@ -39,7 +39,7 @@ def test_an_empty_name_is_refused(client, make_user, login):
     user = login(make_user("Kept"))
     response = client.post("/account/details", data={"details-name": "   ", "details-bio": ""})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "There is a problem" in page and 'href="#details-name"' in page
+    assert response.status_code == 400 and "There is a problem" in page and 'href="#details-name"' in page
     assert "<title>Error:" in page
     db.session.refresh(user)
     assert user.name == "Kept"

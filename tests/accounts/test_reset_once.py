@@ -6,7 +6,8 @@ import pytest
 from challenge import clock
 from challenge.accounts import passwords
 from challenge.accounts.models import PasswordResetToken, User
-from challenge.accounts.services import AccountError, authenticate
+from challenge.accounts.services import authenticate
+from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.platform.models import AuditEvent
 from tests.races import ON_POSTGRES, SKIP_REASON, run_together as _in_threads
@@ -38,7 +39,7 @@ def test_a_spent_token_is_refused_by_the_service(app, make_user):
     [token] = _tokens(user, 1)
     passwords.reset_password(token, "the first new phrase", clock.now())
     db.session.commit()
-    with pytest.raises(AccountError):
+    with pytest.raises(FieldError):
         passwords.reset_password(token, "the second new phrase", clock.now())
 
 
@@ -52,7 +53,7 @@ def test_ten_simultaneous_uses_of_one_token_change_the_password_once(app, make_u
     results = _in_threads(app, [_reset_with(token, p) for p in phrases])
 
     done = [r for r in results if not isinstance(r, Exception)]
-    refused = [r for r in results if isinstance(r, AccountError)]
+    refused = [r for r in results if isinstance(r, FieldError)]
     assert len(done) == 1 and len(refused) == 9, results
     db.session.expire_all()
     winners = [p for p in phrases if authenticate("kim@example.org", p) is not None]
@@ -72,7 +73,7 @@ def test_two_links_of_one_person_used_at_once_change_the_password_once(app, make
                                 _reset_with(second, "the second new phrase")] * 3)
 
     assert len([r for r in results if not isinstance(r, Exception)]) == 1, results
-    assert all(isinstance(r, AccountError) for r in results if isinstance(r, Exception)), results
+    assert all(isinstance(r, FieldError) for r in results if isinstance(r, Exception)), results
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count()).select_from(PasswordResetToken)
                              .where(PasswordResetToken.used_at.is_(None))) == 0

@@ -48,7 +48,7 @@ def test_a_deactivated_account_cannot_sign_in_and_its_sessions_end(app, client, 
     db.session.commit()
     assert client.get("/account").status_code == 302
     response = app.test_client().post("/login", data={"email": "kim@example.org", "password": PASSWORD})
-    assert response.status_code == 200 and "not right" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "not right" in response.get_data(as_text=True)
 
 
 def test_next_only_goes_to_this_site(client, make_user):

@@ -17,7 +17,7 @@ def test_email_is_unique_whatever_its_case(client, make_user):
     make_user(email="sam@example.org")
     response = client.post("/signup", data={"name": "Sam", "email": "SAM@example.ORG", "password": "another long phrase"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in page and "already exists" in page
     assert "<title>Error:" in page
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1

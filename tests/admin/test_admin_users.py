@@ -47,7 +47,7 @@ def test_deactivate_and_reactivate(app, client, broker, make_user):
     _switch(client, user, "active", "off")
     db.session.refresh(user)
     assert not user.is_active_account
-    assert app.test_client().post("/login", data={"email": "kim@example.org", "password": PASSWORD}).status_code == 200
+    assert app.test_client().post("/login", data={"email": "kim@example.org", "password": PASSWORD}).status_code == 400
     _switch(client, user, "active", "on")
     assert app.test_client().post("/login", data={"email": "kim@example.org", "password": PASSWORD}).status_code == 302
     assert [e.action for e in db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id))] == [
