@@ -1,13 +1,13 @@
 """Entering a solution: start or continue a draft, edit, submit, withdraw, files, disqualify."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from challenge import clock
 from challenge.accounts.models import Membership, Organisation
-from challenge.errors import InvalidTransition
+from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.permissions import ensure
 from challenge.platform import tx
@@ -58,24 +58,26 @@ def _fields(form: SubmissionForm) -> dict:
             "team_emails": form.team.data or ""}
 
 
-def _show_errors(form, exc: services.SubmissionError) -> None:
-    for name, message in exc.errors.items():
-        if name in form._fields:
-            form[name].errors = [*form[name].errors, message]
-
-
-def render_show(sub: Submission, problems: dict | None = None, **forms):
+def render_show(sub: Submission, **forms):
+    """The submission's page with its forms; a refused one (submit, upload, disqualify) shows its messages."""
     forms.setdefault("submit_form", SubmitForm())
     forms.setdefault("upload_form", AttachmentForm())
     forms.setdefault("disqualify_form", DisqualifyForm())
-    has_errors = any(f.errors for f in forms.values()) or bool(problems)
-    return render_template("submissions/show.html", submission=sub, challenge=sub.challenge, problems=problems,
-                           confirm_form=ConfirmForm(), has_errors=has_errors, now=clock.now(),
-                           invitations=team.pending(sub), **forms)
+    refusal = getattr(forms["submit_form"], "refusal", None)  # what is missing, linked to where it is filled in
+    problems = refusal.messages if isinstance(refusal, FieldError) else None
+    has_errors = any(f.errors for f in forms.values())
+    return tx.render_form("submissions/show.html", submission=sub, challenge=sub.challenge, problems=problems,
+                          confirm_form=ConfirmForm(), has_errors=has_errors, now=clock.now(),
+                          invitations=team.pending(sub), **forms)
 
 
 def _to(sub: Submission, anchor: str | None = None):
     return redirect(url_for("submissions.show", ref=sub.reference, _anchor=anchor))
+
+
+def _to_own_entry(challenge):
+    """After a second click raced the first: the draft the first one made."""
+    return _to(services.active_for(challenge, current_user) or abort(409))
 
 
 # --- the views ------------------------------------------------------------------------------------
@@ -92,18 +94,16 @@ def start(slug: str):
     form = _submission_form()
     if form.validate_on_submit():
         try:
-            sub = services.start_draft(challenge, current_user, clock.now(), **_fields(form))
-            tx.commit()
-        except services.SubmissionError as exc:
-            _show_errors(form, exc)
-        except (services.AlreadyEntered, IntegrityError):
-            tx.rollback()  # a second click raced the first: show the draft the first one made
-            return _to(services.active_for(challenge, current_user) or abort(409))
-        else:
-            flash(f"Your draft is saved. Its reference is {sub.reference}. Add files, then submit it "
-                  "before the deadline.", "success")
-            return _to(sub)
-    return render_template("submissions/form.html", form=form, challenge=challenge, submission=None)
+            with tx.unit_of_work(form) as work:
+                sub = services.start_draft(challenge, current_user, clock.now(), **_fields(form))
+        except IntegrityError:  # a second click raced the first past the unique index (rolled back)
+            return _to_own_entry(challenge)
+        if isinstance(work.refused, services.AlreadyEntered):
+            return _to_own_entry(challenge)
+        if work.done:
+            return tx.done(f"Your draft is saved. Its reference is {sub.reference}. Add files, then submit it "
+                           "before the deadline.", url_for("submissions.show", ref=sub.reference))
+    return tx.render_form("submissions/form.html", form, challenge=challenge, submission=None)
 
 
 @bp.get("/submissions/<ref>")
@@ -118,15 +118,11 @@ def edit(ref: str):
     services.ensure_changeable(sub, current_user, clock.now())
     form = _submission_form(sub)
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             services.update(sub, current_user, clock.now(), **_fields(form))
-        except services.SubmissionError as exc:
-            _show_errors(form, exc)
-        else:
-            tx.commit()
-            flash("Your changes are saved.", "success")
-            return _to(sub)
-    return render_template("submissions/form.html", form=form, challenge=sub.challenge, submission=sub)
+        if work.done:
+            return tx.done("Your changes are saved.", url_for("submissions.show", ref=sub.reference))
+    return tx.render_form("submissions/form.html", form, challenge=sub.challenge, submission=sub)
 
 
 @bp.post("/submissions/<ref>/submit")
@@ -134,21 +130,17 @@ def edit(ref: str):
 def submit(ref: str):
     sub = _load(ref)
     form = SubmitForm()
-    if not form.validate_on_submit():
-        return render_show(sub, submit_form=form)
-    try:
-        services.submit(sub, current_user, clock.now(), eligibility_confirmed=bool(form.eligibility_confirmed.data),
-                        terms_accepted=bool(form.terms_accepted.data))
-    except services.AlreadySubmitted as exc:
-        flash(exc.message, "info")
-        return _to(sub)
-    except services.SubmissionError as exc:
-        _show_errors(form, exc)
-        return render_show(sub, submit_form=form, problems=exc.errors)
-    tx.commit()
-    flash(f"Your solution is submitted. Reference {sub.reference}; a receipt is on its way to "
-          f"{sub.owner.email}. You can still change it until the challenge closes.", "success")
-    return _to(sub)
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
+            services.submit(sub, current_user, clock.now(), eligibility_confirmed=bool(form.eligibility_confirmed.data),
+                            terms_accepted=bool(form.terms_accepted.data))
+        if isinstance(work.refused, services.AlreadySubmitted):  # a double click: the first one submitted it
+            return tx.done(work.refused.message, url_for("submissions.show", ref=sub.reference), "info")
+        if work.done:
+            return tx.done(f"Your solution is submitted. Reference {sub.reference}; a receipt is on its way to "
+                           f"{sub.owner.email}. You can still change it until the challenge closes.",
+                           url_for("submissions.show", ref=sub.reference))
+    return render_show(sub, submit_form=form)
 
 
 @bp.route("/submissions/<ref>/withdraw", methods=["GET", "POST"])
@@ -158,12 +150,12 @@ def withdraw(ref: str):
     services.ensure_changeable(sub, current_user, clock.now())
     form = WithdrawForm()
     if form.validate_on_submit():
-        services.withdraw(sub, current_user, clock.now(), reason=form.reason.data or "")
-        tx.commit()
-        flash(f"{sub.reference} is withdrawn. You can start a new submission while the challenge is open.",
-              "success")
-        return _to(sub)
-    return render_template("submissions/withdraw.html", form=form, submission=sub, challenge=sub.challenge)
+        with tx.unit_of_work(form) as work:
+            services.withdraw(sub, current_user, clock.now(), reason=form.reason.data or "")
+        if work.done:
+            return tx.done(f"{sub.reference} is withdrawn. You can start a new submission while the challenge "
+                           "is open.", url_for("submissions.show", ref=sub.reference))
+    return tx.render_form("submissions/withdraw.html", form, submission=sub, challenge=sub.challenge)
 
 
 @bp.post("/submissions/<ref>/attachments")
@@ -172,17 +164,14 @@ def upload(ref: str):
     sub = _load(ref)
     form = AttachmentForm()
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             attachment = services.add_attachment(sub, form.file.data.stream, form.file.data.filename or "",
                                                  current_user, clock.now())
-        except storage.UploadTooLarge:
-            abort(413)
-        except (services.SubmissionError, storage.UploadRefused) as exc:
-            form.file.errors = [*form.file.errors, exc.message]
-        else:
-            tx.commit()
-            flash(f"{attachment.original_name} is attached.", "success")
-            return _to(sub, "attachments")
+        if isinstance(work.refused, storage.UploadTooLarge):
+            abort(413)  # the 413 page states the limits
+        if work.done:
+            return tx.done(f"{attachment.original_name} is attached.",
+                           url_for("submissions.show", ref=sub.reference, _anchor="attachments"))
     return render_show(sub, upload_form=form)
 
 
@@ -192,12 +181,11 @@ def remove_attachment(ref: str, attachment_id: int):
     sub = _load(ref)
     attachment = _attachment(sub, attachment_id)
     if ConfirmForm().validate_on_submit():
-        services.remove_attachment(sub, attachment, current_user, clock.now())
-        tx.commit()
-        flash(f"{attachment.original_name} is removed.", "success")
+        with tx.unit_of_work():
+            services.remove_attachment(sub, attachment, current_user, clock.now())
+        return tx.done(f"{attachment.original_name} is removed.",
+                       url_for("submissions.show", ref=sub.reference, _anchor="attachments"))
     return _to(sub, "attachments")
-
-
 @bp.get("/submissions/<ref>/attachments/<id:attachment_id>")
 def download(ref: str, attachment_id: int):
     sub = _load(ref, "submission.download")
@@ -219,13 +207,11 @@ def disqualify(ref: str):
     sub = _load(ref)
     form = DisqualifyForm()
     if form.validate_on_submit():
-        try:
+        with tx.unit_of_work(form) as work:
             money = services.disqualify(sub, current_user, clock.now(), reason=form.reason.data)
-        except InvalidTransition as exc:  # already disqualified (a double click), or a payout being paid now
-            tx.rollback()
-            flash(exc.message, "error")
-            return _to(sub)
-        tx.commit()
-        flash(" ".join([f"{sub.reference} is disqualified. Its team has been told why.", *money]), "success")
-        return _to(sub)
+        if isinstance(work.refused, InvalidTransition):  # already disqualified (a double click), or a payout
+            return tx.done(work.refused.message, url_for("submissions.show", ref=sub.reference), "error")
+        if work.done:
+            return tx.done(" ".join([f"{sub.reference} is disqualified. Its team has been told why.", *money]),
+                           url_for("submissions.show", ref=sub.reference))
     return render_show(sub, disqualify_form=form)

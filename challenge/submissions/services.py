@@ -18,11 +18,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.challenges.states import Phase
-from challenge.errors import DomainError, InvalidTransition, NotAllowed
+from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.dates import format_dt, local
 from challenge.permissions import can, is_broker, is_seeker
-from challenge.platform import audit, outbox
+from challenge.platform import audit, outbox, tx
 from challenge.submissions import storage, team
 from challenge.submissions.models import (
     ACTIVE_STATES, Attachment, ReferenceCounter, Submission, SubmissionState,
@@ -31,14 +31,6 @@ from challenge.submissions.models import (
 MAX_TEAM = team.MAX_TEAM
 _REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 CHANGEABLE = (SubmissionState.DRAFT, SubmissionState.SUBMITTED)
-
-
-class SubmissionError(DomainError):
-    """Refused because of what was entered; `errors` maps form fields to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
 
 
 class AlreadyEntered(DomainError):
@@ -151,23 +143,13 @@ def _organisation(actor, organisation_id: int | None) -> Organisation | None:
         return None
     org = db.session.get(Organisation, organisation_id)
     if org is None or not can(actor, "organisation.act_for", org):
-        raise SubmissionError({"organisation": "Choose an organisation you belong to, or submit as yourself."})
+        raise FieldError("Choose an organisation you belong to, or submit as yourself.", "organisation")
     return org
-
-
-def _team_emails(emails_text: str, owner: User) -> list[str]:
-    try:
-        return team.parse(emails_text, owner)
-    except team.TeamError as exc:
-        raise SubmissionError({"team": exc.message}) from None
 
 
 def _sync_team(sub: Submission, emails: list[str], actor, now: datetime) -> list[str]:
     """Members and invitations as listed; new addresses are invited (see team.py), never added directly."""
-    try:
-        return team.sync(sub, emails, actor, now, _invitation_link)
-    except team.TeamError as exc:
-        raise SubmissionError({"team": exc.message}) from None
+    return team.sync(sub, emails, actor, now, _invitation_link)
 
 
 def _link(sub: Submission) -> str:
@@ -187,12 +169,6 @@ def _tell_team(sub: Submission, kind: str, template: str, now: datetime, **conte
                      challenge=sub.challenge, link=_link(sub), stamp=stamp, **context)
 
 
-def _lock(sub: Submission) -> None:
-    """Lock the submission's row and reread it (state included) as the lock holder sees it."""
-    db.session.scalars(db.select(Submission).where(Submission.id == sub.id).with_for_update()
-                       .execution_options(populate_existing=True)).one()
-
-
 # --- the verbs ------------------------------------------------------------------------------------
 
 def start_draft(challenge: Challenge, actor, now: datetime, *, title: str, summary: str = "",
@@ -206,7 +182,7 @@ def start_draft(challenge: Challenge, actor, now: datetime, *, title: str, summa
     """
     ensure_can_start(challenge, actor, now)
     org = _organisation(actor, organisation_id)
-    emails = _team_emails(team_emails, actor)
+    emails = team.parse(team_emails, actor)
     sub = Submission(
         challenge=challenge, owner=actor, organisation=org, reference=next_reference(now),
         title=title.strip(), summary=summary.strip(), description=description.strip(),
@@ -229,12 +205,12 @@ def update(sub: Submission, actor, now: datetime, *, title: str, summary: str, d
     """
     ensure_changeable(sub, actor, now)
     org = _organisation(actor, organisation_id)
-    emails = _team_emails(team_emails, sub.owner)
+    emails = team.parse(team_emails, sub.owner)
     values = {"title": title.strip(), "summary": summary.strip(), "description": description.strip()}
     if sub.state == SubmissionState.SUBMITTED:
         missing = {k: f"A submitted solution needs a {k}" for k, v in values.items() if not v}
         if missing:
-            raise SubmissionError(missing)
+            raise FieldError.on(missing)
     changed = [k for k, v in values.items() if getattr(sub, k) != v]
     if (org.id if org else None) != sub.organisation_id:
         changed.append("organisation")
@@ -259,7 +235,7 @@ def submit(sub: Submission, actor, now: datetime, *, eligibility_confirmed: bool
     receipt) once: the second request reads the first one's state after the lock and is refused.
     """
     ensure_changeable(sub, actor, now)
-    _lock(sub)
+    tx.lock(Submission, sub.id)
     if sub.state == SubmissionState.SUBMITTED:
         raise AlreadySubmitted(f"{sub.reference} was already submitted on {stamp(sub.submitted_at)}.")
     problems = {k: f"Add a {k} before you submit" for k in ("title", "summary", "description")
@@ -269,7 +245,7 @@ def submit(sub: Submission, actor, now: datetime, *, eligibility_confirmed: bool
     if not terms_accepted:
         problems["terms_accepted"] = "Accept the challenge’s terms to submit"
     if problems:
-        raise SubmissionError(problems)
+        raise FieldError.on(problems)
     sub.eligibility_confirmed = sub.terms_accepted = True
     sub.state, sub.submitted_at, sub.updated_at = SubmissionState.SUBMITTED, now, now
     audit.record(actor, "submission.submit", sub, now, from_state="draft", to_state=sub.state)
@@ -299,11 +275,10 @@ def add_attachment(sub: Submission, stream: BinaryIO, filename: str, actor, now:
     ensure_changeable(sub, actor, now)
     limit = current_app.config["UPLOAD_MAX_FILES"]
     # Lock the submission's row so two uploads at once cannot both see room for a fifth file.
-    db.session.execute(db.select(Submission.id).where(Submission.id == sub.id).with_for_update())
+    tx.lock(Submission, sub.id)
     count = db.session.scalar(db.select(db.func.count(Attachment.id)).where(Attachment.submission_id == sub.id))
     if count >= limit:
-        raise SubmissionError({"file": f"A submission can have at most {limit} files. "
-                                       "Remove one before adding another."})
+        raise FieldError(f"A submission can have at most {limit} files. Remove one before adding another.", "file")
     stored = storage.store(stream, filename, current_app.config["UPLOAD_MAX_BYTES"])
     storage.written_in(db.session(), stored.stored_name)
     attachment = Attachment(submission=sub, original_name=stored.display_name, stored_name=stored.stored_name,
@@ -352,14 +327,13 @@ def disqualify(sub: Submission, actor, now: datetime, *, reason: str) -> list[st
     Decided under the entry's lock, so a double click disqualifies once. Refuses anyone but a broker, drafts,
     withdrawn or already disqualified entries, challenges already decided, and an empty reason.
     """
-    db.session.scalar(db.select(Submission).where(Submission.id == sub.id).with_for_update()
-                      .execution_options(populate_existing=True))
+    tx.lock(Submission, sub.id)
     if not can(actor, "submission.disqualify", sub, now):
         if sub.state == SubmissionState.DISQUALIFIED and is_broker(actor):
             raise InvalidTransition(f"{sub.reference} has already been disqualified.")
         raise NotAllowed("Only a broker can disqualify an entered submission before the decision.")
     if not reason.strip():
-        raise SubmissionError({"reason": "Give the reason for disqualifying this submission"})
+        raise FieldError("Give the reason for disqualifying this submission", "reason")
     before = sub.state
     sub.state, sub.state_reason, sub.updated_at = SubmissionState.DISQUALIFIED, reason.strip(), now
     audit.record(actor, "submission.disqualify", sub, now, from_state=before, to_state=sub.state,

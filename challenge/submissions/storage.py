@@ -25,7 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
-from challenge.errors import DomainError
+from challenge.errors import FieldError
 from challenge.submissions import cleaning
 
 CHUNK = 64 * 1024
@@ -62,11 +62,19 @@ _NEW_FILES = "cx_new_files"
 _DOOMED_FILES = "cx_doomed_files"
 
 
-class UploadRefused(DomainError):
-    """The file is not one we accept; the message says why, in words for the uploader."""
+class UploadRefused(FieldError):
+    """The file is not one we accept; the message says why, in words for the uploader (on the file field).
+
+    Its own class because the ZIP inspection builds one refusal and raises it from several places.
+    """
+
+    def __init__(self, message: str, field: str | None = "file", others: dict[str, str] | None = None):
+        super().__init__(message, field, others)
 
 
-class UploadTooLarge(DomainError):
+class UploadTooLarge(UploadRefused):
+    """Over UPLOAD_MAX_BYTES: the upload view answers with the 413 page, which states the limits."""
+
     status = 413
 
 

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from challenge.accounts.models import User
 from challenge.accounts.services import new_token, normalise_email, token_hash
 from challenge.challenges.states import Phase
-from challenge.errors import DomainError
+from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.permissions import is_seeker
-from challenge.platform import audit, outbox
+from challenge.platform import audit, outbox, tx
 from challenge.platform.models import AuditEvent
 from challenge.submissions.models import Submission, TeamInvitation, TeamMember
 
@@ -24,10 +24,6 @@ MAX_TEAM = 10
 INVITES_PER_HOUR = 20
 LIFETIME = timedelta(days=14)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-
-
-class TeamError(DomainError):
-    """The team field was refused; the message is for the person who typed it."""
 
 
 def parse(text: str, owner: User) -> list[str]:
@@ -41,10 +37,10 @@ def parse(text: str, owner: User) -> list[str]:
         if not email or email == owner.email.lower() or email in emails:
             continue
         if not _EMAIL.match(email) or len(email) > 254:
-            raise TeamError(f"{raw[:80]} is not an email address. Enter one address per line.")
+            raise FieldError(f"{raw[:80]} is not an email address. Enter one address per line.", "team")
         emails.append(email)
     if len(emails) > MAX_TEAM:
-        raise TeamError(f"A team can have at most {MAX_TEAM} members besides you.")
+        raise FieldError(f"A team can have at most {MAX_TEAM} members besides you.", "team")
     return emails
 
 
@@ -78,8 +74,8 @@ def sync(sub: Submission, emails: list[str], actor: User, now: datetime, link_fo
     invited = {i.email for i in invitations}
     new = [e for e in emails if e not in members and e not in invited]
     if new and _sent_last_hour(actor, now) + len(new) > INVITES_PER_HOUR:
-        raise TeamError(f"You have sent many team invitations in the last hour (at most {INVITES_PER_HOUR}). "
-                        "Try again later.")
+        raise FieldError(f"You have sent many team invitations in the last hour (at most {INVITES_PER_HOUR}). "
+                         "Try again later.", "team")
     changed = []
     for member in list(sub.team):
         if member.user.email.lower() not in wanted:
@@ -119,26 +115,25 @@ def accept(invitation: TeamInvitation, user: User, now: datetime) -> TeamMember:
     Refuses another account than the invited address, a seeker of the challenge, a team already full, and
     an entry that can no longer change (the challenge has closed, or it was withdrawn or disqualified).
     """
-    invitation = db.session.scalars(db.select(TeamInvitation).where(TeamInvitation.id == invitation.id)
-                                    .with_for_update().execution_options(populate_existing=True)).one()
+    invitation = tx.lock(TeamInvitation, invitation.id)
     sub = invitation.submission
     if invitation.accepted_at is not None:
-        raise TeamError("You have already accepted this invitation.")
+        raise InvalidTransition("You have already accepted this invitation.")
     if invitation.email != user.email.lower():
-        raise TeamError(f"This invitation was sent to {invitation.email}, but you are signed in as {user.email}. "
-                        "Sign out, then sign in with the invited address.")
+        raise InvalidTransition(f"This invitation was sent to {invitation.email}, but you are signed in as "
+                                f"{user.email}. Sign out, then sign in with the invited address.")
     if sub.challenge.phase(now) != Phase.OPEN or sub.state not in ("draft", "submitted"):
-        raise TeamError("This entry can no longer change (the challenge has closed, or the entry was withdrawn), "
-                        "so nobody can join its team now.")
+        raise InvalidTransition("This entry can no longer change (the challenge has closed, or the entry was "
+                                "withdrawn), so nobody can join its team now.")
     if is_seeker(user, sub.challenge):
-        raise TeamError(f"You belong to {sub.challenge.organisation.name}, which runs this challenge, so you "
-                        "cannot be in a team entering it.")
+        raise InvalidTransition(f"You belong to {sub.challenge.organisation.name}, which runs this challenge, "
+                                "so you cannot be in a team entering it.")
     if user.id == sub.owner_id:
-        raise TeamError("You made this entry, so you are already in its team.")
+        raise InvalidTransition("You made this entry, so you are already in its team.")
     member = next((m for m in sub.team if m.user_id == user.id), None)
     if member is None:
         if len(sub.team) >= MAX_TEAM:
-            raise TeamError(f"This team already has {MAX_TEAM} members besides {sub.owner.name}.")
+            raise InvalidTransition(f"This team already has {MAX_TEAM} members besides {sub.owner.name}.")
         member = TeamMember(user_id=user.id)
         sub.team.append(member)
     invitation.accepted_at = now

@@ -24,19 +24,15 @@ def team_invitation(token: str):
               f"to join the team of “{sub.title}”.", "info")
         return redirect(url_for("accounts.login" if known else "accounts.signup", next=request.path,
                                 email=invitation.email))
-    problem = None
+    form = ConfirmForm()
     if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
+        if not form.validate_on_submit():
             abort(400)
-        try:
+        with tx.unit_of_work(form) as work:
             team.accept(invitation, current_user, clock.now())
-        except team.TeamError as exc:
-            tx.rollback()
-            problem = exc.message
-        else:
-            tx.commit()
-            flash(f"You are in the team of “{sub.title}” ({sub.reference}). You can see it; only "
-                  f"{sub.owner.name} can change or withdraw it.", "success")
-            return redirect(url_for("submissions.show", ref=sub.reference))
-    return render_template("submissions/team_invitation.html", invitation=invitation, submission=sub,
-                           challenge=sub.challenge, problem=problem, form=ConfirmForm()), 409 if problem else 200
+        if work.done:
+            return tx.done(f"You are in the team of “{sub.title}” ({sub.reference}). You can see it; only "
+                           f"{sub.owner.name} can change or withdraw it.",
+                           url_for("submissions.show", ref=sub.reference))
+    return tx.render_form("submissions/team_invitation.html", form, invitation=invitation, submission=sub,
+                          challenge=sub.challenge)

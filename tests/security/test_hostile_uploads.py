@@ -40,7 +40,7 @@ def _stored(sub) -> list[Attachment]:
 ])
 def test_dangerous_files_are_refused(client, entry, content, name):
     response = _upload(client, entry, content, name)
-    assert response.status_code == 200  # the page again, with the reason on the field
+    assert response.status_code == 400  # the page again, with the reason on the field
     body = response.get_data(as_text=True)
     assert "is not a file type we accept" in body or "content is not" in body
     assert _stored(entry) == []

@@ -6,7 +6,6 @@ import zipfile
 from types import SimpleNamespace
 
 import pytest
-from flask import g
 
 from demo.submissions import tiny_pdf
 
@@ -69,21 +68,6 @@ def cast(make_user, make_org, make_challenge):
     challenge = make_challenge(council, "open", title="Loneliness in later life")
     return SimpleNamespace(seeker=seeker, council=council, creator=creator, friend=friend, other=other,
                            broker=broker, challenge=challenge)
-
-
-@pytest.fixture()
-def sign_in(login):
-    """`login`, and forget the user Flask-Login cached on `g`: the tests share one app context, so
-    without this a second user would still be served as the first."""
-
-    def sign(user):
-        login(user)
-        g.pop("_login_user", None)
-        if user is not None:
-            user.__dict__.pop("_roles", None)
-        return user
-
-    return sign
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from challenge.submissions import storage
 from demo.submissions import attach_demo_files, tiny_pdf
 
 
-def test_each_demo_submission_gets_one_genuine_pdf(cast, make_submission, make_challenge, client, sign_in):
+def test_each_demo_submission_gets_one_genuine_pdf(cast, make_submission, make_challenge, client, login):
     closed = make_challenge(cast.council, "closed")
     subs = [make_submission(cast.challenge, cast.creator, "draft", title="Tea (and) talk \\ café"),
             make_submission(closed, cast.other, "submitted")]
@@ -17,7 +17,7 @@ def test_each_demo_submission_gets_one_genuine_pdf(cast, make_submission, make_c
         assert attachment.original_name.endswith("_summary.pdf")
         data = storage.path_of(attachment.stored_name).read_bytes()
         assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
-    sign_in(cast.broker)
+    login(cast.broker)
     response = client.get(f"/submissions/{subs[1].reference}/attachments/{subs[1].attachments[0].id}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
 

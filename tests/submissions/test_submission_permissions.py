@@ -86,7 +86,7 @@ CELLS = list(itertools.product(ROLES, PHASES, STATES))
 
 
 @pytest.mark.parametrize("role, phase, state", CELLS)
-def test_truth_table(world, client, sign_in, role, phase, state):
+def test_truth_table(world, client, login, role, phase, state):
     sub, attachment, people = world(phase, state)
     user = people[role]
     who = user if user is not None else _anonymous()
@@ -97,7 +97,7 @@ def test_truth_table(world, client, sign_in, role, phase, state):
     assert can(who, "submission.withdraw", sub) is EDIT[key]
     assert can(who, "submission.disqualify", sub) is DISQUALIFY[key]
 
-    sign_in(user)
+    login(user)
     ref = sub.reference
     assert client.get(f"/submissions/{ref}").status_code == (200 if VIEW[key] else 404)
     download = client.get(f"/submissions/{ref}/attachments/{attachment.id}")
@@ -136,22 +136,22 @@ LIST = {
 
 
 @pytest.mark.parametrize("role", LIST)
-def test_who_sees_a_challenges_list_of_submissions(world, client, sign_in, make_challenge, cast, role):
+def test_who_sees_a_challenges_list_of_submissions(world, client, login, make_challenge, cast, role):
     _, _, people = world("open", "submitted")
     for phase, allowed in zip(["open", "upcoming", "closed", "judging", "decided"], LIST[role].split()):
         challenge = make_challenge(cast.council, phase)
         user = people[role]
         assert can(user or _anonymous(), "challenge.view_submissions", challenge) is (allowed == "1")
-        sign_in(user)
+        login(user)
         expected = 200 if allowed == "1" else 404
         assert client.get(f"/challenges/{challenge.slug}/submissions").status_code == expected
         assert client.get(f"/challenges/{challenge.slug}/submissions.csv").status_code == expected
 
 
-def test_only_brokers_see_every_submission(world, client, sign_in):
+def test_only_brokers_see_every_submission(world, client, login):
     sub, _, people = world("closed", "submitted")
     for role, user in people.items():
-        sign_in(user)
+        login(user)
         response = client.get("/submissions")
         assert response.status_code == (200 if role == "broker" else 404), role
     assert sub.reference in response.get_data(as_text=True)

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from challenge import clock
-from challenge.errors import InvalidTransition, NotAllowed
+from challenge.errors import FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.platform.models import AuditEvent, OutboxMessage
 from challenge.submissions import services, team
 from challenge.submissions.models import Attachment, Submission, TeamInvitation
-from challenge.submissions.services import AlreadyEntered, AlreadySubmitted, SubmissionError
+from challenge.submissions.services import AlreadyEntered, AlreadySubmitted
 
 
 def draft(cast, owner=None, now=None, **fields):
@@ -119,10 +119,10 @@ def test_team_addresses_are_invited_and_join_only_when_they_accept(cast, make_us
                     team_emails="femi@example.org nobody@example.org")
     db.session.commit()
     assert [m.user_id for m in sub.team] == [cast.friend.id] and team.addresses(sub)[-1] == "nobody@example.org"
-    with pytest.raises(SubmissionError) as refused:
+    with pytest.raises(FieldError) as refused:
         services.update(sub, cast.creator, clock.now(), title="T", summary="", description="",
                         team_emails="femi@example.org not-an-address")
-    assert list(refused.value.errors) == ["team"] and "not an email address" in refused.value.errors["team"]
+    assert list(refused.value.messages) == ["team"] and "not an email address" in refused.value.messages["team"]
 
 
 def test_the_form_answers_alike_whether_or_not_an_address_has_an_account(cast):
@@ -138,7 +138,7 @@ def test_the_form_answers_alike_whether_or_not_an_address_has_an_account(cast):
 def test_the_challenges_seekers_are_refused_when_they_accept(cast):
     sub = draft(cast, team_emails=cast.seeker.email)  # the form does not say the address belongs to a seeker
     [invitation] = team.pending(sub)
-    with pytest.raises(team.TeamError, match="runs this challenge"):
+    with pytest.raises(InvalidTransition, match="runs this challenge"):
         team.accept(invitation, cast.seeker, clock.now())
     db.session.rollback()
     assert sub.team == []
@@ -147,12 +147,12 @@ def test_the_challenges_seekers_are_refused_when_they_accept(cast):
 def test_only_the_invited_account_may_accept_and_only_once(cast):
     sub = draft(cast, team_emails=cast.friend.email)
     [invitation] = team.pending(sub)
-    with pytest.raises(team.TeamError, match="sent to femi@example.org"):
+    with pytest.raises(InvalidTransition, match="sent to femi@example.org"):
         team.accept(invitation, cast.other, clock.now())
     db.session.rollback()
     team.accept(invitation, cast.friend, clock.now())
     db.session.commit()
-    with pytest.raises(team.TeamError, match="already accepted"):
+    with pytest.raises(InvalidTransition, match="already accepted"):
         team.accept(invitation, cast.friend, clock.now())
     db.session.rollback()
     assert [m.user_id for m in sub.team] == [cast.friend.id]
@@ -165,7 +165,7 @@ def test_invitations_are_rate_limited_per_person(cast, make_user):
         services.update(sub, cast.creator, clock.now(), title="T", summary="", description="",
                         team_emails=" ".join(f"p{n}-{i}@example.org" for i in range(5)))
         db.session.commit()
-    with pytest.raises(SubmissionError, match="many team invitations"):
+    with pytest.raises(FieldError, match="many team invitations"):
         services.update(sub, cast.creator, clock.now(), title="T", summary="", description="",
                         team_emails="one-more@example.org")
     db.session.rollback()
@@ -175,25 +175,25 @@ def test_invitations_are_rate_limited_per_person(cast, make_user):
 
 def test_a_team_has_at_most_ten_other_members(cast, make_user):
     people = [make_user() for _ in range(services.MAX_TEAM + 1)]
-    with pytest.raises(SubmissionError, match="at most 10"):
+    with pytest.raises(FieldError, match="at most 10"):
         draft(cast, team_emails=" ".join(p.email for p in people))
 
 
 def test_submitting_for_an_organisation_needs_membership(cast, make_org):
     charity = make_org(cast.creator, name="Tea Charity", kind="charity")
     elsewhere = make_org(cast.other, name="Other Charity", kind="charity")
-    with pytest.raises(SubmissionError, match="organisation you belong to"):
+    with pytest.raises(FieldError, match="organisation you belong to"):
         draft(cast, organisation_id=elsewhere.id)
-    with pytest.raises(SubmissionError):
+    with pytest.raises(FieldError):
         draft(cast, organisation_id=987654)
     assert draft(cast, organisation_id=charity.id).organisation_id == charity.id
 
 
 def test_submit_needs_the_text_and_both_declarations(cast):
     sub = draft(cast)
-    with pytest.raises(SubmissionError) as refused:
+    with pytest.raises(FieldError) as refused:
         services.submit(sub, cast.creator, clock.now(), eligibility_confirmed=False, terms_accepted=False)
-    assert set(refused.value.errors) == {"summary", "description", "eligibility_confirmed", "terms_accepted"}
+    assert set(refused.value.messages) == {"summary", "description", "eligibility_confirmed", "terms_accepted"}
     assert sub.state == "draft" and not outbox()
 
 
@@ -279,9 +279,9 @@ def test_entries_that_are_no_longer_live_cannot_be_changed(cast, make_submission
 def test_a_submitted_entry_keeps_its_text_when_edited(cast):
     sub = complete(full_draft(cast))
     db.session.commit()
-    with pytest.raises(SubmissionError) as refused:
+    with pytest.raises(FieldError) as refused:
         services.update(sub, cast.creator, clock.now(), title="Still here", summary="", description="")
-    assert set(refused.value.errors) == {"summary", "description"}
+    assert set(refused.value.messages) == {"summary", "description"}
     db.session.rollback()
     services.update(sub, cast.creator, clock.now(), title="Better title", summary="s", description="d")
     assert sub.state == "submitted" and sub.title == "Better title"
@@ -308,7 +308,7 @@ def test_at_most_five_files(cast, files, app):
     for n in range(app.config["UPLOAD_MAX_FILES"]):
         services.add_attachment(sub, io.BytesIO(files.png), f"p{n}.png", cast.creator, clock.now())
     db.session.commit()
-    with pytest.raises(SubmissionError, match="at most 5 files"):
+    with pytest.raises(FieldError, match="at most 5 files"):
         services.add_attachment(sub, io.BytesIO(files.png), "p6.png", cast.creator, clock.now())
     assert len(os.listdir(app.config["UPLOAD_FOLDER"])) == 5
 
@@ -351,7 +351,7 @@ def test_only_a_broker_disqualifies_an_entered_solution_with_a_reason(cast, make
     for who in (cast.creator, cast.seeker, cast.friend):
         with pytest.raises(NotAllowed):
             services.disqualify(sub, who, clock.now(), reason="No.")
-    with pytest.raises(SubmissionError):
+    with pytest.raises(FieldError):
         services.disqualify(sub, cast.broker, clock.now(), reason="   ")
     services.disqualify(sub, cast.broker, clock.now(), reason="Not eligible: a public body.")
     db.session.commit()

@@ -43,8 +43,8 @@ def test_signed_out_visitors_are_asked_to_sign_in_first(client, cast):
     assert response.status_code == 302 and "/login" in response.location
 
 
-def test_a_creator_saves_a_draft_adds_a_file_and_submits(client, sign_in, cast, files):
-    sign_in(cast.creator)
+def test_a_creator_saves_a_draft_adds_a_file_and_submits(client, login, cast, files):
+    login(cast.creator)
     page = client.get(f"/challenges/{cast.challenge.slug}/submit").get_data(as_text=True)
     assert "<h1" in page and "Submit a solution" in page and "Closes in" in page
     response = start(client, cast, team=cast.friend.email)
@@ -56,7 +56,7 @@ def test_a_creator_saves_a_draft_adds_a_file_and_submits(client, sign_in, cast, 
     assert upload(client, sub, files.pdf, "plan.pdf").status_code == 302
     refused = client.post(f"/submissions/{sub.reference}/submit", data={})
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 200 and "There is a problem" in page and "<title>Error:" in page
+    assert refused.status_code == 400 and "There is a problem" in page and "<title>Error:" in page
     assert "Confirm that you meet the eligibility criteria" in page and only_submission().state == "draft"
     done = client.post(f"/submissions/{sub.reference}/submit",
                        data={"eligibility_confirmed": "y", "terms_accepted": "y"}, follow_redirects=True)
@@ -70,17 +70,17 @@ def test_a_creator_saves_a_draft_adds_a_file_and_submits(client, sign_in, cast, 
     assert again.status_code == 302 and count(OutboxMessage) == 2
 
 
-def test_a_form_posted_twice_creates_one_draft(client, sign_in, cast):
-    sign_in(cast.creator)
+def test_a_form_posted_twice_creates_one_draft(client, login, cast):
+    login(cast.creator)
     first, second = start(client, cast), start(client, cast, title="Second click")
     assert count(Submission) == 1
     assert first.location == second.location
     assert only_submission().title == "Tea and talk"
 
 
-def test_a_race_on_the_start_form_ends_on_the_draft_that_won(client, sign_in, cast, monkeypatch):
+def test_a_race_on_the_start_form_ends_on_the_draft_that_won(client, login, cast, monkeypatch):
     """Two requests both saw no draft; the database's unique index stops the second."""
-    sign_in(cast.creator)
+    login(cast.creator)
     winner = services.start_draft(cast.challenge, cast.creator, clock.now(), title="First")
     db.session.commit()
     real = services.active_for
@@ -92,12 +92,12 @@ def test_a_race_on_the_start_form_ends_on_the_draft_that_won(client, sign_in, ca
     assert count(Submission) == 1
 
 
-def test_the_deadline_to_the_second_through_the_pages(client, sign_in, cast, files, monkeypatch, app):
+def test_the_deadline_to_the_second_through_the_pages(client, login, cast, files, monkeypatch, app):
     closes = cast.challenge.closes_at
-    sign_in(cast.other)
+    login(cast.other)
     start(client, cast)
     late = only_submission()
-    sign_in(cast.creator)
+    login(cast.creator)
     clock.travel(closes - timedelta(seconds=1) - clock.now())
     freeze(monkeypatch, closes - timedelta(seconds=1))
     start(client, cast, title="Just in time")
@@ -107,13 +107,13 @@ def test_the_deadline_to_the_second_through_the_pages(client, sign_in, cast, fil
     assert sub.state == "submitted" and sub.submitted_at == closes - timedelta(seconds=1)
 
     freeze(monkeypatch, closes + timedelta(seconds=1))
-    sign_in(cast.other)
+    login(cast.other)
     mails, rows = count(OutboxMessage), count(Submission)
     refused = client.post(f"/submissions/{late.reference}/submit",
                           data={"eligibility_confirmed": "y", "terms_accepted": "y"})
     assert refused.status_code == 409 and "closed on" in refused.get_data(as_text=True)
     assert upload(client, late, files.pdf, "plan.pdf").status_code == 409
-    sign_in(cast.friend)
+    login(cast.friend)
     assert start(client, cast).status_code == 409
     db.session.refresh(late)
     assert late.state == "draft" and late.submitted_at is None
@@ -121,8 +121,8 @@ def test_the_deadline_to_the_second_through_the_pages(client, sign_in, cast, fil
     assert not os.listdir(app.config["UPLOAD_FOLDER"]) if os.path.isdir(app.config["UPLOAD_FOLDER"]) else True
 
 
-def test_the_owner_edits_until_the_close(client, sign_in, cast, monkeypatch):
-    sign_in(cast.creator)
+def test_the_owner_edits_until_the_close(client, login, cast, monkeypatch):
+    login(cast.creator)
     start(client, cast)
     sub = only_submission()
     form = client.get(f"/submissions/{sub.reference}/edit").get_data(as_text=True)
@@ -134,27 +134,27 @@ def test_the_owner_edits_until_the_close(client, sign_in, cast, monkeypatch):
     assert closed.status_code == 409 and "closed on" in closed.get_data(as_text=True)
 
 
-def accept_by_link(client, sign_in, person):
+def accept_by_link(client, login, person):
     """Open the link in the team invitation emailed to `person`, signed in as them, and accept."""
     mail = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.to_email == person.email,
                                                             OutboxMessage.kind == "submission.team_invitation")
                               .order_by(OutboxMessage.id.desc())).first()
     path = "/team-invitations/" + re.search(r"/team-invitations/(\S+)", mail.body).group(1)
-    sign_in(None)
+    login(None)
     assert "/login" in client.get(path).location  # femi has an account: sign in first
-    sign_in(person)
+    login(person)
     page = client.get(path)
     assert page.status_code == 200 and "Accept and join the team" in page.text
     return client.post(path)
 
 
-def test_team_members_see_but_do_not_change(client, sign_in, cast):
-    sign_in(cast.creator)
+def test_team_members_see_but_do_not_change(client, login, cast):
+    login(cast.creator)
     start(client, cast, team=cast.friend.email)
     sub = only_submission()
-    sign_in(cast.friend)
+    login(cast.friend)
     assert client.get(f"/submissions/{sub.reference}").status_code == 404  # not in the team until they accept
-    assert accept_by_link(client, sign_in, cast.friend).location.endswith(f"/submissions/{sub.reference}")
+    assert accept_by_link(client, login, cast.friend).location.endswith(f"/submissions/{sub.reference}")
     page = client.get(f"/submissions/{sub.reference}").get_data(as_text=True)
     assert "Tea and talk" in page and "Edit details" not in page and "Only Cleo Creator" in page
     assert client.post(f"/submissions/{sub.reference}/edit", data=FULL).status_code == 403
@@ -162,8 +162,8 @@ def test_team_members_see_but_do_not_change(client, sign_in, cast):
     assert sub.reference in mine and "Team member" in mine
 
 
-def test_withdrawing_asks_first_then_frees_the_place(client, sign_in, cast):
-    sign_in(cast.creator)
+def test_withdrawing_asks_first_then_frees_the_place(client, login, cast):
+    login(cast.creator)
     start(client, cast)
     sub = only_submission()
     confirm = client.get(f"/submissions/{sub.reference}/withdraw").get_data(as_text=True)
@@ -176,12 +176,12 @@ def test_withdrawing_asks_first_then_frees_the_place(client, sign_in, cast):
     assert count(Submission) == 2
 
 
-def test_files_are_checked_downloaded_as_attachments_and_removed(client, sign_in, cast, files, app):
-    sign_in(cast.creator)
+def test_files_are_checked_downloaded_as_attachments_and_removed(client, login, cast, files, app):
+    login(cast.creator)
     start(client, cast)
     sub = only_submission()
     refused = upload(client, sub, files.html, "plan.pdf")
-    assert refused.status_code == 200 and "is not a PDF file" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "is not a PDF file" in refused.get_data(as_text=True)
     refused = upload(client, sub, files.html, "page.html")
     assert "not a file type we accept" in refused.get_data(as_text=True)
     assert count(Attachment) == 0
@@ -201,8 +201,8 @@ def test_files_are_checked_downloaded_as_attachments_and_removed(client, sign_in
     assert count(Attachment) == 0 and os.listdir(app.config["UPLOAD_FOLDER"]) == []
 
 
-def test_a_file_over_the_limit_gets_a_413_page_that_states_it(client, sign_in, cast, files, app, monkeypatch):
-    sign_in(cast.creator)
+def test_a_file_over_the_limit_gets_a_413_page_that_states_it(client, login, cast, files, app, monkeypatch):
+    login(cast.creator)
     start(client, cast)
     sub = only_submission()
     monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 1024 * 1024)
@@ -215,8 +215,8 @@ def test_a_file_over_the_limit_gets_a_413_page_that_states_it(client, sign_in, c
     assert count(Attachment) == 0 and os.listdir(app.config["UPLOAD_FOLDER"]) == []
 
 
-def test_a_download_whose_file_is_missing_is_a_404_not_an_error(client, sign_in, cast, files, app):
-    sign_in(cast.creator)
+def test_a_download_whose_file_is_missing_is_a_404_not_an_error(client, login, cast, files, app):
+    login(cast.creator)
     start(client, cast)
     sub = only_submission()
     upload(client, sub, files.png, "photo.png")
@@ -225,9 +225,9 @@ def test_a_download_whose_file_is_missing_is_a_404_not_an_error(client, sign_in,
     assert client.get(f"/submissions/{sub.reference}/attachments/{attachment.id}").status_code == 404
 
 
-def test_every_post_needs_its_csrf_token(client, sign_in, cast, app, monkeypatch, make_submission):
+def test_every_post_needs_its_csrf_token(client, login, cast, app, monkeypatch, make_submission):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    sign_in(cast.creator)
+    login(cast.creator)
     assert start(client, cast).status_code == 400
     assert count(Submission) == 0
     page = client.get(f"/challenges/{cast.challenge.slug}/submit").get_data(as_text=True)
@@ -240,14 +240,14 @@ def test_every_post_needs_its_csrf_token(client, sign_in, cast, app, monkeypatch
 
 
 def test_seekers_see_entered_solutions_after_the_close_and_download_a_csv(
-        client, sign_in, cast, make_challenge, make_submission, make_user, make_org):
+        client, login, cast, make_challenge, make_submission, make_user, make_org):
     closed = make_challenge(cast.council, "closed", title="Closed one")
     charity = make_org(cast.creator, name="Tea Charity", kind="charity")
     entered = make_submission(closed, cast.creator, "submitted", title="=HYPERLINK(\"http://x\")",
                               team=(cast.friend,), organisation=charity)
     make_submission(closed, cast.other, "draft", title="Unfinished draft")
     make_submission(closed, make_user(), "withdrawn", title="Pulled out")
-    sign_in(cast.seeker)
+    login(cast.seeker)
     page = client.get(f"/challenges/{closed.slug}/submissions").get_data(as_text=True)
     assert entered.reference in page and "Tea Charity" in page
     assert "Unfinished draft" not in page and "Pulled out" not in page
@@ -256,31 +256,31 @@ def test_seekers_see_entered_solutions_after_the_close_and_download_a_csv(
     text = csv.get_data(as_text=True)
     assert text.startswith("\ufeffReference,Title,State")
     assert "'=HYPERLINK" in text and "Femi Friend" in text and "Unfinished draft" not in text
-    sign_in(cast.broker)
+    login(cast.broker)
     page = client.get(f"/challenges/{closed.slug}/submissions?state=draft").get_data(as_text=True)
     assert "Unfinished draft" in page and entered.reference not in page
 
 
-def test_empty_lists_say_what_to_do(client, sign_in, cast):
-    sign_in(cast.other)
+def test_empty_lists_say_what_to_do(client, login, cast):
+    login(cast.other)
     page = client.get("/my/submissions").get_data(as_text=True)
     assert "not entered any challenges yet" in page and "Browse open challenges" in page
-    sign_in(cast.broker)
+    login(cast.broker)
     page = client.get(f"/challenges/{cast.challenge.slug}/submissions").get_data(as_text=True)
     assert "No solutions have been entered yet" in page
 
 
-def test_a_broker_disqualifies_with_a_reason(client, sign_in, cast, make_submission):
+def test_a_broker_disqualifies_with_a_reason(client, login, cast, make_submission):
     sub = make_submission(cast.challenge, cast.creator, "submitted")
-    sign_in(cast.broker)
+    login(cast.broker)
     page = client.get(f"/submissions/{sub.reference}").get_data(as_text=True)
     assert "Disqualify" in page
     refused = client.post(f"/submissions/{sub.reference}/disqualify", data={"reason": "  "})
-    assert refused.status_code == 200 and "Give the reason" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Give the reason" in refused.get_data(as_text=True)
     done = client.post(f"/submissions/{sub.reference}/disqualify", data={"reason": "Entered twice."},
                        follow_redirects=True)
     assert "is disqualified" in done.get_data(as_text=True) and sub.state == "disqualified"
-    sign_in(cast.creator)
+    login(cast.creator)
     page = client.get(f"/submissions/{sub.reference}").get_data(as_text=True)
     assert "Disqualified." in page and "Entered twice." in page and "Disqualify</button>" not in page
     assert client.post(f"/submissions/{sub.reference}/disqualify", data={"reason": "Me"}).status_code == 403
@@ -300,7 +300,7 @@ def test_a_broker_disqualifies_with_a_reason(client, sign_in, cast, make_submiss
     ("seeker", "closed", "submitted", "View the submissions (1)"),
     ("broker", "open", "submitted", "View the submissions (1)"),
 ])
-def test_the_challenge_page_panel(app, client, sign_in, cast, make_challenge, make_submission,
+def test_the_challenge_page_panel(app, client, login, cast, make_challenge, make_submission,
                                   who, phase, has, expected):
     from flask import render_template
 
@@ -308,7 +308,7 @@ def test_the_challenge_page_panel(app, client, sign_in, cast, make_challenge, ma
     if has:
         make_submission(challenge, cast.creator, has, team=(cast.friend,))
     user = getattr(cast, who) if who else None
-    sign_in(user)
+    login(user)
     with app.test_request_context():
         if user is not None:
             from flask_login import login_user
@@ -317,8 +317,8 @@ def test_the_challenge_page_panel(app, client, sign_in, cast, make_challenge, ma
     assert expected in html
 
 
-def test_the_description_keeps_the_pages_outline_and_loses_its_scripts(client, sign_in, cast):
-    sign_in(cast.creator)
+def test_the_description_keeps_the_pages_outline_and_loses_its_scripts(client, login, cast):
+    login(cast.creator)
     start(client, cast, description="# Big heading\n\n### Smaller\n\n<script>alert(1)</script>[x](javascript:alert(1))")
     page = client.get(f"/submissions/{only_submission().reference}").get_data(as_text=True)
     assert "<h3>Big heading</h3>" in page and "<h4>Smaller</h4>" in page

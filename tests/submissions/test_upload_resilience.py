@@ -79,8 +79,8 @@ def test_a_transfer_cut_off_inside_the_service_leaves_no_file_and_no_row(cast, d
     assert _files() == [] and _rows() == 0
 
 
-def test_a_request_whose_body_stops_early_leaves_no_file_and_no_row(client, sign_in, cast, draft, files):
-    sign_in(cast.creator)
+def test_a_request_whose_body_stops_early_leaves_no_file_and_no_row(client, login, cast, draft, files):
+    login(cast.creator)
     boundary = "cxboundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.pdf\"\r\n"
             f"Content-Type: application/pdf\r\n\r\n").encode() + files.pdf + b"%" * (300 * 1024) + \

@@ -158,11 +158,11 @@ def test_an_encrypted_or_damaged_entry_is_refused_with_words(app):
     refused(bytes(content), match="damaged")
 
 
-def test_the_refusal_reaches_the_uploader_as_a_form_error(client, sign_in, cast, make_submission):
+def test_the_refusal_reaches_the_uploader_as_a_form_error(client, login, cast, make_submission):
     sub = make_submission(cast.challenge, cast.creator, "draft")
-    sign_in(cast.creator)
+    login(cast.creator)
     content = zipped({"inner.zip": zipped({"../../escape.txt": b"bad"})})
     response = client.post(f"/submissions/{sub.reference}/attachments",
                            data={"file": (io.BytesIO(content), "bundle.zip")}, content_type="multipart/form-data")
-    assert response.status_code == 200 and "outside the folder" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "outside the folder" in response.get_data(as_text=True)
     assert sub.attachments == []
