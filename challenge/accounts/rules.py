@@ -55,6 +55,13 @@ def _admin(user, thing, now):
     return is_broker(user)
 
 
+@rule("user.change_access")
+def _change_access(user, person, now):
+    """Brokers change other people's staff role and whether their account is active, never their own, so
+    the platform cannot be left without a broker by accident."""
+    return is_broker(user) and (person is None or person.id != user.id)
+
+
 @rule("audit.view")
 def _audit_view(user, thing, now):
     return is_broker(user)

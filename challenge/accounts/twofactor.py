@@ -18,6 +18,7 @@ from challenge.accounts.models import RecoveryCode, SecondFactor, User
 from challenge.accounts.services import new_session_token
 from challenge.errors import FieldError
 from challenge.extensions import db
+from challenge.permissions import can
 from challenge.platform import audit
 from challenge.platform.sealed import Purpose
 
@@ -161,9 +162,10 @@ def new_recovery_codes(user: User, code: str, now: datetime) -> list[str]:
     return codes
 
 
-def turn_off(user: User, code: str, now: datetime, *, required: bool) -> None:
-    """Stop using the authenticator, proven by a current code. Refused to those who must use one."""
-    if required:
+def turn_off(user: User, code: str, now: datetime) -> None:
+    """Stop using the authenticator, proven by a current code. Refused to those who must use one
+    (the rule account.second_factor_required)."""
+    if can(user, "account.second_factor_required", None, now):
         raise FieldError("Your role needs a second factor, so it cannot be turned off", "code")
     if check(user, code, now) is None:
         raise FieldError("That code is not right. Enter the 6-digit code your app shows now", "code")

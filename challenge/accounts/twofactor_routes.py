@@ -168,9 +168,8 @@ def new_codes():
 @login_required
 @limiter.limit(auth_limit, on_breach=security.locked_out)
 def turn_off():
-    required = can(current_user, "account.second_factor_required")
     return _with_code(
-        lambda code, now: twofactor.turn_off(current_user, code, now, required=required),
+        lambda code, now: twofactor.turn_off(current_user, code, now),
         lambda _: tx.done("Your account no longer asks for a code from an authenticator app.",
                           url_for("twofactor.setup")))
 

@@ -11,17 +11,19 @@ from datetime import datetime
 from challenge.accounts.models import Organisation, User
 from challenge.errors import NotAllowed
 from challenge.extensions import db
+from challenge.permissions import can
 from challenge.platform import audit
 
 
-def _not_self(user: User, actor: User, what: str) -> None:
-    if actor is not None and user.id == actor.id:
+def _not_self(user: User, actor: User | None, what: str, now: datetime) -> None:
+    """Refuses a broker changing their own account (the rule user.change_access); None is the CLI."""
+    if actor is not None and not can(actor, "user.change_access", user, now):
         raise NotAllowed(f"You cannot {what} yourself. Ask another broker.")
 
 
 def set_broker(user: User, is_broker: bool, actor: User | None, now: datetime, *, reason: str = "") -> User:
     """Give or take away the broker (platform staff) role. Refuses a broker changing their own role."""
-    _not_self(user, actor, "change the staff role of")
+    _not_self(user, actor, "change the staff role of", now)
     if user.is_broker == is_broker:
         return user
     user.is_broker = is_broker
@@ -37,7 +39,7 @@ def set_active(user: User, active: bool, actor: User | None, now: datetime, *, r
 
     Refuses a broker deactivating themselves.
     """
-    _not_self(user, actor, "deactivate or reactivate")
+    _not_self(user, actor, "deactivate or reactivate", now)
     if user.is_active_account == active:
         return user
     user.is_active_account = active
