@@ -12,13 +12,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, or_
 
 from challenge.challenges.models import Challenge
-from challenge.challenges.states import PHASE_LABELS, Phase
+from challenge.challenges.states import PHASE_LABELS, ChallengeState, Phase
 from challenge.extensions import db
 from challenge.partnerships import outcomes
 from challenge.partnerships.impact import calculate_sroi
 from challenge.partnerships.models import ImpactRecord, Partnership
 from challenge.partnerships.states import PIPELINE, STAGE_LABELS, WON_STAGES, Stage
-from challenge.submissions.models import Submission
+from challenge.submissions.models import Submission, SubmissionState
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,10 @@ def _partnership_filter(stmt, scope: Scope | None):
 
 # Stored states, in lifecycle order; "published" covers upcoming, open and closed (the clock decides which).
 STATE_LABELS = {
-    "draft": PHASE_LABELS[Phase.DRAFT], "in_review": PHASE_LABELS[Phase.IN_REVIEW],
-    "published": "Published (upcoming, open or closed)", "judging": PHASE_LABELS[Phase.JUDGING],
-    "decided": PHASE_LABELS[Phase.DECIDED], "completed": PHASE_LABELS[Phase.COMPLETED],
-    "cancelled": PHASE_LABELS[Phase.CANCELLED],
+    ChallengeState.DRAFT: PHASE_LABELS[Phase.DRAFT], ChallengeState.IN_REVIEW: PHASE_LABELS[Phase.IN_REVIEW],
+    ChallengeState.PUBLISHED: "Published (upcoming, open or closed)", ChallengeState.JUDGING: PHASE_LABELS[Phase.JUDGING],
+    ChallengeState.DECIDED: PHASE_LABELS[Phase.DECIDED], ChallengeState.COMPLETED: PHASE_LABELS[Phase.COMPLETED],
+    ChallengeState.CANCELLED: PHASE_LABELS[Phase.CANCELLED],
 }
 
 
@@ -58,7 +58,7 @@ def submissions_per_challenge(scope: Scope | None, limit: int = 10) -> list[tupl
     """The challenges with most submissions (drafts not counted), most first."""
     # Counted per challenge id first, from the (challenge_id, state) index, then joined to the titles:
     # grouping the joined rows instead reads every submission's challenge row.
-    counts = (db.select(Submission.challenge_id, func.count().label("n")).where(Submission.state != "draft")
+    counts = (db.select(Submission.challenge_id, func.count().label("n")).where(Submission.state != SubmissionState.DRAFT)
               .group_by(Submission.challenge_id).subquery())
     stmt = (db.select(Challenge.title, counts.c.n).join(counts, counts.c.challenge_id == Challenge.id)
             .order_by(counts.c.n.desc(), Challenge.title).limit(limit))

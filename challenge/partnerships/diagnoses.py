@@ -6,6 +6,7 @@ from datetime import datetime
 from challenge.accounts.models import Organisation
 from challenge.accounts.services import unique_slug
 from challenge.challenges.models import Challenge
+from challenge.challenges.states import ChallengeState
 from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.partnerships.models import Diagnosis
@@ -85,7 +86,7 @@ def start_challenge(d: Diagnosis, actor, now: datetime) -> Challenge:
         problem = f"{problem}\n\n## Causes\n\n{d.causes}".strip()
     challenge = Challenge(
         organisation_id=d.organisation_id, created_by_id=actor.id, title=d.title, slug=unique_slug(Challenge, d.title),
-        summary=d.summary[:500], problem=problem, context=_context(d), state="draft", created_at=now, updated_at=now,
+        summary=d.summary[:500], problem=problem, context=_context(d), state=ChallengeState.DRAFT, created_at=now, updated_at=now,
     )
     db.session.add(challenge)
     db.session.flush()

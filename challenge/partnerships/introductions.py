@@ -17,7 +17,7 @@ from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.partnerships import services
 from challenge.partnerships.models import Introduction, Partnership
-from challenge.partnerships.states import Stage
+from challenge.partnerships.states import ANSWER_MOVES, Answer, Stage
 from challenge.platform import audit, outbox
 
 SIDES = ("creator", "counterpart")
@@ -96,20 +96,19 @@ def answer(intro: Introduction, side: str, accept: bool, actor, now: datetime) -
     """
     if side not in SIDES:
         raise FieldError("Unknown side of the introduction")
-    if getattr(intro, f"{side}_answer") != "pending":
-        raise InvalidTransition("This introduction has already been answered on your side.")
+    answer_now = ANSWER_MOVES.check("accept" if accept else "decline", getattr(intro, f"{side}_answer"))
     if not intro.is_open:
         raise InvalidTransition("This introduction is closed: the other side declined it.")
     p = intro.partnership
-    setattr(intro, f"{side}_answer", "accepted" if accept else "declined")
+    setattr(intro, f"{side}_answer", answer_now)
     setattr(intro, f"{side}_answered_at", now)
     who = p.creator.name if side == "creator" else p.counterpart.name
-    verb = "accepted" if accept else "declined"
+    verb = str(answer_now)
     services.timeline(p, "introduction", actor, now, f"{who} {verb} the introduction")
     audit.record(actor, f"introduction.{verb}", intro, now, data={"side": side})
     if not accept and p.stage == Stage.INTRODUCED:
         services.move(p, "close_lost", actor, now, reason=f"{who} declined the introduction")
-    elif intro.creator_answer == intro.counterpart_answer == "accepted" and p.stage == Stage.INTRODUCED:
+    elif intro.creator_answer == intro.counterpart_answer == Answer.ACCEPTED and p.stage == Stage.INTRODUCED:
         services.move(p, "to_in_discussion", actor, now)
     if p.owner is not None:
         outbox.queue("partnership.introduction_answered", p.owner.email, "introduction_answered", now,

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge
+from challenge.challenges.states import ChallengeState
 from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.partnerships import services
@@ -17,15 +18,16 @@ from challenge.partnerships.models import AdoptionInterest, LibraryEntry, Partne
 from challenge.partnerships.states import Kind
 from challenge.permissions import can
 from challenge.platform import audit, outbox
-from challenge.submissions.models import Submission
+from challenge.submissions.models import Submission, SubmissionState
 
-DECIDED = ("decided", "completed")
+# Challenges whose winners may join the library.
+DECIDED = (ChallengeState.DECIDED, ChallengeState.COMPLETED)
 MAX_SUMMARY = 2000
 
 
 def eligible(sub: Submission) -> bool:
     """A winning solution of a decided challenge may join the library."""
-    return sub.state == "winner" and sub.challenge.state in DECIDED
+    return sub.state == SubmissionState.WINNER and sub.challenge.state in DECIDED
 
 
 def awaiting_consent(user) -> list[Submission]:
@@ -33,7 +35,7 @@ def awaiting_consent(user) -> list[Submission]:
     return list(db.session.scalars(
         db.select(Submission).join(Challenge, Submission.challenge_id == Challenge.id)
         .outerjoin(LibraryEntry, LibraryEntry.submission_id == Submission.id)
-        .where(Submission.owner_id == user.id, Submission.state == "winner", Challenge.state.in_(DECIDED),
+        .where(Submission.owner_id == user.id, Submission.state == SubmissionState.WINNER, Challenge.state.in_(DECIDED),
                LibraryEntry.id.is_(None))
         .order_by(Submission.id)
     ))

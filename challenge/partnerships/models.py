@@ -10,13 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
-from challenge.partnerships.states import KIND_LABELS, STAGE_LABELS, Kind, Stage
+from challenge.partnerships.states import KIND_LABELS, STAGE_LABELS, Answer, Kind, Stage
+from challenge.platform.lifecycle import state_check
 from challenge.submissions.models import Submission
 from challenge.types import UTCDateTime
 
-_STAGES = ", ".join(f"'{s.value}'" for s in Stage)
-_KINDS = ", ".join(f"'{k.value}'" for k in Kind)
-_ANSWERS = "'pending', 'accepted', 'declined'"
 EVENT_KINDS = ("note", "meeting", "stage_change", "document", "introduction", "impact")
 
 
@@ -25,8 +23,8 @@ class Partnership(db.Model):
 
     __tablename__ = "partnerships"
     __table_args__ = (
-        CheckConstraint(f"stage in ({_STAGES})", name="stage"),
-        CheckConstraint(f"kind in ({_KINDS})", name="kind"),
+        state_check("stage", Stage),
+        state_check("kind", Kind),
         CheckConstraint("value >= 0", name="value_not_negative"),
         CheckConstraint("investment >= 0", name="investment_not_negative"),
         # The commission is an amount or a share of the value: exactly one of the two.
@@ -130,16 +128,16 @@ class Introduction(db.Model):
 
     __tablename__ = "introductions"
     __table_args__ = (
-        CheckConstraint(f"creator_answer in ({_ANSWERS})", name="creator_answer"),
-        CheckConstraint(f"counterpart_answer in ({_ANSWERS})", name="counterpart_answer"),
+        state_check("creator_answer", Answer),
+        state_check("counterpart_answer", Answer),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
     note: Mapped[str] = mapped_column(Text)
     counterpart_contact_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    creator_answer: Mapped[str] = mapped_column(String(10), default="pending")
-    counterpart_answer: Mapped[str] = mapped_column(String(10), default="pending")
+    creator_answer: Mapped[str] = mapped_column(String(10), default=Answer.PENDING)
+    counterpart_answer: Mapped[str] = mapped_column(String(10), default=Answer.PENDING)
     # Only SHA-256 hashes of the emailed tokens are stored.
     creator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     counterpart_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -153,8 +151,8 @@ class Introduction(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return "declined" not in (self.creator_answer, self.counterpart_answer) and "pending" in (
-            self.creator_answer, self.counterpart_answer)
+        answers = (self.creator_answer, self.counterpart_answer)
+        return Answer.DECLINED not in answers and Answer.PENDING in answers
 
 
 class LibraryEntry(db.Model):

@@ -13,7 +13,7 @@ from challenge.partnerships.models import LibraryEntry
 from challenge.permissions import ensure
 from challenge.platform import tx
 from challenge.platform.hygiene import page_arg
-from challenge.submissions.models import Submission
+from challenge.submissions.models import Submission, SubmissionState
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
@@ -94,7 +94,7 @@ def manage():
     rows = db.session.execute(
         db.select(Submission, LibraryEntry).join(Challenge, Submission.challenge_id == Challenge.id)
         .outerjoin(LibraryEntry, LibraryEntry.submission_id == Submission.id)
-        .where(Submission.state == "winner", Challenge.state.in_(library.DECIDED))
+        .where(Submission.state == SubmissionState.WINNER, Challenge.state.in_(library.DECIDED))
         .order_by(Challenge.id.desc(), Submission.id)).all()
     return render_template("partnerships/library_manage.html", rows=rows)
 

@@ -1,7 +1,7 @@
 """Who may do what after the prize: partnerships, the solutions library, diagnoses and dashboards."""
 from __future__ import annotations
 
-from challenge.challenges.states import ChallengeState
+from challenge.partnerships import library
 from challenge.permissions import is_broker, role_in, roles_of, rule, signed_in
 
 
@@ -59,8 +59,7 @@ def _library_give_consent(user, sub, now):
 @rule("library.consent")
 def _library_consent(user, sub, now):
     """The owner, for a winning solution of a decided challenge (the consent form is offered)."""
-    return _library_give_consent(user, sub, now) and sub.state == "winner" and sub.challenge.state in (
-        ChallengeState.DECIDED, ChallengeState.COMPLETED)
+    return _library_give_consent(user, sub, now) and library.eligible(sub)
 
 
 @rule("diagnosis.view", "diagnosis.edit", "diagnosis.start_challenge")

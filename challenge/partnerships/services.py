@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from challenge.accounts.models import Membership, Organisation, User
-from challenge.errors import FieldError, InvalidTransition
+from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.partnerships.models import EVENT_KINDS, Partnership, PartnershipEvent
-from challenge.partnerships.states import MOVES, Kind, Stage, allowed
+from challenge.partnerships.states import PIPELINE_MOVES, Kind, Stage
 from challenge.platform import audit
 from challenge.submissions.models import Submission
 
@@ -113,18 +113,15 @@ def update_partnership(p: Partnership, actor, now: datetime, *, title: str, kind
 
 
 def move(p: Partnership, name: str, actor, now: datetime, *, reason: str = "") -> Partnership:
-    """Apply the named move from the stage table (states.MOVES), or refuse with InvalidTransition.
+    """Apply the named move from the stage table (states.PIPELINE_MOVES), or refuse with InvalidTransition.
 
     Closing as lost needs a reason; reopening returns to the stage it was lost from.
     """
-    if not allowed(name, p.stage):
-        label = MOVES[name].label.lower() if name in MOVES else "do that"
-        raise InvalidTransition(f"A partnership at the {p.stage_label.lower()} stage cannot {label}.")
+    target = PIPELINE_MOVES.target(name, p.stage, p.lost_from_stage)
     reason = (reason or "").strip()
     if name == "close_lost" and not reason:
         raise FieldError("Say why the partnership was lost", "reason")
     before = Stage(p.stage)
-    target = MOVES[name].target(before, Stage(p.lost_from_stage) if p.lost_from_stage else None)
     p.lost_from_stage = before.value if target == Stage.CLOSED_LOST else None
     p.closed_reason = reason if target == Stage.CLOSED_LOST else ""
     p.stage = target

@@ -12,6 +12,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from challenge.platform.lifecycle import Lifecycle, Move
+
 
 class Stage(enum.StrEnum):
     LEAD = "lead"
@@ -70,42 +72,63 @@ KIND_LABELS = {
 
 
 @dataclass(frozen=True)
-class Move:
-    name: str
-    source: frozenset[Stage]
-    label: str
+class StageMove(Move):
+    """A pipeline move, with the label its button shows; `forward` ones are offered first."""
+
+    label: str = ""
     forward: bool = True
 
-    def target(self, current: Stage, lost_from: Stage | None = None) -> Stage:
-        if self.name == "close_lost":
-            return Stage.CLOSED_LOST
-        if self.name == "reopen":
-            return lost_from or Stage.LEAD
-        step = 1 if self.forward else -1
-        return PIPELINE[current.index + step]
+
+class Pipeline(Lifecycle):
+    """The partnership pipeline's table. Reopening returns to the stage the partnership was lost from, and a
+    refusal names the stage the partnership is at."""
+
+    def refusal(self, name: str, state: str) -> str:
+        label = self.moves[name].label.lower() if name in self.moves else "do that"
+        return f"A partnership at the {Stage(state).label.lower()} stage cannot {label}."
+
+    def target(self, name: str, current: str, lost_from: str | None = None) -> Stage:
+        """Where `name` leads from `current` (checked first: InvalidTransition with the table's words)."""
+        target = Stage(self.check(name, current))
+        return Stage(lost_from) if name == "reopen" and lost_from else target
 
 
-def _moves() -> dict[str, Move]:
-    moves = {}
-    for here, there in zip(PIPELINE, PIPELINE[1:]):
-        moves[f"to_{there}"] = Move(f"to_{there}", frozenset({here}), f"Move to {there.label.lower()}")
-    for here, back in zip(PIPELINE[2:], PIPELINE[1:]):
-        moves[f"back_to_{back}"] = Move(f"back_to_{back}", frozenset({here}),
-                                        f"Back to {back.label.lower()}", forward=False)
-    moves["close_lost"] = Move("close_lost", frozenset(PIPELINE), "Close as lost", forward=False)
-    moves["reopen"] = Move("reopen", frozenset({Stage.CLOSED_LOST}), "Reopen", forward=False)
+def _moves() -> list[StageMove]:
+    moves = [StageMove(f"to_{there}", {here}, there, "", f"Move to {there.label.lower()}")
+             for here, there in zip(PIPELINE, PIPELINE[1:])]
+    moves += [StageMove(f"back_to_{back}", {here}, back, "", f"Back to {back.label.lower()}", forward=False)
+              for here, back in zip(PIPELINE[2:], PIPELINE[1:])]
+    moves.append(StageMove("close_lost", set(PIPELINE), Stage.CLOSED_LOST, "", "Close as lost", forward=False))
+    # Reopening goes back to the stage it was lost from (Pipeline.target); a lead if that is unknown.
+    moves.append(StageMove("reopen", {Stage.CLOSED_LOST}, Stage.LEAD, "", "Reopen", forward=False))
     return moves
 
 
 # The one table: a move is allowed from its listed stages only. Services add who may make it.
-MOVES: dict[str, Move] = _moves()
+PIPELINE_MOVES = Pipeline("partnership", _moves(), attribute="stage")
+MOVES: dict[str, StageMove] = PIPELINE_MOVES.moves
 
 
 def allowed(move: str, stage: str) -> bool:
-    return move in MOVES and Stage(stage) in MOVES[move].source
+    return PIPELINE_MOVES.allowed(move, Stage(stage))
 
 
-def moves_from(stage: str) -> list[Move]:
+def moves_from(stage: str) -> list[StageMove]:
     """The moves a board offers for a partnership at `stage`, forward ones first."""
     here = Stage(stage)
     return sorted((m for m in MOVES.values() if here in m.source), key=lambda m: (not m.forward, m.name))
+
+
+class Answer(enum.StrEnum):
+    """One side's answer to an introduction."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+# Each side answers once; the table is applied to that side's column (creator_answer, counterpart_answer).
+ANSWER_MOVES = Lifecycle("introduction", (
+    Move("accept", {Answer.PENDING}, Answer.ACCEPTED, "This introduction has already been answered on your side."),
+    Move("decline", {Answer.PENDING}, Answer.DECLINED, "This introduction has already been answered on your side."),
+))
