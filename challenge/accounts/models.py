@@ -5,10 +5,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from challenge.extensions import db
+from challenge.platform.lifecycle import state_check
 from challenge.types import UTCDateTime
 
 
@@ -110,7 +111,7 @@ class Membership(db.Model):
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("user_id", "organisation_id"),
-        CheckConstraint("role in ('owner', 'member')", name="role"),
+        state_check("role", MembershipRole),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

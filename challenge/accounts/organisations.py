@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from challenge.accounts.models import Invitation, Membership, MembershipRole, Organisation, OrganisationKind, User
 from challenge.accounts.services import add_member, new_token, normalise_email, token_hash
 from challenge.challenges.models import Challenge
+from challenge.challenges.states import UNPUBLISHED_STATES
 from challenge.errors import DomainError, FieldError
 from challenge.extensions import db
 from challenge.platform import audit, outbox
@@ -47,7 +48,7 @@ def public_challenges(org: Organisation) -> list[Challenge]:
     """The organisation's challenges that have been published, newest first."""
     return list(db.session.scalars(
         db.select(Challenge).where(Challenge.organisation_id == org.id,
-                                   Challenge.state.not_in(("draft", "in_review")))
+                                   Challenge.state.not_in(UNPUBLISHED_STATES))
         .order_by(Challenge.published_at.desc(), Challenge.id.desc())
     ))
 
