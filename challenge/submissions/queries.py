@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
-from challenge.permissions import is_broker
+from challenge.permissions import can
 from challenge.submissions.rules import SEEN_BY_SEEKERS
 from challenge.submissions.models import Submission, SubmissionState, TeamMember
 
@@ -22,7 +22,7 @@ def _with_people(query: Select) -> Select:
 
 def states_for(viewer, challenge: Challenge | None = None) -> tuple[str, ...]:
     """The states the viewer's lists may contain: all for brokers, entered ones for seekers."""
-    return tuple(s.value for s in SubmissionState) if is_broker(viewer) else SEEN_BY_SEEKERS
+    return tuple(s.value for s in SubmissionState) if can(viewer, "submission.moderate") else SEEN_BY_SEEKERS
 
 
 def for_challenge(challenge: Challenge, viewer, state: str | None = None) -> Select:

@@ -36,8 +36,9 @@ def _submission_edit(user, sub, now):
     )
 
 
-@rule("submission.list_all")
-def _submission_list_all(user, thing, now):
+@rule("submission.list_all", "submission.moderate")
+def _submission_moderate(user, thing, now):
+    """A broker sees every entry on the platform, in every state."""
     return is_broker(user)
 
 

@@ -21,7 +21,7 @@ from challenge.challenges.states import Phase
 from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.dates import format_dt, local
-from challenge.permissions import can, is_broker, is_seeker
+from challenge.permissions import can, is_seeker
 from challenge.platform import audit, outbox, tx
 from challenge.submissions import storage, team
 from challenge.submissions.models import (
@@ -113,9 +113,8 @@ def ensure_open(challenge: Challenge, now: datetime) -> None:
 def ensure_can_start(challenge: Challenge, actor, now: datetime) -> None:
     """Refuse a new entry: challenge not open, actor among its seekers, or disqualified before."""
     ensure_open(challenge, now)
-    if is_seeker(actor, challenge):
-        raise NotAllowed(f"You are a member of {challenge.organisation.name}, which runs this challenge, "
-                         "so you cannot enter it.")
+    if not can(actor, "challenge.submit", challenge, now):
+        raise NotAllowed(_why_not_enter(challenge, actor))
     existing = active_for(challenge, actor)
     if existing is not None:
         raise AlreadyEntered(existing)
@@ -124,8 +123,13 @@ def ensure_can_start(challenge: Challenge, actor, now: datetime) -> None:
         Submission.state == SubmissionState.DISQUALIFIED).limit(1))
     if barred:
         raise NotAllowed(f"Your entry {barred} to this challenge was disqualified, so you cannot enter again.")
-    if not can(actor, "challenge.submit", challenge, now):
-        raise NotAllowed("You cannot enter this challenge.")
+
+
+def _why_not_enter(challenge: Challenge, actor) -> str:
+    """The refusal's wording (the rule `challenge.submit` decided: open, signed in, not one of its seekers)."""
+    if is_seeker(actor, challenge):
+        return f"You are a member of {challenge.organisation.name}, which runs this challenge, so you cannot enter it."
+    return "You cannot enter this challenge."
 
 
 def ensure_changeable(sub: Submission, actor, now: datetime) -> None:
@@ -329,7 +333,7 @@ def disqualify(sub: Submission, actor, now: datetime, *, reason: str) -> list[st
     """
     tx.lock(Submission, sub.id)
     if not can(actor, "submission.disqualify", sub, now):
-        if sub.state == SubmissionState.DISQUALIFIED and is_broker(actor):
+        if sub.state == SubmissionState.DISQUALIFIED and can(actor, "submission.moderate", sub, now):
             raise InvalidTransition(f"{sub.reference} has already been disqualified.")
         raise NotAllowed("Only a broker can disqualify an entered submission before the decision.")
     if not reason.strip():

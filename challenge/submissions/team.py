@@ -15,7 +15,7 @@ from challenge.accounts.services import new_token, normalise_email, token_hash
 from challenge.challenges.states import Phase
 from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
-from challenge.permissions import is_seeker
+from challenge.permissions import can
 from challenge.platform import audit, outbox, tx
 from challenge.platform.models import AuditEvent
 from challenge.submissions.models import Submission, TeamInvitation, TeamMember
@@ -125,7 +125,7 @@ def accept(invitation: TeamInvitation, user: User, now: datetime) -> TeamMember:
     if sub.challenge.phase(now) != Phase.OPEN or sub.state not in ("draft", "submitted"):
         raise InvalidTransition("This entry can no longer change (the challenge has closed, or the entry was "
                                 "withdrawn), so nobody can join its team now.")
-    if is_seeker(user, sub.challenge):
+    if not can(user, "challenge.submit", sub.challenge, now):  # its seekers may not enter it
         raise InvalidTransition(f"You belong to {sub.challenge.organisation.name}, which runs this challenge, "
                                 "so you cannot be in a team entering it.")
     if user.id == sub.owner_id:
