@@ -12,25 +12,23 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from challenge.challenges.models import Challenge
-from challenge.errors import DomainError, InvalidTransition, NotAllowed
+from challenge.challenges.states import ChallengeState
+from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.dates import format_dt
 from challenge.judging.results import touch
 from challenge.judging import panel
-from challenge.judging.links import site_link
+from challenge.platform.links import site_link
 from challenge.judging.models import (
-    Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState, Selection,
+    ASSIGNMENT_MOVES, JUDGED_STATES, ROUND_MOVES, Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState, Selection,
 )
-from challenge.judging.rubric import FieldError, criteria_of, rounds_of
+from challenge.judging.rubric import criteria_of, rounds_of
 from challenge.permissions import can
-from challenge.platform import audit, outbox
+from challenge.platform import audit, outbox, tx
 from challenge.submissions.models import Submission
 
 Pairs = list[tuple[int, int]]
 Strategy = Callable[[list[int], list[int], set[tuple[int, int]], int | None, int], Pairs]
-
-# Entries that were submitted and are still in the running (or were, before the decision).
-JUDGED_STATES = ("submitted", "shortlisted", "winner", "not_selected")
 
 
 def assign_all(entries: list[int], judges: list[int], conflicts: set[tuple[int, int]], k, seed) -> Pairs:
@@ -123,13 +121,11 @@ def open_round(round_: Round, actor, now: datetime, *, override_reason: str = ""
     has criteria, and the panel is large enough for k; refuses too when an entry would get fewer than
     MIN_JUDGES judges, unless a broker gives `override_reason` (recorded on the round and in the audit log)."""
     challenge: Challenge = round_.challenge
-    if challenge.state != "judging":
+    if challenge.state != ChallengeState.JUDGING:
         raise InvalidTransition("Rounds open once the challenge has moved to judging.")
     # Decide under the lock: a double click (or the seeker and the chair at once) opens the round once.
-    db.session.execute(db.select(Round.id).where(Round.id == round_.id).with_for_update())
-    db.session.refresh(round_)
-    if round_.state != RoundState.PENDING:
-        raise InvalidTransition("This round has already been opened.")
+    tx.lock(Round, round_.id)
+    ROUND_MOVES.check("open", round_.state)
     earlier = [r for r in rounds_of(challenge) if r.position < round_.position]
     if any(r.state != RoundState.CLOSED for r in earlier):
         raise InvalidTransition("Close the earlier round first.")
@@ -157,12 +153,13 @@ def open_round(round_: Round, actor, now: datetime, *, override_reason: str = ""
         {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "state": AssignmentState.PENDING}
         for j, e in pairs
     ])
-    round_.state, round_.opened_at = RoundState.OPEN, now
+    before, after = ROUND_MOVES.apply(round_, "open")
+    round_.opened_at = now
     touch(challenge.id)
     data = {"entries": len(entries), "assignments": len(pairs), "strategy": round_.strategy}
     if override_reason:
         data |= {"override_reason": override_reason, "short_entries": len(short)}
-    audit.record(actor, "judging.round_opened", round_, now, from_state="pending", to_state="open", data=data)
+    audit.record(actor, "judging.round_opened", round_, now, from_state=before, to_state=after, data=data)
     link = site_link("judging.queue", slug=challenge.slug)
     for member in members:
         outbox.queue("round_opened", member.user.email, "judging_round_opened", now, challenge=challenge,
@@ -173,11 +170,10 @@ def open_round(round_: Round, actor, now: datetime, *, override_reason: str = ""
 
 def close_round(round_: Round, actor, now: datetime) -> Round:
     """Close an open round: scores freeze; drafts never submitted do not count."""
-    if round_.state != RoundState.OPEN:
-        raise InvalidTransition("Only an open round can be closed.")
-    round_.state, round_.closed_at = RoundState.CLOSED, now
+    before, after = ROUND_MOVES.apply(round_, "close")
+    round_.closed_at = now
     touch(round_.challenge_id)
-    audit.record(actor, "judging.round_closed", round_, now, from_state="open", to_state="closed")
+    audit.record(actor, "judging.round_closed", round_, now, from_state=before, to_state=after)
     db.session.flush()
     return round_
 
@@ -275,8 +271,8 @@ def reassign(assignment: Assignment, to: PanelMember, actor, now: datetime) -> A
     round_ = assignment.round
     if not round_.is_open(now):
         raise InvalidTransition("The round is closed: its assignments can no longer change.")
-    if assignment.state == AssignmentState.SUBMITTED:
-        raise NotAllowed("That judge has already submitted scores for this entry.")
+    if not ASSIGNMENT_MOVES.allowed("reassign", assignment.state):
+        raise NotAllowed(ASSIGNMENT_MOVES.refusal("reassign", assignment.state))
     if to.challenge_id != round_.challenge_id:
         raise NotAllowed("That person is not on this panel.")
     if (to.id, assignment.submission_id) in _conflicts(round_.challenge_id):
@@ -289,7 +285,8 @@ def reassign(assignment: Assignment, to: PanelMember, actor, now: datetime) -> A
     before = assignment.panel_member_id
     touch(round_.challenge_id)
     assignment.scores.clear()
-    assignment.panel_member_id, assignment.state, assignment.comment = to.id, AssignmentState.PENDING, ""
+    ASSIGNMENT_MOVES.apply(assignment, "reassign")
+    assignment.panel_member_id, assignment.comment = to.id, ""
     audit.record(actor, "judging.reassigned", round_, now, data={"submission": assignment.submission_id,
                                                                  "from": before, "to": to.id})
     db.session.flush()

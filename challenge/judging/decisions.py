@@ -9,18 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from challenge.challenges.models import Challenge, Prize
+from challenge.challenges.states import ChallengeState
 from challenge.challenges.services import move
-from challenge.errors import DomainError, InvalidTransition
+from challenge.errors import DomainError, FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.payouts.awards import create_awards, create_stage_grants
 from challenge.payouts.funding import pool_status
 from challenge.judging import results as results_mod
-from challenge.judging.assignment import JUDGED_STATES
-from challenge.judging.models import Decision, Round, RoundState, Selection
+from challenge.judging.models import JUDGED_STATES, Decision, Round, RoundState, Selection
 from challenge.judging.peoples import vote_winner
-from challenge.judging.rubric import FieldError, rounds_of, settings_of
-from challenge.platform import audit
-from challenge.submissions.models import Submission
+from challenge.judging.rubric import rounds_of, settings_of
+from challenge.platform import audit, tx
+from challenge.submissions.models import Submission, SubmissionState
 
 MAX_REASON = 4000
 
@@ -58,12 +58,11 @@ def _check(res: results_mod.Results, chosen_ids: list[int], override_reason: str
 def _lock(round_: Round) -> None:
     """Lock the round's row for the rest of the transaction and re-read it, so a second request waits for
     the first and then sees its decision."""
-    db.session.scalar(db.select(Round).where(Round.id == round_.id).with_for_update()
-                      .execution_options(populate_existing=True))
+    tx.lock(Round, round_.id)
 
 
 def _ready(round_: Round, kind: str) -> None:
-    if round_.challenge.state != "judging":
+    if round_.challenge.state != ChallengeState.JUDGING:
         raise InvalidTransition("Decisions are made while the challenge is being judged.")
     if round_.state != RoundState.CLOSED:
         raise InvalidTransition("Close the round before deciding on it: scores must be final.")
@@ -105,7 +104,7 @@ def advance(round_: Round, submission_ids: list[int], actor, now: datetime, *, o
     db.session.flush()
     advancing = {s.id: s for s in db.session.scalars(db.select(Submission).where(Submission.id.in_(submission_ids)))}
     for sub in advancing.values():
-        _set_state(sub, "shortlisted", actor, now)
+        _set_state(sub, SubmissionState.SHORTLISTED, actor, now)
     results_mod.touch(round_.challenge_id)
     granted = _stage_grants(round_, [advancing[sid] for sid in ordered], actor, now)
     audit.record(actor, "judging.shortlist_advanced", decision, now, reason=departure_reason.strip(),
@@ -178,7 +177,7 @@ def decide(round_: Round, choices: list[int | None], actor, now: datetime, *, ov
     db.session.flush()
     for sub in db.session.scalars(db.select(Submission).where(Submission.challenge_id == challenge.id,
                                                               Submission.state.in_(JUDGED_STATES))):
-        _set_state(sub, "winner" if sub.id in chosen_ids else "not_selected", actor, now)
+        _set_state(sub, SubmissionState.WINNER if sub.id in chosen_ids else SubmissionState.NOT_SELECTED, actor, now)
     results_mod.touch(challenge.id)
     audit.record(actor, "judging.decided", decision, now, reason=departure_reason.strip(),
                  data={**facts, "override_reason": override_reason.strip(), "winners": chosen_ids})

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from challenge.extensions import db
 from challenge.judging import results
 from challenge.judging.models import Assignment, AssignmentState, Conflict, Criterion, Round
-from challenge.submissions.models import Submission
+from challenge.submissions.models import Submission, SubmissionState
 
 
 @dataclass
@@ -60,7 +60,7 @@ def feedback_for(sub: Submission) -> Feedback:
     res = results.load(round_)
     mine = next((e for e in res.entries if e.id == sub.id), None)
     scored = [e for e in res.entries if e.criterion_means]
-    winners = [e for e in scored if e.state == "winner"]
+    winners = [e for e in scored if e.state == SubmissionState.WINNER]
     lines = [
         Line(c, mine.criterion_means.get(c.id) if mine else None,
              _mean(e.criterion_means.get(c.id) for e in scored),
@@ -69,3 +69,9 @@ def feedback_for(sub: Submission) -> Feedback:
     ]
     return Feedback(round_, lines, comments_for(sub), mine.raw_mean if mine else None,
                     _mean(e.raw_mean for e in scored), _mean(e.raw_mean for e in winners))
+
+
+def entry_by_reference(challenge_id: int, reference: str) -> Submission | None:
+    """The challenge's entry with this reference (the feedback page's URL names it), or None."""
+    return db.session.scalar(db.select(Submission).where(Submission.challenge_id == challenge_id,
+                                                         Submission.reference == reference[:20]))

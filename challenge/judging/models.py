@@ -10,8 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from challenge.accounts.models import User
 from challenge.challenges.models import Challenge, Prize
+from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
-from challenge.submissions.models import Submission
+from challenge.platform.lifecycle import Lifecycle, Move, state_check
+from challenge.submissions.models import Submission, SubmissionState
 from challenge.types import UTCDateTime
 
 # The scales a rubric may use: name -> (lowest, highest).
@@ -23,10 +25,32 @@ def new_version() -> str:
     return secrets.token_hex(8)
 
 
+# Entries that were submitted and are still in the running (or were, before the decision): the ones judged,
+# and the ones the public may vote for.
+JUDGED_STATES = (SubmissionState.SUBMITTED, SubmissionState.SHORTLISTED, SubmissionState.WINNER,
+                 SubmissionState.NOT_SELECTED)
+
+
+# The challenge's states in which its rubric may still change (it is published as the basis for choosing
+# the winners), and those in which judging is over (no round, no panel member, no setting changes).
+RUBRIC_OPEN = (ChallengeState.DRAFT, ChallengeState.IN_REVIEW)
+DECIDED = (ChallengeState.DECIDED, ChallengeState.COMPLETED)
+JUDGING_OVER = (*DECIDED, ChallengeState.CANCELLED)
+# The entries that hear the panel's feedback: those decided on.
+DECIDED_ENTRIES = (SubmissionState.WINNER, SubmissionState.NOT_SELECTED)
+
+
 class RoundState(enum.StrEnum):
     PENDING = "pending"
     OPEN = "open"
     CLOSED = "closed"
+
+
+# A round opens once (its score sheets are assigned then) and closes once (its scores are final).
+ROUND_MOVES = Lifecycle("round", (
+    Move("open", {RoundState.PENDING}, RoundState.OPEN, "This round has already been opened."),
+    Move("close", {RoundState.OPEN}, RoundState.CLOSED, "Only an open round can be closed."),
+))
 
 
 class PanelRole(enum.StrEnum):
@@ -38,6 +62,17 @@ class AssignmentState(enum.StrEnum):
     PENDING = "pending"  # not started
     DRAFT = "draft"
     SUBMITTED = "submitted"
+
+
+# A judge's score sheet: saved as a draft (which withdraws a submitted sheet until it is submitted again),
+# submitted (it counts), and handed back to pending when the chair gives the entry to another judge.
+_ANY_SHEET = {AssignmentState.PENDING, AssignmentState.DRAFT, AssignmentState.SUBMITTED}
+ASSIGNMENT_MOVES = Lifecycle("score sheet", (
+    Move("save_draft", _ANY_SHEET, AssignmentState.DRAFT, "This score sheet cannot be saved."),
+    Move("submit", _ANY_SHEET, AssignmentState.SUBMITTED, "This score sheet cannot be submitted."),
+    Move("reassign", {AssignmentState.PENDING, AssignmentState.DRAFT}, AssignmentState.PENDING,
+         "That judge has already submitted scores for this entry."),
+))
 
 
 class JudgingSettings(db.Model):
@@ -99,7 +134,7 @@ class Round(db.Model):
     __tablename__ = "rounds"
     __table_args__ = (
         UniqueConstraint("challenge_id", "position"),
-        CheckConstraint("state in ('pending', 'open', 'closed')", name="state"),
+        state_check("state", RoundState),
         CheckConstraint("strategy in ('all', 'k')", name="strategy"),
         CheckConstraint("k is null or k >= 2", name="k"),
         CheckConstraint("threshold_percent is null or (threshold_percent >= 0 and threshold_percent <= 100)",
@@ -213,7 +248,7 @@ class Assignment(db.Model):
     __tablename__ = "assignments"
     __table_args__ = (
         UniqueConstraint("round_id", "panel_member_id", "submission_id"),
-        CheckConstraint("state in ('pending', 'draft', 'submitted')", name="state"),
+        state_check("state", AssignmentState),
         Index("ix_assignments_round_submission", "round_id", "submission_id"),
     )
 
@@ -307,6 +342,6 @@ class Vote(db.Model):
 
 
 __all__ = [
-    "SCALES", "RoundState", "PanelRole", "AssignmentState", "JudgingSettings", "Criterion", "Round",
+    "SCALES", "JUDGED_STATES", "RUBRIC_OPEN", "DECIDED", "JUDGING_OVER", "DECIDED_ENTRIES", "RoundState", "ROUND_MOVES", "PanelRole", "AssignmentState", "ASSIGNMENT_MOVES", "JudgingSettings", "Criterion", "Round",
     "PanelMember", "PanelInvitation", "Conflict", "Assignment", "Score", "Decision", "Selection", "Vote",
 ]

@@ -9,12 +9,11 @@ from datetime import datetime
 from challenge.accounts.models import Membership, User
 from challenge.accounts.services import normalise_email
 from challenge.challenges.models import Challenge
-from challenge.errors import DomainError, NotAllowed
+from challenge.errors import DomainError, FieldError, NotAllowed
 from challenge.extensions import db
 from challenge.judging.results import touch
-from challenge.judging.links import site_link
-from challenge.judging.models import Conflict, PanelInvitation, PanelMember, PanelRole
-from challenge.judging.rubric import FieldError
+from challenge.platform.links import site_link
+from challenge.judging.models import JUDGING_OVER, Conflict, PanelInvitation, PanelMember, PanelRole
 from challenge.platform import audit, outbox
 from challenge.submissions.models import Submission, TeamMember
 
@@ -42,7 +41,7 @@ def pending_invitations(challenge: Challenge) -> list[PanelInvitation]:
 def invite(challenge: Challenge, email: str, role: str, service_user: bool, actor, now: datetime) -> PanelInvitation:
     """Invite someone to the panel by email with a single-use link. Refuses a malformed address, an unknown
     role, someone already on the panel, and a challenge whose judging is over."""
-    if challenge.state in ("decided", "completed", "cancelled"):
+    if challenge.state in JUDGING_OVER:
         raise NotAllowed("Judging is over for this challenge: no one can join its panel now.")
     email = normalise_email(email or "")
     if not _EMAIL.match(email) or len(email) > 254:
@@ -181,3 +180,4 @@ def record_automatic_conflicts(challenge_id: int, entries: list[int], now: datet
     if added:
         touch(challenge_id)
     return added
+

@@ -7,6 +7,7 @@ accounts voting for one entry within minutes, which the broker sees on the vote 
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,15 +16,18 @@ from sqlalchemy.exc import IntegrityError
 from challenge import clock
 from challenge.accounts.models import User
 from challenge.challenges.models import Challenge, Prize
+from challenge.challenges.states import ChallengeState
 from challenge.errors import DomainError, NotAllowed
 from challenge.extensions import db
-from challenge.judging.models import JudgingSettings, Vote
+from challenge.judging.models import JUDGED_STATES, JudgingSettings, Vote
 from challenge.judging.rubric import settings_of
 from challenge.platform import audit
 from challenge.submissions.models import Submission
 
 # Entries the public may vote for: submitted and not withdrawn or disqualified.
-VOTABLE_STATES = ("submitted", "shortlisted", "winner", "not_selected")
+VOTABLE_STATES = JUDGED_STATES
+# The challenge is not public (or was cancelled): no vote is shown.
+NO_VOTE_STATES = (ChallengeState.DRAFT, ChallengeState.IN_REVIEW, ChallengeState.CANCELLED)
 # A burst: at least BURST_VOTES votes for one entry within BURST_WINDOW, each from an account made less than
 # YOUNG_ACCOUNT before it voted.
 BURST_VOTES = 5
@@ -33,15 +37,24 @@ YOUNG_ACCOUNT = timedelta(days=1)
 _DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
-def window(settings: JudgingSettings | None, now: datetime) -> str:
-    """'off', 'before', 'open' or 'closed'."""
+class VoteWindow(enum.StrEnum):
+    """Where the people's-choice vote stands."""
+
+    OFF = "off"  # no vote offered (or the challenge is not public)
+    BEFORE = "before"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def window(settings: JudgingSettings | None, now: datetime) -> VoteWindow:
+    """Whether the vote is off, yet to open, open or closed at `now`."""
     if settings is None or not settings.peoples_choice or not (settings.vote_opens_at and settings.vote_closes_at):
-        return "off"
-    if settings.challenge.state in ("draft", "in_review", "cancelled"):
-        return "off"
+        return VoteWindow.OFF
+    if settings.challenge.state in NO_VOTE_STATES:
+        return VoteWindow.OFF
     if now < settings.vote_opens_at:
-        return "before"
-    return "open" if now < settings.vote_closes_at else "closed"
+        return VoteWindow.BEFORE
+    return VoteWindow.OPEN if now < settings.vote_closes_at else VoteWindow.CLOSED
 
 
 def entries(challenge: Challenge) -> list[Submission]:
@@ -49,6 +62,11 @@ def entries(challenge: Challenge) -> list[Submission]:
         db.select(Submission).where(Submission.challenge_id == challenge.id, Submission.state.in_(VOTABLE_STATES))
         .order_by(Submission.title, Submission.id)
     ))
+
+
+def entry_by_id(submission_id: int) -> Submission | None:
+    """The entry a vote names (`cast` refuses one of another challenge or not in the running)."""
+    return db.session.get(Submission, submission_id) if submission_id else None
 
 
 def mailbox(email: str) -> str:
@@ -72,8 +90,8 @@ def cast(challenge: Challenge, submission: Submission | None, actor, now: dateti
     vote from the same account or the same mailbox."""
     settings = settings_of(challenge)
     state = window(settings, now)
-    if state != "open":
-        raise NotAllowed("Voting is not open." if state != "closed" else "Voting has closed.")
+    if state != VoteWindow.OPEN:
+        raise NotAllowed("Voting is not open." if state != VoteWindow.CLOSED else "Voting has closed.")
     if submission is None or submission.challenge_id != challenge.id or submission.state not in VOTABLE_STATES:
         raise DomainError("Choose one of the entries listed.")
     if actor.email_confirmed_at is None:
@@ -107,7 +125,7 @@ def counts(challenge: Challenge) -> list[tuple[Submission, int]]:
 def vote_winner(challenge: Challenge, now: datetime | None = None) -> tuple[Submission, Prize] | None:
     """The public's winner and the people's-choice prize, once the vote has closed and someone voted."""
     settings = settings_of(challenge)
-    if window(settings, now or clock.now()) != "closed" or settings.peoples_choice_prize is None:
+    if window(settings, now or clock.now()) != VoteWindow.CLOSED or settings.peoples_choice_prize is None:
         return None
     ranked = counts(challenge)
     if not ranked or ranked[0][1] == 0:

@@ -4,20 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from challenge.challenges.models import Challenge, Prize
-from challenge.errors import DomainError, InvalidTransition
+from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.judging import presets
-from challenge.judging.models import SCALES, Criterion, JudgingSettings, Round, RoundState, new_version
+from challenge.judging.models import JUDGING_OVER, RUBRIC_OPEN, SCALES, Criterion, JudgingSettings, Round, RoundState, new_version
 from challenge.platform import audit
-
-
-class FieldError(DomainError):
-    """A rule refused one field of a form; `field` names it so the form can show the message there."""
-
-    def __init__(self, message: str, field: str | None = None, others: dict[str, str] | None = None):
-        super().__init__(message)
-        self.field = field
-        self.others = others or {}  # further fields refused for the same reason: field -> message
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -67,7 +58,7 @@ def _social_value_problem(criteria: list[Criterion]) -> str | None:
 # --- criteria -----------------------------------------------------------------------------------
 
 def _ensure_editable(challenge: Challenge) -> None:
-    if challenge.state not in ("draft", "in_review"):
+    if challenge.state not in RUBRIC_OPEN:
         raise InvalidTransition("The rubric is frozen: it was published as the basis for choosing the winners.")
 
 
@@ -205,7 +196,7 @@ def add_round(challenge: Challenge, actor, now: datetime, *, name: str, strategy
               closes_at: datetime | None = None, advance_grant: int | None = None) -> Round:
     """Add a round after the last one. Refuses k < 2, a threshold outside 0–100, a closing time in the past
     and a stage grant that is not a positive amount."""
-    if challenge.state in ("decided", "completed", "cancelled"):
+    if challenge.state in JUDGING_OVER:
         raise InvalidTransition("Judging is over for this challenge: no round can be added.")
     _check_round(strategy, k, threshold_percent, closes_at, now, advance_grant)
     rounds = rounds_of(challenge)

@@ -4,7 +4,10 @@ from __future__ import annotations
 from challenge.challenges.states import ChallengeState, Phase
 from challenge.extensions import db
 from challenge.judging import peoples
-from challenge.judging.models import Conflict, JudgingSettings, PanelMember
+from challenge.judging.models import (
+    DECIDED, DECIDED_ENTRIES, JUDGING_OVER, AssignmentState, Conflict, JudgingSettings, PanelMember, RoundState,
+)
+from challenge.judging.peoples import VoteWindow
 from challenge.permissions import is_broker, is_seeker, memo, rule, signed_in
 
 
@@ -63,7 +66,7 @@ def _judging_view_rubric(user, ch, now):
 @rule("judging.manage_panel")
 def _judging_manage_panel(user, ch, now):
     """Invite judges, set up rounds and dates: the seeker, a broker or the chair, until the decision."""
-    if ch.state in (ChallengeState.DECIDED, ChallengeState.COMPLETED, ChallengeState.CANCELLED):
+    if ch.state in JUDGING_OVER:
         return False
     return is_broker(user) or is_seeker(user, ch) or is_chair(user, ch)
 
@@ -72,7 +75,7 @@ def _judging_manage_panel(user, ch, now):
 def _judging_set_grant(user, ch, now):
     """Set or change a round's stage grant (money for each entry advanced): the seeker or a broker, until the
     decision. A chair shortlists but does not create money."""
-    if ch.state in (ChallengeState.DECIDED, ChallengeState.COMPLETED, ChallengeState.CANCELLED):
+    if ch.state in JUDGING_OVER:
         return False
     return is_broker(user) or is_seeker(user, ch)
 
@@ -116,6 +119,12 @@ def _judging_declare(user, assignment, now):
     return _own_assignment(user, assignment) and assignment.round.is_open(now)
 
 
+@rule("judging.own_sheet")
+def _judging_own_sheet(user, assignment, now):
+    """The judge the score sheet is assigned to (scoring also needs a declaration of no conflict)."""
+    return _own_assignment(user, assignment)
+
+
 @rule("judging.view_entry")
 def _judging_view_entry(user, assignment, now):
     """Only the assigned judge, after declaring no conflict."""
@@ -130,7 +139,7 @@ def _judging_score(user, assignment, now):
 @rule("judging.others_scores")
 def _judging_others_scores(user, assignment, now):
     """No anchoring: the other judges' scores only after submitting one's own."""
-    return _judging_view_entry(user, assignment, now) and assignment.state == "submitted"
+    return _judging_view_entry(user, assignment, now) and assignment.state == AssignmentState.SUBMITTED
 
 
 @rule("judging.panel_view")
@@ -139,7 +148,7 @@ def _judging_panel_view(user, round_, now):
     ch = round_.challenge
     if is_broker(user) or is_chair(user, ch):
         return True
-    return is_seeker(user, ch) and round_.state == "closed"
+    return is_seeker(user, ch) and round_.state == RoundState.CLOSED
 
 
 @rule("judging.feedback")
@@ -148,7 +157,7 @@ def _judging_feedback(user, sub, now):
     ch = sub.challenge
     if not (signed_in(user) and user.id in sub.member_ids() and ch.feedback_to_entrants):
         return False
-    if ch.state not in (ChallengeState.DECIDED, ChallengeState.COMPLETED) or sub.state not in ("winner", "not_selected"):
+    if ch.state not in DECIDED or sub.state not in DECIDED_ENTRIES:
         return False
     feedback_at = db.session.scalar(db.select(JudgingSettings.feedback_at).where(JudgingSettings.challenge_id == ch.id))
     return feedback_at is None or now >= feedback_at
@@ -156,16 +165,16 @@ def _judging_feedback(user, sub, now):
 
 @rule("judging.vote")
 def _judging_vote(user, settings, now):
-    return signed_in(user) and peoples.window(settings, now) == "open"
+    return signed_in(user) and peoples.window(settings, now) == VoteWindow.OPEN
 
 
 @rule("judging.vote_results")
 def _judging_vote_results(user, settings, now):
     """Results stay hidden from everyone, brokers included, until the vote closes."""
-    return peoples.window(settings, now) == "closed"
+    return peoples.window(settings, now) == VoteWindow.CLOSED
 
 
 @rule("judging.vote_bursts")
 def _judging_vote_bursts(user, settings, now):
     """Suspicious bursts of votes (judging/peoples.py): brokers only, while the vote is open and after."""
-    return is_broker(user) and peoples.window(settings, now) in ("open", "closed")
+    return is_broker(user) and peoples.window(settings, now) in (VoteWindow.OPEN, VoteWindow.CLOSED)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from challenge.errors import InvalidTransition, NotAllowed
+from challenge.errors import FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.judging.results import touch
-from challenge.judging.models import Assignment, AssignmentState, Conflict, Criterion, Score
-from challenge.judging.rubric import FieldError, criteria_of
+from challenge.judging.models import ASSIGNMENT_MOVES, Assignment, Criterion, Score
+from challenge.judging.rubric import criteria_of
+from challenge.permissions import can
 from challenge.platform import audit
 
 MAX_COMMENT = 5000
@@ -35,12 +36,9 @@ def save_scores(assignment: Assignment, values: dict[str, str | int | None], com
     on submit also a missing score, and a missing comment when the round requires one.
     """
     round_ = assignment.round
-    member = assignment.member
-    if actor is None or member.user_id != getattr(actor, "id", None):
+    if actor is None or not can(actor, "judging.own_sheet", assignment, now):
         raise NotAllowed("Only the judge assigned to this entry can score it.")
-    declared = db.session.scalar(db.select(Conflict.has_conflict).where(
-        Conflict.panel_member_id == member.id, Conflict.submission_id == assignment.submission_id))
-    if declared is not False:
+    if not can(actor, "judging.view_entry", assignment, now):
         raise NotAllowed("Declare that you have no conflict with this entry before scoring it.")
     if not round_.is_open(now):
         raise InvalidTransition("This round has closed: scores can no longer change.")
@@ -70,13 +68,11 @@ def save_scores(assignment: Assignment, values: dict[str, str | int | None], com
             existing[cid].value = value
         else:
             assignment.scores.append(Score(criterion_id=cid, value=value))
-    before = assignment.state
     assignment.comment, assignment.updated_at = comment, now
+    # A draft saved over a submitted sheet withdraws it from the results until it is submitted again.
+    before, _ = ASSIGNMENT_MOVES.apply(assignment, "submit" if submit else "save_draft")
     if submit:
-        assignment.state, assignment.submitted_at = AssignmentState.SUBMITTED, now
-    else:
-        # A draft saved over a submitted sheet withdraws it from the results until it is submitted again.
-        assignment.state = AssignmentState.DRAFT
+        assignment.submitted_at = now
     touch(round_.challenge_id)
     audit.record(actor, "judging.scores_submitted" if submit else "judging.scores_saved", assignment, now,
                  from_state=before, to_state=assignment.state,

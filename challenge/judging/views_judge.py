@@ -5,18 +5,17 @@ from flask import abort, current_app, render_template, request, send_file, url_f
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.extensions import db
+from challenge.challenges.lookup import challenge_or_404
+from challenge.errors import DomainError
 from challenge.judging import assignment as assign
 from challenge.judging import queue as queries
 from challenge.judging import services
-from challenge.judging.blueprint import assignment_or_404, attach_error, bp, challenge_or_404, done, round_or_404
+from challenge.judging.blueprint import assignment_or_404, bp, round_or_404
 from challenge.judging.forms import ConflictForm, score_form
-from challenge.judging.models import PanelMember
-from challenge.judging.rubric import FieldError, criteria_of
+from challenge.judging.rubric import criteria_of
 from challenge.judging.rules import panel_member
 from challenge.permissions import can, ensure
 from challenge.platform import tx
-from challenge.errors import DomainError
 from challenge.submissions import cleaning
 
 
@@ -29,7 +28,7 @@ def my_panels():
 @bp.get("/judging/<slug>/queue")
 @login_required
 def queue(slug: str):
-    challenge = challenge_or_404(slug)
+    challenge = challenge_or_404(slug, action=None)
     ensure("judging.queue", challenge)
     member = panel_member(current_user, challenge)
     round_, items, conflicts = queries.queue_of(member, request.args.get("round", ""))
@@ -37,24 +36,28 @@ def queue(slug: str):
                            conflicts=conflicts, rounds=queries.rounds_with_work(member), now=clock.now())
 
 
-def _entry_page(challenge, assignment, conflict_form=None, form=None, status=200):
-    criteria = criteria_of(challenge)
+def _entry_page(challenge, assignment, conflict_form=None, form=None):
+    """The declaration until the judge has declared no conflict, then the entry with its score sheet."""
+    conflict_form = conflict_form or ConflictForm(formdata=None)
     if not can(None, "judging.view_entry", assignment):
-        return render_template("judging/declare.html", challenge=challenge, assignment=assignment,
-                               form=conflict_form or ConflictForm(formdata=None), now=clock.now()), status
+        return tx.render_form("judging/declare.html", conflict_form, challenge=challenge, assignment=assignment,
+                              now=clock.now())
+    criteria = criteria_of(challenge)
     if form is None:
         form = score_form(criteria)(formdata=None, comment=assignment.comment,
                                     **{f"score-{s.criterion_id}": str(s.value) for s in assignment.scores})
-    return render_template("judging/entry.html", challenge=challenge, assignment=assignment, criteria=criteria,
-                           form=form, entry=assignment.submission, blind=challenge.blind_judging,
-                           others=queries.other_sheets(assignment) if can(None, "judging.others_scores", assignment)
-                           else None, can_score=can(None, "judging.score", assignment), now=clock.now()), status
+    form.form_errors.extend(conflict_form.form_errors)  # a second declaration, refused: said on this page
+    others = queries.other_sheets(assignment) if can(None, "judging.others_scores", assignment) else None
+    return tx.render_form("judging/entry.html", form, conflict_form=conflict_form, challenge=challenge,
+                          assignment=assignment, criteria=criteria, entry=assignment.submission,
+                          blind=challenge.blind_judging, others=others,
+                          can_score=can(None, "judging.score", assignment), now=clock.now())
 
 
 @bp.get("/judging/<slug>/entries/<id:assignment_id>")
 @login_required
 def entry(slug: str, assignment_id: int):
-    challenge = challenge_or_404(slug)
+    challenge = challenge_or_404(slug, action=None)
     assignment = assignment_or_404(challenge, assignment_id)
     if not (can(None, "judging.view_entry", assignment) or can(None, "judging.declare", assignment)):
         abort(404)
@@ -64,53 +67,46 @@ def entry(slug: str, assignment_id: int):
 @bp.post("/judging/<slug>/entries/<id:assignment_id>/declaration")
 @login_required
 def declare(slug: str, assignment_id: int):
-    challenge = challenge_or_404(slug)
+    challenge = challenge_or_404(slug, action=None)
     assignment = assignment_or_404(challenge, assignment_id)
     ensure("judging.declare", assignment)
     form = ConflictForm()
-    if not form.validate_on_submit():
-        return _entry_page(challenge, assignment, conflict_form=form, status=400)
-    try:
-        conflict = assign.declare(assignment, form.has_conflict.data == "yes", form.reason.data or "",
-                                  current_user, clock.now())
-    except FieldError as exc:
-        tx.rollback()
-        form.reason.errors = [exc.message]
-        return _entry_page(challenge, assignment, conflict_form=form, status=400)
-    if conflict.has_conflict:
-        return done("Your conflict is recorded; the entry has been taken off your list.",
-                    url_for("judging.queue", slug=slug), "info")
-    return done("Thank you. You can now read and score the entry.",
-                url_for("judging.entry", slug=slug, assignment_id=assignment_id))
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
+            conflict = assign.declare(assignment, form.has_conflict.data == "yes", form.reason.data or "",
+                                      current_user, clock.now())
+        if work.done and conflict.has_conflict:
+            return tx.done("Your conflict is recorded; the entry has been taken off your list.",
+                           url_for("judging.queue", slug=slug), "info")
+        if work.done:
+            return tx.done("Thank you. You can now read and score the entry.",
+                           url_for("judging.entry", slug=slug, assignment_id=assignment_id))
+    return _entry_page(challenge, assignment, conflict_form=form)
 
 
 @bp.post("/judging/<slug>/entries/<id:assignment_id>/scores")
 @login_required
 def score(slug: str, assignment_id: int):
-    challenge = challenge_or_404(slug)
+    challenge = challenge_or_404(slug, action=None)
     assignment = assignment_or_404(challenge, assignment_id)
     ensure("judging.view_entry", assignment)
     form = score_form(criteria_of(challenge))()
     values = {key[len("score-"):]: value for key, value in request.form.items() if key.startswith("score-")}
     submit = request.form.get("action") == "submit"
-    try:
+    with tx.unit_of_work(form) as work:
         services.save_scores(assignment, values, request.form.get("comment", ""), submit, current_user, clock.now())
-    except FieldError as exc:
-        tx.rollback()
-        if not attach_error(form, exc):
-            raise
-        return _entry_page(challenge, assignment, form=form, status=400)
+    if not work.done:
+        return _entry_page(challenge, assignment, form=form)
+    back = url_for("judging.entry", slug=slug, assignment_id=assignment_id)
     if submit:
-        return done("Your scores are submitted. You can change them until the round closes.",
-                    url_for("judging.entry", slug=slug, assignment_id=assignment_id))
-    return done("Your draft is saved. It does not count until you submit it.",
-                url_for("judging.entry", slug=slug, assignment_id=assignment_id), "info")
+        return tx.done("Your scores are submitted. You can change them until the round closes.", back)
+    return tx.done("Your draft is saved. It does not count until you submit it.", back, "info")
 
 
 @bp.get("/judging/<slug>/entries/<id:assignment_id>/attachments/<id:number>")
 @login_required
 def attachment(slug: str, assignment_id: int, number: int):
-    challenge = challenge_or_404(slug)
+    challenge = challenge_or_404(slug, action=None)
     assignment = assignment_or_404(challenge, assignment_id)
     ensure("judging.view_entry", assignment)
     files = assignment.submission.attachments
@@ -132,24 +128,17 @@ def attachment(slug: str, assignment_id: int, number: int):
 @bp.post("/judging/<slug>/reassign")
 @login_required
 def reassign(slug: str):
-    challenge = challenge_or_404(slug)
+    challenge = challenge_or_404(slug, action=None)
     ensure("judging.chair", challenge)
     round_ = round_or_404(challenge, request.form.get("round"))
     source = queries.member_or_404(challenge, _int(request.form.get("from")))
     to = queries.member_or_404(challenge, _int(request.form.get("to")))
-    assignment = queries.find_assignment(round_, source, request.form.get("reference", ""))
-    assign.reassign(assignment, to, current_user, clock.now())
-    return done(f"{assignment.submission.reference} now goes to {to.user.name}.",
-                url_for("judging.panel_view", slug=slug, round=assignment.round.position))
+    with tx.unit_of_work():
+        assignment = queries.find_assignment(round_, source, request.form.get("reference", ""))
+        assign.reassign(assignment, to, current_user, clock.now())
+    return tx.done(f"{assignment.submission.reference} now goes to {to.user.name}.",
+                   url_for("judging.panel_view", slug=slug, round=assignment.round.position))
 
 
 def _int(value) -> int:
     return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else 0
-
-
-@bp.app_template_global("on_a_judging_panel")
-def on_a_judging_panel() -> bool:
-    """For the navigation bar: show "Judging" to people who sit on any panel."""
-    if not current_user.is_authenticated:
-        return False
-    return db.session.scalar(db.select(PanelMember.id).where(PanelMember.user_id == current_user.id).limit(1)) is not None

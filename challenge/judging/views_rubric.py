@@ -5,33 +5,43 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
+from challenge.challenges.lookup import challenge_or_404
+from challenge.challenges.states import ChallengeState
 from challenge.errors import InvalidTransition
 from challenge.extensions import db
-from challenge.judging import peoples, rubric, scoring
-from challenge.judging.blueprint import attach_error, bp, challenge_or_404, done, render_invalid
+from challenge.judging import rubric
+from challenge.judging.blueprint import bp
 from challenge.judging.forms import CriterionForm, ScaleForm, SocialValueForm
 from challenge.judging.models import Criterion
 from challenge.permissions import can, ensure
-from challenge.submissions.models import Submission, TeamMember
 from challenge.platform import tx
-from challenge.platform.pagecache import keep_until
 
 TEMPLATE = "judging/rubric.html"
 
 
-def _context(challenge, form=None, editing=None):
+def _context(challenge, form=None, editing=None, **forms):
     criteria = rubric.criteria_of(challenge)
     return dict(challenge=challenge, criteria=criteria, form=form or CriterionForm(formdata=None),
-                scale_form=ScaleForm(formdata=None, scale=criteria[0].scale if criteria else "0-4"),
-                social_form=SocialValueForm(formdata=None), editing=editing,
+                scale_form=forms.get("scale_form") or ScaleForm(formdata=None,
+                                                                 scale=criteria[0].scale if criteria else "0-4"),
+                social_form=forms.get("social_form") or SocialValueForm(formdata=None), editing=editing,
                 editable=can(None, "judging.edit_rubric", challenge), problems=rubric.rubric_problems(challenge),
                 rounds=rubric.rounds_of(challenge))
+
+
+def _rubric_challenge(slug: str, editing: bool = True):
+    """The challenge whose rubric the user may open (404 otherwise); when `editing`, one it may still change."""
+    challenge = challenge_or_404(slug, action=None)
+    ensure("judging.rubric", challenge)
+    if editing:
+        _editable(challenge)
+    return challenge
 
 
 def _editable(challenge) -> None:
     """Refuse with a clear message: the seeker may reach the editor but not change a frozen rubric."""
     if not can(None, "judging.edit_rubric", challenge):
-        if challenge.state == "in_review":
+        if challenge.state == ChallengeState.IN_REVIEW:
             raise InvalidTransition("The challenge is in review: only a broker can change its rubric now.")
         raise InvalidTransition("The rubric is frozen: it was published as the basis for choosing the winners.")
 
@@ -46,16 +56,14 @@ def _criterion_or_404(challenge, criterion_id: int) -> Criterion:
 @bp.get("/challenges/<slug>/rubric")
 @login_required
 def rubric_page(slug: str):
-    challenge = challenge_or_404(slug)
-    ensure("judging.rubric", challenge)
-    editing = None
-    if (cid := _int_arg("edit")) is not None:
-        editing = _criterion_or_404(challenge, cid)
-        form = CriterionForm(formdata=None, name=editing.name, description=editing.description,
-                             weight=editing.weight, scale=editing.scale, social_value=editing.social_value,
-                             levels="\n".join(editing.levels or []))
-        return render_template(TEMPLATE, **_context(challenge, form, editing))
-    return render_template(TEMPLATE, **_context(challenge))
+    challenge = _rubric_challenge(slug, editing=False)
+    if (cid := _int_arg("edit")) is None:
+        return render_template(TEMPLATE, **_context(challenge))
+    editing = _criterion_or_404(challenge, cid)
+    form = CriterionForm(formdata=None, name=editing.name, description=editing.description,
+                         weight=editing.weight, scale=editing.scale, social_value=editing.social_value,
+                         levels="\n".join(editing.levels or []))
+    return render_template(TEMPLATE, **_context(challenge, form, editing))
 
 
 def _int_arg(name: str) -> int | None:
@@ -63,109 +71,78 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def _save(challenge, form: CriterionForm, criterion: Criterion | None):
-    _editable(challenge)
-    if not form.validate_on_submit():
-        return render_invalid(TEMPLATE, **_context(challenge, form, criterion))
-    try:
-        saved = rubric.save_criterion(challenge, current_user, clock.now(), name=form.name.data,
-                                      description=form.description.data or "", weight=form.weight.data,
-                                      levels=(form.levels.data or "").splitlines(), scale=form.scale.data,
-                                      social_value=form.social_value.data, criterion=criterion)
-    except rubric.FieldError as exc:
-        tx.rollback()
-        if not attach_error(form, exc):
-            raise
-        return render_invalid(TEMPLATE, **_context(challenge, form, criterion))
-    return done(f"“{saved.name}” is saved in the rubric.", url_for("judging.rubric_page", slug=challenge.slug))
+def _save(challenge, criterion: Criterion | None):
+    """Add or change a criterion from the form; the editor again with the refusal when refused."""
+    form = CriterionForm()
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
+            saved = rubric.save_criterion(challenge, current_user, clock.now(), name=form.name.data,
+                                          description=form.description.data or "", weight=form.weight.data,
+                                          levels=(form.levels.data or "").splitlines(), scale=form.scale.data,
+                                          social_value=form.social_value.data, criterion=criterion)
+        if work.done:
+            return tx.done(f"“{saved.name}” is saved in the rubric.",
+                           url_for("judging.rubric_page", slug=challenge.slug))
+    return tx.render_form(TEMPLATE, **_context(challenge, form, criterion))
 
 
 @bp.post("/challenges/<slug>/rubric/criteria")
 @login_required
 def add_criterion(slug: str):
-    challenge = challenge_or_404(slug)
-    ensure("judging.rubric", challenge)
-    return _save(challenge, CriterionForm(), None)
+    return _save(_rubric_challenge(slug), None)
 
 
 @bp.post("/challenges/<slug>/rubric/criteria/<id:criterion_id>")
 @login_required
 def edit_criterion(slug: str, criterion_id: int):
-    challenge = challenge_or_404(slug)
-    ensure("judging.rubric", challenge)
-    return _save(challenge, CriterionForm(), _criterion_or_404(challenge, criterion_id))
+    challenge = _rubric_challenge(slug, editing=False)
+    criterion = _criterion_or_404(challenge, criterion_id)
+    _editable(challenge)
+    return _save(challenge, criterion)
 
 
 @bp.post("/challenges/<slug>/rubric/criteria/<id:criterion_id>/delete")
 @login_required
 def delete_criterion(slug: str, criterion_id: int):
-    challenge = challenge_or_404(slug)
-    ensure("judging.rubric", challenge)
-    _editable(challenge)
+    challenge = _rubric_challenge(slug)
     criterion = _criterion_or_404(challenge, criterion_id)
     name = criterion.name
-    rubric.delete_criterion(criterion, current_user, clock.now())
-    return done(f"“{name}” is removed from the rubric.", url_for("judging.rubric_page", slug=slug))
+    with tx.unit_of_work():
+        rubric.delete_criterion(criterion, current_user, clock.now())
+    return tx.done(f"“{name}” is removed from the rubric.", url_for("judging.rubric_page", slug=slug))
 
 
 @bp.post("/challenges/<slug>/rubric/scale")
 @login_required
 def set_scale(slug: str):
-    challenge = challenge_or_404(slug)
-    ensure("judging.rubric", challenge)
-    _editable(challenge)
+    challenge = _rubric_challenge(slug)
     form = ScaleForm()
-    if not form.validate_on_submit():
-        return render_invalid(TEMPLATE, **{**_context(challenge), "scale_form": form})
-    rubric.set_scale(challenge, form.scale.data, current_user, clock.now())
-    return done("Every criterion now uses the new scale.", url_for("judging.rubric_page", slug=slug))
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
+            rubric.set_scale(challenge, form.scale.data, current_user, clock.now())
+        if work.done:
+            return tx.done("Every criterion now uses the new scale.", url_for("judging.rubric_page", slug=slug))
+    return tx.render_form(TEMPLATE, **_context(challenge, scale_form=form))
 
 
 @bp.post("/challenges/<slug>/rubric/presets/sbri")
 @login_required
 def preset_sbri(slug: str):
-    challenge = challenge_or_404(slug)
-    ensure("judging.rubric", challenge)
-    _editable(challenge)
-    added = rubric.apply_sbri_preset(challenge, current_user, clock.now())
-    return done(f"Added {len(added)} criteria from the SBRI-style preset.", url_for("judging.rubric_page", slug=slug))
+    challenge = _rubric_challenge(slug)
+    with tx.unit_of_work():
+        added = rubric.apply_sbri_preset(challenge, current_user, clock.now())
+    return tx.done(f"Added {len(added)} criteria from the SBRI-style preset.", url_for("judging.rubric_page", slug=slug))
 
 
 @bp.post("/challenges/<slug>/rubric/presets/social-value")
 @login_required
 def preset_social_value(slug: str):
-    challenge = challenge_or_404(slug)
-    ensure("judging.rubric", challenge)
-    _editable(challenge)
+    challenge = _rubric_challenge(slug)
     form = SocialValueForm()
-    if not form.validate_on_submit():
-        context = _context(challenge)
-        context["social_form"] = form
-        return render_invalid(TEMPLATE, **context)
-    criterion = rubric.add_social_value(challenge, form.theme.data, current_user, clock.now())
-    return done(f"Added “{criterion.name}” at {criterion.weight} weight.", url_for("judging.rubric_page", slug=slug))
-
-
-@bp.app_template_global("judging_rubric")
-def challenge_rubric(challenge) -> dict:
-    """What the challenge page shows about judging (templates/judging/_challenge_rubric.html)."""
-    criteria = rubric.criteria_of(challenge)
-    settings = rubric.settings_of(challenge)
-    if settings is not None:
-        keep_until(settings.vote_opens_at, settings.vote_closes_at)
-    return dict(criteria=criteria, rounds=rubric.rounds_of(challenge), settings=settings,
-                percent={c.id: rubric.weight_percent(c, criteria) for c in criteria},
-                tie_break=scoring.TIE_BREAK_RULE, vote=peoples.window(settings, clock.now()),
-                can_edit=can(None, "judging.edit_rubric", challenge),
-                can_manage=can(None, "judging.view_setup", challenge),
-                on_panel=can(None, "judging.queue", challenge), my_feedback=_my_feedback(challenge))
-
-
-def _my_feedback(challenge):
-    """The signed-in creator's entry whose feedback is ready, if any: the challenge page links to it."""
-    if not current_user.is_authenticated or challenge.state not in ("decided", "completed"):
-        return None
-    entry = db.session.scalar(db.select(Submission).outerjoin(TeamMember).where(
-        Submission.challenge_id == challenge.id, (Submission.owner_id == current_user.id)
-        | (TeamMember.user_id == current_user.id)).limit(1))
-    return entry if entry is not None and can(None, "judging.feedback", entry) else None
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
+            criterion = rubric.add_social_value(challenge, form.theme.data, current_user, clock.now())
+        if work.done:
+            return tx.done(f"Added “{criterion.name}” at {criterion.weight} weight.",
+                           url_for("judging.rubric_page", slug=slug))
+    return tx.render_form(TEMPLATE, **_context(challenge, social_form=form))

@@ -1,0 +1,148 @@
+"""What the judging pages show, gathered in one place per page (the views pass it to the templates)."""
+from __future__ import annotations
+
+from flask_login import current_user
+
+from challenge import clock
+from challenge.challenges.states import ChallengeState
+from challenge.extensions import db
+from challenge.judging import assignment as assign
+from challenge.judging import decisions, panel, peoples, results, rubric, scoring
+from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, SettingsForm, to_local
+from challenge.judging.models import DECIDED, Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState
+from challenge.payouts.awards import stage_grant_room
+from challenge.permissions import can
+from challenge.platform.pagecache import keep_until
+from challenge.submissions import cleaning
+from challenge.submissions.models import Submission, TeamMember
+
+
+# --- the panel's set-up page ------------------------------------------------------------------------
+
+def settings_form(challenge, formdata=None) -> SettingsForm:
+    """The judging dates form: as sent (`formdata`), or filled from the saved settings."""
+    settings = rubric.settings_of(challenge)
+    form = SettingsForm(formdata=formdata) if formdata is not None else SettingsForm(
+        formdata=None, feedback_at=to_local(settings.feedback_at) if settings else None,
+        peoples_choice=bool(settings and settings.peoples_choice),
+        prize_id=settings.peoples_choice_prize_id if settings else None,
+        vote_opens_at=to_local(settings.vote_opens_at) if settings else None,
+        vote_closes_at=to_local(settings.vote_closes_at) if settings else None)
+    form.prize_id.choices = [(0, "Choose a prize")] + [(p.id, p.name) for p in challenge.prizes]
+    return form
+
+
+def setup_page(challenge, **forms) -> dict:
+    """The set-up page: rounds and their progress, the panel, invitations, conflicts, decisions, the forms."""
+    rounds = rubric.rounds_of(challenge)
+    return dict(challenge=challenge, rounds=rounds, members=panel.members_of(challenge),
+                progress=_progress(challenge), opening=_before_opening(challenge, rounds),
+                invitations=panel.pending_invitations(challenge), conflicts=_conflicts(challenge),
+                settings=rubric.settings_of(challenge), now=clock.now(), decisions=_decisions(challenge),
+                invite_form=forms.get("invite_form") or InviteForm(formdata=None),
+                round_form=forms.get("round_form") or RoundForm(formdata=None),
+                settings_form=forms.get("settings_form") or settings_form(challenge))
+
+
+def _progress(challenge) -> dict[int, tuple[int, int]]:
+    """Per round: (score sheets submitted, score sheets in all)."""
+    submitted = db.func.sum(db.case((Assignment.state == AssignmentState.SUBMITTED, 1), else_=0))
+    return {rid: (done_, total) for rid, done_, total in db.session.execute(
+        db.select(Assignment.round_id, submitted, db.func.count()).join(Round)
+        .where(Round.challenge_id == challenge.id).group_by(Assignment.round_id))}
+
+
+def _conflicts(challenge) -> list[Conflict]:
+    if not can(None, "judging.view_conflicts", challenge):
+        return []
+    return list(db.session.scalars(db.select(Conflict).join(PanelMember).where(
+        PanelMember.challenge_id == challenge.id, Conflict.has_conflict.is_(True)).order_by(Conflict.declared_at)))
+
+
+def _before_opening(challenge, rounds) -> dict | None:
+    """What the chair should know before the next round opens: entries short of judges (and the files judges
+    will receive with their metadata, see submissions/cleaning.py). None when no round is ready to open."""
+    if challenge.state != ChallengeState.JUDGING or not can(None, "judging.manage_panel", challenge):
+        return None
+    ready = next((r for r in rounds if r.state == RoundState.PENDING), None)
+    if ready is None or any(r.state != RoundState.CLOSED for r in rounds if r.position < ready.position):
+        return None
+    short_message, short = assign.short_of_judges(ready)
+    files = cleaning.uncleaned(assign.round_entries(ready)) if challenge.blind_judging else []
+    return dict(round=ready, short_message=short_message, short=short, form=OpenRoundForm(formdata=None),
+                may_override=can(None, "judging.override_panel", challenge), uncleaned=files)
+
+
+def _decisions(challenge) -> list[Decision]:
+    return list(db.session.scalars(db.select(Decision).join(Round).where(Decision.challenge_id == challenge.id)
+                                   .order_by(Round.position, Decision.kind)))
+
+
+# --- the challenge page's judging section ------------------------------------------------------------
+
+def public_rubric(challenge) -> dict:
+    """What the challenge page shows about judging (templates/judging/_challenge_rubric.html)."""
+    criteria = rubric.criteria_of(challenge)
+    settings = rubric.settings_of(challenge)
+    if settings is not None:
+        keep_until(settings.vote_opens_at, settings.vote_closes_at)
+    return dict(criteria=criteria, rounds=rubric.rounds_of(challenge), settings=settings,
+                percent={c.id: rubric.weight_percent(c, criteria) for c in criteria},
+                tie_break=scoring.TIE_BREAK_RULE, vote=peoples.window(settings, clock.now()),
+                can_edit=can(None, "judging.edit_rubric", challenge),
+                can_manage=can(None, "judging.view_setup", challenge),
+                on_panel=can(None, "judging.queue", challenge), my_feedback=my_feedback(challenge))
+
+
+def my_feedback(challenge) -> Submission | None:
+    """The signed-in creator's entry whose feedback is ready, if any: the challenge page links to it."""
+    if not current_user.is_authenticated or challenge.state not in DECIDED:
+        return None
+    entry = db.session.scalar(db.select(Submission).outerjoin(TeamMember).where(
+        Submission.challenge_id == challenge.id, (Submission.owner_id == current_user.id)
+        | (TeamMember.user_id == current_user.id)).limit(1))
+    return entry if entry is not None and can(None, "judging.feedback", entry) else None
+
+
+# --- the navigation bar ------------------------------------------------------------------------------
+
+def on_a_judging_panel() -> bool:
+    """For the navigation bar: show "Judging" to people who sit on any panel."""
+    if not current_user.is_authenticated:
+        return False
+    return db.session.scalar(db.select(PanelMember.id).where(PanelMember.user_id == current_user.id).limit(1)) is not None
+
+
+# --- the chair's decisions and the public vote ------------------------------------------------------
+
+def chosen_ids(values) -> list[int]:
+    """The entry ids a form sent, ignoring anything that is not one."""
+    return [int(v) for v in values if v.isdigit() and len(v) < 10]
+
+
+def advance_page(round_: Round, chosen: list[int] | None) -> dict:
+    """The shortlist page: the ranking, with `chosen` ticked (the top third of the computed order at first)."""
+    challenge, res = round_.challenge, results.load(round_)
+    if chosen is None:
+        chosen = [e.id for e in decisions.computed_order(res)[:max(1, len(res.entries) // 3)]]
+    return dict(challenge=challenge, round=round_, res=res, chosen=set(chosen),
+                pays_grants=decisions.pays_stage_grants(round_), grant_room=stage_grant_room(challenge))
+
+
+def decide_page(round_: Round, slots: list, choices: list[int | None] | None) -> dict:
+    """The decision page: each prize place with its choice (the computed order at first)."""
+    res = results.load(round_)
+    if choices is None:
+        order = decisions.computed_order(res)
+        choices = [order[i].id if i < len(order) else None for i in range(len(slots))]
+    return dict(challenge=round_.challenge, round=round_, res=res, slots=list(zip(slots, choices)),
+                rule=scoring.TIE_BREAK_RULE)
+
+
+def vote_page(challenge, settings) -> dict:
+    """The people's-choice page: the entries, the visitor's vote, and the counts and bursts to those who may see them."""
+    return dict(challenge=challenge, settings=settings, state=peoples.window(settings, clock.now()),
+                entries=peoples.entries(challenge), mine=peoples.my_vote(challenge, current_user),
+                counts=peoples.counts(challenge) if can(None, "judging.vote_results", settings) else None,
+                bursts=peoples.bursts(challenge) if can(current_user, "judging.vote_bursts", settings) else None,
+                burst_votes=peoples.BURST_VOTES, burst_minutes=peoples.BURST_WINDOW.seconds // 60, now=clock.now())
