@@ -164,7 +164,7 @@ def test_nav_helper_knows_who_sits_on_a_panel(app, make_world):
     from flask import g
     from flask_login import login_user, logout_user
 
-    from challenge.judging.views_judge import on_a_judging_panel
+    from challenge.judging.pages import on_a_judging_panel
 
     world = make_world()
     g.pop("_login_user", None)
