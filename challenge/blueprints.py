@@ -16,7 +16,7 @@ BLUEPRINTS = (
     ("challenge.accounts.confirmation_routes", "bp"),
     ("challenge.accounts.twofactor_routes", "bp"),
     ("challenge.accounts.org_routes", "bp"),
-    ("challenge.challenges.routes", "bp"),
+    ("challenge.challenges.views", "bp"),
     ("challenge.submissions.routes", "bp"),
     ("challenge.judging.routes", "bp"),
     ("challenge.admin.routes", "bp"),

@@ -6,8 +6,6 @@ from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.challenges import dashboard as board
-# The other view modules add their routes to the same blueprint when imported.
-from challenge.challenges import conversation_routes, drafting_routes, lifecycle_routes  # noqa: F401
 from challenge.challenges.blueprint import bp
 from challenge.challenges.catalogue import next_change, organisations_with_challenges, search_challenges
 from challenge.challenges.forms import CatalogueForm
@@ -15,8 +13,6 @@ from challenge.challenges.lookup import challenge_or_404
 from challenge.challenges.showpage import render_show
 from challenge.platform.hygiene import page_arg
 from challenge.platform.pagecache import anonymous_page, filling, keep_until
-
-__all__ = ["bp"]
 
 
 @bp.get("/")
