@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
+from challenge.platform.lifecycle import Lifecycle, Move, state_check
 from challenge.types import UTCDateTime
 
 
@@ -27,17 +28,43 @@ class SubmissionState(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-# States in which a submission counts as the creator's one active entry.
-ACTIVE_STATES = ("draft", "submitted", "shortlisted", "winner", "not_selected")
+_S = SubmissionState
+# The sets of states the packages ask about, each defined here once.
+# A creator's one active entry (the partial unique index below holds the same rule): not withdrawn nor disqualified.
+ACTIVE_STATES = (_S.DRAFT, _S.SUBMITTED, _S.SHORTLISTED, _S.WINNER, _S.NOT_SELECTED)
+# The owner may still change, submit or withdraw it (while the challenge is open).
+CHANGEABLE_STATES = (_S.DRAFT, _S.SUBMITTED)
+# Entered and in the competition: judged, voted for, and disqualifiable until the decision.
+ENTERED_STATES = (_S.SUBMITTED, _S.SHORTLISTED, _S.WINNER, _S.NOT_SELECTED)
+# What a challenge's seekers see after the close: entries that were made, not drafts nor withdrawn ones.
+SEEN_BY_SEEKERS = (*ENTERED_STATES, _S.DISQUALIFIED)
+# Not an entry at all: a challenge whose submissions are all in these has had no entries.
+NOT_ENTRY_STATES = (_S.DRAFT, _S.WITHDRAWN)
+# May not be awarded money.
+NOT_AWARDABLE_STATES = (_S.DRAFT, _S.WITHDRAWN, _S.DISQUALIFIED)
+# The final decision's outcomes.
+DECIDED_STATES = (_S.WINNER, _S.NOT_SELECTED)
+
+# The moves of a submission, with what each needs in words. The owner's moves (submit, withdraw) are checked
+# first by services.ensure_changeable, which says why in more detail; judging makes the decision's moves.
+SUBMISSION_MOVES = Lifecycle("submission", (
+    Move("submit", {_S.DRAFT}, _S.SUBMITTED, "Only a draft can be submitted."),
+    Move("withdraw", CHANGEABLE_STATES, _S.WITHDRAWN, "Only a draft or a submitted entry can be withdrawn."),
+    Move("shortlist", {_S.SUBMITTED, _S.SHORTLISTED}, _S.SHORTLISTED,
+         "Only an entered submission that is not yet decided can be shortlisted."),
+    Move("select_winner", {_S.SUBMITTED, _S.SHORTLISTED}, _S.WINNER,
+         "Only an entered submission that is not yet decided can be chosen as a winner."),
+    Move("not_select", {_S.SUBMITTED, _S.SHORTLISTED}, _S.NOT_SELECTED,
+         "Only an entered submission that is not yet decided can be marked not selected."),
+    Move("disqualify", ENTERED_STATES, _S.DISQUALIFIED,
+         "Only an entered submission that is not already disqualified can be disqualified."),
+))
 
 
 class Submission(db.Model):
     __tablename__ = "submissions"
     __table_args__ = (
-        CheckConstraint(
-            "state in ('draft', 'submitted', 'shortlisted', 'winner', 'not_selected', 'withdrawn', 'disqualified')",
-            name="state",
-        ),
+        state_check("state", SubmissionState),
         # One active submission per creator per challenge; withdrawn and disqualified ones do not count.
         Index(
             "uq_submissions_active_owner",

@@ -1,5 +1,5 @@
-"""The lists of submissions each kind of reader sees. Which states a seeker sees is the permissions
-module's decision (SEEN_BY_SEEKERS); these queries only apply it."""
+"""The lists of submissions each kind of reader sees. Which states a seeker sees is defined beside the
+states (models.SEEN_BY_SEEKERS); these queries only apply it."""
 from __future__ import annotations
 
 from sqlalchemy import Select, or_
@@ -8,8 +8,8 @@ from sqlalchemy.orm import selectinload
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.permissions import can
-from challenge.submissions.rules import SEEN_BY_SEEKERS
-from challenge.submissions.models import Submission, SubmissionState, TeamMember
+from challenge.submissions.models import ACTIVE_STATES
+from challenge.submissions.models import SEEN_BY_SEEKERS, Submission, SubmissionState, TeamMember
 
 STATE_CHOICES = [(s.value, s.label) for s in SubmissionState]
 
@@ -22,7 +22,7 @@ def _with_people(query: Select) -> Select:
 
 def states_for(viewer, challenge: Challenge | None = None) -> tuple[str, ...]:
     """The states the viewer's lists may contain: all for brokers, entered ones for seekers."""
-    return tuple(s.value for s in SubmissionState) if can(viewer, "submission.moderate") else SEEN_BY_SEEKERS
+    return tuple(SubmissionState) if can(viewer, "submission.moderate") else SEEN_BY_SEEKERS
 
 
 def for_challenge(challenge: Challenge, viewer, state: str | None = None) -> Select:
@@ -62,3 +62,20 @@ def count_by_state(challenge: Challenge, viewer) -> dict[str, int]:
         .group_by(Submission.state)
     ).all()
     return {state: n for state, n in rows}
+
+
+def entry_of(challenge: Challenge, user) -> Submission | None:
+    """The user's active entry to the challenge, or the one they are in the team of (their own first)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)
+    return db.session.scalar(
+        db.select(Submission).where(
+            Submission.challenge_id == challenge.id, Submission.state.in_(ACTIVE_STATES),
+            (Submission.owner_id == user.id) | Submission.id.in_(team_of))
+        .order_by((Submission.owner_id == user.id).desc()).limit(1))
+
+
+def entry_count(challenge: Challenge, viewer) -> int:
+    """How many entries the viewer would see in the challenge's list."""
+    return sum(count_by_state(challenge, viewer).values())

@@ -4,12 +4,7 @@ from __future__ import annotations
 from challenge.challenges.states import CLOSED_PHASES, Phase
 from challenge.judging.rules import kept_blind
 from challenge.permissions import is_broker, is_seeker, rule, signed_in
-
-
-# What a challenge's seekers see after the close: entries that were made, not drafts nor withdrawn ones.
-SEEN_BY_SEEKERS = ("submitted", "shortlisted", "winner", "not_selected", "disqualified")
-# A broker may disqualify an entry until the decision is recorded.
-DISQUALIFIABLE = ("submitted", "shortlisted", "winner", "not_selected")
+from challenge.submissions.models import CHANGEABLE_STATES, SEEN_BY_SEEKERS, SUBMISSION_MOVES
 
 
 def is_creator(user, sub) -> bool:
@@ -31,7 +26,7 @@ def _submission_edit(user, sub, now):
     return (
         signed_in(user)
         and user.id == sub.owner_id
-        and sub.state in ("draft", "submitted")
+        and sub.state in CHANGEABLE_STATES
         and sub.challenge.phase(now) == Phase.OPEN
     )
 
@@ -44,5 +39,6 @@ def _submission_moderate(user, thing, now):
 
 @rule("submission.disqualify")
 def _submission_disqualify(user, sub, now):
-    return (is_broker(user) and sub.state in DISQUALIFIABLE
+    """A broker, until the decision is recorded, while the entry's lifecycle allows it."""
+    return (is_broker(user) and SUBMISSION_MOVES.allowed("disqualify", sub.state)
             and sub.challenge.phase(now) in (Phase.OPEN, Phase.CLOSED, Phase.JUDGING))

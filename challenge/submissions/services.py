@@ -25,12 +25,11 @@ from challenge.permissions import can, is_seeker
 from challenge.platform import audit, outbox, tx
 from challenge.submissions import storage, team
 from challenge.submissions.models import (
-    ACTIVE_STATES, Attachment, ReferenceCounter, Submission, SubmissionState,
+    ACTIVE_STATES, CHANGEABLE_STATES, SUBMISSION_MOVES, Attachment, ReferenceCounter, Submission, SubmissionState,
 )
 
 MAX_TEAM = team.MAX_TEAM
 _REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
-CHANGEABLE = (SubmissionState.DRAFT, SubmissionState.SUBMITTED)
 
 
 class AlreadyEntered(DomainError):
@@ -135,7 +134,7 @@ def _why_not_enter(challenge: Challenge, actor) -> str:
 def ensure_changeable(sub: Submission, actor, now: datetime) -> None:
     """Refuse any change unless the challenge is open, the entry is live and the actor owns it."""
     ensure_open(sub.challenge, now)
-    if sub.state not in CHANGEABLE:
+    if sub.state not in CHANGEABLE_STATES:
         raise InvalidTransition(f"This submission is {SubmissionState(sub.state).label.lower()} "
                                 "and can no longer be changed.")
     if not can(actor, "submission.edit", sub, now):
@@ -251,8 +250,9 @@ def submit(sub: Submission, actor, now: datetime, *, eligibility_confirmed: bool
     if problems:
         raise FieldError.on(problems)
     sub.eligibility_confirmed = sub.terms_accepted = True
-    sub.state, sub.submitted_at, sub.updated_at = SubmissionState.SUBMITTED, now, now
-    audit.record(actor, "submission.submit", sub, now, from_state="draft", to_state=sub.state)
+    before, after = SUBMISSION_MOVES.apply(sub, "submit")
+    sub.submitted_at, sub.updated_at = now, now
+    audit.record(actor, "submission.submit", sub, now, from_state=before, to_state=after)
     _tell_team(sub, "submission.receipt", "submission_receipt", now)
     db.session.flush()
     return sub
@@ -261,8 +261,8 @@ def submit(sub: Submission, actor, now: datetime, *, eligibility_confirmed: bool
 def withdraw(sub: Submission, actor, now: datetime, *, reason: str = "") -> Submission:
     """Withdraw a draft or a submitted entry before the close; owner only. The owner may enter again."""
     ensure_changeable(sub, actor, now)
-    before = sub.state
-    sub.state, sub.state_reason, sub.updated_at = SubmissionState.WITHDRAWN, reason.strip(), now
+    before, _ = SUBMISSION_MOVES.apply(sub, "withdraw")
+    sub.state_reason, sub.updated_at = reason.strip(), now
     audit.record(actor, "submission.withdraw", sub, now, from_state=before, to_state=sub.state,
                  reason=sub.state_reason)
     if before == SubmissionState.SUBMITTED:
@@ -338,8 +338,8 @@ def disqualify(sub: Submission, actor, now: datetime, *, reason: str) -> list[st
         raise NotAllowed("Only a broker can disqualify an entered submission before the decision.")
     if not reason.strip():
         raise FieldError("Give the reason for disqualifying this submission", "reason")
-    before = sub.state
-    sub.state, sub.state_reason, sub.updated_at = SubmissionState.DISQUALIFIED, reason.strip(), now
+    before, _ = SUBMISSION_MOVES.apply(sub, "disqualify")
+    sub.state_reason, sub.updated_at = reason.strip(), now
     audit.record(actor, "submission.disqualify", sub, now, from_state=before, to_state=sub.state,
                  reason=sub.state_reason)
     _tell_team(sub, "submission.disqualified", "submission_disqualified", now)

@@ -18,7 +18,7 @@ from challenge.extensions import db
 from challenge.permissions import can
 from challenge.platform import audit, outbox, tx
 from challenge.platform.models import AuditEvent
-from challenge.submissions.models import Submission, TeamInvitation, TeamMember
+from challenge.submissions.models import CHANGEABLE_STATES, Submission, TeamInvitation, TeamMember
 
 MAX_TEAM = 10
 INVITES_PER_HOUR = 20
@@ -122,7 +122,7 @@ def accept(invitation: TeamInvitation, user: User, now: datetime) -> TeamMember:
     if invitation.email != user.email.lower():
         raise InvalidTransition(f"This invitation was sent to {invitation.email}, but you are signed in as "
                                 f"{user.email}. Sign out, then sign in with the invited address.")
-    if sub.challenge.phase(now) != Phase.OPEN or sub.state not in ("draft", "submitted"):
+    if sub.challenge.phase(now) != Phase.OPEN or sub.state not in CHANGEABLE_STATES:
         raise InvalidTransition("This entry can no longer change (the challenge has closed, or the entry was "
                                 "withdrawn), so nobody can join its team now.")
     if not can(user, "challenge.submit", sub.challenge, now):  # its seekers may not enter it
