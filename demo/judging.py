@@ -19,7 +19,7 @@ from challenge.extensions import db
 from challenge.judging import assignment, decisions, panel, rubric
 from challenge.judging import results as results_mod
 from challenge.judging import services as scoring
-from challenge.judging.models import Assignment, Criterion, Round
+from challenge.judging.models import Assignment, Criterion, PanelRole, Round
 from demo.accounts import make_user
 
 # email, name, leniency (added to every score); the first chairs, the second is a service user.
@@ -71,7 +71,8 @@ def run(challenge: Challenge, people: list[User], seeker: User, decide: bool, rn
 def _seat(challenge: Challenge, people: list[User], seeker: User, then: datetime) -> None:
     """The seeker invites the judges (the first chairs, the second is a service user); each accepts."""
     for n, person in enumerate(people):
-        invitation = panel.invite(challenge, person.email, "chair" if n == 0 else "judge", n == 1, seeker, then)
+        invitation = panel.invite(challenge, person.email, PanelRole.CHAIR if n == 0 else PanelRole.JUDGE, n == 1,
+                                  seeker, then)
         panel.accept(invitation, person, then + timedelta(hours=n + 1))
 
 

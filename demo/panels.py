@@ -19,11 +19,13 @@ from datetime import datetime, timedelta
 
 from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge, Prize
+from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging.assignment import STRATEGIES
-from challenge.judging.models import Assignment, Conflict, Criterion, PanelMember, Round, Score
+from challenge.judging.models import (Assignment, AssignmentState, Conflict, Criterion, PanelMember, PanelRole, Round,
+                                     RoundState, Score)
 from challenge.judging.presets import generic_levels
-from challenge.submissions.models import Submission
+from challenge.submissions.models import Submission, SubmissionState
 
 
 @dataclass
@@ -42,7 +44,7 @@ def _ids(model, column, values) -> dict:
 
 
 def build_panel(n_entries: int, n_judges: int, n_criteria: int, now: datetime, *, strategy: str = "all",
-                k: int | None = None, round_state: str = "open", password_hash: str = "!", seed: int = 1,
+                k: int | None = None, round_state: str = RoundState.OPEN, password_hash: str = "!", seed: int = 1,
                 scored: bool = True) -> Panel:
     """A challenge in judging with one round of `n_entries` x `n_judges` x `n_criteria`, fully scored."""
     rng = random.Random(seed)
@@ -84,7 +86,7 @@ def _challenge(seeker: int, tag: str, now: datetime) -> Challenge:
     db.session.flush()
     db.session.add(Membership(user_id=seeker, organisation_id=org.id, role="owner", created_at=now))
     challenge = Challenge(organisation_id=org.id, created_by_id=seeker, title=f"Bench challenge {tag}",
-                          slug=f"bench-{tag}", summary="A benchmark.", state="judging",
+                          slug=f"bench-{tag}", summary="A benchmark.", state=ChallengeState.JUDGING,
                           opens_at=now - timedelta(days=40), closes_at=now - timedelta(days=5),
                           published_at=now - timedelta(days=41), created_at=now, updated_at=now)
     challenge.prizes.append(Prize(name="First prize", amount=1_000_000, winners=1, position=1))
@@ -98,13 +100,14 @@ def _panel_and_entries(challenge: Challenge, judges: list[int], creators: list[i
     """The panel (the first judge chairs, every fourth is a service user) and one submitted entry per
     creator; their PanelMember and Submission ids."""
     db.session.execute(db.insert(PanelMember), [
-        {"challenge_id": challenge.id, "user_id": u, "role": "chair" if i == 0 else "judge",
+        {"challenge_id": challenge.id, "user_id": u, "role": PanelRole.CHAIR if i == 0 else PanelRole.JUDGE,
          "service_user": i % 4 == 3, "joined_at": now} for i, u in enumerate(judges)])
     db.session.execute(db.insert(Submission), [
         {"challenge_id": challenge.id, "owner_id": u, "reference": f"CX-B{challenge.id}-{i:05d}",
          "title": f"Entry {i + 1}", "summary": "An idea.", "description": "How it works.", "eligibility_confirmed": True,
-         "terms_accepted": True, "state": "submitted", "state_reason": "", "submitted_at": now - timedelta(days=6, minutes=i),
-         "created_at": now, "updated_at": now} for i, u in enumerate(creators)])
+         "terms_accepted": True, "state": SubmissionState.SUBMITTED, "state_reason": "",
+         "submitted_at": now - timedelta(days=6, minutes=i), "created_at": now, "updated_at": now}
+        for i, u in enumerate(creators)])
     db.session.flush()
     members = [m for (m,) in db.session.execute(db.select(PanelMember.id).where(
         PanelMember.challenge_id == challenge.id).order_by(PanelMember.id))]
@@ -118,7 +121,7 @@ def _assign(round_: Round, pairs, scored: bool, now: datetime) -> None:
     db.session.execute(db.insert(Conflict), [
         {"panel_member_id": j, "submission_id": e, "has_conflict": False, "reason": "", "declared_at": now}
         for j, e in pairs])
-    state = "submitted" if scored else "pending"
+    state = AssignmentState.SUBMITTED if scored else AssignmentState.PENDING
     db.session.execute(db.insert(Assignment), [
         {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "state": state,
          "comment": "Clear and well argued." if scored else "", "updated_at": now, "submitted_at": now if scored else None}

@@ -11,8 +11,11 @@ from datetime import datetime, timedelta
 
 from challenge.accounts.models import User
 from challenge.challenges.models import Challenge
+from challenge.challenges.states import ChallengeState
+from challenge.diagnoses import services as diagnoses
 from challenge.judging.decisions import placements
-from challenge.partnerships import diagnoses, introductions, library, outcomes, services
+from challenge.library import services as library
+from challenge.partnerships import introductions, outcomes, services
 from challenge.partnerships.models import Partnership
 from challenge.submissions.models import Submission
 from demo.clock import at
@@ -38,8 +41,8 @@ def _winners(challenge: Challenge) -> list[Submission]:
 
 def load(challenges: list[Challenge], orgs: dict, broker: User, now: datetime) -> None:
     """Partnerships at every stage, a library entry with an adoption lead, and a diagnosis."""
-    decided = next(c for c in challenges if c.state == "decided")
-    completed = next(c for c in challenges if c.state == "completed")
+    decided = next(c for c in challenges if c.state == ChallengeState.DECIDED)
+    completed = next(c for c in challenges if c.state == ChallengeState.COMPLETED)
     origins = _winners(decided)[:2] + _winners(completed)[1:2] + _winners(completed)[:1] * 2
     start = now - timedelta(days=50)
     made = [_partnership(plan, origin, orgs, broker, start + timedelta(days=n * 5), now)

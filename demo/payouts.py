@@ -14,14 +14,15 @@ from datetime import datetime, timedelta
 from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.challenges.services import move
+from challenge.challenges.states import Phase
 from challenge.extensions import db
 from challenge.payouts import funding, payees, refunds, release
 from challenge.payouts.gateways import ManualGateway
 from challenge.payouts.models import Award, Payout
 
 # demo phase -> the co-funder organisation (40 %; the lead organisation takes 60 %)
-CO_FUNDED = {"decided": "pennine", "completed": "riverside"}
-UNFUNDED = ("draft", "in_review")
+CO_FUNDED = {Phase.DECIDED: "pennine", Phase.COMPLETED: "riverside"}
+UNFUNDED = (Phase.DRAFT, Phase.IN_REVIEW)
 CANCELLED_WAIVER = "The foundation's board releases the grant next month; we publish now to gather interest."
 
 
@@ -30,7 +31,7 @@ def fund(challenge: Challenge, phase: str, orgs: dict, broker: User, seeker: Use
     full); the cancelled challenge is only waived. Nothing for a challenge that is never published."""
     if phase in UNFUNDED:
         return
-    if phase == "cancelled":
+    if phase == Phase.CANCELLED:
         funding.waive_funding(challenge, CANCELLED_WAIVER, broker, then)
         return
     lead: Organisation = db.session.get(Organisation, challenge.organisation_id)
@@ -41,14 +42,14 @@ def fund(challenge: Challenge, phase: str, orgs: dict, broker: User, seeker: Use
         funding.accept_funding(funders[1].id, orgs[co][1][0], then + timedelta(days=1))
     for n, funder in enumerate(funders):
         invoice = funding.issue_invoice(funder, seeker, then)
-        if phase == "upcoming" and n == 0:
+        if phase == Phase.UPCOMING and n == 0:
             # half paid so far: the finance page shows the outstanding balance
             funding.record_bank_transfer(invoice, invoice.amount // 2, invoice.currency,
                                          f"BACS {invoice.reference}", broker, then + timedelta(days=3))
-        elif phase != "upcoming":
+        elif phase != Phase.UPCOMING:
             funding.record_bank_transfer(invoice, invoice.amount, invoice.currency, f"BACS {invoice.reference}",
                                          broker, then + timedelta(days=3 + n))
-    if phase == "upcoming":
+    if phase == Phase.UPCOMING:
         funding.waive_funding(challenge, "The council's second instalment is approved and due next month.",
                               broker, then + timedelta(days=4))
 

@@ -19,23 +19,24 @@ from flask import current_app
 
 from challenge.accounts.models import User
 from challenge.challenges.models import Challenge
+from challenge.challenges.states import Phase
 from challenge.extensions import db
 from challenge.submissions import storage
-from challenge.submissions.models import Attachment, ReferenceCounter, Submission
+from challenge.submissions.models import Attachment, ReferenceCounter, Submission, SubmissionState
 from demo.data import SOLUTIONS
 
 # How many entries each phase's challenges receive (60 in all across the eight that have any; None: one
 # per solution title).
-ENTRIES = {"open": None, "closed": 10, "judging": 10, "decided": 10, "completed": 10}
+ENTRIES = {Phase.OPEN: None, Phase.CLOSED: 10, Phase.JUDGING: 10, Phase.DECIDED: 10, Phase.COMPLETED: 10}
 
 
 def _states(phase: str, count: int) -> list[str]:
     """Submission states consistent with the challenge's phase (the decisions choose the winners later)."""
-    if phase == "open":
-        return ["draft"] + ["submitted"] * (count - 1)
-    if phase == "closed":
-        return ["withdrawn"] + ["submitted"] * (count - 1)
-    return ["submitted"] * count
+    if phase == Phase.OPEN:
+        return [SubmissionState.DRAFT] + [SubmissionState.SUBMITTED] * (count - 1)
+    if phase == Phase.CLOSED:
+        return [SubmissionState.WITHDRAWN] + [SubmissionState.SUBMITTED] * (count - 1)
+    return [SubmissionState.SUBMITTED] * count
 
 
 def entries(challenge: Challenge, phase: str, creators: list[User], rng: random.Random, now: datetime,
@@ -56,7 +57,7 @@ def entries(challenge: Challenge, phase: str, creators: list[User], rng: random.
 def _entry(challenge: Challenge, owner: User, title: str, state: str, rng: random.Random, now: datetime,
            reference: str) -> Submission:
     created = min(challenge.opens_at + timedelta(days=rng.randint(1, 10)), now)
-    submitted = None if state == "draft" else min(created + timedelta(days=rng.randint(1, 5)),
+    submitted = None if state == SubmissionState.DRAFT else min(created + timedelta(days=rng.randint(1, 5)),
                                                    challenge.closes_at - timedelta(hours=1), now)
     return Submission(
         challenge_id=challenge.id, owner_id=owner.id, reference=reference, title=title,
@@ -64,8 +65,8 @@ def _entry(challenge: Challenge, owner: User, title: str, state: str, rng: rando
         description=f"## How it works\n\n{title} builds on what already works locally.\n\n"
                     f"## Who it helps\n\nPeople described in the challenge, starting with a pilot of "
                     f"{rng.randint(20, 200)} people.",
-        eligibility_confirmed=True, terms_accepted=state != "draft", state=state,
-        state_reason="Withdrawn by the entrant." if state == "withdrawn" else "",
+        eligibility_confirmed=True, terms_accepted=state != SubmissionState.DRAFT, state=state,
+        state_reason="Withdrawn by the entrant." if state == SubmissionState.WITHDRAWN else "",
         submitted_at=submitted, created_at=created, updated_at=submitted or created)
 
 

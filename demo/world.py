@@ -14,6 +14,7 @@ from datetime import datetime
 from challenge.accounts import services as account_services
 from challenge.accounts.models import User
 from challenge.challenges.models import Challenge
+from challenge.challenges.states import ChallengeState, Phase
 from challenge.extensions import db
 from challenge.payouts.models import Award, Payout
 from demo import accounts, challenges, judging, partnerships, payouts, submissions
@@ -21,9 +22,9 @@ from demo.data import CHALLENGES
 
 SHARED_PASSWORD = "challenge-exchange-demo"
 SEED = 2026
-REVIEWED = ("in_review", "upcoming", "open", "closed", "judging", "decided", "completed", "cancelled")
-PUBLISHED = REVIEWED[1:]
-JUDGED = ("judging", "decided", "completed")
+PUBLISHED = (Phase.UPCOMING, Phase.OPEN, Phase.CLOSED, Phase.JUDGING, Phase.DECIDED, Phase.COMPLETED, Phase.CANCELLED)
+REVIEWED = (Phase.IN_REVIEW, *PUBLISHED)
+JUDGED = (Phase.JUDGING, Phase.DECIDED, Phase.COMPLETED)
 
 
 def load(now: datetime) -> str:
@@ -36,7 +37,7 @@ def load(now: datetime) -> str:
     made = [_challenge(spec, orgs, broker, now) for spec in CHALLENGES]
     _entries_and_talk(made, creators, rng, now)
     _judging(made, orgs, shared_hash, rng, now)
-    payouts.settle(_in_phase(made, "decided"), _in_phase(made, "completed"), broker, now)
+    payouts.settle(_in_phase(made, Phase.DECIDED), _in_phase(made, Phase.COMPLETED), broker, now)
     partnerships.load(made, orgs, broker, now)
     return password
 
@@ -54,7 +55,7 @@ def _challenge(spec: dict, orgs: accounts.Orgs, broker: User, now: datetime) -> 
     if phase in PUBLISHED:
         payouts.fund(challenge, phase, orgs, broker, seeker, challenges.funded_by(challenge))
         challenges.publish(challenge, broker)
-    if phase == "cancelled":
+    if phase == Phase.CANCELLED:
         challenges.cancel(challenge, spec["cancel_reason"], seeker, now)
     return challenge
 
@@ -79,8 +80,8 @@ def _judging(made: list[Challenge], orgs: accounts.Orgs, shared_hash: str, rng: 
         phase = spec["phase"]
         if phase in JUDGED:
             seeker = orgs[spec["org"]][1][0]
-            judging.run(challenge, panel, seeker, phase != "judging", rng,
-                        empty_slots=1 if phase == "completed" else 0)
+            judging.run(challenge, panel, seeker, phase != Phase.JUDGING, rng,
+                        empty_slots=1 if phase == Phase.COMPLETED else 0)
 
 
 def _in_phase(made: list[Challenge], phase: str) -> Challenge:
@@ -91,7 +92,7 @@ def accounts_to_try() -> list[str]:
     """Who to sign in as, for `flask demo`'s closing message (everyone but the broker uses SHARED_PASSWORD)."""
     winner = db.session.scalar(db.select(User).join(Payout, Payout.user_id == User.id).join(Award)
                                .join(Challenge, Award.challenge_id == Challenge.id)
-                               .where(Challenge.state == "decided", Payout.state == "ready"))
+                               .where(Challenge.state == ChallengeState.DECIDED, Payout.state == "ready"))
     return ["Seeker (Camden Council): seeker@camden.example.org",
             f"Creator with a prize ready to pay: {winner.email if winner else 'none'}",
             f"Judge, chair of every panel: {judging.JUDGES[0][0]}",
