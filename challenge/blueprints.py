@@ -11,15 +11,15 @@ from flask import Flask
 
 # (module, attribute): one line per blueprint, in the order they are registered.
 BLUEPRINTS = (
-    ("challenge.pages", "bp"),
-    ("challenge.accounts.routes", "bp"),
-    ("challenge.accounts.confirmation_routes", "bp"),
-    ("challenge.accounts.twofactor_routes", "bp"),
-    ("challenge.accounts.org_routes", "bp"),
+    ("challenge.pages.views", "bp"),
+    ("challenge.accounts.views", "bp"),
+    ("challenge.accounts.views", "confirmation_bp"),
+    ("challenge.accounts.views", "twofactor_bp"),
+    ("challenge.accounts.views", "organisations_bp"),
     ("challenge.challenges.views", "bp"),
     ("challenge.submissions.routes", "bp"),
     ("challenge.judging.routes", "bp"),
-    ("challenge.admin.routes", "bp"),
+    ("challenge.admin.views", "bp"),
     ("challenge.payouts.routes", "bp"),
     ("challenge.partnerships.routes", "bp"),
     ("challenge.partnerships.routes_impact", "bp"),

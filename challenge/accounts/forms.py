@@ -144,3 +144,7 @@ class InviteForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES, validate_choice=False, validators=[_known_role])
+
+
+class ButtonForm(FlaskForm):
+    """A button that posts (confirm an address, leave an organisation): CSRF only."""

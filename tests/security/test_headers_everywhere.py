@@ -36,7 +36,7 @@ def test_the_login_rate_limit_answers_429(app, strict_app):
     client = limited.test_client()
     codes = [client.post("/login", data={"email": "nobody@example.org", "password": "wrong guess here"}).status_code
              for _ in range(12)]
-    assert 429 in codes and codes[0] == 200
+    assert 429 in codes and codes[0] == 400  # the refused sign-in form, with its message
     refused = client.post("/login", data={"email": "nobody@example.org", "password": "x"})
     assert refused.status_code == 429
     _check(refused, "429 page")

@@ -1,9 +1,9 @@
-"""Plain pages: home and the accessibility statement."""
+"""The accessibility statement, and the health check the load balancer asks."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 
-bp = Blueprint("pages", __name__)
+from challenge.pages.blueprint import bp
 
 
 @bp.get("/accessibility")

@@ -1,77 +1,18 @@
-"""Organisations: their public page, their details, their members and invitations."""
+"""An organisation's members: their roles, invitations to join, and accepting one."""
 from __future__ import annotations
 
-import re
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from challenge import clock
 from challenge.accounts import organisations as orgs
 from challenge.accounts import services
-from challenge.accounts.forms import InviteForm, OrganisationForm, RoleForm
-from challenge.accounts.models import Membership, MembershipRole, Organisation
-from challenge.extensions import db
+from challenge.accounts.blueprint import membership_or_404, org_or_404
+from challenge.accounts.blueprint import organisations_bp as bp
+from challenge.accounts.forms import InviteForm, RoleForm
+from challenge.accounts.models import MembershipRole, Organisation
 from challenge.permissions import ensure
 from challenge.platform import tx
-
-bp = Blueprint("organisations", __name__)
-_SLUG = re.compile(r"^[a-z0-9-]{1,180}$")
-
-
-def _org(slug: str) -> Organisation:
-    if not _SLUG.match(slug):
-        abort(404)  # never send odd bytes to the database
-    return db.first_or_404(db.select(Organisation).where(Organisation.slug == slug))
-
-
-def _membership(org: Organisation, membership_id: int) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.organisation_id != org.id:
-        abort(404)
-    return membership
-
-
-class LeaveForm(FlaskForm):
-    """The leave button: CSRF only (a refusal is said in a flash message)."""
-
-
-@bp.route("/organisations/new", methods=["GET", "POST"])
-@login_required
-def create():
-    ensure("organisation.create")
-    form = OrganisationForm()
-    if form.validate_on_submit():
-        with tx.unit_of_work(form) as work:
-            org = services.create_organisation(current_user, form.name.data, form.kind.data, clock.now(),
-                                               description=form.description.data or "", website=form.website.data or "")
-        if work.done:
-            return tx.done(f"{org.name} has been created. You are its owner: invite your colleagues below.",
-                           url_for("organisations.members", slug=org.slug))
-    return tx.render_form("accounts/organisation_form.html", form, org=None)
-
-
-@bp.get("/organisations/<slug>")
-def show(slug: str):
-    org = _org(slug)
-    ensure("organisation.view", org)
-    return render_template("accounts/organisation.html", org=org, members=orgs.members(org),
-                           challenges=orgs.public_challenges(org))
-
-
-@bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
-def edit(slug: str):
-    org = _org(slug)
-    ensure("organisation.manage", org)
-    form = OrganisationForm(obj=org)
-    if form.validate_on_submit():
-        with tx.unit_of_work(form) as work:
-            orgs.update_organisation(org, current_user, clock.now(), name=form.name.data, kind=form.kind.data,
-                                     description=form.description.data or "", website=form.website.data or "")
-        if work.done:
-            return tx.done("The organisation's details have been saved.", url_for("organisations.show", slug=org.slug))
-    return tx.render_form("accounts/organisation_form.html", form, org=org)
 
 
 def _members_page(org: Organisation, invite: InviteForm | None = None, row: RoleForm | None = None,
@@ -89,14 +30,14 @@ def _members_page(org: Organisation, invite: InviteForm | None = None, row: Role
 
 @bp.get("/organisations/<slug>/members")
 def members(slug: str):
-    org = _org(slug)
+    org = org_or_404(slug)
     ensure("organisation.manage", org)
     return _members_page(org)
 
 
 @bp.post("/organisations/<slug>/invitations")
 def invite(slug: str):
-    org = _org(slug)
+    org = org_or_404(slug)
     ensure("organisation.manage", org)
     form = InviteForm()
     if form.validate_on_submit():
@@ -110,7 +51,7 @@ def invite(slug: str):
 
 @bp.post("/organisations/<slug>/invitations/<id:invitation_id>/cancel")
 def cancel_invitation(slug: str, invitation_id: int):
-    org = _org(slug)
+    org = org_or_404(slug)
     ensure("organisation.manage", org)
     invitation = orgs.pending_invitation(org, invitation_id) or abort(404)
     with tx.unit_of_work():
@@ -125,9 +66,9 @@ def _role_words(role: str) -> str:
 
 @bp.post("/organisations/<slug>/members/<id:membership_id>/role")
 def change_role(slug: str, membership_id: int):
-    org = _org(slug)
+    org = org_or_404(slug)
     ensure("organisation.manage", org)
-    membership = _membership(org, membership_id)
+    membership = membership_or_404(org, membership_id)
     form = RoleForm(prefix=f"m{membership.id}")
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
@@ -141,9 +82,9 @@ def change_role(slug: str, membership_id: int):
 
 @bp.post("/organisations/<slug>/members/<id:membership_id>/remove")
 def remove_member(slug: str, membership_id: int):
-    org = _org(slug)
+    org = org_or_404(slug)
     ensure("organisation.manage", org)
-    membership = _membership(org, membership_id)
+    membership = membership_or_404(org, membership_id)
     form = RoleForm(prefix=f"m{membership.id}", role=membership.role, formdata=None)
     with tx.unit_of_work(form) as work:
         orgs.remove_member(membership, current_user, clock.now())
@@ -151,19 +92,6 @@ def remove_member(slug: str, membership_id: int):
         return tx.done(f"{membership.user.name} has been removed from {org.name}.",
                        url_for("organisations.members", slug=org.slug))
     return _members_page(org, row=form, row_id=membership.id)
-
-
-@bp.post("/organisations/<slug>/leave")
-@login_required
-def leave(slug: str):
-    org = _org(slug)
-    ensure("organisation.leave", org)
-    membership = orgs.membership_of(org, current_user)
-    with tx.unit_of_work(LeaveForm(formdata=None)) as work:
-        orgs.remove_member(membership, current_user, clock.now())
-    if work.refused:
-        return tx.done(work.refused.message, url_for("organisations.show", slug=org.slug), "danger")
-    return tx.done(f"You have left {org.name}.", url_for("accounts.profile"))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

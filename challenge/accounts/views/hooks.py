@@ -1,0 +1,36 @@
+"""The accounts package's app-wide hooks (no pages): the security log, written after every answer and told of
+every refusal, and the second-factor gate (a broker without an authenticator, or anyone told at sign-in that
+their role needs one, can open no other page until it is set up)."""
+from __future__ import annotations
+
+from flask import flash, redirect, request, session, url_for
+from flask_login import current_user
+
+from challenge.accounts import security, sessions, twofactor
+from challenge.accounts.blueprint import twofactor_bp
+from challenge.permissions import ON_DENIED
+
+# What someone who must set up a second factor may still open.
+OPEN_DURING_SETUP = {"twofactor.setup", "twofactor.confirm", "accounts.logout", "static", "bootstrap.static"}
+
+twofactor_bp.after_app_request(security.write_noted)
+
+
+@twofactor_bp.record_once
+def _listen(state) -> None:
+    if security.denied not in ON_DENIED:
+        ON_DENIED.append(security.denied)
+
+
+@twofactor_bp.before_app_request
+def _gate():
+    """A broker without an authenticator, or someone told at sign-in to set one up, sees only its setup."""
+    if not current_user.is_authenticated or request.endpoint in OPEN_DURING_SETUP:
+        return None
+    if not (session.get(sessions.MUST_SET_UP) or current_user.is_broker):
+        return None
+    if twofactor.enabled(current_user):
+        session.pop(sessions.MUST_SET_UP, None)
+        return None
+    flash("Set up an authenticator app first: your role needs a second factor at sign-in.", "warning")
+    return redirect(url_for("twofactor.setup"))

@@ -1,0 +1,51 @@
+"""Your own profile: the details others see, and your password."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_login import current_user, login_required
+
+from challenge import clock
+from challenge.accounts import services, sessions
+from challenge.accounts.blueprint import bp
+from challenge.accounts.forms import ChangePasswordForm, ProfileForm
+from challenge.platform import tx
+
+
+def _profile_page(details: ProfileForm | None = None, password: ChangePasswordForm | None = None):
+    details = details or ProfileForm(prefix="details", obj=current_user)
+    password = password or ChangePasswordForm(prefix="password")
+    return tx.render_form("accounts/profile.html", details=details, password=password,
+                          memberships=services.memberships_of(current_user),
+                          has_errors=bool(details.errors or password.errors))
+
+
+@bp.get("/account")
+@login_required
+def profile():
+    return _profile_page()
+
+
+@bp.post("/account/details")
+@login_required
+def update_profile():
+    form = ProfileForm(prefix="details")
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
+            services.update_profile(current_user, form.name.data, form.bio.data or "", current_user, clock.now())
+        if work.done:
+            return tx.done("Your details have been saved.", url_for("accounts.profile"))
+    return _profile_page(details=form)
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm(prefix="password")
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
+            services.change_password(current_user, form.current_password.data, form.new_password.data, clock.now())
+        if work.done:
+            sessions.start_session(current_user._get_current_object(), remember=False)
+            return tx.done("Your password has been changed. You have been signed out everywhere else.",
+                           url_for("accounts.profile"))
+    return _profile_page(password=form)

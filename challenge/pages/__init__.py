@@ -1,0 +1,1 @@
+"""Plain pages that belong to no package: the accessibility statement and the health check."""
