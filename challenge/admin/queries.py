@@ -50,9 +50,13 @@ def review_queue() -> list[tuple[Challenge, datetime]]:
     return [(challenge, at) for challenge, at in rows]
 
 
+def _escaped(text: str) -> str:
+    """`text` with LIKE's wildcards taken literally (escaped with a backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _contains(column, text: str):
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    return column.ilike(f"%{_escaped(text)}%", escape="\\")
 
 
 def users_query(q: str = "", show: str = "") -> Select:
@@ -130,8 +134,7 @@ def audit_query(object_type: str = "", action: str = "", actor: str = "", date_f
     if kind == "security":
         stmt = stmt.where(AuditEvent.action.in_(audit.SECURITY_ACTIONS))
     if ip:
-        escaped = ip.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(AuditEvent.ip.like(f"{escaped}%", escape="\\"))
+        stmt = stmt.where(AuditEvent.ip.like(f"{_escaped(ip)}%", escape="\\"))
     if actor:
         if actor.lower() in ("system", "the system"):
             stmt = stmt.where(AuditEvent.actor_id.is_(None))

@@ -5,10 +5,10 @@ platform cannot be left without a broker by accident.
 """
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from challenge.accounts.models import Organisation, User
+from challenge.accounts.services import new_session_token
 from challenge.errors import NotAllowed
 from challenge.extensions import db
 from challenge.permissions import can
@@ -44,7 +44,7 @@ def set_active(user: User, active: bool, actor: User | None, now: datetime, *, r
         return user
     user.is_active_account = active
     if not active:
-        user.session_token = secrets.token_hex(16)  # ends "remember me" cookies too
+        user.session_token = new_session_token()  # ends "remember me" cookies too
     audit.record(actor, "user.reactivate" if active else "user.deactivate", user, now,
                  from_state="inactive" if active else "active", to_state="active" if active else "inactive",
                  reason=reason)

@@ -10,7 +10,7 @@ from challenge.accounts import services
 from challenge.accounts.blueprint import org_or_404
 from challenge.accounts.blueprint import organisations_bp as bp
 from challenge.accounts.forms import ButtonForm, OrganisationForm
-from challenge.permissions import ensure
+from challenge.permissions import can, ensure
 from challenge.platform import tx
 
 
@@ -33,8 +33,9 @@ def create():
 def show(slug: str):
     org = org_or_404(slug)
     ensure("organisation.view", org)
+    may = {action: can(current_user, f"organisation.{action}", org) for action in ("manage", "view_members", "leave")}
     return render_template("accounts/organisation.html", org=org, members=orgs.members(org),
-                           challenges=orgs.public_challenges(org))
+                           challenges=orgs.public_challenges(org), may=may)
 
 
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
