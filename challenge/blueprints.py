@@ -21,12 +21,12 @@ BLUEPRINTS = (
     ("challenge.judging.routes", "bp"),
     ("challenge.admin.views", "bp"),
     ("challenge.payouts.routes", "bp"),
-    ("challenge.partnerships.routes", "bp"),
-    ("challenge.partnerships.routes_impact", "bp"),
-    ("challenge.partnerships.routes_intro", "bp"),
-    ("challenge.partnerships.routes_library", "bp"),
-    ("challenge.partnerships.routes_dashboards", "bp"),
-    ("challenge.partnerships.routes_diagnoses", "bp"),
+    ("challenge.partnerships.views", "bp"),
+    ("challenge.partnerships.views", "impact_bp"),
+    ("challenge.partnerships.views", "introductions_bp"),
+    ("challenge.library.views", "bp"),
+    ("challenge.dashboards.views", "bp"),
+    ("challenge.diagnoses.views", "bp"),
 )
 
 

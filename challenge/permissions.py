@@ -35,6 +35,9 @@ RULE_MODULES = (
     "challenge.judging.rules",
     "challenge.payouts.rules",
     "challenge.partnerships.rules",
+    "challenge.library.rules",
+    "challenge.diagnoses.rules",
+    "challenge.dashboards.rules",
 )
 
 

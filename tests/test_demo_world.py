@@ -7,10 +7,12 @@ from challenge import clock
 from challenge.accounts.services import authenticate
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
+from challenge.diagnoses.models import Diagnosis
 from challenge.judging import decisions, rubric
 from challenge.judging.models import Assignment, Conflict, Decision, PanelMember, Score
+from challenge.library.models import AdoptionInterest, LibraryEntry
 from challenge.partnerships import introductions
-from challenge.partnerships.models import AdoptionInterest, Diagnosis, ImpactRecord, LibraryEntry, Partnership
+from challenge.partnerships.models import ImpactRecord, Partnership
 from challenge.payouts import funding, ledger
 from challenge.payouts.models import Award, Funder, Payout, Refund
 from challenge.submissions.models import Submission

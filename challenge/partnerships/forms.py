@@ -1,4 +1,4 @@
-"""Forms for partnerships, introductions, the library, impact and diagnoses.
+"""Forms for partnerships, introductions and impact, and the base every post-prize form uses.
 
 Money, percentages and counts are text inputs read by our own validators, so that a person typing
 "£25,000", "12.5%" or "-3" gets a message in plain words rather than "Not a valid integer".
@@ -194,26 +194,6 @@ class AnswerForm(Form):
     answer = HiddenField()
 
 
-class ConsentForm(Form):
-    submission = HiddenField()
-    summary = TextAreaField("How you would describe your solution to another council or trust",
-                            validators=[Length(max=2000, message="Keep the summary under 2,000 characters")])
-    consent = BooleanField("I agree to publish this solution, its summary and my name in the public "
-                           "solutions library")
-
-
-class WantForm(Form):
-    organisation = SelectField("On behalf of", coerce=int_or_zero, validate_choice=False)
-    note = TextAreaField("What you would like to do with it (optional)", validators=[
-        Length(max=2000, message="Keep the note under 2,000 characters")])
-
-    def organisation_obj(self):
-        from challenge.accounts.models import Organisation
-        from challenge.extensions import db
-
-        return db.session.get(Organisation, self.organisation.data) if self.organisation.data else None
-
-
 class ImpactForm(Form):
     outcome = StringField("Outcome", validators=[DataRequired("Enter the outcome"), Length(max=200)],
                           description="A change in people’s lives, like ‘Fewer falls at home’")
@@ -249,26 +229,6 @@ class ContractNoticeForm(Form):
     procedure = SelectField("Procedure", validators=[DataRequired("Choose the procedure")])
     sme = BooleanField("The supplier is a small or medium-sized enterprise (SME)")
     vcse = BooleanField("The supplier is a voluntary, community or social enterprise (VCSE)")
-
-
-class DiagnosisForm(Form):
-    organisation = SelectField("Organisation", coerce=int_or_zero, validate_choice=True)
-    title = StringField("The problem, in a line", validators=[DataRequired("Enter the problem"), Length(max=200)])
-    summary = TextAreaField("Summary", validators=[Length(max=500, message="Keep the summary under 500 characters")])
-    evidence = TextAreaField("Evidence", validators=[Length(max=20_000)],
-                             description="Data, reports and costs that show the size of the problem. Markdown works.")
-    quotes = TextAreaField("What service users said", validators=[Length(max=20_000)],
-                           description="One quote per line.")
-    survey_respondents = StringField("Survey: how many people answered", validators=[Whole(0, 10**9, required=False)])
-    survey_findings = TextAreaField("Survey: what they said", validators=[Length(max=20_000)],
-                                    description="Counts help: ‘62 of 140 said they felt lonely most days’.")
-    causes = TextAreaField("Causes", validators=[Length(max=20_000)])
-    stakeholders = TextAreaField("Who else is involved", validators=[Length(max=20_000)])
-
-    def values(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "title", "summary", "evidence", "quotes", "survey_findings", "causes", "stakeholders")} | {
-            "survey_respondents": getattr(self.survey_respondents, "number", None)}
 
 
 # --- choices and values, read from the database -----------------------------------------------------

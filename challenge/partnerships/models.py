@@ -1,10 +1,10 @@
-"""Partnerships after the prize, their timeline and introductions, the solutions library, impact
-records, and the diagnoses seekers keep before drafting a challenge."""
+"""Partnerships after the prize, their timeline and introductions, and their impact records."""
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from challenge.accounts.models import Organisation, User
@@ -155,41 +155,6 @@ class Introduction(db.Model):
         return Answer.DECLINED not in answers and Answer.PENDING in answers
 
 
-class LibraryEntry(db.Model):
-    """A winning solution in the public library; exists only once its creator has consented."""
-
-    __tablename__ = "library_entries"
-    __table_args__ = (UniqueConstraint("submission_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
-    solution_summary: Mapped[str] = mapped_column(Text, default="")
-    consent_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-
-    submission: Mapped[Submission] = relationship()
-
-
-class AdoptionInterest(db.Model):
-    """"We want this too": another organisation's wish to adopt a library solution."""
-
-    __tablename__ = "adoption_interests"
-    __table_args__ = (UniqueConstraint("library_entry_id", "organisation_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    library_entry_id: Mapped[int] = mapped_column(ForeignKey("library_entries.id", ondelete="CASCADE"),
-                                                  index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    note: Mapped[str] = mapped_column(Text, default="")
-    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    organisation: Mapped[Organisation] = relationship()
-    partnership: Mapped[Partnership] = relationship()
-
-
 class ImpactRecord(db.Model):
     """One outcome of a partnership for SROI. Percentages are basis points (2,500 = 25%)."""
 
@@ -222,35 +187,15 @@ class ImpactRecord(db.Model):
     partnership: Mapped[Partnership] = relationship(back_populates="impact_records")
 
 
-class Diagnosis(db.Model):
-    """A seeker's problem definition: evidence, voices of service users, causes, who is involved."""
+__all__ = ["Partnership", "PartnershipEvent", "Introduction", "ImpactRecord"]
 
-    __tablename__ = "diagnoses"
-    __table_args__ = (CheckConstraint("survey_respondents is null or survey_respondents >= 0",
-                                      name="survey_respondents"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(String(500), default="")
-    evidence: Mapped[str] = mapped_column(Text, default="")
-    quotes: Mapped[str] = mapped_column(Text, default="")
-    survey_respondents: Mapped[int | None] = mapped_column(default=None)
-    survey_findings: Mapped[str] = mapped_column(Text, default="")
-    causes: Mapped[str] = mapped_column(Text, default="")
-    stakeholders: Mapped[str] = mapped_column(Text, default="")
-    challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenges.id", ondelete="SET NULL"))
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    organisation: Mapped[Organisation] = relationship()
-    challenge: Mapped[Challenge | None] = relationship()
-
-    @property
-    def quote_list(self) -> list[str]:
-        return [q.strip() for q in self.quotes.splitlines() if q.strip()]
+# The library's and the diagnoses' models moved to their own packages; tests/security/world.py (another
+# engineer's file, being rewritten) still imports them from here. Looked up lazily: their modules import this one.
+_MOVED = {"LibraryEntry": "challenge.library.models", "AdoptionInterest": "challenge.library.models",
+          "Diagnosis": "challenge.diagnoses.models"}
 
 
-__all__ = ["Partnership", "PartnershipEvent", "Introduction", "LibraryEntry", "AdoptionInterest",
-           "ImpactRecord", "Diagnosis"]
+def __getattr__(name: str):
+    if name in _MOVED:
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

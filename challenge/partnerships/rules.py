@@ -1,8 +1,7 @@
-"""Who may do what after the prize: partnerships, the solutions library, diagnoses and dashboards."""
+"""Who may do what in the partnership pipeline: the board, a partnership, its impact, its introductions."""
 from __future__ import annotations
 
-from challenge.partnerships import library
-from challenge.permissions import is_broker, role_in, roles_of, rule, signed_in
+from challenge.permissions import is_broker, role_in, rule, signed_in
 
 
 def is_party(user, partnership) -> bool:
@@ -15,7 +14,7 @@ def is_party(user, partnership) -> bool:
             or role_in(user, partnership.counterpart_id) is not None)
 
 
-@rule("partnership.board", "partnership.create", "library.manage", "dashboard.broker")
+@rule("partnership.board", "partnership.create")
 def _partnership_broker_only(user, thing, now):
     return is_broker(user)
 
@@ -29,48 +28,6 @@ def _partnership_view(user, p, now):
 @rule("partnership.manage", "partnership.move", "partnership.introduce", "partnership.edit_impact")
 def _partnership_manage(user, p, now):
     return is_broker(user)
-
-
-@rule("dashboard.organisation")
-def _dashboard_organisation(user, thing, now):
-    """Anyone signed in; the dashboard shows only their own organisations' numbers."""
-    return signed_in(user)
-
-
-@rule("library.view")
-def _library_view(user, entry, now):
-    return entry is None or entry.published_at is not None or is_broker(user)
-
-
-@rule("library.want")
-def _library_want(user, entry, now):
-    """Signed-in members of an organisation other than the one that commissioned the solution."""
-    if not signed_in(user) or entry is None or entry.published_at is None:
-        return False
-    return any(org_id != entry.submission.challenge.organisation_id for org_id in roles_of(user))
-
-
-@rule("library.give_consent")
-def _library_give_consent(user, sub, now):
-    """Only the person who submitted a solution answers for it."""
-    return signed_in(user) and user.id == sub.owner_id
-
-
-@rule("library.consent")
-def _library_consent(user, sub, now):
-    """The owner, for a winning solution of a decided challenge (the consent form is offered)."""
-    return _library_give_consent(user, sub, now) and library.eligible(sub)
-
-
-@rule("diagnosis.view", "diagnosis.edit", "diagnosis.start_challenge")
-def _diagnosis(user, d, now):
-    return role_in(user, d.organisation_id) is not None
-
-
-@rule("diagnosis.create")
-def _diagnosis_create(user, org, now):
-    """Members of the organisation keep its diagnoses."""
-    return role_in(user, org.id) is not None
 
 
 def sides_for(user, intro) -> list[str]:

@@ -6,7 +6,8 @@ import pytest
 
 from challenge import clock
 from challenge.extensions import db
-from challenge.partnerships import dashboards, outcomes
+from challenge.dashboards import services as dashboards
+from challenge.partnerships import outcomes
 from tests.factories import counted_statements
 
 

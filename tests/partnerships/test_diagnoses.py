@@ -3,7 +3,7 @@ import pytest
 
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
-from challenge.partnerships.models import Diagnosis
+from challenge.diagnoses.models import Diagnosis
 
 GOOD = {"title": "Older people feel lonely at home", "summary": "A third of over-75s see nobody most days.",
         "evidence": "**ONS 2024**: 31% of over-75s", "quotes": "I talk to the telly.\n\nNobody knocks any more.",

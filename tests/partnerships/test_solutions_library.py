@@ -2,7 +2,8 @@
 import pytest
 
 from challenge.extensions import db
-from challenge.partnerships.models import AdoptionInterest, LibraryEntry, Partnership
+from challenge.library.models import AdoptionInterest, LibraryEntry
+from challenge.partnerships.models import Partnership
 
 
 def test_the_winner_is_invited_and_consent_publishes(client, login, world):

@@ -1,28 +1,19 @@
-"""Partnership pages: the broker's board and list, "my partnerships", a partnership and its edits."""
+"""The pipeline: the broker's board and list, "my partnerships", a partnership, its edits, moves and timeline."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.extensions import db
-from challenge.partnerships import board, buying, forms, introductions, library, outcomes, rules, services
+from challenge.library import services as library
+from challenge.partnerships import board, buying, forms, introductions, outcomes, rules, services
+from challenge.partnerships.blueprint import bp, partnership_or_404
 from challenge.partnerships.csvout import csv_response
-from challenge.partnerships.forms import (AnswerForm, EventForm, IntroductionForm, MoveForm, PartnershipEditForm,
-                                          PartnershipForm)
+from challenge.partnerships.forms import AnswerForm, EventForm, MoveForm, PartnershipEditForm, PartnershipForm
 from challenge.partnerships.models import Partnership
-from challenge.errors import FieldError
 from challenge.partnerships.states import KIND_LABELS, PIPELINE, STAGE_LABELS, Stage, moves_from
 from challenge.permissions import can, ensure
 from challenge.platform import tx
-
-bp = Blueprint("partnerships", __name__, url_prefix="/partnerships")
-
-
-def get(pid: int, action: str = "partnership.view") -> Partnership:
-    p = db.get_or_404(Partnership, pid)
-    ensure(action, p)
-    return p
 
 
 def render_show(p: Partnership, **bound):
@@ -84,12 +75,12 @@ def new():
 
 @bp.get("/<id:pid>")
 def show(pid: int):
-    return render_show(get(pid))
+    return render_show(partnership_or_404(pid))
 
 
 @bp.route("/<id:pid>/edit", methods=["GET", "POST"])
 def edit(pid: int):
-    p = get(pid, "partnership.manage")
+    p = partnership_or_404(pid, "partnership.manage")
     form = PartnershipEditForm()
     forms.fill_terms_choices(form)
     if request.method == "GET":
@@ -105,7 +96,7 @@ def edit(pid: int):
 
 @bp.post("/<id:pid>/move")
 def move(pid: int):
-    p = get(pid, "partnership.move")
+    p = partnership_or_404(pid, "partnership.move")
     form = MoveForm()
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
@@ -119,7 +110,7 @@ def move(pid: int):
 
 @bp.post("/<id:pid>/events")
 def add_event(pid: int):
-    p = get(pid, "partnership.manage")
+    p = partnership_or_404(pid, "partnership.manage")
     form = EventForm()
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
@@ -128,32 +119,3 @@ def add_event(pid: int):
         if work.done:
             return tx.done("Added to the timeline.", url_for("partnerships.show", pid=p.id) + "#timeline")
     return render_show(p, event_form=form)
-
-
-@bp.route("/<id:pid>/introduce", methods=["GET", "POST"])
-def introduce(pid: int):
-    p = get(pid, "partnership.introduce")
-    form = IntroductionForm()
-    form.contact.choices = [(0, "Choose a person")] + [
-        (m.user.id, f"{m.user.name} ({m.user.email})") for m in p.counterpart.memberships]
-    if form.validate_on_submit():
-        with tx.unit_of_work(form) as work:
-            contact = introductions.contact_at(p, form.contact.data)
-            introductions.introduce(p, current_user, clock.now(), contact=contact, note=form.note.data)
-        if work.done:
-            return tx.done(f"Introduction sent to {p.creator.name} and {contact.name}.",
-                           url_for("partnerships.show", pid=p.id))
-    return tx.render_form("partnerships/introduce.html", form, p=p)
-
-
-@bp.post("/<id:pid>/introduction")
-def answer(pid: int):
-    p = get(pid)
-    intro = introductions.current(p)
-    form = AnswerForm()
-    if intro is None or form.side.data not in rules.sides_for(current_user, intro):
-        flash("There is no introduction for you to answer here.", "warning")
-        return redirect(url_for("partnerships.show", pid=p.id))
-    with tx.unit_of_work():
-        introductions.answer(intro, form.side.data, form.answer.data == "accept", current_user, clock.now())
-    return tx.done("Thank you: your answer is recorded.", url_for("partnerships.show", pid=p.id))

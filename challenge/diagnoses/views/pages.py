@@ -1,30 +1,22 @@
 """Problem definition: a seeker's diagnosis pages, and starting a challenge draft from one."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.accounts.models import Membership, Organisation
 from challenge.extensions import db
-from challenge.partnerships import diagnoses
-from challenge.partnerships.forms import DiagnosisForm
-from challenge.partnerships.models import Diagnosis
-from challenge.permissions import ensure
+from challenge.diagnoses import services as diagnoses
+from challenge.diagnoses.blueprint import bp, diagnosis_or_404
+from challenge.diagnoses.forms import DiagnosisForm
+from challenge.diagnoses.models import Diagnosis
 from challenge.platform import tx
-
-bp = Blueprint("diagnoses", __name__, url_prefix="/diagnoses")
 
 
 def _my_orgs() -> list[Organisation]:
     return list(db.session.scalars(db.select(Organisation).join(Membership).where(
         Membership.user_id == current_user.id).order_by(Organisation.name)))
-
-
-def _get(did: int, action: str = "diagnosis.view") -> Diagnosis:
-    d = db.get_or_404(Diagnosis, did)
-    ensure(action, d)
-    return d
 
 
 @bp.get("/")
@@ -52,12 +44,12 @@ def new():
 
 @bp.get("/<id:did>")
 def show(did: int):
-    return render_template("partnerships/diagnosis.html", d=_get(did))
+    return render_template("partnerships/diagnosis.html", d=diagnosis_or_404(did))
 
 
 @bp.route("/<id:did>/edit", methods=["GET", "POST"])
 def edit(did: int):
-    d = _get(did, "diagnosis.edit")
+    d = diagnosis_or_404(did, "diagnosis.edit")
     form = DiagnosisForm(obj=d if request.method == "GET" else None)
     form.organisation.choices = [(d.organisation_id, d.organisation.name)]
     form.organisation.data = d.organisation_id
@@ -73,7 +65,7 @@ def edit(did: int):
 
 @bp.post("/<id:did>/start-challenge")
 def start_challenge(did: int):
-    d = _get(did, "diagnosis.start_challenge")
+    d = diagnosis_or_404(did, "diagnosis.start_challenge")
     with tx.unit_of_work():
         challenge = diagnoses.start_challenge(d, current_user, clock.now())
     return tx.done("A draft challenge has been started from your diagnosis. Check and complete it before sending "

@@ -9,7 +9,7 @@ from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
-from challenge.partnerships.models import Diagnosis
+from challenge.diagnoses.models import Diagnosis
 from challenge.platform import audit
 from challenge.permissions import can
 

@@ -13,8 +13,9 @@ from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
+from challenge.library.models import AdoptionInterest, LibraryEntry
 from challenge.partnerships import services
-from challenge.partnerships.models import AdoptionInterest, LibraryEntry, Partnership
+from challenge.partnerships.models import Partnership
 from challenge.partnerships.states import Kind
 from challenge.permissions import can
 from challenge.platform import audit, outbox
@@ -128,6 +129,11 @@ def organisations_that_may_adopt(user, entry: LibraryEntry) -> list[Organisation
         db.select(Organisation).join(Membership).where(Membership.user_id == user.id,
                                                        Organisation.id != commissioned_by)
         .order_by(Organisation.name)))
+
+
+def adopting_organisation(user, entry: LibraryEntry, organisation_id: int) -> Organisation | None:
+    """The organisation chosen in the "We want this too" form, if the user may adopt on its behalf."""
+    return next((o for o in organisations_that_may_adopt(user, entry) if o.id == organisation_id), None)
 
 
 def want_this_too(entry: LibraryEntry, actor, now: datetime, *, organisation: Organisation | None,

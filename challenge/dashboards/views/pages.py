@@ -1,17 +1,18 @@
 """Dashboards: the broker's over everything, a seeker's over their own organisations; CSV exports."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user, login_required
 
 from challenge.extensions import db
 from challenge.accounts.models import Membership
-from challenge.partnerships import charts, dashboards
+from challenge.dashboards import charts
+from challenge.dashboards import services as dashboards
+from challenge.dashboards.blueprint import bp
 from challenge.partnerships.csvout import csv_response, pounds
 from challenge.money import format_money
 from challenge.permissions import ensure
 
-bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 SCOPES = ("broker", "organisation")
 
 

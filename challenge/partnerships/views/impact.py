@@ -1,21 +1,20 @@
 """A partnership's impact (outcomes and SROI) and its follow-on procurement."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from challenge import clock
 from challenge.extensions import db
 from challenge.partnerships import buying, outcomes
+from challenge.partnerships.blueprint import impact_bp as bp
+from challenge.partnerships.blueprint import partnership_or_404
 from challenge.partnerships.csvout import csv_response
 from challenge.partnerships.forms import ContractNoticeForm, ImpactForm, InvestmentForm
 from challenge.partnerships.impact import FORMULAS, explain
 from challenge.partnerships.models import ImpactRecord
 from challenge.partnerships.procurement import ProcurementInputError
-from challenge.partnerships.routes import get
 from challenge.platform import tx
-
-bp = Blueprint("impact", __name__, url_prefix="/partnerships")
 
 
 def render_impact(p, **bound):
@@ -30,12 +29,12 @@ def render_impact(p, **bound):
 
 @bp.get("/<id:pid>/impact")
 def show(pid: int):
-    return render_impact(get(pid, "partnership.view_impact"))
+    return render_impact(partnership_or_404(pid, "partnership.view_impact"))
 
 
 @bp.post("/<id:pid>/impact")
 def add(pid: int):
-    p = get(pid, "partnership.edit_impact")
+    p = partnership_or_404(pid, "partnership.edit_impact")
     form = ImpactForm()
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
@@ -50,7 +49,7 @@ def add(pid: int):
 
 @bp.post("/<id:pid>/impact/<id:rid>/delete")
 def remove(pid: int, rid: int):
-    p = get(pid, "partnership.edit_impact")
+    p = partnership_or_404(pid, "partnership.edit_impact")
     record = db.first_or_404(db.select(ImpactRecord).where(ImpactRecord.id == rid, ImpactRecord.partnership_id == p.id))
     with tx.unit_of_work():
         outcomes.remove_record(record, current_user, clock.now())
@@ -59,7 +58,7 @@ def remove(pid: int, rid: int):
 
 @bp.post("/<id:pid>/investment")
 def investment(pid: int):
-    p = get(pid, "partnership.edit_impact")
+    p = partnership_or_404(pid, "partnership.edit_impact")
     form = InvestmentForm()
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
@@ -71,7 +70,7 @@ def investment(pid: int):
 
 @bp.get("/<id:pid>/impact.csv")
 def export(pid: int):
-    p = get(pid, "partnership.view_impact")
+    p = partnership_or_404(pid, "partnership.view_impact")
     result = outcomes.sroi(p)
     if result is None:
         flash("Record at least one outcome and the investment before exporting the calculation.", "warning")
@@ -81,7 +80,7 @@ def export(pid: int):
 
 @bp.get("/<id:pid>/procurement")
 def procurement(pid: int):
-    p = get(pid)
+    p = partnership_or_404(pid)
     form = ContractNoticeForm(request.args, meta={"csrf": False})
     form.procedure.choices = buying.PROCEDURES
     requirement = buying.requirement(p)

@@ -1,21 +1,20 @@
-"""The public solutions library: search, an entry, consent to publish, "We want this too"."""
+"""The public solutions library: search, an entry, "We want this too", and the creators' consent to publish."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.challenges.models import SECTOR_LABELS, SECTORS, Challenge
+from challenge.challenges.models import SECTOR_LABELS, SECTORS
 from challenge.extensions import db
-from challenge.partnerships import forms, library, outcomes
-from challenge.partnerships.forms import ConsentForm, WantForm
-from challenge.partnerships.models import LibraryEntry
+from challenge.library import services as library
+from challenge.library.blueprint import bp
+from challenge.library.forms import ConsentForm, WantForm
+from challenge.library.models import LibraryEntry
+from challenge.partnerships import forms, outcomes
 from challenge.permissions import ensure
 from challenge.platform import tx
 from challenge.platform.hygiene import page_arg
-from challenge.submissions.models import Submission, SubmissionState
-
-bp = Blueprint("library", __name__, url_prefix="/library")
 
 
 @bp.get("/")
@@ -60,8 +59,9 @@ def want(eid: int):
     form.organisation.choices = [(o.id, o.name) for o in library.organisations_that_may_adopt(current_user, entry)]
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
+            organisation = library.adopting_organisation(current_user, entry, form.organisation.data)
             interest = library.want_this_too(entry, current_user, clock.now(), note=form.note.data,
-                                             organisation=form.organisation_obj())
+                                             organisation=organisation)
         if work.done:
             return tx.done(f"Thank you. The broker team will be in touch about bringing this to "
                            f"{interest.organisation.name}.", url_for("library.show", eid=entry.id))
@@ -86,32 +86,3 @@ def consent():
             return tx.done(f"Thank you: ‘{sub.title}’ is now in the solutions library.",
                            url_for("library.show", eid=entry.id))
     return render_index(form)
-
-
-@bp.get("/manage")
-def manage():
-    ensure("library.manage")
-    rows = db.session.execute(
-        db.select(Submission, LibraryEntry).join(Challenge, Submission.challenge_id == Challenge.id)
-        .outerjoin(LibraryEntry, LibraryEntry.submission_id == Submission.id)
-        .where(Submission.state == SubmissionState.WINNER, Challenge.state.in_(library.DECIDED))
-        .order_by(Challenge.id.desc(), Submission.id)).all()
-    return render_template("partnerships/library_manage.html", rows=rows)
-
-
-@bp.post("/manage/<id:sid>/publish")
-def publish(sid: int):
-    ensure("library.manage")
-    sub = db.get_or_404(Submission, sid)
-    with tx.unit_of_work():
-        library.publish(sub, current_user, clock.now())
-    return tx.done(f"‘{sub.title}’ is published in the library.", url_for("library.manage"))
-
-
-@bp.post("/<id:eid>/withdraw")
-def withdraw(eid: int):
-    ensure("library.manage")
-    entry = db.get_or_404(LibraryEntry, eid)
-    with tx.unit_of_work():
-        library.withdraw(entry, current_user, clock.now())
-    return tx.done(f"‘{entry.submission.title}’ is no longer shown in the library.", url_for("library.manage"))

@@ -1,0 +1,1 @@
+"""The platform-wide dashboards: the broker's over everything, a seeker's over their own organisations."""

@@ -1,0 +1,1 @@
+"""Problem definition: the diagnoses seekers keep, and the challenge drafts started from them."""

@@ -1,0 +1,1 @@
+"""The public solutions library: winning solutions, published with their creators' consent, and "We want this too"."""
