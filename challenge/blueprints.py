@@ -17,7 +17,7 @@ BLUEPRINTS = (
     ("challenge.accounts.views", "twofactor_bp"),
     ("challenge.accounts.views", "organisations_bp"),
     ("challenge.challenges.views", "bp"),
-    ("challenge.submissions.routes", "bp"),
+    ("challenge.submissions.views", "bp"),
     ("challenge.judging.routes", "bp"),
     ("challenge.admin.views", "bp"),
     ("challenge.payouts.routes", "bp"),

@@ -8,8 +8,7 @@ from sqlalchemy.orm import selectinload
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.permissions import can
-from challenge.submissions.models import ACTIVE_STATES
-from challenge.submissions.models import SEEN_BY_SEEKERS, Submission, SubmissionState, TeamMember
+from challenge.submissions.models import ACTIVE_STATES, SEEN_BY_SEEKERS, Submission, SubmissionState, TeamMember
 
 STATE_CHOICES = [(s.value, s.label) for s in SubmissionState]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import BinaryIO
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from challenge.accounts.models import Organisation, User
@@ -23,6 +23,7 @@ from challenge.extensions import db
 from challenge.dates import format_dt, local
 from challenge.permissions import can, is_seeker
 from challenge.platform import audit, outbox, tx
+from challenge.platform.links import site_link
 from challenge.submissions import storage, team
 from challenge.submissions.models import (
     ACTIVE_STATES, CHANGEABLE_STATES, SUBMISSION_MOVES, Attachment, ReferenceCounter, Submission, SubmissionState,
@@ -155,21 +156,15 @@ def _sync_team(sub: Submission, emails: list[str], actor, now: datetime) -> list
     return team.sync(sub, emails, actor, now, _invitation_link)
 
 
-def _link(sub: Submission) -> str:
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        return url_for("submissions.show", ref=sub.reference, _external=True)
-
-
 def _invitation_link(token: str) -> str:
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        return url_for("submissions.team_invitation", token=token, _external=True)
+    return site_link("submissions.team_invitation", token=token)
 
 
 def _tell_team(sub: Submission, kind: str, template: str, now: datetime, **context) -> None:
-    people = [sub.owner, *(m.user for m in sub.team)]
-    for person in people:
+    link = site_link("submissions.show", ref=sub.reference)
+    for person in [sub.owner, *(m.user for m in sub.team)]:
         outbox.queue(kind, person.email, template, now, person=person, submission=sub,
-                     challenge=sub.challenge, link=_link(sub), stamp=stamp, **context)
+                     challenge=sub.challenge, link=link, stamp=stamp, **context)
 
 
 # --- the verbs ------------------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""What the submission pages show: the submission with its forms, the entry form with its choices."""
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_login import current_user
+
+from challenge import clock
+from challenge.accounts.services import organisations_of
+from challenge.errors import FieldError
+from challenge.platform import tx
+from challenge.submissions import team
+from challenge.submissions.forms import AttachmentForm, ConfirmForm, DisqualifyForm, SubmissionForm, SubmitForm
+from challenge.submissions.models import Submission
+
+
+def show_url(sub: Submission, anchor: str | None = None) -> str:
+    return url_for("submissions.show", ref=sub.reference, _anchor=anchor)
+
+
+def render_show(sub: Submission, **forms):
+    """The submission's page with its forms; a refused one (submit, upload, disqualify) shows its messages.
+
+    A refused submission lists what is missing, each linked to where it is filled in (`problems`).
+    """
+    forms.setdefault("submit_form", SubmitForm())
+    forms.setdefault("upload_form", AttachmentForm())
+    forms.setdefault("disqualify_form", DisqualifyForm())
+    refusal = getattr(forms["submit_form"], "refusal", None)
+    problems = refusal.messages if isinstance(refusal, FieldError) else None
+    has_errors = any(f.errors for f in forms.values())
+    return tx.render_form("submissions/show.html", submission=sub, challenge=sub.challenge, problems=problems,
+                          confirm_form=ConfirmForm(), has_errors=has_errors, now=clock.now(),
+                          invitations=team.pending(sub), **forms)
+
+
+def submission_form(sub: Submission | None = None) -> SubmissionForm:
+    """The entry form, filled from `sub` when first shown, offering the organisations the user belongs to."""
+    data = None
+    if sub is not None and request.method == "GET":
+        data = {"title": sub.title, "summary": sub.summary, "description": sub.description,
+                "organisation": sub.organisation_id or 0, "team": "\n".join(team.addresses(sub))}
+    form = SubmissionForm(data=data)
+    form.offer_organisations(organisations_of(current_user))
+    return form
+
+
+def form_fields(form: SubmissionForm) -> dict:
+    """The entry form's values, as the services take them."""
+    return {"title": form.title.data or "", "summary": form.summary.data or "",
+            "description": form.description.data or "", "organisation_id": form.organisation.data or None,
+            "team_emails": form.team.data or ""}
