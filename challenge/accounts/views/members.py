@@ -1,7 +1,7 @@
 """An organisation's members: their roles, invitations to join, and accepting one."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from challenge import clock
@@ -9,7 +9,7 @@ from challenge.accounts import organisations as orgs
 from challenge.accounts import services
 from challenge.accounts.blueprint import membership_or_404, org_or_404
 from challenge.accounts.blueprint import organisations_bp as bp
-from challenge.accounts.forms import InviteForm, RoleForm
+from challenge.accounts.forms import ButtonForm, InviteForm, RoleForm
 from challenge.accounts.models import MembershipRole, Organisation
 from challenge.permissions import ensure
 from challenge.platform import tx
@@ -106,9 +106,11 @@ def invitation(token: str):
         endpoint = "accounts.login" if known else "accounts.signup"
         return redirect(url_for(endpoint, next=url_for("organisations.invitation", token=token),
                                 email=invitation.email))
-    if request.method == "POST":
-        with tx.unit_of_work():
+    form = ButtonForm()
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
             membership = orgs.accept_invitation(token, current_user, clock.now())
-        return tx.done(f"Welcome to {membership.organisation.name}. You are {_role_words(membership.role)}.",
-                       url_for("organisations.show", slug=membership.organisation.slug))
-    return render_template("accounts/invitation.html", invitation=invitation, token=token)
+        if work.done:
+            return tx.done(f"Welcome to {membership.organisation.name}. You are {_role_words(membership.role)}.",
+                           url_for("organisations.show", slug=membership.organisation.slug))
+    return tx.render_form("accounts/invitation.html", form, invitation=invitation, token=token)
