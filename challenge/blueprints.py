@@ -18,7 +18,7 @@ BLUEPRINTS = (
     ("challenge.accounts.views", "organisations_bp"),
     ("challenge.challenges.views", "bp"),
     ("challenge.submissions.views", "bp"),
-    ("challenge.judging.routes", "bp"),
+    ("challenge.judging.views", "bp"),
     ("challenge.admin.views", "bp"),
     ("challenge.payouts.routes", "bp"),
     ("challenge.partnerships.views", "bp"),

@@ -5,15 +5,14 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.challenges.lookup import challenge_or_404
 from challenge.challenges.states import ChallengeState
 from challenge.errors import InvalidTransition
 from challenge.extensions import db
 from challenge.judging import rubric
-from challenge.judging.blueprint import bp
+from challenge.judging.blueprint import bp, challenge_for
 from challenge.judging.forms import CriterionForm, ScaleForm, SocialValueForm
 from challenge.judging.models import Criterion
-from challenge.permissions import can, ensure
+from challenge.permissions import can
 from challenge.platform import tx
 
 TEMPLATE = "judging/rubric.html"
@@ -31,8 +30,7 @@ def _context(challenge, form=None, editing=None, **forms):
 
 def _rubric_challenge(slug: str, editing: bool = True):
     """The challenge whose rubric the user may open (404 otherwise); when `editing`, one it may still change."""
-    challenge = challenge_or_404(slug, action=None)
-    ensure("judging.rubric", challenge)
+    challenge = challenge_for(slug, "judging.rubric")
     if editing:
         _editable(challenge)
     return challenge

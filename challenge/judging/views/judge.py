@@ -10,11 +10,11 @@ from challenge.errors import DomainError
 from challenge.judging import assignment as assign
 from challenge.judging import queue as queries
 from challenge.judging import services
-from challenge.judging.blueprint import assignment_or_404, bp, round_or_404
+from challenge.judging.blueprint import assignment_or_404, bp, challenge_for, round_or_404, sheet_for
 from challenge.judging.forms import ConflictForm, score_form
 from challenge.judging.rubric import criteria_of
 from challenge.judging.rules import panel_member
-from challenge.permissions import can, ensure
+from challenge.permissions import can
 from challenge.platform import tx
 from challenge.submissions import cleaning
 
@@ -28,8 +28,7 @@ def my_panels():
 @bp.get("/judging/<slug>/queue")
 @login_required
 def queue(slug: str):
-    challenge = challenge_or_404(slug, action=None)
-    ensure("judging.queue", challenge)
+    challenge = challenge_for(slug, "judging.queue")
     member = panel_member(current_user, challenge)
     round_, items, conflicts = queries.queue_of(member, request.args.get("round", ""))
     return render_template("judging/queue.html", challenge=challenge, member=member, round=round_, items=items,
@@ -67,9 +66,7 @@ def entry(slug: str, assignment_id: int):
 @bp.post("/judging/<slug>/entries/<id:assignment_id>/declaration")
 @login_required
 def declare(slug: str, assignment_id: int):
-    challenge = challenge_or_404(slug, action=None)
-    assignment = assignment_or_404(challenge, assignment_id)
-    ensure("judging.declare", assignment)
+    challenge, assignment = sheet_for(slug, assignment_id, "judging.declare")
     form = ConflictForm()
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
@@ -87,9 +84,7 @@ def declare(slug: str, assignment_id: int):
 @bp.post("/judging/<slug>/entries/<id:assignment_id>/scores")
 @login_required
 def score(slug: str, assignment_id: int):
-    challenge = challenge_or_404(slug, action=None)
-    assignment = assignment_or_404(challenge, assignment_id)
-    ensure("judging.view_entry", assignment)
+    challenge, assignment = sheet_for(slug, assignment_id, "judging.view_entry")
     form = score_form(criteria_of(challenge))()
     values = {key[len("score-"):]: value for key, value in request.form.items() if key.startswith("score-")}
     submit = request.form.get("action") == "submit"
@@ -106,9 +101,7 @@ def score(slug: str, assignment_id: int):
 @bp.get("/judging/<slug>/entries/<id:assignment_id>/attachments/<id:number>")
 @login_required
 def attachment(slug: str, assignment_id: int, number: int):
-    challenge = challenge_or_404(slug, action=None)
-    assignment = assignment_or_404(challenge, assignment_id)
-    ensure("judging.view_entry", assignment)
+    challenge, assignment = sheet_for(slug, assignment_id, "judging.view_entry")
     files = assignment.submission.attachments
     if not 1 <= number <= len(files):
         abort(404)
@@ -128,8 +121,7 @@ def attachment(slug: str, assignment_id: int, number: int):
 @bp.post("/judging/<slug>/reassign")
 @login_required
 def reassign(slug: str):
-    challenge = challenge_or_404(slug, action=None)
-    ensure("judging.chair", challenge)
+    challenge = challenge_for(slug, "judging.chair")
     round_ = round_or_404(challenge, request.form.get("round"))
     source = queries.member_or_404(challenge, _int(request.form.get("from")))
     to = queries.member_or_404(challenge, _int(request.form.get("to")))

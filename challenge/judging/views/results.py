@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from challenge import clock
 from challenge.challenges.lookup import challenge_or_404
 from challenge.judging import decisions, export, feedback, pages, peoples, results, scoring
-from challenge.judging.blueprint import bp, round_or_404
+from challenge.judging.blueprint import bp, round_for, round_or_404
 from challenge.judging.forms import ReasonsForm
 from challenge.judging.models import Round, RoundState
 from challenge.judging.peoples import VoteWindow
@@ -29,19 +29,18 @@ def _round(challenge) -> Round:
     return chosen
 
 
-def _chair_round(slug: str, position: int):
-    """The challenge and its round at `position`, or a 404 unless the current user chairs (or is a broker)."""
+def _panel_round(slug: str):
+    """The challenge and the round its panel view shows, or 404 unless the current user may see it."""
     challenge = challenge_or_404(slug, action=None)
-    ensure("judging.chair", challenge)
-    return challenge, round_or_404(challenge, position)
+    round_ = _round(challenge)
+    ensure("judging.panel_view", round_)
+    return challenge, round_
 
 
 @bp.get("/judging/<slug>/panel")
 @login_required
 def panel_view(slug: str):
-    challenge = challenge_or_404(slug, action=None)
-    round_ = _round(challenge)
-    ensure("judging.panel_view", round_)
+    challenge, round_ = _panel_round(slug)
     res = results.load(round_)
     sort, show = request.args.get("sort", "rank"), request.args.get("show", "all")
     page = results.Page.of(results.view(res, sort, show), page_arg())
@@ -53,9 +52,7 @@ def panel_view(slug: str):
 @bp.get("/judging/<slug>/panel.csv")
 @login_required
 def panel_csv(slug: str):
-    challenge = challenge_or_404(slug, action=None)
-    round_ = _round(challenge)
-    ensure("judging.panel_view", round_)
+    challenge, round_ = _panel_round(slug)
     body = export.panel_csv(results.load(round_))
     name = f"{challenge.slug}-round-{round_.position}-scores.csv"
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -64,7 +61,7 @@ def panel_csv(slug: str):
 @bp.route("/judging/<slug>/rounds/<id:position>/advance", methods=["GET", "POST"])
 @login_required
 def advance(slug: str, position: int):
-    challenge, round_ = _chair_round(slug, position)
+    challenge, round_ = round_for(slug, position, "judging.chair")
     form, chosen = ReasonsForm(), pages.chosen_ids(request.form.getlist("entries"))
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
@@ -83,7 +80,7 @@ def advance(slug: str, position: int):
 @bp.route("/judging/<slug>/rounds/<id:position>/decide", methods=["GET", "POST"])
 @login_required
 def decide(slug: str, position: int):
-    challenge, round_ = _chair_round(slug, position)
+    challenge, round_ = round_for(slug, position, "judging.chair")
     slots = decisions.prize_slots(challenge)
     form = ReasonsForm()
     choices = [(pages.chosen_ids([request.form.get(f"slot-{i}", "")]) or [None])[0] for i in range(len(slots))]

@@ -5,38 +5,30 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.challenges.lookup import challenge_or_404
 from challenge.errors import DomainError, FieldError
 from challenge.judging import assignment as assign
 from challenge.judging import pages, panel, rubric
 from challenge.judging import queue as queries
-from challenge.judging.blueprint import bp, round_or_404
+from challenge.judging.blueprint import bp, challenge_for, round_for
 from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, to_local, to_utc
 from challenge.money import format_money
-from challenge.permissions import can, ensure
+from challenge.permissions import can
 from challenge.platform import tx
 
 TEMPLATE = "judging/setup.html"
 
 
-def _challenge(slug: str, action: str):
-    """The challenge, or a 404 unless the current user may do `action` (the panel's own rules decide)."""
-    challenge = challenge_or_404(slug, action=None)
-    ensure(action, challenge)
-    return challenge
-
-
 @bp.get("/judging/<slug>/")
 @login_required
 def setup(slug: str):
-    challenge = _challenge(slug, "judging.view_setup")
+    challenge = challenge_for(slug, "judging.view_setup")
     return render_template(TEMPLATE, **pages.setup_page(challenge))
 
 
 @bp.post("/judging/<slug>/invitations")
 @login_required
 def invite(slug: str):
-    challenge = _challenge(slug, "judging.manage_panel")
+    challenge = challenge_for(slug, "judging.manage_panel")
     form = InviteForm()
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
@@ -62,7 +54,7 @@ def invitation(token: str):
 @bp.post("/judging/<slug>/members/<id:member_id>/chair")
 @login_required
 def make_chair(slug: str, member_id: int):
-    challenge = _challenge(slug, "judging.manage_panel")
+    challenge = challenge_for(slug, "judging.manage_panel")
     member = queries.member_or_404(challenge, member_id)
     with tx.unit_of_work():
         panel.make_chair(member, current_user, clock.now())
@@ -72,18 +64,12 @@ def make_chair(slug: str, member_id: int):
 @bp.post("/judging/<slug>/members/<id:member_id>/service-user")
 @login_required
 def toggle_service_user(slug: str, member_id: int):
-    challenge = _challenge(slug, "judging.manage_panel")
+    challenge = challenge_for(slug, "judging.manage_panel")
     member = queries.member_or_404(challenge, member_id)
     with tx.unit_of_work():
         panel.set_service_user(member, not member.service_user, current_user, clock.now())
     label = "a service-user judge" if member.service_user else "an expert judge"
     return tx.done(f"{member.user.name} is now counted as {label}.", url_for("judging.setup", slug=slug))
-
-
-def _round_for(action: str, slug: str, position: int):
-    """The challenge and its round at `position`, or a 404 unless the current user may do `action`."""
-    challenge = _challenge(slug, action)
-    return challenge, round_or_404(challenge, position)
 
 
 GRANT_REFUSED = ("Only the seeker or a broker can set a round's stage grant: a chair may shortlist entries but not "
@@ -104,7 +90,7 @@ def _round_args(form: RoundForm, challenge, current_grant: int | None) -> dict:
 @bp.post("/judging/<slug>/rounds")
 @login_required
 def add_round(slug: str):
-    challenge = _challenge(slug, "judging.manage_panel")
+    challenge = challenge_for(slug, "judging.manage_panel")
     form = RoundForm()
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
@@ -117,7 +103,7 @@ def add_round(slug: str):
 @bp.route("/judging/<slug>/rounds/<id:position>/edit", methods=["GET", "POST"])
 @login_required
 def edit_round(slug: str, position: int):
-    challenge, round_ = _round_for("judging.manage_panel", slug, position)
+    challenge, round_ = round_for(slug, position, "judging.manage_panel")
     form = RoundForm(obj=round_ if request.method == "GET" else None)
     if request.method == "GET":
         form.closes_at.data = to_local(round_.closes_at)
@@ -133,7 +119,7 @@ def edit_round(slug: str, position: int):
 @bp.post("/judging/<slug>/rounds/<id:position>/open")
 @login_required
 def open_round(slug: str, position: int):
-    challenge, round_ = _round_for("judging.manage_panel", slug, position)
+    challenge, round_ = round_for(slug, position, "judging.manage_panel")
     form, back = OpenRoundForm(), url_for("judging.setup", slug=slug)
     try:
         with tx.unit_of_work():
@@ -149,7 +135,7 @@ def open_round(slug: str, position: int):
 @bp.post("/judging/<slug>/rounds/<id:position>/close")
 @login_required
 def close_round(slug: str, position: int):
-    challenge, round_ = _round_for("judging.chair", slug, position)
+    challenge, round_ = round_for(slug, position, "judging.chair")
     with tx.unit_of_work():
         assign.close_round(round_, current_user, clock.now())
     return tx.done(f"Round “{round_.name}” is closed; its scores are final.",
@@ -159,7 +145,7 @@ def close_round(slug: str, position: int):
 @bp.post("/judging/<slug>/rounds/<id:position>/remind")
 @login_required
 def remind_judges(slug: str, position: int):
-    challenge, round_ = _round_for("judging.remind", slug, position)
+    challenge, round_ = round_for(slug, position, "judging.remind")
     back = url_for("judging.setup", slug=slug)
     try:
         with tx.unit_of_work():
@@ -173,7 +159,7 @@ def remind_judges(slug: str, position: int):
 @bp.post("/judging/<slug>/settings")
 @login_required
 def save_settings(slug: str):
-    challenge = _challenge(slug, "judging.manage_panel")
+    challenge = challenge_for(slug, "judging.manage_panel")
     form = pages.settings_form(challenge, request.form)
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
