@@ -20,7 +20,7 @@ BLUEPRINTS = (
     ("challenge.submissions.views", "bp"),
     ("challenge.judging.views", "bp"),
     ("challenge.admin.views", "bp"),
-    ("challenge.payouts.routes", "bp"),
+    ("challenge.payouts.views", "bp"),
     ("challenge.partnerships.views", "bp"),
     ("challenge.partnerships.views", "impact_bp"),
     ("challenge.partnerships.views", "introductions_bp"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from challenge.accounts.models import Membership, MembershipRole
 from challenge.extensions import db
-from challenge.payouts.models import Funder
+from challenge.payouts.models import Funder, FunderState
 from challenge.permissions import is_broker, role_in, rule, signed_in
 
 
@@ -46,7 +46,8 @@ def _second_factor_required(user, thing, now):
         return True
     return signed_in(user) and db.session.scalar(
         db.select(Membership.id).join(Funder, Funder.organisation_id == Membership.organisation_id)
-        .where(Membership.user_id == user.id, Membership.role == MembershipRole.OWNER, Funder.state == "accepted")
+        .where(Membership.user_id == user.id, Membership.role == MembershipRole.OWNER,
+               Funder.state == FunderState.ACCEPTED)
         .limit(1)) is not None
 
 

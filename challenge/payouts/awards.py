@@ -1,32 +1,32 @@
-"""Awards (prize places and stage grants), team splits, and the payouts they create.
+"""Awards (prize places and stage grants) and the payouts they create (team splits: splits.py; cancelling a
+disqualified entry's awards: withdrawals.py).
 
-The broker's fee is taken from the escrow when money is awarded (see funding.py: it is charged on
+The broker's fee is taken from the escrow when money is awarded (see pool.py: it is charged on
 top of the prizes). An award is refused unless the escrow, less what is already promised to earlier
 awards, covers the new awards and their fee.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-
 
 from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.states import Phase
-from challenge.errors import DomainError, InvalidTransition, NotAllowed
+from challenge.errors import DomainError
 from challenge.extensions import db
 from challenge.money import format_money
 from challenge.payouts import ledger
-from challenge.payouts.funding import fee_on
-from challenge.payouts.models import Award, ChallengeFinance, PayeeAccount, Payout, PayoutSplit, Refund
-from challenge.payouts.providers import default_provider, site_link
+from challenge.payouts.models import Award, ChallengeFinance, PayeeAccount, Payout, Refund
+from challenge.payouts.pool import fee_on
+from challenge.payouts.providers import default_provider
+from challenge.payouts.states import PAYOUT_MOVES, SETTLED_PAYOUTS, PayeeState, PayoutState, RefundState
+from challenge.payouts.withdrawals import cancel_for_disqualified
 from challenge.platform import audit, outbox
-from challenge.submissions.models import Submission
+from challenge.platform.links import site_link
+from challenge.submissions.models import NOT_AWARDABLE_STATES, Submission
 from challenge.submissions.services import after_disqualify
 
 AWARDABLE_PHASES = (Phase.CLOSED, Phase.JUDGING, Phase.DECIDED)
-INELIGIBLE_SUBMISSIONS = ("draft", "withdrawn", "disqualified")
-SETTLED = ("paid", "reversed")
 
 
 def committed(challenge_id: int) -> int:
@@ -36,10 +36,10 @@ def committed(challenge_id: int) -> int:
         .where(Award.challenge_id == challenge_id, Award.cancelled_at.is_(None)))
     settled = db.session.scalar(
         db.select(db.func.coalesce(db.func.sum(Payout.amount), 0)).join(Award)
-        .where(Award.challenge_id == challenge_id, Award.cancelled_at.is_(None), Payout.state.in_(SETTLED)))
+        .where(Award.challenge_id == challenge_id, Award.cancelled_at.is_(None), Payout.state.in_(SETTLED_PAYOUTS)))
     pending_refunds = db.session.scalar(
         db.select(db.func.coalesce(db.func.sum(Refund.amount), 0))
-        .where(Refund.challenge_id == challenge_id, Refund.state == "pending"))
+        .where(Refund.challenge_id == challenge_id, Refund.state == RefundState.PENDING))
     return int(awarded) - int(settled) + int(pending_refunds)
 
 
@@ -68,7 +68,7 @@ def _take_fee_and_check(challenge: Challenge, total: int, actor, now: datetime, 
 def _check_submission(challenge: Challenge, submission: Submission) -> None:
     if submission.challenge_id != challenge.id:
         raise DomainError(f"{submission.reference} is not an entry to this challenge.")
-    if submission.state in INELIGIBLE_SUBMISSIONS:
+    if submission.state in NOT_AWARDABLE_STATES:
         raise DomainError(f"{submission.reference} is {submission.state} and cannot be awarded money.")
 
 
@@ -198,7 +198,7 @@ def _award(challenge: Challenge, submission: Submission, amount: int, actor, now
     db.session.flush()
     audit.record(actor, "award.create", award, now, data={"amount": amount, "submission": submission.reference})
     if not submission.team:
-        _payout(award, submission.owner, amount, now)
+        new_payout(award, submission.owner, amount, now)
     link = site_link("payouts.mine")
     for member in {submission.owner, *(m.user for m in submission.team)}:
         outbox.queue("award", member.email, "payout_awarded", now, user=member, award=award,
@@ -206,103 +206,18 @@ def _award(challenge: Challenge, submission: Submission, amount: int, actor, now
     return award
 
 
-def _payout(award: Award, user, amount: int, now: datetime) -> Payout:
+def new_payout(award: Award, user, amount: int, now: datetime) -> Payout:
+    """A payout of `amount` to `user`: ready when they can already be paid, waiting for their details otherwise."""
     provider = default_provider()
     account = db.session.scalar(db.select(PayeeAccount).where(
-        PayeeAccount.user_id == user.id, PayeeAccount.provider == provider, PayeeAccount.state == "ready"))
+        PayeeAccount.user_id == user.id, PayeeAccount.provider == provider, PayeeAccount.state == PayeeState.READY))
     payout = Payout(award_id=award.id, user_id=user.id, amount=amount, currency=award.currency, provider=provider,
-                    state="ready" if account else "awaiting_payee",
+                    state=PayoutState.READY if account else PayoutState.AWAITING_PAYEE,
                     payee_account_id=account.id if account else None, created_at=now)
     db.session.add(payout)
     db.session.flush()
     audit.record(None, "payout.create", payout, now, to_state=payout.state, data={"amount": amount})
     return payout
-
-
-def propose_split(award: Award, shares: Sequence[tuple[int, int]], actor, now: datetime) -> Award:
-    """The team's lead proposes how a team award is shared: (user id, basis points) for every member.
-
-    Refuses anyone but the lead, a solo award, an award already split, members missing or added,
-    negative shares, and shares that do not sum to 100 %. The lead's own agreement is recorded.
-    """
-    submission = award.submission
-    if actor.id != submission.owner_id:
-        raise NotAllowed("Only the team's lead can propose how the award is shared.")
-    if not submission.team:
-        raise DomainError("This award goes to one person; there is nothing to share.")
-    _lock_award(award)
-    _refuse_cancelled(award)
-    if award.split_state == "agreed" or award.payouts:
-        raise DomainError("Everyone has agreed the split already; it can no longer change.")
-    members = submission.member_ids()
-    given = [uid for uid, _ in shares]
-    if len(set(given)) != len(given) or set(given) != members:
-        raise DomainError("Give a share for every member of the team, once each.")
-    if any(type(bp) is not int or bp < 0 for _, bp in shares):
-        raise DomainError("Shares cannot be negative.")
-    total = sum(bp for _, bp in shares)
-    if total != 10000:
-        raise DomainError(f"The shares add up to {total / 100:g} %; they must add up to exactly 100 %.")
-    award.splits.clear()
-    db.session.flush()
-    for uid, bp in shares:
-        award.splits.append(PayoutSplit(user_id=uid, share_bp=bp, agreed_at=now if uid == actor.id else None))
-    award.split_state = "proposed"
-    audit.record(actor, "award.propose_split", award, now, to_state="proposed",
-                 data={str(uid): bp for uid, bp in shares})
-    db.session.flush()
-    _settle_split_if_agreed(award, now)
-    return award
-
-
-def agree_split(award: Award, actor, now: datetime) -> Award:
-    """A team member agrees the proposed split; when everyone has, the payouts are created.
-
-    Decided under the award's lock, so the last two members agreeing at once still complete the split.
-    Refuses someone who is not in the split, and a split that is not waiting for agreement.
-    """
-    _lock_award(award)
-    _refuse_cancelled(award)
-    split = next((s for s in award.splits if s.user_id == actor.id), None)
-    if split is None:
-        raise NotAllowed("You are not part of this award's split.")
-    if award.split_state != "proposed":
-        raise DomainError("There is no proposed split waiting for your agreement.")
-    if split.agreed_at is None:
-        split.agreed_at = now
-        audit.record(actor, "award.agree_split", award, now)
-    db.session.flush()
-    _settle_split_if_agreed(award, now)
-    return award
-
-
-def _lock_award(award: Award) -> Award:
-    """Lock the award's row for the rest of the transaction, then re-read it with its splits and payouts,
-    so a decision made on it sees every change committed before the lock was granted."""
-    db.session.scalar(db.select(Award).where(Award.id == award.id).with_for_update()
-                      .execution_options(populate_existing=True))
-    db.session.scalars(db.select(PayoutSplit).where(PayoutSplit.award_id == award.id)
-                       .execution_options(populate_existing=True)).all()
-    db.session.expire(award, ["splits", "payouts"])
-    return award
-
-
-def _refuse_cancelled(award: Award) -> None:
-    if award.cancelled_at is not None:
-        raise DomainError("This award was cancelled when the entry was disqualified: nothing will be paid.")
-
-
-def _settle_split_if_agreed(award: Award, now: datetime) -> None:
-    """Create the team's payouts once every member has agreed; does nothing for a split already settled."""
-    if award.split_state == "agreed" or any(s.agreed_at is None for s in award.splits):
-        return
-    splits = [s for s in award.splits if s.share_bp > 0]
-    for split, amount in zip(splits, ledger.allocate(award.amount, [s.share_bp for s in splits])):
-        if amount > 0:
-            _payout(award, split.user, amount, now)
-    award.split_state = "agreed"
-    audit.record(None, "award.split_agreed", award, now, from_state="proposed", to_state="agreed")
-    db.session.flush()
 
 
 def payee_became_ready(account: PayeeAccount, now: datetime) -> int:
@@ -311,106 +226,21 @@ def payee_became_ready(account: PayeeAccount, now: datetime) -> int:
     Each is locked and its state read again after the lock, so a payout cancelled meanwhile (its entry
     disqualified) stays cancelled."""
     waiting = db.session.scalars(db.select(Payout).where(
-        Payout.user_id == account.user_id, Payout.provider == account.provider, Payout.state == "awaiting_payee")
+        Payout.user_id == account.user_id, Payout.provider == account.provider,
+        Payout.state == PayoutState.AWAITING_PAYEE)
         .order_by(Payout.id).with_for_update().execution_options(populate_existing=True)).all()
     moved = 0
     for payout in waiting:
-        if payout.state != "awaiting_payee":
+        if not PAYOUT_MOVES.allowed("payee_ready", payout.state):
             continue
-        payout.state, payout.payee_account_id = "ready", account.id
-        audit.record(None, "payout.payee_ready", payout, now, from_state="awaiting_payee", to_state="ready")
+        before, after = PAYOUT_MOVES.apply(payout, "payee_ready")
+        payout.payee_account_id = account.id
+        audit.record(None, "payout.payee_ready", payout, now, from_state=before, to_state=after)
         moved += 1
     db.session.flush()
     return moved
 
 
-UNPAID = ("awaiting_payee", "ready", "failed")
-
-
-@dataclass(frozen=True)
-class Withdrawn:
-    """What disqualifying an entry did to its money."""
-
-    awards: int = 0  # awards cancelled
-    cancelled: int = 0  # unpaid payouts cancelled: their money stays in the escrow, free again
-    flagged: int = 0  # paid payouts flagged for reversal: their money returns when the reversal is recorded
-
-    def sentence(self) -> str:
-        if not self.awards:
-            return ""
-        said = f"{self.awards} award(s) cancelled"
-        if self.cancelled:
-            said += f", {self.cancelled} unpaid payout(s) cancelled"
-        if self.flagged:
-            said += f"; {self.flagged} paid payout(s) flagged for reversal on the payouts queue"
-        return said + "."
-
-
 @after_disqualify
 def _on_disqualify(submission: Submission, reason: str, actor, now: datetime) -> str:
     return cancel_for_disqualified(submission, reason, actor, now).sentence()
-
-
-def cancel_for_disqualified(submission: Submission, reason: str, actor, now: datetime) -> Withdrawn:
-    """Cancel a disqualified entry's awards: unpaid payouts are cancelled (their money is free again in the
-    escrow) and paid ones flagged `reversal_due` with the broker's reason; a broker then reverses them from
-    the payouts queue, and recording the reversal moves the money back to the escrow (release.record_reversal).
-
-    Decided under the locks of the entry's awards (a split being agreed), their payouts and then the challenge's
-    (the order agree_split and release.py take them), with everything read again after the challenge's lock (a
-    grant made meanwhile); awards already cancelled are left alone, so running it twice changes nothing.
-    Refuses while one of the payouts is being paid: its outcome must be known first.
-    """
-    if db.session.get(ChallengeFinance, submission.challenge_id) is None:
-        return Withdrawn()  # no prize pool, so no awards
-    _lock_payouts(_lock_awards(submission))
-    finance = ledger.lock_challenge(submission.challenge_id)
-    awards = _lock_awards(submission)
-    payouts = _lock_payouts(awards)
-    busy = [p for p in payouts if p.state == "processing"]
-    if busy:
-        raise InvalidTransition(f"A payout of this entry ({format_money(busy[0].amount, busy[0].currency)} to "
-                                f"{busy[0].user.name}) is being paid just now. Try again once its outcome is "
-                                "known.")
-    cancelled = flagged = 0
-    for payout in payouts:
-        before = payout.state
-        if before in UNPAID:
-            payout.state = "cancelled"
-            cancelled += 1
-        elif before == "paid":
-            payout.state, payout.reversal_reason = "reversal_due", reason[:1000]
-            flagged += 1
-        else:
-            continue
-        audit.record(actor, "payout.cancel" if payout.state == "cancelled" else "payout.flag_reversal", payout,
-                     now, from_state=before, to_state=payout.state, reason=reason)
-    for award in awards:
-        place, award.place = award.place, None  # the prize place is free to award to another entry
-        award.cancelled_at, award.cancel_reason = now, reason[:1000]
-        audit.record(actor, "award.cancel", award, now, reason=reason,
-                     data={"amount": award.amount, "submission": submission.reference, "place": place})
-    _return_fee(submission, awards, finance.fee_bp, actor, now)
-    db.session.flush()
-    return Withdrawn(len(awards), cancelled, flagged)
-
-
-def _return_fee(submission: Submission, awards: list[Award], fee_bp: int, actor, now: datetime) -> None:
-    """The broker's fee is charged on money awarded: a cancelled award's fee goes back to the escrow (and so to
-    the funders or to the next award). Per award it is rounded down, so never more than was taken for it."""
-    fee = sum(fee_on(award.amount, fee_bp) for award in awards)
-    if fee:
-        ledger.post("fee", submission.challenge_id, awards[0].currency,
-                    [(ledger.FEE, -fee), (ledger.escrow(submission.challenge_id), fee)], now, actor=actor,
-                    memo=f"Broker's fee returned: {submission.reference}'s award(s) cancelled")
-
-
-def _lock_awards(submission: Submission) -> list[Award]:
-    return list(db.session.scalars(db.select(Award).where(Award.submission_id == submission.id,
-                                                          Award.cancelled_at.is_(None))
-                                   .order_by(Award.id).with_for_update().execution_options(populate_existing=True)))
-
-
-def _lock_payouts(awards: list[Award]) -> list[Payout]:
-    return list(db.session.scalars(db.select(Payout).where(Payout.award_id.in_([a.id for a in awards]))
-                                   .order_by(Payout.id).with_for_update().execution_options(populate_existing=True)))

@@ -1,4 +1,4 @@
-"""The payouts blueprint; its views live in routes_funding, routes_payees and routes_broker."""
+"""The payouts blueprint; its views live in challenge/payouts/views/ (one module per page group)."""
 from flask import Blueprint
 
 bp = Blueprint("payouts", __name__)

@@ -8,8 +8,9 @@ from challenge.accounts.models import Membership
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.payouts import ledger
-from challenge.payouts.funding import pool_status
+from challenge.payouts.pool import pool_status
 from challenge.payouts.models import Award, ChallengeFinance, Funder, LedgerEntry, LedgerTransaction, Payout, Refund
+from challenge.payouts.states import WITH_PAYEE, FunderState, RefundState
 from challenge.platform import csvsafe
 
 
@@ -46,9 +47,9 @@ def row_for(challenge: Challenge) -> FinanceRow:
     awarded = _sum(db.select(db.func.sum(Award.amount)).where(Award.challenge_id == challenge.id,
                                                               Award.cancelled_at.is_(None)))
     paid = _sum(db.select(db.func.sum(Payout.amount)).join(Award).where(
-        Award.challenge_id == challenge.id, Payout.state.in_(("paid", "reversal_due"))))  # with the payee until reversed
+        Award.challenge_id == challenge.id, Payout.state.in_(WITH_PAYEE)))  # with the payee until reversed
     refunded = _sum(db.select(db.func.sum(Refund.amount)).where(
-        Refund.challenge_id == challenge.id, Refund.state == "succeeded"))
+        Refund.challenge_id == challenge.id, Refund.state == RefundState.SUCCEEDED))
     return FinanceRow(challenge, challenge.currency, status.required, status.funded, status.held, fee, awarded,
                       paid, refunded)
 
@@ -61,7 +62,7 @@ def visible_challenges(user) -> list[Challenge]:
     query = db.select(Challenge).where(Challenge.id.in_(with_pools)).order_by(Challenge.created_at.desc())
     if not user.is_broker:
         orgs = db.select(Membership.organisation_id).where(Membership.user_id == user.id)
-        funded = db.select(Funder.challenge_id).where(Funder.organisation_id.in_(orgs), Funder.state == "accepted")
+        funded = db.select(Funder.challenge_id).where(Funder.organisation_id.in_(orgs), Funder.state == FunderState.ACCEPTED)
         query = query.where(Challenge.organisation_id.in_(orgs) | Challenge.id.in_(funded))
     return list(db.session.scalars(query))
 

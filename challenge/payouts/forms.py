@@ -51,6 +51,21 @@ class MoneyField(StringField):
             raise ValidationError("Enter an amount of more than zero")
 
 
+class PercentField(StringField):
+    """A text box for a percentage; `.bp` holds it in basis points once the field's own checks pass."""
+
+    bp: int | None = None
+
+    def post_validate(self, form, validation_stopped):
+        self.bp = None
+        if validation_stopped or self.errors:
+            return
+        try:
+            self.bp = parse_percent(self.data)
+        except ValueError as exc:
+            self.errors.append(str(exc))
+
+
 class ConfirmForm(FlaskForm):
     """A button that posts: CSRF only."""
 
@@ -113,7 +128,7 @@ class WaiveForm(FlaskForm):
 
 
 class FeeForm(FlaskForm):
-    percent = StringField("Broker's fee (%)", validators=[DataRequired("Enter the fee"), Length(max=8)],
+    percent = PercentField("Broker's fee (%)", validators=[DataRequired("Enter the fee"), Length(max=8)],
                           description="Charged on top of the prizes and taken when they are awarded.")
 
 
@@ -183,7 +198,9 @@ def split_form(members) -> FlaskForm:
         pass
 
     for user in members:
-        setattr(SplitForm, f"share_{user.id}", StringField(f"{user.name}'s share (%)",
-                                                           validators=[DataRequired("Enter a share, 0 if none"),
-                                                                       Length(max=8)]))
-    return SplitForm()
+        setattr(SplitForm, f"share_{user.id}", PercentField(f"{user.name}'s share (%)",
+                                                            validators=[DataRequired("Enter a share, 0 if none"),
+                                                                        Length(max=8)]))
+    form = SplitForm()
+    form.shares = lambda: [(user.id, form[f"share_{user.id}"].bp) for user in members]
+    return form

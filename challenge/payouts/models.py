@@ -13,21 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge, Prize
 from challenge.extensions import db
+from challenge.payouts.states import (FunderState, FundingState, PayeeState, PayoutState, RefundState,
+                                      SplitState)
+from challenge.platform.lifecycle import one_of, state_check
 from challenge.submissions.models import Submission
 from challenge.types import UTCDateTime
-
-FUNDING_STATES = ("pending", "paid", "failed", "cancelled")
-# "cancelled": never paid, its award withdrawn (a disqualified entry); "reversal_due": paid, then flagged by a
-# broker to be taken back (the money returns to the escrow when the reversal is recorded).
-PAYOUT_STATES = ("awaiting_payee", "ready", "processing", "paid", "failed", "reversed", "cancelled", "reversal_due")
-REFUND_STATES = ("pending", "succeeded", "failed")
-PAYEE_STATES = ("pending", "ready")
-FUNDER_STATES = ("pending", "accepted", "declined")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} in ({', '.join(repr(v) for v in values)})"
-
 
 class ChallengeFinance(db.Model):
     """A challenge's money settings, and the row locked while its escrow is debited."""
@@ -61,7 +51,7 @@ class Funder(db.Model):
         UniqueConstraint("challenge_id", "organisation_id"),
         CheckConstraint("share_bp > 0 and share_bp <= 10000", name="share_bp"),
         CheckConstraint("pledged_amount >= 0", name="pledged_amount"),
-        CheckConstraint(_in("state", FUNDER_STATES), name="state"),
+        state_check("state", FunderState),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +62,8 @@ class Funder(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     # A co-funder named by someone else is pending until one of its members accepts: until then it is
     # not shown publicly, not invoiced and not counted.
-    state: Mapped[str] = mapped_column(String(10), default="accepted", server_default="accepted")
+    state: Mapped[str] = mapped_column(String(10), default=FunderState.ACCEPTED.value,
+                                       server_default=FunderState.ACCEPTED.value)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -87,7 +78,7 @@ class Funding(db.Model):
 
     __tablename__ = "fundings"
     __table_args__ = (
-        CheckConstraint(_in("state", FUNDING_STATES), name="state"),
+        state_check("state", FundingState),
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 
@@ -97,7 +88,7 @@ class Funding(db.Model):
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
-    state: Mapped[str] = mapped_column(String(12), default="pending")
+    state: Mapped[str] = mapped_column(String(12), default=FundingState.PENDING.value)
     checkout_session_id: Mapped[str | None] = mapped_column(String(120), unique=True)
     payment_intent_id: Mapped[str | None] = mapped_column(String(120), index=True)
     bank_reference: Mapped[str] = mapped_column(String(120), default="")
@@ -117,7 +108,7 @@ class LedgerTransaction(db.Model):
 
     __tablename__ = "ledger_transactions"
     __table_args__ = (
-        CheckConstraint(_in("kind", ("funding", "fee", "payout", "reversal", "refund")), name="kind"),
+        CheckConstraint(one_of("kind", ("funding", "fee", "payout", "reversal", "refund")), name="kind"),
         # One funding transaction per recorded payment: a second booking of the same payment cannot land.
         Index("uq_ledger_transactions_funding", "funding_id", unique=True,
               sqlite_where=text("kind = 'funding'"), postgresql_where=text("kind = 'funding'")),
@@ -172,7 +163,7 @@ class Award(db.Model):
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("(prize_id is null) <> (round_position is null)", name="prize_or_round"),
         CheckConstraint("place is null or (prize_id is not null and place >= 1)", name="place"),
-        CheckConstraint(_in("split_state", ("none", "proposed", "agreed")), name="split_state"),
+        state_check("split_state", SplitState),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -186,7 +177,7 @@ class Award(db.Model):
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     # Team awards wait for a split everyone agrees; solo awards have none.
-    split_state: Mapped[str] = mapped_column(String(10), default="none")
+    split_state: Mapped[str] = mapped_column(String(10), default=SplitState.NONE.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set when the entry is disqualified: the award no longer counts and its unpaid payouts are cancelled.
@@ -232,14 +223,14 @@ class PayeeAccount(db.Model):
     __tablename__ = "payee_accounts"
     __table_args__ = (
         UniqueConstraint("user_id", "provider"),
-        CheckConstraint(_in("state", PAYEE_STATES), name="state"),
+        state_check("state", PayeeState),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     provider: Mapped[str] = mapped_column(String(16))
     provider_account_id: Mapped[str | None] = mapped_column(String(200), unique=True)
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[str] = mapped_column(String(10), default=PayeeState.PENDING.value)
     account_holder: Mapped[str] = mapped_column(String(120), default="")
     bank_details_encrypted: Mapped[str] = mapped_column(Text, default="")
     last4: Mapped[str] = mapped_column(String(4), default="")
@@ -261,7 +252,7 @@ class Payout(db.Model):
     __tablename__ = "payouts"
     __table_args__ = (
         UniqueConstraint("award_id", "user_id"),
-        CheckConstraint(_in("state", PAYOUT_STATES), name="state"),
+        state_check("state", PayoutState),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("attempt >= 1", name="attempt"),
         Index("ix_payouts_state", "state"),
@@ -274,7 +265,7 @@ class Payout(db.Model):
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     provider: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str] = mapped_column(String(16), default="awaiting_payee")
+    state: Mapped[str] = mapped_column(String(16), default=PayoutState.AWAITING_PAYEE.value)
     attempt: Mapped[int] = mapped_column(default=1)
     provider_reference: Mapped[str | None] = mapped_column(String(200), unique=True)
     failure_message: Mapped[str] = mapped_column(Text, default="")
@@ -299,14 +290,14 @@ class Payout(db.Model):
 
 
 PAYOUT_STATE_LABELS = {
-    "awaiting_payee": "Waiting for payment details",
-    "ready": "Ready to pay",
-    "processing": "Being paid",
-    "paid": "Paid",
-    "failed": "Failed: needs action",
-    "reversed": "Reversed",
-    "cancelled": "Cancelled",
-    "reversal_due": "To be reversed",
+    PayoutState.AWAITING_PAYEE: "Waiting for payment details",
+    PayoutState.READY: "Ready to pay",
+    PayoutState.PROCESSING: "Being paid",
+    PayoutState.PAID: "Paid",
+    PayoutState.FAILED: "Failed: needs action",
+    PayoutState.REVERSED: "Reversed",
+    PayoutState.CANCELLED: "Cancelled",
+    PayoutState.REVERSAL_DUE: "To be reversed",
 }
 
 
@@ -315,7 +306,7 @@ class Refund(db.Model):
 
     __tablename__ = "refunds"
     __table_args__ = (
-        CheckConstraint(_in("state", REFUND_STATES), name="state"),
+        state_check("state", RefundState),
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 
@@ -327,7 +318,7 @@ class Refund(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     provider: Mapped[str] = mapped_column(String(16))
     provider_reference: Mapped[str | None] = mapped_column(String(200))
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[str] = mapped_column(String(10), default=RefundState.PENDING.value)
     failure_message: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -359,5 +350,6 @@ class ProviderEvent(db.Model):
 
 __all__ = [
     "Award", "ChallengeFinance", "Funder", "Funding", "LedgerEntry", "LedgerTransaction", "PayeeAccount",
-    "Payout", "PayoutSplit", "ProviderEvent", "Refund",
+    "Payout", "PayoutSplit", "ProviderEvent", "Refund", "FundingState", "PayoutState", "RefundState", "PayeeState",
+    "FunderState", "SplitState",
 ]

@@ -12,13 +12,14 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from challenge.accounts.services import authenticate
-from challenge.errors import DomainError
+from challenge.errors import DomainError, FieldError
 from challenge.extensions import db
 from challenge.payouts.awards import payee_became_ready
 from challenge.payouts.gateways import PaymentGateway
 from challenge.payouts.models import PayeeAccount
-from challenge.payouts.providers import site_link
+from challenge.payouts.states import PayeeState
 from challenge.platform import audit, outbox
+from challenge.platform.links import site_link
 from challenge.platform.sealed import Purpose
 
 SORT_CODE = re.compile(r"^[0-9]{6}$")
@@ -44,18 +45,10 @@ def account_for(user, provider: str) -> PayeeAccount | None:
 def _get_or_create(user, provider: str, now: datetime) -> PayeeAccount:
     account = account_for(user, provider)
     if account is None:
-        account = PayeeAccount(user_id=user.id, provider=provider, state="pending", created_at=now, updated_at=now)
+        account = PayeeAccount(user_id=user.id, provider=provider, state=PayeeState.PENDING, created_at=now, updated_at=now)
         db.session.add(account)
         db.session.flush()
     return account
-
-
-class PayoutDetailsError(DomainError):
-    """A refused change of payout details; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
 
 
 def cooling_off() -> timedelta:
@@ -88,19 +81,19 @@ def save_bank_details(user, holder: str, sort_code: str, account_number: str, ga
     account_number = re.sub(r"\s", "", account_number or "")
     payout_email = (payout_email or "").strip()
     if not holder or len(holder) > 120:
-        raise PayoutDetailsError("Enter the name on the account (up to 120 characters).", "holder")
+        raise FieldError("Enter the name on the account (up to 120 characters).", "holder")
     if not SORT_CODE.match(sort_code):
-        raise PayoutDetailsError("Enter a sort code of 6 digits, like 30-99-50.", "sort_code")
+        raise FieldError("Enter a sort code of 6 digits, like 30-99-50.", "sort_code")
     if not ACCOUNT_NUMBER.match(account_number):
-        raise PayoutDetailsError("Enter an account number of 8 digits.", "account_number")
+        raise FieldError("Enter an account number of 8 digits.", "account_number")
     if payout_email and (len(payout_email) > 254 or not EMAIL.match(payout_email)):
-        raise PayoutDetailsError("Enter an email address like name@example.org, or leave it empty.", "payout_email")
+        raise FieldError("Enter an email address like name@example.org, or leave it empty.", "payout_email")
     account = _get_or_create(user, "manual", now)
     old = decrypt_bank_details(account)
     changing = bool(old) and (old != {"sort_code": sort_code, "account_number": account_number}
                               or account.account_holder != holder or account.payout_email != payout_email)
     if changing and not _password_ok(user, password):
-        raise PayoutDetailsError("Enter your current password to change where your payouts go." if not password
+        raise FieldError("Enter your current password to change where your payouts go." if not password
                                  else "Your current password is not right.", "password")
     if not account.provider_account_id:
         account.provider_account_id = gateway.create_payee_account(email=user.email,
@@ -111,17 +104,17 @@ def save_bank_details(user, holder: str, sort_code: str, account_number: str, ga
     account.account_holder, account.payout_email = holder, payout_email
     account.bank_details_encrypted = BANK_DETAILS.seal(payload)
     before_last4, account.last4 = account.last4, account_number[-4:]
-    before, account.state, account.updated_at = account.state, "ready", now
+    before, account.state, account.updated_at = account.state, PayeeState.READY, now
     if changing:
         account.details_changed_at = now
-        audit.record(user, "payee.details_changed", account, now, from_state=before, to_state="ready",
+        audit.record(user, "payee.details_changed", account, now, from_state=before, to_state=account.state,
                      data={"last4": account.last4, "previous_last4": before_last4,
                            "payout_email_changed": email_changed})
         for address in notify:
             outbox.queue("payout_details_changed", address, "payout_details_changed", now, user=user,
                          account=account, held_until=held_until(account), link=site_link("payouts.mine"))
     else:
-        audit.record(user, "payee.bank_details", account, now, from_state=before, to_state="ready",
+        audit.record(user, "payee.bank_details", account, now, from_state=before, to_state=account.state,
                      data={"last4": account.last4})
     payee_became_ready(account, now)
     return account
@@ -169,11 +162,11 @@ def apply_status(account: PayeeAccount, transfers_active: bool, now: datetime, *
     if as_of and as_of < account.status_as_of:
         return False  # an older event must not undo a newer one
     account.status_as_of = max(account.status_as_of, as_of)
-    target = "ready" if transfers_active else "pending"
+    target = PayeeState.READY if transfers_active else PayeeState.PENDING
     if target != account.state:
         audit.record(None, "payee.status", account, now, from_state=account.state, to_state=target)
         account.state, account.updated_at = target, now
-        if target == "ready":
+        if target == PayeeState.READY:
             payee_became_ready(account, now)
     db.session.flush()
     return True

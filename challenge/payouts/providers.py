@@ -19,8 +19,3 @@ def default_provider() -> str:
 def card_payments_available() -> bool:
     return "stripe" in available_providers(current_app.config)
 
-
-def site_link(endpoint: str, **values) -> str:
-    """An absolute link for emails, from SITE_URL; works outside a request (CLI, webhooks, tests)."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["SITE_URL"].rstrip("/") + path

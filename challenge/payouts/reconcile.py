@@ -10,6 +10,7 @@ from challenge.payouts import ledger
 from challenge.payouts.gateways import ProviderError
 from challenge.payouts.models import Funder, Funding, LedgerEntry, LedgerTransaction, Payout, Refund
 from challenge.payouts.providers import gateway
+from challenge.payouts.states import SENT_PAYOUTS, WITH_PAYEE, FundingState, PayoutState, RefundState
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,13 @@ def _ledger_checks() -> list[Mismatch]:
              for t in ledger.unbalanced_transactions()]
     found += [Mismatch("ledger", account, "escrow below zero") for account in ledger.negative_escrows()]
     for funder in db.session.scalars(db.select(Funder)):
-        paid = sum(f.amount for f in funder.fundings if f.state == "paid")
+        paid = sum(f.amount for f in funder.fundings if f.state == FundingState.PAID)
         in_ledger = -ledger.balance(ledger.funder(funder.id), funder.currency)
         if paid != in_ledger:
             found.append(Mismatch("funding", f"funder {funder.id}", f"payments recorded {format_money(paid, funder.currency)}"
                                   f", ledger {format_money(in_ledger, funder.currency)}"))
         refunded = sum(r.amount for r in db.session.scalars(db.select(Refund).where(
-            Refund.funder_id == funder.id, Refund.state == "succeeded")))
+            Refund.funder_id == funder.id, Refund.state == RefundState.SUCCEEDED)))
         if refunded != ledger.balance(ledger.refund(funder.id), funder.currency):
             found.append(Mismatch("refund", f"funder {funder.id}", "succeeded refunds differ from the ledger"))
     return found
@@ -51,7 +52,7 @@ def escrow_received_checks() -> list[Mismatch]:
         .group_by(LedgerTransaction.challenge_id, LedgerEntry.currency)))
     recorded = dict(((c, cur), int(total)) for c, cur, total in db.session.execute(
         db.select(Funder.challenge_id, Funding.currency, db.func.sum(Funding.amount))
-        .join(Funder, Funder.id == Funding.funder_id).where(Funding.state == "paid")
+        .join(Funder, Funder.id == Funding.funder_id).where(Funding.state == FundingState.PAID)
         .group_by(Funder.challenge_id, Funding.currency)))
     found = []
     for challenge_id, currency in sorted(set(received) | set(recorded)):
@@ -66,14 +67,14 @@ def escrow_received_checks() -> list[Mismatch]:
 def _payout_checks(now: datetime, stale_after: timedelta) -> list[Mismatch]:
     found = []
     for payout in db.session.scalars(db.select(Payout).order_by(Payout.id)):
-        expected = payout.amount if payout.state in ("paid", "reversal_due") else 0
+        expected = payout.amount if payout.state in WITH_PAYEE else 0
         in_ledger = ledger.balance(ledger.payee(payout.id), payout.currency)
         if in_ledger != expected:
             found.append(Mismatch("ledger", f"payout {payout.id}", f"ledger shows {in_ledger} paid, expected {expected}"))
-        if payout.state == "processing" and payout.attempted_at and payout.attempted_at <= now - stale_after:
+        if payout.state == PayoutState.PROCESSING and payout.attempted_at and payout.attempted_at <= now - stale_after:
             found.append(Mismatch("payout", f"payout {payout.id}", "outcome unknown since "
                                   f"{payout.attempted_at:%Y-%m-%d %H:%M} UTC; run `flask payouts retry`"))
-        if payout.state not in ("paid", "reversal_due", "reversed"):
+        if payout.state not in SENT_PAYOUTS:
             continue
         try:
             transfer = gateway(payout.provider).get_transfer(payout.provider_reference or "")
@@ -92,7 +93,7 @@ def _payout_checks(now: datetime, stale_after: timedelta) -> list[Mismatch]:
 
 def _funding_checks() -> list[Mismatch]:
     found = []
-    for funding in db.session.scalars(db.select(Funding).where(Funding.provider == "stripe", Funding.state == "paid")):
+    for funding in db.session.scalars(db.select(Funding).where(Funding.provider == "stripe", Funding.state == FundingState.PAID)):
         if not funding.payment_intent_id:
             found.append(Mismatch("funding", funding.reference, "paid by card but no payment intent recorded"))
             continue

@@ -11,21 +11,23 @@ from datetime import datetime
 
 from challenge.challenges.models import Challenge
 from challenge.challenges.states import Phase
-from challenge.errors import DomainError, NotAllowed
+from challenge.errors import DomainError, FieldError, NotAllowed
 from challenge.extensions import db
 from challenge.money import format_money
 from challenge.payouts import ledger
 from challenge.payouts.awards import available
-from challenge.payouts.funding import funded_by, funders_of
 from challenge.payouts.gateways import ProviderError, ProviderUnavailable
 from challenge.payouts.models import Funder, Funding, Refund
+from challenge.payouts.pool import funded_by, funders_of
 from challenge.payouts.providers import gateway
+from challenge.payouts.rules import allowed
+from challenge.payouts.states import COUNTED_REFUNDS, REFUND_MOVES, FundingState, RefundState
 from challenge.platform import audit, tx
 
 REFUNDABLE_PHASES = (Phase.DECIDED, Phase.COMPLETED, Phase.CANCELLED)
 
 
-def refunded_to(funder: Funder, states: tuple[str, ...] = ("succeeded", "pending")) -> int:
+def refunded_to(funder: Funder, states: tuple[str, ...] = COUNTED_REFUNDS) -> int:
     return int(db.session.scalar(db.select(db.func.coalesce(db.func.sum(Refund.amount), 0))
                                  .where(Refund.funder_id == funder.id, Refund.state.in_(states))))
 
@@ -34,10 +36,10 @@ def _refundable_fundings(funder: Funder) -> list[tuple[Funding, int]]:
     """The funder's paid payments with what is left of each after earlier refunds."""
     left = []
     for funding in funder.fundings:
-        if funding.state != "paid":
+        if funding.state != FundingState.PAID:
             continue
         taken = int(db.session.scalar(db.select(db.func.coalesce(db.func.sum(Refund.amount), 0)).where(
-            Refund.funding_id == funding.id, Refund.state.in_(("succeeded", "pending")))))
+            Refund.funding_id == funding.id, Refund.state.in_(COUNTED_REFUNDS))))
         if funding.amount - taken > 0:
             left.append((funding, funding.amount - taken))
     return left
@@ -53,23 +55,26 @@ def plan_refunds(challenge: Challenge, actor, now: datetime, *, amount: int | No
     its own proportion and nobody more than they put in. Refuses non-brokers, a challenge not yet decided (or
     cancelled), a zero, negative or non-integer amount, another currency, and more than is left.
     """
-    if not getattr(actor, "is_broker", False):
+    if not allowed(actor, "refund.create", challenge, now):
         raise NotAllowed("Only a broker can refund funders.")
     if challenge.phase(now) not in REFUNDABLE_PHASES:
         raise DomainError("Refunds are made once the prizes are decided, or when a challenge is cancelled.")
     if currency is not None and currency != challenge.currency:
-        raise DomainError(f"This prize pool is held in {challenge.currency}; amounts in {currency} cannot be used.")
+        raise FieldError(f"This prize pool is held in {challenge.currency}; amounts in {currency} cannot be used.",
+                         "amount")
     ledger.lock_challenge(challenge.id)
     left = available(challenge)
     if amount is None:
         amount = left
         if amount <= 0:
-            raise DomainError("Nothing is left to refund: everything held is promised to winners or already refunded.")
+            raise FieldError("Nothing is left to refund: everything held is promised to winners or already refunded.",
+                             "amount")
     if type(amount) is not int or amount <= 0:
-        raise DomainError("Enter a refund of more than zero.")
+        raise FieldError("Enter a refund of more than zero.", "amount")
     if amount > left:
-        raise DomainError(f"A refund of {format_money(amount, challenge.currency)} is larger than the "
-                          f"{format_money(max(left, 0), challenge.currency)} left after awards and earlier refunds.")
+        raise FieldError(f"A refund of {format_money(amount, challenge.currency)} is larger than the "
+                         f"{format_money(max(left, 0), challenge.currency)} left after awards and earlier refunds.",
+                         "amount")
     funders = funders_of(challenge)
     paid = [funded_by(f) for f in funders]
     by_share = ledger.allocate(sum(paid), [f.share_bp for f in funders]) == paid
@@ -86,11 +91,11 @@ def plan_refunds(challenge: Challenge, actor, now: datetime, *, amount: int | No
             piece = min(part, room)
             part -= piece
             refund = Refund(challenge_id=challenge.id, funder_id=funder.id, funding_id=funding.id, amount=piece,
-                            currency=challenge.currency, provider=funding.provider, state="pending",
+                            currency=challenge.currency, provider=funding.provider, state=RefundState.PENDING,
                             created_by_id=actor.id, created_at=now)
             db.session.add(refund)
             db.session.flush()
-            audit.record(actor, "refund.create", refund, now, to_state="pending", data={"amount": piece})
+            audit.record(actor, "refund.create", refund, now, to_state=refund.state, data={"amount": piece})
             refunds.append(refund)
     db.session.flush()
     return refunds
@@ -101,7 +106,7 @@ def process_refunds(refund_ids: list[int], actor, now: datetime) -> list[Refund]
     done = []
     for refund_id in refund_ids:
         refund = db.session.get(Refund, refund_id)
-        if refund is None or refund.state != "pending":
+        if refund is None or refund.state != RefundState.PENDING:
             continue
         funding = refund.funding
         reference = funding.payment_intent_id if funding.provider == "stripe" else funding.reference
@@ -114,14 +119,14 @@ def process_refunds(refund_ids: list[int], actor, now: datetime) -> list[Refund]
             result, error = None, exc
         except ValueError as exc:
             result, error = None, ProviderError(str(exc))
-        refund = db.session.scalar(db.select(Refund).where(Refund.id == refund_id).with_for_update()
-                                   .execution_options(populate_existing=True))
-        if refund.state == "pending":
+        refund = tx.lock(Refund, refund_id)
+        if refund.state == RefundState.PENDING:
             if result is not None:
                 record_refund_success(refund, result.id, actor, now)
             elif not isinstance(error, ProviderUnavailable):
-                refund.state, refund.failure_message = "failed", error.message[:1000]
-                audit.record(actor, "refund.failed", refund, now, from_state="pending", to_state="failed",
+                before, after = REFUND_MOVES.apply(refund, "fail")
+                refund.failure_message = error.message[:1000]
+                audit.record(actor, "refund.failed", refund, now, from_state=before, to_state=after,
                              reason=error.message)
         tx.commit()
         done.append(refund)
@@ -131,14 +136,15 @@ def process_refunds(refund_ids: list[int], actor, now: datetime) -> list[Refund]
 def record_refund_success(refund: Refund, reference: str, actor, now: datetime) -> None:
     """Mark a pending refund succeeded and move the money out of the escrow to the funder."""
     ledger.lock_challenge(refund.challenge_id)
-    refund.state, refund.provider_reference, refund.completed_at = "succeeded", reference, now
+    before, after = REFUND_MOVES.apply(refund, "succeed")
+    refund.provider_reference, refund.completed_at = reference, now
     ledger.post("refund", refund.challenge_id, refund.currency,
                 [(ledger.escrow(refund.challenge_id), -refund.amount), (ledger.refund(refund.funder_id), refund.amount)],
                 now, actor=actor, memo=f"Refund {refund.id} to {refund.funder.organisation.name}")
-    audit.record(actor, "refund.succeeded", refund, now, from_state="pending", to_state="succeeded",
+    audit.record(actor, "refund.succeeded", refund, now, from_state=before, to_state=after,
                  data={"reference": reference})
     db.session.flush()
 
 
 def due_refunds() -> list[int]:
-    return list(db.session.scalars(db.select(Refund.id).where(Refund.state == "pending").order_by(Refund.id)))
+    return list(db.session.scalars(db.select(Refund.id).where(Refund.state == RefundState.PENDING).order_by(Refund.id)))

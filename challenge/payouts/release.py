@@ -18,27 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from challenge.errors import DomainError, InvalidTransition, NotAllowed, PaymentFailed
+from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed, PaymentFailed
 from challenge.extensions import db
 from challenge.money import format_money
 from challenge.dates import format_dt
 from challenge.payouts import ledger, payees
 from challenge.payouts.gateways import ProviderError, ProviderRejected, ProviderUnavailable, TransferResult
-from challenge.payouts.models import Award, Payout
-from challenge.payouts.providers import gateway, site_link
+from challenge.payouts.models import Award, PayeeAccount, Payout
+from challenge.payouts.providers import gateway
+from challenge.payouts.rules import allowed
+from challenge.payouts.states import PAYOUT_MOVES, PAYOUT_REFUSALS, PayeeState, PayoutState
 from challenge.platform import audit, outbox, tx
-
-REFUSALS = {
-    "awaiting_payee": "This payout is waiting for the winner to set up how they are paid.",
-    "processing": "This payout is already being paid.",
-    "paid": "This payout has already been paid.",
-    "failed": "This payout failed; retry it once the problem is fixed.",
-    "reversed": "This payout was reversed and cannot be paid again.",
-    "cancelled": "This payout was cancelled (its entry was disqualified) and cannot be paid.",
-    "reversal_due": "This payout was paid and is waiting to be reversed.",
-}
-REVERSIBLE = ("paid", "reversal_due")  # reversal_due: paid, then flagged when its entry was disqualified
-
+from challenge.platform.links import site_link
 
 @dataclass(frozen=True)
 class Intent:
@@ -67,57 +58,81 @@ def _ensure_clean_session() -> None:
 
 
 def _locked(payout_id: int) -> Payout:
-    payout = db.session.scalar(db.select(Payout).where(Payout.id == payout_id).with_for_update()
-                               .execution_options(populate_existing=True))
+    payout = tx.lock(Payout, payout_id)
     if payout is None:
         raise DomainError("There is no such payout.")
     return payout
 
 
 def _claim(payout_id: int, actor, now: datetime, *, retry: bool, min_age: timedelta | None) -> Intent | None:
-    """Step 1: move the payout to processing and commit. None when another request has it."""
+    """Step 1: move the payout to processing and commit. None when another request has it.
+
+    Decided under the payout's lock, then its payee account's (read afresh: details changed meanwhile start
+    the cooling-off), then the challenge's; anything refused is rolled back, which releases them.
+    """
     _ensure_clean_session()
     payout = _locked(payout_id)
+    try:
+        intent = _decide_claim(payout, actor, now, retry=retry, min_age=min_age)
+    except DomainError:
+        tx.rollback()
+        raise
+    if intent is None:
+        tx.rollback()
+        return None
+    tx.commit()
+    return intent
+
+
+def _decide_claim(payout: Payout, actor, now: datetime, *, retry: bool, min_age: timedelta | None) -> Intent | None:
     before = payout.state
     if retry:
-        if before == "processing":
+        if before == PayoutState.PROCESSING:
             if min_age is not None and payout.attempted_at and payout.attempted_at > now - min_age:
-                tx.rollback()
                 return None  # attempted too recently: another worker may still be waiting for the answer
-        elif before == "failed":
+        elif before == PayoutState.FAILED:
             payout.attempt += 1  # the last attempt definitely failed, so a new key is safe
         else:
-            tx.rollback()
-            raise InvalidTransition(REFUSALS.get(before, "This payout cannot be retried.")
-                                    if before != "ready" else "This payout has not been tried yet; release it.")
-    elif before != "ready":
-        tx.rollback()
-        raise InvalidTransition(REFUSALS.get(before, "This payout cannot be released."))
-    account = payout.payee_account
-    if account is None or account.state != "ready" or account.provider != payout.provider:
-        tx.rollback()
-        raise DomainError("The winner's payment account cannot receive money yet.")
+            raise InvalidTransition(PAYOUT_REFUSALS.get(before, PAYOUT_MOVES.refusal("retry", before))
+                                    if before != PayoutState.READY else
+                                    "This payout has not been tried yet; release it.")
+    elif not PAYOUT_MOVES.allowed("release", before):
+        raise InvalidTransition(PAYOUT_REFUSALS.get(before, PAYOUT_MOVES.refusal("release", before)))
+    account = _locked_account(payout)
     held = payees.held_until(account)
-    if before != "processing" and held is not None and now < held:
-        tx.rollback()  # a retry with the same key is not held: that transfer's destination was fixed before
+    if before != PayoutState.PROCESSING and held is not None and now < held:
+        # a retry with the same key is not held: that transfer's destination was fixed before
         raise DomainError(f"The winner changed their payment details on {format_dt(account.details_changed_at)}. "
                           f"For their safety this payout can be released from {format_dt(held)}.")
+    _check_escrow(payout)
+    after = PAYOUT_MOVES.moves["retry" if retry else "release"].target
+    payout.state, payout.attempted_at, payout.failure_message = after, now, ""
+    audit.record(actor, "payout.release" if not retry else "payout.retry", payout, now, from_state=before,
+                 to_state=after, data={"key": payout.idempotency_key})
+    return Intent(payout.id, payout.award_id, payout.attempt, payout.idempotency_key, payout.amount,
+                  payout.currency, payout.provider, account.provider_account_id)
+
+
+def _locked_account(payout: Payout) -> PayeeAccount:
+    """The payout's payee account, locked and read again: a change of details committed before the lock
+    (its cooling-off) is seen, and one made after it waits for this claim."""
+    account = tx.lock(PayeeAccount, payout.payee_account_id) if payout.payee_account_id else None
+    if account is None or account.state != PayeeState.READY or account.provider != payout.provider:
+        raise DomainError("The winner's payment account cannot receive money yet.")
+    return account
+
+
+def _check_escrow(payout: Payout) -> None:
+    """Refuse when the escrow, less the payouts already being paid, cannot cover this one (under its lock)."""
     award = db.session.get(Award, payout.award_id)
     ledger.lock_challenge(award.challenge_id)
     held = ledger.balance(ledger.escrow(award.challenge_id), payout.currency)
     in_flight = db.session.scalar(
         db.select(db.func.coalesce(db.func.sum(Payout.amount), 0)).join(Award)
-        .where(Award.challenge_id == award.challenge_id, Payout.state == "processing", Payout.id != payout.id))
+        .where(Award.challenge_id == award.challenge_id, Payout.state == PayoutState.PROCESSING,
+               Payout.id != payout.id))
     if held - int(in_flight) < payout.amount:
-        tx.rollback()
         raise DomainError(f"The escrow holds {format_money(held, payout.currency)}, not enough for this payout.")
-    payout.state, payout.attempted_at, payout.failure_message = "processing", now, ""
-    audit.record(actor, "payout.release" if not retry else "payout.retry", payout, now, from_state=before,
-                 to_state="processing", data={"key": payout.idempotency_key})
-    intent = Intent(payout.id, payout.award_id, payout.attempt, payout.idempotency_key, payout.amount,
-                    payout.currency, payout.provider, account.provider_account_id)
-    tx.commit()
-    return intent
 
 
 def _call_provider(intent: Intent) -> TransferResult:
@@ -133,17 +148,18 @@ def _record(payout_id: int, attempt: int, result: TransferResult | None, error: 
             actor, now: datetime) -> Outcome:
     """Step 3: record what the provider said, unless someone else already has."""
     payout = _locked(payout_id)
-    if payout.state != "processing" or payout.attempt != attempt:
+    if payout.state != PayoutState.PROCESSING or payout.attempt != attempt:
         tx.rollback()
         return Outcome(payout_id, payout.state, f"This payout is now {payout.state_label.lower()}.")
     if result is not None:
         award = db.session.get(Award, payout.award_id)
         ledger.lock_challenge(award.challenge_id)
-        payout.state, payout.provider_reference, payout.paid_at = "paid", result.id, now
+        before, after = PAYOUT_MOVES.apply(payout, "pay")
+        payout.provider_reference, payout.paid_at = result.id, now
         ledger.post("payout", award.challenge_id, payout.currency,
                     [(ledger.escrow(award.challenge_id), -payout.amount), (ledger.payee(payout.id), payout.amount)],
                     now, actor=actor, memo=f"Payout {payout.id} to {payout.user.name}")
-        audit.record(actor, "payout.paid", payout, now, from_state="processing", to_state="paid",
+        audit.record(actor, "payout.paid", payout, now, from_state=before, to_state=after,
                      data={"reference": result.id})
         link = site_link("payouts.mine")
         outbox.queue("payout_paid", payees.notice_email(payout.user, payout.payee_account), "payout_paid", now,
@@ -155,8 +171,9 @@ def _record(payout_id: int, attempt: int, result: TransferResult | None, error: 
         message = ("The payment provider did not answer clearly. The payout stays in processing and will be "
                    "retried with the same key, so it cannot be paid twice.")
     else:
-        payout.state, payout.failure_message = "failed", (error.message if error else "refused")[:1000]
-        audit.record(actor, "payout.failed", payout, now, from_state="processing", to_state="failed",
+        before, after = PAYOUT_MOVES.apply(payout, "fail")
+        payout.failure_message = (error.message if error else "refused")[:1000]
+        audit.record(actor, "payout.failed", payout, now, from_state=before, to_state=after,
                      reason=payout.failure_message)
         message = f"The payment provider refused the payout: {payout.failure_message}"
     state = payout.state
@@ -167,7 +184,7 @@ def _record(payout_id: int, attempt: int, result: TransferResult | None, error: 
 def _run(payout_id: int, actor, now: datetime, *, retry: bool, min_age: timedelta | None = None) -> Outcome:
     intent = _claim(payout_id, actor, now, retry=retry, min_age=min_age)
     if intent is None:
-        return Outcome(payout_id, "processing", "Another attempt is still in progress.")
+        return Outcome(payout_id, PayoutState.PROCESSING, "Another attempt is still in progress.")
     try:
         result, error = _call_provider(intent), None
     except ProviderError as exc:
@@ -179,7 +196,7 @@ def _run(payout_id: int, actor, now: datetime, *, retry: bool, min_age: timedelt
 
 def release_payout(payout_id: int, actor, now: datetime) -> Outcome:
     """A broker releases a ready payout. Refuses any other state (a paid one above all) and non-brokers."""
-    if not getattr(actor, "is_broker", False):
+    if not allowed(actor, "payout.release", payout_id, now):
         raise NotAllowed("Only a broker can release a payout.")
     return _run(payout_id, actor, now, retry=False)
 
@@ -189,7 +206,7 @@ def retry_payout(payout_id: int, actor, now: datetime, *, min_age: timedelta | N
 
     Refuses payouts in any other state. `min_age` skips one attempted more recently than that.
     """
-    if actor is not None and not getattr(actor, "is_broker", False):
+    if actor is not None and not allowed(actor, "payout.retry", payout_id, now):  # None: `flask payouts retry`
         raise NotAllowed("Only a broker can retry a payout.")
     return _run(payout_id, actor, now, retry=True, min_age=min_age)
 
@@ -197,17 +214,17 @@ def retry_payout(payout_id: int, actor, now: datetime, *, min_age: timedelta | N
 def record_reversal(payout: Payout, reference: str, reason: str, actor, now: datetime) -> bool:
     """Mark a paid payout (or one flagged for reversal) reversed and move its money back to the escrow.
     False if it is neither."""
-    if payout.state not in REVERSIBLE:
+    if not PAYOUT_MOVES.allowed("reverse", payout.state):
         return False
-    before = payout.state
     award = db.session.get(Award, payout.award_id)
     ledger.lock_challenge(award.challenge_id)
-    payout.state, payout.reversed_at = "reversed", now
+    before, after = PAYOUT_MOVES.apply(payout, "reverse")
+    payout.reversed_at = now
     payout.reversal_reason, payout.reversal_reference = reason[:1000], reference
     ledger.post("reversal", award.challenge_id, payout.currency,
                 [(ledger.payee(payout.id), -payout.amount), (ledger.escrow(award.challenge_id), payout.amount)],
                 now, actor=actor, memo=f"Reversal of payout {payout.id}")
-    audit.record(actor, "payout.reverse", payout, now, from_state=before, to_state="reversed", reason=reason)
+    audit.record(actor, "payout.reverse", payout, now, from_state=before, to_state=after, reason=reason)
     db.session.flush()
     return True
 
@@ -215,16 +232,16 @@ def record_reversal(payout: Payout, reference: str, reason: str, actor, now: dat
 def reverse_payout(payout_id: int, reason: str, actor, now: datetime) -> Outcome:
     """A broker takes back a paid payout (or one flagged for reversal), with a reason. Refuses non-brokers, no
     reason, and unpaid payouts."""
-    if not getattr(actor, "is_broker", False):
+    if not allowed(actor, "payout.reverse", payout_id, now):
         raise NotAllowed("Only a broker can reverse a payout.")
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise DomainError("Give the reason for the reversal (at least 5 characters).")
+        raise FieldError("Give the reason for the reversal (at least 5 characters).", "reason")
     _ensure_clean_session()
     payout = _locked(payout_id)
-    if payout.state not in REVERSIBLE:
+    if not PAYOUT_MOVES.allowed("reverse", payout.state):
         tx.rollback()
-        raise InvalidTransition("Only a paid payout can be reversed.")
+        raise InvalidTransition(PAYOUT_MOVES.refusal("reverse", payout.state))
     transfer_id, provider = payout.provider_reference, payout.provider
     tx.rollback()  # release the lock before calling the provider; the key makes a repeat harmless
     try:
@@ -235,14 +252,15 @@ def reverse_payout(payout_id: int, reason: str, actor, now: datetime) -> Outcome
     payout = _locked(payout_id)
     done = record_reversal(payout, reference, reason, actor, now)
     tx.commit()
-    return Outcome(payout_id, "reversed", "The payout has been reversed." if done else
+    return Outcome(payout_id, PayoutState.REVERSED, "The payout has been reversed." if done else
                    "The payout had already been reversed.")
 
 
 def due_payouts(now: datetime, delay: timedelta) -> list[int]:
     """Ready payouts, and processing ones last attempted before `now - delay`."""
     return list(db.session.scalars(db.select(Payout.id).where(
-        (Payout.state == "ready") | ((Payout.state == "processing") & (Payout.attempted_at <= now - delay))
+        (Payout.state == PayoutState.READY)
+        | ((Payout.state == PayoutState.PROCESSING) & (Payout.attempted_at <= now - delay))
     ).order_by(Payout.id)))
 
 
@@ -251,7 +269,7 @@ def retry_due(now: datetime, delay: timedelta) -> list[Outcome]:
     outcomes = []
     for payout_id in due_payouts(now, delay):
         payout = db.session.get(Payout, payout_id)
-        retry = payout.state == "processing"
+        retry = payout.state == PayoutState.PROCESSING
         try:
             outcomes.append(_run(payout_id, None, now, retry=retry, min_age=delay if retry else None))
         except DomainError as exc:

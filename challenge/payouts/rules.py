@@ -5,13 +5,20 @@ from challenge.accounts.models import Membership
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.payouts.models import Funder
-from challenge.permissions import is_broker, is_seeker, role_in, rule, signed_in
+from challenge.payouts.states import FunderState
+from challenge.permissions import can, is_broker, is_seeker, role_in, rule, signed_in
+
+
+def allowed(actor, action: str, thing=None, now=None) -> bool:
+    """`can()` for the money services: an actor of None (a CLI command, a webhook) is nobody, never the
+    person signed in to the request that happens to be running."""
+    return actor is not None and can(actor, action, thing, now)
 
 
 def _funder_org_ids(challenge) -> set[int]:
     """The organisations that accepted their share (a co-funder still asked sees only its request)."""
     return set(db.session.scalars(db.select(Funder.organisation_id).where(Funder.challenge_id == challenge.id,
-                                                                          Funder.state == "accepted")))
+                                                                          Funder.state == FunderState.ACCEPTED)))
 
 
 def is_funder_member(user, challenge) -> bool:
@@ -37,7 +44,7 @@ def _funding_manage(user, ch, now):
 def _funding_pay(user, funder, now):
     """Ask for an invoice or pay by card: a member of the funding organisation, or a broker, once the
     organisation has accepted its share."""
-    return funder.state == "accepted" and (is_broker(user) or role_in(user, funder.organisation_id) is not None)
+    return funder.state == FunderState.ACCEPTED and (is_broker(user) or role_in(user, funder.organisation_id) is not None)
 
 
 @rule("funding.consent")
@@ -75,6 +82,12 @@ def _award_split(user, award, now):
     """The team's lead proposes the split of a team award (not of one cancelled by a disqualification)."""
     return (signed_in(user) and award.cancelled_at is None and user.id == award.submission.owner_id
             and bool(award.submission.team))
+
+
+@rule("award.lead")
+def _award_lead(user, award, now):
+    """The team's lead: the one who proposes how a team award is shared."""
+    return signed_in(user) and user.id == award.submission.owner_id
 
 
 @rule("award.agree_split")

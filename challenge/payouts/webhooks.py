@@ -16,13 +16,14 @@ from sqlalchemy.exc import IntegrityError
 
 from challenge.errors import DomainError
 from challenge.extensions import db
-from challenge.payouts import funding as funding_services
+from challenge.payouts.payments import record_payment
 from challenge.payouts.gateways import InvalidWebhook
 from challenge.payouts.models import Funding, PayeeAccount, Payout, ProviderEvent, Refund
 from challenge.payouts.payees import apply_status
 from challenge.payouts.providers import gateway
 from challenge.payouts.refunds import record_refund_success
 from challenge.payouts.release import record_reversal
+from challenge.payouts.states import FundingState, RefundState
 from challenge.platform import tx
 
 
@@ -36,7 +37,7 @@ def _checkout_completed(obj: dict, event: dict, now: datetime) -> str:
         funding = db.session.scalar(db.select(Funding).where(Funding.reference == obj["client_reference_id"]))
     if funding is None:
         return "no payment with this session"
-    if funding.state != "pending":
+    if funding.state != FundingState.PENDING:
         return f"payment already {funding.state}"
     if obj.get("payment_status") != "paid":
         return "session not paid yet"
@@ -44,7 +45,7 @@ def _checkout_completed(obj: dict, event: dict, now: datetime) -> str:
     if amount != funding.amount or currency != funding.currency:
         return f"amount {amount} {currency} does not match the payment; left for reconciliation"
     funding.checkout_session_id = funding.checkout_session_id or obj.get("id")
-    funding_services.record_payment(funding, amount, currency, now, payment_intent_id=obj.get("payment_intent"))
+    record_payment(funding, amount, currency, now, payment_intent_id=obj.get("payment_intent"))
     return "payment recorded"
 
 
@@ -72,9 +73,9 @@ def _transfer_reversed(obj: dict, event: dict, now: datetime) -> str:
 def _charge_refunded(obj: dict, event: dict, now: datetime) -> str:
     intent = obj.get("payment_intent")
     refunds = db.session.scalars(db.select(Refund).join(Funding).where(
-        Funding.payment_intent_id == intent, Refund.state == "pending").order_by(Refund.id)).all()
+        Funding.payment_intent_id == intent, Refund.state == RefundState.PENDING).order_by(Refund.id)).all()
     confirmed = sum(r.amount for r in db.session.scalars(db.select(Refund).join(Funding).where(
-        Funding.payment_intent_id == intent, Refund.state == "succeeded")))
+        Funding.payment_intent_id == intent, Refund.state == RefundState.SUCCEEDED)))
     stripe_refunds = {r.get("id") for r in ((obj.get("refunds") or {}).get("data") or [])}
     applied = 0
     for refund in refunds:

@@ -13,7 +13,7 @@ from challenge import clock
 from challenge.accounts.models import User
 from challenge.errors import DomainError
 from challenge.extensions import db
-from challenge.payouts import awards
+from challenge.payouts import awards, splits
 from challenge.payouts.models import Award, Payout
 from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
@@ -25,7 +25,7 @@ def team_award(world, make_submission, make_user):
     lead, alice, bob = make_user("Lena Lead"), make_user("Alice Member"), make_user("Bob Member")
     entry = make_submission(w.challenge, lead, team=(alice, bob))
     [award] = awards.create_awards(w.challenge, [(entry, w.challenge.prizes[0])], w.broker, clock.now())
-    awards.propose_split(award, [(lead.id, 4000), (alice.id, 3000), (bob.id, 3000)], lead, clock.now())
+    splits.propose_split(award, [(lead.id, 4000), (alice.id, 3000), (bob.id, 3000)], lead, clock.now())
     db.session.commit()
     w.award, w.lead, w.alice, w.bob = award, lead, alice, bob
     return w
@@ -38,11 +38,11 @@ def _payouts(award_id: int) -> list[Payout]:
 def test_the_last_agreement_sees_one_committed_after_the_page_was_read(team_award):
     w = team_award
     split_of_alice = next(s for s in w.award.splits if s.user_id == w.alice.id)
-    awards.agree_split(w.award, w.alice, clock.now())
+    splits.agree_split(w.award, w.alice, clock.now())
     db.session.commit()
     # Bob's request read the award while Alice's agreement was still uncommitted.
     set_committed_value(split_of_alice, "agreed_at", None)
-    awards.agree_split(w.award, w.bob, clock.now())
+    splits.agree_split(w.award, w.bob, clock.now())
     db.session.commit()
     db.session.expire_all()
     award = db.session.get(Award, w.award.id)
@@ -52,29 +52,29 @@ def test_the_last_agreement_sees_one_committed_after_the_page_was_read(team_awar
 
 def test_agreeing_twice_creates_the_payouts_once(team_award):
     w = team_award
-    awards.agree_split(w.award, w.alice, clock.now())
-    awards.agree_split(w.award, w.bob, clock.now())
+    splits.agree_split(w.award, w.alice, clock.now())
+    splits.agree_split(w.award, w.bob, clock.now())
     db.session.commit()
     with pytest.raises(DomainError, match="no proposed split"):
-        awards.agree_split(w.award, w.bob, clock.now())
+        splits.agree_split(w.award, w.bob, clock.now())
     db.session.rollback()
     # A second request that read the award before the split was settled still creates nothing more.
     set_committed_value(w.award, "split_state", "proposed")
     with pytest.raises(DomainError, match="no proposed split"):
-        awards.agree_split(w.award, w.alice, clock.now())
+        splits.agree_split(w.award, w.alice, clock.now())
     db.session.rollback()
     assert len(_payouts(w.award.id)) == 3
 
 
 def test_a_proposal_from_a_stale_page_cannot_reopen_an_agreed_split(team_award):
     w = team_award
-    awards.agree_split(w.award, w.alice, clock.now())
-    awards.agree_split(w.award, w.bob, clock.now())
+    splits.agree_split(w.award, w.alice, clock.now())
+    splits.agree_split(w.award, w.bob, clock.now())
     db.session.commit()
     set_committed_value(w.award, "split_state", "proposed")
     set_committed_value(w.award, "payouts", [])
     with pytest.raises(DomainError, match="no longer change"):
-        awards.propose_split(w.award, [(w.lead.id, 10000), (w.alice.id, 0), (w.bob.id, 0)], w.lead, clock.now())
+        splits.propose_split(w.award, [(w.lead.id, 10000), (w.alice.id, 0), (w.bob.id, 0)], w.lead, clock.now())
     db.session.rollback()
     assert sorted(p.amount for p in _payouts(w.award.id)) == [300_000, 300_000, 400_000]
 
@@ -89,7 +89,7 @@ def test_the_last_two_members_agreeing_at_once_complete_the_split(app, team_awar
 
     def agree(user_id):
         def run():
-            award = awards.agree_split(db.session.get(Award, award_id), db.session.get(User, user_id), clock.now())
+            award = splits.agree_split(db.session.get(Award, award_id), db.session.get(User, user_id), clock.now())
             db.session.commit()
             return award.split_state
         return run

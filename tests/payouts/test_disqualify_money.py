@@ -11,14 +11,14 @@ from challenge import clock
 from challenge.accounts.models import User
 from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import db
-from challenge.payouts import awards, funding, ledger, release
+from challenge.payouts import awards, funding, ledger, release, splits
 from challenge.payouts.models import Award, LedgerTransaction, Payout
 from challenge.payouts.reconcile import reconcile
 from challenge.permissions import can
 from challenge.platform.models import AuditEvent
 from challenge.submissions import services
 from challenge.submissions.models import Submission
-from tests.payouts.conftest import bank_details, fund_all
+from tests.payouts.payouts_helpers import bank_details, fund_all
 from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 GRANT = 150_000  # £1,500
@@ -126,12 +126,12 @@ def test_a_team_award_waiting_for_its_split_is_cancelled_and_cannot_be_agreed(wo
     lead, mate = make_user("Lena Lead"), make_user("Matt Mate")
     entry = make_submission(w.challenge, lead, team=(mate,))
     [award] = awards.create_stage_grants(w.challenge, [entry], GRANT, "GBP", 1, w.broker, clock.now())
-    awards.propose_split(award, [(lead.id, 5000), (mate.id, 5000)], lead, clock.now())
+    splits.propose_split(award, [(lead.id, 5000), (mate.id, 5000)], lead, clock.now())
     db.session.commit()
     assert services.disqualify(entry, w.broker, clock.now(), reason=REASON) == ["1 award(s) cancelled."]
     db.session.commit()
     with pytest.raises(DomainError, match="cancelled when the entry was disqualified"):
-        awards.agree_split(award, mate, clock.now())
+        splits.agree_split(award, mate, clock.now())
     db.session.rollback()
     assert award.payouts == []
     assert not can(lead, "award.split", award) and not can(mate, "award.agree_split", award)
@@ -145,7 +145,7 @@ def test_the_split_pages_of_a_cancelled_award_are_gone(client, login, world, mak
     lead, mate = make_user("Lena Lead"), make_user("Matt Mate")
     entry = make_submission(w.challenge, lead, team=(mate,))
     [award] = awards.create_stage_grants(w.challenge, [entry], GRANT, "GBP", 1, w.broker, clock.now())
-    awards.propose_split(award, [(lead.id, 5000), (mate.id, 5000)], lead, clock.now())
+    splits.propose_split(award, [(lead.id, 5000), (mate.id, 5000)], lead, clock.now())
     db.session.commit()
     login(lead)
     assert client.get(f"/awards/{award.id}/split").status_code == 200
@@ -332,11 +332,11 @@ def test_a_split_agreed_while_the_entry_is_disqualified_leaves_no_payout_to_pay(
     lead, mate = make_user("Lena Lead"), make_user("Matt Mate")
     entry = make_submission(w.challenge, lead, team=(mate,))
     [award] = awards.create_stage_grants(w.challenge, [entry], GRANT, "GBP", 1, w.broker, clock.now())
-    awards.propose_split(award, [(lead.id, 5000), (mate.id, 5000)], lead, clock.now())
+    splits.propose_split(award, [(lead.id, 5000), (mate.id, 5000)], lead, clock.now())
     db.session.commit()
     ids = dict(award=award.id, mate=mate.id, entry=entry.id, broker=w.broker.id)
     errors = _first_holds_its_locks_while_the_second_runs(
-        app, lambda: awards.agree_split(db.session.get(Award, ids["award"]), db.session.get(User, ids["mate"]),
+        app, lambda: splits.agree_split(db.session.get(Award, ids["award"]), db.session.get(User, ids["mate"]),
                                         clock.now()),
         lambda: services.disqualify(db.session.get(Submission, ids["entry"]), db.session.get(User, ids["broker"]),
                                     clock.now(), reason=REASON))

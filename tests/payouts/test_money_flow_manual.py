@@ -6,11 +6,11 @@ import pytest
 from challenge import clock
 from challenge.errors import DomainError, InvalidTransition, NotAllowed
 from challenge.extensions import db
-from challenge.payouts import awards, funding, ledger, payees, refunds, release
+from challenge.payouts import awards, funding, ledger, payees, refunds, release, splits
 from challenge.payouts.gateways import ManualGateway
 from challenge.payouts.models import Payout, Refund
 from challenge.payouts.reconcile import reconcile
-from tests.payouts.conftest import bank_details, fund_all
+from tests.payouts.payouts_helpers import bank_details, fund_all
 
 
 def test_a_co_funded_pool_is_pledged_by_share_and_held_when_paid(world):
@@ -228,25 +228,25 @@ def test_team_award_waits_for_an_agreed_split(world, make_submission, make_user)
     [award] = awards.create_awards(w.challenge, [(team_entry, w.challenge.prizes[0])], w.broker, clock.now())
     assert award.payouts == []
     with pytest.raises(NotAllowed):
-        awards.propose_split(award, [(lead.id, 10000)], alice, clock.now())
+        splits.propose_split(award, [(lead.id, 10000)], alice, clock.now())
     with pytest.raises(DomainError, match="every member"):
-        awards.propose_split(award, [(lead.id, 10000)], lead, clock.now())
+        splits.propose_split(award, [(lead.id, 10000)], lead, clock.now())
     with pytest.raises(DomainError, match="add up to 99 %"):
-        awards.propose_split(award, [(lead.id, 3300), (alice.id, 3300), (bob.id, 3300)], lead, clock.now())
+        splits.propose_split(award, [(lead.id, 3300), (alice.id, 3300), (bob.id, 3300)], lead, clock.now())
     with pytest.raises(DomainError, match="negative"):
-        awards.propose_split(award, [(lead.id, 10100), (alice.id, -100), (bob.id, 0)], lead, clock.now())
-    awards.propose_split(award, [(lead.id, 3334), (alice.id, 3333), (bob.id, 3333)], lead, clock.now())
+        splits.propose_split(award, [(lead.id, 10100), (alice.id, -100), (bob.id, 0)], lead, clock.now())
+    splits.propose_split(award, [(lead.id, 3334), (alice.id, 3333), (bob.id, 3333)], lead, clock.now())
     with pytest.raises(NotAllowed):
-        awards.agree_split(award, w.outsider, clock.now())
-    awards.agree_split(award, alice, clock.now())
+        splits.agree_split(award, w.outsider, clock.now())
+    splits.agree_split(award, alice, clock.now())
     assert award.payouts == [] and award.split_state == "proposed"
-    awards.agree_split(award, bob, clock.now())
+    splits.agree_split(award, bob, clock.now())
     db.session.commit()
     assert award.split_state == "agreed"
     amounts = sorted(p.amount for p in award.payouts)
     assert sum(amounts) == 1_000_000 and amounts == [333_300, 333_300, 333_400]
     with pytest.raises(DomainError, match="no longer change"):
-        awards.propose_split(award, [(lead.id, 10000), (alice.id, 0), (bob.id, 0)], lead, clock.now())
+        splits.propose_split(award, [(lead.id, 10000), (alice.id, 0), (bob.id, 0)], lead, clock.now())
 
 
 def test_refund_remainder_goes_back_pro_rata_to_the_penny(world, make_org, make_user):

@@ -2,19 +2,24 @@
 emails the account holder, and a ready payout waits a cooling-off period before it goes to the new account."""
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 
 from challenge import clock
+from challenge.accounts.models import User
 from challenge.errors import DomainError
 from challenge.extensions import db
 from challenge.payouts import awards, payees, release
 from challenge.payouts.gateways import ManualGateway
 from challenge.payouts.models import PayeeAccount, Payout
+from challenge.payouts.states import PayoutState
 from challenge.platform.models import AuditEvent, OutboxMessage
 from tests.factories import PASSWORD
-from tests.payouts.conftest import bank_details
+from tests.payouts.payouts_helpers import bank_details
+from tests.races import ON_POSTGRES, SKIP_REASON, run_together
 
 NEW = {"holder": "Wyn Winner", "sort_code": "40-11-62", "account_number": "87654321"}
 
@@ -145,3 +150,35 @@ def test_payout_notices_go_to_the_payout_email(ready):
     release.release_payout(w.payout_id, w.broker, clock.now() + timedelta(days=1))
     assert db.session.scalars(db.select(OutboxMessage.to_email)
                               .where(OutboxMessage.kind == "payout_paid")).all() == ["wyn.pay@example.org"]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason=SKIP_REASON)
+def test_a_release_racing_a_change_of_details_waits_for_it_and_then_holds_the_payout(app, ready):
+    """The claim step locks the payee account before it reads the cooling-off: a release that starts while a
+    change of details is being saved waits for it, then sees the new details and holds the payout (read
+    without the lock, it would pay on the old, committed row while the change was about to land)."""
+    w = ready
+    winner_id, broker_id, payout_id = w.winner.id, w.broker.id, w.payout_id
+    saving = threading.Event()
+
+    def change_details():
+        winner = db.session.get(User, winner_id)
+        payees.save_bank_details(winner, NEW["holder"], NEW["sort_code"], NEW["account_number"], ManualGateway(),
+                                 clock.now(), password=PASSWORD)
+        db.session.flush()  # the account row is updated and locked by this transaction
+        saving.set()
+        time.sleep(0.5)  # the release starts meanwhile
+        db.session.commit()
+        return "saved"
+
+    def release_it():
+        saving.wait(10)
+        return release.release_payout(payout_id, db.session.get(User, broker_id), clock.now())
+
+    results = run_together(app, [change_details, release_it])
+    assert "saved" in results
+    [refused] = [r for r in results if isinstance(r, Exception)]
+    assert isinstance(refused, DomainError) and "For their safety" in refused.message
+    db.session.expire_all()
+    assert db.session.get(Payout, payout_id).state == PayoutState.READY

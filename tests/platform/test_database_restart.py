@@ -72,7 +72,7 @@ def test_the_retry_page_needs_no_database_even_to_know_who_is_signed_in(app, cli
 
 
 def test_the_json_answer_and_other_database_errors(client, monkeypatch):
-    from challenge.payouts import routes_funding
+    from challenge.payouts.views import finance as routes_funding
 
     def lost(*args, **kwargs):
         raise DOWN

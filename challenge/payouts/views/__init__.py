@@ -1,0 +1,12 @@
+"""The payouts pages, one module per page group; importing them adds their views to `bp`."""
+from challenge.payouts.blueprint import bp
+# The broker's money desk: the payouts queue, a challenge's awards, stage grants and refund, payout actions.
+from challenge.payouts.views import broker  # noqa: F401
+# The finance page, its CSV, and the Stripe webhook.
+from challenge.payouts.views import finance  # noqa: F401
+# Funding a pool: funders and shares, a co-funder's consent, invoices, card payments, transfers, waiver, fee.
+from challenge.payouts.views import funding  # noqa: F401
+# A creator's payouts: awards, bank details, Stripe onboarding, team splits.
+from challenge.payouts.views import payees  # noqa: F401
+
+__all__ = ["bp"]

@@ -1,0 +1,40 @@
+"""The finance page (and its CSV) and the Stripe webhook."""
+from __future__ import annotations
+
+from flask import Response, render_template, request
+from flask_login import current_user, login_required
+
+from challenge import clock
+from challenge.extensions import csrf
+from challenge.payouts import finance
+from challenge.payouts.blueprint import bp
+from challenge.payouts.webhooks import WebhookRefused, receive
+from challenge.permissions import ensure
+
+
+@bp.get("/finance")
+@login_required
+def finance_page():
+    ensure("finance.view")
+    return render_template("payouts/finance.html", rows=finance.rows_for(current_user))
+
+
+@bp.get("/finance.csv")
+@login_required
+def finance_csv():
+    ensure("finance.view")
+    body = finance.to_csv(finance.rows_for(current_user))
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=challenge-exchange-finance.csv"})
+
+
+@bp.post("/webhooks/stripe")
+@csrf.exempt
+def stripe_webhook():
+    """Stripe's events: `receive` verifies, records and applies each once, and commits (a webhook is an edge);
+    it refuses before writing anything, so a refusal has nothing to roll back."""
+    try:
+        outcome = receive(request.get_data(), request.headers.get("Stripe-Signature", ""), clock.now())
+    except WebhookRefused as exc:
+        return {"error": str(exc)}, 400
+    return {"received": True, "outcome": outcome}, 200
