@@ -14,6 +14,7 @@ from challenge.extensions import db
 from challenge.judging.results import touch
 from challenge.platform.links import site_link
 from challenge.judging.models import JUDGING_OVER, Conflict, PanelInvitation, PanelMember, PanelRole
+from challenge.permissions import can
 from challenge.platform import audit, outbox
 from challenge.submissions.models import Submission, TeamMember
 
@@ -79,7 +80,7 @@ def accept(invitation: PanelInvitation, user: User, now: datetime) -> PanelMembe
     """Join the panel the invitation is for. Refuses a used invitation and a user whose email differs."""
     if invitation.accepted_at is not None:
         raise DomainError("This invitation has already been used.")
-    if normalise_email(user.email).lower() != invitation.email.lower():
+    if not can(user, "judging.accept_invitation", invitation, now):
         raise NotAllowed(f"This invitation was sent to another email address. Sign in with the account for "
                          f"that address, or ask for a new invitation.")
     member = db.session.scalar(db.select(PanelMember).where(PanelMember.challenge_id == invitation.challenge_id,

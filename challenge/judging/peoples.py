@@ -21,6 +21,7 @@ from challenge.errors import DomainError, NotAllowed
 from challenge.extensions import db
 from challenge.judging.models import JUDGED_STATES, JudgingSettings, Vote
 from challenge.judging.rubric import settings_of
+from challenge.permissions import can
 from challenge.platform import audit
 from challenge.submissions.models import Submission
 
@@ -97,7 +98,7 @@ def cast(challenge: Challenge, submission: Submission | None, actor, now: dateti
     if actor.email_confirmed_at is None:
         raise NotAllowed("Confirm your email address to vote: open the link we emailed you when you signed up, "
                          "or send it again from your account page.")
-    if actor.id in submission.member_ids():
+    if not can(actor, "judging.vote_for", submission, now):
         raise NotAllowed("You cannot vote for an entry you are part of.")
     voter = mailbox(actor.email)
     if db.session.scalar(db.select(Vote.id).where(Vote.challenge_id == challenge.id,

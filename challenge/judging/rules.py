@@ -1,6 +1,7 @@
 """Who may do what in judging: the rubric, the panel, conflicts, score sheets, decisions, the people's vote."""
 from __future__ import annotations
 
+from challenge.accounts.services import normalise_email
 from challenge.challenges.states import ChallengeState, Phase
 from challenge.extensions import db
 from challenge.judging import peoples
@@ -161,6 +162,18 @@ def _judging_feedback(user, sub, now):
         return False
     feedback_at = db.session.scalar(db.select(JudgingSettings.feedback_at).where(JudgingSettings.challenge_id == ch.id))
     return feedback_at is None or now >= feedback_at
+
+
+@rule("judging.accept_invitation")
+def _judging_accept_invitation(user, invitation, now):
+    """Join a panel by its emailed link: the person it was sent to (their account's address), once."""
+    return signed_in(user) and normalise_email(user.email).lower() == invitation.email.lower()
+
+
+@rule("judging.vote_for")
+def _judging_vote_for(user, sub, now):
+    """Vote for an entry: anyone signed in but its own creators."""
+    return signed_in(user) and user.id not in sub.member_ids()
 
 
 @rule("judging.vote")
