@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from challenge.accounts.models import Membership
+from challenge.accounts.services import organisations_of
 from challenge.challenges.models import Challenge, Follow, Question
 from challenge.challenges.services import entry_counts
 from challenge.challenges.states import ChallengeState, Phase
 from challenge.extensions import db
 from challenge.permissions import can
-from challenge.submissions.models import Submission, TeamMember
+from challenge.submissions import queries as submission_queries
 
 
 @dataclass
@@ -29,7 +28,7 @@ class OwnChallenge:
 class Board:
     followed: list[Challenge] = field(default_factory=list)
     own: list[OwnChallenge] = field(default_factory=list)
-    submissions: list[Submission] = field(default_factory=list)
+    submissions: list = field(default_factory=list)  # the user's own and team entries
     has_organisation: bool = False
     to_review: list[Challenge] = field(default_factory=list)  # brokers only
 
@@ -66,12 +65,12 @@ def for_user(user, now: datetime) -> Board:
         .where(Follow.user_id == user.id).options(joinedload(Challenge.organisation))
         .order_by(Challenge.closes_at)
     ))
-    org_ids = db.select(Membership.organisation_id).where(Membership.user_id == user.id)
-    board.has_organisation = db.session.scalar(org_ids.limit(1)) is not None
+    org_ids = [org.id for org in organisations_of(user)]
+    board.has_organisation = bool(org_ids)
     own = list(db.session.scalars(
         db.select(Challenge).where(Challenge.organisation_id.in_(org_ids))
         .options(joinedload(Challenge.organisation)).order_by(Challenge.updated_at.desc(), Challenge.id.desc())
-    ))
+    )) if org_ids else []
     ids = [c.id for c in own]
     entries = entry_counts(ids)
     unanswered = dict(db.session.execute(
@@ -80,9 +79,5 @@ def for_user(user, now: datetime) -> Board:
     ).all()) if ids else {}
     board.own = [OwnChallenge(c, entries.get(c.id, 0), unanswered.get(c.id, 0),
                               next_action(c, now, entries.get(c.id, 0), unanswered.get(c.id, 0))) for c in own]
-    team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)
-    board.submissions = list(db.session.scalars(
-        db.select(Submission).where(or_(Submission.owner_id == user.id, Submission.id.in_(team_of)))
-        .options(selectinload(Submission.challenge)).order_by(Submission.updated_at.desc())
-    ))
+    board.submissions = list(db.session.scalars(submission_queries.mine(user)))
     return board

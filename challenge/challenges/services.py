@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
-
 from challenge import permissions
 from challenge.accounts.models import Organisation
 from challenge.accounts.services import unique_slug
@@ -20,6 +18,7 @@ from challenge.extensions import db
 from challenge.payouts.funding import assert_publishable
 from challenge.money import CURRENCIES
 from challenge.platform import audit, outbox
+from challenge.platform.links import site_link
 from challenge.submissions.models import Submission
 
 MAX_TIERS = 5
@@ -183,10 +182,8 @@ def submit_for_review(challenge: Challenge, actor, now: datetime) -> Challenge:
 
 
 def challenge_link(challenge: Challenge, anchor: str = "") -> str:
-    """The challenge page's full address for emails, built from SITE_URL (also outside a request, as in
-    `flask outbox send`)."""
-    path = current_app.url_map.bind("localhost").build("challenges.show", {"slug": challenge.slug})
-    return current_app.config["SITE_URL"].rstrip("/") + path + anchor
+    """The challenge page's full address for emails (`anchor` like "#updates")."""
+    return site_link("challenges.show", slug=challenge.slug) + anchor
 
 
 def _mail_seeker(challenge: Challenge, kind: str, template: str, now: datetime, **context) -> None:

@@ -1,5 +1,11 @@
-"""The challenge page's data, gathered in a constant number of queries."""
+"""The challenge page's view-model: everything the page shows, gathered here from the owning packages'
+services (judging's rubric section, payouts' funding panel, submissions' entry panel) in a fixed number
+of queries, so the template and its partials only show it."""
 from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
 
 from flask import current_app, url_for
 from flask_login import current_user
@@ -7,39 +13,90 @@ from flask_login import current_user
 from challenge import clock
 from challenge.challenges.conversation import following
 from challenge.challenges.forms import AnswerForm, QuestionForm
-from challenge.challenges.models import Question, Update
+from challenge.challenges.models import Challenge, Follow, Question, Update
 from challenge.challenges.services import entry_count, missing_for_review
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
+from challenge.judging.pages import public_rubric
+from challenge.payouts.funding import funders_of, pool_status
 from challenge.permissions import can
 from challenge.platform import tx
+from challenge.submissions import queries as submission_queries
 
 
-def render_show(challenge, *, question_form=None, answer_forms=None, refused=None):
-    """The challenge page, also re-shown with errors (status 400 or the refusal's) when the question or
-    answer form `refused` was refused."""
-    questions = db.session.scalars(
-        db.select(Question).where(Question.challenge_id == challenge.id).order_by(Question.asked_at, Question.id)).all()
-    updates = db.session.scalars(
-        db.select(Update).where(Update.challenge_id == challenge.id).order_by(Update.posted_at.desc(), Update.id.desc())
-    ).all()
-    # Forms only for those who may use them: building one puts a CSRF token in the session, and a page
-    # that did so cannot be kept for anonymous visitors (platform/pagecache.py).
-    answer_forms = answer_forms or {}
-    if can(None, "challenge.answer", challenge):
-        for q in questions:
-            if q.answer is None and q.id not in answer_forms:
-                answer_forms[q.id] = AnswerForm(prefix=f"q{q.id}", formdata=None)
-    if question_form is None and can(None, "challenge.ask", challenge):
-        question_form = QuestionForm(formdata=None)
-    return tx.render_form(
-        "challenges/show.html", refused, challenge=challenge, now=clock.now(), questions=questions, updates=updates,
+@dataclass
+class ChallengePage:
+    """What templates/challenges/show.html and the partials it includes show; `context()` hands it over."""
+
+    challenge: Challenge
+    now: datetime
+    questions: list[Question]
+    updates: list[Update]
+    entries: int  # entries received (the prize card)
+    follow: Follow | None
+    organisation_url: str | None
+    missing: list[str]  # what a draft still needs before review
+    question_form: QuestionForm | None = None
+    answer_forms: dict[int, AnswerForm] = field(default_factory=dict)
+    judging_panel: dict[str, Any] = field(default_factory=dict)  # judging/_challenge_rubric.html
+    funding_pool: Any = None  # payouts/_challenge_funding.html: the pool's status and its funders
+    funding_funders: list = field(default_factory=list)
+    my_entry: Any = None  # submissions/_challenge_actions.html: the visitor's entry, and the list's size
+    entry_list_count: int | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.question_form and self.question_form.errors) or any(
+            f.errors for f in self.answer_forms.values())
+
+    def context(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)} | {"has_errors": self.has_errors}
+
+
+def challenge_page(challenge: Challenge, now: datetime, *, question_form=None, answer_forms=None) -> ChallengePage:
+    """The challenge page for the signed-in (or anonymous) visitor, with the forms they may use."""
+    page = ChallengePage(
+        challenge=challenge, now=now, questions=_questions(challenge), updates=_updates(challenge),
         entries=entry_count(challenge), follow=following(current_user, challenge),
-        question_form=question_form, answer_forms=answer_forms,
         organisation_url=organisation_url(challenge.organisation),
         missing=missing_for_review(challenge) if challenge.state == ChallengeState.DRAFT else [],
-        has_errors=bool(question_form and question_form.errors) or any(f.errors for f in answer_forms.values()),
-    )
+        question_form=question_form, answer_forms=dict(answer_forms or {}))
+    _add_forms(page)
+    page.judging_panel = public_rubric(challenge)
+    page.funding_pool, page.funding_funders = pool_status(challenge), funders_of(challenge)
+    page.my_entry = submission_queries.entry_of(challenge, current_user)
+    if can(None, "challenge.view_submissions", challenge):
+        page.entry_list_count = submission_queries.entry_count(challenge, current_user)
+    return page
+
+
+def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, refused=None):
+    """The challenge page, also re-shown with errors (status 400 or the refusal's) when the question or
+    answer form `refused` was refused."""
+    page = challenge_page(challenge, clock.now(), question_form=question_form, answer_forms=answer_forms)
+    return tx.render_form("challenges/show.html", refused, **page.context())
+
+
+def _questions(challenge: Challenge) -> list[Question]:
+    return list(db.session.scalars(
+        db.select(Question).where(Question.challenge_id == challenge.id).order_by(Question.asked_at, Question.id)))
+
+
+def _updates(challenge: Challenge) -> list[Update]:
+    return list(db.session.scalars(
+        db.select(Update).where(Update.challenge_id == challenge.id)
+        .order_by(Update.posted_at.desc(), Update.id.desc())))
+
+
+def _add_forms(page: ChallengePage) -> None:
+    """Forms only for those who may use them: building one puts a CSRF token in the session, and a page
+    that did so cannot be kept for anonymous visitors (platform/pagecache.py)."""
+    if can(None, "challenge.answer", page.challenge):
+        for q in page.questions:
+            if q.answer is None and q.id not in page.answer_forms:
+                page.answer_forms[q.id] = AnswerForm(prefix=f"q{q.id}", formdata=None)
+    if page.question_form is None and can(None, "challenge.ask", page.challenge):
+        page.question_form = QuestionForm(formdata=None)
 
 
 def organisation_url(org) -> str | None:
