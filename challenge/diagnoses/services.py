@@ -39,6 +39,14 @@ def _clean(fields: dict) -> dict:
     return cleaned
 
 
+def of_organisations(organisation_ids: list[int]) -> list[Diagnosis]:
+    """The diagnoses of these organisations, the most recently changed first."""
+    if not organisation_ids:
+        return []
+    return list(db.session.scalars(db.select(Diagnosis).where(Diagnosis.organisation_id.in_(organisation_ids))
+                                   .order_by(Diagnosis.updated_at.desc())))
+
+
 def create(org: Organisation, actor, now: datetime, **fields) -> Diagnosis:
     """Start a diagnosis for `org`. Refuses non-members, a blank title, overlong text, bad counts."""
     if not can(actor, "diagnosis.create", org, now):

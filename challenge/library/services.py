@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
-from challenge.accounts.models import Membership, Organisation, User
-from challenge.challenges.models import Challenge
+from challenge.accounts.models import Organisation, User
+from challenge.accounts.services import organisations_of
+from challenge.challenges.models import SECTOR_LABELS, SECTORS, Challenge  # noqa: F401 (the library's sectors)
 from challenge.challenges.states import ChallengeState
 from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
@@ -19,6 +19,7 @@ from challenge.partnerships.models import Partnership
 from challenge.partnerships.states import Kind
 from challenge.permissions import can
 from challenge.platform import audit, outbox
+from challenge.platform.links import site_link
 from challenge.submissions.models import Submission, SubmissionState
 
 # Challenges whose winners may join the library.
@@ -29,6 +30,21 @@ MAX_SUMMARY = 2000
 def eligible(sub: Submission) -> bool:
     """A winning solution of a decided challenge may join the library."""
     return sub.state == SubmissionState.WINNER and sub.challenge.state in DECIDED
+
+
+def solution(value) -> Submission | None:
+    """The submission named in the consent form, given its id as text (None if not found)."""
+    text = str(value or "").strip()
+    return db.session.get(Submission, int(text)) if text.isdigit() and len(text) < 12 else None
+
+
+def winning_solutions() -> list[tuple[Submission, LibraryEntry | None]]:
+    """Every winning solution of a decided challenge, with its library entry if it has one (for the broker)."""
+    return list(db.session.execute(
+        db.select(Submission, LibraryEntry).join(Challenge, Submission.challenge_id == Challenge.id)
+        .outerjoin(LibraryEntry, LibraryEntry.submission_id == Submission.id)
+        .where(Submission.state == SubmissionState.WINNER, Challenge.state.in_(DECIDED))
+        .order_by(Challenge.id.desc(), Submission.id)).all())
 
 
 def awaiting_consent(user) -> list[Submission]:
@@ -125,10 +141,7 @@ def organisations_that_may_adopt(user, entry: LibraryEntry) -> list[Organisation
     if not getattr(user, "is_authenticated", False):
         return []
     commissioned_by = entry.submission.challenge.organisation_id
-    return list(db.session.scalars(
-        db.select(Organisation).join(Membership).where(Membership.user_id == user.id,
-                                                       Organisation.id != commissioned_by)
-        .order_by(Organisation.name)))
+    return [o for o in organisations_of(user) if o.id != commissioned_by]
 
 
 def adopting_organisation(user, entry: LibraryEntry, organisation_id: int) -> Organisation | None:
@@ -172,10 +185,9 @@ def want_this_too(entry: LibraryEntry, actor, now: datetime, *, organisation: Or
         raise FieldError(f"{organisation.name} has already asked to adopt this solution",
                                "organisation") from None
     audit.record(actor, "library.want_this_too", interest, now, data={"partnership_id": p.id})
-    site = current_app.config["SITE_URL"].rstrip("/")
     for broker in db.session.scalars(db.select(User).where(User.is_broker.is_(True))):
         outbox.queue("partnership.adoption_interest", broker.email, "adoption_interest", now,
                      broker=broker, actor=actor, organisation=organisation, submission=sub, note=note,
-                     link=f"{site}/partnerships/{p.id}")
+                     link=site_link("partnerships.show", pid=p.id))
     db.session.flush()
     return interest

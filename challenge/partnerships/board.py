@@ -7,11 +7,12 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
-from challenge.accounts.models import Membership, Organisation, User
+from challenge.accounts.models import Organisation, User
 from challenge.extensions import db
 from challenge.partnerships.csvout import pounds
 from challenge.partnerships.models import Partnership
 from challenge.partnerships.states import KIND_LABELS, STAGE_LABELS, Stage
+from challenge.permissions import roles_of
 
 OWNER_CHOICES = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned")]
 
@@ -79,7 +80,7 @@ def by_stage(partnerships: list[Partnership]) -> dict[str, list[Partnership]]:
 
 def of_user(user) -> list[Partnership]:
     """The partnerships a person is part of: as the creator, or through an organisation of theirs."""
-    org_ids = db.select(Membership.organisation_id).where(Membership.user_id == user.id)
+    org_ids = tuple(roles_of(user))
     stmt = _loaded().where(or_(Partnership.creator_id == user.id, Partnership.counterpart_id.in_(org_ids),
                                Partnership.creator_organisation_id.in_(org_ids)))
     return list(db.session.scalars(stmt.order_by(Partnership.updated_at.desc(), Partnership.id.desc())).unique())

@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from challenge.errors import FieldError
 from challenge.money import MoneyError, parse_money
 from challenge.partnerships.states import KIND_LABELS
 
@@ -231,41 +230,18 @@ class ContractNoticeForm(Form):
     vcse = BooleanField("The supplier is a voluntary, community or social enterprise (VCSE)")
 
 
-# --- choices and values, read from the database -----------------------------------------------------
+# --- filling the forms from what the view gathered ------------------------------------------------
 
-def _orgs() -> list[tuple[int, str]]:
-    from challenge.accounts.models import Organisation
-    from challenge.extensions import db
-
-    return [(o.id, o.name) for o in db.session.scalars(db.select(Organisation).order_by(Organisation.name))]
+def fill_terms_choices(form, brokers: list[tuple[int, str]]) -> None:
+    """The owner's choices: the brokers (id, name), or nobody."""
+    form.owner.choices = [(0, "Unassigned"), *brokers]
 
 
-def _brokers() -> list[tuple[int, str]]:
-    from challenge.accounts.models import User
-    from challenge.extensions import db
-
-    return [(0, "Unassigned")] + [(u.id, u.name) for u in db.session.scalars(
-        db.select(User).where(User.is_broker.is_(True)).order_by(User.name))]
-
-
-def fill_terms_choices(form) -> None:
-    form.owner.choices = _brokers()
-
-
-def fill_partnership_choices(form) -> None:
-    orgs = _orgs()
-    form.creator_organisation.choices = [(0, "None: the creator alone")] + orgs
-    form.counterpart.choices = [(0, "Choose an organisation")] + orgs
-    fill_terms_choices(form)
-
-
-def origin_submission(value):
-    """The submission a new partnership arises from, given its id as text (None if not found)."""
-    from challenge.extensions import db
-    from challenge.submissions.models import Submission
-
-    text = str(value or "").strip()
-    return db.session.get(Submission, int(text)) if text.isdigit() and len(text) < 12 else None
+def fill_partnership_choices(form, organisations: list[tuple[int, str]], brokers: list[tuple[int, str]]) -> None:
+    """The new-partnership form's choices: the organisations (id, name) and the brokers."""
+    form.creator_organisation.choices = [(0, "None: the creator alone"), *organisations]
+    form.counterpart.choices = [(0, "Choose an organisation"), *organisations]
+    fill_terms_choices(form, brokers)
 
 
 def prefill_from_origin(form, sub) -> None:
@@ -277,44 +253,27 @@ def prefill_from_origin(form, sub) -> None:
     form.counterpart.data = sub.challenge.organisation_id
 
 
-def creator_lookup(form):
-    """The creator named by email; FieldError on the email field when there is no such account."""
-    from challenge.accounts.services import find_user_by_email
-
-    user = find_user_by_email(form.creator_email.data or "")
-    if user is None:
-        raise FieldError("There is no account with that email address", "creator_email")
-    return user
-
-
-def partnership_values(form) -> dict:
-    from challenge.accounts.models import Organisation, User
-    from challenge.extensions import db
-
+def terms_values(form) -> dict:
+    """What the terms fields say, as the services take it (people and organisations by id)."""
     amount, bp = form.commission()
     values = dict(title=form.title.data, kind=form.kind.data, value=getattr(form.value, "minor", None) or 0,
-                  commission_amount=amount, commission_bp=bp,
-                  owner=db.session.get(User, form.owner.data) if form.owner.data else None,
+                  commission_amount=amount, commission_bp=bp, owner_id=form.owner.data or None,
                   next_action=form.next_action.data or "", next_action_due=end_of_day(form.next_action_due.data))
     if hasattr(form, "counterpart"):
-        values["counterpart"] = db.session.get(Organisation, form.counterpart.data)
-        values["creator_organisation"] = (db.session.get(Organisation, form.creator_organisation.data)
-                                          if form.creator_organisation.data else None)
+        values["counterpart_id"] = form.counterpart.data
+        values["creator_organisation_id"] = form.creator_organisation.data or None
     return values
 
 
 def fill_terms_from(form, p) -> None:
     """Show a partnership's stored terms in the edit form."""
-    from decimal import Decimal as D
-
     form.title.data, form.kind.data, form.public.data = p.title, p.kind, p.public
-    form.value.data = f"{D(p.value) / 100:,.2f}" if p.value else ""
+    form.value.data = f"{Decimal(p.value) / 100:,.2f}" if p.value else ""
     form.commission_kind.data = "percent" if p.commission_bp is not None else "amount"
-    form.commission_amount.data = f"{D(p.commission_amount) / 100:,.2f}" if p.commission_amount else ""
-    form.commission_percent.data = f"{D(p.commission_bp) / 100:f}" if p.commission_bp is not None else ""
+    form.commission_amount.data = f"{Decimal(p.commission_amount) / 100:,.2f}" if p.commission_amount else ""
+    form.commission_percent.data = f"{Decimal(p.commission_bp) / 100:f}" if p.commission_bp is not None else ""
     form.owner.data = p.owner_id or 0
     form.next_action.data = p.next_action
     if p.next_action_due:
         zone = ZoneInfo(current_app.config["SITE_TIMEZONE"])
         form.next_action_due.data = p.next_action_due.astimezone(zone).date()
-

@@ -10,8 +10,6 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from flask import current_app
-
 from challenge.accounts.models import Membership, User
 from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
@@ -19,6 +17,7 @@ from challenge.partnerships import services
 from challenge.partnerships.models import Introduction, Partnership
 from challenge.partnerships.states import ANSWER_MOVES, Answer, Stage
 from challenge.platform import audit, outbox
+from challenge.platform.links import site_link
 
 SIDES = ("creator", "counterpart")
 MAX_NOTE = 2000
@@ -32,6 +31,11 @@ def current(p: Partnership) -> Introduction | None:
     """The partnership's latest introduction, if any."""
     return db.session.scalar(db.select(Introduction).where(Introduction.partnership_id == p.id)
                              .order_by(Introduction.id.desc()).limit(1))
+
+
+def contact_choices(p: Partnership) -> list[tuple[int, str]]:
+    """The counterpart's members the creator may be introduced to, as (id, "name (email)")."""
+    return [(m.user.id, f"{m.user.name} ({m.user.email})") for m in p.counterpart.memberships]
 
 
 def contact_at(p: Partnership, user_id: int) -> User:
@@ -68,11 +72,10 @@ def introduce(p: Partnership, actor, now: datetime, *, contact: User, note: str)
     services.move(p, "to_introduced", actor, now)
     services.timeline(p, "introduction", actor, now, f"{p.creator.name} introduced to {contact.name}", note)
     audit.record(actor, "introduction.create", intro, now, data={"partnership_id": p.id})
-    site = current_app.config["SITE_URL"].rstrip("/")
     for person, other, side in ((p.creator, contact, "creator"), (contact, p.creator, "counterpart")):
         outbox.queue("partnership.introduction", person.email, "partnership_introduction", now,
                      person=person, other=other, partnership=p, note=note, broker=actor,
-                     link=f"{site}/introductions/{tokens[side]}")
+                     link=site_link("introductions.show", token=tokens[side]))
     db.session.flush()
     return intro
 
@@ -113,6 +116,6 @@ def answer(intro: Introduction, side: str, accept: bool, actor, now: datetime) -
     if p.owner is not None:
         outbox.queue("partnership.introduction_answered", p.owner.email, "introduction_answered", now,
                      partnership=p, who=who, verb=verb,
-                     link=f"{current_app.config['SITE_URL'].rstrip('/')}/partnerships/{p.id}")
+                     link=site_link("partnerships.show", pid=p.id))
     db.session.flush()
     return intro

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from challenge.accounts.models import Membership, Organisation, User
+from challenge.accounts.services import find_user_by_email
 from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.partnerships.models import EVENT_KINDS, Partnership, PartnershipEvent
@@ -18,6 +19,47 @@ from challenge.submissions.models import Submission
 MAX_MONEY = 10**13  # minor units; the same ceiling as challenge.money.parse_money
 USER_EVENT_KINDS = ("note", "meeting", "document")
 
+
+# --- what the partnership forms offer and name -------------------------------------------------------
+
+def organisation_choices() -> list[tuple[int, str]]:
+    """Every organisation as (id, name), by name: the creator's and the counterpart's choices."""
+    return [(o.id, o.name) for o in db.session.scalars(db.select(Organisation).order_by(Organisation.name))]
+
+
+def broker_choices() -> list[tuple[int, str]]:
+    """The broker team as (id, name), by name: who may own a partnership."""
+    return [(u.id, u.name) for u in db.session.scalars(
+        db.select(User).where(User.is_broker.is_(True)).order_by(User.name))]
+
+
+def origin_submission(value) -> Submission | None:
+    """The submission a new partnership arises from, given its id as text (None if not found)."""
+    text = str(value or "").strip()
+    return db.session.get(Submission, int(text)) if text.isdigit() and len(text) < 12 else None
+
+
+def creator_by_email(email: str) -> User:
+    """The creator named by email; FieldError on the email field when there is no such account."""
+    user = find_user_by_email(email or "")
+    if user is None:
+        raise FieldError("There is no account with that email address", "creator_email")
+    return user
+
+
+def resolve_terms(values: dict) -> dict:
+    """The form's terms with the owner, the counterpart and the creator's organisation loaded from their ids."""
+    values = dict(values)
+    owner_id = values.pop("owner_id", None)
+    values["owner"] = db.session.get(User, owner_id) if owner_id else None
+    if "counterpart_id" in values:
+        values["counterpart"] = db.session.get(Organisation, values.pop("counterpart_id"))
+        org_id = values.pop("creator_organisation_id", None)
+        values["creator_organisation"] = db.session.get(Organisation, org_id) if org_id else None
+    return values
+
+
+# --- the verbs ------------------------------------------------------------------------------------------
 
 def timeline(partnership: Partnership, kind: str, actor, now: datetime, title: str, body: str = "",
              url: str = "") -> PartnershipEvent:

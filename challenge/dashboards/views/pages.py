@@ -4,14 +4,12 @@ from __future__ import annotations
 from flask import abort, render_template
 from flask_login import current_user, login_required
 
-from challenge.extensions import db
-from challenge.accounts.models import Membership
 from challenge.dashboards import charts
 from challenge.dashboards import services as dashboards
 from challenge.dashboards.blueprint import bp
 from challenge.partnerships.csvout import csv_response, pounds
 from challenge.money import format_money
-from challenge.permissions import ensure
+from challenge.permissions import ensure, roles_of
 
 SCOPES = ("broker", "organisation")
 
@@ -22,7 +20,7 @@ def _scope(name: str) -> dashboards.Scope | None:
     ensure(f"dashboard.{name}")
     if name == "broker":
         return None
-    ids = tuple(db.session.scalars(db.select(Membership.organisation_id).where(Membership.user_id == current_user.id)))
+    ids = tuple(roles_of(current_user))
     return dashboards.Scope(ids, current_user.id)
 
 

@@ -5,26 +5,18 @@ from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.accounts.models import Membership, Organisation
-from challenge.extensions import db
+from challenge.accounts.services import organisations_of
 from challenge.diagnoses import services as diagnoses
 from challenge.diagnoses.blueprint import bp, diagnosis_or_404
 from challenge.diagnoses.forms import DiagnosisForm
-from challenge.diagnoses.models import Diagnosis
 from challenge.platform import tx
-
-
-def _my_orgs() -> list[Organisation]:
-    return list(db.session.scalars(db.select(Organisation).join(Membership).where(
-        Membership.user_id == current_user.id).order_by(Organisation.name)))
 
 
 @bp.get("/")
 @login_required
 def index():
-    orgs = _my_orgs()
-    found = db.session.scalars(db.select(Diagnosis).where(Diagnosis.organisation_id.in_([o.id for o in orgs]))
-                               .order_by(Diagnosis.updated_at.desc())).all() if orgs else []
+    orgs = organisations_of(current_user)
+    found = diagnoses.of_organisations([o.id for o in orgs])
     return render_template("partnerships/diagnoses.html", diagnoses=found, orgs=orgs)
 
 
@@ -32,11 +24,11 @@ def index():
 @login_required
 def new():
     form = DiagnosisForm()
-    form.organisation.choices = [(o.id, o.name) for o in _my_orgs()]
+    orgs = {o.id: o for o in organisations_of(current_user)}
+    form.organisation.choices = [(o.id, o.name) for o in orgs.values()]
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
-            d = diagnoses.create(db.session.get(Organisation, form.organisation.data), current_user, clock.now(),
-                                 **form.values())
+            d = diagnoses.create(orgs[form.organisation.data], current_user, clock.now(), **form.values())
         if work.done:
             return tx.done("Diagnosis saved.", url_for("diagnoses.show", did=d.id))
     return tx.render_form("partnerships/diagnosis_form.html", form, d=None, orgs=form.organisation.choices)

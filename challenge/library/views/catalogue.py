@@ -5,16 +5,15 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.challenges.models import SECTOR_LABELS, SECTORS
 from challenge.extensions import db
 from challenge.library import services as library
 from challenge.library.blueprint import bp
 from challenge.library.forms import ConsentForm, WantForm
 from challenge.library.models import LibraryEntry
-from challenge.partnerships import forms, outcomes
+from challenge.partnerships import outcomes
 from challenge.permissions import ensure
 from challenge.platform import tx
-from challenge.platform.hygiene import page_arg
+from challenge.platform.paging import paginate
 
 
 @bp.get("/")
@@ -25,16 +24,16 @@ def index():
 def render_index(bound: ConsentForm | None = None):
     """The library, with the signed-in person's winning solutions awaiting their consent on top."""
     q, sector = request.args.get("q", "").replace("\x00", "").strip()[:100], request.args.get("sector", "")
-    sector = sector if sector in SECTOR_LABELS else ""
-    page = db.paginate(library.search(q, sector), page=page_arg(), per_page=current_app.config["PER_PAGE"],
-                       error_out=False)
+    sector = sector if sector in library.SECTOR_LABELS else ""
+    page = paginate(library.search(q, sector), per_page=current_app.config["PER_PAGE"])
     awaiting = library.awaiting_consent(current_user) if current_user.is_authenticated else []
     consent_forms = {s.id: ConsentForm(formdata=None, submission=str(s.id), summary=s.summary) for s in awaiting}
     if bound is not None:
         consent_forms[int(bound.submission.data)] = bound
     later = library.what_happened_next([e.submission_id for e in page.items])
-    return tx.render_form("partnerships/library.html", page=page, q=q, sector=sector, sectors=SECTORS,
-                          sector_labels=SECTOR_LABELS, awaiting=awaiting, consent_forms=consent_forms, later=later,
+    return tx.render_form("partnerships/library.html", page=page, q=q, sector=sector, sectors=library.SECTORS,
+                          sector_labels=library.SECTOR_LABELS, awaiting=awaiting, consent_forms=consent_forms,
+                          later=later,
                           has_errors=bound is not None, consent_form=bound)
 
 
@@ -74,7 +73,7 @@ def want(eid: int):
 @login_required
 def consent():
     form = ConsentForm()
-    sub = forms.origin_submission(form.submission.data)
+    sub = library.solution(form.submission.data)
     if sub is None:
         abort(404)
     ensure("library.consent", sub)

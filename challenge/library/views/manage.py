@@ -1,35 +1,28 @@
 """The broker's list of winning solutions: publish one whose creator consented, or withdraw it."""
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from challenge import clock
-from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.library import services as library
 from challenge.library.blueprint import bp
 from challenge.library.models import LibraryEntry
 from challenge.permissions import ensure
 from challenge.platform import tx
-from challenge.submissions.models import Submission, SubmissionState
 
 
 @bp.get("/manage")
 def manage():
     ensure("library.manage")
-    rows = db.session.execute(
-        db.select(Submission, LibraryEntry).join(Challenge, Submission.challenge_id == Challenge.id)
-        .outerjoin(LibraryEntry, LibraryEntry.submission_id == Submission.id)
-        .where(Submission.state == SubmissionState.WINNER, Challenge.state.in_(library.DECIDED))
-        .order_by(Challenge.id.desc(), Submission.id)).all()
-    return render_template("partnerships/library_manage.html", rows=rows)
+    return render_template("partnerships/library_manage.html", rows=library.winning_solutions())
 
 
 @bp.post("/manage/<id:sid>/publish")
 def publish(sid: int):
     ensure("library.manage")
-    sub = db.get_or_404(Submission, sid)
+    sub = library.solution(sid) or abort(404)
     with tx.unit_of_work():
         library.publish(sub, current_user, clock.now())
     return tx.done(f"‘{sub.title}’ is published in the library.", url_for("library.manage"))

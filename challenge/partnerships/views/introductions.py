@@ -16,8 +16,7 @@ from challenge.platform import tx
 def introduce(pid: int):
     p = partnership_or_404(pid, "partnership.introduce")
     form = IntroductionForm()
-    form.contact.choices = [(0, "Choose a person")] + [
-        (m.user.id, f"{m.user.name} ({m.user.email})") for m in p.counterpart.memberships]
+    form.contact.choices = [(0, "Choose a person"), *introductions.contact_choices(p)]
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
             contact = introductions.contact_at(p, form.contact.data)

@@ -60,14 +60,15 @@ def mine():
 def new():
     ensure("partnership.create")
     form = PartnershipForm()
-    forms.fill_partnership_choices(form)
-    origin = forms.origin_submission(request.args.get("submission") or form.origin.data)
+    forms.fill_partnership_choices(form, services.organisation_choices(), services.broker_choices())
+    origin = services.origin_submission(request.args.get("submission") or form.origin.data)
     if request.method == "GET" and origin:
         forms.prefill_from_origin(form, origin)
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
-            p = services.create_partnership(current_user, clock.now(), creator=forms.creator_lookup(form),
-                                            origin=origin, **forms.partnership_values(form))
+            p = services.create_partnership(current_user, clock.now(),
+                                            creator=services.creator_by_email(form.creator_email.data),
+                                            origin=origin, **services.resolve_terms(forms.terms_values(form)))
         if work.done:
             return tx.done(f"Partnership ‘{p.title}’ recorded as a lead.", url_for("partnerships.show", pid=p.id))
     return tx.render_form("partnerships/new.html", form, origin=origin)
@@ -82,13 +83,13 @@ def show(pid: int):
 def edit(pid: int):
     p = partnership_or_404(pid, "partnership.manage")
     form = PartnershipEditForm()
-    forms.fill_terms_choices(form)
+    forms.fill_terms_choices(form, services.broker_choices())
     if request.method == "GET":
         forms.fill_terms_from(form, p)
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
             services.update_partnership(p, current_user, clock.now(), public=form.public.data,
-                                        **forms.partnership_values(form))
+                                        **services.resolve_terms(forms.terms_values(form)))
         if work.done:
             return tx.done("The partnership is updated.", url_for("partnerships.show", pid=p.id))
     return tx.render_form("partnerships/edit.html", form, p=p)
