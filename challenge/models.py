@@ -8,5 +8,7 @@ from challenge.library.models import *  # noqa: F401,F403
 from challenge.diagnoses.models import *  # noqa: F401,F403
 from challenge.library.models import *  # noqa: F401,F403
 from challenge.diagnoses.models import *  # noqa: F401,F403
+from challenge.library.models import *  # noqa: F401,F403
+from challenge.diagnoses.models import *  # noqa: F401,F403
 from challenge.payouts.models import *  # noqa: F401,F403
 from challenge.judging.models import *  # noqa: F401,F403

@@ -41,6 +41,9 @@ RULE_MODULES = (
     "challenge.library.rules",
     "challenge.diagnoses.rules",
     "challenge.dashboards.rules",
+    "challenge.library.rules",
+    "challenge.diagnoses.rules",
+    "challenge.dashboards.rules",
 )
 
 

@@ -202,19 +202,11 @@ def contract_details_fields(
     procedure type; a negative value; dates that are not dates; an end date
     before the start date.
     """
-    for label, text in (("buyer name", buyer_name), ("supplier name", supplier_name),
-                        ("contract title", title), ("procedure type", procedure_type)):
-        if not isinstance(text, str) or not text.strip():
-            raise ProcurementInputError(f"The {label} is required")
-    if not isinstance(includes_vat, bool):
-        raise ProcurementInputError("includes_vat must be True or False")
+    _check_notice({"buyer name": buyer_name, "supplier name": supplier_name, "contract title": title,
+                   "procedure type": procedure_type}, includes_vat)
     pence = _value(value_pence)
     excl, incl = (remove_vat(pence), pence) if includes_vat else (pence, add_vat(pence))
-    for label, day in (("start date", start_date), ("end date", end_date)):
-        if not isinstance(day, date):
-            raise ProcurementInputError(f"The {label} must be a date, not {day!r}")
-    if end_date < start_date:
-        raise ProcurementInputError("The end date cannot be before the start date")
+    _check_dates(start_date, end_date)
     return [
         ("Buyer name", buyer_name.strip()),
         ("Supplier name", supplier_name.strip()),
@@ -232,6 +224,22 @@ def contract_details_fields(
 
 
 # --- helpers ----------------------------------------------------------------
+
+
+def _check_notice(required: dict[str, object], includes_vat: object) -> None:
+    for label, text in required.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ProcurementInputError(f"The {label} is required")
+    if not isinstance(includes_vat, bool):
+        raise ProcurementInputError("includes_vat must be True or False")
+
+
+def _check_dates(start_date: object, end_date: object) -> None:
+    for label, day in (("start date", start_date), ("end date", end_date)):
+        if not isinstance(day, date):
+            raise ProcurementInputError(f"The {label} must be a date, not {day!r}")
+    if end_date < start_date:
+        raise ProcurementInputError("The end date cannot be before the start date")
 
 
 def _value(pence: object) -> int:
