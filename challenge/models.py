@@ -6,9 +6,5 @@ from challenge.submissions.models import *  # noqa: F401,F403
 from challenge.partnerships.models import *  # noqa: F401,F403
 from challenge.library.models import *  # noqa: F401,F403
 from challenge.diagnoses.models import *  # noqa: F401,F403
-from challenge.library.models import *  # noqa: F401,F403
-from challenge.diagnoses.models import *  # noqa: F401,F403
-from challenge.library.models import *  # noqa: F401,F403
-from challenge.diagnoses.models import *  # noqa: F401,F403
 from challenge.payouts.models import *  # noqa: F401,F403
 from challenge.judging.models import *  # noqa: F401,F403

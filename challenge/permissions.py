@@ -38,12 +38,6 @@ RULE_MODULES = (
     "challenge.library.rules",
     "challenge.diagnoses.rules",
     "challenge.dashboards.rules",
-    "challenge.library.rules",
-    "challenge.diagnoses.rules",
-    "challenge.dashboards.rules",
-    "challenge.library.rules",
-    "challenge.diagnoses.rules",
-    "challenge.dashboards.rules",
 )
 
 
