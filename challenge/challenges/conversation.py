@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from challenge import permissions
 from challenge.accounts.models import User
 from challenge.challenges.models import Challenge, Follow, Question, Update
-from challenge.challenges.services import challenge_link as _link
+from challenge.challenges.services import challenge_link as _link, required_text
 from challenge.challenges.states import ChallengeState
-from challenge.errors import FieldError, InvalidTransition, NotAllowed
+from challenge.errors import InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.platform import audit, outbox
 
@@ -23,22 +23,14 @@ MAX_BODY = 10_000
 REMINDER_BEFORE = timedelta(hours=48)
 
 
-def _text(value: str | None, field: str, what: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise FieldError(f"Enter {what}", field)
-    if len(value) > limit:
-        raise FieldError(f"Keep {what} to {limit:,} characters or fewer", field)
-    return value
-
-
 def post_update(challenge: Challenge, title: str, body: str, actor, now: datetime) -> Update:
     """Publish an announcement on the challenge page and email it to the followers. Refuses anyone but its
     seekers or a broker, a challenge not yet published or cancelled, and an empty title or body."""
     if not permissions.can(actor, "challenge.post_update", challenge, now):
         raise NotAllowed("Only the challenge's organisation or a broker can post updates, once it is published.")
     update = Update(challenge_id=challenge.id, author_id=actor.id, posted_at=now,
-                    title=_text(title, "title", "a title", MAX_TITLE), body=_text(body, "body", "the update", MAX_BODY))
+                    title=required_text(title, "title", "a title", MAX_TITLE),
+                    body=required_text(body, "body", "the update", MAX_BODY))
     db.session.add(update)
     db.session.flush()
     audit.record(actor, "challenge.post_update", challenge, now, data={"update_id": update.id})
@@ -60,7 +52,7 @@ def ask(challenge: Challenge, body: str, actor, now: datetime) -> Question:
         raise NotAllowed("Questions can be asked while a challenge is upcoming or open, by anyone signed in "
                          "who is not one of its seekers.")
     question = Question(challenge_id=challenge.id, asked_by_id=actor.id, asked_at=now,
-                        body=_text(body, "body", "your question", MAX_BODY))
+                        body=required_text(body, "body", "your question", MAX_BODY))
     db.session.add(question)
     db.session.flush()
     audit.record(actor, "challenge.ask", challenge, now, data={"question_id": question.id})
@@ -79,7 +71,7 @@ def answer(question: Question, text: str, actor, now: datetime) -> Question:
         raise NotAllowed("Only the challenge's organisation or a broker can answer questions.")
     if question.answer is not None:
         raise InvalidTransition("This question has already been answered. Post an update to add to the answer.")
-    question.answer = _text(text, "answer", "an answer", MAX_BODY)
+    question.answer = required_text(text, "answer", "an answer", MAX_BODY)
     question.answered_by_id = actor.id
     question.answered_at = now
     audit.record(actor, "challenge.answer", challenge, now, data={"question_id": question.id})

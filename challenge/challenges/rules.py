@@ -3,11 +3,11 @@
 The transition table (states.py) says *when* a move is allowed; these rules say *who*."""
 from __future__ import annotations
 
-from challenge.challenges.states import CLOSED_PHASES, NOT_ENTRY_STATES, ChallengeState, Phase
+from challenge.challenges.states import CLOSED_PHASES, ChallengeState, Phase
 from challenge.extensions import db
 from challenge.judging.rules import kept_blind
 from challenge.permissions import is_broker, is_seeker, role_in, rule, signed_in
-from challenge.submissions.models import Submission
+from challenge.submissions.models import NOT_ENTRY_STATES, Submission
 
 
 @rule("challenge.create")

@@ -12,14 +12,14 @@ from challenge import permissions
 from challenge.accounts.models import Organisation
 from challenge.accounts.services import unique_slug
 from challenge.challenges.models import SECTOR_LABELS, Challenge, ChallengeType, IPTerms, Prize
-from challenge.challenges.states import LIFECYCLE, NOT_ENTRY_STATES, ChallengeState
+from challenge.challenges.states import LIFECYCLE, ChallengeState
 from challenge.errors import FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.payouts.funding import assert_publishable
 from challenge.money import CURRENCIES
 from challenge.platform import audit, outbox
 from challenge.platform.links import site_link
-from challenge.submissions.models import Submission
+from challenge.submissions.models import NOT_ENTRY_STATES, Submission
 
 MAX_TIERS = 5
 MAX_NOTE = 5000
@@ -143,13 +143,19 @@ def _check_table(challenge: Challenge, name: str, now: datetime) -> None:
     LIFECYCLE.check(name, challenge.phase(now))
 
 
+def required_text(value: str | None, field: str, what: str, limit: int, called: str | None = None) -> str:
+    """`value` stripped; refuses it on `field` when empty ("Enter {what}") or longer than `limit` (the message
+    calls it `called`, or `what`)."""
+    value = (value or "").strip()
+    if not value:
+        raise FieldError(f"Enter {what}", field)
+    if len(value) > limit:
+        raise FieldError(f"Keep {called or what} to {limit:,} characters or fewer", field)
+    return value
+
+
 def _note(text: str | None, field_name: str, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise FieldError(f"Enter {what}", field_name)
-    if len(text) > MAX_NOTE:
-        raise FieldError(f"Keep the {field_name} to {MAX_NOTE:,} characters or fewer", field_name)
-    return text
+    return required_text(text, field_name, what, MAX_NOTE, called=f"the {field_name}")
 
 
 def missing_for_review(challenge: Challenge) -> list[str]:

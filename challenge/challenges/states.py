@@ -105,8 +105,3 @@ UNPUBLISHED_STATES = frozenset({ChallengeState.DRAFT, ChallengeState.IN_REVIEW})
 
 # The phases after the deadline: entries are in and can be read by the seekers.
 CLOSED_PHASES = (Phase.CLOSED, Phase.JUDGING, Phase.DECIDED, Phase.COMPLETED)
-
-# Submissions in these states are not entries: they are not counted on the challenge page and put
-# nothing at stake when a seeker wants to cancel. (A subset of the submissions lifecycle: it moves to the
-# submissions package's states when that package defines its subsets.)
-NOT_ENTRY_STATES = ("draft", "withdrawn")

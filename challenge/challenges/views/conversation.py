@@ -1,15 +1,16 @@
 """Updates, questions and answers, follows."""
 from __future__ import annotations
 
-from flask import redirect, url_for
+from flask import url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.challenges import conversation
 from challenge.challenges.blueprint import bp
-from challenge.challenges.forms import AnswerForm, ConfirmForm, QuestionForm, UpdateForm
+from challenge.challenges.forms import AnswerForm, QuestionForm, UpdateForm
 from challenge.challenges.lookup import challenge_or_404
 from challenge.challenges.showpage import render_show
+from challenge.challenges.views.buttons import pressed
 from challenge.platform import tx
 
 
@@ -59,22 +60,13 @@ def answer(slug: str, question_id: int):
 @bp.post("/challenges/<slug>/follow")
 @login_required
 def follow(slug: str):
-    challenge = challenge_or_404(slug, "challenge.follow")
-    if ConfirmForm().validate_on_submit():
-        with tx.unit_of_work():
-            conversation.follow(challenge, current_user, clock.now())
-        return tx.done("You are following this challenge. It is on your dashboard, and we will email you 48 hours "
-                       "before it closes.", url_for("challenges.show", slug=challenge.slug))
-    return redirect(url_for("challenges.show", slug=challenge.slug))
+    return pressed(challenge_or_404(slug, "challenge.follow"), conversation.follow,
+                   "You are following this challenge. It is on your dashboard, and we will email you 48 hours "
+                   "before it closes.")
 
 
 @bp.post("/challenges/<slug>/unfollow")
 @login_required
 def unfollow(slug: str):
-    challenge = challenge_or_404(slug, "challenge.unfollow")
-    if ConfirmForm().validate_on_submit():
-        with tx.unit_of_work():
-            conversation.unfollow(challenge, current_user, clock.now())
-        return tx.done("You no longer follow this challenge.", url_for("challenges.show", slug=challenge.slug),
-                       "info")
-    return redirect(url_for("challenges.show", slug=challenge.slug))
+    return pressed(challenge_or_404(slug, "challenge.unfollow"), conversation.unfollow,
+                   "You no longer follow this challenge.", "info")

@@ -12,21 +12,13 @@ from challenge.challenges import services
 from challenge.challenges.blueprint import bp
 from challenge.challenges.forms import CancelForm, ConfirmForm, NoteForm
 from challenge.challenges.lookup import challenge_or_404
+from challenge.challenges.views.buttons import pressed
 from challenge.errors import FieldError
 from challenge.platform import tx
 
 
 def _page(challenge) -> str:
     return url_for("challenges.show", slug=challenge.slug)
-
-
-def _confirmed(challenge, move, message: str):
-    """A button with nothing to fill in: make the move if the form (its CSRF token) is valid."""
-    if ConfirmForm().validate_on_submit():
-        with tx.unit_of_work():
-            move(challenge, current_user, clock.now())
-        return tx.done(message, _page(challenge))
-    return redirect(_page(challenge))
 
 
 def _with_note(challenge, form, field: str, move, message: str, template: str):
@@ -58,7 +50,7 @@ def submit_for_review(slug: str):
 @bp.post("/challenges/<slug>/publish")
 @login_required
 def publish(slug: str):
-    return _confirmed(challenge_or_404(slug, "challenge.review"), services.publish,
+    return pressed(challenge_or_404(slug, "challenge.review"), services.publish,
                       "Published. The seeker has been told by email.")
 
 
@@ -79,12 +71,12 @@ def cancel(slug: str):
 @bp.post("/challenges/<slug>/start-judging")
 @login_required
 def start_judging(slug: str):
-    return _confirmed(challenge_or_404(slug, "challenge.manage_state"), services.start_judging,
+    return pressed(challenge_or_404(slug, "challenge.manage_state"), services.start_judging,
                       "Judging has started. Entries are closed for good.")
 
 
 @bp.post("/challenges/<slug>/complete")
 @login_required
 def complete(slug: str):
-    return _confirmed(challenge_or_404(slug, "challenge.manage_state"), services.complete,
+    return pressed(challenge_or_404(slug, "challenge.manage_state"), services.complete,
                       "The challenge is marked completed.")
