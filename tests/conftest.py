@@ -6,12 +6,13 @@ when TEST_DATABASE_URL points at a server. Each test starts from empty tables.
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import uuid
 from pathlib import Path
 
 import pytest
-from flask import g, request_started
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -20,7 +21,7 @@ from challenge import clock, create_app
 from challenge.config import TestConfig
 from challenge.extensions import db
 
-pytest_plugins = ["tests.factories", "tests.browser_support"]
+pytest_plugins = ["tests.factories", "tests.browser_support", "tests.stripe_support"]
 
 
 def _postgres_database(base_url: str):
@@ -74,8 +75,6 @@ def _app(database_url, tmp_path_factory):
     })
     app = create_app(config)
     app.test_client_class = BufferedClient
-    # Requests in a test share the fixture's app context, so `g` too: forget the user the last one loaded.
-    request_started.connect(_fresh_request_state, app, weak=False)
     from flask_migrate import upgrade
 
     with app.app_context():
@@ -87,20 +86,21 @@ def _app(database_url, tmp_path_factory):
 
 
 class BufferedClient(FlaskClient):
-    """Reads every answer to the end while its request is current. A streamed answer left unread (the
-    audit CSV streams) would otherwise be closed by the garbage collector during some later test, popping
-    that test's app context instead of its own."""
+    """A test client whose every request runs as in production: in an app context of its own (so its own
+    `g` and its own database session), seeing only what the test has committed.
+
+    The test itself holds an app context for its direct database work; a request made inside it would
+    otherwise share that context, its `g` and its session. So the test's session is committed before the
+    request (which also expires what the test holds, to be read again afterwards), and the request runs in
+    an empty `contextvars` context, where Flask pushes a fresh app context and pops it at the end.
+
+    Every answer is read to the end while its request is current: a streamed answer left unread (the audit
+    CSV streams) would otherwise be closed by the garbage collector during some later test."""
 
     def open(self, *args, buffered: bool = True, **kwargs):
-        return super().open(*args, buffered=buffered, **kwargs)
-
-
-def _fresh_request_state(sender, **extra) -> None:
-    """Tests share one app context across requests; forget what a real request would not remember:
-    Flask-Login's cached user and the per-user role cache of permissions."""
-    g.pop("_login_user", None)
-    for obj in list(db.session.identity_map.values()):
-        obj.__dict__.pop("_roles", None)
+        if has_app_context():
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, buffered=buffered, **kwargs)
 
 
 def _empty_tables() -> None:
@@ -128,6 +128,23 @@ def app(_app):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture()
+def login(client):
+    """`login(user)` signs the test client in as `user` without a password round-trip; `login(None)` signs
+    it out. `client=` signs in another app's client instead. Each request loads the person afresh (see
+    BufferedClient), so switching people needs nothing more. Returns `user`."""
+
+    def sign_in(user, *, client=client):
+        with client.session_transaction() as session:
+            session.clear()
+            if user is not None:
+                session["_user_id"] = user.get_id()
+                session["_fresh"] = True
+        return user
+
+    return sign_in
 
 
 @pytest.fixture()

@@ -1,10 +1,14 @@
-"""Factories for the things tests need: users, organisations, challenges, submissions.
+"""Factories for the things tests need: users, organisations, challenges (in each state), submissions,
+panels (a rubric and rounds, a seat on the panel), and a reader of the mail outbox.
 
-Used as fixtures (`make_user`, `make_org`, …) so each test reads like the people in it.
+Used as fixtures (`make_user`, `make_org`, `make_challenge`, `make_submission`, `rubric_for`, `seat`,
+`outbox`) so each test reads like the people in it. The one place tests make these things: a package's
+conftest builds its world from them.
 """
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 from contextlib import contextmanager
 from datetime import timedelta
@@ -17,6 +21,9 @@ from challenge.accounts.models import Membership, Organisation, User
 from challenge.accounts.services import hash_password
 from challenge.challenges.models import Challenge, Prize
 from challenge.extensions import db
+from challenge.judging.models import Criterion, PanelMember, Round
+from challenge.judging.presets import generic_levels
+from challenge.platform.models import OutboxMessage
 from challenge.submissions.models import Submission, TeamMember
 
 PASSWORD = "correct horse battery staple"
@@ -161,18 +168,62 @@ def make_submission(app):
 
 
 @pytest.fixture()
-def login(client):
-    """`login(user)` signs the test client in as `user` without a password round-trip."""
+def rubric_for(app):
+    """`rubric_for(challenge, criteria=((name, weight), …), scale=(min, max), rounds=({field: value}, …))`
+    gives the challenge its criteria and rounds; returns (criteria, rounds)."""
 
-    def sign_in(user: User | None):
-        with client.session_transaction() as session:
-            session.clear()
-            if user is not None:
-                session["_user_id"] = user.get_id()
-                session["_fresh"] = True
-        return user
+    def make(challenge, criteria=(("Impact", 60), ("Feasibility", 40)), scale=(0, 4), rounds=({"name": "Assessment"},)):
+        made = [Criterion(challenge_id=challenge.id, position=i, name=name, weight=weight, scale_min=scale[0],
+                          scale_max=scale[1], levels=generic_levels(*scale)) for i, (name, weight) in enumerate(criteria, 1)]
+        made_rounds = [Round(challenge_id=challenge.id, position=i, seed=7, **spec) for i, spec in enumerate(rounds, 1)]
+        db.session.add_all(made + made_rounds)
+        db.session.commit()
+        return made, made_rounds
 
-    return sign_in
+    return make
+
+
+@pytest.fixture()
+def seat(app):
+    """`seat(challenge, user, role="judge")` puts `user` on the challenge's panel, as if they had accepted."""
+
+    def make(challenge, user, role="judge", service_user=False) -> PanelMember:
+        member = PanelMember(challenge_id=challenge.id, user_id=user.id, role=role, service_user=service_user,
+                             joined_at=clock.now())
+        db.session.add(member)
+        db.session.commit()
+        return member
+
+    return make
+
+
+def mails(to: str | None = None) -> list[OutboxMessage]:
+    """The messages queued so far (to `to` only, if given), oldest first."""
+    query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+    if to:
+        query = query.where(OutboxMessage.to_email == to)
+    return list(db.session.scalars(query))
+
+
+class Outbox:
+    """`outbox()` or `outbox(to)`: the messages queued so far, oldest first; `outbox.link(message)` the
+    first link in one, `outbox.path(message)` that link without its scheme and host."""
+
+    def __call__(self, to: str | None = None) -> list[OutboxMessage]:
+        return mails(to)
+
+    @staticmethod
+    def link(message: OutboxMessage) -> str:
+        return re.search(r"https?://\S+", message.body).group(0)
+
+    @staticmethod
+    def path(message: OutboxMessage) -> str:
+        return re.sub(r"^https?://[^/]+", "", Outbox.link(message))
+
+
+@pytest.fixture()
+def outbox(app) -> Outbox:
+    return Outbox()
 
 
 @contextmanager

@@ -1,33 +1,12 @@
-"""Fixtures for the accounts tests: read the outbox, build an app with rate limits switched on."""
+"""Fixtures for the accounts tests: an app with rate limits switched on (the outbox reader is the
+suite's, in tests/factories.py)."""
 from __future__ import annotations
-
-import re
 
 import pytest
 
 from challenge import create_app
 from challenge.config import TestConfig
 from challenge.extensions import db, limiter
-from challenge.platform.models import OutboxMessage
-
-
-@pytest.fixture()
-def outbox(app):
-    """`outbox()` is every message queued so far, oldest first; `outbox.link(msg)` the first link in one."""
-
-    class Outbox:
-        def __call__(self) -> list[OutboxMessage]:
-            return list(db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)))
-
-        @staticmethod
-        def link(message: OutboxMessage) -> str:
-            return re.search(r"https?://\S+", message.body).group(0)
-
-        @staticmethod
-        def path(message: OutboxMessage) -> str:
-            return re.sub(r"^https?://[^/]+", "", Outbox.link(message))
-
-    return Outbox()
 
 
 @pytest.fixture()

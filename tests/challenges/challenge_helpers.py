@@ -1,12 +1,11 @@
-"""Helpers for the challenge tests: form data, dates in UK time, the outbox."""
+"""Helpers for the challenge tests: form data, dates in UK time (and `mails`, the suite's outbox reader)."""
 from __future__ import annotations
 
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from challenge import clock
-from challenge.extensions import db
-from challenge.platform.models import OutboxMessage
+from tests.factories import mails  # noqa: F401  (the challenge tests import it from here)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -33,10 +32,3 @@ def challenge_form(org_id: int | None = None, **overrides) -> dict:
         data["organisation"] = str(org_id)
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
-
-
-def mails(to: str | None = None) -> list[OutboxMessage]:
-    query = db.select(OutboxMessage).order_by(OutboxMessage.id)
-    if to:
-        query = query.where(OutboxMessage.to_email == to)
-    return list(db.session.scalars(query))

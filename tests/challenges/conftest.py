@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import pytest
-from flask import g
 
 from challenge.accounts.models import Organisation, User
 
@@ -34,9 +33,6 @@ def as_role(login, world):
     """`as_role("seeker")` signs the test client in as that person of the world (None: anonymous)."""
 
     def sign_in(role: str | None):
-        # The test keeps one app context across requests, so Flask-Login's per-request cache of the
-        # current user (on `g`) would outlive a change of person: forget it.
-        g.pop("_login_user", None)
         return login(getattr(world, role) if role else None)
 
     return sign_in

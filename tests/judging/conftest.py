@@ -1,4 +1,5 @@
-"""Fixtures for the judging tests: a rubric, a panel, and a whole world of seeker, judges and entries."""
+"""Fixtures for the judging tests: a whole world of seeker, judges and entries, built from the suite's
+factories (tests/factories.py: `rubric_for` and `seat` make the rubric and the panel)."""
 from __future__ import annotations
 
 import itertools
@@ -6,37 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from challenge import clock
-from challenge.extensions import db
-from challenge.judging.models import Criterion, PanelMember, Round
-from challenge.judging.presets import generic_levels
-
 _worlds = itertools.count(1)
-
-
-@pytest.fixture()
-def rubric_for(app):
-    def make(challenge, criteria=(("Impact", 60), ("Feasibility", 40)), scale=(0, 4), rounds=({"name": "Assessment"},)):
-        made = [Criterion(challenge_id=challenge.id, position=i, name=name, weight=weight, scale_min=scale[0],
-                          scale_max=scale[1], levels=generic_levels(*scale)) for i, (name, weight) in enumerate(criteria, 1)]
-        made_rounds = [Round(challenge_id=challenge.id, position=i, seed=7, **spec) for i, spec in enumerate(rounds, 1)]
-        db.session.add_all(made + made_rounds)
-        db.session.commit()
-        return made, made_rounds
-
-    return make
-
-
-@pytest.fixture()
-def seat(app):
-    def make(challenge, user, role="judge", service_user=False) -> PanelMember:
-        member = PanelMember(challenge_id=challenge.id, user_id=user.id, role=role, service_user=service_user,
-                             joined_at=clock.now())
-        db.session.add(member)
-        db.session.commit()
-        return member
-
-    return make
 
 
 @pytest.fixture()
@@ -62,20 +33,3 @@ def make_world(make_user, make_org, make_challenge, make_submission, rubric_for,
                                outsider=make_user("Olly Outsider"))
 
     return make
-
-
-@pytest.fixture()
-def signin(login):
-    """`login`, and forget who was signed in before: the suite shares one app context (and `g`) per test."""
-    from flask import g
-
-    from challenge.accounts.models import User
-
-    def sign_in(user):
-        g.pop("_login_user", None)
-        for obj in list(db.session.identity_map.values()):
-            if isinstance(obj, User):
-                obj.__dict__.pop("_roles", None)
-        return login(user)
-
-    return sign_in

@@ -3,7 +3,6 @@ on the panel is conflicted automatically and never assigned that entry."""
 from __future__ import annotations
 
 import pytest
-from judging_helpers import open_round, sheet
 
 from challenge import clock
 from challenge.accounts.models import Membership
@@ -12,6 +11,7 @@ from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging.models import Assignment, Conflict
 from challenge.platform.models import AuditEvent
+from tests.judging.judging_helpers import open_round, sheet
 
 
 def _entrant_on_the_panel(world, make_user, make_org, seat, how: str):
@@ -110,12 +110,12 @@ def test_a_declared_conflict_never_hands_the_entry_to_its_entrant(make_world, se
     assert entrant.id not in judges and len(judges) == 1
 
 
-def test_the_chair_sees_the_automatic_conflict_without_the_organisation_named(client, signin, make_world, make_user,
+def test_the_chair_sees_the_automatic_conflict_without_the_organisation_named(client, login, make_world, make_user,
                                                                              make_org, seat):
     world = make_world(blind=True, judges=2, entries=2)
     _entrant_on_the_panel(world, make_user, make_org, seat, "organisation")
     open_round(world)
-    signin(world.chair)
+    login(world.chair)
     page = client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
     assert "Oona Orgmember" in page and "Found by the platform" in page
     assert "Entering Enterprise" not in page

@@ -32,10 +32,10 @@ def test_the_chair_sees_both_warnings_before_opening(page, make_world, seat):
     page.shots(page, "refused")
 
 
-def test_the_brokers_override_form_reads_well(page, client, signin, make_world):
+def test_the_brokers_override_form_reads_well(page, client, login, make_world):
     """Drawn from the page the broker is served (a broker's browser sign-in asks for a second factor)."""
     world = make_world(blind=True, judges=1, entries=2)
-    signin(world.broker)
+    login(world.broker)
     html = client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
     page.goto("/")
     page.set_content(html)

@@ -40,13 +40,13 @@ def _dress_up_entries(app, world, make_user):
     db.session.commit()
 
 
-def _judge_journey(client, signin, world) -> list:
+def _judge_journey(client, login, world) -> list:
     """Every judge-facing response in a round: queue, declaration, entry, scoring, others' scores,
     attachments, and for the chair the panel view, the CSV, the set-up page, the shortlist and decision."""
     slug = world.challenge.slug
     responses = []
     for user in world.judges:
-        signin(user)
+        login(user)
         responses.append(client.get("/judging/"))
         queue = client.get(f"/judging/{slug}/queue")
         responses.append(queue)
@@ -60,7 +60,7 @@ def _judge_journey(client, signin, world) -> list:
                                          follow_redirects=True))
             responses.append(client.get(base))  # now with the other judges' scores
             responses.append(client.get(f"{base}/attachments/1"))
-    signin(world.chair)
+    login(world.chair)
     for path in ("panel?round=1", "panel?round=1&sort=raw&show=disputed", "panel.csv?round=1", ""):
         responses.append(client.get(f"/judging/{slug}/{path}"))
     client.post(f"/judging/{slug}/rounds/1/close")
@@ -78,13 +78,13 @@ def _leaks(responses) -> list[str]:
     return found
 
 
-def test_blind_mode_leaks_no_creator_name_to_any_judge_facing_response(app, client, signin, make_world, make_user):
+def test_blind_mode_leaks_no_creator_name_to_any_judge_facing_response(app, client, login, make_world, make_user):
     world = make_world(blind=True, judges=2, entries=3)
     _dress_up_entries(app, world, make_user)
-    from judging_helpers import open_round
+    from tests.judging.judging_helpers import open_round
 
     open_round(world)
-    responses = _judge_journey(client, signin, world)
+    responses = _judge_journey(client, login, world)
     assert len(responses) > 30
     assert all(r.status_code < 500 for r in responses)
     downloads = [r for r in responses if r.request.path.endswith("/attachments/1")]
@@ -93,35 +93,35 @@ def test_blind_mode_leaks_no_creator_name_to_any_judge_facing_response(app, clie
     assert _leaks(responses) == []
 
 
-def test_the_same_journey_without_blind_mode_does_show_the_creators(app, client, signin, make_world, make_user):
+def test_the_same_journey_without_blind_mode_does_show_the_creators(app, client, login, make_world, make_user):
     """The control: proves the search above can find the names when they are there."""
     world = make_world(blind=False, judges=2, entries=3)
     _dress_up_entries(app, world, make_user)
-    from judging_helpers import open_round
+    from tests.judging.judging_helpers import open_round
 
     open_round(world)
-    leaks = _leaks(_judge_journey(client, signin, world))
+    leaks = _leaks(_judge_journey(client, login, world))
     assert any("Zebedee" in leak for leak in leaks) and any("Xanthippe" in leak for leak in leaks)
     assert any("Quornwell" in leak for leak in leaks)
 
 
 @pytest.mark.parametrize("blind", [True, False])
-def test_attachment_download_needs_an_unconflicted_assignment(app, client, signin, make_world, make_user, blind):
+def test_attachment_download_needs_an_unconflicted_assignment(app, client, login, make_world, make_user, blind):
     world = make_world(blind=blind, judges=2, entries=1)
     _dress_up_entries(app, world, make_user)
-    from judging_helpers import open_round, sheet
+    from tests.judging.judging_helpers import open_round, sheet
 
     round_ = open_round(world)
     a = sheet(round_, world.members[1], world.subs[0])
-    signin(world.judges[1])
+    login(world.judges[1])
     url = f"/judging/{world.challenge.slug}/entries/{a.id}/attachments/1"
     assert client.get(url).status_code == 404  # no declaration yet
     client.post(f"/judging/{world.challenge.slug}/entries/{a.id}/declaration", data={"has_conflict": "no"})
     assert client.get(url).status_code == 200
     assert client.get(url.replace("/attachments/1", "/attachments/2")).status_code == 404
-    signin(world.outsider)
+    login(world.outsider)
     assert client.get(url).status_code == 404
-    signin(world.judges[0])  # on the panel, but this is not their sheet
+    login(world.judges[0])  # on the panel, but this is not their sheet
     assert client.get(url).status_code == 404
 
 
@@ -138,15 +138,15 @@ def _seeker_pages(client, world) -> list:
     return responses
 
 
-def test_a_seeker_on_a_blind_panel_sees_no_entrant_until_the_decision(app, client, signin, make_world, make_user,
+def test_a_seeker_on_a_blind_panel_sees_no_entrant_until_the_decision(app, client, login, make_world, make_user,
                                                                       seat):
     world = make_world(blind=True, judges=2, entries=3)
     _dress_up_entries(app, world, make_user)
     seat(world.challenge, world.seeker)  # the commissioner sits on her own panel
-    from judging_helpers import open_round
+    from tests.judging.judging_helpers import open_round
 
     open_round(world)
-    signin(world.seeker)
+    login(world.seeker)
     before = _seeker_pages(client, world)
     assert _leaks(before) == []
     assert [r.status_code for r in before[1:3]] == [404, 404]
@@ -159,21 +159,21 @@ def test_a_seeker_on_a_blind_panel_sees_no_entrant_until_the_decision(app, clien
     db.session.add(Membership(user_id=colleague.id, organisation_id=world.org.id, role="member",
                               created_at=clock.now()))
     db.session.commit()
-    signin(colleague)
+    login(colleague)
     assert "Zebedee" in client.get(f"/challenges/{world.challenge.slug}/submissions").get_data(as_text=True)
 
     world.challenge.state = "decided"
     db.session.commit()
-    signin(world.seeker)
+    login(world.seeker)
     after = _seeker_pages(client, world)
     assert after[1].status_code == 200 and "Zebedee" in after[1].get_data(as_text=True)
     assert {r.status_code for r in after[5:]} == {200}
 
 
-def test_without_blind_mode_a_seeker_on_the_panel_keeps_the_list(app, client, signin, make_world, make_user, seat):
+def test_without_blind_mode_a_seeker_on_the_panel_keeps_the_list(app, client, login, make_world, make_user, seat):
     world = make_world(blind=False, judges=2, entries=2)
     seat(world.challenge, world.seeker)
-    signin(world.seeker)
+    login(world.seeker)
     assert "Zebedee" in client.get(f"/challenges/{world.challenge.slug}/submissions").get_data(as_text=True)
 
 
@@ -197,11 +197,11 @@ def _attach_real_files(world) -> dict[str, bytes]:
     return made
 
 
-def _judge_downloads(client, signin, world) -> dict[str, list[bytes]]:
+def _judge_downloads(client, login, world) -> dict[str, list[bytes]]:
     """Each judge declares no conflict on each sheet and downloads every attachment: name -> bodies."""
     slug, got = world.challenge.slug, {}
     for user in world.judges:
-        signin(user)
+        login(user)
         for aid in re.findall(r"/entries/(\d+)\"", client.get(f"/judging/{slug}/queue").get_data(as_text=True)):
             base = f"/judging/{slug}/entries/{aid}"
             client.post(f"{base}/declaration", data={"has_conflict": "no"})
@@ -212,14 +212,14 @@ def _judge_downloads(client, signin, world) -> dict[str, list[bytes]]:
     return got
 
 
-def test_blind_judges_receive_files_whose_metadata_names_nobody(app, client, signin, make_world):
-    from judging_helpers import open_round
+def test_blind_judges_receive_files_whose_metadata_names_nobody(app, client, login, make_world):
+    from tests.judging.judging_helpers import open_round
     from tests.submissions import metadata_files as mf
 
     world = make_world(blind=True, judges=2, entries=2)
     originals = _attach_real_files(world)
     open_round(world)
-    got = _judge_downloads(client, signin, world)
+    got = _judge_downloads(client, login, world)
     assert set(got) == set(originals) and all(len(bodies) == 4 for bodies in got.values())  # 2 judges × 2 entries
     for name, bodies in got.items():
         if name == "bundle.zip":  # cannot be cleaned: passed on as uploaded, and the chair was told
@@ -229,18 +229,18 @@ def test_blind_judges_receive_files_whose_metadata_names_nobody(app, client, sig
         assert all(body != originals[name] for body in bodies)
 
 
-def test_without_blind_mode_judges_receive_the_files_as_uploaded(app, client, signin, make_world):
-    from judging_helpers import open_round
+def test_without_blind_mode_judges_receive_the_files_as_uploaded(app, client, login, make_world):
+    from tests.judging.judging_helpers import open_round
 
     world = make_world(blind=False, judges=2, entries=1)
     originals = _attach_real_files(world)
     open_round(world)
-    got = _judge_downloads(client, signin, world)
+    got = _judge_downloads(client, login, world)
     assert all(body == originals[name] for name, bodies in got.items() for body in bodies)
 
 
-def test_seekers_and_brokers_still_get_the_originals(app, client, signin, make_world):
-    from judging_helpers import open_round
+def test_seekers_and_brokers_still_get_the_originals(app, client, login, make_world):
+    from tests.judging.judging_helpers import open_round
 
     world = make_world(blind=True, judges=2, entries=1)
     originals = _attach_real_files(world)
@@ -249,32 +249,32 @@ def test_seekers_and_brokers_still_get_the_originals(app, client, signin, make_w
     db.session.commit()
     sub = world.subs[0]
     for user in (world.seeker, world.broker):
-        signin(user)
+        login(user)
         for file in sub.attachments:
             response = client.get(f"/submissions/{sub.reference}/attachments/{file.id}")
             assert response.status_code == 200 and response.get_data() == originals[file.original_name.split(" ", 1)[1]]
 
 
-def test_the_chair_is_told_before_the_round_opens_which_files_cannot_be_cleaned(app, client, signin, make_world):
+def test_the_chair_is_told_before_the_round_opens_which_files_cannot_be_cleaned(app, client, login, make_world):
     world = make_world(blind=True, judges=2, entries=2)
     _attach_real_files(world)
-    signin(world.chair)
+    login(world.chair)
     page = client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
     for sub in world.subs:
         assert f"{sub.reference}, Attachment 7.zip" in page
     assert "Attachment 1.pdf" not in page  # cleaned: nothing to say
     assert _leaks([client.get(f"/judging/{world.challenge.slug}/")]) == []
-    from judging_helpers import open_round
+    from tests.judging.judging_helpers import open_round
 
     open_round(world)
     assert "Attachment 7.zip" not in client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
 
 
-def test_an_older_upload_that_fails_to_clean_is_withheld_from_blind_judges(app, client, signin, make_world):
+def test_an_older_upload_that_fails_to_clean_is_withheld_from_blind_judges(app, client, login, make_world):
     """An upload from before cleaning existed (cleaned unknown, no copy) that cannot be cleaned now was never in
     the chair's warning, so the judge gets a clear refusal instead of the file with its author's name."""
     from challenge.submissions import cleaning, storage
-    from judging_helpers import open_round
+    from tests.judging.judging_helpers import open_round
     from tests.submissions import metadata_files as mf
 
     world = make_world(blind=True, judges=2, entries=1)
@@ -288,7 +288,7 @@ def test_an_older_upload_that_fails_to_clean_is_withheld_from_blind_judges(app, 
                               uploaded_at=clock.now(), cleaned=None))
     db.session.commit()
     open_round(world)
-    signin(world.judges[0])
+    login(world.judges[0])
     slug = world.challenge.slug
     [aid] = re.findall(r"/entries/(\d+)\"", client.get(f"/judging/{slug}/queue").get_data(as_text=True))
     client.post(f"/judging/{slug}/entries/{aid}/declaration", data={"has_conflict": "no"})

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from judging_helpers import open_round, score_all, sheet
 
 from challenge import clock
 from challenge.errors import InvalidTransition
@@ -14,6 +13,7 @@ from challenge.judging.rubric import FieldError
 from challenge.payouts.models import Award
 from challenge.platform.models import AuditEvent
 from challenge.submissions.models import Submission
+from tests.judging.judging_helpers import open_round, score_all, sheet
 
 # Entry n gets (n, n) from every judge, so entry 3 is best and entry 0 worst.
 def _by_position(world):
@@ -161,14 +161,14 @@ def test_peoples_choice_tier_is_not_the_panels_to_fill(make_world):
     assert [p.id for p, _ in decisions.prize_slots(world.challenge)] == [world.challenge.prizes[0].id]
 
 
-def test_decide_page_through_the_web(client, signin, make_world):
+def test_decide_page_through_the_web(client, login, make_world):
     world, round_ = _closed_round(make_world, rounds=({"name": "R", "threshold_percent": 40},))
     slug = world.challenge.slug
     for user in (world.seeker, world.judges[1], world.outsider):
-        signin(user)
+        login(user)
         assert client.get(f"/judging/{slug}/rounds/1/decide").status_code == 404
         assert client.post(f"/judging/{slug}/rounds/1/decide", data={}).status_code == 404
-    signin(world.chair)
+    login(world.chair)
     page = client.get(f"/judging/{slug}/rounds/1/decide").get_data(as_text=True)
     assert "Ties are broken by the higher raw mean score" in page
     assert f'<option value="{world.subs[3].id}" selected>' in page
@@ -188,12 +188,12 @@ def test_decide_page_through_the_web(client, signin, make_world):
     assert client.get(f"/judging/{slug}/rounds/1/decide").status_code == 404  # judging is over
 
 
-def test_advance_page_through_the_web(client, signin, make_world):
+def test_advance_page_through_the_web(client, login, make_world):
     world, round_ = _closed_round(make_world, rounds=({"name": "Shortlist"}, {"name": "Final"}))
     slug = world.challenge.slug
-    signin(world.judges[1])
+    login(world.judges[1])
     assert client.get(f"/judging/{slug}/rounds/1/advance").status_code == 404
-    signin(world.chair)
+    login(world.chair)
     page = client.get(f"/judging/{slug}/rounds/1/advance").get_data(as_text=True)
     assert f'value="{world.subs[3].id}" id="entry-{world.subs[3].id}" checked' in page
     response = client.post(f"/judging/{slug}/rounds/1/advance", data={"entries": [str(world.subs[0].id)]})
@@ -206,35 +206,34 @@ def test_advance_page_through_the_web(client, signin, make_world):
     assert db.session.scalar(db.select(db.func.count(Submission.id)).where(Submission.state == "shortlisted")) == 2
 
 
-def test_the_decision_is_shown_on_the_judging_page_and_feedback_linked_from_the_challenge(client, signin, make_world, app):
+def test_the_decision_is_shown_on_the_judging_page_and_feedback_linked_from_the_challenge(client, login, make_world, app):
     world, round_ = _closed_round(make_world)
     decisions.decide(round_, [world.subs[2].id], world.chair, clock.now(), departure_reason="Only one prize this time")
     db.session.commit()
-    signin(world.seeker)
+    login(world.seeker)
     page = client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
     assert "The decision" in page and world.subs[2].reference in page and "Only one prize this time" in page
-    from flask import g, render_template
+    from flask import render_template
     from flask_login import login_user
 
-    g.pop("_login_user", None)
     with app.test_request_context():
         login_user(world.creators[0])
         html = render_template("judging/_challenge_rubric.html", challenge=world.challenge)
     assert f"/feedback/{world.subs[0].reference}" in html
 
 
-def test_advance_page_says_where_stage_grants_are_given(client, signin, make_world):
+def test_advance_page_says_where_stage_grants_are_given(client, login, make_world):
     world, round_ = _closed_round(make_world, rounds=({"name": "Shortlist"}, {"name": "Final"}))
     slug = world.challenge.slug
     money = f"/admin/payouts/challenges/{slug}"
-    signin(world.chair)
+    login(world.chair)
     page = client.get(f"/judging/{slug}/rounds/1/advance").get_data(as_text=True)
     assert "Stage grants" in page and "ask the broker" in page and money not in page
-    signin(world.broker)
+    login(world.broker)
     page = client.get(f"/judging/{slug}/rounds/1/advance").get_data(as_text=True)
     assert f'{money}#stage-grants' in page  # a broker may act as chair, and grants from the money page
     assert 'id="stage-grants"' in client.get(money).get_data(as_text=True)
-    signin(world.chair)
+    login(world.chair)
     response = client.post(f"/judging/{slug}/rounds/1/advance",
                            data={"entries": [str(world.subs[3].id), str(world.subs[2].id)]})
     assert response.status_code == 302

@@ -6,13 +6,13 @@ import csv
 import io
 
 import pytest
-from judging_helpers import open_round, sheet
 
 from challenge import clock
 from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging import decisions, results, services
 from tests.factories import PASSWORD
+from tests.judging.judging_helpers import open_round, sheet
 
 
 def _submit(world, round_, cells):
@@ -34,7 +34,7 @@ def _disconnected(make_world):
     return world, round_
 
 
-def test_a_disconnected_design_is_ranked_within_its_groups_and_the_page_says_so(client, signin, make_world):
+def test_a_disconnected_design_is_ranked_within_its_groups_and_the_page_says_so(client, login, make_world):
     world, round_ = _disconnected(make_world)
     res = results.load(round_)
     assert res.design.groups == 2
@@ -43,7 +43,7 @@ def test_a_disconnected_design_is_ranked_within_its_groups_and_the_page_says_so(
     assert len(first) == len(second) == 1 and first != second
     assert sorted(by_sub[world.subs[i].id].rank for i in range(4)) == [1, 1, 2, 2]
     assert by_sub[world.subs[0].id].rank == 1 and by_sub[world.subs[2].id].rank == 1
-    signin(world.chair)
+    login(world.chair)
     page = client.get(f"/judging/{world.challenge.slug}/panel?round=1").get_data(as_text=True)
     assert "The panel falls into 2 separate groups" in page and "ranked on its own" in page
 
@@ -80,7 +80,7 @@ def test_agreement_names_the_design_it_was_computed_on(make_world):
         in res.agreement.words
 
 
-def test_judges_left_out_of_z_scores_are_named_with_the_reason(client, signin, make_world):
+def test_judges_left_out_of_z_scores_are_named_with_the_reason(client, login, make_world):
     world = make_world(judges=3, entries=3)
     round_ = open_round(world)
     _submit(world, round_, {(0, 0): (1, 1), (0, 1): (4, 4), (0, 2): (2, 2), (1, 0): (2, 1), (1, 1): (3, 3),
@@ -88,7 +88,7 @@ def test_judges_left_out_of_z_scores_are_named_with_the_reason(client, signin, m
     res = results.load(round_)
     lone = world.judges[2].name
     assert res.z_excluded == {lone: "scored only one entry"}
-    signin(world.chair)
+    login(world.chair)
     page = client.get(f"/judging/{world.challenge.slug}/panel?round=1").get_data(as_text=True)
     assert "Left out of the z-scores:" in page and f"{lone} (scored only one entry)" in page
     assert "Joint model" in page and "Nothing is clipped" in page
@@ -117,7 +117,7 @@ def _close_world(make_world):
     return world, round_
 
 
-def test_neighbours_whose_intervals_overlap_are_too_close_to_call(client, signin, make_world):
+def test_neighbours_whose_intervals_overlap_are_too_close_to_call(client, login, make_world):
     world, round_ = _close_world(make_world)
     res = results.load(round_)
     by_sub = {e.id: e for e in res.entries}
@@ -126,7 +126,7 @@ def test_neighbours_whose_intervals_overlap_are_too_close_to_call(client, signin
     assert {one.rank, two.rank} == {2, 3}
     assert (one if one.rank == 2 else two).too_close
     assert all(e.interval[0] <= e.normalised <= e.interval[1] for e in res.entries)
-    signin(world.chair)
+    login(world.chair)
     page = client.get(f"/judging/{world.challenge.slug}/panel?round=1").get_data(as_text=True)
     assert page.count("Too close to call</span>") == sum(e.too_close for e in res.entries) >= 1
 
@@ -143,10 +143,10 @@ def test_panel_page_with_too_close_marks_looks_right(page, make_world):
     page.screenshot(path="/tmp/shots/fairness/panel_close.png", full_page=True)
 
 
-def test_the_csv_carries_the_joint_model_the_interval_and_the_too_close_mark(client, signin, make_world):
+def test_the_csv_carries_the_joint_model_the_interval_and_the_too_close_mark(client, login, make_world):
     world, round_ = _close_world(make_world)
     res = results.load(round_)
-    signin(world.chair)
+    login(world.chair)
     text = client.get(f"/judging/{world.challenge.slug}/panel.csv?round=1").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(res.entries)
@@ -160,14 +160,14 @@ def test_the_csv_carries_the_joint_model_the_interval_and_the_too_close_mark(cli
     assert any(r["Too close to call"] == "yes" for r in rows)
 
 
-def test_the_decision_page_marks_the_places_too_close_to_call(client, signin, make_world):
+def test_the_decision_page_marks_the_places_too_close_to_call(client, login, make_world):
     """The chair decides where the order is a judgement: the decision page carries the same marks as the panel."""
     world, round_ = _close_world(make_world)
     assign.close_round(round_, world.chair, clock.now())
     db.session.commit()
     res = results.load(round_)
     close = [e for e in res.entries if e.too_close]
-    signin(world.chair)
+    login(world.chair)
     page = client.get(f"/judging/{world.challenge.slug}/rounds/1/decide").get_data(as_text=True)
     assert close and page.count("Too close to call</span>") == len(close)
     slots = len(decisions.prize_slots(world.challenge))  # each place's list names every entry

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from judging_helpers import open_round, score_all
 
 from challenge import clock
 from challenge.extensions import db
@@ -12,6 +11,7 @@ from challenge.judging import assignment as assign
 from challenge.judging import decisions, feedback, peoples
 from challenge.judging.models import JudgingSettings, Vote
 from challenge.errors import DomainError, NotAllowed
+from tests.judging.judging_helpers import open_round, score_all
 
 
 def _decided(make_world, **kw):
@@ -27,7 +27,7 @@ def _decided(make_world, **kw):
     return world
 
 
-def test_feedback_compares_the_entry_with_the_field_and_the_winners(client, signin, make_world):
+def test_feedback_compares_the_entry_with_the_field_and_the_winners(client, login, make_world):
     world = _decided(make_world)
     mine = world.subs[0]
     fb = feedback.feedback_for(mine)
@@ -35,16 +35,16 @@ def test_feedback_compares_the_entry_with_the_field_and_the_winners(client, sign
     assert (impact.mine, impact.field, impact.winners) == (1, 2, 3)
     assert (feasibility.mine, feasibility.field, feasibility.winners) == (0.5, 1.5, 2.5)
     assert fb.comments == ["The evidence section is thin."] * 2
-    signin(world.creators[0])
+    login(world.creators[0])
     page = client.get(f"/judging/{world.challenge.slug}/feedback/{mine.reference}").get_data(as_text=True)
     assert "The evidence section is thin." in page and "Not selected this time" in page
     assert all(j.name not in page for j in world.judges)
 
 
-def test_feedback_waits_for_the_decision_and_the_announced_date(client, signin, make_world):
+def test_feedback_waits_for_the_decision_and_the_announced_date(client, login, make_world):
     world = make_world(judges=2, entries=1)
     sub = world.subs[0]
-    signin(world.creators[0])
+    login(world.creators[0])
     url = f"/judging/{world.challenge.slug}/feedback/{sub.reference}"
     assert client.get(url).status_code == 404  # not decided
     world = _decided(make_world)
@@ -52,22 +52,22 @@ def test_feedback_waits_for_the_decision_and_the_announced_date(client, signin, 
     url = f"/judging/{world.challenge.slug}/feedback/{sub.reference}"
     db.session.add(JudgingSettings(challenge_id=world.challenge.id, feedback_at=clock.now() + timedelta(days=7)))
     db.session.commit()
-    signin(world.creators[0])
+    login(world.creators[0])
     assert client.get(url).status_code == 404
     clock.travel(timedelta(days=7, minutes=1))
     assert client.get(url).status_code == 200
 
 
-def test_feedback_is_only_for_the_entrys_own_creators_and_can_be_switched_off(client, signin, make_world):
+def test_feedback_is_only_for_the_entrys_own_creators_and_can_be_switched_off(client, login, make_world):
     world = _decided(make_world)
     url = f"/judging/{world.challenge.slug}/feedback/{world.subs[0].reference}"
     for user in (world.creators[1], world.outsider, world.judges[0], world.seeker):
-        signin(user)
+        login(user)
         assert client.get(url).status_code == 404
     assert client.get(f"/judging/{world.challenge.slug}/feedback/CX-NOPE").status_code == 404
     world.challenge.feedback_to_entrants = False
     db.session.commit()
-    signin(world.creators[0])
+    login(world.creators[0])
     assert client.get(url).status_code == 404
 
 
@@ -77,9 +77,9 @@ def _settings(client, world, **data):
     return client.post(f"/judging/{world.challenge.slug}/settings", data=data)
 
 
-def test_dates_are_saved_in_uk_time_and_announced(client, signin, make_world, app):
+def test_dates_are_saved_in_uk_time_and_announced(client, login, make_world, app):
     world = make_world(state="open")
-    signin(world.seeker)
+    login(world.seeker)
     response = _settings(client, world, feedback_at="2099-07-01T09:30", peoples_choice="y",
                          prize_id=str(world.challenge.prizes[1].id), vote_opens_at="2099-06-01T09:00",
                          vote_closes_at="2099-06-15T17:00")
@@ -106,12 +106,12 @@ def test_dates_are_saved_in_uk_time_and_announced(client, signin, make_world, ap
     ({"peoples_choice": "y", "prize_id": "abc", "vote_opens_at": "2099-06-01T09:00",
       "vote_closes_at": "2099-06-02T09:00"}, "Choose the prize the public vote decides"),
 ])
-def test_bad_dates_are_refused(client, signin, make_world, data, message):
+def test_bad_dates_are_refused(client, login, make_world, data, message):
     world = make_world(state="open")
     other = make_world()
     prize = {"PRIZE": str(world.challenge.prizes[0].id), "OTHER": str(other.challenge.prizes[0].id)}
     data = {k: prize.get(v, v) for k, v in data.items()}
-    signin(world.seeker)
+    login(world.seeker)
     response = _settings(client, world, **data)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(JudgingSettings.id))) == 0
@@ -130,10 +130,10 @@ def vote_world(make_world):
     return world
 
 
-def test_one_vote_per_account_with_a_clear_message(client, signin, vote_world):
+def test_one_vote_per_account_with_a_clear_message(client, login, vote_world):
     world = vote_world
     url = f"/judging/{world.challenge.slug}/vote"
-    signin(world.outsider)
+    login(world.outsider)
     assert client.post(url, data={"entry": str(world.subs[1].id)}).status_code == 302
     response = client.post(url, data={"entry": str(world.subs[2].id)})
     assert response.status_code == 400 and "already voted" in response.get_data(as_text=True)
@@ -142,35 +142,35 @@ def test_one_vote_per_account_with_a_clear_message(client, signin, vote_world):
     assert "You have voted" in page and "1 vote" not in page
 
 
-def test_results_are_hidden_until_the_vote_closes(client, signin, vote_world, make_user):
+def test_results_are_hidden_until_the_vote_closes(client, login, vote_world, make_user):
     world = vote_world
     url = f"/judging/{world.challenge.slug}/vote"
     for n in range(3):
-        signin(make_user())
+        login(make_user())
         client.post(url, data={"entry": str(world.subs[n % 2].id)})
-    signin(world.broker)
+    login(world.broker)
     page = client.get(url).get_data(as_text=True)
     assert "<h2 class=\"h4\">Results</h2>" not in page and "2 votes" not in page
     assert peoples.vote_winner(world.challenge) is None
     clock.travel(timedelta(days=3))
-    signin(None)
+    login(None)
     page = client.get(url).get_data(as_text=True)
     assert "Results" in page and "2 votes" in page and "1 vote" in page
     winner, prize = peoples.vote_winner(world.challenge)
     assert winner.id == world.subs[0].id and prize.id == world.challenge.prizes[1].id
-    signin(make_user())
+    login(make_user())
     response = client.post(url, data={"entry": str(world.subs[1].id)})
     assert response.status_code == 404  # voting has closed
 
 
-def test_vote_refusals(client, signin, vote_world, make_world):
+def test_vote_refusals(client, login, vote_world, make_world):
     world = vote_world
     url = f"/judging/{world.challenge.slug}/vote"
-    signin(None)
+    login(None)
     page = client.get(url).get_data(as_text=True)
     assert "Sign in to vote" in page
     assert client.post(url, data={"entry": str(world.subs[0].id)}).status_code == 404
-    signin(world.creators[0])
+    login(world.creators[0])
     response = client.post(url, data={"entry": str(world.subs[0].id)})
     assert response.status_code == 403 and "part of" in response.get_data(as_text=True)
     other = make_world()

@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from judging_helpers import open_round, score_all, sheet
 
 from challenge import clock
 from challenge.errors import InvalidTransition
 from challenge.extensions import db
 from challenge.judging import assignment
 from challenge.platform.models import OutboxMessage
+from tests.judging.judging_helpers import open_round, score_all, sheet
 
 
 def reminders() -> list[OutboxMessage]:
@@ -79,8 +79,8 @@ def test_when_every_sheet_is_in_nobody_is_emailed(make_world):
     assert reminders() == []
 
 
-def test_the_chair_reminds_from_the_judging_page(client, signin, world):
-    signin(world.chair)
+def test_the_chair_reminds_from_the_judging_page(client, login, world):
+    login(world.chair)
     url = f"/judging/{world.challenge.slug}/"
     assert "Remind judges" in client.get(url).get_data(as_text=True)
     page = client.post(f"{url}rounds/1/remind", follow_redirects=True).get_data(as_text=True)
@@ -92,16 +92,16 @@ def test_the_chair_reminds_from_the_judging_page(client, signin, world):
 
 @pytest.mark.parametrize("who, allowed", [("chair", True), ("seeker", True), ("broker", True),
                                           ("judge", False), ("outsider", False), ("creator", False)])
-def test_who_may_remind_the_judges(client, signin, world, who, allowed):
+def test_who_may_remind_the_judges(client, login, world, who, allowed):
     user = {"chair": world.chair, "seeker": world.seeker, "broker": world.broker, "judge": world.judges[2],
             "outsider": world.outsider, "creator": world.creators[0]}[who]
-    signin(user)
+    login(user)
     response = client.post(f"/judging/{world.challenge.slug}/rounds/1/remind")
     assert response.status_code == (302 if allowed else 404)
     assert len(reminders()) == (2 if allowed else 0)
 
 
-def test_reminding_needs_a_post(client, signin, world):
-    signin(world.chair)
+def test_reminding_needs_a_post(client, login, world):
+    login(world.chair)
     assert client.get(f"/judging/{world.challenge.slug}/rounds/1/remind").status_code == 405
     assert reminders() == []

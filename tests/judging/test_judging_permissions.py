@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 from flask_login import AnonymousUserMixin
-from judging_helpers import open_round, sheet
 
 from challenge import clock
 from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.permissions import can
+from tests.judging.judging_helpers import open_round, sheet
 
 ROLES = ("anonymous", "outsider", "creator", "seeker", "judge", "chair", "broker")
 
@@ -83,9 +83,9 @@ def test_panel_view_rule(make_world):
     "/challenges/{slug}/rubric/criteria/99999999999999", "/judging/{slug}/feedback/" + "x" * 300,
     "/judging/nope/queue", "/judging/nope/panel", "/judging/{slug}/entries/1/attachments/99999999999999",
 ])
-def test_odd_urls_are_404_never_500(client, signin, make_world, path):
+def test_odd_urls_are_404_never_500(client, login, make_world, path):
     world = make_world()
-    signin(world.broker)
+    login(world.broker)
     url = path.format(slug=world.challenge.slug)
     assert client.get(url).status_code in (404, 405)
     assert client.post(url, data={"name": "x"}).status_code in (404, 405)

@@ -17,9 +17,9 @@ def _token_from_outbox(email: str) -> str:
     return re.search(r"/judging/invitations/([\w-]+)", message.body).group(1)
 
 
-def test_a_whole_panel_from_invitation_to_feedback(client, signin, make_world, make_user):
+def test_a_whole_panel_from_invitation_to_feedback(client, login, make_world, make_user):
     world = make_world(judges=1, entries=3)
-    signin(world.seeker)
+    login(world.seeker)
     page = client.get(f"/judging/{world.challenge.slug}/")
     assert page.status_code == 200 and "Invite a judge" in page.get_data(as_text=True)
 
@@ -29,7 +29,7 @@ def test_a_whole_panel_from_invitation_to_feedback(client, signin, make_world, m
     assert response.status_code == 302
     token = _token_from_outbox("New.Judge@Example.org")
     newcomer = make_user("Nadia New", "new.judge@example.org")
-    signin(newcomer)
+    login(newcomer)
     body = client.get(f"/judging/invitations/{token}").get_data(as_text=True)
     assert "Join the panel" in body, body
     assert client.post(f"/judging/invitations/{token}").status_code == 302
@@ -38,12 +38,12 @@ def test_a_whole_panel_from_invitation_to_feedback(client, signin, make_world, m
     assert client.get(f"/judging/invitations/{token}").status_code == 404  # single use
 
     # The chair opens round 1: every submitted entry goes to both judges.
-    signin(world.chair)
+    login(world.chair)
     assert client.post(f"/judging/{world.challenge.slug}/rounds/1/open").status_code == 302
     assert db.session.scalar(db.select(db.func.count(Assignment.id))) == 6
 
     for user in (world.chair, newcomer):
-        signin(user)
+        login(user)
         queue = client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)
         assert "0 of 3 score sheets submitted" in queue
         ids = [int(x) for x in re.findall(r"/entries/(\d+)\"", queue)]
@@ -60,7 +60,7 @@ def test_a_whole_panel_from_invitation_to_feedback(client, signin, make_world, m
             assert response.status_code == 302, response.get_data(as_text=True)
         assert "3 of 3 score sheets submitted" in client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)
 
-    signin(world.chair)
+    login(world.chair)
     panel = client.get(f"/judging/{world.challenge.slug}/panel?round=1")
     assert panel.status_code == 200
     text = panel.get_data(as_text=True)
@@ -87,7 +87,7 @@ def test_a_whole_panel_from_invitation_to_feedback(client, signin, make_world, m
 
     # The creator of another entry sees feedback, with comments but no judge names.
     loser = next(s for s in world.subs if s.id != best.id)
-    signin(world.creators[world.subs.index(loser)])
+    login(world.creators[world.subs.index(loser)])
     page = client.get(f"/judging/{world.challenge.slug}/feedback/{loser.reference}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)

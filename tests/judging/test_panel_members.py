@@ -25,9 +25,9 @@ def _token(email):
     return re.search(r"/judging/invitations/([\w-]+)", body).group(1)
 
 
-def test_invitation_email_has_a_single_use_link_and_only_its_hash_is_stored(app, client, signin, make_world):
+def test_invitation_email_has_a_single_use_link_and_only_its_hash_is_stored(app, client, login, make_world):
     world = make_world()
-    signin(world.seeker)
+    login(world.seeker)
     assert _invite(client, world.challenge.slug, "ann@example.org").status_code == 302
     message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.to_email == "ann@example.org"))
     assert world.challenge.title in message.subject
@@ -37,24 +37,24 @@ def test_invitation_email_has_a_single_use_link_and_only_its_hash_is_stored(app,
     assert stored.token_hash == panel.token_hash(token) and token not in stored.token_hash
 
 
-def test_anonymous_visitor_is_asked_to_sign_in_and_comes_back(client, signin, make_world):
+def test_anonymous_visitor_is_asked_to_sign_in_and_comes_back(client, login, make_world):
     world = make_world()
-    signin(world.seeker)
+    login(world.seeker)
     _invite(client, world.challenge.slug, "ann@example.org")
     token = _token("ann@example.org")
-    signin(None)
+    login(None)
     page = client.get(f"/judging/invitations/{token}").get_data(as_text=True)
     assert f"/login?next=/judging/invitations/{token}" in page and f"/signup?next=/judging/invitations/{token}" in page
     assert client.post(f"/judging/invitations/{token}").status_code == 200  # nothing happens without an account
     assert db.session.scalar(db.select(db.func.count(PanelMember.id))) == 3
 
 
-def test_wrong_account_cannot_use_the_invitation(client, signin, make_world, make_user):
+def test_wrong_account_cannot_use_the_invitation(client, login, make_world, make_user):
     world = make_world()
-    signin(world.seeker)
+    login(world.seeker)
     _invite(client, world.challenge.slug, "ann@example.org")
     token = _token("ann@example.org")
-    signin(make_user("Mallory", "mallory@example.org"))
+    login(make_user("Mallory", "mallory@example.org"))
     assert "another email address" in client.get(f"/judging/invitations/{token}").get_data(as_text=True)
     response = client.post(f"/judging/invitations/{token}")
     assert response.status_code == 403 and "another email address" in response.get_data(as_text=True)
@@ -66,21 +66,21 @@ def test_unknown_tokens_are_404(client, token):
     assert client.get(f"/judging/invitations/{token}").status_code == 404
 
 
-def test_chair_invitation_demotes_the_previous_chair(client, signin, make_world, make_user):
+def test_chair_invitation_demotes_the_previous_chair(client, login, make_world, make_user):
     world = make_world()
-    signin(world.seeker)
+    login(world.seeker)
     _invite(client, world.challenge.slug, "CHAIR@example.org", role="chair")
     newcomer = make_user("New Chair", "chair@example.org")
-    signin(newcomer)
+    login(newcomer)
     client.post(f"/judging/invitations/{_token('CHAIR@example.org')}")
     roles = dict(db.session.execute(db.select(PanelMember.user_id, PanelMember.role)).all())
     assert roles[newcomer.id] == "chair" and roles[world.chair.id] == "judge"
     assert list(roles.values()).count("chair") == 1
 
 
-def test_make_chair_keeps_exactly_one_chair_and_the_database_insists(client, signin, make_world):
+def test_make_chair_keeps_exactly_one_chair_and_the_database_insists(client, login, make_world):
     world = make_world()
-    signin(world.seeker)
+    login(world.seeker)
     judge = world.members[2]
     assert client.post(f"/judging/{world.challenge.slug}/members/{judge.id}/chair").status_code == 302
     db.session.expire_all()
@@ -91,9 +91,9 @@ def test_make_chair_keeps_exactly_one_chair_and_the_database_insists(client, sig
     db.session.rollback()
 
 
-def test_service_user_flag_can_be_toggled(client, signin, make_world):
+def test_service_user_flag_can_be_toggled(client, login, make_world):
     world = make_world()
-    signin(world.seeker)
+    login(world.seeker)
     member = world.members[1]
     client.post(f"/judging/{world.challenge.slug}/members/{member.id}/service-user")
     db.session.expire_all()
@@ -108,66 +108,64 @@ def test_service_user_flag_can_be_toggled(client, signin, make_world):
     ("x" * 250 + "@example.org", "Field cannot be longer than 254 characters"),
     ("JUDGE", "already on the panel"),
 ])
-def test_bad_invitations_are_refused_with_a_message(client, signin, make_world, email, message):
+def test_bad_invitations_are_refused_with_a_message(client, login, make_world, email, message):
     world = make_world()
-    signin(world.seeker)
+    login(world.seeker)
     response = _invite(client, world.challenge.slug, world.judges[1].email.upper() if email == "JUDGE" else email)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(PanelInvitation.id))) == 0
 
 
-def test_unknown_role_is_refused(client, signin, make_world):
+def test_unknown_role_is_refused(client, login, make_world):
     world = make_world()
-    signin(world.seeker)
+    login(world.seeker)
     assert _invite(client, world.challenge.slug, "ann@example.org", role="emperor").status_code == 400
 
 
-def test_who_may_manage_the_panel(client, signin, make_world, make_user):
+def test_who_may_manage_the_panel(client, login, make_world, make_user):
     world = make_world()
     slug = world.challenge.slug
     for user, allowed in ((world.seeker, True), (world.broker, True), (world.chair, True),
                           (world.judges[1], False), (world.outsider, False), (world.creators[0], False)):
-        signin(user)
+        login(user)
         assert (client.get(f"/judging/{slug}/").status_code == 200) is allowed
         assert (_invite(client, slug, f"x{user.id}@example.org").status_code == 302) is allowed
         expected = 302 if allowed else 404
         assert client.post(f"/judging/{slug}/members/{world.members[1].id}/service-user").status_code == expected
-    signin(None)
+    login(None)
     assert client.get(f"/judging/{slug}/").status_code == 302
 
 
-def test_no_invitations_once_the_decision_is_made(client, signin, make_world):
+def test_no_invitations_once_the_decision_is_made(client, login, make_world):
     world = make_world(state="decided")
-    signin(world.seeker)
+    login(world.seeker)
     assert _invite(client, world.challenge.slug, "late@example.org").status_code == 404
     assert client.get(f"/judging/{world.challenge.slug}/").status_code == 200  # still readable
     with pytest.raises(Exception, match="Judging is over"):
         panel.invite(world.challenge, "late@example.org", "judge", False, world.seeker, clock.now())
 
 
-def test_member_of_another_panel_is_404(client, signin, make_world):
+def test_member_of_another_panel_is_404(client, login, make_world):
     one, two = make_world(), make_world()
-    signin(one.seeker)
+    login(one.seeker)
     assert client.post(f"/judging/{one.challenge.slug}/members/{two.members[1].id}/chair").status_code == 404
 
 
-def test_my_panels_lists_panels_with_progress(client, signin, make_world):
+def test_my_panels_lists_panels_with_progress(client, login, make_world):
     world = make_world()
-    signin(world.judges[1])
+    login(world.judges[1])
     page = client.get("/judging/").get_data(as_text=True)
     assert world.challenge.title in page and "Judging has not started yet" in page
-    signin(world.outsider)
+    login(world.outsider)
     assert "You are not on any judging panel" in client.get("/judging/").get_data(as_text=True)
 
 
 def test_nav_helper_knows_who_sits_on_a_panel(app, make_world):
-    from flask import g
     from flask_login import login_user, logout_user
 
     from challenge.judging.pages import on_a_judging_panel
 
     world = make_world()
-    g.pop("_login_user", None)
     with app.test_request_context():
         assert on_a_judging_panel() is False
         login_user(world.judges[1])
@@ -177,18 +175,18 @@ def test_nav_helper_knows_who_sits_on_a_panel(app, make_world):
         assert on_a_judging_panel() is False
 
 
-def test_a_judge_who_joins_after_the_round_opened_is_told_why_the_queue_is_empty(client, signin, make_world, make_user):
+def test_a_judge_who_joins_after_the_round_opened_is_told_why_the_queue_is_empty(client, login, make_world, make_user):
     from datetime import timedelta
 
-    from judging_helpers import open_round
+    from tests.judging.judging_helpers import open_round
 
     world = make_world()
     open_round(world)
     clock.travel(timedelta(minutes=5))
-    signin(world.seeker)
+    login(world.seeker)
     _invite(client, world.challenge.slug, "late@example.org")
     late = make_user("Lee Late", "late@example.org")
-    signin(late)
+    login(late)
     client.post(f"/judging/invitations/{_token('late@example.org')}")
     page = client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)
     assert "You joined the panel after it opened" in page and "score sheets submitted" not in page

@@ -1,8 +1,8 @@
 """The panel results matrix scrolls inside its box: a wide panel must not widen the whole page."""
 import pytest
-from judging_helpers import open_round, score_all
 
 from tests.factories import PASSWORD
+from tests.judging.judging_helpers import open_round, score_all
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pingouin as pg
 import pytest
-from judging_helpers import open_round, score_all
 
 from challenge import clock
 from challenge.extensions import db
@@ -19,6 +18,7 @@ from challenge.judging import results, scoring
 from challenge.judging.models import Round
 from demo.panels import build_panel
 from tests.factories import counted_statements
+from tests.judging.judging_helpers import open_round, score_all
 
 # Scores per judge (rows) and entry (columns), as (Impact, Feasibility) on 0-4; weights 60/40.
 SHEETS = [
@@ -111,7 +111,7 @@ def test_drafts_and_conflicted_judges_do_not_count(make_world):
     assert entry.complete == 2 and entry.raw_mean == pytest.approx((_weighted((4, 3)) + _weighted((3, 3))) / 2)
 
 
-def test_service_user_stream_is_reported_separately_and_together(client, signin, make_world):
+def test_service_user_stream_is_reported_separately_and_together(client, login, make_world):
     world, round_ = _world_scored(make_world, service_users=1)
     res = results.load(round_)
     assert res.has_service_users
@@ -121,19 +121,19 @@ def test_service_user_stream_is_reported_separately_and_together(client, signin,
         assert e.streams["service_user"][0] == pytest.approx(_weighted(SHEETS[2][sub_index]))
         assert e.streams["expert"][0] == pytest.approx((_weighted(SHEETS[0][sub_index]) + _weighted(SHEETS[1][sub_index])) / 2)
     assert su in {j.id for j in res.judges if j.service_user}
-    signin(world.chair)
+    login(world.chair)
     page = client.get(f"/judging/{world.challenge.slug}/panel").get_data(as_text=True)
     assert "Service-user judges:" in page and "Expert judges:" in page and "Service users" in page
 
 
-def test_panel_view_runs_the_same_number_of_queries_for_3_and_30_entries(app, client, signin):
+def test_panel_view_runs_the_same_number_of_queries_for_3_and_30_entries(app, client, login):
     counts = []
     for n in (3, 30):
         panel = build_panel(n, 4, 3, clock.now())
         db.session.commit()
         from challenge.accounts.models import User
 
-        signin(db.session.get(User, panel.chair_id))
+        login(db.session.get(User, panel.chair_id))
         with counted_statements() as statements:
             response = client.get(f"/judging/{panel.slug}/panel?round=1")
         assert response.status_code == 200
@@ -149,28 +149,28 @@ def test_fixture_builds_a_fully_scored_round(app):
     assert res.completion == (24, 24) and res.agreement.kind == "alpha"
 
 
-def test_who_sees_the_panel_view(client, signin, make_world):
+def test_who_sees_the_panel_view(client, login, make_world):
     world, round_ = _world_scored(make_world)
     slug = world.challenge.slug
     for user, status in ((world.chair, 200), (world.broker, 200), (world.seeker, 404), (world.judges[1], 404),
                          (world.outsider, 404), (world.creators[0], 404)):
-        signin(user)
+        login(user)
         assert client.get(f"/judging/{slug}/panel?round=1").status_code == status, user.name
         assert client.get(f"/judging/{slug}/panel.csv?round=1").status_code == status
     assign.close_round(round_, world.chair, clock.now())
     db.session.commit()
-    signin(world.seeker)
+    login(world.seeker)
     assert client.get(f"/judging/{slug}/panel?round=1").status_code == 200
     assert client.get(f"/judging/{slug}/panel.csv").status_code == 200
-    signin(world.judges[1])
+    login(world.judges[1])
     assert client.get(f"/judging/{slug}/panel").status_code == 404
-    signin(None)
+    login(None)
     assert client.get(f"/judging/{slug}/panel").status_code == 302
 
 
-def test_panel_view_before_any_round_opens_is_404(client, signin, make_world):
+def test_panel_view_before_any_round_opens_is_404(client, login, make_world):
     world = make_world()
-    signin(world.chair)
+    login(world.chair)
     assert client.get(f"/judging/{world.challenge.slug}/panel").status_code == 404
     assert client.get(f"/judging/{world.challenge.slug}/panel?round=7").status_code == 404
 
@@ -178,9 +178,9 @@ def test_panel_view_before_any_round_opens_is_404(client, signin, make_world):
 @pytest.mark.parametrize("query", ["sort=raw", "sort=disagreement", "sort=completion", "sort=reference",
                                    "show=disputed", "show=incomplete", "show=above_threshold", "sort=%3Cscript%3E",
                                    "show=&sort=", "round=abc", "round=-1", "round=99999999999999999999"])
-def test_sorting_and_filtering_never_fail(client, signin, make_world, query):
+def test_sorting_and_filtering_never_fail(client, login, make_world, query):
     world, round_ = _world_scored(make_world)
-    signin(world.chair)
+    login(world.chair)
     response = client.get(f"/judging/{world.challenge.slug}/panel?{query}")
     assert response.status_code in (200, 404)
     if "round=" not in query:
@@ -198,11 +198,11 @@ def test_filters_pick_the_right_entries(make_world):
     assert raws == sorted(raws, reverse=True)
 
 
-def test_csv_has_every_entry_and_defuses_formulas(client, signin, make_world):
+def test_csv_has_every_entry_and_defuses_formulas(client, login, make_world):
     world, round_ = _world_scored(make_world)
     world.subs[0].title = "=HYPERLINK(\"http://evil\")"
     db.session.commit()
-    signin(world.chair)
+    login(world.chair)
     response = client.get(f"/judging/{world.challenge.slug}/panel.csv?round=1")
     assert response.headers["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
@@ -212,12 +212,12 @@ def test_csv_has_every_entry_and_defuses_formulas(client, signin, make_world):
     assert "'=HYPERLINK(\"http://evil\")" in titles
 
 
-def test_cached_results_follow_every_change(client, signin, make_world):
+def test_cached_results_follow_every_change(client, login, make_world):
     world, round_ = _world_scored(make_world)
     before = results.load(round_)
     assert results.load(round_).entries[0].raw_mean == before.entries[0].raw_mean
     sub = world.subs[0]
-    from judging_helpers import sheet
+    from tests.judging.judging_helpers import sheet
     from challenge.judging import services
 
     a = sheet(round_, world.members[1], sub)
@@ -232,12 +232,12 @@ def test_cached_results_follow_every_change(client, signin, make_world):
     assert results.load(round_).has_service_users
 
 
-def test_panel_view_pages_through_many_entries(client, signin, app):
+def test_panel_view_pages_through_many_entries(client, login, app):
     panel = build_panel(230, 2, 2, clock.now())
     db.session.commit()
     from challenge.accounts.models import User
 
-    signin(db.session.get(User, panel.chair_id))
+    login(db.session.get(User, panel.chair_id))
     first = client.get(f"/judging/{panel.slug}/panel").get_data(as_text=True)
     assert "Entries 1 to 100 of 230" in first and 'aria-label="Pages of entries"' in first
     last = client.get(f"/judging/{panel.slug}/panel?page=3&sort=reference").get_data(as_text=True)

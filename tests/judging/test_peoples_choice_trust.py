@@ -66,9 +66,9 @@ def test_a_link_stops_working_when_the_address_changes(make_user):
     assert confirmation.confirm(token, clock.now()) is None and user.email_confirmed_at is None
 
 
-def test_an_unconfirmed_account_cannot_vote_until_it_confirms(client, signin, vote_world, make_user):
+def test_an_unconfirmed_account_cannot_vote_until_it_confirms(client, login, vote_world, make_user):
     fresh = make_user("Una Unconfirmed", "una@example.org", confirmed=False)
-    signin(fresh)
+    login(fresh)
     page = client.get(vote_world.url).text
     assert "Confirm your email address" in page and "Send the link again" in page and "Cast my vote" not in page
     response = client.post(vote_world.url, data={"entry": str(vote_world.subs[0].id)})
@@ -77,7 +77,7 @@ def test_an_unconfirmed_account_cannot_vote_until_it_confirms(client, signin, vo
     client.post("/account/confirm")  # pressed again at once: no second email
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(OutboxMessage.kind == "account.confirm")) == 1
     client.post(_link_in_mail("una@example.org"))
-    signin(db.session.get(User, fresh.id))
+    login(db.session.get(User, fresh.id))
     assert client.post(vote_world.url, data={"entry": str(vote_world.subs[0].id)}).status_code == 302 and _votes() == 1
 
 
@@ -85,17 +85,17 @@ def test_an_unconfirmed_account_cannot_vote_until_it_confirms(client, signin, vo
     ("Ann.Lee@gmail.com", "annlee+prize@googlemail.com"),
     ("sam@example.org", "SAM+2@Example.org"),
 ])
-def test_one_vote_per_mailbox(client, signin, vote_world, make_user, first, second):
-    signin(make_user("First", first))
+def test_one_vote_per_mailbox(client, login, vote_world, make_user, first, second):
+    login(make_user("First", first))
     assert client.post(vote_world.url, data={"entry": str(vote_world.subs[0].id)}).status_code == 302
-    signin(make_user("Second", second))
+    login(make_user("Second", second))
     response = client.post(vote_world.url, data={"entry": str(vote_world.subs[1].id)})
     assert response.status_code == 400 and "each person has one vote" in response.text and _votes() == 1
 
 
-def test_different_mailboxes_each_vote(client, signin, vote_world, make_user):
+def test_different_mailboxes_each_vote(client, login, vote_world, make_user):
     for email in ("ann.lee@example.org", "annlee@example.org"):  # dots matter outside Gmail
-        signin(make_user("Voter", email))
+        login(make_user("Voter", email))
         assert client.post(vote_world.url, data={"entry": str(vote_world.subs[0].id)}).status_code == 302
     assert _votes() == 2
 
@@ -112,19 +112,19 @@ def _vote_as_new_accounts(world, entry, count, spacing, age=timedelta(hours=1)):
     db.session.commit()
 
 
-def test_the_broker_sees_a_burst_of_new_accounts_voting_for_one_entry(client, signin, vote_world):
+def test_the_broker_sees_a_burst_of_new_accounts_voting_for_one_entry(client, login, vote_world):
     w = vote_world
     _vote_as_new_accounts(w, w.subs[0], peoples.BURST_VOTES + 1, timedelta(seconds=40))  # a burst
     _vote_as_new_accounts(w, w.subs[1], peoples.BURST_VOTES + 2, timedelta(minutes=15))  # steady: no burst
     _vote_as_new_accounts(w, w.subs[2], peoples.BURST_VOTES + 2, timedelta(seconds=10), age=timedelta(days=30))
     [burst] = peoples.bursts(w.challenge)
     assert burst.entry.id == w.subs[0].id and burst.votes == peoples.BURST_VOTES + 1
-    signin(w.broker)
+    login(w.broker)
     page = client.get(w.url).text
     assert "unusual voting" in page and w.subs[0].reference in page and w.subs[1].reference not in page
-    signin(w.outsider)
+    login(w.outsider)
     assert "unusual voting" not in client.get(w.url).text
-    signin(w.chair)
+    login(w.chair)
     assert "unusual voting" not in client.get(w.url).text
 
 

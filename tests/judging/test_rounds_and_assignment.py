@@ -5,7 +5,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from judging_helpers import open_round, score_all, sheet
 
 from challenge import clock
 from challenge.errors import DomainError, InvalidTransition
@@ -13,6 +12,7 @@ from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging.models import Assignment, Conflict
 from challenge.platform.models import AuditEvent, OutboxMessage
+from tests.judging.judging_helpers import open_round, score_all, sheet
 
 
 # --- the strategies, as pure functions ------------------------------------------------------------
@@ -62,9 +62,9 @@ def test_opening_round_one_assigns_every_submitted_entry_and_emails_the_judges(m
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "judging.round_opened"))
 
 
-def test_k_round_through_the_web(client, signin, make_world):
+def test_k_round_through_the_web(client, login, make_world):
     world = make_world(judges=4, entries=6, rounds=({"name": "Shortlist", "strategy": "k", "k": 2},))
-    signin(world.seeker)
+    login(world.seeker)
     assert client.post(f"/judging/{world.challenge.slug}/rounds/1/open").status_code == 302
     per_entry = Counter(db.session.scalars(db.select(Assignment.submission_id)))
     assert set(per_entry.values()) == {2}
@@ -103,18 +103,18 @@ def test_a_round_needs_entries_criteria_and_enough_judges(make_world, rubric_for
         assign.open_round(small.round, small.chair, clock.now())
 
 
-def test_who_may_open_and_close_rounds(client, signin, make_world):
+def test_who_may_open_and_close_rounds(client, login, make_world):
     world = make_world()
     slug = world.challenge.slug
     for user in (world.judges[1], world.outsider, world.creators[0]):
-        signin(user)
+        login(user)
         assert client.post(f"/judging/{slug}/rounds/1/open").status_code == 404
-    signin(world.seeker)
+    login(world.seeker)
     assert client.post(f"/judging/{slug}/rounds/1/open").status_code == 302
     assert client.post(f"/judging/{slug}/rounds/1/close").status_code == 404  # the chair closes
-    signin(world.judges[1])
+    login(world.judges[1])
     assert client.post(f"/judging/{slug}/rounds/1/close").status_code == 404
-    signin(world.chair)
+    login(world.chair)
     assert client.post(f"/judging/{slug}/rounds/1/close").status_code == 302
     assert client.post(f"/judging/{slug}/rounds/1/close").status_code == 409
     assert client.post(f"/judging/{slug}/rounds/9/close").status_code == 404
@@ -141,17 +141,17 @@ def test_round_deadline_closes_scoring_without_a_scheduler(make_world):
     ({"name": "R", "strategy": "all", "closes_at": "2001-01-01T10:00"}, "Choose a closing time in the future"),
     ({"name": "R", "strategy": "all", "closes_at": "yesterday"}, "Not a valid datetime value"),
 ])
-def test_bad_round_settings_are_refused(client, signin, make_world, data, message):
+def test_bad_round_settings_are_refused(client, login, make_world, data, message):
     world = make_world()
-    signin(world.seeker)
+    login(world.seeker)
     response = client.post(f"/judging/{world.challenge.slug}/rounds", data=data)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
 
 
-def test_rounds_are_added_and_changed_until_they_open(client, signin, make_world):
+def test_rounds_are_added_and_changed_until_they_open(client, login, make_world):
     world = make_world()
     slug = world.challenge.slug
-    signin(world.seeker)
+    login(world.seeker)
     response = client.post(f"/judging/{slug}/rounds", data={"name": "Final", "strategy": "k", "k": "2",
                                                             "comments_required": "y", "threshold_percent": "70",
                                                             "closes_at": "2099-06-01T17:00"})
@@ -167,13 +167,13 @@ def test_rounds_are_added_and_changed_until_they_open(client, signin, make_world
 
 # --- conflicts --------------------------------------------------------------------------------------
 
-def test_declaring_a_conflict_releases_the_entry_and_k_rounds_reassign_it(client, signin, make_world):
+def test_declaring_a_conflict_releases_the_entry_and_k_rounds_reassign_it(client, login, make_world):
     world = make_world(judges=4, entries=4, rounds=({"name": "R", "strategy": "k", "k": 2},))
     round_ = open_round(world)
     member, user = world.members[1], world.judges[1]
     a = db.session.scalar(db.select(Assignment).where(Assignment.panel_member_id == member.id))
     entry = a.submission_id
-    signin(user)
+    login(user)
     response = client.post(f"/judging/{world.challenge.slug}/entries/{a.id}/declaration",
                            data={"has_conflict": "yes", "reason": "I mentor the team."})
     assert response.status_code == 302
@@ -185,9 +185,9 @@ def test_declaring_a_conflict_releases_the_entry_and_k_rounds_reassign_it(client
     queue = client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)
     assert "I mentor the team." in queue
     assert client.get(f"/judging/{world.challenge.slug}/entries/{a.id}").status_code == 404
-    signin(world.chair)
+    login(world.chair)
     assert "I mentor the team." in client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
-    signin(world.seeker)
+    login(world.seeker)
     assert "I mentor the team." not in client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
 
 
@@ -210,33 +210,33 @@ def test_conflicted_judges_are_skipped_in_later_rounds(make_world):
     ({"has_conflict": "yes", "reason": "   "}, "Say briefly what the conflict is", 400),
     ({"has_conflict": "yes", "reason": "x" * 2001}, "Field cannot be longer than 2000 characters", 400),
 ])
-def test_bad_declarations_are_refused(client, signin, make_world, data, message, status):
+def test_bad_declarations_are_refused(client, login, make_world, data, message, status):
     world = make_world()
     round_ = open_round(world)
     a = sheet(round_, world.members[1], world.subs[0])
-    signin(world.judges[1])
+    login(world.judges[1])
     response = client.post(f"/judging/{world.challenge.slug}/entries/{a.id}/declaration", data=data)
     assert response.status_code == status and message in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Conflict.id))) == 0
 
 
-def test_a_second_declaration_is_refused(client, signin, make_world):
+def test_a_second_declaration_is_refused(client, login, make_world):
     world = make_world()
     round_ = open_round(world)
     a = sheet(round_, world.members[1], world.subs[0])
-    signin(world.judges[1])
+    login(world.judges[1])
     url = f"/judging/{world.challenge.slug}/entries/{a.id}/declaration"
     client.post(url, data={"has_conflict": "no"})
     response = client.post(url, data={"has_conflict": "no"})
     assert response.status_code == 400 and "already made a declaration" in response.get_data(as_text=True)
 
 
-def test_a_conflict_found_after_scoring_removes_the_scores(client, signin, make_world):
+def test_a_conflict_found_after_scoring_removes_the_scores(client, login, make_world):
     world = make_world(judges=2, entries=1)
     round_ = open_round(world)
     score_all(world, round_, lambda m, s: (4, 4))
     a = sheet(round_, world.members[1], world.subs[0])
-    signin(world.judges[1])
+    login(world.judges[1])
     url = f"/judging/{world.challenge.slug}/entries/{a.id}"
     assert "Found a conflict of interest?" in client.get(url).get_data(as_text=True)
     response = client.post(f"{url}/declaration", data={"has_conflict": "yes", "reason": "My sister's charity"})
@@ -258,7 +258,7 @@ def _reassign(client, world, sub, source, target):
                        data={"round": "1", "reference": sub.reference, "from": source.id, "to": target.id})
 
 
-def test_chair_reassigns_an_entry(client, signin, make_world):
+def test_chair_reassigns_an_entry(client, login, make_world):
     world = make_world(judges=3, entries=3, rounds=({"name": "R", "strategy": "k", "k": 2},))
     round_ = open_round(world)
     a = db.session.scalar(db.select(Assignment).limit(1))
@@ -267,9 +267,9 @@ def test_chair_reassigns_an_entry(client, signin, make_world):
     spare = next(m for m in world.members if m.id not in taken)
     sub = next(s for s in world.subs if s.id == a.submission_id)
     source = next(m for m in world.members if m.id == a.panel_member_id)
-    signin(world.judges[1])
+    login(world.judges[1])
     assert _reassign(client, world, sub, source, spare).status_code == 404
-    signin(world.chair)
+    login(world.chair)
     assert _reassign(client, world, sub, source, spare).status_code == 302
     db.session.expire_all()
     assert a.panel_member_id == spare.id
@@ -309,9 +309,9 @@ def test_reassignment_refusals(make_world):
 @pytest.mark.parametrize("form", [{}, {"round": "1", "reference": "CX-NOPE", "from": "1", "to": "2"},
                                   {"round": "x", "reference": "", "from": "a", "to": "b"},
                                   {"round": "1", "reference": "<b>", "from": "99999999999", "to": "-1"}])
-def test_garbage_reassignment_forms_never_500(client, signin, make_world, form):
+def test_garbage_reassignment_forms_never_500(client, login, make_world, form):
     world = make_world()
     open_round(world)
-    signin(world.chair)
+    login(world.chair)
     response = client.post(f"/judging/{world.challenge.slug}/reassign", data=form)
     assert response.status_code in (400, 404)

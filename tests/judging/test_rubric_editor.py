@@ -23,9 +23,9 @@ def _criteria(challenge):
                                    .order_by(Criterion.position)))
 
 
-def test_seeker_adds_a_criterion_with_level_descriptions(client, signin, draft):
+def test_seeker_adds_a_criterion_with_level_descriptions(client, login, draft):
     seeker, challenge = draft
-    signin(seeker)
+    login(seeker)
     response = client.post(f"/challenges/{challenge.slug}/rubric/criteria", data={
         "name": "Impact", "description": "Who benefits", "weight": "40", "scale": "1-5",
         "levels": "Very weak\nWeak\nAdequate\nStrong\nOutstanding"})
@@ -39,9 +39,9 @@ def test_seeker_adds_a_criterion_with_level_descriptions(client, signin, draft):
     assert "Impact" in page and "Outstanding" in page and "100%" in page
 
 
-def test_sbri_preset_gives_five_criteria_and_social_value_at_ten_percent(client, signin, draft):
+def test_sbri_preset_gives_five_criteria_and_social_value_at_ten_percent(client, login, draft):
     seeker, challenge = draft
-    signin(seeker)
+    login(seeker)
     assert client.post(f"/challenges/{challenge.slug}/rubric/presets/sbri").status_code == 302
     criteria = _criteria(challenge)
     assert len(criteria) == 6 and all((c.scale_min, c.scale_max) == (0, 4) for c in criteria)
@@ -55,18 +55,18 @@ def test_sbri_preset_gives_five_criteria_and_social_value_at_ten_percent(client,
 @pytest.mark.parametrize("theme, label", [("climate", "Fighting climate change"),
                                           ("economic_inequality", "Tackling economic inequality"),
                                           ("equal_opportunity", "Equal opportunity"), ("wellbeing", "Wellbeing")])
-def test_social_value_themes(client, signin, draft, theme, label):
+def test_social_value_themes(client, login, draft, theme, label):
     seeker, challenge = draft
-    signin(seeker)
+    login(seeker)
     client.post(f"/challenges/{challenge.slug}/rubric/criteria", data={"name": "Impact", "weight": "90"})
     assert client.post(f"/challenges/{challenge.slug}/rubric/presets/social-value", data={"theme": theme}).status_code == 302
     social = next(c for c in _criteria(challenge) if c.social_value)
     assert social.name == f"Social value: {label}" and social.weight == 10
 
 
-def test_social_value_below_ten_percent_is_refused(client, signin, draft):
+def test_social_value_below_ten_percent_is_refused(client, login, draft):
     seeker, challenge = draft
-    signin(seeker)
+    login(seeker)
     client.post(f"/challenges/{challenge.slug}/rubric/presets/sbri")
     innovation = _criteria(challenge)[0]
     response = client.post(f"/challenges/{challenge.slug}/rubric/criteria/{innovation.id}",
@@ -79,11 +79,11 @@ def test_social_value_below_ten_percent_is_refused(client, signin, draft):
     assert response.status_code == 400 and len(_criteria(challenge)) == 6
 
 
-def test_rubric_is_frozen_once_published(client, signin, make_user, make_org, make_challenge, rubric_for):
+def test_rubric_is_frozen_once_published(client, login, make_user, make_org, make_challenge, rubric_for):
     seeker = make_user()
     challenge = make_challenge(make_org(seeker), "open")
     (impact, _), _ = rubric_for(challenge)
-    signin(seeker)
+    login(seeker)
     page = client.get(f"/challenges/{challenge.slug}/rubric")
     assert page.status_code == 200 and "frozen" in page.get_data(as_text=True)
     attempts = [
@@ -103,21 +103,21 @@ def test_rubric_is_frozen_once_published(client, signin, make_user, make_org, ma
         rubric.save_criterion(challenge, seeker, clock.now(), name="X", description="", weight=5, levels=[])
 
 
-def test_in_review_only_a_broker_edits(client, signin, make_user, make_org, make_challenge):
+def test_in_review_only_a_broker_edits(client, login, make_user, make_org, make_challenge):
     seeker, broker = make_user(), make_user(broker=True)
     challenge = make_challenge(make_org(seeker), "in_review")
-    signin(seeker)
+    login(seeker)
     response = client.post(f"/challenges/{challenge.slug}/rubric/criteria", data={"name": "Impact", "weight": "10"})
     assert response.status_code == 409 and "only a broker" in response.get_data(as_text=True)
-    signin(broker)
+    login(broker)
     assert client.post(f"/challenges/{challenge.slug}/rubric/criteria",
                        data={"name": "Impact", "weight": "10"}).status_code == 302
 
 
-def test_outsiders_and_judges_cannot_reach_the_editor(client, signin, draft, make_user):
+def test_outsiders_and_judges_cannot_reach_the_editor(client, login, draft, make_user):
     _, challenge = draft
     assert client.get(f"/challenges/{challenge.slug}/rubric").status_code == 302  # to sign in
-    signin(make_user())
+    login(make_user())
     assert client.get(f"/challenges/{challenge.slug}/rubric").status_code == 404
     assert client.post(f"/challenges/{challenge.slug}/rubric/criteria", data={"name": "X", "weight": "1"}).status_code == 404
     assert client.get("/challenges/no-such-challenge/rubric").status_code == 404
@@ -135,9 +135,9 @@ def test_outsiders_and_judges_cannot_reach_the_editor(client, signin, draft, mak
     ({"name": "Impact", "weight": "10", "levels": "a\nb\nc\nd\ne\nf"}, "Give at most 5 level descriptions"),
     ({"name": "Impact", "weight": "10", "levels": "x" * 301}, "under 300 characters"),
 ])
-def test_bad_criterion_input_is_refused_with_a_message(client, signin, draft, data, message):
+def test_bad_criterion_input_is_refused_with_a_message(client, login, draft, data, message):
     seeker, challenge = draft
-    signin(seeker)
+    login(seeker)
     response = client.post(f"/challenges/{challenge.slug}/rubric/criteria", data=data)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -145,21 +145,21 @@ def test_bad_criterion_input_is_refused_with_a_message(client, signin, draft, da
     assert _criteria(challenge) == []
 
 
-def test_html_and_odd_unicode_are_kept_as_text(client, signin, draft):
+def test_html_and_odd_unicode_are_kept_as_text(client, login, draft):
     seeker, challenge = draft
-    signin(seeker)
+    login(seeker)
     name = "<script>alert(1)</script> Ünïcødé ‮ 🚀"
     assert client.post(f"/challenges/{challenge.slug}/rubric/criteria", data={"name": name, "weight": "5"}).status_code == 302
     page = client.get(f"/challenges/{challenge.slug}/rubric").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page and "🚀" in page
 
 
-def test_duplicate_names_and_criteria_of_another_challenge(client, signin, draft, make_org, make_user, make_challenge,
+def test_duplicate_names_and_criteria_of_another_challenge(client, login, draft, make_org, make_user, make_challenge,
                                                            rubric_for):
     seeker, challenge = draft
     other = make_challenge(make_org(make_user()), "draft")
     (foreign, _), _ = rubric_for(other)
-    signin(seeker)
+    login(seeker)
     client.post(f"/challenges/{challenge.slug}/rubric/criteria", data={"name": "Impact", "weight": "5"})
     response = client.post(f"/challenges/{challenge.slug}/rubric/criteria", data={"name": "IMPACT", "weight": "5"})
     assert response.status_code == 400 and "already has a criterion with that name" in response.get_data(as_text=True)
@@ -169,9 +169,9 @@ def test_duplicate_names_and_criteria_of_another_challenge(client, signin, draft
     assert client.get(f"/challenges/{challenge.slug}/rubric?edit={foreign.id}").status_code == 404
 
 
-def test_changing_the_scale_moves_every_criterion(client, signin, draft):
+def test_changing_the_scale_moves_every_criterion(client, login, draft):
     seeker, challenge = draft
-    signin(seeker)
+    login(seeker)
     client.post(f"/challenges/{challenge.slug}/rubric/presets/sbri")
     assert client.post(f"/challenges/{challenge.slug}/rubric/scale", data={"scale": "0-10"}).status_code == 302
     assert {(c.scale_min, c.scale_max, len(c.levels)) for c in _criteria(challenge)} == {(0, 10, 11)}

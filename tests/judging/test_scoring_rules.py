@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from judging_helpers import open_round, sheet
 
 from challenge import clock
 from challenge.errors import InvalidTransition, NotAllowed
@@ -13,15 +12,16 @@ from challenge.judging import assignment as assign
 from challenge.judging import services
 from challenge.judging.models import Assignment, Score
 from challenge.judging.rubric import FieldError
+from tests.judging.judging_helpers import open_round, sheet
 
 
 @pytest.fixture()
-def ready(make_world, signin, client):
+def ready(make_world, login, client):
     """A judge signed in, with a declared, assigned entry; returns (world, assignment, url)."""
     world = make_world(judges=2, entries=2)
     round_ = open_round(world)
     a = sheet(round_, world.members[1], world.subs[0])
-    signin(world.judges[1])
+    login(world.judges[1])
     client.post(f"/judging/{world.challenge.slug}/entries/{a.id}/declaration", data={"has_conflict": "no"})
     return world, a, f"/judging/{world.challenge.slug}/entries/{a.id}/scores"
 
@@ -106,10 +106,10 @@ def test_an_unassigned_entry_is_404_to_a_judge(client, ready):
     assert client.get(f"/judging/{world.challenge.slug}/entries/999999").status_code == 404
 
 
-def test_someone_not_on_the_panel_gets_404_everywhere(client, ready, signin):
+def test_someone_not_on_the_panel_gets_404_everywhere(client, ready, login):
     world, a, url = ready
     for user in (world.outsider, world.creators[0], world.seeker):
-        signin(user)
+        login(user)
         assert client.get(f"/judging/{world.challenge.slug}/queue").status_code == 404
         assert client.get(f"/judging/{world.challenge.slug}/entries/{a.id}").status_code == 404
         assert client.post(url, data={**_scores(world, 3, 3), "action": "submit"}).status_code == 404
@@ -122,11 +122,11 @@ def test_entry_of_another_challenge_through_this_challenge_is_404(client, ready,
     assert client.get(f"/judging/{other.challenge.slug}/entries/{a.id}").status_code == 404
 
 
-def test_scoring_before_declaring_is_404_and_refused_by_the_service(client, signin, make_world):
+def test_scoring_before_declaring_is_404_and_refused_by_the_service(client, login, make_world):
     world = make_world()
     round_ = open_round(world)
     a = sheet(round_, world.members[1], world.subs[0])
-    signin(world.judges[1])
+    login(world.judges[1])
     page = client.get(f"/judging/{world.challenge.slug}/entries/{a.id}").get_data(as_text=True)
     assert "Before you open" in page and a.submission.description not in page
     assert client.post(f"/judging/{world.challenge.slug}/entries/{a.id}/scores",
@@ -151,16 +151,16 @@ def test_the_service_refuses_other_judges_and_late_scores(make_world):
         services.save_scores(a, {"1.5": 3}, "", False, world.judges[1], clock.now())
 
 
-def test_others_scores_only_after_submitting_ones_own(client, signin, make_world):
+def test_others_scores_only_after_submitting_ones_own(client, login, make_world):
     world = make_world(judges=2, entries=1)
     round_ = open_round(world)
     slug = world.challenge.slug
     mine, theirs = sheet(round_, world.members[1], world.subs[0]), sheet(round_, world.members[0], world.subs[0])
-    signin(world.chair)
+    login(world.chair)
     client.post(f"/judging/{slug}/entries/{theirs.id}/declaration", data={"has_conflict": "no"})
     client.post(f"/judging/{slug}/entries/{theirs.id}/scores",
                 data={**_scores(world, 4, 4), "action": "submit", "comment": "Chair's view: superb"})
-    signin(world.judges[1])
+    login(world.judges[1])
     client.post(f"/judging/{slug}/entries/{mine.id}/declaration", data={"has_conflict": "no"})
     page = client.get(f"/judging/{slug}/entries/{mine.id}").get_data(as_text=True)
     assert "Shown after you submit your own" in page and "Chair&#39;s view" not in page

@@ -90,11 +90,11 @@ def test_grants_beyond_what_is_left_of_the_budget_are_refused_with_a_message(mak
     assert ledger.unbalanced_transactions() == [] and ledger.negative_escrows() == []
 
 
-def test_the_brokers_stage_grant_page_respects_the_budget(client, signin, make_user, make_org, make_challenge,
+def test_the_brokers_stage_grant_page_respects_the_budget(client, login, make_user, make_org, make_challenge,
                                                           make_submission):
     w = _scored(make_user, make_org, make_challenge, make_submission, budget=150_000)
     clock.travel(w.at - clock.now())
-    signin(w.broker)
+    login(w.broker)
     url = f"/admin/payouts/challenges/{w.challenge.slug}/stage-grants"
     data = {"grant-submissions": [str(w.subs[3].id), str(w.subs[2].id)], "grant-amount": "1,000",
             "grant-currency": "GBP", "grant-round_position": "1"}
@@ -106,11 +106,11 @@ def test_the_brokers_stage_grant_page_respects_the_budget(client, signin, make_u
     assert len(_grants(w.challenge)) == 1
 
 
-def test_the_advance_page_tells_the_chair_what_is_left_of_the_budget(client, signin, make_user, make_org,
+def test_the_advance_page_tells_the_chair_what_is_left_of_the_budget(client, login, make_user, make_org,
                                                                     make_challenge, make_submission):
     w = _scored(make_user, make_org, make_challenge, make_submission, budget=250_000)
     clock.travel(w.at - clock.now())
-    signin(w.chair)
+    login(w.chair)
     page = client.get(f"/judging/{w.challenge.slug}/rounds/1/advance").get_data(as_text=True)
     assert "£2,500 is left of the stage-grant budget: enough for 2 entries" in page
     response = client.post(f"/judging/{w.challenge.slug}/rounds/1/advance",
@@ -125,8 +125,8 @@ def pending(make_world):
     return make_world(rounds=({"name": "Shortlist"}, {"name": "Final"}))
 
 
-def test_a_chair_cannot_set_or_change_a_rounds_grant(client, signin, pending):
-    signin(pending.chair)
+def test_a_chair_cannot_set_or_change_a_rounds_grant(client, login, pending):
+    login(pending.chair)
     url = f"/judging/{pending.challenge.slug}/rounds/1/edit"
     response = client.post(url, data={"name": "Shortlist", "strategy": "all", "advance_grant": "50,000"})
     assert response.status_code == 400
@@ -146,8 +146,8 @@ def test_a_chair_cannot_set_or_change_a_rounds_grant(client, signin, pending):
 
 
 @pytest.mark.parametrize("who", ["seeker", "broker"])
-def test_the_seeker_or_a_broker_sets_a_rounds_grant(client, signin, pending, who):
-    signin(getattr(pending, who))
+def test_the_seeker_or_a_broker_sets_a_rounds_grant(client, login, pending, who):
+    login(getattr(pending, who))
     url = f"/judging/{pending.challenge.slug}/rounds/1/edit"
     assert 'name="advance_grant"' in client.get(url).get_data(as_text=True)
     assert client.post(url, data={"name": "Shortlist", "strategy": "all", "advance_grant": "1,500"}).status_code == 302

@@ -96,11 +96,11 @@ def test_a_round_without_a_grant_pays_nobody(make_user, make_org, make_challenge
     assert _grants(w.challenge) == []
 
 
-def test_the_chair_advances_in_the_browser_and_is_told_of_the_grants(client, signin, make_user, make_org,
+def test_the_chair_advances_in_the_browser_and_is_told_of_the_grants(client, login, make_user, make_org,
                                                                      make_challenge, make_submission):
     w = _scored(make_user, make_org, make_challenge, make_submission, fund=True)
     clock.travel(w.at - clock.now())
-    signin(w.chair)
+    login(w.chair)
     url = f"/judging/{w.challenge.slug}/rounds/1/advance"
     assert "receives a stage grant of <strong>£1,000</strong>" in client.get(url).get_data(as_text=True)
     response = client.post(url, data={"entries": [str(w.subs[3].id), str(w.subs[2].id)]}, follow_redirects=True)
@@ -109,11 +109,11 @@ def test_the_chair_advances_in_the_browser_and_is_told_of_the_grants(client, sig
     assert len(_grants(w.challenge)) == 2
 
 
-def test_the_chair_sees_why_a_shortlist_is_refused_and_nothing_is_recorded(client, signin, make_user, make_org,
+def test_the_chair_sees_why_a_shortlist_is_refused_and_nothing_is_recorded(client, login, make_user, make_org,
                                                                            make_challenge, make_submission):
     w = _scored(make_user, make_org, make_challenge, make_submission, fund=True, grant=50_000_000)
     clock.travel(w.at - clock.now())
-    signin(w.chair)
+    login(w.chair)
     response = client.post(f"/judging/{w.challenge.slug}/rounds/1/advance",
                            data={"entries": [str(w.subs[3].id), str(w.subs[2].id)]})
     assert response.status_code == 400 and "stage grants cannot be paid" in response.get_data(as_text=True)
@@ -128,8 +128,8 @@ def pending(make_world):
     return world
 
 
-def test_the_seeker_sets_a_rounds_grant_in_pounds(client, signin, pending):
-    signin(pending.seeker)
+def test_the_seeker_sets_a_rounds_grant_in_pounds(client, login, pending):
+    login(pending.seeker)
     url = f"/judging/{pending.challenge.slug}/rounds/1/edit"
     data = {"name": "Shortlist", "strategy": "all", "advance_grant": "1,500"}
     assert client.post(url, data=data).status_code == 302
@@ -143,17 +143,17 @@ def test_the_seeker_sets_a_rounds_grant_in_pounds(client, signin, pending):
 
 @pytest.mark.parametrize("amount, message", [("abc", "Enter an amount"), ("-5", "not negative"),
                                              ("0", "more than zero"), ("1.234", "Enter an amount")])
-def test_a_bad_grant_is_refused_with_a_message(client, signin, pending, amount, message):
-    signin(pending.seeker)
+def test_a_bad_grant_is_refused_with_a_message(client, login, pending, amount, message):
+    login(pending.seeker)
     response = client.post(f"/judging/{pending.challenge.slug}/rounds/1/edit",
                            data={"name": "Shortlist", "strategy": "all", "advance_grant": amount})
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert pending.round.advance_grant is None
 
 
-def test_only_those_who_run_the_panel_set_a_grant(client, signin, pending):
+def test_only_those_who_run_the_panel_set_a_grant(client, login, pending):
     for user in (pending.judges[1], pending.outsider, pending.creators[0]):
-        signin(user)
+        login(user)
         response = client.post(f"/judging/{pending.challenge.slug}/rounds/1/edit",
                                data={"name": "Shortlist", "strategy": "all", "advance_grant": "1,500"})
         assert response.status_code == 404

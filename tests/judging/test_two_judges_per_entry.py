@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from judging_helpers import open_round
 
 from challenge import clock
 from challenge.errors import InvalidTransition, NotAllowed
@@ -12,6 +11,7 @@ from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging.models import Assignment, Conflict
 from challenge.platform.models import AuditEvent
+from tests.judging.judging_helpers import open_round
 
 REASON = "The second judge withdrew ill; the funder agreed one expert reads the two late entries."
 
@@ -83,9 +83,9 @@ def test_an_override_needs_words(make_world):
 
 # --- through the web ----------------------------------------------------------------------------------
 
-def test_the_refusal_is_a_message_on_the_set_up_page(client, signin, make_world):
+def test_the_refusal_is_a_message_on_the_set_up_page(client, login, make_world):
     world = make_world(judges=1, entries=2)
-    signin(world.seeker)
+    login(world.seeker)
     page = client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
     assert "fewer than two judges" in page and 'name="override_reason"' not in page  # warned before opening
     response = client.post(f"/judging/{world.challenge.slug}/rounds/1/open", follow_redirects=True)
@@ -96,9 +96,9 @@ def test_the_refusal_is_a_message_on_the_set_up_page(client, signin, make_world)
     assert "Only a broker" in response.get_data(as_text=True) and world.round.state == "pending"
 
 
-def test_a_broker_overrides_through_the_set_up_page(client, signin, make_world):
+def test_a_broker_overrides_through_the_set_up_page(client, login, make_world):
     world = make_world(judges=1, entries=2)
-    signin(world.broker)
+    login(world.broker)
     page = client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
     assert 'name="override_reason"' in page
     response = client.post(f"/judging/{world.challenge.slug}/rounds/1/open", data={"override_reason": REASON},

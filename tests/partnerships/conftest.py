@@ -11,7 +11,6 @@ from challenge import clock
 from challenge.extensions import db
 from challenge.partnerships import services
 from challenge.partnerships.models import LibraryEntry, Partnership
-from challenge.platform.models import OutboxMessage
 
 
 @pytest.fixture()
@@ -60,29 +59,5 @@ def published_entry(world):
     return entry
 
 
-@pytest.fixture()
-def outbox():
-    def messages(to: str | None = None) -> list[OutboxMessage]:
-        stmt = db.select(OutboxMessage).order_by(OutboxMessage.id)
-        if to:
-            stmt = stmt.where(OutboxMessage.to_email == to)
-        return list(db.session.scalars(stmt))
-
-    return messages
-
-
 def days(n: int) -> timedelta:
     return timedelta(days=n)
-
-
-@pytest.fixture()
-def login(login):
-    """The suite's `login`, safe to call twice in a test: the app context the test holds open keeps
-    Flask-Login's cached user in `g`, so forget it when switching people."""
-    from flask import g
-
-    def sign_in(user):
-        g.pop("_login_user", None)
-        return login(user)
-
-    return sign_in

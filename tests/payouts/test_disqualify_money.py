@@ -18,7 +18,7 @@ from challenge.permissions import can
 from challenge.platform.models import AuditEvent
 from challenge.submissions import services
 from challenge.submissions.models import Submission
-from tests.payouts.conftest import bank_details, fund_all
+from tests.payouts.payouts_helpers import bank_details, fund_all
 from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 GRANT = 150_000  # £1,500

@@ -10,7 +10,7 @@ from challenge.payouts import awards, funding, ledger, payees, refunds, release,
 from challenge.payouts.gateways import ManualGateway
 from challenge.payouts.models import Payout, Refund
 from challenge.payouts.reconcile import reconcile
-from tests.payouts.conftest import bank_details, fund_all
+from tests.payouts.payouts_helpers import bank_details, fund_all
 
 
 def test_a_co_funded_pool_is_pledged_by_share_and_held_when_paid(world):

@@ -9,7 +9,7 @@ from challenge.payouts import awards, funding, ledger, payees, refunds, release
 from challenge.payouts.models import Funding, PayeeAccount, Payout
 from challenge.payouts.providers import gateway
 from challenge.payouts.reconcile import reconcile
-from tests.payouts.conftest import fund_by_card, stripe_payee
+from tests.payouts.payouts_helpers import fund_by_card, stripe_payee
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def test_a_second_click_on_record_transfer_is_answered_calmly(world, client, log
 
 
 def test_a_second_checkout_event_for_one_payment_books_nothing(world, client, stripe_config):
-    from tests.payouts.conftest import fund_by_card, send_event
+    from tests.payouts.payouts_helpers import fund_by_card, send_event
 
     w, fake = world(fund=False, shares=(10000,)), stripe_config
     fund_by_card(client, fake, w)

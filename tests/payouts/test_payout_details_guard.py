@@ -18,7 +18,7 @@ from challenge.payouts.models import PayeeAccount, Payout
 from challenge.payouts.states import PayoutState
 from challenge.platform.models import AuditEvent, OutboxMessage
 from tests.factories import PASSWORD
-from tests.payouts.conftest import bank_details
+from tests.payouts.payouts_helpers import bank_details
 from tests.races import ON_POSTGRES, SKIP_REASON, run_together
 
 NEW = {"holder": "Wyn Winner", "sort_code": "40-11-62", "account_number": "87654321"}

@@ -7,7 +7,7 @@ from challenge import clock
 from challenge.extensions import db
 from challenge.payouts import awards, funding, release
 from challenge.payouts.models import LedgerEntry, Payout
-from tests.payouts.conftest import bank_details, fund_by_card, stripe_payee
+from tests.payouts.payouts_helpers import bank_details, fund_by_card, stripe_payee
 
 
 def test_retry_releases_ready_payouts_and_reconcile_is_clean(runner, world):

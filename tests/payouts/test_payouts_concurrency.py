@@ -14,8 +14,9 @@ from challenge.errors import DomainError
 from challenge.extensions import db
 from challenge.payouts import awards, ledger, release
 from challenge.payouts.models import Funding, LedgerTransaction, Payout, ProviderEvent
-from tests.payouts.conftest import WEBHOOK_SECRET, fund_by_card, stripe_payee
+from tests.payouts.payouts_helpers import fund_by_card, stripe_payee
 from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
+from tests.stripe_support import WEBHOOK_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 

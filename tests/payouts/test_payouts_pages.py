@@ -7,7 +7,7 @@ from challenge import clock
 from challenge.extensions import db
 from challenge.payouts import awards, funding, release
 from challenge.payouts.models import Award, ChallengeFinance, Funder, Funding, Payout, Refund
-from tests.payouts.conftest import bank_details
+from tests.payouts.payouts_helpers import bank_details
 
 ROLES = ("anonymous", "outsider", "seeker", "funder", "winner", "broker")
 

@@ -11,7 +11,8 @@ from challenge.extensions import db
 from challenge.payouts import awards, funding, ledger, payees, release
 from challenge.payouts.models import Funding, LedgerTransaction, PayeeAccount, Payout, ProviderEvent, Refund
 from challenge.payouts.providers import gateway
-from tests.payouts.conftest import WEBHOOK_SECRET, fund_by_card, send_event, stripe_payee
+from tests.payouts.payouts_helpers import fund_by_card, send_event, stripe_payee
+from tests.stripe_support import WEBHOOK_SECRET
 
 
 @pytest.fixture

@@ -2,29 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
 
 from challenge.extensions import db
 from tests.security.world import build_world
 
 
 @pytest.fixture()
-def sec_world(app, make_user, make_org, make_challenge, make_submission, tmp_path, monkeypatch):
+def sec_world(app, make_user, make_org, make_challenge, make_submission, rubric_for, seat, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    return build_world(make_user, make_org, make_challenge, make_submission)
-
-
-@pytest.fixture()
-def act_as(login):
-    """Sign the test client in as `user` (None: signed out), forgetting whoever the shared `g` remembers."""
-
-    def sign_in(user):
-        g.pop("_login_user", None)
-        for obj in list(db.session.identity_map.values()):
-            obj.__dict__.pop("_roles", None)
-        return login(user)
-
-    return sign_in
+    return build_world(make_user, make_org, make_challenge, make_submission, rubric_for, seat)
 
 
 @pytest.fixture()

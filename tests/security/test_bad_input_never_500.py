@@ -18,8 +18,8 @@ def _posts(app, w):
     return [url_for_rule(r, w) for r in routes(app) if "POST" in r.methods and r.endpoint != "payouts.stripe_webhook"]
 
 
-def test_page_numbers_out_of_range_never_fail(app, client, sec_world, act_as):
-    act_as(sec_world.broker)
+def test_page_numbers_out_of_range_never_fail(app, client, sec_world, login):
+    login(sec_world.broker)
     problems = []
     for url in _gets(app, sec_world):
         for page in PAGES:
@@ -30,8 +30,8 @@ def test_page_numbers_out_of_range_never_fail(app, client, sec_world, act_as):
 
 
 @pytest.mark.parametrize("value", ["line\r\nSet-Cookie: x=1", "\n", "a\rb"])
-def test_a_line_break_in_a_query_parameter_is_refused_with_a_message(app, client, sec_world, act_as, value):
-    act_as(sec_world.broker)
+def test_a_line_break_in_a_query_parameter_is_refused_with_a_message(app, client, sec_world, login, value):
+    login(sec_world.broker)
     problems = []
     for url in _gets(app, sec_world):
         for name in ("q", "next", "page", "state"):
@@ -43,8 +43,8 @@ def test_a_line_break_in_a_query_parameter_is_refused_with_a_message(app, client
     assert not problems, "\n".join(["", *problems][:40])
 
 
-def test_a_nul_byte_in_a_query_parameter_never_fails(app, client, sec_world, act_as):
-    act_as(sec_world.broker)
+def test_a_nul_byte_in_a_query_parameter_never_fails(app, client, sec_world, login):
+    login(sec_world.broker)
     problems = []
     for url in _gets(app, sec_world):
         for name in ("q", "next", "page", "state", "round", "sort"):
@@ -54,12 +54,12 @@ def test_a_nul_byte_in_a_query_parameter_never_fails(app, client, sec_world, act
     assert not problems, "\n".join(["", *problems][:40])
 
 
-def test_a_nul_byte_in_any_form_field_never_fails_and_is_never_stored(app, client, sec_world, act_as):
+def test_a_nul_byte_in_any_form_field_never_fails_and_is_never_stored(app, client, sec_world, login):
     fields = {"title": "x\x00", "name": "Name\x00", "email": "a\x00@example.org", "body": "\x00", "reason": "r\x00",
               "amount": "1\x00", "q": "\x00", "note": "n\x00", "comment": "c\x00", "summary": "s\x00"}
     problems = []
     for role in ("broker", "seeker", "creator"):
-        act_as(getattr(sec_world, role))
+        login(getattr(sec_world, role))
         for url in _posts(app, sec_world):
             got = client.post(url, data=fields).status_code
             if got >= 500:
@@ -69,8 +69,8 @@ def test_a_nul_byte_in_any_form_field_never_fails_and_is_never_stored(app, clien
     assert not problems, "\n".join(["", *problems][:40])
 
 
-def test_a_line_break_or_nul_in_the_path_is_no_page(client, sec_world, act_as):
-    act_as(sec_world.broker)
+def test_a_line_break_or_nul_in_the_path_is_no_page(client, sec_world, login):
+    login(sec_world.broker)
     for url in ("/challenges/ab%00cd", "/submissions/CX%00", "/challenges/a%0d%0aSet-Cookie:x", "/my/payouts%0a"):
         assert client.get(url).status_code == 404, url
     assert client.get("/admin/users?x=1%0d%0a").status_code == 400

@@ -9,13 +9,7 @@ from tests.security.sweep_params import url_for_rule
 SKIPPED = {"static", "bootstrap.static", "payouts.stripe_webhook"}
 
 
-def _sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
-def test_every_post_without_a_csrf_token_is_refused(app, sec_world, strict_app):
+def test_every_post_without_a_csrf_token_is_refused(app, sec_world, strict_app, login):
     strict = strict_app(WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False)
     audit_before = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
     problems = []
@@ -24,7 +18,7 @@ def test_every_post_without_a_csrf_token_is_refused(app, sec_world, strict_app):
     for person in (None, sec_world.broker, sec_world.seeker):
         client = strict.test_client()
         if person is not None:
-            _sign_in(client, person)
+            login(person, client=client)
         for rule in posts:
             url = url_for_rule(rule, sec_world)
             response = client.post(url, data={"title": "x", "reason": "x", "email": "a@example.org"})

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.payouts.conftest import fake_stripe, fake_stripe_server, stripe_config  # noqa: F401  (fixtures)
 from tests.security.sweep_params import url_for_rule
 from tests.security.test_route_sweep import changed, routes, snapshot
 from tests.security.world import ROLES
 
 
 @pytest.fixture()
-def provider_on(stripe_config):  # noqa: F811
+def provider_on(stripe_config):
     return stripe_config
 
 
-def test_no_get_route_changes_a_row_for_anyone(app, client, sec_world, act_as, provider_on):
+def test_no_get_route_changes_a_row_for_anyone(app, client, sec_world, login, provider_on):
     problems: list[str] = []
     before = snapshot()
     walked = 0
@@ -29,7 +28,7 @@ def test_no_get_route_changes_a_row_for_anyone(app, client, sec_world, act_as, p
             continue
         url = url_for_rule(rule, sec_world)
         for role in ROLES:
-            act_as(getattr(sec_world, role))
+            login(getattr(sec_world, role))
             client.get(url)
             walked += 1
             after = snapshot()

@@ -8,9 +8,9 @@ def _check(response, what):
     assert "frame-ancestors" in csp or "default-src 'none'" in csp, (what, csp)
 
 
-def test_every_kind_of_answer_carries_csp_and_nosniff(app, client, sec_world, act_as):
+def test_every_kind_of_answer_carries_csp_and_nosniff(app, client, sec_world, login):
     w = sec_world
-    act_as(w.broker)
+    login(w.broker)
     answers = {
         "HTML page": client.get("/"),
         "404 page": client.get("/no-such-page"),

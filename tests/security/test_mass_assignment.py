@@ -84,7 +84,7 @@ def test_the_partnership_form_cannot_move_the_stage_or_swap_the_people(app, clie
     assert (p.stage, p.creator_id, p.counterpart_id, p.investment) == ("lead", creator.id, council.id, 0)
 
 
-def test_a_judge_cannot_score_for_someone_else(app, client, sec_world, act_as):
+def test_a_judge_cannot_score_for_someone_else(app, client, sec_world, login):
     from challenge.judging.models import Assignment, Conflict, Criterion, Score
 
     w = sec_world
@@ -94,7 +94,7 @@ def test_a_judge_cannot_score_for_someone_else(app, client, sec_world, act_as):
     db.session.add_all([chairs, foreign, Conflict(panel_member_id=w.judge_seat.id, submission_id=w.sub.id,
                                                   has_conflict=False, declared_at=clock.now())])
     db.session.commit()
-    act_as(w.judge)
+    login(w.judge)
     url = f"/judging/{w.challenge.slug}/entries/{w.assignment.id}/scores"
     others = {"assignment_id": str(chairs.id), "panel_member_id": str(w.chair_seat.id), "judge_id": str(w.chair.id),
               "user_id": str(w.chair.id), "state": "submitted", "action": "save"}

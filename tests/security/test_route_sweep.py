@@ -61,7 +61,7 @@ def test_every_route_has_a_rule_in_the_table(app):
     assert all(set(spec) == set(ROLES) for spec in EXPECTED.values())
 
 
-def test_every_route_answers_each_person_as_the_table_says(app, client, sec_world, act_as):
+def test_every_route_answers_each_person_as_the_table_says(app, client, sec_world, login):
     problems: list[str] = []
     for rule in routes(app):
         spec = EXPECTED.get(rule.endpoint)
@@ -71,14 +71,14 @@ def test_every_route_answers_each_person_as_the_table_says(app, client, sec_worl
         before = snapshot()
         if "GET" in rule.methods:
             for role in ROLES:
-                act_as(getattr(sec_world, role))
+                login(getattr(sec_world, role))
                 got = answer(client.get(url))
                 if got != spec[role]:
                     problems.append(f"GET {url} ({rule.endpoint}) as {role}: expected {spec[role]}, got {got}")
         elif _get_goes_elsewhere(app, url, rule.endpoint):
             pass  # the same URL is another route's page (e.g. /partnerships/1/impact)
         else:
-            act_as(sec_world.broker)
+            login(sec_world.broker)
             got = client.get(url).status_code
             if got != 405:
                 problems.append(f"GET {url} ({rule.endpoint}) on a POST-only route: expected 405, got {got}")
@@ -89,7 +89,7 @@ def test_every_route_answers_each_person_as_the_table_says(app, client, sec_worl
         for role in ROLES:
             if spec[role] not in REFUSALS:
                 continue
-            act_as(getattr(sec_world, role))
+            login(getattr(sec_world, role))
             got = answer(client.post(url, data={}))
             got = FORM_AGAIN if got in (200, 400) and spec[role] == FORM_AGAIN else got  # the refused form again
             if got != spec[role]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import gc
 
 
-def test_an_unread_streamed_answer_leaves_later_app_contexts_alone(client, sec_world, act_as, strict_app):
-    act_as(sec_world.broker)
+def test_an_unread_streamed_answer_leaves_later_app_contexts_alone(client, sec_world, login, strict_app):
+    login(sec_world.broker)
     answer = client.get("/admin/audit.csv")
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     other = strict_app()

@@ -30,30 +30,30 @@ def live_payloads(html: str) -> list[str]:
     return [m.group(0) for pattern in LIVE for m in pattern.finditer(html)]
 
 
-def test_payloads_in_every_text_field_come_back_inert(app, client, sec_world, act_as):
+def test_payloads_in_every_text_field_come_back_inert(app, client, sec_world, login):
     w = sec_world
     # Through the forms.
-    act_as(w.creator)
+    login(w.creator)
     data = form_on(client.get("/account").get_data(as_text=True), "/account/details")
     data.update({"details-name": "Cara <b>Creator</b>", "details-bio": PAYLOAD})
     assert client.post("/account/details", data=data).status_code == 302
-    act_as(w.seeker)
+    login(w.seeker)
     data = form_on(client.get(f"/organisations/{w.council.slug}/edit").get_data(as_text=True))
     data.update({"description": PAYLOAD, "website": "javascript:alert(1)"})
     client.post(f"/organisations/{w.council.slug}/edit", data=data)
     data.update({"website": "https://riverside.example.org"})
     assert client.post(f"/organisations/{w.council.slug}/edit", data=data).status_code == 302
-    act_as(w.other_creator)
+    login(w.other_creator)
     client.post(f"/challenges/{w.other_challenge.slug}/questions", data={"body": PAYLOAD})
-    act_as(w.other_seeker)
+    login(w.other_seeker)
     client.post(f"/challenges/{w.other_challenge.slug}/updates/new", data={"title": PAYLOADS[0], "body": PAYLOAD})
-    act_as(w.seeker)
+    login(w.seeker)
     data = form_on(client.get("/diagnoses/new").get_data(as_text=True))
     data.update({k: PAYLOAD for k in ("title", "summary", "evidence", "quotes", "survey_findings", "causes",
                                       "stakeholders") if k in data})
     data["title"] = PAYLOADS[1]
     client.post("/diagnoses/new", data=data)
-    act_as(w.broker)
+    login(w.broker)
     event = {"kind": "document", "title": PAYLOADS[0], "body": PAYLOAD}
     for link in ("javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>"):
         client.post(f"/partnerships/{w.partnership.id}/events", data={**event, "url": link})
@@ -88,7 +88,7 @@ def test_payloads_in_every_text_field_come_back_inert(app, client, sec_world, ac
     pages[w.seeker] += [f"/diagnoses/{d}" for d in diagnoses]
     problems, shown = [], 0
     for person, urls in pages.items():
-        act_as(person)
+        login(person)
         for url in urls:
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)

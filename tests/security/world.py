@@ -18,8 +18,7 @@ from challenge import clock
 from challenge.accounts.models import Invitation, Membership, PasswordResetToken
 from challenge.challenges.models import Question
 from challenge.extensions import db
-from challenge.judging.models import Assignment, Criterion, PanelInvitation, PanelMember, Round
-from challenge.judging.presets import generic_levels
+from challenge.judging.models import Assignment, PanelInvitation
 from challenge.partnerships import services as partnerships
 from challenge.partnerships.models import Diagnosis, ImpactRecord, Introduction, LibraryEntry
 from challenge.payouts import funding
@@ -42,7 +41,8 @@ def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def build_world(make_user, make_org, make_challenge, make_submission) -> SimpleNamespace:
+def build_world(make_user, make_org, make_challenge, make_submission, rubric_for, seat) -> SimpleNamespace:
+    """The world, made with the suite's factories (passed in: they are fixtures)."""
     now = clock.now()
     seeker = make_user("Sally Seeker", "sally@riverside.example.org")
     other_seeker = make_user("Omar Other", "omar@hillside.example.org")
@@ -60,14 +60,9 @@ def build_world(make_user, make_org, make_challenge, make_submission) -> SimpleN
     # The challenge in judging: rubric, an open round, a chair and a judge assigned to the creator's entry.
     challenge = make_challenge(council, "judging", title="Tackling loneliness", author=seeker,
                                prizes=((1_000_000, 1),))
-    criterion = Criterion(challenge_id=challenge.id, position=1, name="Impact", weight=100, scale_min=0, scale_max=4,
-                          levels=generic_levels(0, 4))
-    round_ = Round(challenge_id=challenge.id, position=1, name="Assessment", state="open", seed=7, opened_at=now)
-    db.session.add_all([criterion, round_])
-    chair_seat = PanelMember(challenge_id=challenge.id, user_id=chair.id, role="chair", joined_at=now)
-    judge_seat = PanelMember(challenge_id=challenge.id, user_id=judge.id, role="judge", joined_at=now)
-    db.session.add_all([chair_seat, judge_seat])
-    db.session.commit()
+    [criterion], [round_] = rubric_for(challenge, criteria=(("Impact", 100),),
+                                       rounds=({"name": "Assessment", "state": "open", "opened_at": now},))
+    chair_seat, judge_seat = seat(challenge, chair, "chair"), seat(challenge, judge)
     sub = make_submission(challenge, creator, title="Phone befriending")
     other_sub = make_submission(challenge, other_creator, title="Walking groups")
     assignment = Assignment(round_id=round_.id, panel_member_id=judge_seat.id, submission_id=sub.id)
@@ -98,7 +93,7 @@ def build_world(make_user, make_org, make_challenge, make_submission) -> SimpleN
     # Another council's open challenge, whose panel is the "judge not on it"'s only seat.
     db.session.commit()
     other_challenge = make_challenge(other_council, "open", title="Clean rivers", author=other_seeker)
-    db.session.add(PanelMember(challenge_id=other_challenge.id, user_id=other_judge.id, role="judge", joined_at=now))
+    seat(other_challenge, other_judge)
 
     # Follow-on: a partnership between the creator and the other council, introduced, with impact.
     partnership = partnerships.create_partnership(broker, now, title="Befriending pilot", kind="pilot",
