@@ -16,11 +16,9 @@ from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge, search_document
-from challenge.challenges.states import ChallengeState
+from challenge.challenges.states import LISTED_STATES, ChallengeState
 from challenge.extensions import db
 
-# States a visitor can find in the catalogue. Cancelled challenges keep their page but leave the list.
-LISTED_STATES = (ChallengeState.PUBLISHED, ChallengeState.JUDGING, ChallengeState.DECIDED, ChallengeState.COMPLETED)
 STATUSES = [("upcoming", "Upcoming"), ("open", "Open"), ("closed", "Closed"), ("awarded", "Awarded")]
 SORTS = [("closing", "Closing soonest"), ("newest", "Newest"), ("prize", "Largest prize")]
 MAX_WORDS = 8

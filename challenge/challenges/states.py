@@ -102,6 +102,8 @@ def refusal(move: str, phase: Phase) -> str:
 
 # Stored states not yet public: only the challenge's seekers and brokers see them.
 UNPUBLISHED_STATES = frozenset({ChallengeState.DRAFT, ChallengeState.IN_REVIEW})
+# States a visitor can find in the catalogue. Cancelled challenges keep their page but leave the list.
+LISTED_STATES = (ChallengeState.PUBLISHED, ChallengeState.JUDGING, ChallengeState.DECIDED, ChallengeState.COMPLETED)
 
 # The phases after the deadline: entries are in and can be read by the seekers.
 CLOSED_PHASES = (Phase.CLOSED, Phase.JUDGING, Phase.DECIDED, Phase.COMPLETED)
