@@ -172,9 +172,9 @@ def test_declaring_a_conflict_releases_the_entry_and_k_rounds_reassign_it(client
     round_ = open_round(world)
     member, user = world.members[1], world.judges[1]
     a = db.session.scalar(db.select(Assignment).where(Assignment.panel_member_id == member.id))
-    entry = a.submission_id
+    entry, sheet_url = a.submission_id, f"/judging/{world.challenge.slug}/entries/{a.id}"  # the request deletes it
     login(user)
-    response = client.post(f"/judging/{world.challenge.slug}/entries/{a.id}/declaration",
+    response = client.post(f"{sheet_url}/declaration",
                            data={"has_conflict": "yes", "reason": "I mentor the team."})
     assert response.status_code == 302
     judges = set(db.session.scalars(db.select(Assignment.panel_member_id).where(
@@ -184,7 +184,7 @@ def test_declaring_a_conflict_releases_the_entry_and_k_rounds_reassign_it(client
     assert conflict.has_conflict and conflict.reason == "I mentor the team."
     queue = client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)
     assert "I mentor the team." in queue
-    assert client.get(f"/judging/{world.challenge.slug}/entries/{a.id}").status_code == 404
+    assert client.get(sheet_url).status_code == 404
     login(world.chair)
     assert "I mentor the team." in client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)
     login(world.seeker)
