@@ -54,9 +54,10 @@ def cancel_invitation(slug: str, invitation_id: int):
     org = org_or_404(slug)
     ensure("organisation.manage", org)
     invitation = orgs.pending_invitation(org, invitation_id) or abort(404)
+    email = invitation.email  # read before the row is gone
     with tx.unit_of_work():
         orgs.cancel_invitation(invitation, current_user, clock.now())
-    return tx.done(f"The invitation to {invitation.email} has been cancelled.",
+    return tx.done(f"The invitation to {email} has been cancelled.",
                    url_for("organisations.members", slug=org.slug))
 
 
@@ -86,10 +87,11 @@ def remove_member(slug: str, membership_id: int):
     ensure("organisation.manage", org)
     membership = membership_or_404(org, membership_id)
     form = RoleForm(prefix=f"m{membership.id}", role=membership.role, formdata=None)
+    name = membership.user.name  # read before the row is gone
     with tx.unit_of_work(form) as work:
         orgs.remove_member(membership, current_user, clock.now())
     if work.done:
-        return tx.done(f"{membership.user.name} has been removed from {org.name}.",
+        return tx.done(f"{name} has been removed from {org.name}.",
                        url_for("organisations.members", slug=org.slug))
     return _members_page(org, row=form, row_id=membership.id)
 
