@@ -21,7 +21,4 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=format_money, markdown=render_markdown, dt=format_dt, date=format_date, time_left=time_left,
     )
-    from challenge.payouts.funding import funders_of, pool_status
-
-    app.jinja_env.globals.update(format_money=format_money, now=clock.now, can=can_current, pool_status=pool_status,
-                                 funders_of=funders_of)
+    app.jinja_env.globals.update(format_money=format_money, now=clock.now, can=can_current)

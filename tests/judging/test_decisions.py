@@ -218,7 +218,10 @@ def test_the_decision_is_shown_on_the_judging_page_and_feedback_linked_from_the_
 
     with app.test_request_context():
         login_user(world.creators[0])
-        html = render_template("judging/_challenge_rubric.html", challenge=world.challenge)
+        from challenge.judging.pages import public_rubric
+
+        html = render_template("judging/_challenge_rubric.html", challenge=world.challenge,
+                               judging_panel=public_rubric(world.challenge))
     assert f"/feedback/{world.subs[0].reference}" in html
 
 

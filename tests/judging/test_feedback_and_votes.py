@@ -89,7 +89,10 @@ def test_dates_are_saved_in_uk_time_and_announced(client, login, make_world, app
     with app.test_request_context():
         from flask import render_template
 
-        html = render_template("judging/_challenge_rubric.html", challenge=world.challenge)
+        from challenge.judging.pages import public_rubric
+
+        html = render_template("judging/_challenge_rubric.html", challenge=world.challenge,
+                               judging_panel=public_rubric(world.challenge))
     assert "1 Jul 2099, 09:30" in html and "People's choice: Prize 2" in html
 
 

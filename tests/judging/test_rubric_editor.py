@@ -186,7 +186,10 @@ def test_challenge_page_partial_shows_rubric_rounds_ties_and_feedback_date(app, 
     rubric_for(challenge, rounds=({"name": "Shortlist", "strategy": "k", "k": 2, "threshold_percent": 60},
                                   {"name": "Final"}))
     with app.test_request_context():
-        html = render_template("judging/_challenge_rubric.html", challenge=challenge)
+        from challenge.judging.pages import public_rubric
+
+        html = render_template("judging/_challenge_rubric.html", challenge=challenge,
+                               judging_panel=public_rubric(challenge))
     assert "How the winners will be chosen" in html
     assert "Impact" in html and "60%" in html and "40%" in html
     assert "Shortlist: 2 judges per entry" in html and "at least 60% of the maximum" in html

@@ -313,7 +313,11 @@ def test_the_challenge_page_panel(app, client, login, cast, make_challenge, make
         if user is not None:
             from flask_login import login_user
             login_user(user)
-        html = render_template("submissions/_challenge_actions.html", challenge=challenge)
+        from challenge.submissions import queries
+
+        html = render_template("submissions/_challenge_actions.html", challenge=challenge,
+                               my_entry=queries.entry_of(challenge, user),
+                               entry_list_count=queries.entry_count(challenge, user))
     assert expected in html
 
 

@@ -12,10 +12,8 @@ from challenge.judging.views import results  # noqa: F401
 # The rubric editor: criteria, scale and presets.
 from challenge.judging.views import rubric  # noqa: F401
 
-# The judging Jinja globals, registered here and nowhere else: the navigation bar's "Judging" link
-# (base.html), and the challenge page's judging section (templates/judging/_challenge_rubric.html), which
-# reads pages.public_rubric until the challenge page's own view-model passes it in.
+# The one judging Jinja global, registered here and nowhere else: the navigation bar's "Judging" link
+# (base.html) is shown to the members of a panel on every page, so no single view can gather it.
 bp.add_app_template_global(pages.on_a_judging_panel, "on_a_judging_panel")
-bp.add_app_template_global(pages.public_rubric, "judging_rubric")
 
 __all__ = ["bp"]

@@ -1,24 +1,10 @@
-"""The template filters the submission pages use, and (until the challenge page gets its view-model) the
-two globals its action panel calls; they only call queries.entry_of / entry_count."""
+"""The template filters the submission pages use."""
 from __future__ import annotations
 
-from flask_login import current_user
 from markupsafe import Markup
 
-from challenge.submissions import queries, services
+from challenge.submissions import services
 from challenge.submissions.blueprint import bp
-
-
-@bp.app_template_global()
-def submission_of(challenge):
-    """The signed-in user's active entry to the challenge, or the one they are in the team of."""
-    return queries.entry_of(challenge, current_user)
-
-
-@bp.app_template_global()
-def submission_count(challenge) -> int:
-    """How many entries the current user would see in the challenge's list."""
-    return queries.entry_count(challenge, current_user)
 
 
 @bp.app_template_filter("stamp")
