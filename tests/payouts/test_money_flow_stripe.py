@@ -235,3 +235,19 @@ def test_reconcile_compares_card_payments_with_stripe(paid_up, stripe_config):
     del fake.payment_intents[funding_row.payment_intent_id]
     [mismatch] = reconcile(clock.now())
     assert "no such payment" in mismatch.message
+
+
+def test_the_links_given_to_stripe_come_from_site_url_not_the_requests_host(client, login, world, stripe_config, app):
+    """Whatever host a request names (a forged Host header included), Stripe sends a funder back to SITE_URL."""
+    w = world(fund=False)
+    trust_funder = funding.funders_of(w.challenge)[1]
+    login(w.trust_member)
+    client.post(f"/funding/funders/{trust_funder.id}/card")
+    row = db.session.scalars(db.select(Funding)).one()
+    site = app.config["SITE_URL"].rstrip("/")
+    assert not site.startswith("http://localhost")  # the test client's host: the two must differ
+    response = client.get(f"/funding/{row.id}/checkout")
+    assert response.status_code == 303
+    [session] = stripe_config.checkout_sessions.values()
+    assert session["success_url"] == f"{site}/funding/{row.id}"
+    assert session["cancel_url"] == f"{site}/challenges/{w.challenge.slug}/funding"

@@ -17,6 +17,7 @@ from challenge.payouts.models import Funder, Funding
 from challenge.payouts.states import FundingState
 from challenge.permissions import ensure
 from challenge.platform import tx
+from challenge.platform.links import site_link
 
 
 @bp.get("/challenges/<slug>/funding")
@@ -117,8 +118,8 @@ def go_to_checkout(funding_id: int):
     ensure("funding.pay", funding_row.funder)
     if funding_row.provider != "stripe" or funding_row.state != FundingState.PENDING:
         return redirect(url_for("payouts.invoice_page", funding_id=funding_id))
-    done = url_for("payouts.invoice_page", funding_id=funding_id, _external=True)
-    back = url_for("payouts.funding_page", slug=funding_row.funder.challenge.slug, _external=True)
+    done = site_link("payouts.invoice_page", funding_id=funding_id)
+    back = site_link("payouts.funding_page", slug=funding_row.funder.challenge.slug)
     try:
         url = funding.open_checkout(funding_id, done, back, clock.now())
     except (ProviderError, ValueError):

@@ -17,6 +17,7 @@ from challenge.payouts.providers import default_provider, gateway
 from challenge.payouts.states import PayeeState, SplitState
 from challenge.permissions import ensure
 from challenge.platform import tx
+from challenge.platform.links import site_link
 
 UNREACHABLE = "Stripe could not be reached just now. Please try again in a few minutes."
 
@@ -83,8 +84,7 @@ def stripe_continue():
     ensure("payouts.mine")
     try:
         link = payees.onboarding_link(current_user, gateway("stripe"),
-                                      url_for("payouts.stripe_return", _external=True),
-                                      url_for("payouts.stripe_continue", _external=True))
+                                      site_link("payouts.stripe_return"), site_link("payouts.stripe_continue"))
     except (ProviderError, ValueError):
         return tx.done(UNREACHABLE, url_for("payouts.mine"), "error")
     if link is None:
