@@ -90,6 +90,18 @@ def queue_of(member: PanelMember, position: str):
     return chosen, items, conflicts
 
 
+def next_to_score(assignment: Assignment) -> Assignment | None:
+    """The judge's next sheet still to score in the same round, in queue order (after this one, then from the
+    top); None when every other sheet is submitted."""
+    sheets = list(db.session.scalars(
+        db.select(Assignment).join(Submission).where(Assignment.round_id == assignment.round_id,
+                                                     Assignment.panel_member_id == assignment.panel_member_id)
+        .order_by(Submission.reference)))
+    here = next((i for i, a in enumerate(sheets) if a.id == assignment.id), len(sheets))
+    later = sheets[here + 1:] + sheets[:here]
+    return next((a for a in later if a.state != AssignmentState.SUBMITTED), None)
+
+
 def other_sheets(assignment: Assignment) -> list[Assignment]:
     """The other judges' submitted sheets for the same entry and round."""
     return list(db.session.scalars(db.select(Assignment).where(

@@ -92,10 +92,21 @@ def score(slug: str, assignment_id: int):
         services.save_scores(assignment, values, request.form.get("comment", ""), submit, current_user, clock.now())
     if not work.done:
         return _entry_page(challenge, assignment, form=form)
-    back = url_for("judging.entry", slug=slug, assignment_id=assignment_id)
     if submit:
-        return tx.done("Your scores are submitted. You can change them until the round closes.", back)
+        return _after_submit(slug, assignment)
+    back = url_for("judging.entry", slug=slug, assignment_id=assignment_id)
     return tx.done("Your draft is saved. It does not count until you submit it.", back, "info")
+
+
+def _after_submit(slug: str, assignment):
+    """Straight on to the judge's next entry still to score; back to the queue after the last one."""
+    said = "Your scores are submitted. You can change them until the round closes."
+    following = queries.next_to_score(assignment)
+    if following is None:
+        return tx.done(f"{said} That was your last entry in this round.",
+                       url_for("judging.queue", slug=slug, round=assignment.round.position))
+    return tx.done(f"{said} Here is your next entry.",
+                   url_for("judging.entry", slug=slug, assignment_id=following.id))
 
 
 @bp.get("/judging/<slug>/entries/<id:assignment_id>/attachments/<id:number>")
