@@ -103,6 +103,10 @@ class InviteForm(FlaskForm):
                                 description="Their scores are also reported as a stream of their own.")
 
 
+class DeclareAllForm(FlaskForm):
+    """The declare-all page's form: its fields are one pair per entry, read by pages.answers_from."""
+
+
 class ConflictForm(FlaskForm):
     has_conflict = RadioField("Do you have a conflict of interest with this entry?",
                               validators=[InputRequired("Say whether you have a conflict of interest")],

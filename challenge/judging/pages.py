@@ -7,7 +7,7 @@ from challenge import clock
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging import assignment as assign
-from challenge.judging import decisions, panel, peoples, results, rubric, scoring
+from challenge.judging import decisions, panel, peoples, queue, results, rubric, scoring
 from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, SettingsForm, to_local
 from challenge.judging.models import DECIDED, Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState
 from challenge.payouts.awards import stage_grant_room
@@ -146,3 +146,26 @@ def vote_page(challenge, settings) -> dict:
                 counts=peoples.counts(challenge) if can(None, "judging.vote_results", settings) else None,
                 bursts=peoples.bursts(challenge) if can(current_user, "judging.vote_bursts", settings) else None,
                 burst_votes=peoples.BURST_VOTES, burst_minutes=peoples.BURST_WINDOW.seconds // 60, now=clock.now())
+
+
+# --- a judge's declarations for a whole round --------------------------------------------------------
+
+def undeclared(member: PanelMember, position: str) -> tuple[Round | None, list[Assignment]]:
+    """The round (chosen, or the open one) and the member's entries in it still waiting for a declaration."""
+    round_, items, _ = queue.queue_of(member, position)
+    if round_ is None or not round_.is_open(clock.now()):
+        return round_, []
+    return round_, [item.assignment for item in items if item.status == "not_started"]
+
+
+def answers_from(formdata, assignments: list[Assignment]) -> dict[int, tuple[bool | None, str]]:
+    """What the declare-all form sent: per assignment, (has a conflict: True/False/None unanswered, reason)."""
+    choice = {"yes": True, "no": False}
+    return {a.id: (choice.get(formdata.get(f"conflict-{a.id}", "")), formdata.get(f"reason-{a.id}", ""))
+            for a in assignments}
+
+
+def declare_all_page(challenge, round_, assignments, answers=None) -> dict:
+    """The declare-all page: each entry (with who entered it unless judging is blind) and the answers so far."""
+    return dict(challenge=challenge, round=round_, assignments=assignments, answers=answers or {},
+                entrants={a.id: queue.entrant(a.submission, challenge.blind_judging) for a in assignments})

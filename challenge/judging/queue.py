@@ -102,6 +102,14 @@ def next_to_score(assignment: Assignment) -> Assignment | None:
     return next((a for a in later if a.state != AssignmentState.SUBMITTED), None)
 
 
+def entrant(submission: Submission, blind: bool) -> str | None:
+    """Who entered, for the declaration: 'Name, Organisation'; None when judging is blind."""
+    if blind:
+        return None
+    org = submission.organisation
+    return f"{submission.owner.name}, {org.name}" if org is not None else submission.owner.name
+
+
 def other_sheets(assignment: Assignment) -> list[Assignment]:
     """The other judges' submitted sheets for the same entry and round."""
     return list(db.session.scalars(db.select(Assignment).where(

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from challenge.errors import FieldError, InvalidTransition, NotAllowed
+from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
+from challenge.judging import assignment as assign
 from challenge.judging.results import touch
 from challenge.judging.models import ASSIGNMENT_MOVES, Assignment, Criterion, Score
 from challenge.judging.rubric import criteria_of
@@ -79,3 +80,24 @@ def save_scores(assignment: Assignment, values: dict[str, str | int | None], com
                  data={"scores": {k: v for k, v in parsed.items() if v is not None}})
     db.session.flush()
     return assignment
+
+
+def declare_all(assignments: list[Assignment], answers: dict[int, tuple[bool | None, str]], actor,
+                now: datetime) -> list:
+    """A judge's declarations for several entries at once (`answers`: assignment id → (has conflict, reason)),
+    each through the one-entry declaration; the caller's unit of work undoes them all if one is refused."""
+    if not assignments:
+        raise FieldError("There are no entries waiting for your declaration in this round.")
+    unanswered = [a.submission.reference for a in assignments if answers.get(a.id, (None, ""))[0] is None]
+    if unanswered:
+        raise FieldError(f"Say whether you have a conflict with each entry: {', '.join(unanswered)} has no answer.")
+    declared = []
+    for assignment in assignments:
+        if not can(actor, "judging.declare", assignment, now):
+            raise NotAllowed("You can only declare for your own entries while their round is open.")
+        has_conflict, reason = answers[assignment.id]
+        try:
+            declared.append(assign.declare(assignment, has_conflict, reason, actor, now))
+        except DomainError as refused:
+            raise FieldError(f"{assignment.submission.reference}: {refused.message}") from refused
+    return declared

@@ -123,6 +123,7 @@ EXPECTED: dict[str, dict] = {
     "judging.panel_csv": only(*BROKER),
     "judging.queue": only("judge"),
     "judging.entry": only("judge"),
+    "judging.declare_all": only("judge"),
     # attachments open only after the judge declares no conflict of interest
     "judging.attachment": only(),
     # feedback is released only after the decision

@@ -11,7 +11,8 @@ from challenge.judging import assignment as assign
 from challenge.judging import queue as queries
 from challenge.judging import services
 from challenge.judging.blueprint import assignment_or_404, bp, challenge_for, round_or_404, sheet_for
-from challenge.judging.forms import ConflictForm, score_form
+from challenge.judging import pages
+from challenge.judging.forms import ConflictForm, DeclareAllForm, score_form
 from challenge.judging.rubric import criteria_of
 from challenge.judging.rules import panel_member
 from challenge.permissions import can
@@ -40,7 +41,7 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None):
     conflict_form = conflict_form or ConflictForm(formdata=None)
     if not can(None, "judging.view_entry", assignment):
         return tx.render_form("judging/declare.html", conflict_form, challenge=challenge, assignment=assignment,
-                              now=clock.now())
+                              entrant=queries.entrant(assignment.submission, challenge.blind_judging), now=clock.now())
     criteria = criteria_of(challenge)
     if form is None:
         form = score_form(criteria)(formdata=None, comment=assignment.comment,
@@ -79,6 +80,23 @@ def declare(slug: str, assignment_id: int):
             return tx.done("Thank you. You can now read and score the entry.",
                            url_for("judging.entry", slug=slug, assignment_id=assignment_id))
     return _entry_page(challenge, assignment, conflict_form=form)
+
+
+@bp.route("/judging/<slug>/declarations", methods=["GET", "POST"])
+@login_required
+def declare_all(slug: str):
+    challenge = challenge_for(slug, "judging.queue")
+    round_, assignments = pages.undeclared(panel_member(current_user, challenge), request.args.get("round", ""))
+    form, answers = DeclareAllForm(), None
+    if form.validate_on_submit():
+        answers = pages.answers_from(request.form, assignments)
+        with tx.unit_of_work(form) as work:
+            services.declare_all(assignments, answers, current_user, clock.now())
+        if work.done:
+            return tx.done("Your declarations are recorded. Entries you have a conflict with are off your list.",
+                           url_for("judging.queue", slug=slug, round=round_.position))
+    return tx.render_form("judging/declare_all.html", form,
+                          **pages.declare_all_page(challenge, round_, assignments, answers))
 
 
 @bp.post("/judging/<slug>/entries/<id:assignment_id>/scores")
