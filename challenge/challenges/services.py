@@ -5,6 +5,7 @@ act), changes state, writes the audit event, queues any email, flushes, and neve
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,6 +24,18 @@ from challenge.submissions.models import NOT_ENTRY_STATES, Submission
 
 MAX_TIERS = 5
 MAX_NOTE = 5000
+
+# Checks a higher package registers at start-up before a challenge may go live (judging/rubric.py, imported
+# when create_app wires the blueprints: the rubric has a criterion). Each takes the challenge and what is being done ("sending it for review") and returns the
+# refusal's wording, or None when it has nothing against it.
+GO_LIVE_CHECKS: list[Callable[[Challenge, str], str | None]] = []
+
+
+def _ensure_ready(challenge: Challenge, doing: str) -> None:
+    for check in GO_LIVE_CHECKS:
+        problem = check(challenge, doing)
+        if problem:
+            raise FieldError(problem)
 
 
 @dataclass
@@ -174,7 +187,7 @@ def missing_for_review(challenge: Challenge) -> list[str]:
 
 def submit_for_review(challenge: Challenge, actor, now: datetime) -> Challenge:
     """Send a draft to the broker. Refuses anything but a draft, anyone but its seekers, an incomplete
-    draft, and a closing date already past."""
+    draft, a closing date already past, and a failed go-live check (a rubric with no criterion)."""
     _check_table(challenge, "submit_for_review", now)
     _ensure(actor, "challenge.submit_for_review", challenge, now,
             "Only a member of the challenge's organisation can send it for review.")
@@ -183,6 +196,7 @@ def submit_for_review(challenge: Challenge, actor, now: datetime) -> Challenge:
         raise FieldError("Before sending for review, add " + ", ".join(missing) + ".")
     if challenge.closes_at <= now:
         raise FieldError("The closing date has passed: edit the draft and choose new dates.")
+    _ensure_ready(challenge, "sending it for review")
     challenge.sent_for_review_at = now
     return move(challenge, "submit_for_review", actor, now)
 
@@ -200,11 +214,12 @@ def _mail_seeker(challenge: Challenge, kind: str, template: str, now: datetime, 
 def publish(challenge: Challenge, actor, now: datetime) -> Challenge:
     """A broker publishes a challenge in review and tells the seeker. Refuses non-brokers, anything not
     in review, a challenge whose closing date has already passed, and one whose prize pool is neither
-    fully funded nor waived by a broker."""
+    fully funded nor waived by a broker, and a failed go-live check (a rubric with no criterion)."""
     _check_table(challenge, "publish", now)
     _ensure(actor, "challenge.review", challenge, now, "Only a broker can publish a challenge.")
     if challenge.closes_at is None or challenge.closes_at <= now:
         raise FieldError("The closing date has passed: send it back so the seeker can set new dates.")
+    _ensure_ready(challenge, "publishing it")
     assert_publishable(challenge)
     move(challenge, "publish", actor, now)
     _mail_seeker(challenge, "challenge.published", "challenge_published", now)
@@ -235,11 +250,12 @@ def cancel(challenge: Challenge, reason: str, actor, now: datetime) -> Challenge
 
 
 def start_judging(challenge: Challenge, actor, now: datetime) -> Challenge:
-    """Close entries for good and start judging. Refuses before the close, and anyone but the seeker or a
-    broker."""
+    """Close entries for good and start judging. Refuses before the close, anyone but the seeker or a
+    broker, and a failed go-live check (a rubric with no criterion)."""
     _check_table(challenge, "start_judging", now)
     _ensure(actor, "challenge.manage_state", challenge, now,
             "Only the challenge's organisation or a broker can start judging.")
+    _ensure_ready(challenge, "starting judging")
     return move(challenge, "start_judging", actor, now)
 
 

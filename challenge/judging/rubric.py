@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from challenge.challenges import services as challenge_services
 from challenge.challenges.models import Challenge, Prize
 from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
@@ -17,6 +18,18 @@ def criteria_of(challenge: Challenge) -> list[Criterion]:
     return list(db.session.scalars(
         db.select(Criterion).where(Criterion.challenge_id == challenge.id).order_by(Criterion.position, Criterion.id)
     ))
+
+
+def criterion_count(challenge: Challenge) -> int:
+    return db.session.scalar(db.select(db.func.count(Criterion.id)).where(Criterion.challenge_id == challenge.id))
+
+
+def rubric_missing(challenge: Challenge, doing: str) -> str | None:
+    """The refusal when a challenge would go live with nothing to judge it by (a challenges go-live check)."""
+    if criterion_count(challenge):
+        return None
+    return (f"Add at least one judging criterion to the rubric before {doing}: "
+            "choose “Edit the rubric” on the challenge page.")
 
 
 def rounds_of(challenge: Challenge) -> list[Round]:
@@ -259,3 +272,9 @@ def save_settings(challenge: Challenge, actor, now: datetime, *, feedback_at: da
     audit.record(actor, "judging.settings_saved", settings, now,
                  data={"feedback_at": feedback_at.isoformat() if feedback_at else None, "peoples_choice": peoples_choice})
     return settings
+
+
+# --- start-up -----------------------------------------------------------------------------------
+
+if rubric_missing not in challenge_services.GO_LIVE_CHECKS:
+    challenge_services.GO_LIVE_CHECKS.append(rubric_missing)

@@ -56,6 +56,11 @@ def test_draft_review_publish_journey(world, live_url, browser, output_dir):
     assert page.locator("h1").inner_text() == "Warm homes for older renters"
     assert "£20,000" in page.locator(".prize-amount").inner_text()
     no_axe_violations(page)
+    page.get_by_role("link", name="Edit the rubric").click()  # a challenge goes for review with its rubric
+    page.get_by_role("textbox", name="Criterion").fill("Impact")
+    page.get_by_role("spinbutton", name="Weight").or_(page.get_by_role("textbox", name="Weight")).fill("100")
+    page.get_by_role("button", name="Add criterion").click()
+    page.get_by_role("link", name="Warm homes for older renters").first.click()
     page.click("text=Send for review")
     assert "Sent for review" in page.locator(".alert").first.inner_text()
     url = page.url

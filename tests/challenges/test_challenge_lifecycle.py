@@ -43,8 +43,9 @@ def test_refusal_messages_read_as_sentences():
     assert "no such step" in refusal("explode", Phase.OPEN)
 
 
-def test_submit_for_review_needs_a_complete_draft(world, make_challenge):
+def test_submit_for_review_needs_a_complete_draft(world, make_challenge, rubric_for):
     draft = make_challenge(world.org, "draft")
+    rubric_for(draft)
     with pytest.raises(FieldError) as refused:
         services.submit_for_review(draft, world.seeker, clock.now())
     assert "desired outcomes" in refused.value.message and "who is eligible" in refused.value.message
@@ -69,8 +70,9 @@ def waive(challenge, broker) -> None:
     db.session.commit()
 
 
-def test_publish_is_refused_until_the_pool_is_funded_or_the_requirement_waived(world, make_challenge):
+def test_publish_is_refused_until_the_pool_is_funded_or_the_requirement_waived(world, make_challenge, rubric_for):
     challenge = make_challenge(world.org, "in_review")
+    rubric_for(challenge)
     with pytest.raises(DomainError, match="not fully funded"):
         services.publish(challenge, world.broker, clock.now())
     assert challenge.state == "in_review"
@@ -79,8 +81,9 @@ def test_publish_is_refused_until_the_pool_is_funded_or_the_requirement_waived(w
     assert challenge.state == "published"
 
 
-def test_publish_emails_the_seeker_and_refuses_non_brokers(world, make_challenge):
+def test_publish_emails_the_seeker_and_refuses_non_brokers(world, make_challenge, rubric_for):
     challenge = make_challenge(world.org, "in_review")
+    rubric_for(challenge)
     waive(challenge, world.broker)
     with pytest.raises(NotAllowed):
         services.publish(challenge, world.seeker, clock.now())
@@ -139,8 +142,9 @@ def test_seeker_cannot_cancel_during_judging_a_broker_can(world, make_challenge)
     assert challenge.state == "cancelled"
 
 
-def test_start_judging_and_complete(world, make_challenge):
+def test_start_judging_and_complete(world, make_challenge, rubric_for):
     challenge = make_challenge(world.org, "closed")
+    rubric_for(challenge)
     with pytest.raises(NotAllowed):
         services.start_judging(challenge, world.creator, clock.now())
     services.start_judging(challenge, world.seeker, clock.now())
@@ -170,8 +174,9 @@ AFTER = {"submit-for-review": "in_review", "publish": "published", "request-chan
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action,state,allowed", BUTTONS)
-def test_who_may_press_each_button(client, world, as_role, make_challenge, action, state, allowed, role):
+def test_who_may_press_each_button(client, world, as_role, make_challenge, rubric_for, action, state, allowed, role):
     challenge = make_challenge(world.org, state, outcomes="Fewer", eligibility="Anyone")
+    rubric_for(challenge)
     if action == "publish":
         waive(challenge, world.broker)
     as_role(role)
