@@ -57,8 +57,9 @@ def test_publishing_over_http_without_a_criterion_changes_nothing(client, login,
     login(world.broker)
     response = client.post(f"/challenges/{challenge.slug}/publish")
     db.session.refresh(challenge)
-    assert response.status_code == 400
-    assert ADVICE in response.get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/challenges/{challenge.slug}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"{ADVICE} publishing it" in page and "Edit the rubric" in page
     assert challenge.state == "in_review"
 
 
