@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from challenge import clock
 from challenge.extensions import db
+from challenge.words import count
 
 users = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Send queued email.")
@@ -75,9 +76,9 @@ def outbox_send() -> None:
     reminders = queue_closing_reminders(clock.now())
     db.session.commit()
     if reminders:
-        click.echo(f"Queued {reminders} closing-soon reminder(s).")
+        click.echo(f"Queued {count(reminders, 'closing-soon reminder')}.")
     sent, failed = send_due(clock.now())
-    click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
+    click.echo(f"Sent {count(sent, 'message')}; {failed} failed and will be retried.")
 
 
 @payouts_cli.command("retry")
@@ -156,7 +157,7 @@ def uploads_sweep(minutes: int, dry_run: bool) -> None:
     for orphan in orphans:
         click.echo(f"{'would remove' if dry_run else 'removed'} {orphan.name} ({orphan.size} bytes, "
                    f"written {orphan.modified_at:%Y-%m-%d %H:%M} UTC)")
-    click.echo(f"{len(orphans)} orphan file(s) {'found' if dry_run else 'removed'}.")
+    click.echo(f"{count(len(orphans), 'orphan file')} {'found' if dry_run else 'removed'}.")
 
 
 def register_cli(app: Flask) -> None:

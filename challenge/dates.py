@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from challenge import clock
+from challenge.words import count
 
 
 def local(dt: datetime) -> datetime:
@@ -44,7 +45,7 @@ def time_left(dt: datetime | None, now: datetime | None = None) -> str:
     if days >= 2:
         return f"{days} days"
     if days == 1:
-        return f"1 day {hours} hours" if hours else "1 day"
+        return f"1 day {count(hours, 'hour')}" if hours else "1 day"
     if hours:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{max(minutes, 1)} minute{'s' if minutes != 1 else ''}"
+        return count(hours, "hour")
+    return count(max(minutes, 1), "minute")

@@ -1,5 +1,5 @@
 """Template helpers: dates in the site's time zone, time left, money, Markdown (formatting lives in
-dates.py, money.py and markdown.py; this module only hands them to Jinja)."""
+dates.py, money.py, words.py and markdown.py; this module only hands them to Jinja)."""
 from __future__ import annotations
 
 from flask import Flask
@@ -8,6 +8,7 @@ from challenge import clock
 from challenge.dates import format_date, format_dt, time_left
 from challenge.markdown import render as render_markdown
 from challenge.money import format_money
+from challenge.words import count, word_for
 
 
 def can_current(action: str, thing=None) -> bool:
@@ -20,5 +21,6 @@ def can_current(action: str, thing=None) -> bool:
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=format_money, markdown=render_markdown, dt=format_dt, date=format_date, time_left=time_left,
+        count=count, word_for=word_for,
     )
     app.jinja_env.globals.update(format_money=format_money, now=clock.now, can=can_current)

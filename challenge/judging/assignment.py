@@ -26,6 +26,7 @@ from challenge.judging.rubric import criteria_of, rounds_of
 from challenge.permissions import can
 from challenge.platform import audit, outbox, tx
 from challenge.submissions.models import Submission
+from challenge.words import count
 
 Pairs = list[tuple[int, int]]
 Strategy = Callable[[list[int], list[int], set[tuple[int, int]], int | None, int], Pairs]
@@ -138,7 +139,8 @@ def open_round(round_: Round, actor, now: datetime, *, override_reason: str = ""
     members = list(db.session.scalars(db.select(PanelMember).where(PanelMember.challenge_id == challenge.id)))
     needed = round_.k if round_.strategy == "k" else 1
     if len(members) < max(needed, 1):
-        raise InvalidTransition(f"The panel has {len(members)} judge(s); this round needs at least {needed}.")
+        raise InvalidTransition(f"The panel has {count(len(members), 'judge')}; this round needs at least {needed}. "
+                                "Invite judges from the panel page, then open the round.")
     found = panel.record_automatic_conflicts(challenge.id, entries, now)
     if found:
         audit.record(actor, "judging.conflicts_found", round_, now, data={"conflicts": found})

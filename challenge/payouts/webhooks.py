@@ -25,6 +25,7 @@ from challenge.payouts.refunds import record_refund_success
 from challenge.payouts.release import record_reversal
 from challenge.payouts.states import FundingState, RefundState
 from challenge.platform import tx
+from challenge.words import count
 
 
 class WebhookRefused(Exception):
@@ -85,7 +86,7 @@ def _charge_refunded(obj: dict, event: dict, now: datetime) -> str:
                               None, now)
         confirmed += refund.amount
         applied += 1
-    return f"{applied} refund(s) confirmed"
+    return f"{count(applied, 'refund')} confirmed"
 
 
 HANDLERS: dict[str, Callable[[dict, dict, datetime], str]] = {

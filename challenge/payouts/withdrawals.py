@@ -14,6 +14,7 @@ from challenge.payouts.pool import fee_on
 from challenge.payouts.states import PAYOUT_MOVES, PayoutState
 from challenge.platform import audit
 from challenge.submissions.models import Submission
+from challenge.words import count
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,11 @@ class Withdrawn:
     def sentence(self) -> str:
         if not self.awards:
             return ""
-        said = f"{self.awards} award(s) cancelled"
+        said = f"{count(self.awards, 'award')} cancelled"
         if self.cancelled:
-            said += f", {self.cancelled} unpaid payout(s) cancelled"
+            said += f", {count(self.cancelled, 'unpaid payout')} cancelled"
         if self.flagged:
-            said += f"; {self.flagged} paid payout(s) flagged for reversal on the payouts queue"
+            said += f"; {count(self.flagged, 'paid payout')} flagged for reversal on the payouts queue"
         return said + "."
 
 
@@ -85,7 +86,7 @@ def _return_fee(submission: Submission, awards: list[Award], fee_bp: int, actor,
     if fee:
         ledger.post("fee", submission.challenge_id, awards[0].currency,
                     [(ledger.FEE, -fee), (ledger.escrow(submission.challenge_id), fee)], now, actor=actor,
-                    memo=f"Broker's fee returned: {submission.reference}'s award(s) cancelled")
+                    memo=f"Broker's fee returned: {submission.reference}'s awards cancelled")
 
 
 def _lock_awards(submission: Submission) -> list[Award]:

@@ -63,15 +63,20 @@ def default_sender() -> MailSender:
 
 def queue(kind: str, to_email: str, template: str, now: datetime, **context) -> OutboxMessage:
     """Queue an email rendered from `templates/mail/<template>.txt` (first line: the subject)."""
-    text = render_template(f"mail/{template}.txt", **context)
+    text = render_template(f"mail/{template}.txt", **context).lstrip()
     subject, _, body = text.partition("\n")
     message = OutboxMessage(
-        kind=kind, to_email=to_email, subject=subject.strip()[:200], body=body.strip() + "\n",
+        kind=kind, to_email=to_email, subject=one_line(subject)[:200], body=body.strip() + "\n",
         created_at=now, next_attempt_at=now,
     )
     db.session.add(message)
     db.session.info.setdefault(_SESSION_KEY, []).append(message)
     return message
+
+
+def one_line(text: str) -> str:
+    """A subject on one line: a title with a tab, a carriage return or doubled spaces reads as one line."""
+    return " ".join(text.split())
 
 
 def _as_email(message: OutboxMessage) -> EmailMessage:

@@ -218,7 +218,7 @@ def test_reminder_is_queued_once_per_follow_48_hours_before_closing(world, make_
     assert conversation.queue_closing_reminders(clock.now()) == 0
     clock.travel(timedelta(hours=25))  # 47½ hours left
     result = runner.invoke(args=["outbox", "send"])
-    assert result.exit_code == 0 and "Queued 2 closing-soon reminder(s)" in result.output
+    assert result.exit_code == 0 and "Queued 2 closing-soon reminders" in result.output
     sent = reminders()
     assert sorted(m.to_email for m in sent) == sorted([world.creator.email, other.email])
     assert all(m.state == "sent" for m in sent)

@@ -62,7 +62,7 @@ def test_an_unpaid_award_and_its_payout_are_cancelled_and_their_money_is_free_ag
     held = _escrow(w)
     said = services.disqualify(w.sub_a, w.broker, clock.now(), reason=REASON)
     db.session.commit()
-    assert said == ["1 award(s) cancelled, 1 unpaid payout(s) cancelled."]
+    assert said == ["1 award cancelled, 1 unpaid payout cancelled."]
     assert (w.payout.state, w.award.cancel_reason) == ("cancelled", REASON) and w.award.cancelled_at is not None
     # The grant's money never left the escrow: it is simply no longer promised; the fee on it comes back.
     assert _escrow(w) == held + fee and awards.available(w.challenge) == w.free_before
@@ -81,7 +81,7 @@ def test_a_paid_payout_is_flagged_and_its_reversal_returns_the_money_to_the_escr
     held = _escrow(w)
     said = services.disqualify(w.sub_a, w.broker, clock.now(), reason=REASON)
     db.session.commit()
-    assert said == ["1 award(s) cancelled; 1 paid payout(s) flagged for reversal on the payouts queue."]
+    assert said == ["1 award cancelled; 1 paid payout flagged for reversal on the payouts queue."]
     assert (w.payout.state, w.payout.reversal_reason) == ("reversal_due", REASON)
     [flag] = _events("payout.flag_reversal")
     assert (flag.from_state, flag.to_state, flag.reason, flag.actor_id) == ("paid", "reversal_due", REASON, w.broker.id)
@@ -128,7 +128,7 @@ def test_a_team_award_waiting_for_its_split_is_cancelled_and_cannot_be_agreed(wo
     [award] = awards.create_stage_grants(w.challenge, [entry], GRANT, "GBP", 1, w.broker, clock.now())
     splits.propose_split(award, [(lead.id, 5000), (mate.id, 5000)], lead, clock.now())
     db.session.commit()
-    assert services.disqualify(entry, w.broker, clock.now(), reason=REASON) == ["1 award(s) cancelled."]
+    assert services.disqualify(entry, w.broker, clock.now(), reason=REASON) == ["1 award cancelled."]
     db.session.commit()
     with pytest.raises(DomainError, match="cancelled when the entry was disqualified"):
         splits.agree_split(award, mate, clock.now())
@@ -193,7 +193,7 @@ def test_the_broker_is_told_and_the_queue_shows_what_to_reverse(client, login, g
     response = client.post(f"/submissions/{w.sub_a.reference}/disqualify", data={"reason": REASON},
                            follow_redirects=True)
     assert response.status_code == 200
-    assert "1 paid payout(s) flagged for reversal on the payouts queue" in response.text
+    assert "1 paid payout flagged for reversal on the payouts queue" in response.text
     queue = client.get("/admin/payouts").text
     assert "To be reversed: the entry was disqualified" in queue and f"To reverse: {REASON}" in queue
     money = client.get(f"/admin/payouts/challenges/{w.challenge.slug}").text
@@ -233,7 +233,7 @@ def test_two_brokers_disqualifying_at_once_cancel_the_award_once(app, granted):
         return said
 
     results = _in_threads(app, 3, disqualify)
-    assert [r for r in results if not isinstance(r, Exception)] == [["1 award(s) cancelled, 1 unpaid payout(s) "
+    assert [r for r in results if not isinstance(r, Exception)] == [["1 award cancelled, 1 unpaid payout "
                                                                      "cancelled."]], results
     assert all(isinstance(r, InvalidTransition) for r in results if isinstance(r, Exception)), results
     db.session.expire_all()

@@ -168,11 +168,11 @@ def test_charge_refunded_confirms_a_pending_refund(client, world, stripe_config)
     charge = {"id": "ch_1", "object": "charge", "payment_intent": funding_row.payment_intent_id,
               "amount_refunded": 10_000, "refunds": {"data": [{"id": "re_dash"}]}}
     response, _ = send_event(client, stripe_config, "charge.refunded", charge)
-    assert response.json["outcome"] == "1 refund(s) confirmed"
+    assert response.json["outcome"] == "1 refund confirmed"
     db.session.expire_all()
     assert db.session.get(Refund, refund.id).state == "succeeded"
     response, _ = send_event(client, stripe_config, "charge.refunded", charge)
-    assert response.json["outcome"] == "0 refund(s) confirmed"
+    assert response.json["outcome"] == "0 refunds confirmed"
     assert ledger.balance(ledger.refund(funding_row.funder_id), "GBP") == 10_000
 
 

@@ -148,11 +148,11 @@ def test_a_worker_killed_mid_write_leaves_a_file_the_sweep_removes(app, runner, 
         if name.startswith(kept.stored_name):  # the kept file and its cleaned copy, as old as the orphan
             os.utime(folder / name, (an_hour_ago, an_hour_ago))
     result = runner.invoke(args=["uploads", "sweep", "--dry-run"])
-    assert result.exit_code == 0 and f"would remove {orphan}" in result.output and "1 orphan file(s) found" in \
+    assert result.exit_code == 0 and f"would remove {orphan}" in result.output and "1 orphan file found" in \
         result.output
     assert orphan in _files()
     result = runner.invoke(args=["uploads", "sweep"])
     assert result.exit_code == 0 and f"removed {orphan}" in result.output
     assert orphan not in _files() and "notes.txt" in _files() and _stored() == [kept.stored_name]
     assert _rows() == 1 and storage.path_of(kept.stored_name) is not None
-    assert runner.invoke(args=["uploads", "sweep"]).output.strip().endswith("0 orphan file(s) removed.")
+    assert runner.invoke(args=["uploads", "sweep"]).output.strip().endswith("0 orphan files removed.")
