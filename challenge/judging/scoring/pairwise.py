@@ -1,0 +1,154 @@
+"""Pairwise (comparative) judging: a Bradley–Terry fit, its intervals, agreement and the next pair to ask.
+
+A judge sees two entries and says which better answers the round's question. The Bradley–Terry model
+gives each entry a strength s so that the chance that a beats b is 1 / (1 + exp(s_b - s_a)). The
+strengths are the maximum of the log-likelihood with a small ridge penalty, PENALTY * sum(s²): it keeps an
+entry that won (or lost) every comparison at a finite strength, and it fixes the scale's origin (the
+strengths sum to zero), so the fit is the same as choix's `opt_pairwise(n, data, alpha=PENALTY)`. scipy
+does the fitting. Each strength has a standard error from the penalised Hessian (the model's curvature),
+hence an interval; the next pair is the one whose answer is expected to teach the most (Gavel's idea, with
+Bradley–Terry in place of Crowd-BT): two entries close in strength and still uncertain, which favours the
+entries seen least, since an entry never compared has the widest uncertainty of all.
+
+Pure: numpy and scipy, no Flask, no SQLAlchemy. Entries are any hashable ids.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Generic
+
+from challenge.judging.scoring.checks import _EPS, E
+
+#: The ridge penalty on the strengths (a weak prior: strength ~ Normal(0, sd 1 / sqrt(2 * PENALTY) ≈ 3.2)).
+PENALTY = 0.05
+#: The intervals' level, as for the score sheets' bootstrap intervals.
+LEVEL = 0.9
+
+
+@dataclass(frozen=True)
+class PairwiseFit(Generic[E]):
+    """The fit: each entry's strength (log-odds scale, summing to zero), its standard error, and how many
+    judgements it took part in."""
+
+    strength: dict[E, float]
+    se: dict[E, float]
+    judged: dict[E, int]
+
+    def order(self) -> list[E]:
+        """The entries, strongest first; equal strengths keep the order the entries were given in."""
+        items = list(self.strength)
+        return sorted(items, key=lambda e: -round(self.strength[e], 9))
+
+    def intervals(self, level: float = LEVEL) -> dict[E, tuple[float, float]]:
+        """A `level` interval for each strength from its standard error (normal approximation)."""
+        from scipy.stats import norm
+
+        if not 0 < level < 1:
+            raise ValueError("level must be between 0 and 1")
+        z = float(norm.ppf(0.5 + level / 2))
+        return {e: (s - z * self.se[e], s + z * self.se[e]) for e, s in self.strength.items()}
+
+
+def _check(entries: Sequence[E], judgements: Sequence[tuple[E, E]]) -> dict[E, int]:
+    index = {e: i for i, e in enumerate(entries)}
+    if len(index) != len(entries):
+        raise ValueError("entries must be distinct")
+    for winner, loser in judgements:
+        if winner not in index or loser not in index:
+            raise ValueError(f"judgement {(winner, loser)!r} names an entry not in the list")
+        if winner == loser:
+            raise ValueError("an entry cannot be compared with itself")
+    return index
+
+
+def fit(entries: Sequence[E], judgements: Sequence[tuple[E, E]], penalty: float = PENALTY) -> PairwiseFit[E]:
+    """Fit the strengths from (winner, loser) judgements. Entries never compared get strength 0 and the
+    prior's standard error. Refuses a judgement naming an unknown entry or one entry twice."""
+    import numpy as np
+    from scipy.optimize import minimize
+    from scipy.special import expit, log_expit
+
+    if penalty <= 0:
+        raise ValueError("penalty must be positive")
+    index = _check(entries, judgements)
+    n = len(entries)
+    if n == 0:
+        return PairwiseFit({}, {}, {})
+    w = np.array([index[a] for a, _ in judgements], dtype=int)
+    lo = np.array([index[b] for _, b in judgements], dtype=int)
+
+    def objective(s):
+        return penalty * float(s @ s) - float(log_expit(s[w] - s[lo]).sum())
+
+    def gradient(s):
+        z = expit(s[lo] - s[w])  # the chance the loser would have won
+        return 2 * penalty * s - np.bincount(w, z, minlength=n) + np.bincount(lo, z, minlength=n)
+
+    def hessian(s):
+        p = expit(s[w] - s[lo])
+        v = p * (1 - p)
+        h = 2 * penalty * np.eye(n)
+        np.add.at(h, (w, w), v)
+        np.add.at(h, (lo, lo), v)
+        np.add.at(h, (w, lo), -v)
+        np.add.at(h, (lo, w), -v)
+        return h
+
+    found = minimize(objective, np.zeros(n), jac=gradient, hess=hessian, method="trust-exact",
+                     options={"gtol": 1e-11, "maxiter": 500}) if len(w) else None
+    s = found.x if found is not None else np.zeros(n)
+    se = np.sqrt(np.diag(np.linalg.inv(hessian(s))))
+    judged = np.bincount(w, minlength=n) + np.bincount(lo, minlength=n)
+    return PairwiseFit({e: float(s[i]) for e, i in index.items()}, {e: float(se[i]) for e, i in index.items()},
+                       {e: int(judged[i]) for e, i in index.items()})
+
+
+def agreement(fit_: PairwiseFit[E], judgements: Sequence[tuple[E, E]]) -> float | None:
+    """The share of judgements consistent with the fitted ranking: the winner ranks above the loser (an
+    exact tie in strength counts a half). None without judgements."""
+    if not judgements:
+        return None
+    agreed = 0.0
+    for winner, loser in judgements:
+        gap = fit_.strength[winner] - fit_.strength[loser]
+        agreed += 1.0 if gap > _EPS else 0.5 if gap >= -_EPS else 0.0
+    return agreed / len(judgements)
+
+
+def next_pair(fit_: PairwiseFit[E], available: Sequence[E], done: Collection[frozenset], seed: int
+              ) -> tuple[E, E] | None:
+    """The most informative pair among `available` (the entries this judge may see) that is not in `done`
+    (the pairs this judge has already judged or skipped), in the order to show it (left, right).
+
+    A pair's value is p(1 - p) * (var_a + var_b): the Bradley–Terry chance p that a beats b is closest to
+    a coin toss, weighted by how uncertain the two strengths still are. Equal values (at the start, every
+    pair) are broken by `seed`, as is which entry is shown first, so each judge sees their own order (no
+    anchoring on a common first pair or on a side). None when no pair is left.
+    """
+    import numpy as np
+    from scipy.special import expit
+
+    items = list(dict.fromkeys(available))
+    n = len(items)
+    if n < 2:
+        return None
+    s = np.array([fit_.strength.get(e, 0.0) for e in items])
+    var = np.array([fit_.se.get(e, 1.0) ** 2 for e in items])
+    p = expit(s[:, None] - s[None, :])
+    value = p * (1 - p) * (var[:, None] + var[None, :])
+    value = np.round(value, 9)  # float noise must not outrank the seeded tie-break
+    rng = np.random.default_rng(seed)
+    jitter = rng.random((n, n))
+    value[np.tril_indices(n)] = -np.inf
+    position = {e: i for i, e in enumerate(items)}
+    for pair in done:
+        a, b = tuple(pair)
+        if a in position and b in position:
+            i, j = sorted((position[a], position[b]))
+            value[i, j] = -np.inf
+    if not np.isfinite(value).any():
+        return None
+    best = np.flatnonzero(value == value.max())
+    i, j = divmod(int(best[np.argmax(jitter.ravel()[best])]), n)
+    return (items[i], items[j]) if rng.random() < 0.5 else (items[j], items[i])
