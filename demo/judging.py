@@ -30,8 +30,8 @@ JUDGES = [
     ("tough@judges.example.org", "Fiona McLeod", -0.5),
     ("finance@judges.example.org", "Raj Mistry", 0.0),
 ]
-THEMES = {"climate": "climate", "housing": "climate", "education": "equal_opportunity",
-          "transport": "economic_inequality"}
+THEMES = {"climate": "clean_energy", "housing": "clean_energy", "education": "opportunity",
+          "transport": "economic_growth"}
 COMMENTS = ["Clear plan and credible costs.", "Strong on need; the evidence of impact is thin.",
             "Good team, but the pilot is too small to learn from.", "Ambitious; worries about data protection.",
             "Practical and ready to try with our residents."]

@@ -167,14 +167,20 @@ def make_submission(app):
     return make
 
 
+#: A rubric a public body's challenge may be published with: social value carries 10 % (PPN 002).
+PUBLISHABLE = (("Impact", 60), ("Feasibility", 30), ("Social value", 10, True))
+
+
 @pytest.fixture()
 def rubric_for(app):
     """`rubric_for(challenge, criteria=((name, weight), …), scale=(min, max), rounds=({field: value}, …))`
-    gives the challenge its criteria and rounds; returns (criteria, rounds)."""
+    gives the challenge its criteria and rounds; returns (criteria, rounds). A criterion given as
+    (name, weight, True) is a social value one (PUBLISHABLE: a public body's rubric that may go live)."""
 
     def make(challenge, criteria=(("Impact", 60), ("Feasibility", 40)), scale=(0, 4), rounds=({"name": "Assessment"},)):
-        made = [Criterion(challenge_id=challenge.id, position=i, name=name, weight=weight, scale_min=scale[0],
-                          scale_max=scale[1], levels=generic_levels(*scale)) for i, (name, weight) in enumerate(criteria, 1)]
+        made = [Criterion(challenge_id=challenge.id, position=i, name=spec[0], weight=spec[1], scale_min=scale[0],
+                          scale_max=scale[1], levels=generic_levels(*scale), social_value=len(spec) > 2 and spec[2])
+                for i, spec in enumerate(criteria, 1)]
         made_rounds = [Round(challenge_id=challenge.id, position=i, seed=7, **spec) for i, spec in enumerate(rounds, 1)]
         db.session.add_all(made + made_rounds)
         db.session.commit()

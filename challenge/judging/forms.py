@@ -55,8 +55,15 @@ class ScaleForm(FlaskForm):
 
 
 class SocialValueForm(FlaskForm):
-    theme = SelectField("Social value theme", choices=SOCIAL_VALUE_CHOICES,
-                        description="From the UK Social Value Model (PPN 06/20).")
+    theme = SelectField("Social value mission", choices=SOCIAL_VALUE_CHOICES,
+                        description="From the UK Social Value Model (PPN 002, 2025): the mission this challenge's "
+                                    "social value serves.")
+
+
+class SocialValueWaiverForm(FlaskForm):
+    reason = TextAreaField("Why the social value rule does not fit this challenge",
+                           validators=[DataRequired("Say why the rule is waived"), Length(max=2000)],
+                           description="Recorded in the audit log and shown on the rubric page.")
 
 
 class RoundForm(FlaskForm):

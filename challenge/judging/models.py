@@ -91,9 +91,14 @@ class JudgingSettings(db.Model):
     peoples_choice_prize_id: Mapped[int | None] = mapped_column(ForeignKey("prizes.id", ondelete="SET NULL"))
     vote_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vote_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A broker's waiver of the social value rule (judging/social_value.py): the reason, who and when.
+    social_value_waiver: Mapped[str] = mapped_column(Text, default="", server_default="")
+    social_value_waived_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    social_value_waived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     challenge: Mapped[Challenge] = relationship()
     peoples_choice_prize: Mapped[Prize | None] = relationship()
+    social_value_waived_by: Mapped[User | None] = relationship()
 
 
 class Criterion(db.Model):

@@ -1,4 +1,4 @@
-"""Ready-made rubric lines: an SBRI-style 0–4 rubric and the UK Social Value Model's themes.
+"""Ready-made rubric lines: an SBRI-style 0–4 rubric and the UK Social Value Model's missions (PPN 002).
 
 Plain data, so the rubric editor can offer them and tests can check them.
 """
@@ -21,18 +21,29 @@ SBRI_CRITERIA = [
     ("Value for money", "Whether the costs are realistic and the benefits justify them.", 10),
 ]
 
-# Themes of the UK Social Value Model (PPN 06/20), which central government buyers must apply
-# and many councils and NHS bodies follow; each with the outcome a commissioner looks for.
+# The UK Social Value Model as PPN 002 (February 2025, mandatory for central government from 1 October
+# 2025) sets it out: five missions, each with the outcome a commissioner looks for (in our words). It
+# replaced PPN 06/20's themes (COVID-19 recovery, economic inequality, climate change, equal opportunity,
+# wellbeing). Councils and NHS bodies are not bound by it but many follow it.
 SOCIAL_VALUE_THEMES = {
-    "covid_recovery": ("COVID-19 recovery", "Helping local communities to manage and recover from the impact of COVID-19."),
-    "economic_inequality": ("Tackling economic inequality", "Creating new businesses, jobs and skills, and resilient supply chains."),
-    "climate": ("Fighting climate change", "Effective stewardship of the environment and progress towards net zero."),
-    "equal_opportunity": ("Equal opportunity", "Reducing the disability employment gap and tackling workforce inequality."),
-    "wellbeing": ("Wellbeing", "Improving health and wellbeing, and community integration."),
+    "economic_growth": ("Kickstart economic growth",
+                        "Fair work and good jobs, skills, and resilient supply chains open to small firms and "
+                        "voluntary, community and social enterprises."),
+    "clean_energy": ("Make Britain a clean energy superpower",
+                     "Progress towards net zero and care for the environment in delivering the work."),
+    "safer_streets": ("Take back our streets",
+                      "Safer, more cohesive communities: less crime and antisocial behaviour, and no modern slavery "
+                      "in the supply chain."),
+    "opportunity": ("Break down barriers to opportunity",
+                    "Jobs, training and progression for people who face barriers, and a workforce that reflects "
+                    "the community."),
+    "health": ("Build an NHS fit for the future",
+               "Better physical and mental health for the workforce and the community, and less pressure on "
+               "health and care services."),
 }
 SOCIAL_VALUE_CHOICES = [(key, label) for key, (label, _) in SOCIAL_VALUE_THEMES.items()]
 
-#: UK public buyers must give social value at least this share of the total weight.
+#: PPN 002: social value carries at least this share of the total weight.
 SOCIAL_VALUE_MIN_PERCENT = 10
 
 

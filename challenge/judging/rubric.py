@@ -168,7 +168,7 @@ def apply_sbri_preset(challenge: Challenge, actor, now: datetime) -> list[Criter
             added.append(save_criterion(challenge, actor, now, name=name, description=description, weight=weight,
                                         levels=presets.SBRI_LEVELS, scale="0-4"))
     if not any(c.social_value for c in existing):
-        added.append(add_social_value(challenge, "wellbeing", actor, now))
+        added.append(add_social_value(challenge, "health", actor, now))
     return added
 
 
@@ -176,7 +176,7 @@ def add_social_value(challenge: Challenge, theme: str, actor, now: datetime) -> 
     """Add a social value criterion on one theme, weighted so it carries at least 10 % of the total."""
     _ensure_editable(challenge)
     if theme not in presets.SOCIAL_VALUE_THEMES:
-        raise FieldError("Choose a social value theme", "theme")
+        raise FieldError("Choose a social value mission", "theme")
     label, outcome = presets.SOCIAL_VALUE_THEMES[theme]
     existing = criteria_of(challenge)
     others = sum(c.weight for c in existing)

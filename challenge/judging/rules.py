@@ -53,6 +53,12 @@ def _judging_edit_rubric(user, ch, now):
     return ch.state == ChallengeState.IN_REVIEW and is_broker(user)
 
 
+@rule("judging.waive_social_value")
+def _judging_waive_social_value(user, ch, now):
+    """Only a broker decides that the social value rule does not fit a public body's challenge."""
+    return is_broker(user)
+
+
 @rule("judging.rubric")
 def _judging_rubric(user, ch, now):
     """Open the rubric editor: the seeker or a broker (read-only once frozen)."""

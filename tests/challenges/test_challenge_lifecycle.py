@@ -13,6 +13,7 @@ from challenge.extensions import db
 from challenge.payouts.funding import waive_funding
 from challenge.platform.audit import history
 from tests.challenges.challenge_helpers import mails
+from tests.factories import PUBLISHABLE
 
 PHASES = ["draft", "in_review", "upcoming", "open", "closed", "judging", "decided", "completed", "cancelled"]
 
@@ -45,7 +46,7 @@ def test_refusal_messages_read_as_sentences():
 
 def test_submit_for_review_needs_a_complete_draft(world, make_challenge, rubric_for):
     draft = make_challenge(world.org, "draft")
-    rubric_for(draft)
+    rubric_for(draft, criteria=PUBLISHABLE)
     with pytest.raises(FieldError) as refused:
         services.submit_for_review(draft, world.seeker, clock.now())
     assert "desired outcomes" in refused.value.message and "who is eligible" in refused.value.message
@@ -72,7 +73,7 @@ def waive(challenge, broker) -> None:
 
 def test_publish_is_refused_until_the_pool_is_funded_or_the_requirement_waived(world, make_challenge, rubric_for):
     challenge = make_challenge(world.org, "in_review")
-    rubric_for(challenge)
+    rubric_for(challenge, criteria=PUBLISHABLE)
     with pytest.raises(DomainError, match="not fully funded"):
         services.publish(challenge, world.broker, clock.now())
     assert challenge.state == "in_review"
@@ -83,7 +84,7 @@ def test_publish_is_refused_until_the_pool_is_funded_or_the_requirement_waived(w
 
 def test_publish_emails_the_seeker_and_refuses_non_brokers(world, make_challenge, rubric_for):
     challenge = make_challenge(world.org, "in_review")
-    rubric_for(challenge)
+    rubric_for(challenge, criteria=PUBLISHABLE)
     waive(challenge, world.broker)
     with pytest.raises(NotAllowed):
         services.publish(challenge, world.seeker, clock.now())
@@ -144,7 +145,7 @@ def test_seeker_cannot_cancel_during_judging_a_broker_can(world, make_challenge)
 
 def test_start_judging_and_complete(world, make_challenge, rubric_for):
     challenge = make_challenge(world.org, "closed")
-    rubric_for(challenge)
+    rubric_for(challenge, criteria=PUBLISHABLE)
     with pytest.raises(NotAllowed):
         services.start_judging(challenge, world.creator, clock.now())
     services.start_judging(challenge, world.seeker, clock.now())
@@ -176,7 +177,7 @@ AFTER = {"submit-for-review": "in_review", "publish": "published", "request-chan
 @pytest.mark.parametrize("action,state,allowed", BUTTONS)
 def test_who_may_press_each_button(client, world, as_role, make_challenge, rubric_for, action, state, allowed, role):
     challenge = make_challenge(world.org, state, outcomes="Fewer", eligibility="Anyone")
-    rubric_for(challenge)
+    rubric_for(challenge, criteria=PUBLISHABLE)
     if action == "publish":
         waive(challenge, world.broker)
     as_role(role)

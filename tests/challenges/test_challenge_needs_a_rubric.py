@@ -37,7 +37,7 @@ def test_publishing_is_refused_without_a_criterion(world, make_challenge, rubric
     with pytest.raises(FieldError, match=f"{ADVICE} publishing it"):
         services.publish(challenge, world.broker, clock.now())
     assert challenge.state == "in_review" and challenge.published_at is None
-    rubric_for(challenge, criteria=(("Impact", 100),), rounds=())
+    rubric_for(challenge, criteria=(("Impact", 100, True),), rounds=())
     services.publish(challenge, world.broker, clock.now())
     assert challenge.state == "published"
 

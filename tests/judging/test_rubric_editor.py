@@ -52,9 +52,11 @@ def test_sbri_preset_gives_five_criteria_and_social_value_at_ten_percent(client,
     assert len(_criteria(challenge)) == 6
 
 
-@pytest.mark.parametrize("theme, label", [("climate", "Fighting climate change"),
-                                          ("economic_inequality", "Tackling economic inequality"),
-                                          ("equal_opportunity", "Equal opportunity"), ("wellbeing", "Wellbeing")])
+@pytest.mark.parametrize("theme, label", [("economic_growth", "Kickstart economic growth"),
+                                          ("clean_energy", "Make Britain a clean energy superpower"),
+                                          ("safer_streets", "Take back our streets"),
+                                          ("opportunity", "Break down barriers to opportunity"),
+                                          ("health", "Build an NHS fit for the future")])
 def test_social_value_themes(client, login, draft, theme, label):
     seeker, challenge = draft
     login(seeker)
@@ -92,7 +94,7 @@ def test_rubric_is_frozen_once_published(client, login, make_user, make_org, mak
         client.post(f"/challenges/{challenge.slug}/rubric/criteria/{impact.id}/delete"),
         client.post(f"/challenges/{challenge.slug}/rubric/scale", data={"scale": "0-10"}),
         client.post(f"/challenges/{challenge.slug}/rubric/presets/sbri"),
-        client.post(f"/challenges/{challenge.slug}/rubric/presets/social-value", data={"theme": "wellbeing"}),
+        client.post(f"/challenges/{challenge.slug}/rubric/presets/social-value", data={"theme": "health"}),
     ]
     for response in attempts:
         assert response.status_code == 409

@@ -8,9 +8,9 @@ from challenge import clock
 from challenge.challenges.states import ChallengeState
 from challenge.errors import InvalidTransition
 from challenge.extensions import db
-from challenge.judging import rubric
+from challenge.judging import rubric, social_value
 from challenge.judging.blueprint import bp, challenge_for
-from challenge.judging.forms import CriterionForm, ScaleForm, SocialValueForm
+from challenge.judging.forms import CriterionForm, ScaleForm, SocialValueForm, SocialValueWaiverForm
 from challenge.judging.models import Criterion
 from challenge.permissions import can
 from challenge.platform import tx
@@ -25,7 +25,10 @@ def _context(challenge, form=None, editing=None, **forms):
                                                                  scale=criteria[0].scale if criteria else "0-4"),
                 social_form=forms.get("social_form") or SocialValueForm(formdata=None), editing=editing,
                 editable=can(None, "judging.edit_rubric", challenge), problems=rubric.rubric_problems(challenge),
-                rounds=rubric.rounds_of(challenge))
+                rounds=rubric.rounds_of(challenge), social_shortfall=social_value.shortfall(challenge),
+                waiver=social_value.waiver_of(challenge),
+                waiver_form=forms.get("waiver_form") or SocialValueWaiverForm(formdata=None),
+                may_waive=can(None, "judging.waive_social_value", challenge) and social_value.applies_to(challenge))
 
 
 def _rubric_challenge(slug: str, editing: bool = True):
@@ -144,3 +147,26 @@ def preset_social_value(slug: str):
             return tx.done(f"Added “{criterion.name}” at {criterion.weight} weight.",
                            url_for("judging.rubric_page", slug=slug))
     return tx.render_form(TEMPLATE, **_context(challenge, social_form=form))
+
+
+@bp.post("/challenges/<slug>/rubric/social-value/waiver")
+@login_required
+def waive_social_value(slug: str):
+    challenge = _rubric_challenge(slug)
+    form = SocialValueWaiverForm()
+    if form.validate_on_submit():
+        with tx.unit_of_work(form) as work:
+            social_value.waive(challenge, form.reason.data, current_user, clock.now())
+        if work.done:
+            return tx.done("The social value rule is waived for this challenge; the reason is recorded.",
+                           url_for("judging.rubric_page", slug=slug))
+    return tx.render_form(TEMPLATE, **_context(challenge, waiver_form=form))
+
+
+@bp.post("/challenges/<slug>/rubric/social-value/waiver/withdraw")
+@login_required
+def restore_social_value(slug: str):
+    challenge = _rubric_challenge(slug)
+    with tx.unit_of_work():
+        social_value.restore(challenge, current_user, clock.now())
+    return tx.done("The social value rule applies to this challenge again.", url_for("judging.rubric_page", slug=slug))
