@@ -95,6 +95,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # SQLite's search index (an FTS5 table and its shadow tables) is made by its migration, not the models.
+    from challenge.challenges.models import include_in_schema_compare
+    conf_args.setdefault("include_name", include_in_schema_compare)
 
     connectable = get_engine()
 

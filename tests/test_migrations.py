@@ -2,12 +2,14 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from challenge.challenges.models import include_in_schema_compare
 from challenge.extensions import db
 
 
 def test_models_and_migrations_agree(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                          "include_name": include_in_schema_compare})
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ; add a migration: {diff}"
 

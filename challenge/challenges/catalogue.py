@@ -5,23 +5,22 @@ same rule as `states.phase_of`, so the catalogue is right on every request witho
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, case, false, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import Organisation
-from challenge.challenges.models import Challenge, search_document
+from challenge.challenges.models import Challenge
+from challenge.challenges.search import text_clause
 from challenge.challenges.states import LISTED_STATES, ChallengeState
 from challenge.extensions import db
 
 STATUSES = [("upcoming", "Upcoming"), ("open", "Open"), ("closed", "Closed"), ("awarded", "Awarded")]
 SORTS = [("closing", "Closing soonest"), ("newest", "Newest"), ("prize", "Largest prize")]
-MAX_WORDS = 8
 
 
 @dataclass
@@ -50,22 +49,6 @@ def status_clause(status: str, now: datetime):
     if status == "awarded":
         return Challenge.state.in_((ChallengeState.DECIDED, ChallengeState.COMPLETED))
     return None
-
-
-def words(q: str) -> list[str]:
-    return re.findall(r"\w[\w'-]*", q)[:MAX_WORDS]
-
-
-def text_clause(q: str, dialect: str):
-    """Full-text search on PostgreSQL (stemmed, with "quotes", OR and -minus); on SQLite every word must
-    appear somewhere in the title, summary or problem."""
-    if dialect == "postgresql":
-        return search_document().op("@@")(db.func.websearch_to_tsquery(db.literal_column("'english'::regconfig"), q))
-    found = words(q)
-    if not found:
-        return false()
-    return and_(*(or_(Challenge.title.icontains(w, autoescape=True), Challenge.summary.icontains(w, autoescape=True),
-                      Challenge.problem.icontains(w, autoescape=True)) for w in found))
 
 
 def _order(sort: str, now: datetime):

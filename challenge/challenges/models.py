@@ -4,7 +4,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, func, literal_column, text
+from sqlalchemy import (CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, func, inspect,
+                        literal_column, text)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from challenge.accounts.models import Organisation, User
@@ -55,9 +56,14 @@ SECTORS = [
 SECTOR_LABELS = dict(SECTORS)
 
 
-SEARCH_SQL = (
-    "to_tsvector('english'::regconfig, (((title::text || ' '::text) || summary::text) || ' '::text) || problem)"
-)
+# The catalogue's search reads one stored text per challenge, `search_text`: its words, tags and outcomes
+# and its organisation's name, kept by `_keep_search_text` below. PostgreSQL searches it through this GIN
+# expression index (the English configuration: stemming and stop words); SQLite through the FTS5 table
+# SEARCH_INDEX_TABLE (the porter tokenizer), which triggers created by the migration keep in step.
+SEARCH_SQL = "to_tsvector('english'::regconfig, search_text)"
+SEARCH_INDEX_TABLE = "challenges_fts"
+# The fields that make up the search text, in order; the organisation's name comes last.
+SEARCH_FIELDS = ("title", "summary", "problem", "context", "outcomes", "tags")
 
 
 class Challenge(db.Model):
@@ -70,7 +76,7 @@ class Challenge(db.Model):
         # The catalogue's organisation filter asks, per organisation, whether it has a listed challenge:
         # answered from this index alone instead of reading every challenge row.
         Index("ix_challenges_organisation_state", "organisation_id", "state"),
-        # Full-text search: PostgreSQL only (SQLite searches with LIKE). Same text as search_document().
+        # Full-text search on PostgreSQL (SQLite: the FTS5 table). Same expression as search_document().
         Index("ix_challenges_search", text(SEARCH_SQL), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
@@ -99,6 +105,8 @@ class Challenge(db.Model):
     # The sum of amount × winners over the prize tiers, stored so the catalogue filters and sorts in SQL;
     # kept equal to the tiers by `_keep_prize_pools` below whoever saves them.
     prize_pool: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
+    # What the catalogue searches (see SEARCH_SQL); deferred, as only the database reads it.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="", deferred=True)
     sent_for_review_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -220,10 +228,41 @@ SEARCH_CONFIG = literal_column("'english'::regconfig")
 
 
 def search_document():
-    """The text the catalogue searches on PostgreSQL: the same expression as the GIN index below, so
-    the planner can use the index. Literals, not bound parameters, for the same reason."""
-    space, c = literal_column("' '"), Challenge.__table__.c
-    return func.to_tsvector(SEARCH_CONFIG, c.title + space + c.summary + space + c.problem)
+    """The text the catalogue searches on PostgreSQL: the same expression as the GIN index above, so
+    the planner can use the index. A literal configuration, not a bound parameter, for the same reason."""
+    return func.to_tsvector(SEARCH_CONFIG, Challenge.__table__.c.search_text)
+
+
+def search_text_of(challenge: Challenge, organisation_name: str) -> str:
+    """The words a challenge is found by: SEARCH_FIELDS, then its organisation's name, one per line."""
+    return "\n".join([*(getattr(challenge, name) or "" for name in SEARCH_FIELDS), organisation_name or ""])
+
+
+def include_in_schema_compare(name, type_, parent_names) -> bool:
+    """Alembic's filter: SQLite's FTS5 table and its shadow tables are made by the search migration's
+    raw SQL, not by the models, so comparing models with the database leaves them out."""
+    return not (type_ == "table" and name.startswith(SEARCH_INDEX_TABLE))
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_search_text(session, flush_context, instances):
+    """Rewrite the search text of every challenge whose searched words changed, and of every challenge of
+    an organisation that was renamed, whoever changed them, so the catalogue finds what the page says."""
+    renamed = {org.id for org in session.dirty
+               if isinstance(org, Organisation) and inspect(org).attrs.name.history.has_changes()}
+    with session.no_autoflush:
+        touched = {c for c in (*session.new, *session.dirty) if isinstance(c, Challenge) and _words_changed(c)}
+        if renamed:
+            touched |= set(session.scalars(db.select(Challenge).where(Challenge.organisation_id.in_(renamed))))
+        for challenge in touched - set(session.deleted):
+            organisation = session.get(Organisation, challenge.organisation_id) if challenge.organisation_id else None
+            challenge.search_text = search_text_of(challenge, organisation.name if organisation else "")
+
+
+def _words_changed(challenge: Challenge) -> bool:
+    state = inspect(challenge)
+    return state.pending or any(state.attrs[name].history.has_changes()
+                                for name in (*SEARCH_FIELDS, "organisation_id"))
 
 
 @event.listens_for(Session, "before_flush")

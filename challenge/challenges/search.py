@@ -1,0 +1,99 @@
+"""The catalogue's text search: the same answers on PostgreSQL and on SQLite.
+
+Both search a challenge's stored `search_text` (its words, tags, outcomes and organisation's name; see
+models.SEARCH_SQL). PostgreSQL reads the query with `websearch_to_tsquery` and the English configuration;
+SQLite has no such parser, so `parse` reads the same syntax here and `fts_clause` asks the FTS5 table
+(porter tokenizer) for each part:
+
+- words are all required and stemmed ("exclusions" finds "exclusion"); PostgreSQL's English stop words
+  ("the", "of", "for") are left out, as PostgreSQL leaves them out;
+- "quoted words" must appear together, in that order;
+- `-word` or `-"a phrase"` excludes the challenges that have it;
+- `or` between words gives either side: `carers or loneliness`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, false, literal_column, not_, or_, select, text, true
+
+from challenge.challenges.models import SEARCH_CONFIG, SEARCH_INDEX_TABLE, Challenge, search_document
+from challenge.extensions import db
+
+MAX_TERMS = 8
+MAX_QUERY = 500  # characters handed to PostgreSQL's parser
+
+# PostgreSQL's English stop-word list (tsearch_data/english.stop), so SQLite leaves out the same words.
+STOP_WORDS = frozenset("""
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers
+herself it its itself they them their theirs themselves what which who whom this that these those am is are
+was were be been being have has had having do does did doing a an the and but if or because as until while
+of at by for with about against between into through during before after above below to from up down in out
+on off over under again further then once here there when where why how all any both each few more most
+other some such no nor not only own same so than too very s t can will just don should now
+""".split())
+
+_TERM = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Term:
+    tokens: tuple[str, ...]  # lower-cased words, in order
+    negated: bool = False
+
+
+def parse(q: str) -> list[list[Term]]:
+    """The query as alternatives (split by `or`), each a list of terms that must all hold. Terms that
+    leave nothing to search for (stop words, punctuation) are dropped, as PostgreSQL drops them."""
+    groups: list[list[Term]] = [[]]
+    count = 0
+    for match in _TERM.finditer(q):
+        minus, quoted, word = match.groups()
+        if quoted is None and minus == "" and word.lower() == "or":
+            groups.append([])
+            continue
+        tokens = tuple(t.lower() for t in _TOKEN.findall(quoted if quoted is not None else word))
+        if quoted is None or len(tokens) == 1:
+            tokens = tuple(t for t in tokens if t not in STOP_WORDS)
+        if tokens and count < MAX_TERMS:
+            groups[-1].append(Term(tokens, negated=bool(minus)))
+            count += 1
+    return [g for g in groups if g]
+
+
+def text_clause(q: str, dialect: str):
+    """The SQL condition for a catalogue search `q` on this database."""
+    if dialect == "postgresql":
+        query = db.func.websearch_to_tsquery(SEARCH_CONFIG, q[:MAX_QUERY])
+        return search_document().op("@@")(query)
+    return fts_clause(parse(q))
+
+
+def fts_clause(groups: list[list[Term]]):
+    """SQLite: each term asks the FTS5 index once; a group's positive terms must all match and none of
+    its negative ones; any group may match. Nothing to search for matches nothing, as on PostgreSQL."""
+    if not groups:
+        return false()
+    return or_(*(_group_clause(group) for group in groups))
+
+
+def _group_clause(group: list[Term]):
+    wanted = [t for t in group if not t.negated]
+    unwanted = [t for t in group if t.negated]
+    clause = Challenge.id.in_(_matching(" AND ".join(_fts(t) for t in wanted))) if wanted else true()
+    if unwanted:
+        clause = and_(clause, not_(Challenge.id.in_(_matching(" OR ".join(_fts(t) for t in unwanted)))))
+    return clause
+
+
+def _fts(term: Term) -> str:
+    """One term in FTS5's syntax: a quoted string of word tokens, which FTS5 reads as a phrase."""
+    return '"' + " ".join(term.tokens) + '"'
+
+
+def _matching(expression: str):
+    table = literal_column(SEARCH_INDEX_TABLE)
+    return select(literal_column("rowid")).select_from(text(SEARCH_INDEX_TABLE)).where(
+        table.op("MATCH")(expression))
