@@ -1,8 +1,10 @@
 """Every model, imported once so that SQLAlchemy and Alembic see the whole schema."""
 from challenge.accounts.models import *  # noqa: F401,F403
 from challenge.challenges.models import *  # noqa: F401,F403
+from challenge.challenges.entry_questions import EntryQuestion  # noqa: F401
 from challenge.platform.models import *  # noqa: F401,F403
 from challenge.submissions.models import *  # noqa: F401,F403
+from challenge.submissions.answers import EntryAnswer  # noqa: F401
 from challenge.partnerships.models import *  # noqa: F401,F403
 from challenge.library.models import *  # noqa: F401,F403
 from challenge.diagnoses.models import *  # noqa: F401,F403

@@ -108,3 +108,17 @@ def _challenge_blind_to_entrants(user, ch, now):
 def _challenge_manage_state(user, ch, now):
     """Start judging, mark completed: the seeker or a broker, once the challenge is public."""
     return ch.is_public and (is_seeker(user, ch) or is_broker(user))
+
+
+@rule("challenge.entry_questions")
+def _challenge_entry_questions(user, ch, now):
+    """Open the entry questions' editor: the seeker or a broker (read-only once frozen)."""
+    return is_seeker(user, ch) or is_broker(user)
+
+
+@rule("challenge.edit_entry_questions")
+def _challenge_edit_entry_questions(user, ch, now):
+    """Like the rubric: entrants answer the questions once the challenge is published, so they freeze then."""
+    if ch.state == ChallengeState.DRAFT:
+        return is_seeker(user, ch) or is_broker(user)
+    return ch.state == ChallengeState.IN_REVIEW and is_broker(user)

@@ -6,8 +6,10 @@ import unicodedata
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from challenge.challenges.entry_questions import YES_NO, QuestionKind
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -56,6 +58,36 @@ class SubmissionForm(FlaskForm):
 
     def offer_organisations(self, organisations) -> None:
         self.organisation.choices = [(0, "Myself")] + [(o.id, o.name) for o in organisations]
+
+
+def _question_field(q):
+    """The entry form's field for one entry question; its answer is checked by the service, not here."""
+    label = q.label if q.required else f"{q.label} (optional)"
+    hint = " ".join(part for part in (q.help_text, q.limits()) if part)
+    if q.kind == QuestionKind.SHORT_TEXT:
+        return StringField(label, filters=[one_line], description=hint)
+    if q.kind == QuestionKind.LONG_TEXT:
+        return TextAreaField(label, filters=[multi_line], description=hint)
+    if q.kind in (QuestionKind.CHOICE, QuestionKind.YES_NO):
+        options = [(o, o) for o in q.options] if q.kind == QuestionKind.CHOICE else list(YES_NO.items())
+        return RadioField(label, choices=options, validate_choice=False, description=hint)
+    if q.kind == QuestionKind.NUMBER:
+        return StringField(label, filters=[one_line], description=hint, render_kw={"inputmode": "numeric"})
+    return FileField(label, description=hint)
+
+
+def answers_form(questions) -> type[SubmissionForm]:
+    """The entry form with a field per entry question (named q-<id>), eligibility questions listed first."""
+
+    class AnswersForm(SubmissionForm):
+        pass
+
+    for q in questions:
+        setattr(AnswersForm, q.field_name, _question_field(q))
+    AnswersForm.eligibility_fields = [q.field_name for q in questions if q.eligibility]
+    AnswersForm.question_fields = [q.field_name for q in questions if not q.eligibility]
+    AnswersForm.has_files = any(q.kind == QuestionKind.FILE for q in questions)
+    return AnswersForm
 
 
 class SubmitForm(FlaskForm):

@@ -8,8 +8,12 @@ from challenge import clock
 from challenge.accounts.services import organisations_of
 from challenge.errors import FieldError
 from challenge.platform import tx
+from challenge.challenges.entry_questions import QuestionKind
+from challenge.submissions import answers as entry_answers
 from challenge.submissions import team
-from challenge.submissions.forms import AttachmentForm, ConfirmForm, DisqualifyForm, SubmissionForm, SubmitForm
+from challenge.submissions.forms import (
+    AttachmentForm, ConfirmForm, DisqualifyForm, SubmissionForm, SubmitForm, answers_form,
+)
 from challenge.submissions.models import Submission
 
 
@@ -30,22 +34,42 @@ def render_show(sub: Submission, **forms):
     has_errors = any(f.errors for f in forms.values())
     return tx.render_form("submissions/show.html", submission=sub, challenge=sub.challenge, problems=problems,
                           confirm_form=ConfirmForm(), has_errors=has_errors, now=clock.now(),
-                          invitations=team.pending(sub), **forms)
+                          invitations=team.pending(sub), answers=entry_answers.shown(sub), **forms)
 
 
-def submission_form(sub: Submission | None = None) -> SubmissionForm:
-    """The entry form, filled from `sub` when first shown, offering the organisations the user belongs to."""
+def submission_form(challenge, sub: Submission | None = None) -> SubmissionForm:
+    """The entry form with the challenge's entry questions, filled from `sub` when first shown, offering the
+    organisations the user belongs to."""
+    questions = entry_answers.questions_for(challenge)
     data = None
     if sub is not None and request.method == "GET":
         data = {"title": sub.title, "summary": sub.summary, "description": sub.description,
                 "organisation": sub.organisation_id or 0, "team": "\n".join(team.addresses(sub))}
-    form = SubmissionForm(data=data)
+        data.update({f"q-{qid}": a.value for qid, a in entry_answers.answers_of(sub).items() if a.stored_name is None})
+    form = answers_form(questions)(data=data)
+    form.entry_questions = questions
     form.offer_organisations(organisations_of(current_user))
     return form
 
 
+def render_entry_form(form: SubmissionForm, challenge, sub: Submission | None):
+    """The entry form; an ineligible entrant is told why they cannot enter above it."""
+    refusal = getattr(form, "refusal", None)
+    ineligible = refusal.message if isinstance(refusal, entry_answers.Ineligible) else None
+    files = {a.question_id: a for a in entry_answers.answers_of(sub).values() if a.stored_name} if sub else {}
+    return tx.render_form("submissions/form.html", form, challenge=challenge, submission=sub, ineligible=ineligible,
+                          answer_files=files)
+
+
 def form_fields(form: SubmissionForm) -> dict:
-    """The entry form's values, as the services take them."""
+    """The entry form's values, as the services take them: answers by question id, files as (stream, name)."""
+    answers, files = {}, {}
+    for q in getattr(form, "entry_questions", []):
+        data = form[q.field_name].data
+        if q.kind != QuestionKind.FILE:
+            answers[q.id] = data if isinstance(data, str) else ""
+        elif data:
+            files[q.id] = (data.stream, data.filename or "")
     return {"title": form.title.data or "", "summary": form.summary.data or "",
             "description": form.description.data or "", "organisation_id": form.organisation.data or None,
-            "team_emails": form.team.data or ""}
+            "team_emails": form.team.data or "", "answers": answers, "files": files}

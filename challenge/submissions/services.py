@@ -24,6 +24,7 @@ from challenge.dates import format_dt, local
 from challenge.permissions import can, is_seeker
 from challenge.platform import audit, outbox, tx
 from challenge.platform.links import site_link
+from challenge.submissions import answers as entry_answers
 from challenge.submissions import storage, team
 from challenge.submissions.models import (
     ACTIVE_STATES, CHANGEABLE_STATES, SUBMISSION_MOVES, Attachment, ReferenceCounter, Submission, SubmissionState,
@@ -170,15 +171,19 @@ def _tell_team(sub: Submission, kind: str, template: str, now: datetime, **conte
 # --- the verbs ------------------------------------------------------------------------------------
 
 def start_draft(challenge: Challenge, actor, now: datetime, *, title: str, summary: str = "",
-                description: str = "", organisation_id: int | None = None, team_emails: str = "") -> Submission:
-    """Start the actor's entry as a draft with a stable reference.
+                description: str = "", organisation_id: int | None = None, team_emails: str = "",
+                answers: dict[int, str] | None = None,
+                files: dict[int, entry_answers.Upload] | None = None) -> Submission:
+    """Start the actor's entry as a draft with a stable reference, keeping its answers to the entry questions.
 
     Refuses when the challenge is not open, the actor is one of its seekers, already has an active
     entry (AlreadyEntered, carrying it) or was disqualified from it; refuses an organisation the actor
     does not belong to and a team field that is not a list of at most MAX_TEAM email addresses. Each
-    address is emailed an invitation to join (team.py); nobody joins without accepting.
+    address is emailed an invitation to join (team.py); nobody joins without accepting. An eligibility
+    answer that stops the entry (answers.Ineligible) is refused before anything is written.
     """
     ensure_can_start(challenge, actor, now)
+    entry_answers.check_eligible(entry_answers.questions_for(challenge), answers or {})
     org = _organisation(actor, organisation_id)
     emails = team.parse(team_emails, actor)
     sub = Submission(
@@ -191,13 +196,15 @@ def start_draft(challenge: Challenge, actor, now: datetime, *, title: str, summa
     audit.record(actor, "submission.start", sub, now, to_state=sub.state,
                  data={"challenge": challenge.slug, "invited": len(emails)})
     _sync_team(sub, emails, actor, now)
+    entry_answers.save(sub, answers or {}, files or {}, now)
     db.session.flush()
     return sub
 
 
 def update(sub: Submission, actor, now: datetime, *, title: str, summary: str, description: str,
-           organisation_id: int | None = None, team_emails: str = "") -> Submission:
-    """Change the text, organisation and team while the challenge is open; owner only.
+           organisation_id: int | None = None, team_emails: str = "", answers: dict[int, str] | None = None,
+           files: dict[int, entry_answers.Upload] | None = None) -> Submission:
+    """Change the text, organisation, team and answers while the challenge is open; owner only.
 
     A submitted entry stays submitted, so it may not lose its title, summary or description.
     """
@@ -214,6 +221,7 @@ def update(sub: Submission, actor, now: datetime, *, title: str, summary: str, d
         changed.append("organisation")
     if _sync_team(sub, emails, actor, now):
         changed.append("team")
+    changed += entry_answers.save(sub, answers or {}, files or {}, now)
     for key, value in values.items():
         setattr(sub, key, value)
     sub.organisation = org
@@ -228,7 +236,8 @@ def submit(sub: Submission, actor, now: datetime, *, eligibility_confirmed: bool
     """Make the draft final before the close; queue the receipt to the owner and team.
 
     Refuses after the close (to the second), when already submitted (AlreadySubmitted), and
-    without a title, summary, description, the eligibility declaration and acceptance of the terms.
+    without a title, summary, description, the eligibility declaration and acceptance of the terms,
+    an answer to each required entry question, or with an eligibility answer that stops the entry.
     Decided under the submission's row lock, so a double click or two tabs submit (and send the
     receipt) once: the second request reads the first one's state after the lock and is refused.
     """
@@ -242,6 +251,7 @@ def submit(sub: Submission, actor, now: datetime, *, eligibility_confirmed: bool
         problems["eligibility_confirmed"] = "Confirm that you meet the eligibility criteria"
     if not terms_accepted:
         problems["terms_accepted"] = "Accept the challenge’s terms to submit"
+    problems.update(entry_answers.problems_on_submit(sub))
     if problems:
         raise FieldError.on(problems)
     sub.eligibility_confirmed = sub.terms_accepted = True

@@ -13,6 +13,10 @@ TOKEN_BY_ENDPOINT = {
     "introductions.answer": TOKENS.intro_creator,
 }
 
+# Endpoints whose <question_id> is an entry question's rather than a public Q&A question's.
+ENTRY_QUESTION = ("challenges.change_entry_question", "challenges.delete_entry_question",
+                  "challenges.move_entry_question", "submissions.answer_file", "judging.answer_file")
+
 # Endpoints whose <slug> is an organisation's rather than a challenge's.
 ORG_SLUG = ("organisations.",)
 
@@ -27,6 +31,8 @@ def value_for(endpoint: str, name: str, w):
         return TOKEN_BY_ENDPOINT[endpoint]
     if name == "name":
         return "broker" if endpoint.startswith("dashboards.") else name
+    if name == "question_id" and endpoint in ENTRY_QUESTION:
+        return w.entry_question.id
     if name == "user_id":
         return w.other_creator.id
     simple = {

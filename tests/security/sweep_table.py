@@ -92,6 +92,12 @@ EXPECTED: dict[str, dict] = {
     "challenges.publish": post(*OWNERS),
     "challenges.start_judging": post(*OWNERS),
     "challenges.submit_for_review": post(*OWNERS),
+    # entry questions: the owners' editor (frozen in judging: their changes answer 409, tested elsewhere)
+    "challenges.entry_questions": only(*OWNERS),
+    "challenges.add_entry_question": post(*OWNERS),
+    "challenges.change_entry_question": post(*OWNERS),
+    "challenges.delete_entry_question": post(*OWNERS),
+    "challenges.move_entry_question": post(*OWNERS),
     # dashboards: the world asks for the broker's
     "dashboards.show": only(*BROKER),
     "dashboards.export": only(*BROKER),
@@ -126,6 +132,7 @@ EXPECTED: dict[str, dict] = {
     "judging.declare_all": only("judge"),
     # attachments open only after the judge declares no conflict of interest
     "judging.attachment": only(),
+    "judging.answer_file": only(),
     # feedback is released only after the decision
     "judging.feedback_page": only(),
     # people's choice voting is off for this challenge
@@ -221,6 +228,7 @@ EXPECTED: dict[str, dict] = {
     # submissions: the creator's entry in the challenge in judging
     "submissions.show": only("creator", *OWNERS, anon=404),
     "submissions.download": only("creator", *OWNERS, anon=404),
+    "submissions.answer_file": only("creator", *OWNERS, anon=404),
     # those who may see the entry are told why it cannot change now; others get 404
     "submissions.edit": only("creator", *OWNERS, ok=409),
     "submissions.withdraw": only("creator", *OWNERS, ok=409),

@@ -16,6 +16,7 @@ from flask import current_app
 
 from challenge import clock
 from challenge.accounts.models import Invitation, Membership, PasswordResetToken
+from challenge.challenges.entry_questions import EntryQuestion
 from challenge.challenges.models import Question
 from challenge.extensions import db
 from challenge.judging.models import Assignment, PanelInvitation
@@ -24,6 +25,7 @@ from challenge.partnerships.models import Diagnosis, ImpactRecord, Introduction,
 from challenge.payouts import funding
 from challenge.payouts.models import Award, Payout
 from challenge.submissions import storage
+from challenge.submissions.answers import EntryAnswer
 from challenge.submissions.models import Attachment, TeamInvitation
 
 ROLES = ("anon", "creator", "other_creator", "seeker", "other_seeker", "judge", "other_judge", "broker")
@@ -72,6 +74,16 @@ def build_world(make_user, make_org, make_challenge, make_submission, rubric_for
                             content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                             uploaded_at=now)
     db.session.add(attachment)
+    # An entry question answered with a file (the editor's routes and the answer's downloads need one).
+    entry_question = EntryQuestion(challenge_id=challenge.id, kind="file", label="Your budget", file_types=["pdf"],
+                                   max_bytes=1024 * 1024)
+    db.session.add(entry_question)
+    db.session.flush()
+    answer_file = storage.store(io.BytesIO(PDF), "budget.pdf", current_app.config["UPLOAD_MAX_BYTES"])
+    db.session.add(EntryAnswer(submission_id=sub.id, question_id=entry_question.id, value="budget.pdf",
+                               original_name="budget.pdf", stored_name=answer_file.stored_name,
+                               content_type=answer_file.content_type, size=answer_file.size,
+                               sha256=answer_file.sha256, updated_at=now))
     panel_invitation = PanelInvitation(challenge_id=challenge.id, email="newjudge@example.org", role="judge",
                                        token_hash=_sha(TOKENS.panel_invitation), invited_by_id=seeker.id,
                                        created_at=now)
@@ -128,4 +140,5 @@ def build_world(make_user, make_org, make_challenge, make_submission, rubric_for
         other_sub=other_sub, assignment=assignment, attachment=attachment, funder=funder, invoice=invoice,
         award=award, payout=payout, partnership=partnership, intro=intro, impact=impact, entry=entry,
         diagnosis=diagnosis, org_invitation=org_invitation, question=question, colleague_membership=colleague_membership,
+        entry_question=entry_question,
     )

@@ -13,5 +13,7 @@ from challenge.challenges.views import drafting  # noqa: F401
 from challenge.challenges.views import lifecycle  # noqa: F401
 # Updates, questions and answers, follows.
 from challenge.challenges.views import conversation  # noqa: F401
+# The questions every entrant answers, and the editor for them.
+from challenge.challenges.views import entry_questions  # noqa: F401
 
 __all__ = ["bp"]

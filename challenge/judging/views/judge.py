@@ -17,6 +17,7 @@ from challenge.judging.rubric import criteria_of
 from challenge.judging.rules import panel_member
 from challenge.permissions import can
 from challenge.platform import tx
+from challenge.submissions import answers as entry_answers
 from challenge.submissions import cleaning
 
 
@@ -51,6 +52,7 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None):
     return tx.render_form("judging/entry.html", form, conflict_form=conflict_form, challenge=challenge,
                           assignment=assignment, criteria=criteria, entry=assignment.submission,
                           blind=challenge.blind_judging, others=others,
+                          answers=entry_answers.shown(assignment.submission, blind=challenge.blind_judging),
                           can_score=can(None, "judging.score", assignment), now=clock.now())
 
 
@@ -145,6 +147,26 @@ def attachment(slug: str, assignment_id: int, number: int):
                               "cannot be sent to judges of a blind challenge. Ask the chair to contact the broker.")
     name = queries.blind_name(file, number) if challenge.blind_judging else file.original_name
     return send_file(path, mimetype=file.content_type, as_attachment=True, download_name=name, max_age=0)
+
+
+@bp.get("/judging/<slug>/entries/<id:assignment_id>/answers/<id:question_id>")
+@login_required
+def answer_file(slug: str, assignment_id: int, question_id: int):
+    """A file answer; a blind challenge's judges get its cleaned copy and never an identifying one."""
+    challenge, assignment = sheet_for(slug, assignment_id, "judging.view_entry")
+    blind = challenge.blind_judging
+    answer = entry_answers.answer_file(assignment.submission, question_id, blind=blind)
+    path = queries.attachment_path(current_app.config["UPLOAD_FOLDER"], answer.stored_name) if answer else None
+    if path is None:
+        abort(404)
+    if blind:
+        path = cleaning.for_judges(answer, path)
+        if path is None:
+            raise DomainError("This file could not be cleaned of the details that may name its author, so it "
+                              "cannot be sent to judges of a blind challenge. Ask the chair to contact the broker.")
+    ext = answer.original_name.rsplit(".", 1)[-1]
+    name = f"Answer to question {answer.question.position}.{ext}" if blind else answer.original_name
+    return send_file(path, mimetype=answer.content_type, as_attachment=True, download_name=name, max_age=0)
 
 
 @bp.post("/judging/<slug>/reassign")

@@ -7,6 +7,8 @@ from challenge.submissions.blueprint import bp
 from challenge.submissions.views import entering  # noqa: F401
 # A submission's files: upload, remove, download.
 from challenge.submissions.views import files  # noqa: F401
+# A file given as an answer to an entry question.
+from challenge.submissions.views import answers  # noqa: F401
 # Lists: mine, a challenge's (and its CSV), every submission.
 from challenge.submissions.views import lists  # noqa: F401
 # The invitee's side of a team invitation.

@@ -12,7 +12,7 @@ from challenge.platform import tx
 from challenge.submissions import services
 from challenge.submissions.blueprint import bp, submission_or_404
 from challenge.submissions.forms import DisqualifyForm, SubmitForm, WithdrawForm
-from challenge.submissions.pages import form_fields, render_show, show_url, submission_form
+from challenge.submissions.pages import form_fields, render_entry_form, render_show, show_url, submission_form
 
 
 def _to_own_entry(challenge):
@@ -29,7 +29,7 @@ def start(slug: str):
         flash(f"You already have a submission to this challenge: {existing.reference}.", "info")
         return redirect(show_url(existing))
     services.ensure_can_start(challenge, current_user, clock.now())
-    form = submission_form()
+    form = submission_form(challenge)
     if form.validate_on_submit():
         try:
             with tx.unit_of_work(form) as work:
@@ -41,7 +41,7 @@ def start(slug: str):
         if work.done:
             return tx.done(f"Your draft is saved. Its reference is {sub.reference}. Add files, then submit it "
                            "before the deadline.", show_url(sub))
-    return tx.render_form("submissions/form.html", form, challenge=challenge, submission=None)
+    return render_entry_form(form, challenge, None)
 
 
 @bp.get("/submissions/<ref>")
@@ -54,13 +54,13 @@ def show(ref: str):
 def edit(ref: str):
     sub = submission_or_404(ref)
     services.ensure_changeable(sub, current_user, clock.now())
-    form = submission_form(sub)
+    form = submission_form(sub.challenge, sub)
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
             services.update(sub, current_user, clock.now(), **form_fields(form))
         if work.done:
             return tx.done("Your changes are saved.", show_url(sub))
-    return tx.render_form("submissions/form.html", form, challenge=sub.challenge, submission=sub)
+    return render_entry_form(form, sub.challenge, sub)
 
 
 @bp.post("/submissions/<ref>/submit")

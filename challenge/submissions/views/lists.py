@@ -14,7 +14,7 @@ from challenge.permissions import ensure
 from challenge.platform import csvsafe
 from challenge.platform.links import site_link
 from challenge.platform.paging import paginate
-from challenge.submissions import queries
+from challenge.submissions import answers, queries
 from challenge.submissions.blueprint import bp
 from challenge.submissions.models import Submission
 
@@ -46,7 +46,7 @@ def for_challenge(slug: str):
 def challenge_csv(slug: str):
     challenge = challenge_or_404(slug, "challenge.view_submissions")
     rows = db.session.scalars(queries.for_challenge(challenge, current_user, _state_arg())).all()
-    return _csv(rows, f"{challenge.slug}-submissions.csv")
+    return _csv(rows, f"{challenge.slug}-submissions.csv", answers.questions_for(challenge))
 
 
 @bp.get("/submissions")
@@ -57,16 +57,19 @@ def everything():
                            states=queries.STATE_CHOICES, now=clock.now())
 
 
-def _csv(rows: list[Submission], filename: str) -> Response:
+def _csv(rows: list[Submission], filename: str, questions=()) -> Response:
+    """The entries, one column per entry question after the fixed ones (every answer: the seekers read it
+    after the close, when the entrants' names are theirs to see)."""
     out = io.StringIO()
     writer = csvsafe.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(HEADER + [q.label for q in questions])
+    answered = answers.table(rows, list(questions))
     for s in rows:
         writer.writerow((
             s.reference, s.title, s.state, local(s.submitted_at).isoformat() if s.submitted_at else "",
             s.owner.name, s.owner.email, s.organisation.name if s.organisation else "",
             "; ".join(m.user.name for m in s.team), len(s.attachments), s.summary,
-            site_link("submissions.show", ref=s.reference),
+            site_link("submissions.show", ref=s.reference), *answered[s.id],
         ))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
