@@ -27,6 +27,7 @@ BLUEPRINTS = (
     ("challenge.library.views", "bp"),
     ("challenge.dashboards.views", "bp"),
     ("challenge.diagnoses.views", "bp"),
+    ("challenge.notifications.views", "bp"),
 )
 
 

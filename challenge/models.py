@@ -10,3 +10,4 @@ from challenge.library.models import *  # noqa: F401,F403
 from challenge.diagnoses.models import *  # noqa: F401,F403
 from challenge.payouts.models import *  # noqa: F401,F403
 from challenge.judging.models import *  # noqa: F401,F403
+from challenge.notifications.models import *  # noqa: F401,F403

@@ -38,6 +38,7 @@ RULE_MODULES = (
     "challenge.library.rules",
     "challenge.diagnoses.rules",
     "challenge.dashboards.rules",
+    "challenge.notifications.rules",
 )
 
 

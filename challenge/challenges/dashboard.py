@@ -2,6 +2,7 @@
 thing to do, and their submissions. A fixed handful of queries whatever the numbers."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +32,14 @@ class Board:
     submissions: list = field(default_factory=list)  # the user's own and team entries
     has_organisation: bool = False
     to_review: list[Challenge] = field(default_factory=list)  # brokers only
+    tasks: list = field(default_factory=list)  # invitations waiting for an answer (notifications/tasks.py)
+    notices: list = field(default_factory=list)  # what happened since they last looked (notifications/feed.py)
+    email_confirmed: bool = True
+
+
+# The packages above this one add their sections to the board (invitations, notifications): each hook is
+# called with the board, the user and the clock once the board is gathered. Registered at start-up.
+BOARD_HOOKS: list[Callable[[Board, object, datetime], None]] = []
 
 
 def next_action(challenge: Challenge, now: datetime, entries: int, unanswered: int) -> str:
@@ -80,4 +89,6 @@ def for_user(user, now: datetime) -> Board:
     board.own = [OwnChallenge(c, entries.get(c.id, 0), unanswered.get(c.id, 0),
                               next_action(c, now, entries.get(c.id, 0), unanswered.get(c.id, 0))) for c in own]
     board.submissions = list(db.session.scalars(submission_queries.mine(user)))
+    for hook in BOARD_HOOKS:
+        hook(board, user, now)
     return board

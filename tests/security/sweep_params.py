@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from challenge.accounts import confirmation
+from challenge.extensions import db
+from challenge.judging.models import PanelInvitation
+from challenge.submissions.models import TeamInvitation
 from tests.security.world import TOKENS
 
 TOKEN_BY_ENDPOINT = {
@@ -16,6 +19,13 @@ TOKEN_BY_ENDPOINT = {
 # Endpoints whose <question_id> is an entry question's rather than a public Q&A question's.
 ENTRY_QUESTION = ("challenges.change_entry_question", "challenges.delete_entry_question",
                   "challenges.move_entry_question", "submissions.answer_file", "judging.answer_file")
+
+# The invitations answered from the dashboard, by endpoint.
+NOTIFICATIONS_IDS = {
+    "notifications.join_panel": lambda w: db.session.scalar(db.select(db.func.min(PanelInvitation.id))),
+    "notifications.join_team": lambda w: db.session.scalar(db.select(db.func.min(TeamInvitation.id))),
+    "notifications.answer_introduction": lambda w: w.intro.id,
+}
 
 # Endpoints whose <slug> is an organisation's rather than a challenge's.
 ORG_SLUG = ("organisations.",)
@@ -35,6 +45,8 @@ def value_for(endpoint: str, name: str, w):
         return w.entry_question.id
     if name == "user_id":
         return w.other_creator.id
+    if endpoint in NOTIFICATIONS_IDS:  # answering from the dashboard: the world's own invitations
+        return NOTIFICATIONS_IDS[endpoint](w) if name != "answer" else "accept"
     simple = {
         "question_id": w.question.id, "org_id": w.other_council.id, "assignment_id": w.assignment.id, "number": 1,
         "criterion_id": w.criterion.id, "position": w.round.position, "reference": w.sub.reference,

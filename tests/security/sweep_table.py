@@ -156,6 +156,14 @@ EXPECTED: dict[str, dict] = {
     "judging.declare": post("judge"),
     "judging.score": post("judge"),
     # solutions library
+    # notifications: answering one's own invitations from the dashboard (the world's panel invitation is for
+    # an address nobody has; its team invitation is the other creator's; its introduction the creator's and
+    # the other council's), marking one's list as seen, and messaging the entrants (the challenge's owners)
+    "notifications.join_panel": post(),
+    "notifications.join_team": post("other_creator"),
+    "notifications.answer_introduction": post("creator", "other_seeker"),
+    "notifications.mark_seen": post(*SIGNED_IN),
+    "notifications.message_entrants": only(*OWNERS),
     "library.index": public(),
     "library.show": public(),
     "library.manage": only(*BROKER, anon=404),

@@ -1,0 +1,174 @@
+"""A person's notification list, read from the append-only audit log: what happened to their entries,
+their organisations' challenges, the challenges they follow or asked about, and their panels, since they
+last looked.
+
+Derived, not copied: each service already records what it did (`platform/audit.record`) in its own unit of
+work, so the list can never say something that was rolled back. Only the events named below are shown,
+and never one the person did themselves. Outcomes are deliberately absent: a decision, a shortlist or an
+award is recorded before the results are published, so an entrant hears their outcome only from the
+publication, through `services.notify` (the `notification.sent` events addressed to them).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import url_for
+from sqlalchemy import and_, or_
+
+from challenge.accounts.models import User
+from challenge.challenges.models import Challenge, Question
+from challenge.extensions import db
+from challenge.judging.models import PanelMember, Round
+from challenge.notifications.services import NOTIFIED
+from challenge.platform.models import AuditEvent
+from challenge.submissions.models import Submission
+from challenge.words import count
+
+WINDOW = timedelta(days=90)
+LIMIT = 30
+
+# What happened to an entry one is in, by someone else (never its outcome: see the module's docstring).
+ENTRY_EVENTS = {
+    "submission.disqualify": "Your entry {ref} “{title}” was disqualified. The reason is on its page.",
+    "submission.withdraw": "{actor} withdrew the entry {ref} “{title}”.",
+    "submission.team_join": "{actor} joined the team of your entry {ref} “{title}”.",
+}
+# What happened to one's organisation's challenge, by someone else.
+SEEKER_EVENTS = {
+    "challenge.publish": "Your challenge “{title}” was published.",
+    "challenge.request_changes": "A broker asked for changes to your challenge “{title}”.",
+    "challenge.start_judging": "Judging has started for “{title}”.",
+    "challenge.complete": "“{title}” was marked completed.",
+    "challenge.cancel": "“{title}” was cancelled.",
+    "challenge.ask": "Someone asked a question about “{title}”.",
+}
+FOLLOWER_EVENTS = {
+    "challenge.post_update": "New update on “{title}”, a challenge you follow.",
+    "challenge.cancel": "“{title}”, a challenge you follow, was cancelled.",
+}
+
+
+@dataclass
+class Notice:
+    at: datetime
+    message: str
+    url: str
+    new: bool = False
+
+
+@dataclass
+class Scope:
+    """The things a person hears about: their entries, challenges (own, followed, asked about) and panels."""
+
+    user: User
+    entries: dict[int, Submission]
+    own: dict[int, Challenge]
+    followed: dict[int, Challenge]
+    asked: dict[int, Challenge]
+    seats: dict[int, PanelMember]
+    rounds: dict[int, Round]
+
+
+def scope_of(user: User, entries: list[Submission], own: list[Challenge], followed: list[Challenge]) -> Scope:
+    """The person's scope; `entries`, `own` and `followed` are what the dashboard has already loaded."""
+    asked = db.session.scalars(db.select(Challenge).join(Question, Question.challenge_id == Challenge.id)
+                               .where(Question.asked_by_id == user.id).distinct())
+    seats = list(db.session.scalars(db.select(PanelMember).where(PanelMember.user_id == user.id)))
+    rounds = db.session.scalars(db.select(Round).where(Round.challenge_id.in_([s.challenge_id for s in seats]))
+                                ) if seats else []
+    return Scope(user, {s.id: s for s in entries}, {c.id: c for c in own}, {c.id: c for c in followed},
+                 {c.id: c for c in asked}, {s.id: s for s in seats}, {r.id: r for r in rounds})
+
+
+def _on(kind: str, ids, actions) -> object:
+    return and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_(list(ids)),
+                AuditEvent.action.in_(list(actions)))
+
+
+def _events(scope: Scope, since: datetime) -> list[AuditEvent]:
+    user = scope.user
+    by_others = or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id)
+    wanted = or_(
+        and_(AuditEvent.object_type == "user", AuditEvent.object_id == user.id, AuditEvent.action == NOTIFIED),
+        and_(by_others, or_(
+            _on("submission", scope.entries, ENTRY_EVENTS),
+            _on("challenge", scope.own, SEEKER_EVENTS),
+            _on("challenge", scope.followed.keys() - scope.own.keys(), FOLLOWER_EVENTS),
+            _on("challenge", scope.asked, ["challenge.answer"]),
+            _on("panelmember", scope.seats, ["judging.chair_appointed"]),
+            _on("round", scope.rounds, ["judging.round_opened"]),
+        )),
+    )
+    return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.at >= since, wanted)
+                                   .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(LIMIT)))
+
+
+def _said(event: AuditEvent, scope: Scope, actors: dict[int, str]) -> tuple[str, str] | None:
+    """The event in words, with its link; None when it is not for this person after all."""
+    actor = actors.get(event.actor_id, "Someone")
+    if event.action == NOTIFIED:
+        return event.data.get("message", ""), event.data.get("url") or url_for("challenges.dashboard")
+    if event.object_type == "submission":
+        sub = scope.entries[event.object_id]
+        return (ENTRY_EVENTS[event.action].format(actor=actor, ref=sub.reference, title=sub.title),
+                url_for("submissions.show", ref=sub.reference))
+    if event.object_type == "challenge":
+        challenge = scope.own.get(event.object_id) or scope.followed.get(event.object_id) \
+            or scope.asked[event.object_id]
+        if event.action == "challenge.answer":
+            question = db.session.get(Question, event.data.get("question_id") or 0)
+            if question is None or question.asked_by_id != scope.user.id:
+                return None
+            return (f"Your question about “{challenge.title}” was answered.",
+                    url_for("challenges.show", slug=challenge.slug, _anchor="questions"))
+        words = SEEKER_EVENTS if challenge.id in scope.own else FOLLOWER_EVENTS
+        return words[event.action].format(title=challenge.title), url_for("challenges.show", slug=challenge.slug)
+    if event.object_type == "panelmember":
+        challenge = scope.seats[event.object_id].challenge
+        return (f"You now chair the judging panel of “{challenge.title}”.",
+                url_for("judging.setup", slug=challenge.slug))
+    round_ = scope.rounds[event.object_id]
+    return (f"Round {round_.position} of “{round_.challenge.title}” is open: your entries to score are in "
+            "your queue.", url_for("judging.queue", slug=round_.challenge.slug))
+
+
+def _new_entries(scope: Scope, since: datetime, seen: datetime | None) -> list[Notice]:
+    """"3 new entries to …": the entries submitted to the person's organisations' challenges, one line per
+    challenge since they last looked (and one per challenge for those before)."""
+    if not scope.own:
+        return []
+    rows = db.session.execute(
+        db.select(Submission.challenge_id, AuditEvent.at)
+        .join(Submission, and_(AuditEvent.object_type == "submission", AuditEvent.object_id == Submission.id))
+        .where(AuditEvent.action == "submission.submit", AuditEvent.at >= since,
+               Submission.challenge_id.in_(list(scope.own)))
+    ).all()
+    groups: dict[tuple[int, bool], list[datetime]] = defaultdict(list)
+    for challenge_id, at in rows:
+        groups[(challenge_id, seen is None or at > seen)].append(at)
+    notices = []
+    for (challenge_id, new), times in groups.items():
+        challenge, n = scope.own[challenge_id], len(times)
+        what = count(n, "new entry") if new else count(n, "entry")
+        notices.append(Notice(max(times), f"{what} to “{challenge.title}”.",
+                              url_for("challenges.show", slug=challenge.slug), new))
+    return notices
+
+
+def notices(scope: Scope, now: datetime, seen: datetime | None) -> list[Notice]:
+    """The person's notifications of the last 90 days, newest first; `new` marks those after `seen`."""
+    since = now - WINDOW
+    events = _events(scope, since)
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    actors = dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(actor_ids))).all()) \
+        if actor_ids else {}
+    found = []
+    for event in events:
+        said = _said(event, scope, actors)
+        if said:
+            found.append(Notice(event.at, said[0], said[1], seen is None or event.at > seen))
+    found += _new_entries(scope, since, seen)
+    found.sort(key=lambda n: n.at, reverse=True)
+    return found[:LIMIT]
