@@ -125,3 +125,11 @@ def test_nobody_else_may_message_the_entrants(client, login, entrants, who):
 
 def test_signed_out_people_are_sent_to_sign_in(client, entrants):
     assert client.get(_url(entrants)).status_code == 302
+
+
+def test_the_management_panel_offers_it_to_the_owners_only(client, login, entrants):
+    page = f"/challenges/{entrants.challenge.slug}"
+    login(entrants.seeker)
+    assert "Message the entrants" in client.get(page).get_data(as_text=True)
+    login(entrants.ana)
+    assert "Message the entrants" not in client.get(page).get_data(as_text=True)
