@@ -87,6 +87,12 @@ class Config:
     # Pages.
     PER_PAGE = 12  # cards in the public catalogue and the library
     TABLE_PER_PAGE = 50  # rows in the staff's and seekers' long tables (users, audit log, submissions)
+    # Data protection: the controller named in the privacy notice (/privacy) and the register of processing.
+    PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", os.environ.get("BROKER_LEGAL_NAME", "Challenge Exchange"))
+    PRIVACY_CONTROLLER_ADDRESS = os.environ.get("PRIVACY_CONTROLLER_ADDRESS", "")
+    PRIVACY_DPO_NAME = os.environ.get("PRIVACY_DPO_NAME", "Data Protection Officer")
+    PRIVACY_DPO_EMAIL = os.environ.get("PRIVACY_DPO_EMAIL", "dpo@example.org")
+    PRIVACY_ICO_REGISTRATION = os.environ.get("PRIVACY_ICO_REGISTRATION", "")  # the controller's ICO fee number
     # Diagnostics for the benchmark: an X-Query-Count header on every response (challenge/diagnostics.py).
     QUERY_COUNT_HEADER = _bool("QUERY_COUNT_HEADER")
 

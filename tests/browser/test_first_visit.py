@@ -49,7 +49,7 @@ def test_sign_in_works_with_the_keyboard_alone(page, make_user):
     assert "You are signed in" in page.content()
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/signup", "/accessibility"])
+@pytest.mark.parametrize("path", ["/", "/login", "/signup", "/accessibility", "/privacy"])
 def test_public_pages_have_no_serious_accessibility_violations(page, path):
     page.goto(path)
     violations = axe_violations(page)

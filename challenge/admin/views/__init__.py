@@ -8,5 +8,7 @@ from challenge.admin.views import console  # noqa: F401
 from challenge.admin.views import organisations  # noqa: F401
 # People: search, the broker role, deactivation.
 from challenge.admin.views import people  # noqa: F401
+# The register of processing (UK GDPR Article 30) as CSV and JSON.
+from challenge.admin.views import processing  # noqa: F401
 
 __all__ = ["bp"]

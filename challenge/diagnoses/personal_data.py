@@ -1,0 +1,14 @@
+"""What problem diagnoses hold about people (records of processing: challenge/platform/processing.py).
+
+Service users' stories and quotes may be health data (special category, UK GDPR Article 9): they are
+collected with consent and never published with a name."""
+from challenge.platform.processing import Basis, declare
+
+AREA = "Problem diagnoses"
+
+declare("diagnoses", AREA, data="Evidence, service users' quotes and survey findings; who wrote it",
+        columns=("evidence", "quotes", "survey_findings", "created_by_id"),
+        subjects="Service users; seekers", purpose="Understanding the problem before a challenge is set",
+        basis=Basis.CONSENT, special_category=True,
+        retention="Until the consent is withdrawn, or two years after the challenge it led to is decided",
+        recipients="The seeker organisation's members, brokers", not_personal=("title", "summary"))

@@ -1,0 +1,149 @@
+"""Records of processing (UK GDPR Article 30), declared once beside the models that hold the data.
+
+Each package has a `personal_data.py` that declares, for every one of its tables, which columns hold
+personal data, about whom, why, on what lawful basis, for how long and who sees it; a table without
+personal data is declared too, with the columns that look personal but are not. `register()` turns the
+declarations into the broker's downloadable register (CSV and JSON) and the privacy notice's tables;
+`undeclared()` finds a table or a personal-looking column nobody declared, so a new table cannot be left
+out: tests/platform/test_records_of_processing.py fails until it is.
+"""
+from __future__ import annotations
+
+import csv
+import enum
+import importlib
+import io
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import MetaData
+
+PERSONAL_DATA_MODULES = (
+    "challenge.accounts.personal_data",
+    "challenge.challenges.personal_data",
+    "challenge.submissions.personal_data",
+    "challenge.judging.personal_data",
+    "challenge.payouts.personal_data",
+    "challenge.partnerships.personal_data",
+    "challenge.library.personal_data",
+    "challenge.diagnoses.personal_data",
+    "challenge.notifications.personal_data",
+    "challenge.platform.personal_data",
+)
+
+
+class Basis(str, enum.Enum):
+    """The lawful bases of UK GDPR Article 6(1) the platform relies on, in the words of the notice."""
+
+    CONTRACT = "Contract: needed to provide the service the person signed up for (Article 6(1)(b))"
+    LEGAL_OBLIGATION = "Legal obligation: records the law requires us to keep (Article 6(1)(c))"
+    LEGITIMATE_INTERESTS = "Legitimate interests: running a fair, secure prize (Article 6(1)(f))"
+    PUBLIC_TASK = "Public task: the seeker's public function (Article 6(1)(e))"
+    CONSENT = "Consent: given, recorded and withdrawable (Article 6(1)(a))"
+
+
+@dataclass(frozen=True)
+class Processing:
+    """What one table holds about people and why. `columns` are the personal ones; `not_personal` the
+    columns whose names look personal but hold nothing about a person (an organisation's name)."""
+
+    table: str
+    area: str
+    data: str = ""
+    columns: tuple[str, ...] = ()
+    subjects: str = ""
+    purpose: str = ""
+    basis: Basis | None = None
+    retention: str = ""
+    recipients: str = ""
+    special_category: bool = False
+    not_personal: tuple[str, ...] = field(default=())
+
+    @property
+    def personal(self) -> bool:
+        return bool(self.columns)
+
+
+_DECLARED: dict[str, Processing] = {}
+
+
+def declare(table: str, area: str, **facts) -> Processing:
+    """Declare what `table` holds about people (called at import by each package's personal_data.py)."""
+    entry = Processing(table=table, area=area, **facts)
+    if entry.personal and not (entry.subjects and entry.purpose and entry.basis and entry.retention
+                               and entry.recipients and entry.data):
+        raise ValueError(f"{table}: a table with personal data needs its data, subjects, purpose, basis, "
+                         "retention and recipients")
+    _DECLARED[table] = entry
+    return entry
+
+
+def no_personal_data(table: str, area: str, *not_personal: str) -> Processing:
+    """Declare a table that holds nothing about people (naming any columns that only look personal)."""
+    return declare(table, area, not_personal=tuple(not_personal))
+
+
+def load() -> dict[str, Processing]:
+    for module in PERSONAL_DATA_MODULES:
+        importlib.import_module(module)
+    return dict(_DECLARED)
+
+
+def register() -> list[Processing]:
+    """The register: the tables that hold personal data, grouped by area, in a stable order."""
+    return sorted((p for p in load().values() if p.personal), key=lambda p: (p.area, p.table))
+
+
+COLUMNS = ("area", "table", "data", "columns", "subjects", "purpose", "basis", "special_category", "retention",
+           "recipients")
+
+
+def _row(entry: Processing) -> dict:
+    row = {k: v for k, v in asdict(entry).items() if k in COLUMNS}
+    row["columns"] = ", ".join(entry.columns)
+    row["basis"] = entry.basis.value if entry.basis else ""
+    return row
+
+
+def as_csv() -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for entry in register():
+        writer.writerow(_row(entry))
+    return out.getvalue()
+
+
+def as_json(controller: dict) -> str:
+    return json.dumps({"controller": controller, "records": [_row(e) for e in register()]}, indent=2,
+                      ensure_ascii=False)
+
+
+# A column looks personal when it points at a person or its name says it may hold something about one.
+LOOKS_PERSONAL = re.compile(
+    r"(^|_)(email|name|bio|ip|user_agent|phone|address|account_holder|bank|iban|bic|comment|note|body|quotes|"
+    r"evidence|answer|reason|story|voter|description|summary|title|contact)($|_)")
+
+
+def looks_personal(column) -> bool:
+    return any(fk.column.table.name == "users" for fk in column.foreign_keys) or bool(
+        LOOKS_PERSONAL.search(column.name))
+
+
+def undeclared(metadata: MetaData) -> list[str]:
+    """Tables nobody declared, and personal-looking columns a declaration neither lists nor sets aside."""
+    declared = load()
+    problems = []
+    for table in sorted(metadata.tables.values(), key=lambda t: t.name):
+        entry = declared.get(table.name)
+        if entry is None:
+            problems.append(f"{table.name}: no declaration in any personal_data.py")
+            continue
+        for column in table.columns:
+            if looks_personal(column) and column.name not in entry.columns + entry.not_personal:
+                problems.append(f"{table.name}.{column.name}: looks personal but is not declared")
+        for name in entry.columns + entry.not_personal:
+            if name not in table.columns:
+                problems.append(f"{table.name}.{name}: declared but not a column")
+    return problems

@@ -1,0 +1,32 @@
+"""Issue 11 point 16: on a phone (390 px) the main menu folds behind Bootstrap's own "Menu" button, served
+by the app itself, and the page never scrolls sideways."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_support import axe_violations, describe
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_menu_folds_behind_a_button_on_a_phone(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/signup")
+    challenges = page.get_by_role("navigation", name="Main").get_by_role("link", name="Challenges", exact=True)
+    assert not challenges.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    menu = page.get_by_role("button", name="Menu")
+    assert menu.get_attribute("aria-expanded") == "false"
+    menu.click()
+    challenges.wait_for(state="visible")
+    assert menu.get_attribute("aria-expanded") == "true"
+    page.shots(page, "menu-open-390")
+    assert not axe_violations(page), describe(axe_violations(page))
+    challenges.click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Challenges")
+
+
+def test_the_menu_is_open_on_a_desktop(page):
+    page.goto("/signup")
+    assert not page.get_by_role("button", name="Menu").is_visible()
+    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Challenges", exact=True).is_visible()
