@@ -11,3 +11,4 @@ from challenge.diagnoses.models import *  # noqa: F401,F403
 from challenge.payouts.models import *  # noqa: F401,F403
 from challenge.judging.models import *  # noqa: F401,F403
 from challenge.notifications.models import *  # noqa: F401,F403
+from challenge.privacy.models import *  # noqa: F401,F403

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import enum
+
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
+from challenge.platform.lifecycle import state_check
 from challenge.types import UTCDateTime
 
 
@@ -42,4 +45,31 @@ class Diagnosis(db.Model):
         return [q.strip() for q in self.quotes.splitlines() if q.strip()]
 
 
-__all__ = ["Diagnosis"]
+class StoryKind(enum.StrEnum):
+    STORY = "story"  # in the service user's own words
+    EVIDENCE = "evidence"  # what the seeker learnt from them (a case, a finding)
+
+
+class Story(db.Model):
+    """A service user's story or piece of evidence, kept only on their consent: who gave it (as the seeker
+    records them, never an account), when, and for what use. Withdrawn, it leaves every view and export."""
+
+    __tablename__ = "diagnosis_stories"
+    __table_args__ = (state_check("kind", StoryKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    diagnosis_id: Mapped[int] = mapped_column(ForeignKey("diagnoses.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "story" or "evidence"
+    body: Mapped[str] = mapped_column(Text)
+    consent_by: Mapped[str] = mapped_column(String(200))  # who gave consent, as the seeker records them
+    consent_use: Mapped[str] = mapped_column(String(300))  # what they agreed it may be used for
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+__all__ = ["Diagnosis", "Story", "StoryKind"]

@@ -12,3 +12,8 @@ declare("diagnoses", AREA, data="Evidence, service users' quotes and survey find
         basis=Basis.CONSENT, special_category=True,
         retention="Until the consent is withdrawn, or two years after the challenge it led to is decided",
         recipients="The seeker organisation's members, brokers", not_personal=("title", "summary"))
+declare("diagnosis_stories", AREA, data="A service user's story or evidence, who consented, when, for what use",
+        columns=("body", "consent_by", "recorded_by_id"), subjects="Service users; seekers",
+        purpose="Understanding the problem before a challenge is set", basis=Basis.CONSENT, special_category=True,
+        retention="Until the consent is withdrawn (then removed from every view and export)",
+        recipients="The seeker organisation's members, brokers")

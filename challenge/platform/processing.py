@@ -30,6 +30,7 @@ PERSONAL_DATA_MODULES = (
     "challenge.diagnoses.personal_data",
     "challenge.notifications.personal_data",
     "challenge.platform.personal_data",
+    "challenge.privacy.personal_data",
 )
 
 
