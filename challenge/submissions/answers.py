@@ -175,6 +175,9 @@ def _keep(sub: Submission, q: EntryQuestion, answer: EntryAnswer | None, value: 
         return True
     if answer.value == value:
         return False
+    if not value:
+        db.session.delete(answer)  # a cleared answer is no answer
+        return True
     answer.value, answer.updated_at = value, now
     return True
 

@@ -206,7 +206,8 @@ def update(sub: Submission, actor, now: datetime, *, title: str, summary: str, d
            files: dict[int, entry_answers.Upload] | None = None) -> Submission:
     """Change the text, organisation, team and answers while the challenge is open; owner only.
 
-    A submitted entry stays submitted, so it may not lose its title, summary or description.
+    A submitted entry stays submitted, so it may not lose its title, summary, description or a required
+    answer to an entry question.
     """
     ensure_changeable(sub, actor, now)
     org = _organisation(actor, organisation_id)
@@ -222,6 +223,8 @@ def update(sub: Submission, actor, now: datetime, *, title: str, summary: str, d
     if _sync_team(sub, emails, actor, now):
         changed.append("team")
     changed += entry_answers.save(sub, answers or {}, files or {}, now)
+    if sub.state == SubmissionState.SUBMITTED and (unanswered := entry_answers.problems_on_submit(sub)):
+        raise FieldError.on(unanswered)  # an entered solution keeps its required answers
     for key, value in values.items():
         setattr(sub, key, value)
     sub.organisation = org

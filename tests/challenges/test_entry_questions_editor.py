@@ -200,3 +200,19 @@ def test_a_question_of_another_challenge_is_not_found(client, login, draft, make
 
 def test_the_file_types_offered_are_ones_the_uploads_accept():
     assert set(eq.FILE_TYPES) <= set(storage.ALLOWED)
+
+
+def test_the_public_page_include_says_what_will_be_asked(app, draft):
+    from flask import render_template
+
+    challenge, seeker = draft
+    save(challenge, seeker, label="Are you a charity?", kind="yes_no", eligibility=True, ineligible_answers=["No"],
+         ineligible_message="Charities only.")
+    save(challenge, seeker, label="Your budget", kind="file", file_types=["pdf", "xlsx"], max_mb=5)
+    with app.test_request_context():
+        html = render_template("challenges/_entry_questions.html", challenge=challenge,
+                               entry_questions=eq.questions_of(challenge))
+        empty = render_template("challenges/_entry_questions.html", challenge=challenge, entry_questions=[])
+    assert "What you will be asked" in html and "Are you a charity?" in html and "Eligibility" in html
+    assert "PDF or Excel (XLSX); at most 5 MB." in html and "File upload, optional" in html
+    assert empty.strip() == ""

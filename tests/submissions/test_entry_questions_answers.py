@@ -287,3 +287,16 @@ def test_judges_see_the_answers_and_blind_ones_not_the_identifying(client, login
     db.session.execute(db.update(EntryAnswer).where(EntryAnswer.question_id == budget.id).values(question_id=name_q.id))
     db.session.commit()
     assert client.get(f"{base}/answers/{name_q.id}").status_code == (404 if blind else 200)
+
+
+def test_a_submitted_entry_keeps_its_required_answers(client, login, cast, asked):
+    login(cast.creator)
+    start(client, cast, good(asked))
+    sub = the_sub()
+    assert submit(client, sub).status_code == 302
+    cleared = client.post(f"/submissions/{sub.reference}/edit",
+                          data={**BASE, **good(asked), field(asked["need"]): ""})
+    assert cleared.status_code == 400 and "Answer “Describe the need” before you submit" in cleared.get_data(as_text=True)
+    assert answers_by_label(sub)["Describe the need"] == "People feel alone."
+    optional = client.post(f"/submissions/{sub.reference}/edit", data={**BASE, **good(asked), field(asked["area"]): ""})
+    assert optional.status_code == 302 and "Where will you work?" not in answers_by_label(sub)
