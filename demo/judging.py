@@ -16,7 +16,7 @@ from challenge.accounts.models import User
 from challenge.challenges import services as challenges
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
-from challenge.judging import assignment, decisions, panel, rubric
+from challenge.judging import assignment, decisions, panel, publication, rubric
 from challenge.judging import results as results_mod
 from challenge.judging import services as scoring
 from challenge.judging.models import Assignment, Criterion, PanelRole, Round
@@ -102,12 +102,14 @@ def _declare_and_score(round_: Round, criteria: list[Criterion], decide: bool, r
 
 
 def _decide(challenge: Challenge, round_: Round, chair: User, when: datetime, empty_slots: int) -> None:
-    """The chair closes the round, sets the feedback date and records the computed order as the decision."""
+    """The chair closes the round, sets the feedback date, records the computed order as the decision and
+    publishes the results."""
     assignment.close_round(round_, chair, when)
     rubric.save_settings(challenge, chair, when, feedback_at=when + timedelta(days=14), peoples_choice=False,
                          prize_id=None, vote_opens_at=None, vote_closes_at=None)
     order = decisions.computed_order(results_mod.load(round_))
     places = len(decisions.prize_slots(challenge)) - empty_slots
     decisions.decide(round_, [e.id for e in order[:places]], chair, when + timedelta(hours=2),
-                     departure_reason="The panel found no second entry of highly commended standard."
+                     empty_reason="The panel found no second entry of highly commended standard."
                      if empty_slots else "")
+    publication.publish(challenge, chair, when + timedelta(hours=3))

@@ -10,7 +10,7 @@ from challenge import clock
 from challenge.challenges import services as challenges
 from challenge.errors import DomainError
 from challenge.extensions import db
-from challenge.judging import assignment, decisions, rubric
+from challenge.judging import assignment, decisions, publication, rubric
 from challenge.payouts import funding, ledger, payees, release
 from challenge.payouts.gateways import ManualGateway
 from challenge.payouts.models import Award, Payout
@@ -38,6 +38,7 @@ def _judged(make_user, make_org, make_challenge, make_submission, *, fund: bool)
     assignment.open_round(round_, seeker, later)
     score_and_close(round_, subs, judges[0], later)
     decisions.decide(round_, [subs[2].id, subs[1].id], judges[0], later + timedelta(hours=1))
+    publication.publish(challenge, judges[0], later + timedelta(hours=2))
     db.session.commit()
     return challenge, broker, entrants, later
 

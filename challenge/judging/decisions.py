@@ -6,14 +6,14 @@ override reason; any departure from the computed order needs a reason. Both reas
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.states import ChallengeState
-from challenge.challenges.services import move
 from challenge.errors import DomainError, FieldError, InvalidTransition
 from challenge.extensions import db
-from challenge.payouts.awards import create_awards, create_stage_grants
+from challenge.payouts.awards import create_stage_grants
 from challenge.payouts.funding import pool_status
 from challenge.judging import results as results_mod
 from challenge.judging.models import JUDGED_STATES, Decision, Round, RoundState, Selection
@@ -70,7 +70,7 @@ def _ready(round_: Round, kind: str) -> None:
         raise InvalidTransition("This decision has already been recorded.")
 
 
-def _set_state(sub: Submission, state: str, actor, now: datetime, reason: str = "") -> None:
+def set_state(sub: Submission, state: str, actor, now: datetime, reason: str = "") -> None:
     if sub.state != state:
         audit.record(actor, f"submission.{state}", sub, now, from_state=sub.state, to_state=state, reason=reason)
         sub.state, sub.updated_at = state, now
@@ -104,7 +104,7 @@ def advance(round_: Round, submission_ids: list[int], actor, now: datetime, *, o
     db.session.flush()
     advancing = {s.id: s for s in db.session.scalars(db.select(Submission).where(Submission.id.in_(submission_ids)))}
     for sub in advancing.values():
-        _set_state(sub, SubmissionState.SHORTLISTED, actor, now)
+        set_state(sub, SubmissionState.SHORTLISTED, actor, now)
     results_mod.touch(round_.challenge_id)
     granted = _stage_grants(round_, [advancing[sid] for sid in ordered], actor, now)
     audit.record(actor, "judging.shortlist_advanced", decision, now, reason=departure_reason.strip(),
@@ -144,54 +144,122 @@ def prize_slots(challenge: Challenge) -> list[tuple[Prize, int]]:
     return [(p, n) for p in challenge.prizes if p.id != public for n in range(1, p.winners + 1)]
 
 
-def decide(round_: Round, choices: list[int | None], actor, now: datetime, *, override_reason: str = "",
-           departure_reason: str = "") -> Decision:
-    """Record the final decision: `choices` fills prize_slots() in order (None leaves a slot empty).
+@dataclass
+class Place:
+    prize: Prize
+    number: int
+    entry: results_mod.Entry | None
 
-    Refuses a round that is not closed, more choices than slots, and the threshold, completeness and
-    ranking rules above. Winners become `winner`, every other judged entry `not_selected`, and the
-    challenge moves to decided. Decided under the round's lock, so a double click records one decision.
-    """
-    _lock(round_)
+
+@dataclass
+class Plan:
+    """A final decision before it is recorded: what the review step shows and decide() records."""
+
+    round: Round
+    places: list[Place]
+    facts: dict
+    told: dict[str, int] = field(default_factory=dict)  # winner / shortlisted / not_selected → entrants told
+
+    @property
+    def chosen_ids(self) -> list[int]:
+        return [p.entry.id for p in self.places if p.entry is not None]
+
+    @property
+    def total(self) -> int:
+        return sum(p.prize.amount for p in self.places if p.entry is not None)
+
+
+def plan(round_: Round, choices: list[int | None], *, override_reason: str = "", departure_reason: str = "",
+         empty_reason: str = "") -> Plan:
+    """Check a final decision without recording it: `choices` fills prize_slots() in order (None leaves a
+    place empty). Refuses more choices than places, a place left empty while the ranking has an entry for it
+    without `empty_reason`, and the threshold, completeness and ranking rules above (an empty place is not a
+    departure: it has its own reason)."""
     _ready(round_, "final")
-    challenge = round_.challenge
-    slots = prize_slots(challenge)
+    return _plan(round_, choices, override_reason, departure_reason, empty_reason)
+
+
+def review(round_: Round, choices: list[int | None], actor, now: datetime, *, override_reason: str = "",
+           departure_reason: str = "", empty_reason: str = "") -> Plan:
+    """The confirmation step before decide(): the same checks and the same refusals, nothing recorded."""
+    return plan(round_, choices, override_reason=override_reason, departure_reason=departure_reason,
+                empty_reason=empty_reason)
+
+
+def plan_correction(round_: Round, choices: list[int | None]) -> Plan:
+    """Check a broker's correction of the recorded decision: the same entries are refused (below the
+    threshold, not judged, chosen twice), and the correction's own reason stands for the others."""
+    given = "Corrected by a broker."
+    return _plan(round_, choices, given, given, given)
+
+
+def _plan(round_: Round, choices: list[int | None], override_reason: str, departure_reason: str,
+          empty_reason: str) -> Plan:
+    slots = prize_slots(round_.challenge)
     if len(choices) > len(slots):
         raise FieldError("There are more choices than prize places.")
     res = results_mod.load(round_)
     by_id = {e.id: e for e in res.entries}
-    picked = [(slot, sid) for slot, sid in zip(slots, choices) if sid]
-    chosen_ids = [sid for _, sid in picked]
-    chosen_ranks = [(by_id[s].rank if s in by_id else None) for s in choices[:len(slots)]]
-    chosen_ranks += [None] * (len(slots) - len(chosen_ranks))
+    choices = list(choices) + [None] * (len(slots) - len(choices))
     expected = [e.rank for e in computed_order(res)[:len(slots)]]
     expected += [None] * (len(slots) - len(expected))
-    facts = _check(res, chosen_ids, override_reason, departure_reason, expected, chosen_ranks)
-    decision = Decision(challenge_id=challenge.id, round_id=round_.id, kind="final",
+    filled = [(sid, rank) for sid, rank in zip(choices, expected) if sid]
+    chosen_ranks = [(by_id[s].rank if s in by_id else None) or 10**9 for s, _ in filled]
+    facts = _check(res, [s for s, _ in filled], override_reason, departure_reason, [r for _, r in filled],
+                   chosen_ranks)
+    emptied = [f"{prize.name}{f', place {n}' if prize.winners > 1 else ''}"
+               for (prize, n), sid, rank in zip(slots, choices, expected) if not sid and rank is not None]
+    if emptied and not empty_reason.strip():
+        raise FieldError(f"Say why {' and '.join(emptied)} {'is' if len(emptied) == 1 else 'are'} left empty: "
+                         f"the ranking has an entry for {'it' if len(emptied) == 1 else 'each'}.", "empty_reason")
+    if len(empty_reason) > MAX_REASON:
+        raise FieldError(f"Keep each reason under {MAX_REASON:,} characters.", "empty_reason")
+    places = [Place(prize, n, by_id.get(sid) if sid else None) for (prize, n), sid in zip(slots, choices)]
+    out = Plan(round_, places, {**facts, "emptied": emptied})
+    out.told = _told(round_.challenge, set(out.chosen_ids))
+    return out
+
+
+def _told(challenge: Challenge, winners: set[int]) -> dict[str, int]:
+    """How many entries will hear each outcome when the results are published."""
+    told = {"winner": 0, "shortlisted": 0, "not_selected": 0}
+    for sid, state in db.session.execute(db.select(Submission.id, Submission.state).where(
+            Submission.challenge_id == challenge.id, Submission.state.in_(JUDGED_STATES))):
+        told["winner" if sid in winners else
+             "shortlisted" if state == SubmissionState.SHORTLISTED else "not_selected"] += 1
+    return told
+
+
+def decide(round_: Round, choices: list[int | None], actor, now: datetime, *, override_reason: str = "",
+           departure_reason: str = "", empty_reason: str = "") -> Decision:
+    """Record the final decision (see plan() for what it refuses). It is provisional: nothing is said to the
+    entrants and no money moves until the results are published (judging/publication.py), and until then a
+    broker may correct it. Decided under the round's lock, so a double click records one decision."""
+    _lock(round_)
+    checked = plan(round_, choices, override_reason=override_reason, departure_reason=departure_reason,
+                   empty_reason=empty_reason)
+    decision = Decision(challenge_id=round_.challenge_id, round_id=round_.id, kind="final",
                         override_reason=override_reason.strip(), departure_reason=departure_reason.strip(),
-                        decided_by_id=actor.id, decided_at=now)
-    for position, ((prize, _), sid) in enumerate(picked, start=1):
-        decision.selections.append(Selection(submission_id=sid, prize_id=prize.id, position=position,
-                                             computed_rank=by_id[sid].rank))
+                        empty_reason=empty_reason.strip(), decided_by_id=actor.id, decided_at=now)
+    decision.selections.extend(selections_for(checked.places))
     db.session.add(decision)
     db.session.flush()
-    for sub in db.session.scalars(db.select(Submission).where(Submission.challenge_id == challenge.id,
-                                                              Submission.state.in_(JUDGED_STATES))):
-        _set_state(sub, SubmissionState.WINNER if sub.id in chosen_ids else SubmissionState.NOT_SELECTED, actor, now)
-    results_mod.touch(challenge.id)
     audit.record(actor, "judging.decided", decision, now, reason=departure_reason.strip(),
-                 data={**facts, "override_reason": override_reason.strip(), "winners": chosen_ids})
-    move(challenge, "decide", actor, now, reason=departure_reason.strip() or override_reason.strip())
-    _award(challenge, actor, now)
+                 data={**checked.facts, "override_reason": override_reason.strip(),
+                       "empty_reason": empty_reason.strip(), "winners": checked.chosen_ids})
     return decision
 
 
-def _award(challenge: Challenge, actor, now: datetime) -> None:
-    """The decision creates the awards, paid from the money held for the pool. A pool that holds nothing
-    yet (funding waived and not paid) is awarded later from the challenge's money page."""
-    winners = placements(challenge)
-    if winners and _holds_money(challenge):
-        create_awards(challenge, winners, actor, now)
+def selections_for(places: list[Place]) -> list[Selection]:
+    """The decision's rows for the filled places, numbered in prize order."""
+    filled = [p for p in places if p.entry is not None]
+    return [Selection(submission_id=p.entry.id, prize_id=p.prize.id, position=n, computed_rank=p.entry.rank)
+            for n, p in enumerate(filled, start=1)]
+
+
+def holds_money(challenge: Challenge) -> bool:
+    """Whether the pool holds money now: then publishing pays the awards from it at once."""
+    return _holds_money(challenge)
 
 
 def final_decision(challenge: Challenge) -> Decision | None:
@@ -199,14 +267,14 @@ def final_decision(challenge: Challenge) -> Decision | None:
 
 
 def placements(challenge: Challenge) -> list[tuple[Submission, Prize]]:
-    """Winners and their prize tiers, best tier first: the chair's placements, then the public vote's winner
-    once the vote has closed (it may share no tier with the panel's winners)."""
+    """The published winners and their prize tiers, best tier first: the chair's placements (once the results
+    are published), then the public vote's winner once the vote has closed (it may share no tier with the
+    panel's winners). Nothing before publication: a recorded decision is provisional until then."""
     decision = final_decision(challenge)
     out: list[tuple[Submission, Prize]] = []
-    if decision is not None:
+    if decision is not None and decision.published_at is not None:
         out = [(s.submission, s.prize) for s in decision.selections if s.prize is not None]
     winner = vote_winner(challenge)
     if winner is not None:
         out.append(winner)
     return out
-

@@ -134,6 +134,18 @@ class ReasonsForm(FlaskForm):
                                                  "Recorded in the audit log.")
 
 
+class DecideForm(ReasonsForm):
+    empty_reason = TextAreaField("Reason for leaving a prize place empty",
+                                 validators=[Optional(), Length(max=4000)],
+                                 description="Needed if you choose “Leave this place empty” for a place the ranking "
+                                             "would fill. Shown on the decision and recorded in the audit log.")
+
+
+class CorrectForm(FlaskForm):
+    reason = TextAreaField("Why the decision is corrected", validators=[Optional(), Length(max=4000)],
+                           description="Shown on the decision with your name and the date, and recorded in the "
+                                       "audit log.")
+
 def score_form(criteria) -> type[FlaskForm]:
     """A scoring form for this rubric: one set of radio buttons per criterion, each level described."""
 

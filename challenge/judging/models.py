@@ -289,7 +289,10 @@ class Decision(db.Model):
     """The chair's decision on a round: a shortlist advanced (`advance`) or the winners (`final`).
 
     `override_reason` explains deciding entries with fewer complete scores than required;
-    `departure_reason` explains any departure from the computed ranking.
+    `departure_reason` explains any departure from the computed ranking; `empty_reason` why a prize place
+    is left empty. A final decision is provisional until `published_at` (see judging/publication.py): until
+    then a broker may correct it (the latest correction's who, when and why are kept here, every one in the
+    audit log).
     """
 
     __tablename__ = "decisions"
@@ -306,8 +309,15 @@ class Decision(db.Model):
     departure_reason: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    empty_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    correction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     round: Mapped[Round] = relationship()
+    corrected_by: Mapped[User | None] = relationship(foreign_keys=[corrected_by_id])
     selections: Mapped[list[Selection]] = relationship(
         back_populates="decision", cascade="all, delete-orphan", order_by="Selection.position"
     )

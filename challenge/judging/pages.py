@@ -1,6 +1,8 @@
 """What the judging pages show, gathered in one place per page (the views pass it to the templates)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_login import current_user
 
 from challenge import clock
@@ -11,6 +13,7 @@ from challenge.judging import decisions, panel, peoples, queue, results, rubric,
 from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, SettingsForm, to_local
 from challenge.judging.models import DECIDED, Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState
 from challenge.payouts.awards import stage_grant_room
+from challenge.payouts.funding import fee_on, pool_status
 from challenge.permissions import can
 from challenge.platform.pagecache import keep_until
 from challenge.submissions import cleaning
@@ -50,6 +53,27 @@ def _progress(challenge) -> dict[int, tuple[int, int]]:
     return {rid: (done_, total) for rid, done_, total in db.session.execute(
         db.select(Assignment.round_id, submitted, db.func.count()).join(Round)
         .where(Round.challenge_id == challenge.id).group_by(Assignment.round_id))}
+
+
+@dataclass
+class Sheets:
+    """A round's score sheets before it closes: how many are in, how many in all, and whose are outstanding."""
+
+    submitted: int
+    total: int
+    judges: list[tuple[str, int]]  # (judge's name, sheets outstanding), most outstanding first
+
+    @property
+    def left(self) -> int:
+        return self.total - self.submitted
+
+
+def outstanding_sheets(round_: Round) -> Sheets:
+    """What the close-round warning says: "33 of 48 score sheets are in; 15 are outstanding (judges …)"."""
+    submitted, total = _progress(round_.challenge).get(round_.id, (0, 0))
+    judges = sorted(((m.user.name, todo) for m, (todo, _) in assign.sheets_left(round_).items()),
+                    key=lambda pair: (-pair[1], pair[0]))
+    return Sheets(int(submitted or 0), int(total or 0), judges)
 
 
 def _conflicts(challenge) -> list[Conflict]:
@@ -129,14 +153,47 @@ def advance_page(round_: Round, chosen: list[int] | None) -> dict:
                 pays_grants=decisions.pays_stage_grants(round_), grant_room=stage_grant_room(challenge))
 
 
-def decide_page(round_: Round, slots: list, choices: list[int | None] | None) -> dict:
-    """The decision page: each prize place with its choice (the computed order at first)."""
-    res = results.load(round_)
+def slot_choices(formdata, challenge) -> list[int | None]:
+    """The entry chosen for each prize place (None: left empty), as the decision or correction form sent it."""
+    return [(chosen_ids([formdata.get(f"slot-{i}", "")]) or [None])[0]
+            for i in range(len(decisions.prize_slots(challenge)))]
+
+
+def reasons_of(form) -> dict[str, str]:
+    """The decision form's reasons, as decisions.plan and decisions.decide take them."""
+    return {name: form[name].data or "" for name in ("override_reason", "departure_reason", "empty_reason")}
+
+
+def decide_page(round_: Round, choices: list[int | None] | None) -> dict:
+    """The decision page: each prize place with its choice, PREFILLED from the computed ranking whenever there
+    is one (the chair changes a place only with a reason)."""
+    res, slots = results.load(round_), decisions.prize_slots(round_.challenge)
     if choices is None:
         order = decisions.computed_order(res)
         choices = [order[i].id if i < len(order) else None for i in range(len(slots))]
     return dict(challenge=round_.challenge, round=round_, res=res, slots=list(zip(slots, choices)),
                 rule=scoring.TIE_BREAK_RULE)
+
+
+def review_page(plan: decisions.Plan, choices: list[int | None]) -> dict:
+    """The decision's confirmation step: who wins which place, who is told what, what money moves."""
+    challenge = plan.round.challenge
+    status = pool_status(challenge)
+    fee = fee_on(plan.total, status.fee_bp)
+    return dict(challenge=challenge, round=plan.round, plan=plan, choices=list(enumerate(choices)),
+                pays_now=decisions.holds_money(challenge), fee=fee, total=plan.total)
+
+
+def correct_page(decision: Decision, choices: list[int | None] | None = None) -> dict:
+    """The broker's correction page: the prize places as the decision fills them now (or as sent)."""
+    if choices is None:
+        by_prize: dict[int, list[int]] = {}
+        for s in decision.selections:
+            by_prize.setdefault(s.prize_id, []).append(s.submission_id)
+        choices = [(by_prize.get(p.id, [])[n - 1:n] or [None])[0]
+                   for p, n in decisions.prize_slots(decision.round.challenge)]
+    page = decide_page(decision.round, choices)
+    return dict(page, decision=decision)
 
 
 def vote_page(challenge, settings) -> dict:

@@ -98,6 +98,20 @@ def _judging_chair(user, ch, now):
     return ch.state == ChallengeState.JUDGING and (is_broker(user) or is_chair(user, ch))
 
 
+@rule("judging.publish")
+def _judging_publish(user, ch, now):
+    """Publish the recorded decision: whoever may record or take part in it (the chair, the seeker, a
+    broker). Whether there is an unpublished decision is the service's refusal (409), not the door's."""
+    return is_broker(user) or is_chair(user, ch) or is_seeker(user, ch)
+
+
+@rule("judging.correct")
+def _judging_correct(user, ch, now):
+    """Correct the recorded decision before it is published: a broker only (the platform answers for it).
+    A published decision is the service's refusal (409), not the door's."""
+    return is_broker(user)
+
+
 @rule("judging.remind")
 def _judging_remind(user, ch, now):
     """Remind the judges of the sheets they have left: the chair, the seeker who runs the panel, a broker."""

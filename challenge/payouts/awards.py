@@ -7,7 +7,7 @@ awards, covers the new awards and their fee.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from challenge.challenges.models import Challenge, Prize
@@ -27,6 +27,44 @@ from challenge.submissions.models import NOT_AWARDABLE_STATES, Submission
 from challenge.submissions.services import after_disqualify
 
 AWARDABLE_PHASES = (Phase.CLOSED, Phase.JUDGING, Phase.DECIDED)
+
+# The places a challenge's published decision gave, or None when it has none: registered at start-up by the
+# judging package (judging/publication.py), which sits above payouts. The money page awards exactly these.
+DECIDED_PLACES: list[Callable[[Challenge], list[tuple[Submission, Prize]] | None]] = []
+
+NO_DECISION = ("There is no published decision to award from: the chair records it on the challenge's judging "
+               "page (“Decide the winners”) and it is published there; then award its places here.")
+
+
+def decided_places(challenge: Challenge) -> list[tuple[Submission, Prize]] | None:
+    """The published decision's places (the people's choice included), or None before there is one."""
+    for source in DECIDED_PLACES:
+        found = source(challenge)
+        if found is not None:
+            return found
+    return None
+
+
+def unawarded_places(challenge: Challenge) -> list[tuple[Submission, Prize]]:
+    """The decision's places that have no award yet (after a waived pool is paid, say). A cancelled award
+    (its entry disqualified) keeps its place taken: giving it to another entry is a new decision."""
+    given = {tuple(row) for row in db.session.execute(db.select(Award.submission_id, Award.prize_id).where(
+        Award.challenge_id == challenge.id, Award.prize_id.is_not(None))).all()}
+    return [(s, p) for s, p in decided_places(challenge) or [] if (s.id, p.id) not in given]
+
+
+def award_decided(challenge: Challenge, actor, now: datetime) -> list[Award]:
+    """Award the published decision's places that have no award yet, exactly as the decision gave them: the
+    money page never picks winners of its own. Refuses a challenge without a published decision (saying
+    how to get one) and, through create_awards, places already awarded meanwhile and a pool that cannot
+    cover them."""
+    if decided_places(challenge) is None:
+        raise DomainError(NO_DECISION)
+    ledger.lock_challenge(challenge.id)
+    left = unawarded_places(challenge)
+    if not left:
+        raise DomainError("Every place the decision gave has been awarded already.")
+    return create_awards(challenge, left, actor, now)
 
 
 def committed(challenge_id: int) -> int:

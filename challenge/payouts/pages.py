@@ -1,23 +1,20 @@
 """What the payouts pages show, gathered in one place per page (the views stay thin; templates only show)."""
 from __future__ import annotations
 
-from collections import Counter
-
-from flask import request
-
 from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.payouts import awards, finance, funding, ledger
-from challenge.payouts.forms import (FeeForm, FundersForm, RecordTransferForm, RefundForm, StageGrantForm, WaiveForm,
-                                     award_form)
+from challenge.payouts.forms import (ConfirmForm, FeeForm, FundersForm, RecordTransferForm, RefundForm, StageGrantForm,
+                                     WaiveForm)
 from challenge.payouts.models import Award, ChallengeFinance, LedgerTransaction, Payout, Refund
 from challenge.payouts.providers import card_payments_available
 from challenge.payouts.states import STARTED_FUNDINGS, PayoutState
 from challenge.submissions.models import NOT_AWARDABLE_STATES, Submission, TeamMember
 
 # The payouts queue's sections, in the order a broker works through them.
-QUEUE_ORDER = (PayoutState.REVERSAL_DUE, PayoutState.FAILED, PayoutState.PROCESSING, PayoutState.READY,
+QUEUE_ORDER = (PayoutState.REVERSAL_DUE, PayoutState.FAILED, PayoutState.PROCESSING, PayoutState.INSTRUCTED,
+               PayoutState.READY,
                PayoutState.AWAITING_PAYEE, PayoutState.PAID, PayoutState.REVERSED, PayoutState.CANCELLED)
 
 
@@ -36,22 +33,11 @@ def entries(challenge: Challenge) -> list[Submission]:
         Submission.state.not_in(NOT_AWARDABLE_STATES)).order_by(Submission.reference)))
 
 
-def taken_places(challenge: Challenge) -> Counter:
-    """Prize id → how many of its places are held by an award."""
-    return Counter(db.session.scalars(db.select(Award.prize_id).where(Award.challenge_id == challenge.id,
-                                                                     Award.place.is_not(None))))
-
-
-def places_form(challenge: Challenge, entries_, data=None):
-    """The award form: one select per prize place not yet awarded."""
-    return award_form(challenge.prizes, entries_, data, taken=taken_places(challenge))
-
-
-def already_awarded(challenge: Challenge, entries_) -> bool:
-    """The post names a place the form no longer offers: a second click, or another broker was first."""
-    offered = {name for name, _ in places_form(challenge, entries_).places}
-    return any(key.startswith("place_") and key not in offered and value not in ("", "0")
-               for key, value in request.form.items())
+def award_places(challenge: Challenge) -> dict:
+    """The award part of the money page: the published decision's places (None before there is one) and those
+    not yet awarded. The page awards exactly these; it never lets a broker pick winners of its own."""
+    return dict(decided=awards.decided_places(challenge), left=awards.unawarded_places(challenge),
+                no_decision=awards.NO_DECISION)
 
 
 def grant_form(entries_, form: StageGrantForm | None = None) -> StageGrantForm:
@@ -64,7 +50,7 @@ def grant_form(entries_, form: StageGrantForm | None = None) -> StageGrantForm:
 def money_page(challenge: Challenge, **forms) -> dict:
     """The context of payouts/challenge_money.html; `forms` replaces the page's forms (a refused one)."""
     found = entries(challenge)
-    forms.setdefault("award_form", places_form(challenge, found))
+    forms.setdefault("award_form", ConfirmForm(prefix="award"))
     forms["grant_form"] = grant_form(found, forms.get("grant_form"))
     forms.setdefault("refund_form", RefundForm(prefix="refund"))
     return dict(
@@ -76,7 +62,7 @@ def money_page(challenge: Challenge, **forms) -> dict:
                                   .order_by(Award.id)).all(),
         refunds=db.session.scalars(db.select(Refund).where(Refund.challenge_id == challenge.id)
                                    .order_by(Refund.id)).all(),
-        has_errors=any(f.errors for f in forms.values()), **forms)
+        has_errors=any(f.errors for f in forms.values()), **award_places(challenge), **forms)
 
 
 # --- the funding page ------------------------------------------------------------------------------------

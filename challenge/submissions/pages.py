@@ -1,6 +1,8 @@
 """What the submission pages show: the submission with its forms, the entry form with its choices."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import request, url_for
 from flask_login import current_user
 
@@ -15,6 +17,22 @@ from challenge.submissions.forms import (
     AttachmentForm, ConfirmForm, DisqualifyForm, SubmissionForm, SubmitForm, answers_form,
 )
 from challenge.submissions.models import Submission
+
+
+# What an entry's published outcome is ("Winner: First prize", "Not selected", or None while there is none to
+# tell): the judging package, above this one, registers its one function here at start-up
+# (judging/publication.outcome_of), so every submissions page says what the decision said.
+OUTCOME_OF: list[Callable[[Submission], object | None]] = []
+
+
+def outcome_of(sub: Submission):
+    """The entry's published outcome (with `.label` and `.kind`), or None."""
+    return next((found for source in OUTCOME_OF if (found := source(sub)) is not None), None)
+
+
+def outcomes(subs) -> dict[int, object]:
+    """Each entry's published outcome, for a list of entries (e.g. "Your submissions")."""
+    return {s.id: found for s in subs if (found := outcome_of(s)) is not None}
 
 
 def show_url(sub: Submission, anchor: str | None = None) -> str:
@@ -33,6 +51,7 @@ def render_show(sub: Submission, **forms):
     problems = refusal.messages if isinstance(refusal, FieldError) else None
     has_errors = any(f.errors for f in forms.values())
     return tx.render_form("submissions/show.html", submission=sub, challenge=sub.challenge, problems=problems,
+                          outcome=outcome_of(sub),
                           confirm_form=ConfirmForm(), has_errors=has_errors, now=clock.now(),
                           invitations=team.pending(sub), answers=entry_answers.shown(sub), **forms)
 

@@ -7,7 +7,7 @@ from challenge import clock
 from challenge.errors import InvalidTransition
 from challenge.extensions import db
 from challenge.judging import assignment as assign
-from challenge.judging import decisions, results
+from challenge.judging import decisions, publication, results
 from challenge.judging.models import Assignment, Decision, JudgingSettings
 from challenge.judging.rubric import FieldError
 from challenge.payouts.models import Award
@@ -41,13 +41,19 @@ def test_computed_order_places_the_winners_without_any_reason(make_world):
     assert [(p.name, n) for p, n in slots] == [("Prize 1", 1), ("Prize 2", 1), ("Prize 2", 2)]
     decisions.decide(round_, [world.subs[3].id, world.subs[2].id, world.subs[1].id], world.chair, clock.now())
     db.session.commit()
+    # Recorded, not published: nobody's outcome changes and nothing is placed yet.
+    assert _states(world) == ["submitted"] * 4
+    assert world.challenge.state == "judging" and decisions.placements(world.challenge) == []
+    publication.publish(world.challenge, world.chair, clock.now())
+    db.session.commit()
     assert _states(world) == ["not_selected", "winner", "winner", "winner"]
     assert world.challenge.state == "decided"
     placed = decisions.placements(world.challenge)
     assert [(s.id, p.name) for s, p in placed] == [(world.subs[3].id, "Prize 1"), (world.subs[2].id, "Prize 2"),
                                                    (world.subs[1].id, "Prize 2")]
     events = {e.action for e in db.session.scalars(db.select(AuditEvent))}
-    assert {"judging.decided", "challenge.decide", "submission.winner", "submission.not_selected"} <= events
+    assert {"judging.decided", "judging.results_published", "challenge.decide", "submission.winner",
+            "submission.not_selected"} <= events
 
 
 def test_departing_from_the_ranking_needs_a_reason_that_is_audited(make_world):
@@ -56,7 +62,7 @@ def test_departing_from_the_ranking_needs_a_reason_that_is_audited(make_world):
     with pytest.raises(FieldError, match="departs from the computed ranking"):
         decisions.decide(round_, swapped, world.chair, clock.now())
     db.session.rollback()
-    with pytest.raises(FieldError, match="departs"):
+    with pytest.raises(FieldError, match="Prize 2, place 1 and Prize 2, place 2 are left empty"):
         decisions.decide(round_, [world.subs[3].id], world.chair, clock.now())  # places left empty
     db.session.rollback()
     decisions.decide(round_, swapped, world.chair, clock.now(), departure_reason="Entry 2 is ready to pilot now.")
@@ -76,6 +82,7 @@ def test_entries_below_the_threshold_cannot_win_even_with_a_reason(make_world):
     db.session.rollback()
     # Only the entry above the threshold is in the computed order: placing it alone is no departure.
     decisions.decide(round_, [world.subs[3].id], world.chair, clock.now())
+    publication.publish(world.challenge, world.chair, clock.now())
     assert _states(world) == ["not_selected", "not_selected", "not_selected", "winner"]
 
 
@@ -143,6 +150,7 @@ def test_advancing_a_shortlist_feeds_the_next_round(make_world):
     score_all(world, final, lambda m, s: (3, 3) if s.id == world.subs[2].id else (1, 1))
     assign.close_round(final, world.chair, clock.now())
     decisions.decide(final, [world.subs[2].id, world.subs[3].id], world.chair, clock.now())
+    publication.publish(world.challenge, world.chair, clock.now())
     assert _states(world) == ["not_selected", "not_selected", "winner", "winner"]
 
 
@@ -177,14 +185,20 @@ def test_decide_page_through_the_web(client, login, make_world):
     assert response.status_code == 400 and "below this round" in response.get_data(as_text=True)
     response = client.post(f"/judging/{slug}/rounds/1/decide", data={"slot-0": "nonsense", "slot-1": "-4",
                                                                      "slot-2": "99999999999"})
-    assert response.status_code == 400 and "departs from the computed ranking" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Prize 1 and Prize 2, place 1 are left empty" in response.get_data(as_text=True)
     response = client.post(f"/judging/{slug}/rounds/1/decide", data={
         "slot-0": str(world.subs[3].id), "slot-1": str(world.subs[2].id), "departure_reason": "One runner-up only",
         "override_reason": "x" * 4001})
     assert response.status_code == 400 and "Field cannot be longer than 4000 characters" in response.get_data(as_text=True)
-    response = client.post(f"/judging/{slug}/rounds/1/decide", data={
-        "slot-0": str(world.subs[3].id), "slot-1": str(world.subs[2].id), "departure_reason": "One runner-up only"})
+    chosen = {"slot-0": str(world.subs[3].id), "slot-1": str(world.subs[2].id)}
+    response = client.post(f"/judging/{slug}/rounds/1/decide", data={**chosen, "step": "review"})
+    assert response.status_code == 200 and "Review the decision" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Decision.id))) == 0
+    response = client.post(f"/judging/{slug}/rounds/1/decide", data={**chosen, "step": "record"})
     assert response.status_code == 302
+    assert client.get(f"/judging/{slug}/rounds/1/decide").status_code == 302  # recorded: back to the judging page
+    publication.publish(world.challenge, world.chair, clock.now())
+    db.session.commit()
     assert client.get(f"/judging/{slug}/rounds/1/decide").status_code == 404  # judging is over
 
 
@@ -208,7 +222,9 @@ def test_advance_page_through_the_web(client, login, make_world):
 
 def test_the_decision_is_shown_on_the_judging_page_and_feedback_linked_from_the_challenge(client, login, make_world, app):
     world, round_ = _closed_round(make_world)
-    decisions.decide(round_, [world.subs[2].id], world.chair, clock.now(), departure_reason="Only one prize this time")
+    decisions.decide(round_, [world.subs[2].id], world.chair, clock.now(), departure_reason="Only one prize this time",
+                     empty_reason="Only one prize this time")
+    publication.publish(world.challenge, world.chair, clock.now())
     db.session.commit()
     login(world.seeker)
     page = client.get(f"/judging/{world.challenge.slug}/").get_data(as_text=True)

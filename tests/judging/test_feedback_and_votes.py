@@ -8,7 +8,7 @@ import pytest
 from challenge import clock
 from challenge.extensions import db
 from challenge.judging import assignment as assign
-from challenge.judging import decisions, feedback, peoples
+from challenge.judging import decisions, feedback, peoples, publication
 from challenge.judging.models import JudgingSettings, Vote
 from challenge.errors import DomainError, NotAllowed
 from tests.judging.judging_helpers import open_round, score_all
@@ -22,7 +22,8 @@ def _decided(make_world, **kw):
     score_all(world, round_, lambda m, s: (index[s.id] + 1, index[s.id] + order[m.id]),
               comment="The evidence section is thin.")
     assign.close_round(round_, world.chair, clock.now())
-    decisions.decide(round_, [world.subs[2].id], world.chair, clock.now(), departure_reason="One place only")
+    decisions.decide(round_, [world.subs[2].id], world.chair, clock.now(), empty_reason="One place only")
+    publication.publish(world.challenge, world.chair, clock.now())
     db.session.commit()
     return world
 

@@ -73,10 +73,14 @@ def test_a_whole_panel_from_invitation_to_feedback(client, login, make_world, ma
     assert decide.status_code == 200
     best = max(world.subs, key=lambda s: s.id)  # scored highest by both judges
     response = client.post(f"/judging/{world.challenge.slug}/rounds/1/decide", data={"slot-0": str(best.id)})
-    assert response.status_code == 400 and "departs from the computed ranking" in response.get_data(as_text=True)
-    response = client.post(f"/judging/{world.challenge.slug}/rounds/1/decide",
-                           data={"slot-0": str(best.id), "departure_reason": "Only one tier is awarded this year."})
+    assert response.status_code == 400 and "left empty" in response.get_data(as_text=True)
+    chosen = {"slot-0": str(best.id), "empty_reason": "Only one tier is awarded this year.",
+              "departure_reason": "Only one tier is awarded this year."}
+    response = client.post(f"/judging/{world.challenge.slug}/rounds/1/decide", data={**chosen, "step": "review"})
+    assert response.status_code == 200 and "Record the decision" in response.get_data(as_text=True)
+    response = client.post(f"/judging/{world.challenge.slug}/rounds/1/decide", data={**chosen, "step": "record"})
     assert response.status_code == 302, response.get_data(as_text=True)
+    assert client.post(f"/judging/{world.challenge.slug}/publish").status_code == 302
     db.session.expire_all()
     assert world.challenge.state == "decided"
     states = dict(db.session.execute(db.select(Submission.id, Submission.state)).all())

@@ -11,7 +11,7 @@ from challenge import clock
 from challenge.accounts.models import User
 from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import db
-from challenge.judging import assignment, decisions, rubric
+from challenge.judging import assignment, decisions, publication, rubric
 from challenge.judging.models import Decision, Round
 from challenge.payouts import awards, funding, ledger
 from challenge.payouts.models import Award
@@ -215,7 +215,8 @@ def test_a_double_click_on_the_final_decision_records_it_once_and_awards_once(ap
     db.session.commit()
 
     def decide():
-        decisions.decide(db.session.get(Round, round_id), [winner], db.session.get(User, chair_id), w.at)
+        decisions.decide(db.session.get(Round, round_id), [winner], db.session.get(User, chair_id), w.at,
+                         empty_reason="One prize this year.")
         db.session.commit()
         return "decided"
 
@@ -223,6 +224,8 @@ def test_a_double_click_on_the_final_decision_records_it_once_and_awards_once(ap
     assert [r for r in results if not isinstance(r, Exception)] == ["decided"], results
     assert all(isinstance(r, InvalidTransition) for r in results if isinstance(r, Exception)), results
     db.session.expire_all()
+    publication.publish(w.challenge, w.chair, w.at)  # the awards are made when the results are published
+    db.session.commit()
     finals = db.session.scalar(db.select(db.func.count(Decision.id)).where(Decision.kind == "final"))
     prizes = db.session.scalars(db.select(Award).where(Award.challenge_id == w.challenge.id,
                                                        Award.prize_id.is_not(None))).all()

@@ -18,6 +18,7 @@ from challenge.payouts import awards, funding, ledger, refunds
 from challenge.payouts.models import Award, Funding, LedgerTransaction, Payout
 from challenge.payouts.reconcile import reconcile
 from challenge.submissions.models import Submission
+from tests.judging.decision_helpers import published_decision
 from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 def _escrow(w) -> int:
@@ -267,17 +268,14 @@ def test_refunds_of_a_fully_paid_pool_still_follow_the_shares(world):
 def test_a_second_click_on_award_is_answered_calmly(world, client, login):
     w = world(state="decided", prizes=((300_000, 2),))
     prize = w.challenge.prizes[0]
+    published_decision(w.challenge, [(w.sub_a, prize), (w.sub_b, prize)], w.broker)
     login(w.broker)
     url = f"/admin/payouts/challenges/{w.challenge.slug}/awards"
-    data = {f"place_{prize.id}_1": str(w.sub_a.id), f"place_{prize.id}_2": "0"}
-    assert client.post(url, data=data).status_code == 302
-    second = client.post(url, data=data, follow_redirects=True)
+    first = client.post(url, follow_redirects=True)
+    assert first.status_code == 200 and "2 prizes awarded, as the decision gave them" in first.text
+    second = client.post(url, follow_redirects=True)
     assert second.status_code == 200
     assert "already been awarded" in second.text
-    assert db.session.scalar(db.select(db.func.count(Award.id))) == 1
-    # The place still open can be awarded as usual.
-    third = client.post(url, data={f"place_{prize.id}_2": str(w.sub_b.id)}, follow_redirects=True)
-    assert third.status_code == 200 and "1 prize(s) awarded" in third.text
     assert sorted(db.session.scalars(db.select(Award.place))) == [1, 2]
 
 

@@ -7,6 +7,7 @@ from challenge import clock
 from challenge.extensions import db
 from challenge.payouts import awards, funding, release
 from challenge.payouts.models import Award, ChallengeFinance, Funder, Funding, Payout, Refund
+from tests.judging.decision_helpers import published_decision
 from tests.payouts.payouts_helpers import bank_details
 
 ROLES = ("anonymous", "outsider", "seeker", "funder", "winner", "broker")
@@ -101,7 +102,12 @@ def test_broker_releases_then_a_second_release_is_refused_with_a_message(client,
     w = paid_world
     login(w.broker)
     response = client.post(f"/admin/payouts/{w.payout.id}/release", follow_redirects=True)
-    assert response.status_code == 200 and "Paid £10,000 to Wyn Winner" in response.text
+    assert response.status_code == 200 and "Released: now transfer £10,000 to Wyn Winner" in response.text
+    response = client.post(f"/admin/payouts/{w.payout.id}/release", follow_redirects=True)
+    assert response.status_code == 200 and "already been released" in response.text
+    response = client.post(f"/admin/payouts/{w.payout.id}/paid", follow_redirects=True,
+                           data={"paid-reference": "FP-20931", "paid-paid_on": clock.now().date().isoformat()})
+    assert response.status_code == 200 and "bank reference FP-20931" in response.text
     response = client.post(f"/admin/payouts/{w.payout.id}/release", follow_redirects=True)
     assert response.status_code == 200 and "already been paid" in response.text
     response = client.post(f"/admin/payouts/{w.payout.id}/reverse", data={"rev-reason": ""}, follow_redirects=True)
@@ -270,11 +276,9 @@ def test_award_and_stage_grant_forms_refuse_bad_input(client, login, world):
     w = world()
     login(w.broker)
     url = f"/admin/payouts/challenges/{w.challenge.slug}"
-    prize = w.challenge.prizes[0]
-    response = client.post(url + "/awards", data={f"place_{prize.id}_1": "0"})
-    assert response.status_code == 400 and "Choose at least one winning entry" in response.text
-    response = client.post(url + "/awards", data={f"place_{prize.id}_1": "999999"})
-    assert response.status_code == 400 and "Not a valid choice" in response.text
+    # The money page awards only the published decision's places: with none, it says how to get one.
+    response = client.post(url + "/awards", data={f"place_{w.challenge.prizes[0].id}_1": str(w.sub_a.id)})
+    assert response.status_code == 400 and "There is no published decision to award from" in response.text
     for data, message in [({}, "Choose at least one entry"),
                           ({"grant-submissions": [w.sub_a.id], "grant-amount": "0", "grant-currency": "GBP",
                             "grant-round_position": "1"}, "more than zero"),
@@ -325,14 +329,18 @@ def test_queue_lists_payouts_by_state(client, login, paid_world):
     assert "Ready to release" in page and f"/admin/payouts/{w.payout.id}/release" in page
     release.release_payout(w.payout.id, w.broker, clock.now())
     page = client.get("/admin/payouts").text
-    assert "Reverse payout" in page
+    assert "bank transfer to make and record" in page and f"/admin/payouts/{w.payout.id}/paid" in page
+    release.record_bank_payment(w.payout.id, "FP-20931", clock.now().date(), w.broker, clock.now())
+    page = client.get("/admin/payouts").text
+    assert "Reverse payout" in page and "Bank ref. FP-20931" in page
 
 
 def test_the_award_form_offers_only_places_still_open(client, login, paid_world):
     w = paid_world
     login(w.broker)
+    published_decision(w.challenge, [(w.award.submission, w.challenge.prizes[0])], w.broker)
     page = client.get(f"/admin/payouts/challenges/{w.challenge.slug}").text
-    assert "Every prize place has been awarded" in page and "Nothing to refund" in page
+    assert "Every place the decision gave has been awarded" in page and "Nothing to refund" in page
     response = client.post(f"/admin/payouts/challenges/{w.challenge.slug}/awards", follow_redirects=True)
-    assert response.status_code == 200 and "awarded already" in response.text
+    assert response.status_code == 200 and "already been awarded" in response.text
     assert db.session.scalar(db.select(db.func.count(Award.id))) == 1

@@ -127,6 +127,7 @@ EXPECTED: dict[str, dict] = {
     "judging.decide": only(*BROKER),
     "judging.panel_view": only(*BROKER),
     "judging.panel_csv": only(*BROKER),
+    "judging.panel_entry": only(*BROKER),  # the chair's view of an entry of the results: as the results
     "judging.queue": only("judge"),
     "judging.entry": only("judge"),
     "judging.declare_all": only("judge"),

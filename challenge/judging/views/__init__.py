@@ -11,6 +11,8 @@ from challenge.judging.views import panel  # noqa: F401
 from challenge.judging.views import results  # noqa: F401
 # The rubric editor: criteria, scale and presets.
 from challenge.judging.views import rubric  # noqa: F401
+# The chair's view of one entry of the panel results: the entry and each judge's sheet for it.
+from challenge.judging.views import panel_entry  # noqa: F401
 
 # The one judging Jinja global, registered here and nowhere else: the navigation bar's "Judging" link
 # (base.html) is shown to the members of a panel on every page, so no single view can gather it.

@@ -5,15 +5,16 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.errors import DomainError, FieldError
+from challenge.errors import FieldError
 from challenge.judging import assignment as assign
 from challenge.judging import pages, panel, rubric
 from challenge.judging import queue as queries
 from challenge.judging.blueprint import bp, challenge_for, round_for
 from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, to_local, to_utc
+from challenge.judging.models import RoundState
 from challenge.money import format_money
 from challenge.permissions import can
-from challenge.platform import tx
+from challenge.platform import buttons, tx
 
 TEMPLATE = "judging/setup.html"
 
@@ -56,9 +57,8 @@ def invitation(token: str):
 def make_chair(slug: str, member_id: int):
     challenge = challenge_for(slug, "judging.manage_panel")
     member = queries.member_or_404(challenge, member_id)
-    with tx.unit_of_work():
-        panel.make_chair(member, current_user, clock.now())
-    return tx.done(f"{member.user.name} now chairs the panel.", url_for("judging.setup", slug=slug))
+    return buttons.pressed(_setup(slug), lambda: panel.make_chair(member, current_user, clock.now()),
+                           f"{member.user.name} now chairs the panel.")
 
 
 @bp.post("/judging/<slug>/members/<id:member_id>/service-user")
@@ -66,10 +66,14 @@ def make_chair(slug: str, member_id: int):
 def toggle_service_user(slug: str, member_id: int):
     challenge = challenge_for(slug, "judging.manage_panel")
     member = queries.member_or_404(challenge, member_id)
-    with tx.unit_of_work():
-        panel.set_service_user(member, not member.service_user, current_user, clock.now())
-    label = "a service-user judge" if member.service_user else "an expert judge"
-    return tx.done(f"{member.user.name} is now counted as {label}.", url_for("judging.setup", slug=slug))
+    return buttons.pressed(_setup(slug), lambda: panel.set_service_user(member, not member.service_user,
+                                                                        current_user, clock.now()),
+                           lambda m: f"{m.user.name} is now counted as "
+                                     f"{'a service-user judge' if m.service_user else 'an expert judge'}.")
+
+
+def _setup(slug: str) -> str:
+    return url_for("judging.setup", slug=slug)
 
 
 GRANT_REFUSED = ("Only the seeker or a broker can set a round's stage grant: a chair may shortlist entries but not "
@@ -120,40 +124,36 @@ def edit_round(slug: str, position: int):
 @login_required
 def open_round(slug: str, position: int):
     challenge, round_ = round_for(slug, position, "judging.manage_panel")
-    form, back = OpenRoundForm(), url_for("judging.setup", slug=slug)
-    try:
-        with tx.unit_of_work():
-            if not form.validate_on_submit():
-                raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
-            count = assign.open_round(round_, current_user, clock.now(), override_reason=form.override_reason.data or "")
-    except DomainError as exc:  # refused: said on the set-up page, where the chair opens rounds
-        return tx.done(exc.message, back, "warning")
-    short = " Some entries have fewer than two judges; your reason is recorded." if round_.panel_override_reason else ""
-    return tx.done(f"Round “{round_.name}” is open: {count} score sheets assigned and the judges told.{short}", back)
+    form = OpenRoundForm()
+
+    def said(count: int) -> str:
+        short = " Some entries have fewer than two judges; your reason is recorded." if round_.panel_override_reason else ""
+        return f"Round “{round_.name}” is open: {count} score sheets assigned and the judges told.{short}"
+    return buttons.pressed(_setup(slug), lambda: assign.open_round(
+        round_, current_user, clock.now(), override_reason=form.override_reason.data or ""), said, form=form)
 
 
 @bp.post("/judging/<slug>/rounds/<id:position>/close")
 @login_required
 def close_round(slug: str, position: int):
+    """Close a round; with score sheets outstanding, first a page saying how many and whose, and a second
+    button that names the number (if more sheets arrive meanwhile, the page is shown again with the new one)."""
     challenge, round_ = round_for(slug, position, "judging.chair")
-    with tx.unit_of_work():
-        assign.close_round(round_, current_user, clock.now())
-    return tx.done(f"Round “{round_.name}” is closed; its scores are final.",
-                   url_for("judging.panel_view", slug=slug, round=position))
+    sheets = pages.outstanding_sheets(round_)
+    if round_.state == RoundState.OPEN and sheets.left and request.form.get("outstanding") != str(sheets.left):
+        return render_template("judging/close_round.html", challenge=challenge, round=round_, sheets=sheets)
+    return buttons.pressed(_setup(slug), lambda: assign.close_round(round_, current_user, clock.now()),
+                           f"Round “{round_.name}” is closed; its scores are final.",
+                           then=url_for("judging.panel_view", slug=slug, round=position))
 
 
 @bp.post("/judging/<slug>/rounds/<id:position>/remind")
 @login_required
 def remind_judges(slug: str, position: int):
     challenge, round_ = round_for(slug, position, "judging.remind")
-    back = url_for("judging.setup", slug=slug)
-    try:
-        with tx.unit_of_work():
-            reminded = assign.remind_judges(round_, current_user, clock.now())
-    except DomainError as exc:  # refused: said on the set-up page
-        return tx.done(exc.message, back, "warning")
-    return tx.done(f"{reminded} {'judge was' if reminded == 1 else 'judges were'} reminded of the entries they have "
-                   "left to score.", back)
+    return buttons.pressed(_setup(slug), lambda: assign.remind_judges(round_, current_user, clock.now()),
+                           lambda n: f"{n} {'judge was' if n == 1 else 'judges were'} reminded of the entries "
+                                     "they have left to score.")
 
 
 @bp.post("/judging/<slug>/settings")

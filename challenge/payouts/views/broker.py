@@ -42,20 +42,14 @@ def challenge_money(slug: str):
 def create_awards(slug: str):
     challenge = challenge_or_404(slug, None)
     ensure("award.create", challenge)
-    entries = {s.id: s for s in pages.entries(challenge)}
-    back = url_for("payouts.challenge_money", slug=slug)
-    if pages.already_awarded(challenge, entries.values()):
-        return tx.done(CALM, back, "info")
-    form = pages.places_form(challenge, entries.values(), request.form)
+    form, back = ConfirmForm(prefix="award"), url_for("payouts.challenge_money", slug=slug)
     if form.validate_on_submit():
-        if not form.places:
-            return tx.done("Every prize place has been awarded already.", back, "info")
-        placements = [(entries[form[name].data], prize) for name, prize in form.places if form[name].data]
         with tx.unit_of_work(form) as work:
-            awards.create_awards(challenge, placements, current_user, clock.now())
+            made = len(awards.award_decided(challenge, current_user, clock.now()))
         if work.done:
-            return tx.done(f"{len(placements)} prize(s) awarded. The winners have been told how to get paid.", back)
-        if pages.already_awarded(challenge, entries.values()):
+            return tx.done(f"{made} {'prize' if made == 1 else 'prizes'} awarded, as the decision gave them. The "
+                           "winners have been told how to get paid.", back)
+        if awards.decided_places(challenge) is not None and not awards.unawarded_places(challenge):
             return tx.done(CALM, back, "info")
     return tx.render_form("payouts/challenge_money.html", **pages.money_page(challenge, award_form=form))
 

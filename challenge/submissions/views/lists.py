@@ -14,7 +14,7 @@ from challenge.permissions import ensure
 from challenge.platform import csvsafe
 from challenge.platform.links import site_link
 from challenge.platform.paging import paginate
-from challenge.submissions import answers, queries
+from challenge.submissions import answers, pages, queries
 from challenge.submissions.blueprint import bp
 from challenge.submissions.models import Submission
 
@@ -30,7 +30,8 @@ def _state_arg() -> str | None:
 @login_required
 def mine():
     submissions = db.session.scalars(queries.mine(current_user)).all()
-    return render_template("submissions/mine.html", submissions=submissions, now=clock.now())
+    return render_template("submissions/mine.html", submissions=submissions, outcomes=pages.outcomes(submissions),
+                           now=clock.now())
 
 
 @bp.get("/challenges/<slug>/submissions")

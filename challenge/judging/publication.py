@@ -1,0 +1,147 @@
+"""After the final decision is recorded: the broker's correction while it is provisional, publishing the
+results, and what an entry's outcome is.
+
+The decision is provisional until it is published. Publishing, under the decision's lock, is the one moment
+the outcome takes effect: the entries become winner or not selected, the challenge becomes awarded, the
+awards are created from the money the pool holds (a pool that holds nothing yet is awarded from the money page
+when it is paid, still exactly these places), and every entrant is told by email. A correction therefore moves
+no money: there is none to move back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from challenge.challenges.models import Challenge, Prize
+from challenge.challenges.services import move
+from challenge.errors import FieldError, InvalidTransition, NotAllowed
+from challenge.extensions import db
+from challenge.judging import decisions, results
+from challenge.judging.decisions import MAX_REASON, final_decision, placements
+from challenge.judging.models import DECIDED, JUDGED_STATES, Decision
+from challenge.judging.rubric import settings_of
+from challenge.payouts import awards
+from challenge.permissions import can
+from challenge.platform import audit, outbox, tx
+from challenge.platform.links import site_link
+from challenge.submissions import pages as submission_pages
+from challenge.submissions.models import Submission, SubmissionState
+
+
+def _locked(challenge: Challenge) -> Decision:
+    """The challenge's final decision, locked and read afresh, or a refusal saying what to do first."""
+    found = final_decision(challenge)
+    if found is None:
+        raise InvalidTransition("There is no decision to publish or correct yet: the chair records it first "
+                                "with “Decide the winners”.")
+    return tx.lock(Decision, found.id)
+
+
+def correct(challenge: Challenge, choices: list[int | None], reason: str, actor, now: datetime) -> Decision:
+    """A broker corrects the recorded decision before the results are published: `choices` fills the prize
+    places as on the decision page, `reason` says why (kept on the decision and in the audit log).
+    Refuses anyone but a broker, a published decision, a missing reason, a correction that changes nothing
+    (a second click) and entries the decision page would refuse (below the threshold, chosen twice)."""
+    if not can(actor, "judging.correct", challenge, now):
+        raise NotAllowed("Only a broker can correct the panel's decision.")
+    decision = _locked(challenge)
+    if decision.published_at is not None:
+        raise InvalidTransition("The results are published: the decision can no longer be corrected.")
+    if not reason.strip():
+        raise FieldError("Say why the decision is corrected: the reason is shown on the decision.", "reason")
+    if len(reason) > MAX_REASON:
+        raise FieldError(f"Keep the reason under {MAX_REASON:,} characters.", "reason")
+    before = [(s.prize_id, s.submission_id) for s in decision.selections]
+    checked = decisions.plan_correction(decision.round, choices)
+    after = [(p.prize.id, p.entry.id) for p in checked.places if p.entry is not None]
+    if after == before:
+        raise InvalidTransition("The decision already places these entries, so nothing was corrected.")
+    decision.selections.clear()
+    db.session.flush()
+    decision.selections.extend(decisions.selections_for(checked.places))
+    decision.corrected_at, decision.corrected_by_id, decision.correction_reason = now, actor.id, reason.strip()
+    db.session.flush()
+    audit.record(actor, "judging.decision_corrected", decision, now, reason=reason.strip(),
+                 data={"before": before, "after": after})
+    return decision
+
+
+def publish(challenge: Challenge, actor, now: datetime) -> Decision:
+    """Publish the results: the entries' outcomes, the challenge awarded, the awards (when the pool holds
+    money) and an email to every entrant. Refuses those the rule judging.publish does not allow, no
+    decision, and results already published (a second click does nothing more)."""
+    decision = _locked(challenge)
+    if decision.published_at is not None:
+        raise InvalidTransition("The results are already published, and every entrant has been told.")
+    if not can(actor, "judging.publish", challenge, now):
+        raise NotAllowed("Only the chair, the seeker or a broker can publish the results.")
+    decision.published_at, decision.published_by_id = now, actor.id
+    winners = {s.submission_id for s in decision.selections}
+    entries = list(db.session.scalars(db.select(Submission).where(
+        Submission.challenge_id == challenge.id, Submission.state.in_(JUDGED_STATES)).order_by(Submission.id)))
+    heard = {sub.id: _heard(sub, winners) for sub in entries}
+    for sub in entries:
+        decisions.set_state(sub, SubmissionState.WINNER if sub.id in winners else SubmissionState.NOT_SELECTED,
+                            actor, now)
+    results.touch(challenge.id)
+    move(challenge, "decide", actor, now, reason=decision.departure_reason or decision.override_reason)
+    placed = placements(challenge)
+    if placed and decisions.holds_money(challenge):
+        awards.create_awards(challenge, placed, actor, now)
+    for sub in entries:
+        _tell(sub, heard[sub.id], decision, now)
+    audit.record(actor, "judging.results_published", decision, now,
+                 data={"winners": sorted(winners), "told": len(entries)})
+    return decision
+
+
+def _heard(sub: Submission, winners: set[int]) -> str:
+    if sub.id in winners:
+        return "winner"
+    return "shortlisted" if sub.state == SubmissionState.SHORTLISTED else "not_selected"
+
+
+def _tell(sub: Submission, heard: str, decision: Decision, now: datetime) -> None:
+    """One email to each of the entry's people: its outcome, its prize, and where its feedback is."""
+    prizes = [s.prize for s in decision.selections if s.submission_id == sub.id and s.prize is not None]
+    feedback = (site_link("judging.feedback_page", slug=sub.challenge.slug, reference=sub.reference)
+                if sub.challenge.feedback_to_entrants else None)
+    settings = settings_of(sub.challenge)
+    later = settings.feedback_at if settings and settings.feedback_at and settings.feedback_at > now else None
+    for person in sorted({sub.owner, *(m.user for m in sub.team)}, key=lambda u: u.id):
+        outbox.queue("judging.outcome", person.email, "judging_outcome", now, person=person, submission=sub,
+                     challenge=sub.challenge, heard=heard, prizes=prizes, feedback=feedback, feedback_from=later,
+                     link=site_link("submissions.show", ref=sub.reference))
+
+
+@dataclass
+class Outcome:
+    """What every page says about an entry's result: `kind` is winner / not_selected, `label` the words."""
+
+    kind: str
+    label: str
+    prizes: list[Prize]
+
+
+def outcome_of(sub: Submission) -> Outcome | None:
+    """The entry's published outcome, or None while there is none to tell (judging, or a decision not yet
+    published). The one place pages ask: the state publication set, and the places the decision gave."""
+    if sub.challenge.state not in DECIDED or sub.state not in (SubmissionState.WINNER, SubmissionState.NOT_SELECTED):
+        return None
+    prizes = [prize for entry, prize in placements(sub.challenge) if entry.id == sub.id]
+    if prizes:
+        return Outcome("winner", "Winner: " + ", ".join(p.name for p in prizes), prizes)
+    return Outcome("not_selected", "Not selected", [])
+
+
+def published_placements(challenge: Challenge) -> list[tuple[Submission, Prize]] | None:
+    """For the money page (payouts registers no judging import): the places the published decision gave, or
+    None when there is no published decision to award from."""
+    decision = final_decision(challenge)
+    if decision is None or decision.published_at is None:
+        return None
+    return placements(challenge)
+
+
+awards.DECIDED_PLACES.append(published_placements)
+submission_pages.OUTCOME_OF.append(outcome_of)
