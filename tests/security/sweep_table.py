@@ -98,6 +98,12 @@ EXPECTED: dict[str, dict] = {
     "challenges.change_entry_question": post(*OWNERS),
     "challenges.delete_entry_question": post(*OWNERS),
     "challenges.move_entry_question": post(*OWNERS),
+    # documents: the owners' page (read-only once published); the world has no document, so removing and
+    # downloading one answer 404 (tests/challenges/test_challenge_documents.py tests them with documents)
+    "challenges.documents_page": only(*OWNERS),
+    "challenges.add_document": post(*OWNERS),
+    "challenges.remove_document": only(),
+    "challenges.download_document": only(anon=404),
     # dashboards: the world asks for the broker's
     "dashboards.show": only(*BROKER),
     "dashboards.export": only(*BROKER),
@@ -125,12 +131,18 @@ EXPECTED: dict[str, dict] = {
     "judging.edit_round": only(*OWNERS),
     "judging.advance": only(*BROKER),
     "judging.decide": only(*BROKER),
+    # the broker's correction of a recorded decision (the sweep's world has none yet: 404 to everyone)
+    "judging.correct": only(),
     "judging.panel_view": only(*BROKER),
     "judging.panel_csv": only(*BROKER),
     "judging.panel_entry": only(*BROKER),  # the chair's view of an entry of the results: as the results
     "judging.queue": only("judge"),
     "judging.entry": only("judge"),
     "judging.declare_all": only("judge"),
+    # pairwise comparisons: the world's round uses score sheets, so nobody compares in it
+    # (tests/judging/test_pairwise_rounds.py tests a pairwise round's judges and everyone else)
+    "judging.compare": only(),
+    "judging.pair_attachment": only(),
     # attachments open only after the judge declares no conflict of interest
     "judging.attachment": only(),
     "judging.answer_file": only(),
@@ -148,6 +160,7 @@ EXPECTED: dict[str, dict] = {
     "judging.add_round": post(*OWNERS),
     "judging.open_round": post(*OWNERS),
     "judging.close_round": post(*OWNERS),
+    "judging.publish": post(*OWNERS),
     "judging.remind_judges": post(*OWNERS),
     "judging.save_settings": post(*OWNERS),
     "judging.invite": post(*OWNERS),
@@ -156,6 +169,8 @@ EXPECTED: dict[str, dict] = {
     "judging.reassign": post(*OWNERS),
     "judging.declare": post("judge"),
     "judging.score": post("judge"),
+    "judging.record_comparison": post(),
+    "judging.pair_conflict": post(),
     # solutions library
     # notifications: answering one's own invitations from the dashboard (the world's panel invitation is for
     # an address nobody has; its team invitation is the other creator's; its introduction the creator's and
@@ -207,6 +222,9 @@ EXPECTED: dict[str, dict] = {
     "payouts.finance_csv": only("seeker", "other_seeker", "broker"),
     "payouts.funding_page": only(*OWNERS),
     "payouts.invoice_page": only(*OWNERS),
+    "payouts.invoice_pdf": only(*OWNERS),
+    "payouts.confirm_release": only(*BROKER),
+    "payouts.record_paid": only(*BROKER),
     "payouts.go_to_checkout": only(*OWNERS, ok=AWAY),
     "payouts.challenge_money": only(*BROKER),
     "payouts.queue": only(*BROKER),

@@ -6,15 +6,17 @@ from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.challenges.lookup import challenge_or_404
-from challenge.judging import decisions, export, feedback, pages, peoples, results, scoring
-from challenge.judging.blueprint import bp, round_for, round_or_404
-from challenge.judging.forms import ReasonsForm
+from challenge.judging import decisions, export, feedback, pages, peoples, publication, results, scoring
+from challenge.judging.blueprint import bp, challenge_for, round_for, round_or_404
+from challenge.judging.forms import CorrectForm, DecideForm, ReasonsForm
 from challenge.judging.models import Round, RoundState
+from challenge.judging.pairwise_models import PAIRWISE
+from challenge.judging import comparisons
 from challenge.judging.peoples import VoteWindow
 from challenge.judging.rubric import rounds_of, settings_of
 from challenge.money import format_money
 from challenge.permissions import ensure
-from challenge.platform import tx
+from challenge.platform import buttons, tx
 from challenge.platform.hygiene import page_arg
 
 
@@ -41,6 +43,9 @@ def _panel_round(slug: str):
 @login_required
 def panel_view(slug: str):
     challenge, round_ = _panel_round(slug)
+    if round_.strategy == PAIRWISE:  # compared in pairs: a ranking, no score matrix (judging/comparisons.py)
+        return render_template("judging/pairwise_results.html", challenge=challenge, round=round_,
+                               rounds=rounds_of(challenge), **comparisons.ranking_page(round_))
     res = results.load(round_)
     sort, show = request.args.get("sort", "rank"), request.args.get("show", "all")
     page = results.Page.of(results.view(res, sort, show), page_arg())
@@ -77,22 +82,56 @@ def advance(slug: str, position: int):
                           **pages.advance_page(round_, chosen if request.method == "POST" else None))
 
 
+RECORDED = ("The decision is recorded. It is provisional: nobody is told and no money moves until the results are "
+            "published, and until then a broker may correct it.")
+ALREADY = "The decision is already recorded (a second click, or someone was first); it is shown below."
+
+
 @bp.route("/judging/<slug>/rounds/<id:position>/decide", methods=["GET", "POST"])
 @login_required
 def decide(slug: str, position: int):
+    """Two steps: "Review the decision" shows its effects and records nothing; "Record the decision" records it."""
     challenge, round_ = round_for(slug, position, "judging.chair")
-    slots = decisions.prize_slots(challenge)
-    form = ReasonsForm()
-    choices = [(pages.chosen_ids([request.form.get(f"slot-{i}", "")]) or [None])[0] for i in range(len(slots))]
+    if decisions.final_decision(challenge) is not None:
+        return tx.done(ALREADY, url_for("judging.setup", slug=slug), "info")
+    form, step = DecideForm(), request.form.get("step", "review")
+    choices = pages.slot_choices(request.form, challenge) if request.method == "POST" else None
+    if step in ("review", "record") and form.validate_on_submit():
+        verb = decisions.decide if step == "record" else decisions.review
+        with tx.unit_of_work(form) as work:
+            checked = verb(round_, choices, current_user, clock.now(), **pages.reasons_of(form))
+        if work.done and step == "record":
+            return tx.done(RECORDED, url_for("judging.setup", slug=slug))
+        if work.done:
+            return tx.render_form("judging/decide_review.html", form, **pages.review_page(checked, choices))
+    return tx.render_form("judging/decide.html", form, **pages.decide_page(round_, choices))
+
+
+@bp.post("/judging/<slug>/publish")
+@login_required
+def publish(slug: str):
+    challenge = challenge_for(slug, "judging.publish")
+    return buttons.pressed(url_for("judging.setup", slug=slug),
+                           lambda: publication.publish(challenge, current_user, clock.now()),
+                           "The results are published: every entrant has been told by email, and the winners' "
+                           "awards are set up.")
+
+
+@bp.route("/judging/<slug>/decision/correct", methods=["GET", "POST"])
+@login_required
+def correct(slug: str):
+    challenge = challenge_for(slug, "judging.correct")
+    decision = decisions.final_decision(challenge)
+    if decision is None:
+        abort(404)
+    form = CorrectForm()
+    choices = pages.slot_choices(request.form, challenge) if request.method == "POST" else None
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
-            decisions.decide(round_, choices, current_user, clock.now(), override_reason=form.override_reason.data or "",
-                             departure_reason=form.departure_reason.data or "")
+            publication.correct(challenge, choices, form.reason.data or "", current_user, clock.now())
         if work.done:
-            return tx.done("The decision is recorded and the challenge is now awarded.",
-                           url_for("judging.setup", slug=slug))
-    return tx.render_form("judging/decide.html", form,
-                          **pages.decide_page(round_, slots, choices if request.method == "POST" else None))
+            return tx.done("The decision is corrected; your reason is shown on it.", url_for("judging.setup", slug=slug))
+    return tx.render_form("judging/correct.html", form, **pages.correct_page(decision, choices))
 
 
 @bp.get("/judging/<slug>/feedback/<reference>")
