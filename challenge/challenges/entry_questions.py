@@ -23,7 +23,7 @@ from challenge.challenges.states import ChallengeState
 from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.permissions import can
-from challenge.platform import audit
+from challenge.platform import audit, tx
 from challenge.platform.lifecycle import state_check
 
 
@@ -330,14 +330,18 @@ def _eligibility(spec: QuestionSpec, options: list[str]) -> tuple[list[str], str
 
 def save_question(challenge: Challenge, spec: QuestionSpec, actor, now: datetime, max_upload: int,
                   question: EntryQuestion | None = None) -> EntryQuestion:
-    """Add a question at the end (or change `question`). Refuses once the questions are frozen (published),
-    an empty or over-long question, a kind we do not know, settings out of bounds (see `_kind_settings`)
+    """Add a question at the end (or change `question`), under the challenge's lock. Refuses once the
+    questions are frozen (published), an empty or over-long question, one the challenge already asks (a
+    second click), a kind we do not know, settings out of bounds (see `_kind_settings`)
     and an eligibility question that is not yes/no or choice, or has no message. Eligibility questions are
     always required."""
+    tx.lock(Challenge, challenge.id)  # a publish, or the same question sent twice, waits: one effect
     ensure_editable(challenge, actor)
     label = " ".join(spec.label.split())
     if not label or len(label) > 300:
         raise FieldError("Enter the question, in up to 300 characters", "label")
+    if any(q.label.lower() == label.lower() for q in questions_of(challenge) if q is not question):
+        raise FieldError("The challenge already asks that question", "label")
     if spec.kind not in QuestionKind.__members__.values():
         raise FieldError("Choose the kind of answer", "kind")
     if len(spec.help_text) > 1000:

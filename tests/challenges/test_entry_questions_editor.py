@@ -216,3 +216,12 @@ def test_the_public_page_include_says_what_will_be_asked(app, draft):
     assert "What you will be asked" in html and "Are you a charity?" in html and "Eligibility" in html
     assert "PDF or Excel (XLSX); at most 5 MB." in html and "File upload, optional" in html
     assert empty.strip() == ""
+
+
+def test_a_second_click_on_add_question_adds_nothing_more(client, login, draft):
+    challenge, seeker = draft
+    login(seeker)
+    assert add(client, challenge).status_code == 302
+    again = add(client, challenge, label="how many staff do you employ?")
+    assert again.status_code == 400 and "The challenge already asks that question" in again.get_data(as_text=True)
+    assert len(questions(challenge)) == 1
