@@ -10,5 +10,6 @@ from challenge.library.models import *  # noqa: F401,F403
 from challenge.diagnoses.models import *  # noqa: F401,F403
 from challenge.payouts.models import *  # noqa: F401,F403
 from challenge.judging.models import *  # noqa: F401,F403
+from challenge.judging.pairwise_models import Comparison  # noqa: F401
 from challenge.notifications.models import *  # noqa: F401,F403
 from challenge.privacy.models import *  # noqa: F401,F403

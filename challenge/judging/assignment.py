@@ -22,6 +22,7 @@ from challenge.platform.links import site_link
 from challenge.judging.models import (
     ASSIGNMENT_MOVES, JUDGED_STATES, ROUND_MOVES, Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState, Selection,
 )
+from challenge.judging.pairwise_models import PAIRWISE
 from challenge.judging.rubric import criteria_of, rounds_of
 from challenge.permissions import can
 from challenge.platform import audit, outbox, tx
@@ -70,8 +71,9 @@ def round_entries(round_: Round) -> list[int]:
     ))
 
 
-def _conflicts(challenge_id: int) -> set[tuple[int, int]]:
-    """Declared conflicts and the automatic ones (entrants, their teams and organisations on the panel)."""
+def conflicts_in(challenge_id: int) -> set[tuple[int, int]]:
+    """(panel member, entry) pairs kept apart: declared conflicts and the automatic ones (entrants, their teams
+    and organisations on the panel). Score sheets and pairwise rounds (judging/comparisons.py) both obey them."""
     rows = db.session.execute(
         db.select(Conflict.panel_member_id, Conflict.submission_id).join(PanelMember)
         .where(PanelMember.challenge_id == challenge_id, Conflict.has_conflict.is_(True))
@@ -84,9 +86,13 @@ MIN_JUDGES = 2
 
 
 def _planned(round_: Round, members: list[PanelMember], entries: list[int]) -> tuple[Pairs, list[int]]:
-    """The (judge, entry) pairs the round's strategy would assign, and the entries left with too few judges."""
-    pairs = STRATEGIES[round_.strategy](list(entries), [m.id for m in members], _conflicts(round_.challenge_id),
-                                        round_.k, round_.seed)
+    """The (judge, entry) pairs the round's strategy would assign, and the entries left with too few judges.
+    A pairwise round assigns no score sheets: any judge without a conflict may be shown an entry."""
+    conflicts = conflicts_in(round_.challenge_id)
+    if round_.strategy == PAIRWISE:
+        could = Counter(e for _, e in assign_all(list(entries), [m.id for m in members], conflicts, None, 0))
+        return [], [e for e in entries if could[e] < MIN_JUDGES]
+    pairs = STRATEGIES[round_.strategy](list(entries), [m.id for m in members], conflicts, round_.k, round_.seed)
     per_entry = Counter(e for _, e in pairs)
     return pairs, [e for e in entries if per_entry[e] < MIN_JUDGES]
 
@@ -151,10 +157,11 @@ def open_round(round_: Round, actor, now: datetime, *, override_reason: str = ""
     if override_reason and not can(actor, "judging.override_panel", challenge, now):
         raise NotAllowed("Only a broker can open a round in which an entry has fewer than two judges.")
     round_.panel_override_reason = override_reason
-    db.session.execute(db.insert(Assignment), [
-        {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "state": AssignmentState.PENDING}
-        for j, e in pairs
-    ])
+    if pairs:  # a pairwise round has none
+        db.session.execute(db.insert(Assignment), [
+            {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "state": AssignmentState.PENDING}
+            for j, e in pairs
+        ])
     before, after = ROUND_MOVES.apply(round_, "open")
     round_.opened_at = now
     touch(challenge.id)
@@ -219,7 +226,7 @@ def remind_judges(round_: Round, actor, now: datetime) -> int:
 
 def _least_loaded(round_: Round, submission_id: int, exclude: Iterable[int]) -> PanelMember | None:
     """The panel member with the fewest assignments in this round who may take the entry, or None."""
-    blocked = set(exclude) | {j for j, e in _conflicts(round_.challenge_id) if e == submission_id}
+    blocked = set(exclude) | {j for j, e in conflicts_in(round_.challenge_id) if e == submission_id}
     blocked |= set(db.session.scalars(db.select(Assignment.panel_member_id).where(
         Assignment.round_id == round_.id, Assignment.submission_id == submission_id)))
     loads = dict(db.session.execute(
@@ -277,7 +284,7 @@ def reassign(assignment: Assignment, to: PanelMember, actor, now: datetime) -> A
         raise NotAllowed(ASSIGNMENT_MOVES.refusal("reassign", assignment.state))
     if to.challenge_id != round_.challenge_id:
         raise NotAllowed("That person is not on this panel.")
-    if (to.id, assignment.submission_id) in _conflicts(round_.challenge_id):
+    if (to.id, assignment.submission_id) in conflicts_in(round_.challenge_id):
         raise DomainError("That judge has declared a conflict with this entry.")
     taken = db.session.scalar(db.select(Assignment.id).where(
         Assignment.round_id == round_.id, Assignment.submission_id == assignment.submission_id,

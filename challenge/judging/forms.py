@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, DateTimeLocalField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from challenge.judging.models import SCALES
@@ -71,7 +73,9 @@ class RoundForm(FlaskForm):
                        description="For example: Eligibility screening, Shortlist, Final.")
     strategy = RadioField("Who scores which entry", default="all",
                           choices=[("all", "Every judge scores every entry"),
-                                   ("k", "Each entry gets a set number of judges, shared out evenly")])
+                                   ("k", "Each entry gets a set number of judges, shared out evenly"),
+                                   ("pairwise", "Pairwise: judges compare two entries at a time and pick the "
+                                                "better one (suits large early rounds)")])
     k = IntegerField("Judges per entry", validators=[Optional(), NumberRange(2, 50, "Enter a number from 2 to 50")],
                      description="At least 2. Only used when each entry gets a set number of judges.")
     comments_required = BooleanField("Judges must write a comment on every entry")
@@ -159,3 +163,20 @@ def score_form(criteria) -> type[FlaskForm]:
         setattr(ScoreForm, f"score-{c.id}", RadioField(c.name, choices=choices, validate_choice=False,
                                                        validators=[Optional()], description=c.description))
     return ScoreForm
+
+
+class CompareForm(FlaskForm):
+    """A pairwise judgement: the pair offered (signed), the choice (the button pressed), an optional note."""
+
+    offer = HiddenField()
+    note = TextAreaField("A short note (optional)", validators=[Optional(), Length(max=1000, message="Keep the note "
+                                                                                   "under 1,000 characters")],
+                         description="Why, in a line or two. Only the chair and brokers see notes.")
+
+
+class PairConflictForm(FlaskForm):
+    offer = HiddenField()
+    side = RadioField("Which entry do you have a conflict with?", choices=[("left", "Entry A"), ("right", "Entry B")],
+                      validators=[InputRequired("Say which entry you have a conflict with")])
+    reason = TextAreaField("What is the conflict?", validators=[Optional(), Length(max=2000)],
+                           description="Shown to the chair and the broker. The entry will not be shown to you again.")

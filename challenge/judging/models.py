@@ -140,7 +140,7 @@ class Round(db.Model):
     __table_args__ = (
         UniqueConstraint("challenge_id", "position"),
         state_check("state", RoundState),
-        CheckConstraint("strategy in ('all', 'k')", name="strategy"),
+        CheckConstraint("strategy in ('all', 'k', 'pairwise')", name="strategy"),
         CheckConstraint("k is null or k >= 2", name="k"),
         CheckConstraint("threshold_percent is null or (threshold_percent >= 0 and threshold_percent <= 100)",
                         name="threshold"),
@@ -177,7 +177,8 @@ class Round(db.Model):
 
     @property
     def assignment_label(self) -> str:
-        return "Every judge scores every entry" if self.strategy == "all" else f"{self.k} judges per entry"
+        labels = {"all": "Every judge scores every entry", "pairwise": "Judges compare entries two at a time"}
+        return labels.get(self.strategy) or f"{self.k} judges per entry"
 
 
 class PanelMember(db.Model):

@@ -7,6 +7,7 @@ those of a judge who declared a conflict with the entry.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -177,6 +178,9 @@ def _fetch(round_: Round):
 # kept; the round and its criteria are re-read by each request.
 _CACHE: OrderedDict[tuple[int, str], Results] = OrderedDict()
 _CACHE_SIZE = 32
+# Rounds judged otherwise than by score sheets, by strategy: their own loader of the same Results
+# (judging/comparisons.py registers the pairwise round's ranking).
+KINDS: dict[str, Callable[[Round], Results]] = {}
 
 
 def touch(challenge_id: int) -> None:
@@ -203,6 +207,8 @@ def load(round_: Round) -> Results:
 
 
 def _load(round_: Round) -> Results:
+    if round_.strategy in KINDS:
+        return KINDS[round_.strategy](round_)
     criteria, members, subs, assignments, score_rows, conflicts = _fetch(round_)
     scale = (criteria[0].scale_min, criteria[0].scale_max) if criteria else (0, 4)
     weights = {c.id: c.weight for c in criteria}

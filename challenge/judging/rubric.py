@@ -9,6 +9,7 @@ from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
 from challenge.judging import presets
 from challenge.judging.models import JUDGING_OVER, RUBRIC_OPEN, SCALES, Criterion, JudgingSettings, Round, RoundState, new_version
+from challenge.judging.pairwise_models import PAIRWISE
 from challenge.platform import audit
 
 
@@ -192,8 +193,11 @@ def add_social_value(challenge: Challenge, theme: str, actor, now: datetime) -> 
 
 def _check_round(strategy: str, k: int | None, threshold: int | None, closes_at, now,
                  advance_grant: int | None = None) -> None:
-    if strategy not in ("all", "k"):
+    if strategy not in ("all", "k", PAIRWISE):
         raise FieldError("Choose how entries are shared among the judges", "strategy")
+    if strategy == PAIRWISE and threshold is not None:  # comparisons give a ranking, never a share of the maximum
+        raise FieldError("A pairwise round has no scores, so it cannot have a quality threshold: leave it empty",
+                         "threshold_percent")
     if strategy == "k" and (k is None or k < 2 or k > 50):
         raise FieldError("Each entry needs at least 2 judges (and at most 50)", "k")
     if threshold is not None and not 0 <= threshold <= 100:

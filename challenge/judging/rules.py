@@ -8,6 +8,7 @@ from challenge.judging import peoples
 from challenge.judging.models import (
     DECIDED, DECIDED_ENTRIES, JUDGING_OVER, AssignmentState, Conflict, JudgingSettings, PanelMember, RoundState,
 )
+from challenge.judging.pairwise_models import PAIRWISE
 from challenge.judging.peoples import VoteWindow
 from challenge.permissions import is_broker, is_seeker, memo, rule, signed_in
 
@@ -161,6 +162,12 @@ def _judging_score(user, assignment, now):
 def _judging_others_scores(user, assignment, now):
     """No anchoring: the other judges' scores only after submitting one's own."""
     return _judging_view_entry(user, assignment, now) and assignment.state == AssignmentState.SUBMITTED
+
+
+@rule("judging.compare")
+def _judging_compare(user, round_, now):
+    """Compare entries in a pairwise round: a member of its panel, while the round is open for judging."""
+    return round_.strategy == PAIRWISE and panel_member(user, round_.challenge) is not None and round_.is_open(now)
 
 
 @rule("judging.panel_view")

@@ -203,7 +203,7 @@ def test_conflicted_judges_are_skipped_in_later_rounds(make_world):
     db.session.commit()
     assert sheet(round_, world.members[1], world.subs[0]) is None
     pairs = assign.assign_all([s.id for s in world.subs], [m.id for m in world.members],
-                              assign._conflicts(world.challenge.id), None, 0)
+                              assign.conflicts_in(world.challenge.id), None, 0)
     assert (world.members[1].id, world.subs[0].id) not in pairs
 
 

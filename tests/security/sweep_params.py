@@ -50,7 +50,7 @@ def value_for(endpoint: str, name: str, w):
     simple = {
         "question_id": w.question.id, "org_id": w.other_council.id, "assignment_id": w.assignment.id, "number": 1,
         "criterion_id": w.criterion.id, "position": w.round.position, "reference": w.sub.reference,
-        "member_id": w.judge_seat.id, "sid": w.sub.id, "eid": w.entry.id, "invitation_id": w.org_invitation.id,
+        "member_id": w.judge_seat.id, "sid": w.sub.id, "submission_id": w.sub.id, "eid": w.entry.id, "invitation_id": w.org_invitation.id,
         "membership_id": w.colleague_membership.id, "pid": w.partnership.id, "rid": w.impact.id,
         "award_id": w.award.id, "funding_id": w.invoice.id, "funder_id": w.funder.id, "payout_id": w.payout.id,
         "ref": w.sub.reference, "attachment_id": w.attachment.id, "did": w.diagnosis.id, "dataset": "challenges-by-state",

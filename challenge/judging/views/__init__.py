@@ -7,6 +7,8 @@ from challenge.judging.blueprint import bp
 from challenge.judging.views import judge  # noqa: F401
 # Running the panel: the set-up page, invitations, the chair, rounds and the judging dates.
 from challenge.judging.views import panel  # noqa: F401
+# A judge's pairwise round: two entries side by side, the better one chosen, and their files.
+from challenge.judging.views import pairwise  # noqa: F401
 # Results: the panel view and its CSV, the shortlist, the decision, feedback and the public vote.
 from challenge.judging.views import results  # noqa: F401
 # The rubric editor: criteria, scale and presets.
