@@ -224,6 +224,41 @@ class Follow(db.Model):
     challenge: Mapped[Challenge] = relationship()
 
 
+class DocumentKind(enum.StrEnum):
+    BRIEF = "brief"
+    DATA_PACK = "data_pack"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"brief": "Brief", "data_pack": "Data pack", "other": "Other document"}[self.value]
+
+
+class ChallengeDocument(db.Model):
+    """A file the seeker attaches for entrants to download: the brief, a data pack. The file itself lives
+    in the uploads storage (submissions/storage.py) under `stored_name`; see challenges/documents.py."""
+
+    __tablename__ = "challenge_documents"
+    __table_args__ = (state_check("kind", DocumentKind), CheckConstraint("size > 0", name="size"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default=DocumentKind.BRIEF)
+    title: Mapped[str] = mapped_column(String(120))
+    original_name: Mapped[str] = mapped_column(String(255))  # sanitised; the download's name
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    cleaned: Mapped[bool] = mapped_column(default=False)  # a copy without metadata is served
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def kind_label(self) -> str:
+        return DocumentKind(self.kind).label
+
+
 SEARCH_CONFIG = literal_column("'english'::regconfig")
 
 

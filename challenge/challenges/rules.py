@@ -122,3 +122,12 @@ def _challenge_edit_entry_questions(user, ch, now):
     if ch.state == ChallengeState.DRAFT:
         return is_seeker(user, ch) or is_broker(user)
     return ch.state == ChallengeState.IN_REVIEW and is_broker(user)
+
+
+@rule("challenge.edit_documents")
+def _challenge_edit_documents(user, ch, now):
+    """Attach or remove the brief and data pack: like the text, while a draft (its seeker or a broker) and in
+    review (a broker); then fixed, so every entrant reads the same documents."""
+    if ch.state == ChallengeState.DRAFT:
+        return is_seeker(user, ch) or is_broker(user)
+    return ch.state == ChallengeState.IN_REVIEW and is_broker(user)

@@ -10,6 +10,7 @@ deleted, and a file whose row is deleted is removed from disk only once that del
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import secrets
@@ -47,6 +48,8 @@ ALLOWED = {
     "zip": "application/zip",
 }
 ALLOWED_LABEL = "PDF, DOCX, XLSX, PPTX, PNG, JPEG or ZIP"
+# Kinds checked here that only some uploads accept (store's `types`): a CSV is UTF-8 text.
+TEXT_TYPES = {"csv": "text/csv"}  # served with "; charset=utf-8" by Flask
 # What a ZIP upload may unpack to, counting the archives inside it: a small upload must not become a
 # disk-filling bomb on a judge's laptop (or in our own cleaning of Office files).
 ZIP_MAX_BYTES = 100 * 1024 * 1024
@@ -56,6 +59,7 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # an archive, or an empty one
 _OTHER_ARCHIVES = re.compile(  # gzip, bzip2, xz, 7-Zip, RAR, zstd, cabinet
     rb"^(\x1f\x8b\x08|BZh[1-9]1AY&SY|\xfd7zXZ\x00|7z\xbc\xaf\x27\x1c|Rar!\x1a\x07|\x28\xb5\x2f\xfd|MSCF\0\0\0\0)")
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAX_CALLS = 50  # archives opened inside one upload, Office files included
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
 _NEW_FILES = "cx_new_files"
@@ -112,12 +116,16 @@ def display_name(original_name: str) -> str:
     return safe
 
 
-def store(stream: BinaryIO, original_name: str, max_bytes: int) -> Stored:
-    """Write `stream` under a random name; refuse a wrong type, an empty file or one over `max_bytes`."""
+def store(stream: BinaryIO, original_name: str, max_bytes: int, types: dict[str, str] | None = None,
+          label: str = ALLOWED_LABEL) -> Stored:
+    """Write `stream` under a random name; refuse a wrong type, an empty file or one over `max_bytes`.
+    `types` (extension -> served content type, from ALLOWED and TEXT_TYPES) narrows or widens the kinds
+    accepted, named by `label` in the refusal; ALLOWED by default."""
+    types = ALLOWED if types is None else types
     ext = extension_of(original_name)
-    if ext not in ALLOWED:
+    if ext not in types or ext not in ALLOWED | TEXT_TYPES:
         raise UploadRefused(f"“{display_name(original_name)}” is not a file type we accept. "
-                            f"Upload a {ALLOWED_LABEL} file.")
+                            f"Upload a {label} file.")
     stored_name = secrets.token_hex(16)
     path = folder() / stored_name
     digest, size = hashlib.sha256(), 0
@@ -131,21 +139,26 @@ def store(stream: BinaryIO, original_name: str, max_bytes: int) -> Stored:
                 out.write(chunk)
         if size == 0:
             raise UploadRefused("The file is empty. Choose the file again and upload it.")
-        _check_content(path, ext)
+        _check_content(path, ext, label)
         cleaned = cleaning.clean(path, ext, clean_path(stored_name))
     except BaseException:
         path.unlink(missing_ok=True)
         clean_path(stored_name).unlink(missing_ok=True)
         raise
-    return Stored(stored_name, size, digest.hexdigest(), ALLOWED[ext], display_name(original_name), cleaned)
+    return Stored(stored_name, size, digest.hexdigest(), types[ext], display_name(original_name), cleaned)
 
 
-def _check_content(path: Path, ext: str) -> None:
+def _check_content(path: Path, ext: str, label: str = ALLOWED_LABEL) -> None:
     with path.open("rb") as f:
         head = f.read(SNIFF_BYTES)
     name = "a " + ext.upper() if ext not in ("xlsx",) else "an XLSX"
     refused = UploadRefused(f"The file’s content is not {name} file, whatever its name says. "
-                            f"Upload a genuine {ALLOWED_LABEL} file.")
+                            f"Upload a genuine {label} file.")
+    if ext in TEXT_TYPES:
+        if not _is_text(path):
+            raise UploadRefused(f"The file’s content is not {ext.upper()} text in UTF-8, whatever its name says. "
+                                "Save it as “CSV UTF-8” (Excel offers it under Save As) and upload that.")
+        return
     if ext in OOXML_MAIN:
         if not _is_ooxml(path, head, ext):
             raise refused
@@ -159,6 +172,21 @@ def _check_content(path: Path, ext: str) -> None:
     kind = filetype.guess(head)
     if kind is None or kind.mime != ALLOWED[ext]:
         raise refused
+
+
+def _is_text(path: Path) -> bool:
+    """UTF-8 text (a byte-order mark allowed) without NUL bytes or other control characters but tab,
+    CR and LF: a spreadsheet's or a program's binary renamed .csv is refused."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(CHUNK):
+                if _CONTROL.search(decoder.decode(chunk)):
+                    return False
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_ooxml(path: Path, head: bytes, ext: str) -> bool:

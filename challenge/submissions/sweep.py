@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from challenge.challenges.models import ChallengeDocument
 from challenge.extensions import db
 from challenge.submissions import storage
 from challenge.submissions.models import Attachment
@@ -21,6 +22,8 @@ from challenge.submissions.models import Attachment
 # "<name>-clean.<hex>.part"): judged by the stored name's row.
 DERIVED_NAME = re.compile(r"^(?P<base>[0-9a-f]{32})(?P<rest>[-.][A-Za-z0-9.-]{1,40})?$")
 BATCH = 500
+# The columns that name stored files: a file is kept while any row of these names it.
+STORED_NAMES = [Attachment.stored_name, ChallengeDocument.stored_name]
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,8 @@ def _known(names: list[str]) -> set[str]:
     known: set[str] = set()
     for start in range(0, len(names), BATCH):
         chunk = names[start:start + BATCH]
-        known.update(db.session.scalars(db.select(Attachment.stored_name).where(Attachment.stored_name.in_(chunk))))
+        for column in STORED_NAMES:
+            known.update(db.session.scalars(db.select(column).where(column.in_(chunk))))
     return known
 
 

@@ -15,5 +15,7 @@ from challenge.challenges.views import lifecycle  # noqa: F401
 from challenge.challenges.views import conversation  # noqa: F401
 # The questions every entrant answers, and the editor for them.
 from challenge.challenges.views import entry_questions  # noqa: F401
+# The brief and data pack: attach, remove, download.
+from challenge.challenges.views import documents  # noqa: F401
 
 __all__ = ["bp"]
