@@ -288,3 +288,17 @@ def test_the_queue_links_to_the_comparisons(world, client, login):
     login(world.judges[2])
     html = client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)
     assert "Compare entries" in html and _url(world) in html
+
+
+def test_after_closing_the_chair_can_shortlist_and_decide_from_the_ranking(world, client, login):
+    _consistent_round(world)
+    assign.close_round(world.round, world.chair, clock.now())
+    db.session.commit()
+    login(world.chair)
+    slug = world.challenge.slug
+    setup = client.get(f"/judging/{slug}/")
+    assert setup.status_code == 200 and "Judges compare entries two at a time" in setup.get_data(as_text=True)
+    for page in (f"/judging/{slug}/rounds/1/advance", f"/judging/{slug}/rounds/1/decide", f"/judging/{slug}/panel.csv"):
+        answer = client.get(page)
+        assert answer.status_code == 200, page
+        assert world.subs[0].reference in answer.get_data(as_text=True)
