@@ -28,6 +28,7 @@ BLUEPRINTS = (
     ("challenge.dashboards.views", "bp"),
     ("challenge.diagnoses.views", "bp"),
     ("challenge.notifications.views", "bp"),
+    ("challenge.privacy.views", "bp"),
 )
 
 

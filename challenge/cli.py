@@ -1,5 +1,5 @@
 """Commands: `flask demo`, `flask users …`, `flask outbox send`, `flask payouts retry|reconcile`,
-`flask uploads sweep`."""
+`flask uploads sweep`, `flask privacy retention`."""
 from __future__ import annotations
 
 import click
@@ -14,6 +14,7 @@ users = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="Send queued email.")
 payouts_cli = AppGroup("payouts", help="Pay winners and check the money.")
 uploads_cli = AppGroup("uploads", help="Look after attachment files.")
+privacy_cli = AppGroup("privacy", help="Data protection: the retention schedule.")
 
 
 @users.command("make-broker")
@@ -160,9 +161,28 @@ def uploads_sweep(minutes: int, dry_run: bool) -> None:
     click.echo(f"{count(len(orphans), 'orphan file')} {'found' if dry_run else 'removed'}.")
 
 
+@privacy_cli.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only count what is due; change nothing and record no run.")
+def privacy_retention(dry_run: bool) -> None:
+    """Delete or anonymise what the retention schedule (RETENTION) says is due; safe to run twice. Nothing of
+    a challenge on legal hold is touched. Each real run is recorded for the broker's privacy page."""
+    from challenge.platform import tx
+    from challenge.privacy import retention
+
+    counts, _ = retention.run(clock.now(), dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        tx.commit()
+    for name, n in counts.items():
+        click.echo(f"{name}: {n} {'due' if dry_run else 'done'}")
+    click.echo(f"{count(sum(counts.values()), 'row')} {'due (dry run: nothing changed)' if dry_run else 'done'}.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(payouts_cli)
     app.cli.add_command(uploads_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(demo)

@@ -39,6 +39,7 @@ RULE_MODULES = (
     "challenge.diagnoses.rules",
     "challenge.dashboards.rules",
     "challenge.notifications.rules",
+    "challenge.privacy.rules",
 )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
+from collections.abc import Callable
 from typing import Protocol
 
 from flask import current_app, render_template
@@ -22,6 +23,13 @@ from challenge.platform.models import OutboxMessage, OutboxState
 
 MAX_ATTEMPTS = 8
 _SESSION_KEY = "outbox_queued"
+
+# Email a person may refuse (not strictly needed to use the platform), and the hooks a higher package
+# registers for it (challenge/privacy/consent.py): WANTED(kind, to_email) says whether the person still takes
+# it (queue() skips it otherwise); HEADERS(kind, to_email) gives the List-Unsubscribe headers (RFC 8058).
+OPTIONAL_KINDS = frozenset({"challenge.update", "challenge.closing_soon"})
+WANTED: list[Callable[[str, str], bool]] = []
+HEADERS: list[Callable[[str, str], dict[str, str]]] = []
 
 
 class MailSender(Protocol):
@@ -61,8 +69,11 @@ def default_sender() -> MailSender:
     return FileSender(config["MAIL_FOLDER"])
 
 
-def queue(kind: str, to_email: str, template: str, now: datetime, **context) -> OutboxMessage:
-    """Queue an email rendered from `templates/mail/<template>.txt` (first line: the subject)."""
+def queue(kind: str, to_email: str, template: str, now: datetime, **context) -> OutboxMessage | None:
+    """Queue an email rendered from `templates/mail/<template>.txt` (first line: the subject); None for an
+    optional kind the person has unsubscribed from."""
+    if kind in OPTIONAL_KINDS and not all(wanted(kind, to_email) for wanted in WANTED):
+        return None
     text = render_template(f"mail/{template}.txt", **context).lstrip()
     subject, _, body = text.partition("\n")
     message = OutboxMessage(
@@ -86,6 +97,10 @@ def _as_email(message: OutboxMessage) -> EmailMessage:
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="challenge-exchange.local")
     email["X-Outbox-Id"] = str(message.id)
+    if message.kind in OPTIONAL_KINDS:
+        for hook in HEADERS:
+            for name, value in hook(message.kind, message.to_email).items():
+                email[name] = value
     email.set_content(message.body)
     return email
 

@@ -41,7 +41,7 @@ class RetentionRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ran_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
-    held: Mapped[int] = mapped_column(default=0)  # rows left alone because their challenge is on legal hold
+    held: Mapped[int] = mapped_column(default=0)  # challenges on legal hold at the time (left alone)
 
 
 class ErasureRequest(enum.StrEnum):

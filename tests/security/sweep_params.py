@@ -4,6 +4,7 @@ from __future__ import annotations
 from challenge.accounts import confirmation
 from challenge.extensions import db
 from challenge.judging.models import PanelInvitation
+from challenge.privacy import consent
 from challenge.submissions.models import TeamInvitation
 from tests.security.world import TOKENS
 
@@ -37,6 +38,8 @@ def value_for(endpoint: str, name: str, w):
         return w.council.slug if endpoint.startswith(ORG_SLUG) else w.challenge.slug
     if name == "token" and endpoint == "confirmation.confirm":
         return confirmation.token_for(w.creator)  # signed, not stored: made for the world's creator
+    if name == "token" and endpoint.startswith("privacy.unsubscribe"):
+        return consent.token_for(w.creator.email)  # signed, not stored: the creator's unsubscribe link
     if name == "token":
         return TOKEN_BY_ENDPOINT[endpoint]
     if name == "name":

@@ -75,6 +75,20 @@ EXPECTED: dict[str, dict] = {
     "admin.set_active": post(*BROKER, anon=404),
     "admin.set_broker": post(*BROKER, anon=404),
     "admin.set_verified": post(*BROKER, anon=404),
+    # privacy: a person's own data from their account; the broker's console, holds and a person's data
+    "privacy.your_data": signed_in(),
+    "privacy.download": post(*SIGNED_IN),
+    "privacy.delete_account": signed_in(),
+    "privacy.email_preferences": post(*SIGNED_IN),
+    "privacy.console": only(*BROKER, anon=404),
+    "privacy.person": only(*BROKER, anon=404),
+    "privacy.place_hold": post(*BROKER, anon=404),
+    "privacy.lift_hold": post(*BROKER, anon=404),
+    "privacy.export_person": post(*BROKER, anon=404),
+    "privacy.erase_person": post(*BROKER, anon=404),
+    # one-click unsubscribe (RFC 8058): the signed link is the key, no sign-in (see tests/privacy)
+    "privacy.unsubscribe_page": public(),
+    "privacy.unsubscribe": post(*ROLES),
     # challenges (the world's challenge is in judging, so editing answers 409 to those who may edit)
     "challenges.catalogue": public(),
     "challenges.show": public(),
