@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from challenge.config import Config, TestConfig
+from challenge.config import Config, TestConfig, check_production
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +22,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    check_production(app.config)  # no invoices to a placeholder bank account
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)

@@ -77,6 +77,17 @@ class Config:
     BROKER_BANK_ACCOUNT_NAME = os.environ.get("BROKER_BANK_ACCOUNT_NAME", "Challenge Exchange Client Account")
     BROKER_BANK_SORT_CODE = os.environ.get("BROKER_BANK_SORT_CODE", "00-00-00")
     BROKER_BANK_ACCOUNT_NUMBER = os.environ.get("BROKER_BANK_ACCOUNT_NUMBER", "00000000")
+    # The broker as invoices name it. Production refuses to start while any is empty (see check_production).
+    BROKER_LEGAL_NAME = os.environ.get("BROKER_LEGAL_NAME", "")
+    BROKER_ADDRESS = os.environ.get("BROKER_ADDRESS", "")  # lines separated by "\n" or ";"
+    BROKER_VAT_NUMBER = os.environ.get("BROKER_VAT_NUMBER", "")  # e.g. GB123456789; "none" if not registered
+    # What the invoice says about VAT: prize funds held for distribution are outside its scope unless a rate
+    # is configured (INVOICE_VAT_RATE_PERCENT, e.g. 20, then added to the amount and shown as VAT).
+    INVOICE_VAT_TREATMENT = os.environ.get(
+        "INVOICE_VAT_TREATMENT", "Outside the scope of VAT: prize funds held for distribution to winners.")
+    INVOICE_VAT_RATE_PERCENT = int(os.environ.get("INVOICE_VAT_RATE_PERCENT", "0"))
+    INVOICE_PAYMENT_TERMS_DAYS = int(os.environ.get("INVOICE_PAYMENT_TERMS_DAYS", "30"))
+    INVOICE_NUMBER_PREFIX = os.environ.get("INVOICE_NUMBER_PREFIX", "CX-")
     # `flask payouts retry` retries a payout left processing after this many seconds, with the same key.
     PAYOUTS_RETRY_AFTER_SECONDS = int(os.environ.get("PAYOUTS_RETRY_AFTER_SECONDS", "300"))
     # After a payee changes their bank details or payout email, their payouts wait this long before release.
@@ -106,6 +117,30 @@ class Config:
     }
     # Diagnostics for the benchmark: an X-Query-Count header on every response (challenge/diagnostics.py).
     QUERY_COUNT_HEADER = _bool("QUERY_COUNT_HEADER")
+
+
+PLACEHOLDER_BANK = {"BROKER_BANK_SORT_CODE": "00-00-00", "BROKER_BANK_ACCOUNT_NUMBER": "00000000"}
+LEGAL_DETAILS = ("BROKER_LEGAL_NAME", "BROKER_ADDRESS", "BROKER_VAT_NUMBER", "BROKER_BANK_ACCOUNT_NAME")
+
+
+class ProductionSettingsMissing(RuntimeError):
+    """Production cannot start: invoices would send funders' money to a placeholder account."""
+
+
+def check_production(config) -> None:
+    """Refuse to start in production (PRODUCTION=1) with the placeholder bank details or without the legal
+    details invoices need, naming every setting to fix. Development and the test-suite (TESTING, which tries
+    production's cookies and headers) start with the placeholders."""
+    if not config.get("PRODUCTION") or config.get("TESTING"):
+        return
+    bank = {name: str(config.get(name) or "").strip() for name in PLACEHOLDER_BANK}
+    wrong = [f"{name} is the placeholder {PLACEHOLDER_BANK[name]}" if value else f"{name} is not set"
+             for name, value in bank.items() if value.replace("-", "").replace(" ", "").strip("0") == ""]
+    wrong += [f"{name} is not set" for name in LEGAL_DETAILS if not str(config.get(name) or "").strip()]
+    if wrong:
+        raise ProductionSettingsMissing(
+            "Challenge Exchange will not start in production: " + "; ".join(wrong) + ". Set them in the "
+            "environment (docs/operations.md, 'Invoices and the broker's bank account').")
 
 
 class ProductionConfig(Config):

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import (IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
+from wtforms import (DateField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -135,16 +135,36 @@ class FeeForm(FlaskForm):
 class BankDetailsForm(FlaskForm):
     holder = StringField("Name on the account", validators=[DataRequired("Enter the name on the account"),
                                                             Length(max=120)])
-    sort_code = StringField("Sort code", validators=[DataRequired("Enter the sort code"), Length(max=12)],
-                            description="6 digits, like 30-99-50")
-    account_number = StringField("Account number", validators=[DataRequired("Enter the account number"),
-                                                               Length(max=12)],
-                                 description="8 digits")
+    # A UK account, or an IBAN and BIC for one outside the UK: payees.save_bank_details says which is missing.
+    sort_code = StringField("Sort code", validators=[Optional(), Length(max=12)], description="6 digits, like 30-99-50")
+    account_number = StringField("Account number", validators=[Optional(), Length(max=12)], description="8 digits")
+    iban = StringField("IBAN", validators=[Optional(), Length(max=42)],
+                       description="For an account outside the UK, as on your bank statement, like "
+                                   "DE89 3704 0044 0532 0130 00.")
+    bic = StringField("BIC (SWIFT code)", validators=[Optional(), Length(max=14)],
+                      description="8 or 11 letters and digits, like DEUTDEFF.")
     payout_email = StringField("Email for payout notices (optional)", validators=[Optional(), Length(max=254)],
                                description="Leave empty to use your account's email address.")
     password = PasswordField("Your current password", validators=[Optional(), Length(max=256)],
                              description="Needed to change details already saved, so that nobody else can "
                                          "redirect your prize money.")
+
+
+class RecordPaidForm(FlaskForm):
+    """A manual payout's bank transfer, as the bank statement shows it."""
+
+    reference = StringField("Bank reference", validators=[DataRequired("Enter the bank's reference for the "
+                                                                       "transfer"), Length(max=120)],
+                            description="The reference your bank gave the transfer, as on the statement.")
+    paid_on = DateField("Date of the transfer", validators=[InputRequired("Enter the date of the transfer")],
+                        description="The day the money left the client account; not in the future.")
+
+
+class InvoiceRequestForm(FlaskForm):
+    po_number = StringField("Purchase-order number (optional)", validators=[Optional(), Length(max=60)],
+                            description="Many councils and public bodies can pay only an invoice that quotes "
+                                        "their purchase-order (PO) number. Add it if your finance team gave you one; "
+                                        "it is printed on the invoice.")
 
 
 class ReverseForm(FlaskForm):

@@ -5,9 +5,9 @@ other row changes state only through the services in this package.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from challenge.accounts.models import Organisation, User
@@ -89,6 +89,11 @@ class Funding(db.Model):
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     state: Mapped[str] = mapped_column(String(12), default=FundingState.PENDING.value)
+    # An invoice's number (from the broker's gap-free sequence: InvoiceCounter), the funder's purchase-order
+    # number printed on it, and when payment is due; card payments have none of these.
+    invoice_number: Mapped[int | None] = mapped_column(unique=True)
+    po_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checkout_session_id: Mapped[str | None] = mapped_column(String(120), unique=True)
     payment_intent_id: Mapped[str | None] = mapped_column(String(120), index=True)
     bank_reference: Mapped[str] = mapped_column(String(120), default="")
@@ -101,6 +106,17 @@ class Funding(db.Model):
     @property
     def is_invoice(self) -> bool:
         return self.provider == "manual"
+
+
+class InvoiceCounter(db.Model):
+    """The broker's last invoice number: one row, locked while the next number is taken, so numbers are
+    unique and consecutive (a rolled-back invoice gives its number back with the rollback)."""
+
+    __tablename__ = "invoice_counters"
+    __table_args__ = (CheckConstraint("last_number >= 0", name="last_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
 
 
 class LedgerTransaction(db.Model):
@@ -271,6 +287,11 @@ class Payout(db.Model):
     failure_message: Mapped[str] = mapped_column(Text, default="")
     attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A manual payout is instructed (the broker is to make the bank transfer), then recorded as paid with the
+    # bank's own reference and the date the money left, as the bank statement shows them.
+    instructed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bank_reference: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    paid_on: Mapped[date | None] = mapped_column(Date)
     reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reversal_reason: Mapped[str] = mapped_column(Text, default="")
     reversal_reference: Mapped[str | None] = mapped_column(String(200))
@@ -293,6 +314,7 @@ PAYOUT_STATE_LABELS = {
     PayoutState.AWAITING_PAYEE: "Waiting for payment details",
     PayoutState.READY: "Ready to pay",
     PayoutState.PROCESSING: "Being paid",
+    PayoutState.INSTRUCTED: "Bank transfer to make",
     PayoutState.PAID: "Paid",
     PayoutState.FAILED: "Failed: needs action",
     PayoutState.REVERSED: "Reversed",
@@ -349,7 +371,7 @@ class ProviderEvent(db.Model):
 
 
 __all__ = [
-    "Award", "ChallengeFinance", "Funder", "Funding", "LedgerEntry", "LedgerTransaction", "PayeeAccount",
+    "Award", "ChallengeFinance", "Funder", "Funding", "InvoiceCounter", "LedgerEntry", "LedgerTransaction", "PayeeAccount",
     "Payout", "PayoutSplit", "ProviderEvent", "Refund", "FundingState", "PayoutState", "RefundState", "PayeeState",
     "FunderState", "SplitState",
 ]

@@ -1,7 +1,8 @@
 """How winners are paid: bank details for the manual provider, a Stripe Connect Express account otherwise.
 
-Bank details are stored encrypted with a key derived from SECRET_KEY; pages show only the last four
-digits of the account number.
+Bank details (a UK sort code and account number, or an IBAN and BIC checked with schwifty) are stored
+encrypted with a key derived from SECRET_KEY; pages show them masked (the last four digits), except the
+page where a broker records the transfer they are making.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import re
 from datetime import datetime, timedelta
 
 from flask import current_app
+from schwifty import BIC, IBAN
+from schwifty import exceptions as bad
 
 from challenge.accounts.services import authenticate
 from challenge.errors import DomainError, FieldError
@@ -35,6 +38,80 @@ def decrypt_bank_details(account: PayeeAccount) -> dict:
     if not account.bank_details_encrypted:
         return {}
     return json.loads(BANK_DETAILS.unseal(account.bank_details_encrypted))
+
+
+def masked_account(account: PayeeAccount | None) -> str:
+    """The account as a release's confirmation shows it: "•••• 4321, sort code ••-••-56"."""
+    details = decrypt_bank_details(account) if account else {}
+    if "iban" in details:
+        return f"IBAN •••• {details['iban'][-4:]}, BIC {details['bic']}"
+    if "account_number" in details:
+        return f"•••• {details['account_number'][-4:]}, sort code ••-••-{details['sort_code'][-2:]}"
+    if account is not None and account.provider == "stripe":
+        return f"Stripe account {account.provider_account_id}"
+    return "no account yet"
+
+
+def transfer_details(account: PayeeAccount | None) -> list[tuple[str, str]]:
+    """What a broker types into the bank to make a manual payout's transfer: (label, value) pairs."""
+    details = decrypt_bank_details(account) if account else {}
+    rows = [("Name on the account", account.account_holder)] if details else []
+    if "iban" in details:
+        rows += [("IBAN", IBAN(details["iban"]).formatted), ("BIC", details["bic"])]
+    elif "account_number" in details:
+        code = details["sort_code"]
+        rows += [("Sort code", f"{code[:2]}-{code[2:4]}-{code[4:]}"), ("Account number", details["account_number"])]
+    return rows
+
+
+IBAN_PROBLEMS = {
+    bad.InvalidChecksumDigits: "The IBAN's check digits do not match: look for a mistyped character.",
+    bad.InvalidLength: "The IBAN has the wrong number of characters for its country.",
+    bad.InvalidCountryCode: "An IBAN starts with a two-letter country code, like DE or FR.",
+    bad.InvalidBBANChecksum: "The account number inside the IBAN fails its bank's check: look for a typo.",
+}
+BIC_PROBLEMS = {
+    bad.InvalidLength: "A BIC has 8 or 11 characters, like DEUTDEFF or DEUTDEFF500.",
+    bad.InvalidCountryCode: "The BIC's letters 5 and 6 must be a country code, like DE in DEUTDEFF.",
+}
+
+
+def _international(iban: str, bic: str) -> dict:
+    """An IBAN and BIC checked by schwifty (checksum, length and format of the country); FieldError on each."""
+    try:
+        checked_iban = IBAN(iban)
+    except bad.SchwiftyException as exc:
+        raise FieldError(IBAN_PROBLEMS.get(type(exc), "This is not a valid IBAN: copy it from your bank "
+                                                      "statement, like DE89 3704 0044 0532 0130 00."), "iban")
+    if not bic:
+        raise FieldError("Enter your bank's BIC (also called SWIFT code), like DEUTDEFF.", "bic")
+    try:
+        checked_bic = BIC(bic)
+    except bad.SchwiftyException as exc:
+        raise FieldError(BIC_PROBLEMS.get(type(exc), "This is not a valid BIC: 8 or 11 letters and digits, "
+                                                     "like DEUTDEFF."), "bic")
+    return {"iban": checked_iban.compact, "bic": checked_bic.compact}
+
+
+def _uk(sort_code: str, account_number: str) -> dict:
+    if not SORT_CODE.match(sort_code):
+        raise FieldError("Enter a sort code of 6 digits, like 30-99-50 (or, for an account outside the UK, "
+                         "an IBAN and BIC).", "sort_code")
+    if not ACCOUNT_NUMBER.match(account_number):
+        raise FieldError("Enter an account number of 8 digits.", "account_number")
+    return {"sort_code": sort_code, "account_number": account_number}
+
+
+def _bank_details(sort_code: str, account_number: str, iban: str, bic: str) -> dict:
+    """UK details, or an IBAN and BIC; refuses both at once."""
+    if iban or bic:
+        if sort_code or account_number:
+            raise FieldError("Give either a UK sort code and account number, or an IBAN and BIC, not both.",
+                             "iban")
+        if not iban:
+            raise FieldError("Enter the IBAN that goes with the BIC.", "iban")
+        return _international(iban, bic)
+    return _uk(sort_code, account_number)
 
 
 def account_for(user, provider: str) -> PayeeAccount | None:
@@ -68,29 +145,30 @@ def notice_email(user, account: PayeeAccount | None) -> str:
 
 
 def save_bank_details(user, holder: str, sort_code: str, account_number: str, gateway: PaymentGateway,
-                      now: datetime, *, payout_email: str = "", password: str | None = None) -> PayeeAccount:
-    """Store a payee's UK bank details (encrypted) and payout email, and make their waiting payouts ready.
+                      now: datetime, *, payout_email: str = "", password: str | None = None, iban: str = "",
+                      bic: str = "") -> PayeeAccount:
+    """Store a payee's bank details (encrypted) and payout email, and make their waiting payouts ready: a UK
+    sort code and account number, or (outside the UK) an IBAN and BIC.
 
     The first details need no password. Changing them (or the payout email) needs the current password,
     emails the account holder, and makes payouts wait `PAYOUT_DETAILS_COOLING_OFF_HOURS` before they can
     be released to the new account. Refuses an empty holder name, a sort code that is not 6 digits, an
-    account number that is not 8, an email address without an @, and a missing or wrong password.
+    account number that is not 8, an IBAN or BIC that fails its checks, UK details and an IBAN at once, an
+    email address without an @, and a missing or wrong password.
     """
     holder = (holder or "").strip()
     sort_code = re.sub(r"[\s-]", "", sort_code or "")
     account_number = re.sub(r"\s", "", account_number or "")
+    iban, bic = (re.sub(r"\s", "", value or "").upper() for value in (iban, bic))
     payout_email = (payout_email or "").strip()
     if not holder or len(holder) > 120:
         raise FieldError("Enter the name on the account (up to 120 characters).", "holder")
-    if not SORT_CODE.match(sort_code):
-        raise FieldError("Enter a sort code of 6 digits, like 30-99-50.", "sort_code")
-    if not ACCOUNT_NUMBER.match(account_number):
-        raise FieldError("Enter an account number of 8 digits.", "account_number")
+    details = _bank_details(sort_code, account_number, iban, bic)
     if payout_email and (len(payout_email) > 254 or not EMAIL.match(payout_email)):
         raise FieldError("Enter an email address like name@example.org, or leave it empty.", "payout_email")
     account = _get_or_create(user, "manual", now)
     old = decrypt_bank_details(account)
-    changing = bool(old) and (old != {"sort_code": sort_code, "account_number": account_number}
+    changing = bool(old) and (old != details
                               or account.account_holder != holder or account.payout_email != payout_email)
     if changing and not _password_ok(user, password):
         raise FieldError("Enter your current password to change where your payouts go." if not password
@@ -100,10 +178,10 @@ def save_bank_details(user, holder: str, sort_code: str, account_number: str, ga
                                                                    idempotency_key=f"payee-{user.id}-manual")
     notify = sorted({user.email, notice_email(user, account)})  # the holder, at the address used until now
     email_changed = account.payout_email != payout_email
-    payload = json.dumps({"sort_code": sort_code, "account_number": account_number})
+    payload = json.dumps(details)
     account.account_holder, account.payout_email = holder, payout_email
     account.bank_details_encrypted = BANK_DETAILS.seal(payload)
-    before_last4, account.last4 = account.last4, account_number[-4:]
+    before_last4, account.last4 = account.last4, (details.get("account_number") or details["iban"])[-4:]
     before, account.state, account.updated_at = account.state, PayeeState.READY, now
     if changing:
         account.details_changed_at = now

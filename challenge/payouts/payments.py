@@ -9,7 +9,7 @@ from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.money import format_money
-from challenge.payouts import ledger
+from challenge.payouts import invoices, ledger
 from challenge.payouts.models import Funder, Funding
 from challenge.payouts.pool import funded_by, pledges
 from challenge.payouts.providers import card_payments_available, gateway
@@ -65,12 +65,21 @@ def _open_or_new(funder: Funder, provider: str, now: datetime) -> tuple[Funding,
     return _new_funding(funder, provider, amount, now), True
 
 
-def issue_invoice(funder: Funder, actor, now: datetime) -> Funding:
-    """Issue (or return the open) invoice for what the funder still owes. Refuses when nothing is owed."""
+def issue_invoice(funder: Funder, actor, now: datetime, *, po_number: str = "") -> Funding:
+    """Issue (or return the open) invoice for what the funder still owes, with the next number of the
+    broker's sequence, a due date after the payment terms and the funder's purchase-order number. Asked
+    again with a purchase-order number, the open invoice takes it. Refuses when nothing is owed."""
+    po_number = invoices.clean_po(po_number)
     funding, new = _open_or_new(funder, "manual", now)
     if new:
+        invoices.number_invoice(funding, po_number, now)
         audit.record(actor, "funding.invoice", funding, now, to_state=funding.state,
-                     data={"amount": funding.amount, "reference": funding.reference})
+                     data={"amount": funding.amount, "reference": funding.reference,
+                           "number": funding.invoice_number, "po_number": po_number})
+    elif po_number and po_number != funding.po_number:
+        audit.record(actor, "funding.po_number", funding, now, data={"from": funding.po_number, "to": po_number})
+        funding.po_number = po_number
+    db.session.flush()
     return funding
 
 

@@ -12,22 +12,26 @@ never be called inside one:
 
 Only the request that moved the payout to processing calls the provider, so twenty simultaneous
 releases send one transfer; a crash between 2 and 3 is repaired by a retry with the same key.
+
+A provider paid by hand (manual) only takes the instruction: step 3 moves the payout to "instructed", and the
+money leaves the escrow when a broker records the bank transfer they made, with the bank's reference and the
+date (`record_bank_payment`), never with a reference we invented.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed, PaymentFailed
 from challenge.extensions import db
 from challenge.money import format_money
-from challenge.dates import format_dt
+from challenge.dates import format_date, format_dt, local
 from challenge.payouts import ledger, payees
 from challenge.payouts.gateways import ProviderError, ProviderRejected, ProviderUnavailable, TransferResult
 from challenge.payouts.models import Award, PayeeAccount, Payout
 from challenge.payouts.providers import gateway
 from challenge.payouts.rules import allowed
-from challenge.payouts.states import PAYOUT_MOVES, PAYOUT_REFUSALS, PayeeState, PayoutState
+from challenge.payouts.states import IN_FLIGHT_PAYOUTS, PAYOUT_MOVES, PAYOUT_REFUSALS, PayeeState, PayoutState
 from challenge.platform import audit, outbox, tx
 from challenge.platform.links import site_link
 
@@ -43,6 +47,7 @@ class Intent:
     currency: str
     provider: str
     destination: str
+    by_hand: bool  # the provider takes an instruction; a broker records the transfer (record_bank_payment)
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,8 @@ def _decide_claim(payout: Payout, actor, now: datetime, *, retry: bool, min_age:
     audit.record(actor, "payout.release" if not retry else "payout.retry", payout, now, from_state=before,
                  to_state=after, data={"key": payout.idempotency_key})
     return Intent(payout.id, payout.award_id, payout.attempt, payout.idempotency_key, payout.amount,
-                  payout.currency, payout.provider, account.provider_account_id)
+                  payout.currency, payout.provider, account.provider_account_id,
+                  gateway(payout.provider).paid_by_hand)
 
 
 def _locked_account(payout: Payout) -> PayeeAccount:
@@ -129,7 +135,7 @@ def _check_escrow(payout: Payout) -> None:
     held = ledger.balance(ledger.escrow(award.challenge_id), payout.currency)
     in_flight = db.session.scalar(
         db.select(db.func.coalesce(db.func.sum(Payout.amount), 0)).join(Award)
-        .where(Award.challenge_id == award.challenge_id, Payout.state == PayoutState.PROCESSING,
+        .where(Award.challenge_id == award.challenge_id, Payout.state.in_(IN_FLIGHT_PAYOUTS),
                Payout.id != payout.id))
     if held - int(in_flight) < payout.amount:
         raise DomainError(f"The escrow holds {format_money(held, payout.currency)}, not enough for this payout.")
@@ -144,26 +150,42 @@ def _call_provider(intent: Intent) -> TransferResult:
     return result
 
 
-def _record(payout_id: int, attempt: int, result: TransferResult | None, error: ProviderError | None,
+def _book_paid(payout: Payout, move: str, actor, now: datetime, reference: str) -> None:
+    """Mark the payout paid, move its money from the escrow to the payee and tell them (under the locks)."""
+    award = db.session.get(Award, payout.award_id)
+    ledger.lock_challenge(award.challenge_id)
+    before, after = PAYOUT_MOVES.apply(payout, move)
+    payout.paid_at = now
+    ledger.post("payout", award.challenge_id, payout.currency,
+                [(ledger.escrow(award.challenge_id), -payout.amount), (ledger.payee(payout.id), payout.amount)],
+                now, actor=actor, memo=f"Payout {payout.id} to {payout.user.name}")
+    audit.record(actor, "payout.paid", payout, now, from_state=before, to_state=after,
+                 data={"reference": reference, "paid_on": payout.paid_on.isoformat() if payout.paid_on else None})
+    outbox.queue("payout_paid", payees.notice_email(payout.user, payout.payee_account), "payout_paid", now,
+                 payout=payout, link=site_link("payouts.mine"))
+
+
+def _instructed(payout: Payout, result: TransferResult, actor, now: datetime) -> str:
+    before, after = PAYOUT_MOVES.apply(payout, "instruct")
+    payout.provider_reference, payout.instructed_at = result.id, now
+    audit.record(actor, "payout.instructed", payout, now, from_state=before, to_state=after,
+                 data={"instruction": result.id})
+    return (f"Released: now transfer {format_money(payout.amount, payout.currency)} to {payout.user.name} from "
+            "the client account, then record it as paid with the bank's reference and date.")
+
+
+def _record(payout_id: int, intent: Intent, result: TransferResult | None, error: ProviderError | None,
             actor, now: datetime) -> Outcome:
     """Step 3: record what the provider said, unless someone else already has."""
     payout = _locked(payout_id)
-    if payout.state != PayoutState.PROCESSING or payout.attempt != attempt:
+    if payout.state != PayoutState.PROCESSING or payout.attempt != intent.attempt:
         tx.rollback()
         return Outcome(payout_id, payout.state, f"This payout is now {payout.state_label.lower()}.")
-    if result is not None:
-        award = db.session.get(Award, payout.award_id)
-        ledger.lock_challenge(award.challenge_id)
-        before, after = PAYOUT_MOVES.apply(payout, "pay")
-        payout.provider_reference, payout.paid_at = result.id, now
-        ledger.post("payout", award.challenge_id, payout.currency,
-                    [(ledger.escrow(award.challenge_id), -payout.amount), (ledger.payee(payout.id), payout.amount)],
-                    now, actor=actor, memo=f"Payout {payout.id} to {payout.user.name}")
-        audit.record(actor, "payout.paid", payout, now, from_state=before, to_state=after,
-                     data={"reference": result.id})
-        link = site_link("payouts.mine")
-        outbox.queue("payout_paid", payees.notice_email(payout.user, payout.payee_account), "payout_paid", now,
-                     payout=payout, link=link)
+    if result is not None and intent.by_hand:
+        message = _instructed(payout, result, actor, now)
+    elif result is not None:
+        payout.provider_reference = result.id
+        _book_paid(payout, "pay", actor, now, result.id)
         message = f"Paid {format_money(payout.amount, payout.currency)} to {payout.user.name}."
     elif isinstance(error, ProviderUnavailable):
         payout.failure_message = f"No clear answer from the provider ({error.message}); it will be retried."
@@ -191,7 +213,7 @@ def _run(payout_id: int, actor, now: datetime, *, retry: bool, min_age: timedelt
         result, error = None, exc
     except ValueError as exc:  # the gateway refused our arguments before any network call
         result, error = None, ProviderRejected(str(exc))
-    return _record(payout_id, intent.attempt, result, error, actor, now)
+    return _record(payout_id, intent, result, error, actor, now)
 
 
 def release_payout(payout_id: int, actor, now: datetime) -> Outcome:
@@ -209,6 +231,42 @@ def retry_payout(payout_id: int, actor, now: datetime, *, min_age: timedelta | N
     if actor is not None and not allowed(actor, "payout.retry", payout_id, now):  # None: `flask payouts retry`
         raise NotAllowed("Only a broker can retry a payout.")
     return _run(payout_id, actor, now, retry=True, min_age=min_age)
+
+
+def record_bank_payment(payout_id: int, reference: str, paid_on: date | None, actor, now: datetime) -> Payout:
+    """A broker records the bank transfer they made for an instructed (manual) payout: the bank's reference
+    and the day the money left. The money then moves from the escrow to the payee and the payee is told.
+
+    Decided under the payout's lock (then the challenge's), with its state read again after the lock, so a
+    double click or a second broker records nothing more: InvalidTransition says it was recorded already.
+    Refuses non-brokers, an empty reference, a missing date, a date in the future or before the payout was
+    released, and a payout that was not released as a bank transfer (FieldError or InvalidTransition).
+    """
+    if not allowed(actor, "payout.record_paid", payout_id, now):
+        raise NotAllowed("Only a broker can record a payout as paid.")
+    reference = " ".join((reference or "").split())
+    if not reference or len(reference) > 120:
+        raise FieldError("Enter the reference your bank gave the transfer (up to 120 characters).", "reference")
+    if paid_on is None:
+        raise FieldError("Enter the date the bank made the transfer.", "paid_on")
+    payout = _locked(payout_id)
+    if payout.bank_reference:  # a double click, or another broker was first
+        day = payout.paid_on
+        raise InvalidTransition(f"This payout was already recorded as paid on {day.day} {day:%B %Y} (bank "
+                                f"reference {payout.bank_reference}). Nothing more was recorded.")
+    if not PAYOUT_MOVES.allowed("record_paid", payout.state):
+        raise InvalidTransition(PAYOUT_REFUSALS.get(payout.state) if payout.state != PayoutState.READY
+                                else "Release this payout first; then make the transfer and record it.")
+    released = local(payout.instructed_at).date()
+    if paid_on > local(now).date():
+        raise FieldError("The transfer date cannot be in the future.", "paid_on")
+    if paid_on < released:
+        raise FieldError(f"The transfer cannot have been made before the payout was released on "
+                         f"{format_date(payout.instructed_at)}.", "paid_on")
+    payout.bank_reference, payout.paid_on = reference, paid_on
+    _book_paid(payout, "record_paid", actor, now, reference)
+    db.session.flush()
+    return payout
 
 
 def record_reversal(payout: Payout, reference: str, reason: str, actor, now: datetime) -> bool:

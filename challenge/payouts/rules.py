@@ -60,7 +60,7 @@ def _funding_view_invoice(user, funding, now):
 
 
 @rule("funding.record_transfer", "funding.waive", "funding.set_fee", "award.create", "payout.release",
-      "payout.retry", "payout.reverse", "refund.create", "payouts.queue")
+      "payout.retry", "payout.reverse", "payout.record_paid", "refund.create", "payouts.queue", "finance.reconcile")
 def _broker_money(user, thing, now):
     return is_broker(user)
 

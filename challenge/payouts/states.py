@@ -24,12 +24,15 @@ STARTED_FUNDINGS = (FundingState.PENDING, FundingState.PAID)
 
 
 class PayoutState(enum.StrEnum):
-    """A payout. "cancelled": never paid, its award withdrawn (a disqualified entry); "reversal_due": paid, then
-    flagged by a broker to be taken back (the money returns to the escrow when the reversal is recorded)."""
+    """A payout. "instructed": a manual payout released, the bank transfer for a broker to make and then record
+    with the bank's reference (the money leaves the escrow then); "cancelled": never paid, its award withdrawn
+    (a disqualified entry); "reversal_due": paid, then flagged by a broker to be taken back (the money returns
+    to the escrow when the reversal is recorded)."""
 
     AWAITING_PAYEE = "awaiting_payee"
     READY = "ready"
     PROCESSING = "processing"
+    INSTRUCTED = "instructed"
     PAID = "paid"
     FAILED = "failed"
     REVERSED = "reversed"
@@ -41,6 +44,7 @@ class PayoutState(enum.StrEnum):
 PAYOUT_REFUSALS = {
     PayoutState.AWAITING_PAYEE: "This payout is waiting for the winner to set up how they are paid.",
     PayoutState.PROCESSING: "This payout is already being paid.",
+    PayoutState.INSTRUCTED: "This payout has already been released; record the bank transfer once it is made.",
     PayoutState.PAID: "This payout has already been paid.",
     PayoutState.FAILED: "This payout failed; retry it once the problem is fixed.",
     PayoutState.REVERSED: "This payout was reversed and cannot be paid again.",
@@ -52,6 +56,7 @@ REVERSIBLE_PAYOUTS = (PayoutState.PAID, PayoutState.REVERSAL_DUE)  # reversal_du
 SETTLED_PAYOUTS = (PayoutState.PAID, PayoutState.REVERSED)  # no longer promised from the escrow
 WITH_PAYEE = REVERSIBLE_PAYOUTS  # the money is with the payee until a reversal is recorded
 SENT_PAYOUTS = (*REVERSIBLE_PAYOUTS, PayoutState.REVERSED)  # a transfer was made at the provider
+IN_FLIGHT_PAYOUTS = (PayoutState.PROCESSING, PayoutState.INSTRUCTED)  # released, not yet out of the escrow
 
 PAYOUT_MOVES = Lifecycle("payout", (
     Move("payee_ready", {PayoutState.AWAITING_PAYEE}, PayoutState.READY,
@@ -60,8 +65,14 @@ PAYOUT_MOVES = Lifecycle("payout", (
     Move("retry", {PayoutState.PROCESSING, PayoutState.FAILED}, PayoutState.PROCESSING,
          "This payout cannot be retried."),
     Move("pay", {PayoutState.PROCESSING}, PayoutState.PAID, "Only a payout being paid can be recorded as paid."),
+    Move("instruct", {PayoutState.PROCESSING}, PayoutState.INSTRUCTED,
+         "Only a payout being paid can be instructed as a bank transfer."),
+    Move("record_paid", {PayoutState.INSTRUCTED}, PayoutState.PAID,
+         "Only a released bank transfer can be recorded as paid."),
     Move("fail", {PayoutState.PROCESSING}, PayoutState.FAILED, "Only a payout being paid can fail."),
-    Move("cancel", set(UNPAID_PAYOUTS), PayoutState.CANCELLED, "Only an unpaid payout can be cancelled."),
+    # An instructed payout has not left the escrow: a disqualification cancels it (the transfer is not to be made).
+    Move("cancel", {*UNPAID_PAYOUTS, PayoutState.INSTRUCTED}, PayoutState.CANCELLED,
+         "Only an unpaid payout can be cancelled."),
     Move("flag_reversal", {PayoutState.PAID}, PayoutState.REVERSAL_DUE, "Only a paid payout can be flagged."),
     Move("reverse", set(REVERSIBLE_PAYOUTS), PayoutState.REVERSED, "Only a paid payout can be reversed."),
 ))

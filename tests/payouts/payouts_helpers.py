@@ -66,3 +66,19 @@ def stripe_payee(client, fake, user):
     db.session.expire_all()
     assert payees.account_for(user, "stripe").state == "ready"
     return account_id
+
+
+def pay_out(payout_id: int, broker, reference: str = "BACS-0001"):
+    """Release a payout as a broker; a manual one is then recorded as paid with a bank reference (the second
+    step a broker takes once the transfer is made). Returns the release's outcome."""
+    from challenge.payouts import release
+    from challenge.payouts.models import Payout
+    from challenge.payouts.states import PayoutState
+
+    outcome = release.release_payout(payout_id, broker, clock.now())
+    if outcome.state == PayoutState.INSTRUCTED:
+        release.record_bank_payment(payout_id, reference, clock.now().date(), broker, clock.now())
+        db.session.commit()
+        db.session.expire_all()
+        outcome = type(outcome)(payout_id, db.session.get(Payout, payout_id).state, outcome.message)
+    return outcome

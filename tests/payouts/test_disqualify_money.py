@@ -18,7 +18,7 @@ from challenge.permissions import can
 from challenge.platform.models import AuditEvent
 from challenge.submissions import services
 from challenge.submissions.models import Submission
-from tests.payouts.payouts_helpers import bank_details, fund_all
+from tests.payouts.payouts_helpers import bank_details, fund_all, pay_out
 from tests.races import ON_POSTGRES, SKIP_REASON, in_threads as _in_threads
 
 GRANT = 150_000  # £1,500
@@ -77,7 +77,7 @@ def test_an_unpaid_award_and_its_payout_are_cancelled_and_their_money_is_free_ag
 
 def test_a_paid_payout_is_flagged_and_its_reversal_returns_the_money_to_the_escrow(granted):
     w = granted(payee_ready=True)
-    assert release.release_payout(w.payout.id, w.broker, clock.now()).state == "paid"
+    assert pay_out(w.payout.id, w.broker).state == "paid"
     held = _escrow(w)
     said = services.disqualify(w.sub_a, w.broker, clock.now(), reason=REASON)
     db.session.commit()
@@ -188,7 +188,7 @@ def test_an_entry_without_awards_or_pool_is_disqualified_as_before(world):
 
 def test_the_broker_is_told_and_the_queue_shows_what_to_reverse(client, login, granted):
     w = granted(payee_ready=True)
-    release.release_payout(w.payout.id, w.broker, clock.now())
+    pay_out(w.payout.id, w.broker)
     login(w.broker)
     response = client.post(f"/submissions/{w.sub_a.reference}/disqualify", data={"reason": REASON},
                            follow_redirects=True)
@@ -261,7 +261,7 @@ def test_a_release_and_a_disqualification_at_once_never_leave_a_disqualified_ent
         assert payout.state in ("cancelled", "reversal_due")
         assert db.session.get(Award, w.award.id).cancelled_at is not None
     else:  # the payout was being paid: the disqualification was refused, to be tried again
-        assert payout.state == "paid"
+        assert payout.state in ("paid", "instructed")  # instructed: a manual payout's transfer is still to make
     assert ledger.unbalanced_transactions() == [] and ledger.negative_escrows() == []
     assert reconcile(clock.now()) == []
 

@@ -10,7 +10,8 @@ from challenge.payouts import awards, funding, ledger, payees, refunds, release,
 from challenge.payouts.gateways import ManualGateway
 from challenge.payouts.models import Payout, Refund
 from challenge.payouts.reconcile import reconcile
-from tests.payouts.payouts_helpers import bank_details, fund_all
+from challenge.payouts.states import PayoutState
+from tests.payouts.payouts_helpers import bank_details, fund_all, pay_out
 
 
 def test_a_co_funded_pool_is_pledged_by_share_and_held_when_paid(world):
@@ -120,15 +121,24 @@ def test_award_takes_the_fee_and_waits_for_the_payee(world):
 
 
 def test_release_pays_once_and_a_second_release_is_refused(world):
+    """A manual release is an instruction (the money stays in the escrow); recording the bank transfer pays."""
     w = world()
     bank_details(w.winner)
     [award] = _award_first_prize(w)
     db.session.commit()
     payout_id = award.payouts[0].id
     outcome = release.release_payout(payout_id, w.broker, clock.now())
-    assert outcome.state == "paid"
+    assert outcome.state == PayoutState.INSTRUCTED
     payout = db.session.get(Payout, payout_id)
-    assert payout.provider_reference.startswith("manual-tr-")
+    assert payout.provider_reference.startswith("manual-tr-") and payout.paid_at is None
+    assert ledger.balance(ledger.payee(payout_id), "GBP") == 0
+    assert ledger.balance(ledger.escrow(w.challenge.id), "GBP") == 1_000_000
+    with pytest.raises(InvalidTransition, match="already been released"):
+        release.release_payout(payout_id, w.broker, clock.now())
+    release.record_bank_payment(payout_id, "FP-778812", clock.now().date(), w.broker, clock.now())
+    db.session.commit()
+    payout = db.session.get(Payout, payout_id)
+    assert (payout.state, payout.bank_reference) == (PayoutState.PAID, "FP-778812")
     assert ledger.balance(ledger.payee(payout_id), "GBP") == 1_000_000
     assert ledger.balance(ledger.escrow(w.challenge.id), "GBP") == 0
     with pytest.raises(InvalidTransition, match="already been paid"):
@@ -148,7 +158,7 @@ def test_reversal_needs_a_reason_and_returns_money_to_escrow(world):
     payout_id = award.payouts[0].id
     with pytest.raises(InvalidTransition, match="Only a paid payout"):
         release.reverse_payout(payout_id, "Paid to the wrong account", w.broker, clock.now())
-    release.release_payout(payout_id, w.broker, clock.now())
+    pay_out(payout_id, w.broker)
     with pytest.raises(DomainError, match="reason"):
         release.reverse_payout(payout_id, "", w.broker, clock.now())
     with pytest.raises(NotAllowed):
@@ -214,7 +224,7 @@ def test_stage_grants_are_paid_like_prizes_and_refused_beyond_the_pool(world):
         awards.create_stage_grants(w.challenge, [w.sub_a], 150_000, "GBP", 1, w.broker, clock.now())
     db.session.commit()
     bank_details(w.winner)
-    outcome = release.release_payout(grants[0].payouts[0].id, w.broker, clock.now())
+    outcome = pay_out(grants[0].payouts[0].id, w.broker)
     assert outcome.state == "paid"
     # The prize can still be awarded: the grants only used their own budget.
     awards.create_awards(w.challenge, [(w.sub_a, w.challenge.prizes[0])], w.broker, clock.now())
@@ -305,7 +315,7 @@ def test_refunds_leave_awarded_money_alone(world):
     assert ledger.balance(ledger.escrow(w.challenge.id), "GBP") == 1_000_000
     bank_details(w.winner)
     payout = db.session.scalars(db.select(Payout)).one()
-    assert release.release_payout(payout.id, w.broker, clock.now()).state == "paid"
+    assert pay_out(payout.id, w.broker).state == "paid"
     assert db.session.scalars(db.select(Refund)).all()[0].state == "succeeded"
 
 

@@ -18,7 +18,7 @@ from challenge.payouts.models import PayeeAccount, Payout
 from challenge.payouts.states import PayoutState
 from challenge.platform.models import AuditEvent, OutboxMessage
 from tests.factories import PASSWORD
-from tests.payouts.payouts_helpers import bank_details
+from tests.payouts.payouts_helpers import bank_details, pay_out
 from tests.races import ON_POSTGRES, SKIP_REASON, run_together
 
 NEW = {"holder": "Wyn Winner", "sort_code": "40-11-62", "account_number": "87654321"}
@@ -51,7 +51,7 @@ def test_the_first_details_need_no_password_and_do_not_hold_payouts(ready):
     w = ready
     account = _account(w.winner)
     assert account.details_changed_at is None and payees.held_until(account) is None
-    assert release.release_payout(w.payout_id, w.broker, clock.now()).state == "paid"
+    assert release.release_payout(w.payout_id, w.broker, clock.now()).state == PayoutState.INSTRUCTED
 
 
 @pytest.mark.parametrize("password, message", [("", "Enter your current password"),
@@ -87,7 +87,7 @@ def test_a_change_emails_the_holder_and_holds_the_ready_payout_for_24_hours(clie
     assert db.session.get(Payout, w.payout_id).state == "ready"
     # a day later it goes, to the new account
     outcome = release.release_payout(w.payout_id, w.broker, account.details_changed_at + timedelta(hours=24))
-    assert outcome.state == "paid"
+    assert outcome.state == PayoutState.INSTRUCTED
     assert db.session.get(Payout, w.payout_id).payee_account.last4 == "4321"
 
 
@@ -110,7 +110,7 @@ def test_the_cooling_off_period_is_configurable(app, ready):
         changed = _account(w.winner).details_changed_at
         with pytest.raises(DomainError, match="changed their payment details"):
             release.release_payout(w.payout_id, w.broker, changed + timedelta(hours=1, minutes=59))
-        assert release.release_payout(w.payout_id, w.broker, changed + timedelta(hours=2)).state == "paid"
+        assert release.release_payout(w.payout_id, w.broker, changed + timedelta(hours=2)).state == PayoutState.INSTRUCTED
     finally:
         app.config["PAYOUT_DETAILS_COOLING_OFF_HOURS"] = 24
 
@@ -139,7 +139,7 @@ def test_saving_the_same_details_again_needs_no_password_and_holds_nothing(clien
                                                              "account_number": "12345678"})
     assert response.status_code == 302
     assert _account(w.winner).details_changed_at is None and _changed_mail() == []
-    assert release.release_payout(w.payout_id, w.broker, clock.now()).state == "paid"
+    assert release.release_payout(w.payout_id, w.broker, clock.now()).state == PayoutState.INSTRUCTED
 
 
 def test_payout_notices_go_to_the_payout_email(ready):
@@ -147,7 +147,8 @@ def test_payout_notices_go_to_the_payout_email(ready):
     payees.save_bank_details(w.winner, "Wyn Winner", "30-99-50", "12345678", ManualGateway(), clock.now(),
                              payout_email="wyn.pay@example.org", password=PASSWORD)
     db.session.commit()
-    release.release_payout(w.payout_id, w.broker, clock.now() + timedelta(days=1))
+    clock.travel(timedelta(days=1))
+    pay_out(w.payout_id, w.broker)
     assert db.session.scalars(db.select(OutboxMessage.to_email)
                               .where(OutboxMessage.kind == "payout_paid")).all() == ["wyn.pay@example.org"]
 

@@ -16,8 +16,14 @@ def test_retry_releases_ready_payouts_and_reconcile_is_clean(runner, world):
     awards.create_awards(w.challenge, [(w.sub_a, w.challenge.prizes[0])], w.broker, clock.now())
     db.session.commit()
     result = runner.invoke(args=["payouts", "retry"])
-    assert result.exit_code == 0 and ": paid: Paid £10,000 to Wyn Winner" in result.output
+    assert result.exit_code == 0 and ": instructed: Released: now transfer £10,000 to Wyn Winner" in result.output
     db.session.expire_all()
+    payout = db.session.scalars(db.select(Payout)).one()
+    assert payout.state == "instructed"
+    result = runner.invoke(args=["payouts", "reconcile"])
+    assert result.exit_code == 0 and "agree" in result.output
+    release.record_bank_payment(payout.id, "FP-1", clock.now().date(), w.broker, clock.now())
+    db.session.commit()
     assert db.session.scalars(db.select(Payout.state)).one() == "paid"
     result = runner.invoke(args=["payouts", "reconcile"])
     assert result.exit_code == 0 and "agree" in result.output

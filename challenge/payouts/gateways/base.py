@@ -128,6 +128,9 @@ class PaymentGateway(Protocol):
 
     name: str
     needs_network: bool
+    # True when a transfer is only an instruction to a person, who then makes it at the bank and records the
+    # bank's reference (manual); False when the provider's answer means the money has moved (stripe).
+    paid_by_hand: bool
 
     def create_checkout_session(
         self,

@@ -51,6 +51,7 @@ class ManualGateway:
 
     name = "manual"
     needs_network = False
+    paid_by_hand = True
 
     def create_checkout_session(
         self,

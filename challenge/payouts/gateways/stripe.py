@@ -113,6 +113,7 @@ class StripeGateway:
 
     name = "stripe"
     needs_network = True
+    paid_by_hand = False
 
     def __init__(self, secret_key: str, api_base: str | None = None, timeout: float = 10) -> None:
         check_text(secret_key, "secret_key")

@@ -6,6 +6,8 @@ from challenge.payouts.views import broker  # noqa: F401
 from challenge.payouts.views import finance  # noqa: F401
 # Funding a pool: funders and shares, a co-funder's consent, invoices, card payments, transfers, waiver, fee.
 from challenge.payouts.views import funding  # noqa: F401
+# Releasing a payout after a confirmation, and recording a manual payout's bank transfer.
+from challenge.payouts.views import transfers  # noqa: F401
 # A creator's payouts: awards, bank details, Stripe onboarding, team splits.
 from challenge.payouts.views import payees  # noqa: F401
 

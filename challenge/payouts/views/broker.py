@@ -102,7 +102,8 @@ def _payout_action(payout_id: int, action: str, run):
     except DomainError as exc:
         flash(exc.message, "error")
     else:
-        flash(outcome.message, "success" if outcome.state in (PayoutState.PAID, PayoutState.REVERSED) else "warning")
+        calm = (PayoutState.PAID, PayoutState.REVERSED, PayoutState.INSTRUCTED)
+        flash(outcome.message, "success" if outcome.state in calm else "warning")
     return redirect(url_for("payouts.queue"))
 
 

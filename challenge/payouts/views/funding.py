@@ -2,16 +2,16 @@
 bank transfer, waiving full funding and the broker's fee."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.challenges.lookup import challenge_or_404
 from challenge.errors import InvalidTransition
 from challenge.extensions import db
-from challenge.payouts import funding, pages
+from challenge.payouts import funding, invoices, pages
 from challenge.payouts.blueprint import bp
-from challenge.payouts.forms import ConfirmForm, FeeForm, RecordTransferForm, WaiveForm
+from challenge.payouts.forms import ConfirmForm, FeeForm, InvoiceRequestForm, RecordTransferForm, WaiveForm
 from challenge.payouts.gateways import ProviderError
 from challenge.payouts.models import Funder, Funding
 from challenge.payouts.states import FundingState
@@ -85,9 +85,13 @@ def decline_funder_request(funder_id: int):
 def invoice(funder_id: int):
     funder = db.get_or_404(Funder, funder_id)
     ensure("funding.pay", funder)
+    form = InvoiceRequestForm()
+    if not form.validate():
+        return tx.done(f"The purchase-order number can be at most {invoices.PO_MAX} characters; nothing was "
+                       "invoiced.", url_for("payouts.funding_page", slug=funder.challenge.slug), "error")
     with tx.unit_of_work():
-        funding_row = funding.issue_invoice(funder, current_user, clock.now())
-    return tx.done(f"Invoice {funding_row.reference} is ready.",
+        funding_row = funding.issue_invoice(funder, current_user, clock.now(), po_number=form.po_number.data)
+    return tx.done(f"Invoice {invoices.label(funding_row)} is ready.",
                    url_for("payouts.invoice_page", funding_id=funding_row.id))
 
 
@@ -97,7 +101,20 @@ def invoice_page(funding_id: int):
     funding_row = db.get_or_404(Funding, funding_id)
     ensure("funding.view_invoice", funding_row)
     return tx.render_form("payouts/invoice.html", funding=funding_row, challenge=funding_row.funder.challenge,
-                          transfer_form=RecordTransferForm(prefix="rec"))
+                          transfer_form=RecordTransferForm(prefix="rec"),
+                          invoice=invoices.invoice_of(funding_row) if funding_row.is_invoice else None)
+
+
+@bp.get("/funding/<id:funding_id>/invoice.pdf")
+@login_required
+def invoice_pdf(funding_id: int):
+    funding_row = db.get_or_404(Funding, funding_id)
+    ensure("funding.view_invoice", funding_row)
+    if not funding_row.is_invoice:
+        abort(404)  # a card payment has a receipt from Stripe, not an invoice
+    invoice_doc = invoices.invoice_of(funding_row)
+    return Response(invoices.pdf_bytes(invoice_doc), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="invoice-{invoice_doc.number}.pdf"'})
 
 
 @bp.post("/funding/funders/<id:funder_id>/card")
@@ -145,7 +162,7 @@ def record_transfer(funding_id: int):
         if isinstance(work.refused, InvalidTransition):  # a second click, or another broker was first
             return tx.done(work.refused.message, back, "info")
     return tx.render_form("payouts/invoice.html", funding=funding_row, challenge=funding_row.funder.challenge,
-                          transfer_form=form)
+                          transfer_form=form, invoice=invoices.invoice_of(funding_row))
 
 
 @bp.post("/challenges/<slug>/funding/waive")

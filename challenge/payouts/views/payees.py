@@ -50,7 +50,8 @@ def bank_details():
         with tx.unit_of_work(form) as work:
             account = payees.save_bank_details(
                 current_user, form.holder.data, form.sort_code.data, form.account_number.data, gateway("manual"),
-                clock.now(), payout_email=form.payout_email.data or "", password=form.password.data)
+                clock.now(), payout_email=form.payout_email.data or "", password=form.password.data,
+                iban=form.iban.data or "", bic=form.bic.data or "")
         if work.done:
             return tx.done(_saved(account), url_for("payouts.mine"))
         account = payees.account_for(current_user, "manual")
