@@ -13,6 +13,7 @@ from flask_login import current_user
 from challenge import clock
 from challenge.challenges.conversation import following
 from challenge.challenges.documents import documents_of
+from challenge.challenges.entry_questions import EntryQuestion, questions_of
 from challenge.challenges.forms import AnswerForm, QuestionForm
 from challenge.challenges.models import Challenge, ChallengeDocument, Follow, Question, Update
 from challenge.challenges.services import entry_count, missing_for_review
@@ -38,6 +39,7 @@ class ChallengePage:
     organisation_url: str | None
     missing: list[str]  # what a draft still needs before review
     documents: list[ChallengeDocument] = field(default_factory=list)  # the brief and data pack, to download
+    entry_questions: list[EntryQuestion] = field(default_factory=list)  # challenges/_entry_questions.html
     question_form: QuestionForm | None = None
     answer_forms: dict[int, AnswerForm] = field(default_factory=dict)
     judging_panel: dict[str, Any] = field(default_factory=dict)  # judging/_challenge_rubric.html
@@ -62,7 +64,8 @@ def challenge_page(challenge: Challenge, now: datetime, *, question_form=None, a
         entries=entry_count(challenge), follow=following(current_user, challenge),
         organisation_url=organisation_url(challenge.organisation),
         missing=missing_for_review(challenge) if challenge.state == ChallengeState.DRAFT else [],
-        question_form=question_form, answer_forms=dict(answer_forms or {}), documents=documents_of(challenge))
+        question_form=question_form, answer_forms=dict(answer_forms or {}), documents=documents_of(challenge),
+        entry_questions=questions_of(challenge))
     _add_forms(page)
     page.judging_panel = public_rubric(challenge)
     page.funding_pool, page.funding_funders = pool_status(challenge), funders_of(challenge)

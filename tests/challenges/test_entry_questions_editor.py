@@ -225,3 +225,13 @@ def test_a_second_click_on_add_question_adds_nothing_more(client, login, draft):
     again = add(client, challenge, label="how many staff do you employ?")
     assert again.status_code == 400 and "The challenge already asks that question" in again.get_data(as_text=True)
     assert len(questions(challenge)) == 1
+
+
+def test_the_challenge_page_says_what_will_be_asked(client, draft):
+    challenge, seeker = draft
+    save(challenge, seeker, label="How many volunteers do you have?", kind="number", min_value=0)
+    challenge.state = "published"
+    db.session.commit()
+    page = client.get(f"/challenges/{challenge.slug}").get_data(as_text=True)
+    assert "What you will be asked" in page and "How many volunteers do you have?" in page
+    assert "A whole number of 0 or more." in page
