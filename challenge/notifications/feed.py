@@ -69,6 +69,7 @@ class Scope:
     asked: dict[int, Challenge]
     seats: dict[int, PanelMember]
     rounds: dict[int, Round]
+    panels: dict[int, PanelMember]  # the seats on the panels of the person's organisations' challenges
 
 
 def scope_of(user: User, entries: list[Submission], own: list[Challenge], followed: list[Challenge]) -> Scope:
@@ -78,8 +79,11 @@ def scope_of(user: User, entries: list[Submission], own: list[Challenge], follow
     seats = list(db.session.scalars(db.select(PanelMember).where(PanelMember.user_id == user.id)))
     rounds = db.session.scalars(db.select(Round).where(Round.challenge_id.in_([s.challenge_id for s in seats]))
                                 ) if seats else []
+    panels = db.session.scalars(db.select(PanelMember).where(PanelMember.challenge_id.in_([c.id for c in own]))
+                                ) if own else []
     return Scope(user, {s.id: s for s in entries}, {c.id: c for c in own}, {c.id: c for c in followed},
-                 {c.id: c for c in asked}, {s.id: s for s in seats}, {r.id: r for r in rounds})
+                 {c.id: c for c in asked}, {s.id: s for s in seats}, {r.id: r for r in rounds},
+                 {p.id: p for p in panels})
 
 
 def _on(kind: str, ids, actions) -> object:
@@ -98,6 +102,7 @@ def _events(scope: Scope, since: datetime) -> list[AuditEvent]:
             _on("challenge", scope.followed.keys() - scope.own.keys(), FOLLOWER_EVENTS),
             _on("challenge", scope.asked, ["challenge.answer"]),
             _on("panelmember", scope.seats, ["judging.chair_appointed"]),
+            _on("panelmember", scope.panels, ["judging.joined"]),
             _on("round", scope.rounds, ["judging.round_opened"]),
         )),
     )
@@ -125,6 +130,10 @@ def _said(event: AuditEvent, scope: Scope, actors: dict[int, str]) -> tuple[str,
                     url_for("challenges.show", slug=challenge.slug, _anchor="questions"))
         words = SEEKER_EVENTS if challenge.id in scope.own else FOLLOWER_EVENTS
         return words[event.action].format(title=challenge.title), url_for("challenges.show", slug=challenge.slug)
+    if event.object_type == "panelmember" and event.action == "judging.joined":
+        challenge = scope.panels[event.object_id].challenge
+        return (f"{actor} joined the judging panel of “{challenge.title}”.",
+                url_for("judging.setup", slug=challenge.slug))
     if event.object_type == "panelmember":
         challenge = scope.seats[event.object_id].challenge
         return (f"You now chair the judging panel of “{challenge.title}”.",

@@ -102,3 +102,12 @@ def test_a_judge_hears_they_chair_the_panel_and_a_follower_hears_of_an_update(cl
     assert "New update on “Loneliness challenge”, a challenge you follow." in _notices(client)
     login(people.seeker)  # their own update is not news to them
     assert "New update" not in _notices(client)
+
+
+def test_a_seeker_hears_who_joined_their_panel(client, login, people, panel_invitation):
+    panel.accept(panel_invitation, people.judge, clock.now())
+    db.session.commit()
+    login(people.seeker)
+    assert "Jude Judge joined the judging panel of “Loneliness challenge”." in _notices(client)
+    login(people.judge)  # their own doing is not news to them
+    assert "joined the judging panel" not in _notices(client)
