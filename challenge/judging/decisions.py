@@ -30,6 +30,16 @@ def computed_order(res: results_mod.Results) -> list[results_mod.Entry]:
     return [e for e in res.entries if e.is_complete and e.meets_threshold is not False and e.rank is not None]
 
 
+def ranked_order(res: results_mod.Results) -> list[results_mod.Entry]:
+    """What the decision page prefills, best first: the ranking whenever there is one. The computed order
+    first; entries ranked but short of complete scores (a round closed with sheets outstanding) after it, so
+    the chair starts from the ranking and gives the override reason the page asks for."""
+    first = computed_order(res)
+    rest = sorted((e for e in res.entries if e not in first and e.rank is not None and e.meets_threshold is not False),
+                  key=lambda e: e.rank)
+    return first + rest
+
+
 def _check(res: results_mod.Results, chosen_ids: list[int], override_reason: str, departure_reason: str,
            expected_ranks: list[int | None], chosen_ranks: list[int | None]) -> dict:
     by_id = {e.id: e for e in res.entries}
@@ -201,7 +211,7 @@ def _plan(round_: Round, choices: list[int | None], override_reason: str, depart
     res = results_mod.load(round_)
     by_id = {e.id: e for e in res.entries}
     choices = list(choices) + [None] * (len(slots) - len(choices))
-    expected = [e.rank for e in computed_order(res)[:len(slots)]]
+    expected = [e.rank for e in ranked_order(res)[:len(slots)]]
     expected += [None] * (len(slots) - len(expected))
     filled = [(sid, rank) for sid, rank in zip(choices, expected) if sid]
     chosen_ranks = [(by_id[s].rank if s in by_id else None) or 10**9 for s, _ in filled]

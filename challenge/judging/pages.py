@@ -169,7 +169,7 @@ def decide_page(round_: Round, choices: list[int | None] | None) -> dict:
     is one (the chair changes a place only with a reason)."""
     res, slots = results.load(round_), decisions.prize_slots(round_.challenge)
     if choices is None:
-        order = decisions.computed_order(res)
+        order = decisions.ranked_order(res)
         choices = [order[i].id if i < len(order) else None for i in range(len(slots))]
     return dict(challenge=round_.challenge, round=round_, res=res, slots=list(zip(slots, choices)),
                 rule=scoring.TIE_BREAK_RULE)

@@ -99,7 +99,7 @@ def test_too_few_complete_scores_needs_an_override_with_a_reason(make_world):
     with pytest.raises(FieldError, match="fewer complete scores than required"):
         decisions.decide(round_, choice, world.chair, clock.now(), departure_reason="Only one judge scored.")
     db.session.rollback()
-    decisions.decide(round_, choice, world.chair, clock.now(), departure_reason="Only one judge scored.",
+    decisions.decide(round_, choice, world.chair, clock.now(), empty_reason="Only one judge scored.",
                      override_reason="The second judge fell ill; the chair's scores stand.")
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "judging.decided"))
     assert event.data["override_reason"].startswith("The second judge fell ill")

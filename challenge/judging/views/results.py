@@ -113,8 +113,9 @@ def publish(slug: str):
     challenge = challenge_for(slug, "judging.publish")
     return buttons.pressed(url_for("judging.setup", slug=slug),
                            lambda: publication.publish(challenge, current_user, clock.now()),
-                           "The results are published: every entrant has been told by email, and the winners' "
-                           "awards are set up.")
+                           lambda _: "The results are published: every entrant has been told by email. "
+                                     + ("The winners' awards are set up." if decisions.holds_money(challenge) else
+                                        "The prizes are awarded from the money page once the pool is paid."))
 
 
 @bp.route("/judging/<slug>/decision/correct", methods=["GET", "POST"])
