@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from challenge.extensions import db
+from tests.browser_support import axe_violations, describe
 from tests.factories import PASSWORD
 from tests.judging.judging_helpers import open_round, score_all
 
@@ -33,6 +34,7 @@ def test_the_panel_view_fits_1280_px_and_links_each_entry(page, make_world):
     _sign_in(page, world.chair)
     page.goto(f"/judging/{world.challenge.slug}/panel?round=1")
     page.shots(page, "panel-1280")
+    assert not axe_violations(page), describe(axe_violations(page))
     widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= 1280 and widths[0] <= widths[1], widths
     table = page.get_by_role("table").first
@@ -52,6 +54,7 @@ def test_the_panel_view_fits_1280_px_and_links_each_entry(page, make_world):
     assert page.get_by_role("heading", level=1).inner_text() == first.title
     assert page.get_by_role("heading", name="The judges' sheets").is_visible()
     assert page.get_by_role("rowheader", name=NAMES[0]).is_visible()
+    assert not axe_violations(page), describe(axe_violations(page))
     page.get_by_role("link", name="Back to the panel results").click()
     page.get_by_role("link", name="Compact view").click()
     page.shots(page, "panel-compact")
