@@ -302,3 +302,29 @@ def test_after_closing_the_chair_can_shortlist_and_decide_from_the_ranking(world
         answer = client.get(page)
         assert answer.status_code == 200, page
         assert world.subs[0].reference in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("blind", [True, False])
+def test_the_pair_shows_the_entry_answers_as_the_score_sheet_does(make_world, client, login, blind):
+    from challenge.challenges.entry_questions import EntryQuestion
+    from challenge.submissions.answers import EntryAnswer
+
+    w = make_world(blind=blind, judges=2, entries=2, rounds=PAIRWISE_ROUND)
+    name = EntryQuestion(challenge_id=w.challenge.id, position=1, kind="short_text", label="Your organisation",
+                         identifying=True)
+    need = EntryQuestion(challenge_id=w.challenge.id, position=2, kind="short_text", label="The need")
+    db.session.add_all([name, need])
+    db.session.flush()
+    for n, sub in enumerate(w.subs):
+        db.session.add_all([EntryAnswer(submission_id=sub.id, question_id=name.id, value=f"Befrienders {n}",
+                                        updated_at=clock.now()),
+                            EntryAnswer(submission_id=sub.id, question_id=need.id, value=f"Lonely people {n}",
+                                        updated_at=clock.now())])
+    db.session.commit()
+    assign.open_round(w.round, w.chair, clock.now())
+    db.session.commit()
+    login(w.judges[1])
+    html = client.get(_url(w)).get_data(as_text=True)
+    assert "Lonely people 0" in html and "Lonely people 1" in html
+    assert ("Befrienders" in html) is not blind
+    assert client.get(_url(w, f"/entries/{w.subs[0].id}/answers/{need.id}")).status_code == 404  # not a file

@@ -19,7 +19,8 @@ TOKEN_BY_ENDPOINT = {
 
 # Endpoints whose <question_id> is an entry question's rather than a public Q&A question's.
 ENTRY_QUESTION = ("challenges.change_entry_question", "challenges.delete_entry_question",
-                  "challenges.move_entry_question", "submissions.answer_file", "judging.answer_file")
+                  "challenges.move_entry_question", "submissions.answer_file", "judging.answer_file",
+                  "judging.pair_answer_file")
 
 # The invitations answered from the dashboard, by endpoint.
 NOTIFICATIONS_IDS = {

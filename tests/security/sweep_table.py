@@ -157,6 +157,7 @@ EXPECTED: dict[str, dict] = {
     # (tests/judging/test_pairwise_rounds.py tests a pairwise round's judges and everyone else)
     "judging.compare": only(),
     "judging.pair_attachment": only(),
+    "judging.pair_answer_file": only(),
     # attachments open only after the judge declares no conflict of interest
     "judging.attachment": only(),
     "judging.answer_file": only(),

@@ -14,7 +14,12 @@ from challenge.judging.forms import CompareForm, PairConflictForm
 from challenge.judging.rules import panel_member
 from challenge.permissions import ensure
 from challenge.platform import tx
+from challenge.submissions import answers as entry_answers
 from challenge.submissions import cleaning
+
+
+UNCLEANABLE = ("This file could not be cleaned of the details that may name its author, so it cannot be sent to "
+               "judges of a blind challenge. Ask the chair to contact the broker.")
 
 
 def _round(slug: str, position: int):
@@ -41,8 +46,10 @@ def _page(challenge, round_, form=None, conflict_form=None):
     if offer is not None:
         form.offer.data = conflict_form.offer.data = offer.token
     left, right = comparisons.entries_of(offer)
+    blind = challenge.blind_judging
+    answers = {e.id: entry_answers.shown(e, blind=blind) for e in (left, right) if e is not None}
     return tx.render_form("judging/pairwise.html", form, conflict_form=conflict_form, challenge=challenge,
-                          round=round_, left=left, right=right, question=comparisons.QUESTION,
+                          round=round_, left=left, right=right, answers=answers, question=comparisons.QUESTION,
                           judged=comparisons.judged_by(round_, member), blind=challenge.blind_judging, now=clock.now())
 
 
@@ -108,7 +115,26 @@ def pair_attachment(slug: str, position: int, submission_id: int, number: int):
     if challenge.blind_judging:
         path = cleaning.for_judges(file, path)
         if path is None:
-            raise DomainError("This file could not be cleaned of the details that may name its author, so it "
-                              "cannot be sent to judges of a blind challenge. Ask the chair to contact the broker.")
+            raise DomainError(UNCLEANABLE)
     name = queries.blind_name(file, number) if challenge.blind_judging else file.original_name
     return send_file(path, mimetype=file.content_type, as_attachment=True, download_name=name, max_age=0)
+
+
+@bp.get("/judging/<slug>/rounds/<id:position>/compare/entries/<id:submission_id>/answers/<id:question_id>")
+@login_required
+def pair_answer_file(slug: str, position: int, submission_id: int, question_id: int):
+    """A file answer of an entry shown in the pair; a blind challenge's judges get its cleaned copy and never an
+    identifying one."""
+    challenge, entry = _shown_entry(slug, position, submission_id)
+    blind = challenge.blind_judging
+    answer = entry_answers.answer_file(entry, question_id, blind=blind)
+    path = queries.attachment_path(current_app.config["UPLOAD_FOLDER"], answer.stored_name) if answer else None
+    if path is None:
+        abort(404)
+    if blind:
+        path = cleaning.for_judges(answer, path)
+        if path is None:
+            raise DomainError(UNCLEANABLE)
+    ext = answer.original_name.rsplit(".", 1)[-1]
+    name = f"Answer to question {answer.question.position}.{ext}" if blind else answer.original_name
+    return send_file(path, mimetype=answer.content_type, as_attachment=True, download_name=name, max_age=0)
