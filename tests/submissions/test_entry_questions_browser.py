@@ -73,6 +73,10 @@ def test_questions_from_editor_to_score_sheet(page, make_user, make_org, make_ch
 
     sign_in(page, creator)
     page.goto(f"/challenges/{challenge.slug}")
+    asked = page.get_by_role("region", name="What you will be asked")
+    assert CHARITY in asked.inner_text() and "Up to 50 words." in asked.inner_text()
+    no_serious_axe(page)
+    page.shots(page, "public-page")
     page.get_by_role("link", name="Submit a solution").click()
     page.get_by_role("group", name=CHARITY).get_by_label("No").check()
     page.get_by_label("Title of your solution").fill("Tea and talk")
