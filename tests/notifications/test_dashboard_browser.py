@@ -57,3 +57,19 @@ def test_a_judge_accepts_on_the_dashboard_and_entrants_hear_from_the_seeker(page
     assert page.get_by_text("Your notifications are marked as seen.").is_visible()
     assert notice.is_visible() and not page.get_by_text("New", exact=True).is_visible()
     page.shots(page, "entrant-notifications-seen")
+
+
+def test_the_dashboard_sections_fit_a_phone(page, people, panel_invitation, introduction):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _sign_in(page, people.seeker)  # an introduction waits for the seeker; the entrants' page is theirs
+    page.goto("/dashboard")
+    assert page.get_by_role("button", name="Decline: Introduction to Erin Entrant").is_visible()
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    assert not axe_violations(page), describe(axe_violations(page))
+    page.shots(page, "dashboard-390")
+    page.goto(f"/challenges/{people.challenge.slug}/message-entrants")
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    assert not axe_violations(page), describe(axe_violations(page))
+    page.shots(page, "message-390")
