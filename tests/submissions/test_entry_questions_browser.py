@@ -121,3 +121,21 @@ def test_questions_from_editor_to_score_sheet(page, make_user, make_org, make_ch
     assert "How many volunteers do you have?" in main and "12" in main
     no_serious_axe(page)
     page.shots(page, "score-sheet")
+
+
+def test_the_entry_form_with_questions_fits_a_phone(page, make_user, make_org, make_challenge):
+    from tests.submissions.test_entry_questions_answers import ask
+
+    seeker = make_user("Sita Seeker", "sita@riverside.example.org")
+    challenge = make_challenge(make_org(seeker, name="Riverside Council"), "open", title="Loneliness in later life")
+    ask(challenge, CHARITY, "yes_no", required=True, eligibility=True, ineligible_answers=["no"],
+        ineligible_message=STOP)
+    ask(challenge, "Where will you work?", "choice", options=["North Riverside", "South Riverside", "Both"])
+    ask(challenge, "Your budget", "file", file_types=["pdf", "xlsx"], max_bytes=5 * 1024 * 1024)
+    sign_in(page, make_user("Cleo Creator", "cleo@example.org"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/challenges/{challenge.slug}/submit")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.get_by_label("Your budget (optional)").is_visible()
+    no_serious_axe(page)
+    page.shots(page, "entry-form-390")
