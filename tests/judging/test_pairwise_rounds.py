@@ -15,6 +15,7 @@ from challenge.judging import comparisons, decisions, results, rubric
 from challenge.judging.models import Assignment, Conflict, PanelMember
 from challenge.judging.pairwise_models import PAIRWISE, Comparison
 from challenge.platform.models import AuditEvent
+from tests.factories import mails
 
 PAIRWISE_ROUND = ({"name": "Screening", "strategy": PAIRWISE},)
 
@@ -50,6 +51,9 @@ def test_opening_a_pairwise_round_makes_no_score_sheets_but_records_automatic_co
     entrant = db.session.get(PanelMember, member)
     assert w.subs[0].id not in comparisons.available_to(w.round, entrant)
     assert w.round.assignment_label == "Judges compare entries two at a time"
+    body = mails(w.judges[1].email)[-1].body
+    assert "compare entries two at a time" in body and "Before opening each entry" not in body
+    assert "declare it on that page" in body
 
 
 def test_a_pairwise_round_cannot_open_when_conflicts_leave_an_entry_with_one_judge(make_world):
