@@ -300,3 +300,13 @@ def test_a_submitted_entry_keeps_its_required_answers(client, login, cast, asked
     assert answers_by_label(sub)["Describe the need"] == "People feel alone."
     optional = client.post(f"/submissions/{sub.reference}/edit", data={**BASE, **good(asked), field(asked["area"]): ""})
     assert optional.status_code == 302 and "Where will you work?" not in answers_by_label(sub)
+
+
+def test_an_entrant_is_told_which_answers_blind_judges_do_not_see(client, login, cast, asked):
+    cast.challenge.blind_judging = True
+    db.session.commit()
+    login(cast.creator)
+    page = client.get(f"/challenges/{cast.challenge.slug}/submit").get_data(as_text=True)
+    hint = re.search(rf'id="{field(asked["name"])}-hint"[^>]*>([^<]*)<', page).group(1)
+    assert "Up to 20 characters. Judging is blind: the judges do not see this answer." == hint
+    assert page.count("the judges do not see this answer") == 1
