@@ -214,6 +214,9 @@ def test_every_page_agrees_after_decide_publish_and_the_money_page_award(client,
     assert awarded == {(subs[2].id, "Prize 1"), (subs[0].id, "Prize 2")}
     winner, loser = pages_of(0), pages_of(1)
     assert "Prize 2" in winner["payouts"] and "Winner: Prize 2" in winner["entry"] and "Winner" in winner["mine"]
+    login(entrants[0])
+    feedback = client.get(f"/judging/{challenge.slug}/feedback/{subs[0].reference}")
+    assert feedback.status_code == 200 and "Winner: Prize 2" in feedback.text
     assert "You have no awards yet" in loser["payouts"] and "Not selected" in loser["entry"]
     login(broker)
     again = client.post(f"{money}/awards", follow_redirects=True)

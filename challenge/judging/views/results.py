@@ -143,7 +143,8 @@ def feedback_page(slug: str, reference: str):
     if sub is None:
         abort(404)
     ensure("judging.feedback", sub)
-    return render_template("judging/feedback.html", challenge=challenge, entry=sub, fb=feedback.feedback_for(sub))
+    return render_template("judging/feedback.html", challenge=challenge, entry=sub, fb=feedback.feedback_for(sub),
+                           outcome=publication.outcome_of(sub))
 
 
 @bp.route("/judging/<slug>/vote", methods=["GET", "POST"])
