@@ -41,7 +41,8 @@ def record_paid(payout_id: int):
         if work.done:
             return tx.done(f"Recorded: {paid.user.name} was paid on {form.paid_on.data:%-d %B %Y}, bank reference "
                            f"{paid.bank_reference}. They have been told.", queue)
-        if isinstance(work.refused, InvalidTransition):  # a second click, or another broker was first
-            return tx.done(work.refused.message, queue, "info")
-    return tx.render_form("payouts/record_paid.html", form, payout=db.session.get(Payout, payout_id),
+        payout = db.session.get(Payout, payout_id)
+        if isinstance(work.refused, InvalidTransition) and payout.bank_reference:  # a second click, or another
+            return tx.done(work.refused.message, queue, "info")                   # broker was first: calm
+    return tx.render_form("payouts/record_paid.html", form, payout=payout,
                           details=payees.transfer_details(payout.payee_account))
