@@ -123,6 +123,7 @@ def _forget_origin(events, now):
     """The audit log is append-only for the ORM; its database trigger lets the IP address and browser go."""
     table = AuditEvent.__table__
     ids = [e.id for e in events]
+    db.session.flush()  # the other classes' changes, before expire_all() below would drop them
     db.session.connection().execute(table.update().where(table.c.id.in_(ids)).values(ip="", user_agent=""))
     db.session.expire_all()
 
