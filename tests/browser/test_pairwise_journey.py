@@ -9,6 +9,7 @@ from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging.pairwise_models import PAIRWISE, Comparison
 from tests.browser.test_keyboard_journey import tab_to
+from tests.browser_support import axe_violations, describe
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -43,7 +44,10 @@ def test_a_judge_compares_pairs_and_the_chair_sees_the_ranking(page, browser, li
     main = page.locator("main")
     assert "Which entry better answers the challenge?" in main.inner_text()
     assert "Zebedee" not in main.inner_text() and "Quorn" not in main.inner_text()  # blind: nobody named
+    page.get_by_text("I have a conflict of interest with one of these entries").click()
+    assert page.get_by_role("radio", name="Entry B").is_visible()  # the declaration opens in place
     page.shots(page, "pair-1")
+    assert not (found := axe_violations(page)), describe(found)
     page.get_by_role("button", name="Entry A is better").click()
     assert "Your choice is recorded. Here is the next pair." in page.content()
 
@@ -71,5 +75,6 @@ def test_a_judge_compares_pairs_and_the_chair_sees_the_ranking(page, browser, li
         rows = chair_page.get_by_role("table").get_by_role("row")
         assert rows.count() == 1 + len(titles)
         chair_page.shots(chair_page, "chair-ranking")
+        assert not (found := axe_violations(chair_page)), describe(found)
     finally:
         chair_context.close()

@@ -332,3 +332,18 @@ def test_the_pair_shows_the_entry_answers_as_the_score_sheet_does(make_world, cl
     assert "Lonely people 0" in html and "Lonely people 1" in html
     assert ("Befrienders" in html) is not blind
     assert client.get(_url(w, f"/entries/{w.subs[0].id}/answers/{need.id}")).status_code == 404  # not a file
+
+
+def test_a_conflict_declared_on_the_page_needs_a_reason_and_removes_the_entry(world, client, login):
+    login(world.judges[1])
+    html = client.get(_url(world)).get_data(as_text=True)
+    token = re.search(r'name="conflict-offer" type="hidden" value="([^"]+)"', html).group(1)
+    offer = comparisons.Offer.read(token, world.round, world.members[1])
+    bare = client.post(_url(world, "/conflict"), data={"conflict-offer": token, "conflict-side": "right"})
+    assert bare.status_code == 400 and "Say briefly what the conflict is" in bare.get_data(as_text=True)
+    done = client.post(_url(world, "/conflict"), data={"conflict-offer": token, "conflict-side": "right",
+                                                       "conflict-reason": "I advise this team"})
+    assert done.status_code == 302
+    assert offer.right not in comparisons.available_to(world.round, world.members[1])
+    assert db.session.scalar(db.select(Conflict.reason).where(Conflict.submission_id == offer.right)) == \
+        "I advise this team"
