@@ -9,7 +9,7 @@ from challenge import clock
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging import assignment as assign
-from challenge.judging import decisions, panel, peoples, queue, results, rubric, scoring
+from challenge.judging import decisions, panel, peoples, publication, queue, results, rubric, scoring
 from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, SettingsForm, to_local
 from challenge.judging.models import DECIDED, Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState
 from challenge.payouts.awards import stage_grant_room
@@ -115,7 +115,8 @@ def public_rubric(challenge) -> dict:
                 tie_break=scoring.TIE_BREAK_RULE, vote=peoples.window(settings, clock.now()),
                 can_edit=can(None, "judging.edit_rubric", challenge),
                 can_manage=can(None, "judging.view_setup", challenge),
-                on_panel=can(None, "judging.queue", challenge), my_feedback=my_feedback(challenge))
+                on_panel=can(None, "judging.queue", challenge), my_feedback=my_feedback(challenge),
+                winners=publication.public_winners(challenge))
 
 
 def my_feedback(challenge) -> Submission | None:

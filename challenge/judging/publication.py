@@ -9,6 +9,7 @@ no money: there is none to move back.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -141,6 +142,31 @@ def published_placements(challenge: Challenge) -> list[tuple[Submission, Prize]]
     if decision is None or decision.published_at is None:
         return None
     return placements(challenge)
+
+
+# How the public challenge page may name a winner: each source (the library, above judging, registers one
+# at start-up) returns (who, link to their library entry) once the winner consented to be published, else None.
+WINNER_CREDITS: list[Callable[[Submission], tuple[str, str] | None]] = []
+
+
+@dataclass
+class PublicWinner:
+    prize: Prize
+    title: str | None  # None: the winner has not consented to be named
+    who: str | None
+    link: str | None
+
+
+def public_winners(challenge: Challenge) -> list[PublicWinner]:
+    """The published winners as the public challenge page names them: the prize always; the entry, who won
+    it and a link to their library entry only with the winner's consent (their library entry)."""
+    if challenge.state not in DECIDED:
+        return []
+    out = []
+    for sub, prize in placements(challenge):
+        credit = next((found for source in WINNER_CREDITS if (found := source(sub)) is not None), None)
+        out.append(PublicWinner(prize, sub.title if credit else None, *(credit or (None, None))))
+    return out
 
 
 awards.DECIDED_PLACES.append(published_placements)

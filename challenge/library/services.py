@@ -13,6 +13,7 @@ from challenge.challenges.models import SECTOR_LABELS, SECTORS, Challenge  # noq
 from challenge.challenges.states import ChallengeState
 from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
+from challenge.judging import publication
 from challenge.library.models import AdoptionInterest, LibraryEntry
 from challenge.partnerships import services
 from challenge.partnerships.models import Partnership
@@ -191,3 +192,17 @@ def want_this_too(entry: LibraryEntry, actor, now: datetime, *, organisation: Or
                      link=site_link("partnerships.show", pid=p.id))
     db.session.flush()
     return interest
+
+
+def public_credit(sub: Submission) -> tuple[str, str] | None:
+    """How the challenge page may name a winner: only once they consented to publish their solution here (its
+    library entry), as their organisation (or their name) with a link to the entry; None before that."""
+    entry = db.session.scalar(db.select(LibraryEntry).where(LibraryEntry.submission_id == sub.id,
+                                                           LibraryEntry.published_at.is_not(None)))
+    if entry is None:
+        return None
+    who = sub.organisation.name if sub.organisation else sub.owner.name
+    return who, site_link("library.show", eid=entry.id)
+
+
+publication.WINNER_CREDITS.append(public_credit)

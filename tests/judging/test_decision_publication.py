@@ -221,3 +221,23 @@ def test_every_page_agrees_after_decide_publish_and_the_money_page_award(client,
     login(broker)
     again = client.post(f"{money}/awards", follow_redirects=True)
     assert "already been awarded" in again.text and db.session.scalar(db.select(db.func.count(Award.id))) == 2
+
+
+def test_the_public_challenge_page_names_the_winners_only_with_their_consent(client, login, make_world):
+    from challenge.library import services as library
+
+    world = _recorded(make_world, places=1)
+    login(world.outsider)
+    page = client.get(f"/challenges/{world.challenge.slug}").text
+    assert "The winners" not in page  # recorded, not published
+    publication.publish(world.challenge, world.chair, clock.now())
+    db.session.commit()
+    page = client.get(f"/challenges/{world.challenge.slug}").text
+    assert "The winners" in page and "the winner has not yet agreed to be named" in page
+    assert world.subs[3].title not in page.split("The winners")[1].split("</section>")[0]
+    entry = library.give_consent(world.subs[3], world.creators[3], clock.now(), summary="", consent=True)
+    db.session.commit()
+    page = client.get(f"/challenges/{world.challenge.slug}").text
+    winners = page.split("The winners")[1].split("</section>")[0]
+    assert f"“{world.subs[3].title}” by {world.creators[3].name}" in winners
+    assert f"/library/{entry.id}" in winners
