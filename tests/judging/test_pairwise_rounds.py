@@ -12,7 +12,7 @@ from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllo
 from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging import comparisons, decisions, results, rubric
-from challenge.judging.models import Assignment, Conflict, PanelMember
+from challenge.judging.models import Assignment, Conflict, PanelMember, RoundState
 from challenge.judging.pairwise_models import PAIRWISE, Comparison
 from challenge.platform.models import AuditEvent
 from tests.factories import mails
@@ -347,3 +347,14 @@ def test_a_conflict_declared_on_the_page_needs_a_reason_and_removes_the_entry(wo
     assert offer.right not in comparisons.available_to(world.round, world.members[1])
     assert db.session.scalar(db.select(Conflict.reason).where(Conflict.submission_id == offer.right)) == \
         "I advise this team"
+
+
+def test_the_chair_opens_and_closes_a_pairwise_round_from_the_set_up_page(make_world, client, login):
+    w = make_world(judges=3, entries=3, rounds=PAIRWISE_ROUND)
+    login(w.chair)
+    opened = client.post(f"/judging/{w.challenge.slug}/rounds/1/open", follow_redirects=True)
+    assert "the judges are told to compare its entries in pairs" in opened.get_data(as_text=True)
+    closed = client.post(f"/judging/{w.challenge.slug}/rounds/1/close")
+    assert closed.status_code == 302  # no score sheets outstanding: no warning step
+    db.session.refresh(w.round)
+    assert w.round.state == RoundState.CLOSED

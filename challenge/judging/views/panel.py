@@ -12,6 +12,7 @@ from challenge.judging import queue as queries
 from challenge.judging.blueprint import bp, challenge_for, round_for
 from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, to_local, to_utc
 from challenge.judging.models import RoundState
+from challenge.judging.pairwise_models import PAIRWISE
 from challenge.money import format_money
 from challenge.permissions import can
 from challenge.platform import buttons, tx
@@ -128,6 +129,8 @@ def open_round(slug: str, position: int):
 
     def said(count: int) -> str:
         short = " Some entries have fewer than two judges; your reason is recorded." if round_.panel_override_reason else ""
+        if round_.strategy == PAIRWISE:
+            return f"Round “{round_.name}” is open: the judges are told to compare its entries in pairs.{short}"
         return f"Round “{round_.name}” is open: {count} score sheets assigned and the judges told.{short}"
     return buttons.pressed(_setup(slug), lambda: assign.open_round(
         round_, current_user, clock.now(), override_reason=form.override_reason.data or ""), said, form=form)
