@@ -80,6 +80,7 @@ def erase(user, actor, now: datetime, *, password: str | None = None, reason: st
     broker gives a reason. Returns the erasure (the earlier one when the account is already erased)."""
     request = _check_asker(user, actor, now, password, reason)
     user = tx.lock(User, user.id)
+    holds.lock_challenges_of(user)
     done = erasure_of(user)
     if done is not None:
         return done

@@ -30,17 +30,31 @@ def hold_on(challenge_id: int) -> LegalHold | None:
                                                         LegalHold.lifted_at.is_(None)))
 
 
-def holds_on_person(user) -> list[Challenge]:
-    """The held challenges the person is part of: as an entrant, a team member, a judge or its author."""
-    held = held_challenge_ids()
-    if not held:
-        return []
+def challenges_of(user) -> set[int]:
+    """The challenges the person is part of: as an entrant, a team member, a judge or its author."""
     mine = set(db.session.scalars(db.select(Submission.challenge_id).where(Submission.owner_id == user.id)))
     mine |= set(db.session.scalars(db.select(Submission.challenge_id).join(TeamMember)
                                    .where(TeamMember.user_id == user.id)))
     mine |= set(db.session.scalars(db.select(PanelMember.challenge_id).where(PanelMember.user_id == user.id)))
     mine |= set(db.session.scalars(db.select(Challenge.id).where(Challenge.created_by_id == user.id)))
-    ids = mine & held
+    return mine
+
+
+def lock_challenges_of(user) -> None:
+    """Lock the person's challenges (in id order): a hold placed at the same moment waits for an erasure's
+    decision, and an erasure waits for the hold, so files are never deleted from under a new hold."""
+    ids = sorted(challenges_of(user))
+    if ids:
+        db.session.execute(db.select(Challenge.id).where(Challenge.id.in_(ids)).order_by(Challenge.id)
+                           .with_for_update())
+
+
+def holds_on_person(user) -> list[Challenge]:
+    """The held challenges the person is part of."""
+    held = held_challenge_ids()
+    ids = challenges_of(user) & held if held else set()
+    if not ids:
+        return []
     return list(db.session.scalars(db.select(Challenge).where(Challenge.id.in_(ids)).order_by(Challenge.title)))
 
 
