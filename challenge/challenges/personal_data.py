@@ -23,3 +23,9 @@ declare("updates", AREA, data="Updates posted on a challenge and their author", 
         basis=Basis.PUBLIC_TASK, retention="For the life of the challenge",
         recipients="Everyone who can see the challenge", not_personal=("title",))
 no_personal_data("entry_questions", AREA, "help_text", "ineligible_message")
+declare("challenge_documents", AREA, data="Who attached a challenge's brief or data pack, and the file (its "
+        "hidden details, such as the author, are removed from the copy downloaded)",
+        columns=("uploaded_by_id", "original_name"),
+        subjects="Seekers and brokers; anyone a data pack names", purpose="Giving entrants the challenge's documents",
+        basis=Basis.PUBLIC_TASK, retention="For the life of the challenge",
+        recipients="Everyone who can see the challenge", not_personal=("title", "stored_name"))

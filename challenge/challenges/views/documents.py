@@ -63,8 +63,8 @@ def download_document(slug: str, document_id: int):
 
 
 def _render(challenge, form, remove_form=None):
-    return tx.render_form("challenges/documents.html", form, remove_form=remove_form or RemoveDocumentForm(formdata=None),
-                          challenge=challenge, documents=documents.documents_of(challenge),
+    return tx.render_form("challenges/documents.html", form,
+                          remove_form=remove_form or RemoveDocumentForm(formdata=None), challenge=challenge, documents=documents.documents_of(challenge),
                           may_edit=can(None, "challenge.edit_documents", challenge),
                           max_mb=documents.max_bytes() // (1024 * 1024), types=documents.DOCUMENT_TYPES_LABEL,
                           max_documents=documents.MAX_DOCUMENTS)
