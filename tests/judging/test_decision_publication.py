@@ -198,6 +198,7 @@ def test_every_page_agrees_after_decide_publish_and_the_money_page_award(client,
     winner, loser = pages_of(0), pages_of(1)
     assert "Winner: Prize 2" in winner["mine"] and "Winner: Prize 2" in winner["entry"]
     assert "Not selected" in loser["mine"] and "Not selected" in loser["entry"]
+    assert "Winner" in winner["dashboard"] and "Not selected" in loser["dashboard"]
     assert "Winner" not in loser["payouts"]
     # The pool is paid after all; the broker awards from the money page exactly the decision's places.
     for funder in funders:
@@ -218,6 +219,7 @@ def test_every_page_agrees_after_decide_publish_and_the_money_page_award(client,
     feedback = client.get(f"/judging/{challenge.slug}/feedback/{subs[0].reference}")
     assert feedback.status_code == 200 and "Winner: Prize 2" in feedback.text
     assert "You have no awards yet" in loser["payouts"] and "Not selected" in loser["entry"]
+    assert "Winner" in winner["dashboard"] and "Not selected" in loser["dashboard"]
     login(broker)
     again = client.post(f"{money}/awards", follow_redirects=True)
     assert "already been awarded" in again.text and db.session.scalar(db.select(db.func.count(Award.id))) == 2
