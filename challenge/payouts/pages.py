@@ -4,11 +4,13 @@ from __future__ import annotations
 from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
+from challenge import clock
 from challenge.payouts import awards, finance, funding, ledger
 from challenge.payouts.forms import (ConfirmForm, FeeForm, FundersForm, RecordTransferForm, RefundForm, StageGrantForm,
                                      WaiveForm)
 from challenge.payouts.models import Award, ChallengeFinance, LedgerTransaction, Payout, Refund
 from challenge.payouts.providers import card_payments_available
+from challenge.payouts.refunds import refunds_open
 from challenge.payouts.states import STARTED_FUNDINGS, PayoutState
 from challenge.submissions.models import NOT_AWARDABLE_STATES, Submission, TeamMember
 
@@ -62,6 +64,7 @@ def money_page(challenge: Challenge, **forms) -> dict:
                                   .order_by(Award.id)).all(),
         refunds=db.session.scalars(db.select(Refund).where(Refund.challenge_id == challenge.id)
                                    .order_by(Refund.id)).all(),
+        refunds_open=refunds_open(challenge, clock.now()),
         has_errors=any(f.errors for f in forms.values()), **award_places(challenge), **forms)
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from challenge.errors import NotAllowed
 from challenge.extensions import db
 from challenge.money import format_money
 from challenge.payouts import ledger
 from challenge.payouts.gateways import ProviderError
 from challenge.payouts.models import Funder, Funding, LedgerEntry, LedgerTransaction, Payout, Refund
 from challenge.payouts.providers import gateway
+from challenge.payouts.rules import allowed
 from challenge.payouts.states import SENT_PAYOUTS, WITH_PAYEE, FundingState, PayoutState, RefundState
+from challenge.platform import audit
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,42 @@ def _funding_checks() -> list[Mismatch]:
     return found
 
 
+@dataclass(frozen=True)
+class Check:
+    """One invariant and what was found against it (nothing: it holds)."""
+
+    invariant: str
+    mismatches: list[Mismatch]
+
+    @property
+    def holds(self) -> bool:
+        return not self.mismatches
+
+
+def checks(now: datetime, stale_after: timedelta = timedelta(minutes=15)) -> list[Check]:
+    """Each invariant the ledger, our records and the provider must keep, with its mismatches."""
+    return [
+        Check("Every ledger transaction balances, no escrow is below zero, and each funder's and refund's "
+              "account matches its recorded payments", _ledger_checks()),
+        Check("Each challenge's escrow received what its funders are recorded as having paid",
+              escrow_received_checks()),
+        Check("Each payout's ledger matches its state, none is stuck being paid, and the provider sent what "
+              "was recorded", _payout_checks(now, stale_after)),
+        Check("Each card payment recorded as received was received by the provider", _funding_checks()),
+    ]
+
+
 def reconcile(now: datetime, stale_after: timedelta = timedelta(minutes=15)) -> list[Mismatch]:
     """Every mismatch between the ledger, our records and the provider; an empty list when all agree."""
-    return _ledger_checks() + escrow_received_checks() + _payout_checks(now, stale_after) + _funding_checks()
+    return [m for check in checks(now, stale_after) for m in check.mismatches]
+
+
+def run_for(actor, now: datetime) -> list[Check]:
+    """A broker runs the reconciliation from the finance page: the checks, recorded in the audit log."""
+    if not allowed(actor, "finance.reconcile", None, now):
+        raise NotAllowed("Only a broker can run the reconciliation.")
+    found = checks(now)
+    audit.record(actor, "finance.reconcile", None, now,
+                 data={"mismatches": sum(len(c.mismatches) for c in found),
+                       "failing": [c.invariant for c in found if not c.holds]})
+    return found

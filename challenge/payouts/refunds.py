@@ -27,6 +27,12 @@ from challenge.platform import audit, tx
 REFUNDABLE_PHASES = (Phase.DECIDED, Phase.COMPLETED, Phase.CANCELLED)
 
 
+def refunds_open(challenge: Challenge, now: datetime) -> bool:
+    """Whether a refund can be made now: once the prizes are decided, or the challenge is cancelled (the
+    money page offers the refund form only then)."""
+    return challenge.phase(now) in REFUNDABLE_PHASES
+
+
 def refunded_to(funder: Funder, states: tuple[str, ...] = COUNTED_REFUNDS) -> int:
     return int(db.session.scalar(db.select(db.func.coalesce(db.func.sum(Refund.amount), 0))
                                  .where(Refund.funder_id == funder.id, Refund.state.in_(states))))
@@ -57,7 +63,7 @@ def plan_refunds(challenge: Challenge, actor, now: datetime, *, amount: int | No
     """
     if not allowed(actor, "refund.create", challenge, now):
         raise NotAllowed("Only a broker can refund funders.")
-    if challenge.phase(now) not in REFUNDABLE_PHASES:
+    if not refunds_open(challenge, now):
         raise DomainError("Refunds are made once the prizes are decided, or when a challenge is cancelled.")
     if currency is not None and currency != challenge.currency:
         raise FieldError(f"This prize pool is held in {challenge.currency}; amounts in {currency} cannot be used.",

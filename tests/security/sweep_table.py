@@ -235,6 +235,7 @@ EXPECTED: dict[str, dict] = {
     # finance rows are limited to the viewer's own organisations (tested in tests/payouts)
     "payouts.finance_page": only("seeker", "other_seeker", "broker"),
     "payouts.finance_csv": only("seeker", "other_seeker", "broker"),
+    "payouts.run_reconciliation": post(*BROKER),
     "payouts.funding_page": only(*OWNERS),
     "payouts.invoice_page": only(*OWNERS),
     "payouts.invoice_pdf": only(*OWNERS),

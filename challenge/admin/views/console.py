@@ -5,6 +5,7 @@ from flask import current_app, render_template
 
 from challenge.admin import queries
 from challenge.admin.blueprint import bp
+from challenge.payouts.funding import funding_summary
 from challenge.permissions import ensure
 
 
@@ -18,4 +19,6 @@ def index():
 def review_queue():
     ensure("admin.console")
     inline = "challenges.publish" in current_app.view_functions and "challenges.request_changes" in current_app.view_functions
-    return render_template("admin/review.html", queue=queries.review_queue(), inline=inline)
+    queue = queries.review_queue()
+    return render_template("admin/review.html", queue=queue, inline=inline,
+                           funding={ch.id: funding_summary(ch) for ch, _ in queue})

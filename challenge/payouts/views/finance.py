@@ -1,4 +1,4 @@
-"""The finance page (and its CSV) and the Stripe webhook."""
+"""The finance page (its CSV, and the reconciliation run from it) and the Stripe webhook."""
 from __future__ import annotations
 
 from flask import Response, render_template, request
@@ -6,10 +6,11 @@ from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.extensions import csrf
-from challenge.payouts import finance
+from challenge.payouts import finance, reconcile
 from challenge.payouts.blueprint import bp
 from challenge.payouts.webhooks import WebhookRefused, receive
 from challenge.permissions import ensure
+from challenge.platform import tx
 
 
 @bp.get("/finance")
@@ -26,6 +27,16 @@ def finance_csv():
     body = finance.to_csv(finance.rows_for(current_user))
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=challenge-exchange-finance.csv"})
+
+
+@bp.post("/finance/reconcile")
+@login_required
+def run_reconciliation():
+    """Run the reconciliation and show its table on the finance page (the run is audited, so it commits)."""
+    ensure("finance.reconcile")
+    with tx.unit_of_work():
+        found = reconcile.run_for(current_user, clock.now())
+    return render_template("payouts/finance.html", rows=finance.rows_for(current_user), checks=found)
 
 
 @bp.post("/webhooks/stripe")
