@@ -235,3 +235,15 @@ def test_the_challenge_page_says_what_will_be_asked(client, draft):
     page = client.get(f"/challenges/{challenge.slug}").get_data(as_text=True)
     assert "What you will be asked" in page and "How many volunteers do you have?" in page
     assert "A whole number of 0 or more." in page
+
+
+def test_a_second_click_on_remove_is_told_calmly(client, login, draft):
+    challenge, seeker = draft
+    q = save(challenge, seeker, label="Going")
+    login(seeker)
+    base = f"/challenges/{challenge.slug}/entry-questions/{q.id}/delete"
+    assert client.post(base).status_code == 302
+    again = client.post(base, follow_redirects=True)
+    assert again.status_code == 200 and "That question is already removed." in again.get_data(as_text=True)
+    login(None)
+    assert client.post(base).status_code == 302 and "/login" in client.post(base).location

@@ -85,6 +85,9 @@ def _button(slug: str, question_id: int, verb, message: str):
 @bp.post("/challenges/<slug>/entry-questions/<id:question_id>/delete")
 @login_required
 def delete_entry_question(slug: str, question_id: int):
+    challenge = challenge_or_404(slug, "challenge.entry_questions")
+    if db.session.get(eq.EntryQuestion, question_id) is None:  # a second click: the first one removed it
+        return tx.done("That question is already removed.", _back(challenge.slug), "info")
     return _button(slug, question_id, eq.delete_question, "“{label}” is removed.")
 
 
