@@ -20,6 +20,10 @@ declare("assignments", AREA, data="Which judge scores which entry, and the judge
 declare("conflicts", AREA, data="A judge's declared or detected conflict of interest and its reason",
         columns=("panel_member_id", "reason"), subjects="Judges", purpose="Keeping conflicted judges away",
         basis=Basis.LEGITIMATE_INTERESTS, retention=JUDGING_LIFE, recipients="The chair, brokers")
+declare("comparisons", AREA, data="Which judge preferred which entry of a pair in a pairwise round, and their note",
+        columns=("panel_member_id", "note"), subjects="Judges; entrants (the note is about their entries)",
+        purpose="Ranking entries by comparison", basis=Basis.LEGITIMATE_INTERESTS, retention=JUDGING_LIFE,
+        recipients="The chair, the seeker, brokers; never entrants")
 no_personal_data("scores", AREA)
 no_personal_data("criteria", AREA, "name", "description")
 no_personal_data("rounds", AREA, "name", "panel_override_reason")
