@@ -1,8 +1,8 @@
 """The diagnosis form."""
 from __future__ import annotations
 
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from challenge.partnerships.forms import Form, Whole, int_or_zero
 
@@ -25,3 +25,18 @@ class DiagnosisForm(Form):
         return {name: getattr(self, name).data for name in (
             "title", "summary", "evidence", "quotes", "survey_findings", "causes", "stakeholders")} | {
             "survey_respondents": getattr(self.survey_respondents, "number", None)}
+
+
+class StoryForm(Form):
+    kind = RadioField("What it is", choices=[("story", "A service user's story, in their words"),
+                                             ("evidence", "Evidence learnt from a service user")],
+                      default="story", validators=[InputRequired("Choose a story or evidence")])
+    body = TextAreaField("The story", validators=[DataRequired("Enter the story"), Length(max=20_000)],
+                         description="No names or details that identify the person.")
+    consent_by = StringField("Who gave consent", validators=[DataRequired("Enter who gave consent"), Length(max=200)],
+                             description="As you know them, for example ‘Service user 4 (carer)’. Not their name.")
+    consent_use = StringField("What they agreed it may be used for", validators=[
+        DataRequired("Enter what they agreed to"), Length(max=300)],
+        description="For example ‘this diagnosis and the challenge it leads to’.")
+    given_on = DateField("When they gave consent", format="%Y-%m-%d",
+                         validators=[InputRequired("Enter the date they gave consent")])

@@ -9,6 +9,7 @@ from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
+from challenge.diagnoses import stories
 from challenge.diagnoses.models import Diagnosis
 from challenge.platform import audit
 from challenge.permissions import can
@@ -74,6 +75,9 @@ def _context(d: Diagnosis) -> str:
         parts.append(f"## Evidence\n\n{d.evidence}")
     if d.quote_list:
         parts.append("## What service users told us\n\n" + "\n\n".join(f"> {q}" for q in d.quote_list))
+    shared = stories.active(d)
+    if shared:
+        parts.append("## Stories shared with consent\n\n" + "\n\n".join(f"> {s.body}" for s in shared))
     if d.survey_respondents is not None or d.survey_findings:
         count = f"{d.survey_respondents:,} people answered our survey. " if d.survey_respondents is not None else ""
         parts.append(f"## Survey\n\n{count}{d.survey_findings}".rstrip())

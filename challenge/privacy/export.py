@@ -29,6 +29,8 @@ JUDGES_OWN = frozenset({"conflicts", "comparisons", "votes"})
 # Rows that hang off an entry and are the entrant's to see only once the challenge is decided.
 AFTER_DECISION = frozenset({"assignments"})
 FILE_TABLES = ("attachments", "entry_answers")
+# Words in the person's rows that are someone else's personal data: a service user's story the person recorded.
+OTHERS_WORDS = {"diagnosis_stories": ("body", "consent_by")}
 
 
 def _conditions(table: Table, who: scope.Person) -> list:
@@ -70,12 +72,17 @@ def _row(table: Table, row, who: scope.Person) -> dict:
             value = scope.ANOTHER
         elif column.name in scope.EMAIL_COLUMNS and value and value.lower() != who.email:
             value = scope.ANOTHER
+        elif column.name in OTHERS_WORDS.get(table.name, ()):
+            value = scope.ANOTHER
         out[column.name] = _plain(value, who.email)
     return out
 
 
 def _visible(table: Table, row, who: scope.Person, decided: set[int], challenge_of: dict[int, int]) -> bool:
-    """A judge's assignment on the person's entry: only after the decision (their own seat's always)."""
+    """Not a row whose consent was withdrawn; a judge's assignment on the person's entry only after the
+    decision (their own seat's always)."""
+    if "withdrawn_at" in table.c and row._mapping["withdrawn_at"] is not None:
+        return False
     if table.name not in AFTER_DECISION or who.owns("panel_members", row._mapping["panel_member_id"]):
         return True
     return challenge_of.get(row._mapping["submission_id"]) in decided

@@ -59,6 +59,7 @@ def value_for(endpoint: str, name: str, w):
         "award_id": w.award.id, "funding_id": w.invoice.id, "funder_id": w.funder.id, "payout_id": w.payout.id,
         "ref": w.sub.reference, "attachment_id": w.attachment.id, "did": w.diagnosis.id, "dataset": "challenges-by-state",
         "document_id": 10**6,  # the world attaches no challenge document
+        "story_id": 10**6,  # nor a service user's story
     }
     return simple[name]
 

@@ -75,6 +75,10 @@ EXPECTED: dict[str, dict] = {
     "admin.set_active": post(*BROKER, anon=404),
     "admin.set_broker": post(*BROKER, anon=404),
     "admin.set_verified": post(*BROKER, anon=404),
+    # the register of processing (UK GDPR Article 30) and the privacy notice (issue 14 points 1 and 2)
+    "admin.processing_csv": only(*BROKER, anon=404),
+    "admin.processing_json": only(*BROKER, anon=404),
+    "pages.privacy": public(),
     # privacy: a person's own data from their account; the broker's console, holds and a person's data
     "privacy.your_data": signed_in(),
     "privacy.download": post(*SIGNED_IN),
@@ -127,6 +131,8 @@ EXPECTED: dict[str, dict] = {
     "diagnoses.show": only("seeker", anon=404),
     "diagnoses.edit": only("seeker", anon=404),
     "diagnoses.start_challenge": post("seeker", anon=404),
+    "diagnoses.record_story": post("seeker", anon=404),
+    "diagnoses.withdraw_story": spec(404),  # the world has no story: its seeker too is told there is none
     # impact of the creator's partnership with the other council: the two sides and the broker
     "impact.show": only("creator", "other_seeker", "broker", anon=404),
     "impact.procurement": only("creator", "other_seeker", "broker", anon=404),

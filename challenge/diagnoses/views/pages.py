@@ -8,7 +8,8 @@ from challenge import clock
 from challenge.accounts.services import organisations_of
 from challenge.diagnoses import services as diagnoses
 from challenge.diagnoses.blueprint import bp, diagnosis_or_404
-from challenge.diagnoses.forms import DiagnosisForm
+from challenge.diagnoses import stories
+from challenge.diagnoses.forms import DiagnosisForm, StoryForm
 from challenge.platform import tx
 
 
@@ -36,7 +37,9 @@ def new():
 
 @bp.get("/<id:did>")
 def show(did: int):
-    return render_template("partnerships/diagnosis.html", d=diagnosis_or_404(did))
+    d = diagnosis_or_404(did)
+    return render_template("partnerships/diagnosis.html", d=d, stories=stories.active(d),
+                           form=StoryForm(formdata=None, data={"given_on": clock.now().date()}))
 
 
 @bp.route("/<id:did>/edit", methods=["GET", "POST"])
