@@ -32,7 +32,7 @@ WATCHED = frozenset({
     "admin.console", "user.manage", "organisation.verify", "audit.view", "dashboard.broker",
     "funding.view", "funding.manage", "funding.pay", "funding.view_invoice", "funding.record_transfer",
     "funding.waive", "funding.set_fee", "award.create", "payout.release", "payout.retry", "payout.reverse",
-    "refund.create", "payouts.queue", "finance.view",
+    "refund.create", "payouts.queue", "finance.view", "payout.record_paid", "finance.reconcile",
 })
 
 
