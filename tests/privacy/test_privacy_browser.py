@@ -1,0 +1,89 @@
+"""In a real browser (issue 14 points 4 and 5): a person downloads their data from their account page and
+then deletes their account; a broker looks at the privacy console. Each page is checked with axe."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from urllib.parse import urlsplit
+
+import pytest
+
+from challenge.accounts.models import User
+from challenge.extensions import db
+from tests.browser_support import axe_violations, describe
+from tests.factories import PASSWORD, second_factor_code
+
+pytestmark = pytest.mark.browser
+
+
+def _check(page, name: str) -> None:
+    page.shots(page, name)
+    found = axe_violations(page)
+    assert not found, f"{name}: {describe(found)}"
+
+
+def _sign_in(page, user) -> None:
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    if urlsplit(page.url).path == "/login/code":
+        page.get_by_label("Code", exact=True).fill(second_factor_code(user.id))
+        page.locator("main").get_by_role("button", name="Sign in").click()
+    assert "You are signed in" in page.content()
+
+
+def test_a_person_downloads_their_data_then_deletes_their_account(page, make_user, make_org, make_challenge,
+                                                                  make_submission):
+    person = make_user("Dana Delete", "dana@example.org")
+    seeker = make_user("Sam Seeker")
+    challenge = make_challenge(make_org(owner=seeker), "open", title="Quieter streets", author=seeker)
+    make_submission(challenge, person, "draft", title="Night buses")
+    person_id = person.id
+
+    _sign_in(page, person)
+    page.goto("/account")
+    _check(page, "account-your-data-section")
+    with page.expect_download() as download:
+        page.locator("main").get_by_role("button", name="Download your data").click()
+    with open(download.value.path(), "rb") as f:
+        files = zipfile.ZipFile(io.BytesIO(f.read()))
+    assert json.loads(files.read("users.json"))[0]["email"] == "dana@example.org"
+    assert json.loads(files.read("submissions.json"))[0]["title"] == "Night buses"
+
+    page.get_by_role("link", name="Email preferences").click()
+    _check(page, "your-data-page")
+    page.get_by_role("link", name="Delete your account").click()
+    _check(page, "delete-account")
+    page.get_by_role("button", name="Delete my account").click()
+    assert "There is a problem" in page.content()  # no password given
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+    assert "Your account has been deleted" in page.content()
+    _check(page, "deleted")
+
+    db.session.expire_all()
+    assert db.session.get(User, person_id).name == f"Former member {person_id}"
+    page.goto("/login")
+    page.get_by_label("Email address").fill("dana@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    assert "You are signed in" not in page.content()
+
+
+def test_the_broker_console_and_a_persons_page(page, make_user):
+    broker = make_user("Bea Broker", broker=True)
+    person = make_user("Pat Person", "pat@example.org")
+    _sign_in(page, broker)
+    page.goto("/admin/privacy")
+    _check(page, "privacy-console")
+    page.goto(f"/admin/privacy/people/{person.id}")
+    _check(page, "person-page")
+    page.get_by_role("button", name="Erase the account").click()
+    assert "Say why" in page.content()
+    page.get_by_label("Reason").fill("Wrote in on 2 December asking to be erased")
+    page.get_by_role("button", name="Erase the account").click()
+    assert "The account has been erased" in page.content()
+    _check(page, "person-erased")
