@@ -12,6 +12,7 @@ import pyotp
 import pytest
 
 from challenge import clock
+from challenge.dates import local
 from tests.browser_support import axe_violations, describe
 from challenge.extensions import db
 from tests.challenges.challenge_helpers import local_input, mails
@@ -292,9 +293,13 @@ def test_the_whole_journey(page, make_user):
     assert "Heat-pump loans" in page.get_by_label("First prize (£10,000)").locator("option:checked").inner_text()
     # Only one entry met the bar: the runner-up place stays empty and its money goes back to the council.
     page.get_by_label("Runner-up (£2,000)").select_option("")
-    page.get_by_label("Reason for departing from the computed ranking").fill("The panel agreed only one entry is ready.")
+    page.get_by_label("Reason for leaving a prize place empty").fill("The panel agreed only one entry is ready.")
+    page.get_by_role("button", name="Review the decision").click()
+    check(page, "decide-review")
     page.get_by_role("button", name="Record the decision").click()
     assert "The decision is recorded" in flash(page)
+    page.get_by_role("button", name="Publish the results").click()
+    page.locator(".alert", has_text="The results are published").wait_for()
     page.goto(challenge_url)
     assert "Awarded" in page.locator("main").inner_text()
     check(page, "decided")
@@ -316,9 +321,20 @@ def test_the_whole_journey(page, make_user):
     sign_in(page, broker.email)
     page.goto("/admin/payouts")
     check(page, "payout-queue")
-    page.get_by_role("button", name=re.compile(r"^Release")).first.click()
-    assert "paid" in flash(page).lower() or "released" in flash(page).lower(), flash(page)
+    # Releasing asks for confirmation with the account masked; the transfer is then recorded with the bank's
+    # own reference and date (the manual provider: two steps).
+    page.get_by_role("link", name=re.compile(r"^Release")).first.click()
+    assert "sort code ••-••-" in page.locator("main").inner_text()
+    check(page, "payout-confirm-release")
+    page.get_by_role("button", name=re.compile(r"^Release £")).click()
+    assert "released" in flash(page).lower(), flash(page)
     check(page, "payout-released")
+    page.get_by_role("link", name=re.compile(r"^Record as paid")).first.click()
+    page.get_by_label("Bank reference").fill("FP-LEEDS-0042")
+    page.get_by_label("Date of the transfer").fill(local(clock.now()).date().isoformat())
+    page.get_by_role("button", name="Record as paid").click()
+    assert "bank reference FP-LEEDS-0042" in flash(page), flash(page)
+    check(page, "payout-recorded")
     page.goto(f"/admin/payouts/challenges/{slug}")
     assert "Paid" in page.locator("main").inner_text()
     check(page, "challenge-money")
