@@ -16,6 +16,7 @@ from pathlib import Path
 from challenge.challenges.models import ChallengeDocument
 from challenge.extensions import db
 from challenge.submissions import storage
+from challenge.submissions.answers import EntryAnswer
 from challenge.submissions.models import Attachment
 
 # A stored name, or a file derived from one beside it (a cleaned copy "<name>-clean", a half-written
@@ -23,7 +24,7 @@ from challenge.submissions.models import Attachment
 DERIVED_NAME = re.compile(r"^(?P<base>[0-9a-f]{32})(?P<rest>[-.][A-Za-z0-9.-]{1,40})?$")
 BATCH = 500
 # The columns that name stored files: a file is kept while any row of these names it.
-STORED_NAMES = [Attachment.stored_name, ChallengeDocument.stored_name]
+STORED_NAMES = [Attachment.stored_name, ChallengeDocument.stored_name, EntryAnswer.stored_name]
 
 
 @dataclass(frozen=True)

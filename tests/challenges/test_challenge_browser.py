@@ -60,6 +60,8 @@ def test_draft_review_publish_journey(world, live_url, browser, output_dir):
     page.get_by_role("textbox", name="Criterion").fill("Impact")
     page.get_by_role("spinbutton", name="Weight").or_(page.get_by_role("textbox", name="Weight")).fill("100")
     page.get_by_role("button", name="Add criterion").click()
+    # Camden is a public body: social value carries at least 10 % of the weight (PPN 002).
+    page.get_by_role("button", name="Add a social value criterion").click()
     page.get_by_role("link", name="Warm homes for older renters").first.click()
     page.click("text=Send for review")
     assert "Sent for review" in page.locator(".alert").first.inner_text()

@@ -310,3 +310,22 @@ def test_an_entrant_is_told_which_answers_blind_judges_do_not_see(client, login,
     hint = re.search(rf'id="{field(asked["name"])}-hint"[^>]*>([^<]*)<', page).group(1)
     assert "Up to 20 characters. Judging is blind: the judges do not see this answer." == hint
     assert page.count("the judges do not see this answer") == 1
+
+
+def test_the_upload_sweep_keeps_a_file_answer_and_its_cleaned_copy(client, login, cast, asked, files, app):
+    """A file given as an answer is a stored file like an attachment: `flask uploads sweep` must not take it
+    for an orphan however old it is (it did, until the sweep learnt the answers' stored names)."""
+    import os
+    import time
+    from datetime import timedelta
+
+    from challenge.submissions import sweep
+
+    login(cast.creator)
+    start(client, cast, good(asked))
+    assert upload_answer(client, the_sub(), asked, files.pdf, "budget.pdf").status_code == 302
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    long_ago = time.time() - 30 * 86400
+    for path in folder.iterdir():
+        os.utime(path, (long_ago, long_ago))
+    assert sweep.find_orphans(clock.now(), timedelta(hours=1)) == []
