@@ -77,7 +77,8 @@ def publish(challenge: Challenge, actor, now: datetime) -> Decision:
     if not can(actor, "judging.publish", challenge, now):
         raise NotAllowed("Only the chair, the seeker or a broker can publish the results.")
     decision.published_at, decision.published_by_id = now, actor.id
-    winners = {s.submission_id for s in decision.selections}
+    placed = placements(challenge)  # the panel's places, and the public vote's winner if the vote has closed
+    winners = {sub.id for sub, _ in placed}
     entries = list(db.session.scalars(db.select(Submission).where(
         Submission.challenge_id == challenge.id, Submission.state.in_(JUDGED_STATES)).order_by(Submission.id)))
     heard = {sub.id: _heard(sub, winners) for sub in entries}
@@ -86,11 +87,10 @@ def publish(challenge: Challenge, actor, now: datetime) -> Decision:
                             actor, now)
     results.touch(challenge.id)
     move(challenge, "decide", actor, now, reason=decision.departure_reason or decision.override_reason)
-    placed = placements(challenge)
     if placed and decisions.holds_money(challenge):
         awards.create_awards(challenge, placed, actor, now)
     for sub in entries:
-        _tell(sub, heard[sub.id], decision, now)
+        _tell(sub, heard[sub.id], [prize for entry, prize in placed if entry.id == sub.id], now)
     audit.record(actor, "judging.results_published", decision, now,
                  data={"winners": sorted(winners), "told": len(entries)})
     return decision
@@ -102,9 +102,8 @@ def _heard(sub: Submission, winners: set[int]) -> str:
     return "shortlisted" if sub.state == SubmissionState.SHORTLISTED else "not_selected"
 
 
-def _tell(sub: Submission, heard: str, decision: Decision, now: datetime) -> None:
-    """One email to each of the entry's people: its outcome, its prize, and where its feedback is."""
-    prizes = [s.prize for s in decision.selections if s.submission_id == sub.id and s.prize is not None]
+def _tell(sub: Submission, heard: str, prizes: list[Prize], now: datetime) -> None:
+    """One email to each of the entry's people: its outcome, its prizes, and where its feedback is."""
     feedback = (site_link("judging.feedback_page", slug=sub.challenge.slug, reference=sub.reference)
                 if sub.challenge.feedback_to_entrants else None)
     settings = settings_of(sub.challenge)

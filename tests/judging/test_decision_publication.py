@@ -243,3 +243,26 @@ def test_the_public_challenge_page_names_the_winners_only_with_their_consent(cli
     winners = page.split("The winners")[1].split("</section>")[0]
     assert f"“{world.subs[3].title}” by {world.creators[3].name}" in winners
     assert f"/library/{entry.id}" in winners
+
+
+def test_the_public_votes_winner_is_a_winner_on_every_page_when_the_vote_closed_before_publication(make_world):
+    from challenge.judging.models import JudgingSettings, Vote
+
+    world = make_world(judges=2, entries=3)
+    db.session.add(JudgingSettings(challenge_id=world.challenge.id, peoples_choice=True,
+                                   peoples_choice_prize_id=world.challenge.prizes[1].id,
+                                   vote_opens_at=clock.now() - timedelta(days=2),
+                                   vote_closes_at=clock.now() - timedelta(days=1)))
+    db.session.add(Vote(challenge_id=world.challenge.id, user_id=world.outsider.id, submission_id=world.subs[0].id,
+                        voter=world.outsider.email, cast_at=clock.now() - timedelta(days=1, hours=2)))
+    round_ = open_round(world)
+    index = {s.id: i for i, s in enumerate(world.subs)}
+    score_all(world, round_, lambda m, s: (index[s.id], index[s.id]))
+    assign.close_round(round_, world.chair, clock.now())
+    decisions.decide(round_, [world.subs[2].id], world.chair, clock.now())  # the panel fills Prize 1 only
+    publication.publish(world.challenge, world.chair, clock.now())
+    db.session.commit()
+    assert _outcomes(world) == ["winner", "not_selected", "winner"]
+    assert publication.outcome_of(world.subs[0]).label == "Winner: Prize 2"
+    subjects = {m.to_email: m.subject for m in _mails()}
+    assert subjects[world.creators[0].email] == f"You have won Prize 2: {world.challenge.title}"
