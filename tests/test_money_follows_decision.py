@@ -1,5 +1,5 @@
 """The money follows the chair's decision: funded pool → published → closed → judged → decided → awards →
-payee → released → paid, with the ledger balanced; and with nothing held the decision stands without awards."""
+payee → released (instructed) → recorded as paid, with the ledger balanced; and with nothing held the decision stands without awards."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,6 +9,7 @@ import pytest
 from challenge import clock
 from challenge.challenges import services as challenges
 from challenge.errors import DomainError
+from challenge.dates import local
 from challenge.extensions import db
 from challenge.judging import assignment, decisions, publication, rubric
 from challenge.payouts import funding, ledger, payees, release
@@ -55,9 +56,12 @@ def test_decision_creates_awards_and_the_payout_is_paid(make_user, make_org, mak
     assert payout.state == "ready"
     with pytest.raises(Exception, match="broker"):
         release.release_payout(payout.id, entrants[2], later)
-    outcome = release.release_payout(payout.id, broker, later)
+    outcome = release.release_payout(payout.id, broker, later)  # the manual provider: an instruction first
+    assert outcome.state == "instructed" and ledger.balance(ledger.payee(payout.id), "GBP") == 0
+    release.record_bank_payment(payout.id, "FP-20931", local(later).date(), broker, later)
+    db.session.commit()
     db.session.expire_all()
-    assert outcome.state == "paid" and db.session.get(Payout, payout.id).state == "paid"
+    assert db.session.get(Payout, payout.id).state == "paid"
     assert ledger.balance(ledger.payee(payout.id), "GBP") == 1_000_000
     assert ledger.unbalanced_transactions() == [] and ledger.negative_escrows() == []
     assert ledger.balance(ledger.escrow(challenge.id), "GBP") == 200_000  # the runner-up's prize, still held
