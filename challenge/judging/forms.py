@@ -150,6 +150,7 @@ class CorrectForm(FlaskForm):
                            description="Shown on the decision with your name and the date, and recorded in the "
                                        "audit log.")
 
+
 def score_form(criteria) -> type[FlaskForm]:
     """A scoring form for this rubric: one set of radio buttons per criterion, each level described."""
 
