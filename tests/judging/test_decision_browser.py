@@ -6,17 +6,21 @@ from __future__ import annotations
 import pytest
 
 from tests.browser_support import axe_violations, describe
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, second_factor_code
 from tests.judging.judging_helpers import open_round, score_all
 
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(page, user):
+    """Password, then (a broker) the code from their authenticator app."""
     page.goto("/login")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    if page.url.endswith("/login/code"):
+        page.get_by_label("Code", exact=True).fill(second_factor_code(user.id))
+        page.locator("main").get_by_role("button", name="Sign in").click()
 
 
 def _no_serious_violations(page):
@@ -60,6 +64,20 @@ def test_close_with_a_warning_then_decide_review_record_and_publish(page, make_w
     assert "The decision is recorded" in text and "Provisional" in text
     page.shots(page, "recorded-provisional")
 
+    # A broker corrects the provisional decision, with a reason shown on it, before publishing.
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, world.broker)
+    page.goto(f"/judging/{world.challenge.slug}/")
+    page.get_by_role("link", name="Correct the decision").click()
+    page.get_by_label("Prize 2, place 2 of 2").select_option(str(world.subs[0].id))
+    page.get_by_label("Why the decision is corrected").fill("Entry 1 withdrew its consent to be piloted.")
+    page.shots(page, "correct")
+    _no_serious_violations(page)
+    page.get_by_role("button", name="Correct the decision").click()
+    text = main.inner_text()
+    assert f"Corrected by {world.broker.name}" in text and "withdrew its consent" in text
+    page.shots(page, "corrected")
+    _no_serious_violations(page)
     page.get_by_role("button", name="Publish the results").click()
     text = main.inner_text()
     assert "The results are published" in text and "every entrant has been told" in text
