@@ -146,6 +146,8 @@ def test_only_a_broker_corrects_with_a_reason_shown_on_the_decision(client, logi
     assert decisions.placements(world.challenge)[0][0].id == world.subs[2].id
     late = client.post(url, data={**swap, "slot-0": str(world.subs[3].id), "reason": "Too late"})
     assert late.status_code == 409 and "The results are published" in late.text
+    page = client.get(url)
+    assert "can no longer be corrected" in page.text and "Why the decision is corrected" not in page.text
 
 
 def test_correction_refuses_an_entry_below_the_threshold(make_world):
