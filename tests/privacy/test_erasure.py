@@ -3,8 +3,10 @@ or a legal hold applies, once only."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import func
 
 from challenge import clock
@@ -32,6 +34,12 @@ def whole_database_text() -> str:
         for row in db.session.execute(db.select(table)).all():
             parts.append(json.dumps([str(v) for v in row], ensure_ascii=False))
     return "\n".join(parts)
+
+
+def uploaded_bytes() -> bytes:
+    """Every file in the upload folder, concatenated: where an erased name or address must not be found."""
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
 
 
 def ledger_balances() -> dict:
@@ -71,6 +79,8 @@ def test_erasure_leaves_no_name_or_address_anywhere_and_the_books_whole(world, c
     text = whole_database_text()
     assert NAME not in text
     assert EMAIL not in text.lower()
+    files = uploaded_bytes()
+    assert NAME.encode() not in files and EMAIL.encode() not in files.lower()
     assert ledger_balances() == balances
     assert db.session.scalar(db.select(func.count()).select_from(Award)) == awards
     assert db.session.scalar(db.select(func.count()).select_from(AuditEvent)) == events + 1  # + the erasure

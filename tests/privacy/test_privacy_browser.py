@@ -87,3 +87,30 @@ def test_the_broker_console_and_a_persons_page(page, make_user):
     page.get_by_role("button", name="Erase the account").click()
     assert "The account has been erased" in page.content()
     _check(page, "person-erased")
+
+
+def test_a_seeker_records_a_story_with_consent_and_withdraws_it(page, make_user, make_org):
+    from challenge import clock
+    from challenge.diagnoses.models import Diagnosis
+
+    seeker = make_user("Sian Seeker")
+    org = make_org(owner=seeker)
+    d = Diagnosis(organisation_id=org.id, title="Why do carers burn out?", created_by_id=seeker.id,
+                  created_at=clock.now(), updated_at=clock.now())
+    db.session.add(d)
+    db.session.commit()
+    words = "Nobody asks how I am doing, only how he is."
+
+    _sign_in(page, seeker)
+    page.goto(f"/diagnoses/{d.id}")
+    page.get_by_text("Record a story and its consent").click()
+    page.get_by_label("The story").fill(words)
+    page.get_by_label("Who gave consent").fill("Carer 2")
+    page.get_by_label("What they agreed it may be used for").fill("This diagnosis and its challenge")
+    page.get_by_role("button", name="Record the story").click()
+    assert words in page.content() and "consent from Carer 2" in page.content()
+    _check(page, "diagnosis-with-story")
+    page.get_by_role("button", name="Consent withdrawn: remove this story").click()
+    assert "Consent withdrawn: the story has been removed." in page.content()
+    assert words not in page.content()
+    _check(page, "diagnosis-story-withdrawn")
