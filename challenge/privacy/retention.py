@@ -17,7 +17,7 @@ from sqlalchemy import func, or_
 from challenge.accounts.models import Invitation, PasswordResetToken
 from challenge.extensions import db
 from challenge.judging.models import Assignment, Decision, PanelInvitation, Round
-from challenge.payouts.models import PayeeAccount, Payout
+from challenge.payouts.models import Award, PayeeAccount, Payout
 from challenge.platform import audit
 from challenge.platform.models import AuditEvent, OutboxMessage, OutboxState
 from challenge.privacy import holds
@@ -65,6 +65,8 @@ def _entries_due(now, held):
     return list(db.session.scalars(db.select(Submission).where(
         Submission.challenge_id.in_(_decided_before(now - period("unsuccessful_entries"))),
         Submission.challenge_id.not_in(held), Submission.state != SubmissionState.WINNER,
+        # An entry with an award (a stage grant) is the award's record, unless the award was withdrawn.
+        Submission.id.not_in(db.select(Award.submission_id).where(Award.cancelled_at.is_(None))),
         Submission.title != REMOVED_TITLE).order_by(Submission.id)))
 
 

@@ -24,10 +24,12 @@ YEARS_3 = timedelta(days=3 * 365)
 
 
 def decided_long_ago(w) -> None:
-    """The challenge was decided three years ago: the creator's entry lost, the other won."""
+    """The challenge was decided three years ago: the creator's entry lost (the world's award to it was
+    withdrawn), the other won."""
     db.session.add(Decision(challenge_id=w.challenge.id, round_id=w.round.id, kind="final",
                             decided_by_id=w.chair.id, decided_at=clock.now() - YEARS_3))
     w.sub.state, w.other_sub.state = SubmissionState.NOT_SELECTED, SubmissionState.WINNER
+    w.award.cancelled_at, w.award.cancel_reason = clock.now() - YEARS_3, "Withdrawn"
     w.assignment.comment = "Thin budget."
     db.session.commit()
 
@@ -65,6 +67,16 @@ def test_the_dry_run_counts_and_changes_nothing(world):
     assert db.session.get(Submission, world.sub.id).title == "Phone befriending"
     assert db.session.scalar(db.select(RetentionRun)) is None
     assert counts() == due
+
+
+def test_the_commands_dry_run_says_what_is_due_and_records_nothing(world, runner):
+    decided_long_ago(world)
+    result = runner.invoke(args=["privacy", "retention", "--dry-run"])
+    assert result.exit_code == 0
+    assert "unsuccessful_entries: 1 due" in result.output and "dry run: nothing changed" in result.output
+    db.session.rollback()
+    assert db.session.get(Submission, world.sub.id).title == "Phone befriending"
+    assert db.session.scalar(db.select(RetentionRun)) is None
 
 
 def test_the_run_deletes_and_anonymises_what_is_due_and_only_that(world, runner):
@@ -114,6 +126,13 @@ def test_a_legal_hold_keeps_the_challenges_data(world):
     db.session.commit()
     assert db.session.get(Submission, world.sub.id).title == "Phone befriending"
     assert storage.path_of(world.attachment.stored_name) is not None
+
+
+def test_an_entry_with_a_live_award_is_kept(world):
+    decided_long_ago(world)
+    world.award.cancelled_at = None
+    db.session.commit()
+    assert counts()["unsuccessful_entries"] == 0
 
 
 def test_the_period_comes_from_configuration(world, app, monkeypatch):
