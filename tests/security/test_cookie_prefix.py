@@ -12,6 +12,10 @@ def test_production_session_and_remember_cookies_are_host_prefixed(app, database
     config = type("ProdCookies", (ProductionConfig, TestConfig), {
         "SQLALCHEMY_DATABASE_URI": database_url, "TESTING": False, "MAIL_FOLDER": str(tmp_path / "mail"),
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        # production refuses to start without real bank and legal details (config.check_production)
+        "BROKER_LEGAL_NAME": "Riverside Innovation Brokers Ltd", "BROKER_ADDRESS": "1 Quay Street, Bristol",
+        "BROKER_VAT_NUMBER": "GB123456789", "BROKER_BANK_SORT_CODE": "30-99-50",
+        "BROKER_BANK_ACCOUNT_NUMBER": "12345678",
     })
     client = create_app(config).test_client()
     response = client.post("/login", data={"email": "host-cookie@example.org", "password": PASSWORD,

@@ -9,6 +9,10 @@ def _production_app(database_url, tmp_path):
         "SQLALCHEMY_DATABASE_URI": database_url, "PRODUCTION": True, "SESSION_COOKIE_SECURE": True,
         "REMEMBER_COOKIE_SECURE": True, "TESTING": False, "PROPAGATE_EXCEPTIONS": False,
         "MAIL_FOLDER": str(tmp_path / "mail"), "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        # production refuses to start without real bank and legal details (config.check_production)
+        "BROKER_LEGAL_NAME": "Riverside Innovation Brokers Ltd", "BROKER_ADDRESS": "1 Quay Street, Bristol",
+        "BROKER_VAT_NUMBER": "GB123456789", "BROKER_BANK_SORT_CODE": "30-99-50",
+        "BROKER_BANK_ACCOUNT_NUMBER": "12345678",
     })
     return create_app(config)
 
