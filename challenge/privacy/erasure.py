@@ -66,6 +66,9 @@ def _check_asker(user, actor, now, password: str | None, reason: str) -> Erasure
     if not can(actor, "privacy.erase", user, now):
         raise NotAllowed("Only the person themselves or a broker can erase an account.")
     if actor.id == user.id:
+        if password is None:
+            raise FieldError("To delete your own account, use 'Delete your account' on your account page.",
+                             "reason")
         if not password or accounts.authenticate(user.email, password) is None:
             raise FieldError("That is not your current password.", "password")
         return ErasureRequest.PERSON

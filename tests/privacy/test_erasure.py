@@ -182,3 +182,10 @@ def test_a_second_erasure_does_nothing_more(world):
     assert first.id == second.id
     assert db.session.scalar(db.select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "user.erased")) == 1
+
+
+def test_a_broker_erases_their_own_account_only_from_the_account_page(world, client, login):
+    login(world.broker)
+    response = client.post(f"/admin/privacy/people/{world.broker.id}/erase", data={"reason": "Leaving"})
+    assert response.status_code == 400 and b"on your account page" in response.data
+    assert db.session.get(User, world.broker.id).name == "Brooke Broker"

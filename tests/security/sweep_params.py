@@ -47,6 +47,8 @@ def value_for(endpoint: str, name: str, w):
         return "broker" if endpoint.startswith("dashboards.") else name
     if name == "question_id" and endpoint in ENTRY_QUESTION:
         return w.entry_question.id
+    if name == "user_id" and endpoint.startswith("privacy."):
+        return w.broker.id  # the broker's own data: a swept erasure is refused (own account: the account page)
     if name == "user_id":
         return w.other_creator.id
     if endpoint in NOTIFICATIONS_IDS:  # answering from the dashboard: the world's own invitations
