@@ -11,6 +11,9 @@ in it and judges 3-6 in the other: each entry gets two judges of its theme and o
 judges do not see an average set of entries).
 Scores are on a 0-10 scale, kept within it and rounded to halves, as weighted score sheets are.
 
+With --pairwise the same judges also compare pairs instead of scoring, for the same judging time (a
+comparison costs a third of a score sheet; see PAIRWISE_METHODS).
+
 For each method the table gives Kendall's tau between its ranking and the truth, the precision of its
 top three (how many of the true top three it names, out of three), and how often the true winner comes
 first. Means over the panels, with a 95 % interval for the mean (normal approximation).
@@ -25,6 +28,7 @@ import numpy as np
 from scipy.stats import kendalltau
 
 from challenge.judging import scoring
+from challenge.judging.scoring import pairwise
 
 ENTRIES, REGULAR, K = 60, 7, 3
 SCALE = (0.0, 10.0)
@@ -56,7 +60,11 @@ def panel(rng: np.random.Generator, design: str):
         for j in judges:
             raw[int(j)][e] = score(int(j), e)
     raw[REGULAR][int(rng.integers(ENTRIES))] = score(REGULAR, 0)  # the judge who scores one entry
-    return truth, raw
+    # The same judges comparing instead of scoring: each perceives an entry as its true quality plus their
+    # own noise, measured in their own units of the scale (so a squashed judge is noisier), and leniency
+    # plays no part. `sheets` is the number of score sheets in the design: the judging time to match.
+    perceive = noise / (1.3 * stretch)
+    return truth, raw, (perceive, sum(len(v) for v in raw.values()))
 
 
 def raw_mean(raw):
@@ -89,6 +97,58 @@ METHODS = {
 }
 
 
+# --- pairwise judging at the same judging time ---------------------------------------------------------
+#
+# A comparison is assumed to take a third of the time of a score sheet (two entries read side by side and
+# one question, against a sheet of several criteria): the design's score sheets buy three times as many
+# comparisons, shared evenly among the seven regular judges (the one-entry judge makes three). The pairs
+# are chosen as the app chooses them (scoring.pairwise.next_pair), refitting after each judge has made
+# one more; "random pairs" is the same budget without active selection.
+
+COMPARISONS_PER_SHEET = 3
+
+
+def _judge(rng, truth, perceive, j: int, a: int, b: int, hurry: float) -> tuple[int, int]:
+    sd = perceive[j] * hurry
+    return (a, b) if truth[a] + rng.normal(0.0, sd) > truth[b] + rng.normal(0.0, sd) else (b, a)
+
+
+def pairwise_method(adaptive: bool, hurry: float = 1.0):
+    def method(rng, truth, judges) -> dict[int, float]:
+        perceive, sheets = judges
+        budget = COMPARISONS_PER_SHEET * sheets
+        items = list(range(ENTRIES))
+        done: dict[int, set[frozenset]] = {j: set() for j in range(REGULAR + 1)}
+        made: list[tuple[int, int]] = []
+        one_entry = [(REGULAR, *rng.choice(ENTRIES, 2, replace=False)) for _ in range(COMPARISONS_PER_SHEET)]
+        for j, a, b in one_entry:
+            made.append(_judge(rng, truth, perceive, j, int(a), int(b), hurry))
+        fit = pairwise.fit(items, made)
+        while len(made) < budget:
+            for j in range(REGULAR):
+                if len(made) >= budget:
+                    break
+                if adaptive:
+                    pair = pairwise.next_pair(fit, items, done[j], seed=int(rng.integers(1 << 30)))
+                else:
+                    pair = tuple(int(x) for x in rng.choice(ENTRIES, 2, replace=False))
+                    while frozenset(pair) in done[j]:
+                        pair = tuple(int(x) for x in rng.choice(ENTRIES, 2, replace=False))
+                done[j].add(frozenset(pair))
+                made.append(_judge(rng, truth, perceive, j, *pair, hurry))
+            fit = pairwise.fit(items, made)
+        return fit.strength
+
+    return method
+
+
+PAIRWISE_METHODS = {
+    "pairwise, random pairs (same time)": pairwise_method(adaptive=False),
+    "pairwise, adaptive pairs (same time)": pairwise_method(adaptive=True),
+    "pairwise, adaptive, twice the noise (same time)": pairwise_method(adaptive=True, hurry=2.0),
+}
+
+
 def measure(truth, estimate: dict[int, float]) -> tuple[float, float, float]:
     est = np.array([estimate[e] for e in range(ENTRIES)])
     tau = kendalltau(truth, est).statistic
@@ -101,16 +161,19 @@ def measure(truth, estimate: dict[int, float]) -> tuple[float, float, float]:
 DESIGNS = {"k": "k = 3", "all": "k = all", "theme": "k = 3 by theme"}
 
 
-def run(panels: int, seed: int, designs: list[str]) -> dict[str, dict[str, np.ndarray]]:
+def run(panels: int, seed: int, designs: list[str], with_pairwise: bool = False) -> dict[str, dict[str, np.ndarray]]:
     rng = np.random.default_rng(seed)
     out: dict[str, dict[str, np.ndarray]] = {}
+    extra = PAIRWISE_METHODS if with_pairwise else {}
     for key in designs:
         design = DESIGNS[key]
-        rows: dict[str, list[tuple[float, float, float]]] = {m: [] for m in METHODS}
+        rows: dict[str, list[tuple[float, float, float]]] = {m: [] for m in [*METHODS, *extra]}
         for _ in range(panels):
-            truth, raw = panel(rng, key)
+            truth, raw, judges = panel(rng, key)
             for name, method in METHODS.items():
                 rows[name].append(measure(truth, method(raw)))
+            for name, method in extra.items():
+                rows[name].append(measure(truth, method(rng, truth, judges)))
         out[design] = {m: np.array(v) for m, v in rows.items()}
     return out
 
@@ -136,9 +199,11 @@ def main() -> None:
     parser.add_argument("--panels", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--designs", default="k,all,theme", help="comma-separated: k, all, theme")
+    parser.add_argument("--pairwise", action="store_true",
+                        help="also simulate pairwise judging at the same judging time (slower: about a second a panel)")
     args = parser.parse_args()
     started = time.monotonic()
-    results = run(args.panels, args.seed, args.designs.split(","))
+    results = run(args.panels, args.seed, args.designs.split(","), args.pairwise)
     print(table(results, args.panels))
     print(f"({time.monotonic() - started:.0f} s, seed {args.seed})")
 
