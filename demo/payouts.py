@@ -15,6 +15,7 @@ from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.challenges.services import move
 from challenge.challenges.states import Phase
+from challenge.dates import local
 from challenge.extensions import db
 from challenge.payouts import funding, payees, refunds, release
 from challenge.payouts.gateways import ManualGateway
@@ -60,7 +61,9 @@ def settle(decided: Challenge, completed: Challenge, broker: User, now: datetime
     first = done[0]
     payees.save_bank_details(first.user, first.user.name, "30-99-50", "12345678", ManualGateway(),
                              completed.closes_at + timedelta(days=20))
-    release.release_payout(first.id, broker, completed.closes_at + timedelta(days=21))
+    release.release_payout(first.id, broker, completed.closes_at + timedelta(days=21))  # instructed: a bank transfer
+    paid = completed.closes_at + timedelta(days=22)  # made the next day, and recorded with the bank's reference
+    release.record_bank_payment(first.id, "FP-DEMO-0001", local(paid).date(), broker, paid)
     move(completed, "complete", broker, completed.closes_at + timedelta(days=60), reason="Pilot under way.")
     planned = refunds.plan_refunds(completed, broker, completed.closes_at + timedelta(days=61))
     db.session.flush()
