@@ -103,7 +103,8 @@ METHODS = {
 # one question, against a sheet of several criteria): the design's score sheets buy three times as many
 # comparisons, shared evenly among the seven regular judges (the one-entry judge makes three). The pairs
 # are chosen as the app chooses them (scoring.pairwise.next_pair), refitting after each judge has made
-# one more; "random pairs" is the same budget without active selection.
+# one more; "most informative pairs only" never explores; "random pairs" is the same budget without
+# active selection.
 
 COMPARISONS_PER_SHEET = 3
 
@@ -113,7 +114,7 @@ def _judge(rng, truth, perceive, j: int, a: int, b: int, hurry: float) -> tuple[
     return (a, b) if truth[a] + rng.normal(0.0, sd) > truth[b] + rng.normal(0.0, sd) else (b, a)
 
 
-def pairwise_method(adaptive: bool, hurry: float = 1.0):
+def pairwise_method(adaptive: bool, hurry: float = 1.0, explore: float = pairwise.EXPLORE):
     def method(rng, truth, judges) -> dict[int, float]:
         perceive, sheets = judges
         budget = COMPARISONS_PER_SHEET * sheets
@@ -129,7 +130,7 @@ def pairwise_method(adaptive: bool, hurry: float = 1.0):
                 if len(made) >= budget:
                     break
                 if adaptive:
-                    pair = pairwise.next_pair(fit, items, done[j], seed=int(rng.integers(1 << 30)))
+                    pair = pairwise.next_pair(fit, items, done[j], seed=int(rng.integers(1 << 30)), explore=explore)
                 else:
                     pair = tuple(int(x) for x in rng.choice(ENTRIES, 2, replace=False))
                     while frozenset(pair) in done[j]:
@@ -144,8 +145,9 @@ def pairwise_method(adaptive: bool, hurry: float = 1.0):
 
 PAIRWISE_METHODS = {
     "pairwise, random pairs (same time)": pairwise_method(adaptive=False),
-    "pairwise, adaptive pairs (same time)": pairwise_method(adaptive=True),
-    "pairwise, adaptive, twice the noise (same time)": pairwise_method(adaptive=True, hurry=2.0),
+    "pairwise, most informative pairs only (same time)": pairwise_method(adaptive=True, explore=0.0),
+    "pairwise, the app's pairs: informative and exploring (same time)": pairwise_method(adaptive=True),
+    "pairwise, the app's pairs, twice the noise (same time)": pairwise_method(adaptive=True, hurry=2.0),
 }
 
 

@@ -96,9 +96,10 @@ def _done(round_: Round, member: PanelMember) -> set[frozenset]:
 
 def next_offer(round_: Round, member: PanelMember) -> Offer | None:
     """The pair to show this judge next, or None when they have judged every pair open to them."""
-    found = _fit(round_)
-    pair = pw.next_pair(found.fit, available_to(round_, member), _done(round_, member),
-                        seed=round_.seed * 100_003 + member.id)
+    found, done = _fit(round_), _done(round_, member)
+    # Each judge's own draws, changing with each answer: the same page on a reload, a new one after a choice.
+    pair = pw.next_pair(found.fit, available_to(round_, member), done,
+                        seed=(round_.seed * 100_003 + member.id) * 10_007 + len(done))
     return None if pair is None else Offer(round_.id, member.id, *pair)
 
 

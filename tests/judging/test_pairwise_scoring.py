@@ -102,18 +102,23 @@ def test_unknown_entry_or_self_comparison_is_refused():
     assert untouched.strength == {1: 0.0, 2: 0.0} and untouched.judged == {1: 0, 2: 0}
 
 
-def test_next_pair_starts_with_the_least_seen_and_never_repeats():
-    data = [(1, 2)] * 4 + [(2, 1)] * 3
-    found = pw.fit([1, 2, 3, 4], data)
-    first = pw.next_pair(found, [1, 2, 3, 4], set(), seed=7)
-    assert set(first) == {3, 4}  # never compared: the widest uncertainty
+def test_the_most_informative_pair_is_the_least_seen_and_exploring_starts_from_the_least_judged():
+    found = pw.fit([1, 2, 3, 4], [(1, 2)] * 4 + [(2, 1)] * 3)
+    assert set(pw.next_pair(found, [1, 2, 3, 4], set(), seed=7, explore=0.0)) == {3, 4}  # the widest uncertainty
+    for seed in range(10):
+        assert {3, 4} & set(pw.next_pair(found, [1, 2, 3, 4], set(), seed=seed, explore=1.0))
+
+
+@pytest.mark.parametrize("explore", [0.0, pw.EXPLORE, 1.0])
+def test_next_pair_never_repeats_until_none_is_left(explore):
+    found = pw.fit([1, 2, 3, 4], [(1, 2)] * 4 + [(2, 1)] * 3)
     done: set[frozenset] = set()
-    for _ in range(6):
-        pair = pw.next_pair(found, [1, 2, 3, 4], done, seed=7)
+    for n in range(6):
+        pair = pw.next_pair(found, [1, 2, 3, 4], done, seed=7 + n, explore=explore)
         assert pair is not None and frozenset(pair) not in done
         done.add(frozenset(pair))
-    assert pw.next_pair(found, [1, 2, 3, 4], done, seed=7) is None
-    assert pw.next_pair(found, [1], set(), seed=1) is None
+    assert pw.next_pair(found, [1, 2, 3, 4], done, seed=7, explore=explore) is None
+    assert pw.next_pair(found, [1], set(), seed=1, explore=explore) is None
 
 
 def test_the_side_and_the_tie_break_depend_on_the_judge_seed():

@@ -121,15 +121,24 @@ def agreement(fit_: PairwiseFit[E], judgements: Sequence[tuple[E, E]]) -> float 
     return agreed / len(judgements)
 
 
-def next_pair(fit_: PairwiseFit[E], available: Sequence[E], done: Collection[frozenset], seed: int
-              ) -> tuple[E, E] | None:
-    """The most informative pair among `available` (the entries this judge may see) that is not in `done`
-    (the pairs this judge has already judged or skipped), in the order to show it (left, right).
+#: The share of pairs that explore (the least-judged entry against a random partner) rather than exploit
+#: (the most informative pair): comparing only close neighbours leaves the ends of the ranking loosely
+#: tied together, and the fairness benchmark (docs/benchmarks.md) found an even mix best.
+EXPLORE = 0.5
 
-    A pair's value is p(1 - p) * (var_a + var_b): the Bradley–Terry chance p that a beats b is closest to
-    a coin toss, weighted by how uncertain the two strengths still are. Equal values (at the start, every
-    pair) are broken by `seed`, as is which entry is shown first, so each judge sees their own order (no
-    anchoring on a common first pair or on a side). None when no pair is left.
+
+def next_pair(fit_: PairwiseFit[E], available: Sequence[E], done: Collection[frozenset], seed: int,
+              explore: float = EXPLORE) -> tuple[E, E] | None:
+    """The next pair among `available` (the entries this judge may see) that is not in `done` (the pairs
+    this judge has already judged or skipped), in the order to show it (left, right). None when no pair is
+    left.
+
+    With chance `explore` (drawn from `seed`) the pair explores: the entry in fewest judgements, against a
+    partner drawn at random. Otherwise it is the most informative pair: the one whose value
+    p(1 - p) * (var_a + var_b) is highest, where p is the Bradley–Terry chance that a beats b (closest to a
+    coin toss) and var the strengths' uncertainty. Ties (at the start, every pair) are broken by `seed`, as
+    is which entry is shown first, so each judge sees their own order (no anchoring on a common first pair
+    or on a side).
     """
     import numpy as np
     from scipy.special import expit
@@ -152,8 +161,16 @@ def next_pair(fit_: PairwiseFit[E], available: Sequence[E], done: Collection[fro
         if a in position and b in position:
             i, j = sorted((position[a], position[b]))
             value[i, j] = -np.inf
-    if not np.isfinite(value).any():
+    open_ = np.isfinite(value)
+    if not open_.any():
         return None
-    best = np.flatnonzero(value == value.max())
-    i, j = divmod(int(best[np.argmax(jitter.ravel()[best])]), n)
+    if rng.random() < explore:
+        open_ |= open_.T
+        judged = np.array([fit_.judged.get(e, 0) for e in items])
+        first = next(int(i) for i in np.lexsort((jitter[0], judged)) if open_[i].any())
+        partners = np.flatnonzero(open_[first])
+        i, j = first, int(partners[np.argmax(jitter[1][partners])])
+    else:
+        best = np.flatnonzero(value == value.max())
+        i, j = divmod(int(best[np.argmax(jitter.ravel()[best])]), n)
     return (items[i], items[j]) if rng.random() < 0.5 else (items[j], items[i])
