@@ -1,8 +1,9 @@
 """Pairwise rounds: the next pair a judge is shown, recording a judgement, and the round's ranking.
 
 A pairwise round (Round.strategy == PAIRWISE) has no score sheets. Each judge is shown two entries of the
-round at a time, chosen adaptively (scoring/pairwise.next_pair: close in strength and still uncertain, so
-the entries seen least come first), and says which better answers the round's QUESTION, or skips the pair.
+round at a time, chosen adaptively (scoring/pairwise.next_pair: half the time two entries close in strength
+and still uncertain, half the time the least-judged entry against a random partner), and says which better
+answers the round's QUESTION, or skips the pair.
 The rules of score sheets hold: never an entry the judge has a conflict with (declared, or automatic:
 assignment.conflicts_in), never the same pair twice to the same judge, blind rules on the page (the view
 shows what the score sheet shows), and no anchoring (each judge has their own seeded order and sides; no

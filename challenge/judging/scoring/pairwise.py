@@ -6,9 +6,11 @@ strengths are the maximum of the log-likelihood with a small ridge penalty, PENA
 entry that won (or lost) every comparison at a finite strength, and it fixes the scale's origin (the
 strengths sum to zero), so the fit is the same as choix's `opt_pairwise(n, data, alpha=PENALTY)`. scipy
 does the fitting. Each strength has a standard error from the penalised Hessian (the model's curvature),
-hence an interval; the next pair is the one whose answer is expected to teach the most (Gavel's idea, with
-Bradley–Terry in place of Crowd-BT): two entries close in strength and still uncertain, which favours the
-entries seen least, since an entry never compared has the widest uncertainty of all.
+hence an interval. The next pair (next_pair) is, half the time, the one whose answer is expected to teach
+the most (Gavel's idea, with Bradley–Terry in place of Crowd-BT): two entries close in strength and still
+uncertain, which favours the entries seen least, since an entry never compared has the widest uncertainty
+of all; the other half it explores: the least-judged entry against a random partner, which keeps the
+ends of the ranking tied together.
 
 Pure: numpy and scipy, no Flask, no SQLAlchemy. Entries are any hashable ids.
 """
