@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from datetime import datetime
 
 from challenge.challenges.models import Challenge, Prize
@@ -23,6 +24,7 @@ from challenge.judging.models import DECIDED, JUDGED_STATES, Decision
 from challenge.judging.rubric import settings_of
 from challenge.payouts import awards
 from challenge.permissions import can
+from challenge.notifications.services import notify
 from challenge.platform import audit, outbox, tx
 from challenge.platform.links import site_link
 from challenge.submissions import pages as submission_pages
@@ -102,8 +104,13 @@ def _heard(sub: Submission, winners: set[int]) -> str:
     return "shortlisted" if sub.state == SubmissionState.SHORTLISTED else "not_selected"
 
 
+HEARD_WORDS = {"winner": "won a prize", "shortlisted": "was shortlisted but not placed",
+               "not_selected": "was not selected this time"}
+
+
 def _tell(sub: Submission, heard: str, prizes: list[Prize], now: datetime) -> None:
-    """One email to each of the entry's people: its outcome, its prizes, and where its feedback is."""
+    """One email to each of the entry's people, and a line in their notifications: its outcome, its prizes,
+    and where its feedback is."""
     feedback = (site_link("judging.feedback_page", slug=sub.challenge.slug, reference=sub.reference)
                 if sub.challenge.feedback_to_entrants else None)
     settings = settings_of(sub.challenge)
@@ -112,6 +119,8 @@ def _tell(sub: Submission, heard: str, prizes: list[Prize], now: datetime) -> No
         outbox.queue("judging.outcome", person.email, "judging_outcome", now, person=person, submission=sub,
                      challenge=sub.challenge, heard=heard, prizes=prizes, feedback=feedback, feedback_from=later,
                      link=site_link("submissions.show", ref=sub.reference))
+        notify(person, f"The results of “{sub.challenge.title}” are published: your entry {sub.reference} "
+                       f"{HEARD_WORDS[heard]}.", urlsplit(site_link("submissions.show", ref=sub.reference)).path, now)
 
 
 @dataclass

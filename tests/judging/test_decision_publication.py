@@ -268,3 +268,22 @@ def test_the_public_votes_winner_is_a_winner_on_every_page_when_the_vote_closed_
     assert publication.outcome_of(world.subs[0]).label == "Winner: Prize 2"
     subjects = {m.to_email: m.subject for m in _mails()}
     assert subjects[world.creators[0].email] == f"You have won Prize 2: {world.challenge.title}"
+
+
+def test_entrants_read_their_outcome_in_their_notifications_only_once_published(client, login, make_world):
+    world = _recorded(make_world)
+    winner, loser = world.creators[3], world.creators[0]
+    login(winner)
+    before = client.get("/dashboard").get_data(as_text=True)
+    assert "are published" not in before and "won a prize" not in before
+    login(world.chair)
+    client.post(f"/judging/{world.challenge.slug}/publish")
+    login(winner)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert (f"The results of “{world.challenge.title}” are published: your entry {world.subs[3].reference} "
+            "won a prize.") in page
+    assert f'href="/submissions/{world.subs[3].reference}"' in page
+    login(loser)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert f"your entry {world.subs[0].reference} was not selected this time." in page
+    assert world.subs[3].reference not in page  # nobody reads another entrant's outcome
