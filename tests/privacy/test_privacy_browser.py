@@ -28,11 +28,12 @@ def _sign_in(page, user) -> None:
     page.goto("/login")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Sign in").click()
     if urlsplit(page.url).path == "/login/code":
         page.get_by_label("Code", exact=True).fill(second_factor_code(user.id))
         page.locator("main").get_by_role("button", name="Sign in").click()
-    assert "You are signed in" in page.content()
+    page.get_by_text("You are signed in").wait_for()
 
 
 def test_a_person_downloads_their_data_then_deletes_their_account(page, make_user, make_org, make_challenge,
@@ -58,10 +59,10 @@ def test_a_person_downloads_their_data_then_deletes_their_account(page, make_use
     page.get_by_role("link", name="Delete your account").click()
     _check(page, "delete-account")
     page.get_by_role("button", name="Delete my account").click()
-    assert "There is a problem" in page.content()  # no password given
+    page.get_by_text("There is a problem").wait_for()  # no password given
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
-    assert "Your account has been deleted" in page.content()
+    page.get_by_text("Your account has been deleted").wait_for()
     _check(page, "deleted")
 
     db.session.expire_all()
@@ -70,6 +71,7 @@ def test_a_person_downloads_their_data_then_deletes_their_account(page, make_use
     page.get_by_label("Email address").fill("dana@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Sign in").click()
+    page.get_by_text("There is a problem").wait_for()
     assert "You are signed in" not in page.content()
 
 
@@ -82,10 +84,11 @@ def test_the_broker_console_and_a_persons_page(page, make_user):
     page.goto(f"/admin/privacy/people/{person.id}")
     _check(page, "person-page")
     page.get_by_role("button", name="Erase the account").click()
+    page.get_by_text("There is a problem").wait_for()
     assert "Say why" in page.content()
     page.get_by_label("Reason").fill("Wrote in on 2 December asking to be erased")
     page.get_by_role("button", name="Erase the account").click()
-    assert "The account has been erased" in page.content()
+    page.get_by_text("The account has been erased").wait_for()
     _check(page, "person-erased")
 
 
@@ -108,9 +111,10 @@ def test_a_seeker_records_a_story_with_consent_and_withdraws_it(page, make_user,
     page.get_by_label("Who gave consent").fill("Carer 2")
     page.get_by_label("What they agreed it may be used for").fill("This diagnosis and its challenge")
     page.get_by_role("button", name="Record the story").click()
+    page.get_by_text("The story and its consent are recorded.").wait_for()
     assert words in page.content() and "consent from Carer 2" in page.content()
     _check(page, "diagnosis-with-story")
     page.get_by_role("button", name="Consent withdrawn: remove this story").click()
-    assert "Consent withdrawn: the story has been removed." in page.content()
+    page.get_by_text("Consent withdrawn: the story has been removed.").wait_for()
     assert words not in page.content()
     _check(page, "diagnosis-story-withdrawn")
