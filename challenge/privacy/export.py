@@ -28,7 +28,7 @@ from challenge.submissions import storage
 JUDGES_OWN = frozenset({"conflicts", "comparisons", "votes"})
 # Rows that hang off an entry and are the entrant's to see only once the challenge is decided.
 AFTER_DECISION = frozenset({"assignments"})
-FILE_TABLES = ("attachments", "entry_answers")
+FILE_TABLES = ("attachments", "entry_answers", "challenge_documents")
 # Words in the person's rows that are someone else's personal data: a service user's story the person recorded.
 OTHERS_WORDS = {"diagnosis_stories": ("body", "consent_by")}
 
