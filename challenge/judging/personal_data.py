@@ -27,8 +27,9 @@ declare("comparisons", AREA, data="Which judge preferred which entry of a pair i
 no_personal_data("scores", AREA)
 no_personal_data("criteria", AREA, "name", "description")
 no_personal_data("rounds", AREA, "name", "panel_override_reason")
-declare("decisions", AREA, data="Who recorded a decision and their reasons",
-        columns=("decided_by_id", "override_reason", "departure_reason"), subjects="Chairs and brokers",
+declare("decisions", AREA, data="Who recorded, corrected and published a decision, and their reasons",
+        columns=("decided_by_id", "override_reason", "departure_reason", "empty_reason", "published_by_id",
+                 "corrected_by_id", "correction_reason"), subjects="Chairs and brokers",
         purpose="Accountable decisions", basis=Basis.LEGITIMATE_INTERESTS, retention=JUDGING_LIFE,
         recipients="The seeker, brokers, auditors")
 no_personal_data("selections", AREA)

@@ -11,7 +11,8 @@ declare("payee_accounts", AREA, data="Account holder's name, encrypted bank deta
         retention="Bank details deleted a year after the last payout; the rest as the books",
         recipients="Brokers and finance people; the payment processor (Stripe) for card payouts")
 declare("payouts", AREA, data="Who was paid how much, when, with the bank reference",
-        columns=("user_id", "provider_reference", "failure_message", "reversal_reason"), subjects="Winners",
+        columns=("user_id", "provider_reference", "bank_reference", "failure_message", "reversal_reason"),
+        subjects="Winners",
         purpose="Paying prize money and keeping the books", basis=Basis.LEGAL_OBLIGATION, retention=BOOKS,
         recipients="Brokers, finance people, auditors; the payment processor")
 declare("payout_splits", AREA, data="How a team's prize is shared", columns=("user_id",), subjects="Winning teams",
@@ -39,3 +40,4 @@ declare("ledger_transactions", AREA, data="Who made each ledger transaction", co
         retention=BOOKS, recipients="Brokers, finance people, auditors", not_personal=("memo",))
 no_personal_data("ledger_entries", AREA)
 no_personal_data("provider_events", AREA)
+no_personal_data("invoice_counters", AREA)

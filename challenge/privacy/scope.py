@@ -55,8 +55,10 @@ def person(user) -> Person:
 
 
 def decided_challenges() -> set[int]:
-    """Challenges with a final decision: judges' comments on an entry are the entrant's to see after it."""
-    return set(db.session.scalars(db.select(Decision.challenge_id).where(Decision.kind == "final")))
+    """Challenges whose final decision is published: judges' comments on an entry are the entrant's to see
+    after that (before it a comment would tell them the outcome the results have not yet told)."""
+    return set(db.session.scalars(db.select(Decision.challenge_id).where(Decision.kind == "final",
+                                                                        Decision.published_at.is_not(None))))
 
 
 def tables() -> list[Table]:

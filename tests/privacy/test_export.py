@@ -21,10 +21,12 @@ def unzip(data: bytes) -> dict[str, object]:
     return {name: (json.loads(z.read(name)) if name.endswith(".json") else z.read(name)) for name in z.namelist()}
 
 
-def decide(w) -> None:
-    db.session.add(Decision(challenge_id=w.challenge.id, round_id=w.round.id, kind="final",
-                            decided_by_id=w.chair.id, decided_at=clock.now()))
+def decide(w, published: bool = True) -> Decision:
+    decision = Decision(challenge_id=w.challenge.id, round_id=w.round.id, kind="final", decided_by_id=w.chair.id,
+                        decided_at=clock.now(), published_at=clock.now() if published else None)
+    db.session.add(decision)
     db.session.commit()
+    return decision
 
 
 def comment(w, text: str) -> None:
@@ -86,7 +88,10 @@ def test_nobody_elses_rows_come_along(world):
 def test_judges_comments_only_after_the_decision_and_without_the_judge(world):
     comment(world, "A clear plan; the budget is thin.")
     assert "assignments" not in export.gather(world.creator)
-    decide(world)
+    decision = decide(world, published=False)  # recorded, not yet published: the comments would tell
+    assert "assignments" not in export.gather(world.creator)
+    decision.published_at = clock.now()
+    db.session.commit()
     [row] = export.gather(world.creator)["assignments"]
     assert row["comment"] == "A clear plan; the budget is thin."
     assert row["panel_member_id"] == "another person"

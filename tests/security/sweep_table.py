@@ -178,6 +178,8 @@ EXPECTED: dict[str, dict] = {
     "judging.set_scale": post(*OWNERS),
     "judging.preset_sbri": post(*OWNERS),
     "judging.preset_social_value": post(*OWNERS),
+    "judging.waive_social_value": post(*OWNERS),  # a broker's; the seeker is refused by the rule (409 here: frozen)
+    "judging.restore_social_value": post(*OWNERS),
     "judging.add_round": post(*OWNERS),
     "judging.open_round": post(*OWNERS),
     "judging.close_round": post(*OWNERS),
