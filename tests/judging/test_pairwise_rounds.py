@@ -292,6 +292,8 @@ def test_the_queue_links_to_the_comparisons(world, client, login):
     login(world.judges[2])
     html = client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)
     assert "Compare entries" in html and _url(world) in html
+    panels = client.get("/judging/").get_data(as_text=True)
+    assert "you compare entries two at a time" in panels and "score sheets submitted" not in panels
 
 
 def test_after_closing_the_chair_can_shortlist_and_decide_from_the_ranking(world, client, login):
