@@ -308,6 +308,8 @@ def test_after_closing_the_chair_can_shortlist_and_decide_from_the_ranking(world
         answer = client.get(page)
         assert answer.status_code == 200, page
         assert world.subs[0].reference in answer.get_data(as_text=True)
+    shortlist = client.get(f"/judging/{slug}/rounds/1/advance").get_data(as_text=True)
+    assert "Strength" in shortlist and "Share of comparisons won" in shortlist and "Raw mean" not in shortlist
 
 
 @pytest.mark.parametrize("blind", [True, False])
