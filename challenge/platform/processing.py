@@ -9,7 +9,6 @@ out: tests/platform/test_records_of_processing.py fails until it is.
 """
 from __future__ import annotations
 
-import csv
 import enum
 import importlib
 import io
@@ -18,6 +17,8 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import MetaData
+
+from challenge.platform import csvsafe
 
 PERSONAL_DATA_MODULES = (
     "challenge.accounts.personal_data",
@@ -109,10 +110,11 @@ def _row(entry: Processing) -> dict:
 
 def as_csv() -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
+    writer = csvsafe.writer(out)
+    writer.writerow(COLUMNS)
     for entry in register():
-        writer.writerow(_row(entry))
+        row = _row(entry)
+        writer.writerow(row[c] for c in COLUMNS)
     return out.getvalue()
 
 

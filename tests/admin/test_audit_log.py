@@ -144,12 +144,18 @@ def test_rows_cannot_be_updated_or_deleted(app, log):
 
 
 def test_the_database_refuses_raw_rewrites(app, log):
-    """A trigger from migration 0002_accounts: raw UPDATE fails everywhere, raw DELETE on PostgreSQL too."""
-    statements = ["UPDATE audit_events SET reason = 'raw rewrite'"]
+    """A trigger from migration 0002_accounts (narrowed by 0026_privacy): a raw UPDATE of who did what to which
+    object, and when, fails everywhere, raw DELETE on PostgreSQL too. Only the personal details retention and
+    erasure must clear (IP address, browser, reason, data) may be rewritten."""
+    statements = ["UPDATE audit_events SET action = 'raw rewrite'", "UPDATE audit_events SET actor_id = NULL",
+                  "UPDATE audit_events SET at = at + 1" if db.engine.dialect.name == "sqlite"
+                  else "UPDATE audit_events SET at = at + interval '1 day'"]
     if db.engine.dialect.name == "postgresql":
         statements.append("DELETE FROM audit_events")
     for sql in statements:
         with pytest.raises(SQLAlchemyError, match="append-only"):
             db.session.execute(text(sql))
         db.session.rollback()
+    db.session.execute(text("UPDATE audit_events SET ip = '', user_agent = ''"))  # retention may clear these
+    db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == 4
