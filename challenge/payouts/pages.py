@@ -5,7 +5,7 @@ from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge import clock
-from challenge.payouts import awards, finance, funding, ledger
+from challenge.payouts import awards, finance, funding, invoices, ledger
 from challenge.payouts.forms import (ConfirmForm, FeeForm, FundersForm, RecordTransferForm, RefundForm, StageGrantForm,
                                      WaiveForm)
 from challenge.payouts.models import Award, ChallengeFinance, LedgerTransaction, Payout, Refund
@@ -101,7 +101,7 @@ def funding_page(challenge: Challenge, **forms) -> dict:
         challenge=challenge, funders=funders, status=funding.pool_status(challenge),
         pledges=funding.asked_of(challenge), funded={f.id: funding.funded_by(f) for f in funders},
         transfer_form=RecordTransferForm(prefix="rec"), card=card_payments_available(),
-        finance=db.session.get(ChallengeFinance, challenge.id),
+        finance=db.session.get(ChallengeFinance, challenge.id), invoice_label=invoices.label,
         shares_locked=any(f.state in STARTED_FUNDINGS for funder in funders for f in funder.fundings),
         has_errors=any(f.errors for f in forms.values()), **forms)
 
