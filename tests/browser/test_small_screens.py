@@ -30,3 +30,32 @@ def test_the_menu_is_open_on_a_desktop(page):
     page.goto("/signup")
     assert not page.get_by_role("button", name="Menu").is_visible()
     assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Challenges", exact=True).is_visible()
+
+
+def test_the_catalogues_filters_fold_behind_a_filter_button_on_a_phone(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    sector = page.get_by_label("Sector")
+    assert page.get_by_label("Search").is_visible() and not sector.is_visible()
+    page.get_by_role("button", name="Filter", exact=True).click()
+    sector.wait_for(state="visible")
+    page.shots(page, "catalogue-filters-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not axe_violations(page), describe(axe_violations(page))
+
+
+def test_the_catalogues_filters_are_shown_on_a_desktop_and_when_set(page):
+    page.goto("/")
+    assert page.get_by_label("Sector").is_visible() and not page.get_by_role("button", name="Filter", exact=True).is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/?type=proposal")
+    assert page.get_by_label("Sort by").is_visible()  # filters in use stay open
+
+
+def test_without_javascript_nothing_stays_folded(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/")
+    assert page.get_by_label("Sector").is_visible()
+    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Solutions library").is_visible()
+    context.close()
