@@ -59,3 +59,25 @@ def test_without_javascript_nothing_stays_folded(browser, live_server):
     assert page.get_by_label("Sector").is_visible()
     assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Solutions library").is_visible()
     context.close()
+
+
+def test_a_seekers_list_of_submissions_stacks_its_rows_on_a_phone(page, make_user, make_org, make_challenge,
+                                                                   make_submission):
+    from tests.factories import PASSWORD
+
+    seeker = make_user("Priya Seeker", "priya@camden.example.org")
+    challenge = make_challenge(make_org(seeker, name="Camden Council"), "closed", title="Warm homes")
+    for n in range(3):
+        make_submission(challenge, make_user(f"Creator {n}", f"creator{n}@example.net"),
+                        title=f"A long title for solution number {n} that would widen a table")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login")
+    page.get_by_label("Email address").fill(seeker.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.goto(f"/challenges/{challenge.slug}/submissions")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    label = page.evaluate("getComputedStyle(document.querySelector('td[data-label=Reference]'), '::before').content")
+    assert label == '"Reference"'
+    page.shots(page, "submissions-stacked-390")
+    assert not axe_violations(page), describe(axe_violations(page))
