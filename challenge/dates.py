@@ -26,10 +26,10 @@ def format_dt(dt: datetime | None, with_year: bool = False) -> str:
 
 
 def format_date(dt: datetime | None) -> str:
+    """`Fri 12 Dec 2026`: the day alone, written as format_dt writes it (one date format everywhere)."""
     if dt is None:
         return "not set"
-    d = local(dt)
-    return f"{d.day} {d:%B %Y}"
+    return format_dt(dt, with_year=True).rsplit(",", 1)[0]
 
 
 def time_left(dt: datetime | None, now: datetime | None = None) -> str:

@@ -37,3 +37,16 @@ def test_time_left_says_one_minute_not_one_minutes(app, delta, said):
 
 def test_a_subject_is_one_line(app):
     assert outbox.one_line("Update on \"A\tB\":\r\n  news ") == 'Update on "A B": news'
+
+
+def test_one_date_format_everywhere(app):
+    from datetime import datetime, timezone
+
+    from challenge.dates import format_date, format_dt
+
+    at = datetime(2026, 12, 12, 17, 0, tzinfo=timezone.utc)
+    with app.app_context():
+        assert format_dt(at) == "Sat 12 Dec, 17:00" and format_dt(at, with_year=True) == "Sat 12 Dec 2026, 17:00"
+        assert format_date(at) == "Sat 12 Dec 2026"
+        summer = datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc)  # London is an hour ahead: already 1 July
+        assert format_date(summer) == "Wed 1 Jul 2026" and format_dt(summer) == "Wed 1 Jul, 00:30"
