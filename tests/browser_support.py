@@ -103,3 +103,31 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
 def describe(violations: list[dict]) -> str:
     return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
                      for v in violations)
+
+
+WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+
+
+def check_both_widths(page, name: str, reload: bool = True) -> None:
+    """The page at 1280 px and at 390 px: a screenshot of each, axe at zero serious or critical at both, and
+    nothing scrolling sideways at 390 px. `reload=False` for a page that answered a POST (a form shown
+    again with its errors), which a reload would send again; the layout follows the viewport either way.
+    The viewport is left at 1280 px."""
+    for size in (WIDE, NARROW):
+        page.set_viewport_size(size)
+        if reload:
+            page.reload()
+        page.shots(page, f"{name}-{size['width']}")
+        found = axe_violations(page)
+        assert not found, f"{name} at {size['width']} px: {describe(found)}"
+        if size is NARROW:
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{name} scrolls sideways at 390 px ({width} px wide): {too_wide(page)}"
+    page.set_viewport_size(WIDE)
+
+
+def too_wide(page, width: int = 390) -> list[str]:
+    """The innermost elements reaching past `width` px, to say what makes a page scroll sideways."""
+    return page.evaluate("""w => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > w + 0.5 && ![...e.children].some(c => c.getBoundingClientRect().right > w + 0.5))
+        .slice(0, 8).map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')} "${(e.innerText || '').slice(0, 40)}" right=${Math.round(e.getBoundingClientRect().right)}`)""", width)
