@@ -349,11 +349,11 @@ def test_done_when_the_whole_journey_by_visible_labels(page, make_user):
     assert h1(page) == f"Decide the winners of “{TITLE}”"
     first = page.get_by_label("First prize (£10,000)")
     runner_up = page.get_by_label("Runner-up (£2,000)")
-    assert ENTRIES[0][2] in first.locator("option:checked").inner_text()  # prefilled from the ranking
-    assert ENTRIES[1][2] in runner_up.locator("option:checked").inner_text()
+    assert ENTRIES[0][2] in first.get_by_role("option", selected=True).inner_text()  # prefilled from the ranking
+    assert ENTRIES[1][2] in runner_up.get_by_role("option", selected=True).inner_text()
     check(page, "decide")
     # Kit's outstanding sheet leaves the runner-up incomplete: the chair must say why they decide anyway.
-    assert "(incomplete)" in runner_up.locator("option:checked").inner_text()
+    assert "(incomplete)" in runner_up.get_by_role("option", selected=True).inner_text()
     submit(page, "Review the decision")
     assert "has fewer complete scores than required: give a reason to decide anyway" in main(page)
     check(page, "decide-refused", reload=False)
