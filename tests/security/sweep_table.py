@@ -203,6 +203,15 @@ EXPECTED: dict[str, dict] = {
     "notifications.answer_introduction": post("creator", "other_seeker"),
     "notifications.mark_seen": post(*SIGNED_IN),
     "notifications.message_entrants": only(*OWNERS),
+    # the public JSON API: the same answer for everyone (cookies never widen it); docs page outside /api/
+    "api.challenges": public(),
+    "api.challenge": public(),
+    "api.winners": spec(404),  # the world's challenge has no published results
+    "api.organisations": public(),
+    "api.organisation": public(),
+    "api.library": public(),
+    "api.openapi": public(),
+    "api_docs.docs": public(),
     "library.index": public(),
     "library.show": public(),
     "library.manage": only(*BROKER, anon=404),
