@@ -159,3 +159,23 @@ def test_library_lists_only_published_entries(client, council, make_user, make_c
     assert client.get(f"{API}/library?q=heat").get_json()["data"][0]["challenge"]["slug"] == decided.slug
     assert client.get(f"{API}/library?q=nothingmatches").get_json()["data"] == []
     _error(client.get(f"{API}/library?sector=moon"), 422, "invalid_parameters")
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "organisation=a%00b", "cursor=%00", "min_prize=1e400",
+                                   "max_prize=99999999999999999999999", "q=%ff%fe", "sort=closing&sort=newest"])
+def test_odd_bytes_never_500(client, council, make_challenge, query):
+    make_challenge(council)
+    answer = client.get(f"{API}/challenges?{query}")
+    assert answer.status_code in (200, 400, 422) and answer.mimetype == "application/json"
+    assert client.get(f"{API}/library?{query.replace('organisation', 'sector')}").status_code in (200, 400, 422)
+
+
+def test_an_unexpected_failure_is_a_json_500(client, monkeypatch):
+    from challenge.api.views import challenges as views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database caught fire")
+
+    monkeypatch.setattr(views, "search_challenges", broken)
+    body = _error(client.get(f"{API}/challenges"), 500, "server_error")
+    assert "fire" not in body["message"]
