@@ -6,7 +6,7 @@ from flask_login import AnonymousUserMixin
 
 from challenge import clock
 from challenge.challenges.entry_questions import questions_of
-from challenge.challenges.states import LISTED_STATES, phase_of
+from challenge.challenges.states import phase_of
 from challenge.judging import rubric
 from challenge.judging.publication import DECIDED, published_placements
 from challenge.library.services import public_credit
@@ -22,7 +22,8 @@ def ensure_public(action: str, thing) -> None:
 
 
 def is_public(challenge) -> bool:
-    return challenge.state in LISTED_STATES and can(AnonymousUserMixin(), "challenge.view", challenge)
+    """As the site shows it to an anonymous visitor (a cancelled one too, though the catalogue lists it no more)."""
+    return can(AnonymousUserMixin(), "challenge.view", challenge)
 
 
 def results_published(challenge) -> bool:

@@ -179,3 +179,11 @@ def test_an_unexpected_failure_is_a_json_500(client, monkeypatch):
     monkeypatch.setattr(views, "search_challenges", broken)
     body = _error(client.get(f"{API}/challenges"), 500, "server_error")
     assert "fire" not in body["message"]
+
+
+def test_a_cancelled_challenge_is_shown_as_on_the_site_but_not_listed(client, council, make_challenge):
+    cancelled = make_challenge(council, "cancelled", cancel_reason="Funding withdrawn.")
+    assert client.get(f"{API}/challenges").get_json()["data"] == []
+    body = client.get(f"{API}/challenges/{cancelled.slug}").get_json()
+    assert body["phase"] == "cancelled" and body["winners"] is None
+    assert client.get(f"/challenges/{cancelled.slug}").status_code == 200  # the page an anonymous visitor sees
