@@ -187,3 +187,16 @@ def test_a_cancelled_challenge_is_shown_as_on_the_site_but_not_listed(client, co
     body = client.get(f"{API}/challenges/{cancelled.slug}").get_json()
     assert body["phase"] == "cancelled" and body["winners"] is None
     assert client.get(f"/challenges/{cancelled.slug}").status_code == 200  # the page an anonymous visitor sees
+
+
+def test_a_changed_challenge_gets_a_new_etag(client, council, make_challenge):
+    shown = make_challenge(council, title="Before")
+    etag = client.get(f"{API}/challenges").headers["ETag"]
+    assert client.get(f"{API}/challenges", headers={"If-None-Match": etag}).status_code == 304
+    shown.title = "After"
+    db.session.commit()
+    fresh = client.get(f"{API}/challenges", headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
+    assert fresh.get_json()["data"][0]["title"] == "After"
+    head = client.head(f"{API}/challenges")
+    assert head.status_code == 200 and head.headers["ETag"] == fresh.headers["ETag"]
