@@ -56,11 +56,13 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.locator("main").get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():  # wait for the answer: content() read mid-navigation is empty
+        page.locator("main").get_by_role("button", name="Sign in").click()
     if urlsplit(page.url).path == "/login/code":
         check(page, "sign-in-code")
         page.get_by_label("Code", exact=True).fill(second_factor_code(_user_id(email)))
-        page.locator("main").get_by_role("button", name="Sign in").click()
+        with page.expect_navigation():
+            page.locator("main").get_by_role("button", name="Sign in").click()
     elif urlsplit(page.url).path == "/account/two-factor":
         check(page, "sign-in-codes-setup")
         secret = page.locator("#secret").inner_text().strip()
