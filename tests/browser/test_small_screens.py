@@ -81,3 +81,23 @@ def test_a_seekers_list_of_submissions_stacks_its_rows_on_a_phone(page, make_use
     assert label == '"Reference"'
     page.shots(page, "submissions-stacked-390")
     assert not axe_violations(page), describe(axe_violations(page))
+
+
+def test_a_creators_dashboard_stacks_their_submissions_on_a_phone(page, make_user, make_org, make_challenge,
+                                                                  make_submission):
+    from tests.factories import PASSWORD
+
+    creator = make_user("Cara Creator", "cara@example.net")
+    challenge = make_challenge(make_org(make_user("Priya Seeker", "priya@camden.example.org")), "open",
+                               title="Reaching older people who are lonely but not yet known to services")
+    sub = make_submission(challenge, creator, title="Befriending by phone, with a pharmacy at the door")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login")
+    page.get_by_label("Email address").fill(creator.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.goto("/dashboard")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.querySelector('td[data-label=State]').getBoundingClientRect().right") <= 390
+    page.get_by_role("link", name=sub.reference).click()
+    assert page.get_by_role("heading", level=1).is_visible() and sub.reference in page.content()
