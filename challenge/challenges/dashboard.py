@@ -15,6 +15,7 @@ from challenge.challenges.states import ChallengeState, Phase
 from challenge.extensions import db
 from challenge.permissions import can
 from challenge.submissions import queries as submission_queries
+from challenge.words import count
 
 
 @dataclass
@@ -49,11 +50,11 @@ def next_action(challenge: Challenge, now: datetime, entries: int, unanswered: i
         return "Changes requested: edit and send for review again" if challenge.review_note else \
             "Finish the draft and send it for review"
     if phase in (Phase.UPCOMING, Phase.OPEN) and unanswered:
-        return f"Answer {unanswered} question{'s' if unanswered != 1 else ''}"
+        return f"Answer {count(unanswered, 'question')}"
     return {
         Phase.IN_REVIEW: "Waiting for a broker to review it",
         Phase.UPCOMING: "Published: it opens soon. Post an update to build interest",
-        Phase.OPEN: f"Open, {entries} entr{'ies' if entries != 1 else 'y'} so far",
+        Phase.OPEN: f"Open, {count(entries, 'entry')} so far",
         Phase.CLOSED: "Closed: start judging",
         Phase.JUDGING: "Judging: the panel is scoring entries",
         Phase.DECIDED: "Awarded: pay the prizes, then mark it completed",

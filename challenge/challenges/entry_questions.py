@@ -25,6 +25,7 @@ from challenge.extensions import db
 from challenge.permissions import can
 from challenge.platform import audit, tx
 from challenge.platform.lifecycle import state_check
+from challenge.words import count
 
 
 class QuestionKind(enum.StrEnum):
@@ -124,7 +125,7 @@ def _check_long(q: EntryQuestion, value: str) -> str:
     value = value.replace("\r\n", "\n").strip()
     limit, words = q.max_words or DEFAULT_WORDS, _words(value)
     if words > limit:
-        raise FieldError(f"Keep your answer to {limit:,} {plural(limit, 'word')} or fewer "
+        raise FieldError(f"Keep your answer to {count(limit, 'word')} or fewer "
                          f"(it has {words:,})", q.field_name)
     if len(value) > LONG_TEXT_CHARS:
         raise FieldError(f"Keep your answer to {LONG_TEXT_CHARS:,} characters or fewer", q.field_name)
@@ -169,10 +170,6 @@ def file_types_label(types: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def plural(n: int, word: str) -> str:
-    return word if n == 1 else word + "s"
-
-
 @dataclass(frozen=True)
 class Kind:
     label: str
@@ -184,8 +181,7 @@ KINDS: dict[QuestionKind, Kind] = {
     QuestionKind.SHORT_TEXT: Kind("Short text", _check_short,
                                   lambda q: f"Up to {q.max_length or DEFAULT_SHORT:,} characters."),
     QuestionKind.LONG_TEXT: Kind("Long text", _check_long,
-                                 lambda q: f"Up to {q.max_words or DEFAULT_WORDS:,} "
-                                           f"{plural(q.max_words or DEFAULT_WORDS, 'word')}."),
+                                 lambda q: f"Up to {count(q.max_words or DEFAULT_WORDS, 'word')}."),
     QuestionKind.CHOICE: Kind("Single choice", _check_choice, lambda q: "Choose one."),
     QuestionKind.NUMBER: Kind("Number", _check_number,
                               lambda q: "A whole number" + (f" {_range(q.min_value, q.max_value)}."

@@ -30,7 +30,7 @@ from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllo
 from challenge.extensions import db
 from challenge.judging import results
 from challenge.judging.assignment import conflicts_in, round_entries
-from challenge.judging.models import Conflict, PanelMember, Round
+from challenge.judging.models import Conflict, PanelMember, PanelRole, Round
 from challenge.judging.pairwise_models import PAIRWISE, Comparison
 from challenge.judging.rubric import criteria_of
 from challenge.judging.scoring import pairwise as pw
@@ -254,7 +254,7 @@ def load_results(round_: Round) -> results.Results:
     members = db.session.execute(
         db.select(PanelMember.id, User.name, PanelMember.service_user, PanelMember.role).join(User)
         .where(PanelMember.challenge_id == round_.challenge_id).order_by(User.name)).all()
-    judges = {m.id: results.Judge(m.id, m.name, m.service_user, m.role == "chair") for m in members}
+    judges = {m.id: results.Judge(m.id, m.name, m.service_user, m.role == PanelRole.CHAIR) for m in members}
     wins: dict[int, int] = {}
     for jid, winner, _ in fitted.counted:
         wins[winner] = wins.get(winner, 0) + 1

@@ -15,7 +15,7 @@ from challenge.accounts.models import User
 from challenge.extensions import db
 from challenge.judging import scoring
 from challenge.judging.models import (
-    Assignment, AssignmentState, Conflict, Criterion, PanelMember, Round, Score, new_version,
+    Assignment, AssignmentState, Conflict, Criterion, PanelMember, PanelRole, Round, Score, new_version,
 )
 from challenge.submissions.models import Submission
 
@@ -212,7 +212,7 @@ def _load(round_: Round) -> Results:
     criteria, members, subs, assignments, score_rows, conflicts = _fetch(round_)
     scale = (criteria[0].scale_min, criteria[0].scale_max) if criteria else (0, 4)
     weights = {c.id: c.weight for c in criteria}
-    judges = {m.id: Judge(m.id, m.name, m.service_user, m.role == "chair") for m in members}
+    judges = {m.id: Judge(m.id, m.name, m.service_user, m.role == PanelRole.CHAIR) for m in members}
     entries = {sid: Entry(sid, ref, title, submitted_at, state) for sid, ref, title, submitted_at, state in subs}
     by_assignment: dict[int, dict[int, int]] = {}
     for aid, cid, value in score_rows:

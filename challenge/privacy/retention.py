@@ -26,6 +26,7 @@ from challenge.privacy.models import RetentionRun
 from challenge.submissions import storage
 from challenge.submissions.answers import EntryAnswer
 from challenge.submissions.models import Attachment, Submission, SubmissionState, TeamInvitation
+from challenge.words import count
 
 REMOVED_TITLE = "Entry removed under the retention schedule"
 EXAMPLES = 3
@@ -40,7 +41,7 @@ def period(name: str) -> timedelta:
 def describe(name: str) -> str:
     setting = current_app.config["RETENTION"][name]
     unit, n = next(iter(setting.items()))
-    return f"{n} {unit[:-1] if n == 1 else unit}"
+    return count(n, unit[:-1])
 
 
 def _decided_before(cutoff: datetime):

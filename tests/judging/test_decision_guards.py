@@ -16,6 +16,16 @@ def _by_position(world):
     return lambda member, sub: (index[sub.id], index[sub.id])
 
 
+def test_one_sheet_in_and_one_outstanding_read_in_the_singular(client, login, make_world):
+    world = make_world(judges=2, entries=1)
+    round_ = open_round(world)
+    score_all(world, round_, _by_position(world), members=world.members[:1])
+    login(world.chair)
+    text = client.post(f"/judging/{world.challenge.slug}/rounds/1/close").text
+    assert "1 of 2 score sheets is in; 1 is outstanding" in text
+    assert "(judge Judge 2: 1)" in text and "Close with 1 sheet outstanding" in text
+
+
 def test_closing_with_sheets_outstanding_says_how_many_and_whose_and_waits_for_the_confirmation(client, login, make_world):
     world = make_world(judges=3, entries=4)
     round_ = open_round(world)

@@ -16,6 +16,7 @@ from challenge.judging.pairwise_models import PAIRWISE
 from challenge.money import format_money
 from challenge.permissions import can
 from challenge.platform import buttons, tx
+from challenge.words import count, word_for
 
 TEMPLATE = "judging/setup.html"
 
@@ -155,7 +156,7 @@ def close_round(slug: str, position: int):
 def remind_judges(slug: str, position: int):
     challenge, round_ = round_for(slug, position, "judging.remind")
     return buttons.pressed(_setup(slug), lambda: assign.remind_judges(round_, current_user, clock.now()),
-                           lambda n: f"{n} {'judge was' if n == 1 else 'judges were'} reminded of the entries "
+                           lambda n: f"{count(n, 'judge')} {word_for(n, 'was')} reminded of the entries "
                                      "they have left to score.")
 
 

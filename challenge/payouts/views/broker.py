@@ -16,6 +16,7 @@ from challenge.payouts.models import Payout
 from challenge.payouts.states import PayoutState, RefundState
 from challenge.permissions import ensure
 from challenge.platform import tx
+from challenge.words import count
 
 CALM = ("Those places have already been awarded (a second click, or another broker was first), so nothing "
         "more was awarded. The awards are listed below.")
@@ -47,7 +48,7 @@ def create_awards(slug: str):
         with tx.unit_of_work(form) as work:
             made = len(awards.award_decided(challenge, current_user, clock.now()))
         if work.done:
-            return tx.done(f"{made} {'prize' if made == 1 else 'prizes'} awarded, as the decision gave them. The "
+            return tx.done(f"{count(made, 'prize')} awarded, as the decision gave them. The "
                            "winners have been told how to get paid.", back)
         if awards.decided_places(challenge) is not None and not awards.unawarded_places(challenge):
             return tx.done(CALM, back, "info")
