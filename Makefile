@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN = $(VENV)/bin
 export FLASK_APP = wsgi
 
-.PHONY: run test install migrate demo bench rush clean
+.PHONY: run test install migrate demo bench rush cluster clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: install
 
 rush: install
 	$(BIN)/python -m bench.rush
+
+# Two app nodes behind nginx with PostgreSQL, Redis and a local S3 server, on 127.0.0.1 (bench/cluster.py).
+cluster: install
+	$(BIN)/python -m bench.cluster serve
 
 clean:
 	rm -rf $(VENV) instance/challenge.db test-output

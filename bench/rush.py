@@ -95,9 +95,10 @@ def schedule(args, start: float, close: float, rng: random.Random) -> list[Timin
     return plan
 
 
-def sign_in_all(base: str, outcomes: list[Outcome]) -> list[SubmissionClient]:
+def sign_in_all(base: str, outcomes: list[Outcome], kind: type[SubmissionClient] = SubmissionClient
+                ) -> list[SubmissionClient]:
     """Everyone signs in before the last minute (each sign-in is a deliberately slow argon2 check)."""
-    clients = [SubmissionClient(base, o) for o in outcomes]
+    clients = [kind(base, o) for o in outcomes]
     with ThreadPoolExecutor(max_workers=4) as pool:
         signed = list(pool.map(lambda c: c.log_in(f"creator{c.outcome.creator}@bench.example.org",
                                                   dataset.PASSWORD), clients))
@@ -124,11 +125,14 @@ def creator(client: SubmissionClient, when: Timing, rng: random.Random) -> None:
     client.submit()
 
 
-def rush(server: Gunicorn, engine, args, rng: random.Random) -> tuple[list[Outcome], datetime, int, float]:
-    """Sign everyone in, set the close --close-in seconds ahead, and let the creators go."""
+def rush(server: Gunicorn, engine, args, rng: random.Random, kind: type[SubmissionClient] = SubmissionClient,
+         midway=None) -> tuple[list[Outcome], datetime, int, float]:
+    """Sign everyone in, set the close --close-in seconds ahead, and let the creators go.
+
+    `midway`, when given, is called once half-way between the start and the close (a fault to inject)."""
     outcomes = [Outcome(creator=n) for n in range(args.creators)]
     started = time.monotonic()
-    clients = sign_in_all(server.url, outcomes)
+    clients = sign_in_all(server.url, outcomes, kind)
     signing = time.monotonic() - started
     closes_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=args.close_in)
     with engine.begin() as conn:
@@ -140,6 +144,9 @@ def rush(server: Gunicorn, engine, args, rng: random.Random) -> tuple[list[Outco
                for c, when in zip(clients, timings)]
     for t in threads:
         t.start()
+    if midway is not None:
+        _at(time.time() + args.close_in / 2)
+        midway()
     deadline = time.monotonic() + args.close_in + 90
     for t in threads:
         t.join(timeout=max(0.1, deadline - time.monotonic()))

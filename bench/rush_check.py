@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 
 from bench.dataset import table
-from bench.rush_client import Outcome
+from bench.rush_client import Outcome, Step
 
 
 def _sha256(path: Path) -> str | None:
@@ -32,16 +33,22 @@ def _stored(engine: Engine, closes_at: datetime) -> tuple[dict[str, dict], dict[
     return by_ref, {ref: by_sub.get(r["id"], []) for ref, r in by_ref.items()}
 
 
-def check(engine: Engine, outcomes: list[Outcome], closes_at: datetime, uploads: Path, stuck: int
+def check(engine: Engine, outcomes: list[Outcome], closes_at: datetime, uploads: Path, stuck: int,
+          sha_of: Callable[[str], str | None] | None = None, retry_page: Callable[[Step], bool] | None = None,
           ) -> tuple[list[str], dict]:
-    """Every rule of the rush; returns the violations (empty when all held) and counts for the summary."""
+    """Every rule of the rush; returns the violations (empty when all held) and counts for the summary.
+
+    `sha_of(stored_name)` reads a stored file's sha256 (from disk by default; the cluster reads its bucket);
+    `retry_page(step)` says whether a 5xx answer was the clear "please try again" page that a fault run
+    allows (a node killed, the database restarted); without it every 5xx is a violation."""
+    sha_of = sha_of or (lambda name: _sha256(uploads / name))
     close = closes_at.timestamp()
     rows, files = _stored(engine, closes_at)
     violations = [f"{stuck} creators were still waiting when the time ran out"] if stuck else []
     for o in outcomes:
         who = f"creator {o.creator}" + (f" ({o.reference})" if o.reference else "")
         for step in o.steps:
-            if step.status >= 500:
+            if step.status >= 500 and not (retry_page and retry_page(step)):
                 violations.append(f"{who}: {step.name} got HTTP {step.status}")
         last = o.last()
         if o.gave_up:
@@ -58,7 +65,7 @@ def check(engine: Engine, outcomes: list[Outcome], closes_at: datetime, uploads:
             if row["submitted_at"] is None or row["submitted_at"] >= closes_at:
                 violations.append(f"{who}: submitted_at {row['submitted_at']} is not before the close")
             stored = files.get(o.reference, [])
-            if not any(f["sha256"] == o.sha256 and _sha256(uploads / f["stored_name"]) == o.sha256 for f in stored):
+            if not any(f["sha256"] == o.sha256 and sha_of(f["stored_name"]) == o.sha256 for f in stored):
                 violations.append(f"{who}: its attachment is missing on disk or its sha256 differs")
         else:
             if not o.refusal_clear and o.steps:

@@ -52,11 +52,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "10 per minute")
+    # Several deployments (or a benchmark cluster) may share one Redis: each keeps its keys under a prefix.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     # Anonymous visitors' copies of public pages (platform/pagecache.py): kept per worker in memory, or in
     # Redis with CACHE_TYPE=RedisCache and CACHE_REDIS_URL; never longer than PAGE_CACHE_SECONDS (0: off).
     PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "flask_cache_")
     CACHE_THRESHOLD = 300
     # Mail: SMTP when MAIL_SERVER is set, otherwise .eml files under instance/mail/.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
