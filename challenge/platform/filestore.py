@@ -190,7 +190,11 @@ class Bucket:
             return redirect(url, 303)
         got = self._get(name)
         headers = {"Content-Disposition": disposition(download_name), "Content-Length": str(got["ContentLength"])}
-        return Response(got["Body"].iter_chunks(CHUNK), mimetype=mimetype, headers=headers, direct_passthrough=True)
+        response = Response(got["Body"].iter_chunks(CHUNK), mimetype=mimetype, headers=headers,
+                            direct_passthrough=True)
+        response.call_on_close(got["Body"].close)  # a download cut short frees its connection at once
+        return response
+
 
 BACKENDS = {"": LocalFolder, "s3": Bucket}
 

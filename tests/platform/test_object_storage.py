@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 import uuid
+import zipfile
 from datetime import timedelta
 
 import boto3
@@ -22,6 +23,7 @@ from challenge import clock
 from challenge.challenges.models import ChallengeDocument
 from challenge.extensions import db
 from challenge.platform import filestore
+from challenge.privacy import export
 from challenge.submissions import cleaning, storage, sweep
 from challenge.submissions.models import Attachment
 from tests.submissions.metadata_files import SECRETS, pdf
@@ -146,6 +148,16 @@ def test_a_presigned_url_forces_an_attachment_and_only_after_the_permission_chec
         assert answer.read() == content
         assert answer.headers["Content-Disposition"].startswith('attachment; filename="plan.pdf"')
         assert answer.headers["Content-Type"] == "application/pdf"
+
+
+def test_a_persons_export_carries_their_files_from_the_bucket(client, login, entry, bucket):
+    sub, creator, _, _ = entry
+    login(creator)
+    content = pdf()
+    _upload(client, sub, content, "plan.pdf")
+    attachment = db.session.scalars(db.select(Attachment)).one()
+    with zipfile.ZipFile(io.BytesIO(export.as_zip(creator))) as z:
+        assert z.read(f"files/attachments-{attachment.id}-plan.pdf") == content
 
 
 def test_a_judge_copy_is_made_in_the_bucket_for_an_older_upload_without_one(app, bucket):
