@@ -1,9 +1,9 @@
 """Commands: `flask demo`, `flask users …`, `flask outbox send`, `flask payouts retry|reconcile`,
-`flask uploads sweep`, `flask privacy retention`."""
+`flask uploads sweep`, `flask privacy retention`, `flask storage migrate`."""
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from challenge import clock
@@ -15,6 +15,7 @@ outbox_cli = AppGroup("outbox", help="Send queued email.")
 payouts_cli = AppGroup("payouts", help="Pay winners and check the money.")
 uploads_cli = AppGroup("uploads", help="Look after attachment files.")
 privacy_cli = AppGroup("privacy", help="Data protection: the retention schedule.")
+storage_cli = AppGroup("storage", help="Where uploaded files live: the local folder or an S3 bucket.")
 
 
 @users.command("make-broker")
@@ -161,6 +162,28 @@ def uploads_sweep(minutes: int, dry_run: bool) -> None:
     click.echo(f"{count(len(orphans), 'orphan file')} {'found' if dry_run else 'removed'}.")
 
 
+@storage_cli.command("migrate")
+def storage_migrate() -> None:
+    """Copy every file of the local UPLOAD_FOLDER into the bucket named by STORAGE_URL, checking each one's
+    sha256 after the copy; files already there are checked, not copied again. Exits 1 on any mismatch."""
+    from challenge.platform import filestore
+    from challenge.submissions import storage
+
+    target = filestore.current()
+    if isinstance(target, filestore.LocalFolder):
+        raise click.ClickException("Set STORAGE_URL=s3://bucket/prefix (and the AWS_* variables) to say where to "
+                                   "copy the files to; it is empty, so the files are already where they are used.")
+    source = filestore.LocalFolder(current_app.config["UPLOAD_FOLDER"])
+    click.echo(f"Copying from {source.describe()} to {target.describe()}…")
+    report = filestore.copy_all(source, target, storage.is_file_name)
+    for name in report.mismatched:
+        click.echo(f"MISMATCH {name}: the bucket's copy has another sha256 than the local file", err=True)
+    click.echo(f"{count(len(report.copied), 'file')} copied and verified, {len(report.already_there)} already there "
+               f"(verified), {len(report.mismatched)} mismatched.")
+    if report.mismatched:
+        raise SystemExit(1)
+
+
 @privacy_cli.command("retention")
 @click.option("--dry-run", is_flag=True, help="Only count what is due; change nothing and record no run.")
 def privacy_retention(dry_run: bool) -> None:
@@ -185,4 +208,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(payouts_cli)
     app.cli.add_command(uploads_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(storage_cli)
     app.cli.add_command(demo)

@@ -48,6 +48,13 @@ class Config:
     MAX_CONTENT_LENGTH = 5 * UPLOAD_MAX_BYTES + 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
+    # Where uploads live (platform/filestore.py): unset, the folder above; s3://bucket/prefix, a bucket, with
+    # the AWS_* variables and STORAGE_ENDPOINT_URL for MinIO, Ceph or another S3-compatible server.
+    # Downloads stream through the app, or redirect to a presigned URL living this many seconds when > 0.
+    STORAGE_URL = os.environ.get("STORAGE_URL", "")
+    STORAGE_ENDPOINT_URL = os.environ.get("STORAGE_ENDPOINT_URL")
+    STORAGE_REGION = os.environ.get("STORAGE_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    STORAGE_PRESIGNED_SECONDS = int(os.environ.get("STORAGE_PRESIGNED_SECONDS", "0"))
     # Rate limits: memory by default, Redis when RATELIMIT_STORAGE_URI is set.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
@@ -161,5 +168,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    STORAGE_URL = ""  # the local folder, whatever the environment says; the bucket's tests set their own
     SERVER_NAME = None
     MAIL_SERVER = None

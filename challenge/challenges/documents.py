@@ -12,7 +12,6 @@ then are fixed with it, so every entrant reads the same brief; `challenge.edit_d
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
@@ -95,13 +94,10 @@ def remove_document(challenge: Challenge, document: ChallengeDocument, actor, no
     db.session.flush()
 
 
-def file_of(document: ChallengeDocument) -> Path | None:
-    """The file to send: the copy without metadata when one was made, else the file as uploaded."""
-    original = storage.path_of(document.stored_name)
-    if original is None:
-        return None
-    copy = storage.clean_path(document.stored_name)
-    return copy if document.cleaned and copy.is_file() else original
+def file_of(document: ChallengeDocument) -> str:
+    """The stored name to send: the copy without metadata when one was made, else the file as uploaded."""
+    copy = storage.clean_name(document.stored_name)
+    return copy if document.cleaned and storage.exists(copy) else document.stored_name
 
 
 def _ensure_editable(challenge: Challenge, actor, now: datetime) -> None:

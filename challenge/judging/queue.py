@@ -5,15 +5,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import abort
+from flask import Response, abort
 
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
 from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
+from challenge.submissions import cleaning, storage
 from challenge.submissions.models import Attachment, Submission
 
-_STORED = re.compile(r"^[0-9a-f]{16,64}$")
+UNCLEANABLE = ("This file could not be cleaned of the details that may name its author, so it cannot be sent to "
+               "judges of a blind challenge. Ask the chair to contact the broker.")
 _SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 
 STATUS_LABELS = {
@@ -124,11 +126,16 @@ def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:
     return member
 
 
-def attachment_path(folder: str, stored_name: str) -> Path | None:
-    if not _STORED.match(stored_name or ""):
-        return None
-    path = Path(folder) / stored_name
-    return path if path.is_file() else None
+def send_to_judge(item, blind: bool, download_name: str) -> Response:
+    """An entry's file (an attachment or a file answer) for a judge whose access is already checked: a blind
+    challenge's judges get the metadata-free copy, or a refusal when the file cannot be cleaned; 404 when
+    the file is gone."""
+    if item is None or not storage.exists(item.stored_name):
+        abort(404)
+    name = cleaning.for_judges(item) if blind else item.stored_name
+    if name is None:
+        raise DomainError(UNCLEANABLE)
+    return storage.send(name, item.content_type, download_name)
 
 
 def blind_name(file: Attachment, number: int) -> str:

@@ -9,8 +9,10 @@ their entries come only after the challenge's final decision, without the judge.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import shutil
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -111,9 +113,9 @@ def _files(found: dict[str, list[dict]]) -> list[tuple[str, object]]:
     files = []
     for table in FILE_TABLES:
         for row in found.get(table, ()):
-            path = storage.path_of(row.get("stored_name") or "")
-            if path is not None:
-                files.append((f"files/{table}-{row['id']}-{storage.display_name(row['original_name'] or '')}", path))
+            name = row.get("stored_name") or ""
+            if storage.exists(name):
+                files.append((f"files/{table}-{row['id']}-{storage.display_name(row['original_name'] or '')}", name))
     return files
 
 
@@ -125,8 +127,9 @@ def as_zip(user) -> bytes:
         z.writestr("README.txt", README.format(name=user.name, tables=len(found)))
         for name, rows in found.items():
             z.writestr(f"{name}.json", json.dumps(rows, indent=2, ensure_ascii=False, default=str))
-        for arcname, path in _files(found):
-            z.write(path, arcname)
+        for arcname, name in _files(found):  # copied in chunks, from the folder or the bucket
+            with contextlib.closing(storage.open(name)) as src, z.open(arcname, "w") as out:
+                shutil.copyfileobj(src, out, storage.CHUNK)
     return buffer.getvalue()
 
 

@@ -3,7 +3,7 @@
 A PDF's document information and XMP, an Office file's document properties, comment and revision authors,
 an image's EXIF, XMP, comments and text chunks all name the entrant. Each kind of file has a cleaner (a
 registry: extension -> function); the cleaned copy is made once, at upload, and kept beside the original
-(storage.clean_path); the original stays what seekers and brokers download. A ZIP cannot be cleaned (the
+(storage.clean_name, in the same folder or bucket); the original stays what seekers and brokers download. A ZIP cannot be cleaned (the
 files inside are anyone's), nor can a file a cleaner cannot read: those reach judges as uploaded, and the
 chair is told before the round opens (`uncleaned`).
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from challenge.extensions import db
+from challenge.platform import filestore
 from challenge.submissions.models import Attachment, Submission
 
 log = logging.getLogger(__name__)
@@ -182,18 +183,25 @@ def beside(original: Path) -> Path:
     return original.with_name(original.name + CLEAN_SUFFIX)
 
 
-def for_judges(attachment: Attachment, original: Path) -> Path | None:
-    """The file a judge of a blind challenge receives: the cleaned copy, made now if an older upload has none
-    yet; the original when the chair was told before the round opened that it cannot be cleaned (a kind we
-    cannot clean, or a file that failed at upload). None when an older upload of a cleanable kind fails now:
-    the chair was never warned of it, so the judge must not receive it as uploaded."""
-    copy = beside(original)
-    if copy.is_file():
+def for_judges(item) -> str | None:
+    """The stored name of the file a judge of a blind challenge receives (an attachment or a file answer): the
+    cleaned copy, made now if an older upload has none yet; the original when the chair was told before the
+    round opened that it cannot be cleaned (a kind we cannot clean, or a file that failed at upload). None
+    when an older upload of a cleanable kind fails now: the chair was never warned of it, so the judge must
+    not receive it as uploaded. The caller has checked that the original is there."""
+    backend = filestore.current()
+    copy = item.stored_name + CLEAN_SUFFIX
+    if backend.exists(copy):
         return copy
-    ext = Path(attachment.original_name).suffix.lower().lstrip(".")
-    if attachment.cleaned is False or ext in NOT_CLEANABLE or ext not in CLEANERS:
-        return original
-    return copy if clean(original, ext, copy) else None
+    ext = Path(item.original_name).suffix.lower().lstrip(".")
+    if item.cleaned is False or ext in NOT_CLEANABLE or ext not in CLEANERS:
+        return item.stored_name
+    with backend.local_copy(item.stored_name) as original:
+        scratch = backend.scratch(copy)
+        if not clean(original, ext, scratch):
+            return None
+        backend.keep(copy, scratch)
+    return copy
 
 
 # --- the chair's warning --------------------------------------------------------------------------------------

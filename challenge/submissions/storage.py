@@ -5,8 +5,10 @@ claims (sniffed with `filetype`; Office files are ZIP containers, told apart by 
 `[Content_Types].xml`). ZIP files, Office files included, are inspected too: see `inspect_zip`. The
 client's file name never touches the disk: it is kept, sanitised, for display and as the download name only.
 
+Where the files live (a local folder or an S3 bucket) is platform/filestore.py's business: an upload is
+written and checked in a scratch file read in chunks, then kept by the backend; `send` answers a download.
 Files follow the database transaction: a file written during a unit of work that is rolled back is
-deleted, and a file whose row is deleted is removed from disk only once that deletion is committed.
+deleted, and a file whose row is deleted is removed from storage only once that deletion is committed.
 """
 from __future__ import annotations
 
@@ -21,12 +23,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 import filetype
-from flask import current_app
+from flask import Response, abort, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from challenge.errors import FieldError
+from challenge.platform import filestore
 from challenge.submissions import cleaning
 
 CHUNK = 64 * 1024
@@ -62,6 +65,7 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAX_CALLS = 50  # archives opened inside one upload, Office files included
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
+_SENDABLE = re.compile(r"^[0-9a-f]{32}(" + re.escape(cleaning.CLEAN_SUFFIX) + ")?$")  # a stored file or its copy
 _NEW_FILES = "cx_new_files"
 _DOOMED_FILES = "cx_doomed_files"
 
@@ -127,8 +131,9 @@ def store(stream: BinaryIO, original_name: str, max_bytes: int, types: dict[str,
         raise UploadRefused(f"“{display_name(original_name)}” is not a file type we accept. "
                             f"Upload a {label} file.")
     stored_name = secrets.token_hex(16)
-    path = folder() / stored_name
-    digest, size = hashlib.sha256(), 0
+    backend = filestore.current()
+    path, copy = backend.scratch(stored_name), backend.scratch(clean_name(stored_name))
+    digest, size, kept = hashlib.sha256(), 0, False
     try:
         with path.open("xb") as out:
             while chunk := stream.read(CHUNK):
@@ -140,10 +145,16 @@ def store(stream: BinaryIO, original_name: str, max_bytes: int, types: dict[str,
         if size == 0:
             raise UploadRefused("The file is empty. Choose the file again and upload it.")
         _check_content(path, ext, label)
-        cleaned = cleaning.clean(path, ext, clean_path(stored_name))
+        cleaned = cleaning.clean(path, ext, copy)
+        kept = True
+        backend.keep(stored_name, path)
+        if cleaned:
+            backend.keep(clean_name(stored_name), copy)
     except BaseException:
         path.unlink(missing_ok=True)
-        clean_path(stored_name).unlink(missing_ok=True)
+        copy.unlink(missing_ok=True)
+        if kept:
+            _unlink(backend, stored_name)
         raise
     return Stored(stored_name, size, digest.hexdigest(), types[ext], display_name(original_name), cleaned)
 
@@ -272,7 +283,8 @@ def _escapes(name: str) -> bool:
 
 
 def path_of(stored_name: str) -> Path | None:
-    """The file behind a stored name, or None when the name is malformed or the file is gone."""
+    """The file behind a stored name in the local folder, or None when the name is malformed or the file is
+    gone. The local folder only (tests, `flask storage migrate`): the app reads through `open` and `send`."""
     if not _STORED_NAME.match(stored_name or ""):
         return None
     path = folder() / stored_name
@@ -286,34 +298,61 @@ def clean_path(stored_name: str) -> Path:
     return cleaning.beside(folder() / stored_name)
 
 
+def clean_name(stored_name: str) -> str:
+    """The name of the copy without metadata of a stored file, kept beside it (in the folder or the bucket)."""
+    return stored_name + cleaning.CLEAN_SUFFIX
+
+
+def is_file_name(name: str) -> bool:
+    """A stored file's name or its cleaned copy's (not a half-written `.part`, nor anything else)."""
+    return bool(_SENDABLE.match(name or ""))
+
+
+def exists(name: str) -> bool:
+    """A stored file (or a cleaned copy) is there to be sent; False for a malformed name."""
+    return is_file_name(name) and filestore.current().exists(name)
+
+
 def open(stored_name: str) -> BinaryIO:  # noqa: A001 - the verb the rest of the package reads best with
-    path = path_of(stored_name)
-    if path is None:
+    """The stored file to read in chunks (close it after use); FileNotFoundError when it is gone."""
+    if not is_file_name(stored_name):
         raise FileNotFoundError(stored_name)
-    return path.open("rb")
+    return filestore.current().open(stored_name)
+
+
+def send(name: str, mimetype: str, download_name: str) -> Response:
+    """A download, answered only after the caller's permission check: always as an attachment, with the
+    content type we chose at upload; a 404 when the file is gone."""
+    if not exists(name):
+        abort(404)
+    response = filestore.current().send(name, mimetype, download_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def remove(stored_name: str) -> None:
     if _STORED_NAME.match(stored_name or ""):
-        _unlink(folder(), stored_name)
+        _unlink(filestore.current(), stored_name)
 
 
-def _unlink(where: Path, stored_name: str) -> None:
+def _unlink(backend, stored_name: str) -> None:
     """Delete a stored file and its cleaned copy."""
-    (where / stored_name).unlink(missing_ok=True)
-    cleaning.beside(where / stored_name).unlink(missing_ok=True)
+    backend.delete(stored_name)
+    backend.delete(clean_name(stored_name))
 
 
 # --- files follow the transaction -------------------------------------------------------------------
 
 def written_in(session: Session, stored_name: str) -> None:
     """Delete this new file if the session's transaction is rolled back instead of committed."""
-    session.info.setdefault(_NEW_FILES, {})[stored_name] = folder()
+    session.info.setdefault(_NEW_FILES, {})[stored_name] = filestore.current()
 
 
 def remove_after_commit(session: Session, stored_name: str) -> None:
-    """Delete this file from disk once the deletion of its row has been committed."""
-    session.info.setdefault(_DOOMED_FILES, {})[stored_name] = folder()
+    """Delete this file from storage once the deletion of its row has been committed."""
+    session.info.setdefault(_DOOMED_FILES, {})[stored_name] = filestore.current()
 
 
 @event.listens_for(Session, "after_commit")

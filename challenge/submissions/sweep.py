@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timedelta
 
 from challenge.challenges.models import ChallengeDocument
 from challenge.extensions import db
-from challenge.submissions import storage
+from challenge.platform import filestore
 from challenge.submissions.answers import EntryAnswer
 from challenge.submissions.models import Attachment
 
@@ -44,18 +43,16 @@ def _known(names: list[str]) -> set[str]:
 
 
 def find_orphans(now: datetime, grace: timedelta) -> list[Orphan]:
-    """Files in the upload folder older than `grace` that no row accounts for: a stored file (or a copy
-    derived from it) whose stored name has no attachment row, and any half-written `.part` file."""
-    folder: Path = storage.folder()
+    """Files in the storage (the upload folder or the bucket) older than `grace` that no row accounts for: a
+    stored file (or a copy derived from it) whose stored name has no attachment row, and any half-written
+    `.part` file."""
     candidates: dict[str, tuple[str, Orphan]] = {}
-    for path in folder.iterdir():
-        match = DERIVED_NAME.match(path.name)
-        if match is None or not path.is_file():
+    for entry in filestore.current().entries():
+        match = DERIVED_NAME.match(entry.name)
+        if match is None:
             continue  # anything not named by the storage is not ours to judge
-        stat = path.stat()
-        modified = datetime.fromtimestamp(stat.st_mtime, timezone.utc)
-        if modified <= now - grace:
-            candidates[path.name] = (match["base"], Orphan(path.name, stat.st_size, modified))
+        if entry.modified_at <= now - grace:
+            candidates[entry.name] = (match["base"], Orphan(entry.name, entry.size, entry.modified_at))
     known = _known(sorted({base for base, _ in candidates.values()}))
     return [orphan for name, (base, orphan) in sorted(candidates.items())
             if base not in known or name.endswith(".part")]
@@ -65,7 +62,7 @@ def sweep(now: datetime, grace: timedelta, *, dry_run: bool = False) -> list[Orp
     """Remove (or with `dry_run` only list) the orphan files; returns what was found."""
     orphans = find_orphans(now, grace)
     if not dry_run:
-        folder = storage.folder()
+        backend = filestore.current()
         for orphan in orphans:
-            (folder / orphan.name).unlink(missing_ok=True)
+            backend.delete(orphan.name)
     return orphans

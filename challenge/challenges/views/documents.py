@@ -2,7 +2,7 @@
 who may see the challenge (challenges/documents.py checks and stores the files)."""
 from __future__ import annotations
 
-from flask import abort, send_file, url_for
+from flask import abort, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
@@ -12,6 +12,7 @@ from challenge.challenges.document_forms import DocumentForm, RemoveDocumentForm
 from challenge.challenges.lookup import challenge_or_404
 from challenge.permissions import can
 from challenge.platform import tx
+from challenge.submissions import storage
 
 
 @bp.get("/challenges/<slug>/documents")
@@ -53,13 +54,7 @@ def remove_document(slug: str, document_id: int):
 def download_document(slug: str, document_id: int):
     challenge = challenge_or_404(slug)
     document = documents.document_of(challenge, document_id) or abort(404)
-    path = documents.file_of(document) or abort(404)
-    response = send_file(path, mimetype=document.content_type, as_attachment=True,
-                         download_name=document.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send(documents.file_of(document), document.content_type, document.original_name)
 
 
 def _render(challenge, form, remove_form=None):

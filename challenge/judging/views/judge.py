@@ -1,12 +1,11 @@
 """A judge's pages: my panels, the queue, an entry (declaration first), scoring and attachments."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, send_file, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
 from challenge.challenges.lookup import challenge_or_404
-from challenge.errors import DomainError
 from challenge.judging import assignment as assign
 from challenge.judging import queue as queries
 from challenge.judging import services
@@ -18,7 +17,6 @@ from challenge.judging.rules import panel_member
 from challenge.permissions import can
 from challenge.platform import tx
 from challenge.submissions import answers as entry_answers
-from challenge.submissions import cleaning
 
 
 @bp.get("/judging/")
@@ -137,16 +135,8 @@ def attachment(slug: str, assignment_id: int, number: int):
     if not 1 <= number <= len(files):
         abort(404)
     file = files[number - 1]
-    path = queries.attachment_path(current_app.config["UPLOAD_FOLDER"], file.stored_name)
-    if path is None:
-        abort(404)
-    if challenge.blind_judging:  # the file's metadata would name the entrant as surely as its name
-        path = cleaning.for_judges(file, path)
-        if path is None:
-            raise DomainError("This file could not be cleaned of the details that may name its author, so it "
-                              "cannot be sent to judges of a blind challenge. Ask the chair to contact the broker.")
     name = queries.blind_name(file, number) if challenge.blind_judging else file.original_name
-    return send_file(path, mimetype=file.content_type, as_attachment=True, download_name=name, max_age=0)
+    return queries.send_to_judge(file, challenge.blind_judging, name)
 
 
 @bp.get("/judging/<slug>/entries/<id:assignment_id>/answers/<id:question_id>")
@@ -156,17 +146,11 @@ def answer_file(slug: str, assignment_id: int, question_id: int):
     challenge, assignment = sheet_for(slug, assignment_id, "judging.view_entry")
     blind = challenge.blind_judging
     answer = entry_answers.answer_file(assignment.submission, question_id, blind=blind)
-    path = queries.attachment_path(current_app.config["UPLOAD_FOLDER"], answer.stored_name) if answer else None
-    if path is None:
+    if answer is None:
         abort(404)
-    if blind:
-        path = cleaning.for_judges(answer, path)
-        if path is None:
-            raise DomainError("This file could not be cleaned of the details that may name its author, so it "
-                              "cannot be sent to judges of a blind challenge. Ask the chair to contact the broker.")
     ext = answer.original_name.rsplit(".", 1)[-1]
     name = f"Answer to question {answer.question.position}.{ext}" if blind else answer.original_name
-    return send_file(path, mimetype=answer.content_type, as_attachment=True, download_name=name, max_age=0)
+    return queries.send_to_judge(answer, blind, name)
 
 
 @bp.post("/judging/<slug>/reassign")

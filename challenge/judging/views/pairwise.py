@@ -1,7 +1,7 @@
 """A judge's pairwise round: two entries side by side, pick the better one or skip; a conflict; their files."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, send_file, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
@@ -15,11 +15,6 @@ from challenge.judging.rules import panel_member
 from challenge.permissions import ensure
 from challenge.platform import tx
 from challenge.submissions import answers as entry_answers
-from challenge.submissions import cleaning
-
-
-UNCLEANABLE = ("This file could not be cleaned of the details that may name its author, so it cannot be sent to "
-               "judges of a blind challenge. Ask the chair to contact the broker.")
 
 
 def _round(slug: str, position: int):
@@ -109,15 +104,8 @@ def pair_attachment(slug: str, position: int, submission_id: int, number: int):
     if not 1 <= number <= len(entry.attachments):
         abort(404)
     file = entry.attachments[number - 1]
-    path = queries.attachment_path(current_app.config["UPLOAD_FOLDER"], file.stored_name)
-    if path is None:
-        abort(404)
-    if challenge.blind_judging:
-        path = cleaning.for_judges(file, path)
-        if path is None:
-            raise DomainError(UNCLEANABLE)
     name = queries.blind_name(file, number) if challenge.blind_judging else file.original_name
-    return send_file(path, mimetype=file.content_type, as_attachment=True, download_name=name, max_age=0)
+    return queries.send_to_judge(file, challenge.blind_judging, name)
 
 
 @bp.get("/judging/<slug>/rounds/<id:position>/compare/entries/<id:submission_id>/answers/<id:question_id>")
@@ -128,13 +116,8 @@ def pair_answer_file(slug: str, position: int, submission_id: int, question_id: 
     challenge, entry = _shown_entry(slug, position, submission_id)
     blind = challenge.blind_judging
     answer = entry_answers.answer_file(entry, question_id, blind=blind)
-    path = queries.attachment_path(current_app.config["UPLOAD_FOLDER"], answer.stored_name) if answer else None
-    if path is None:
+    if answer is None:
         abort(404)
-    if blind:
-        path = cleaning.for_judges(answer, path)
-        if path is None:
-            raise DomainError(UNCLEANABLE)
     ext = answer.original_name.rsplit(".", 1)[-1]
     name = f"Answer to question {answer.question.position}.{ext}" if blind else answer.original_name
-    return send_file(path, mimetype=answer.content_type, as_attachment=True, download_name=name, max_age=0)
+    return queries.send_to_judge(answer, blind, name)

@@ -1,7 +1,7 @@
 """A submission's files: upload (checked, see storage.py), remove, download."""
 from __future__ import annotations
 
-from flask import abort, redirect, send_file
+from flask import abort, redirect
 from flask_login import current_user, login_required
 
 from challenge import clock
@@ -44,12 +44,4 @@ def remove_attachment(ref: str, attachment_id: int):
 def download(ref: str, attachment_id: int):
     sub = submission_or_404(ref, "submission.download")
     attachment = attachment_or_404(sub, attachment_id)
-    path = storage.path_of(attachment.stored_name)
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send(attachment.stored_name, attachment.content_type, attachment.original_name)
