@@ -83,15 +83,16 @@ def procurement(pid: int):
     p = partnership_or_404(pid)
     form = ContractNoticeForm(request.args, meta={"csrf": False})
     form.procedure.choices = buying.PROCEDURES
-    requirement = buying.requirement(p)
-    if requirement and request.args and form.validate():
+    choices = buying.panel_choices(form)
+    requirement = buying.requirement(p, **choices)
+    wanted = request.args.get("format", "csv")  # "show": only work out the notices again
+    if requirement and request.args and wanted in {"csv"} and form.validate():
         try:
             rows = buying.contract_details(p, start=form.start.data, end=form.end.data, procedure=form.procedure.data,
-                                           sme=form.sme.data, vcse=form.vcse.data)
+                                           sme=form.sme.data, vcse=form.vcse.data, vat=choices["vat"])
         except ProcurementInputError as exc:
             form.end.errors.append(str(exc))
         else:
             return csv_response([["Field", "Value"], *rows], f"contract-details-partnership-{p.id}.csv")
     return tx.render_form("partnerships/procurement.html", form, p=p, requirement=requirement,
                           has_errors=bool(form.errors))
-
