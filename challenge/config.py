@@ -98,6 +98,9 @@ class Config:
     # JSON, pence with VAT, laid over the defaults in partnerships/procurement.py (checked at start-up), e.g.
     # {"local_authority": {"notice": 3000000, "full_procedure": 20772000}}. Unset: the defaults (2026 figures).
     PROCUREMENT_THRESHOLDS: dict | str | None = os.environ.get("PROCUREMENT_THRESHOLDS") or None
+    # The OCDS prefix for contract notices' ocids, registered with the Open Contracting Partnership. The default
+    # is a placeholder: set the real one before a buyer publishes what the panel exports.
+    OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-xxxxxx")
     # Pages.
     PER_PAGE = 12  # cards in the public catalogue and the library
     TABLE_PER_PAGE = 50  # rows in the staff's and seekers' long tables (users, audit log, submissions)
@@ -153,16 +156,19 @@ class SettingInvalid(RuntimeError):
 def check_procurement(config) -> None:
     """Turn PROCUREMENT_THRESHOLDS (JSON text, a dict or None) into the full, checked table, or refuse to
     start naming the fault: a bad value must not surface later as a wrong answer on the procurement panel."""
+    from challenge.partnerships.ocds import check_prefix
     from challenge.partnerships.procurement import ProcurementInputError, check_thresholds
 
     raw = config.get("PROCUREMENT_THRESHOLDS")
     try:
         table = json.loads(raw) if isinstance(raw, str) else raw
         config["PROCUREMENT_THRESHOLDS"] = check_thresholds(table)
+        check_prefix(config.get("OCDS_PREFIX"))
     except json.JSONDecodeError as exc:
         raise SettingInvalid(f"PROCUREMENT_THRESHOLDS is not valid JSON ({exc}). See docs/operations.md.") from None
     except ProcurementInputError as exc:
-        raise SettingInvalid(f"PROCUREMENT_THRESHOLDS: {exc}. See docs/operations.md, 'Procurement thresholds'.") from None
+        name = "" if str(exc).startswith("OCDS_PREFIX") else "PROCUREMENT_THRESHOLDS: "
+        raise SettingInvalid(f"{name}{exc}. See docs/operations.md, 'Procurement thresholds'.") from None
 
 
 class ProductionConfig(Config):

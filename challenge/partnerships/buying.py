@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
+from flask import current_app, request
+
+from challenge import clock
 
 from challenge.accounts.models import OrganisationKind
+from challenge.partnerships import ocds
 from challenge.partnerships.models import Partnership
 from challenge.partnerships.procurement import (
     NoticeRequirement,
+    ProcurementInputError,
     VatTreatment,
     contract_details_fields,
     notices_required,
@@ -57,3 +61,23 @@ def contract_details(p: Partnership, *, start: date, end: date, procedure: str, 
         start_date=start, end_date=end, procedure_type=procedure, supplier_is_sme=sme, supplier_is_vcse=vcse,
         category=p.kind_label, currency=p.currency, vat=vat,
     )
+
+
+def ocds_package(p: Partnership, *, start: date, end: date, sme: bool, signed: date | None = None,
+                 vat: str = VatTreatment.STANDARD) -> dict:
+    """The contract details notice as an OCDS 1.1 release package (see ocds.py)."""
+    config = current_app.config
+    need = notices_required(p.value, False, p.counterpart.kind, config.get("PROCUREMENT_THRESHOLDS"), vat=vat)
+    if end < start:
+        raise ProcurementInputError("The end date cannot be before the start date")
+    supplier_org = p.creator_organisation
+    supplier = ocds.Party(f"org-{supplier_org.id}" if supplier_org else f"person-{p.creator.id}",
+                          supplier_org.name if supplier_org else p.creator.name, "supplier", sme)
+    origin = p.origin_submission
+    return ocds.release_package(
+        prefix=config["OCDS_PREFIX"], partnership_id=p.id, title=p.title,
+        buyer=ocds.Party(f"org-{p.counterpart.id}", p.counterpart.name, "buyer"), supplier=supplier,
+        description=origin.summary if origin else "", value_excl_minor=need.value_excl_vat_pence,
+        value_incl_minor=need.value_incl_vat_pence, currency=p.currency, start=start, end=end,
+        published=clock.now(), uri=request.url, publisher=config.get("BROKER_LEGAL_NAME") or config["SITE_NAME"],
+        date_signed=signed)

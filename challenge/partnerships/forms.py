@@ -225,6 +225,7 @@ class ContractNoticeForm(Form):
 
     start = DateField("Contract start date", validators=[InputRequired("Enter the start date")], format="%Y-%m-%d")
     end = DateField("Contract end date", validators=[InputRequired("Enter the end date")], format="%Y-%m-%d")
+    signed = DateField("Date the contract was signed (if it has been)", validators=[Optional()], format="%Y-%m-%d")
     procedure = SelectField("Procedure", validators=[DataRequired("Choose the procedure")])
     vat = SelectField("VAT on this purchase", default="standard", choices=[
         ("standard", "Standard-rated: 20 % VAT is added"), ("zero_rated", "Zero-rated: no VAT is added"),
