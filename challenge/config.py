@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -104,7 +105,12 @@ class Config:
     PAYOUT_DETAILS_COOLING_OFF_HOURS = int(os.environ.get("PAYOUT_DETAILS_COOLING_OFF_HOURS", "24"))
     # Impact and procurement.
     DISCOUNT_RATE_PERCENT = os.environ.get("DISCOUNT_RATE_PERCENT", "3.5")
-    PROCUREMENT_THRESHOLDS: dict | None = None  # None: the defaults in partnerships/procurement.py
+    # JSON, pence with VAT, laid over the defaults in partnerships/procurement.py (checked at start-up), e.g.
+    # {"local_authority": {"notice": 3000000, "full_procedure": 20772000}}. Unset: the defaults (2026 figures).
+    PROCUREMENT_THRESHOLDS: dict | str | None = os.environ.get("PROCUREMENT_THRESHOLDS") or None
+    # The OCDS prefix for contract notices' ocids, registered with the Open Contracting Partnership. The default
+    # is a placeholder: set the real one before a buyer publishes what the panel exports.
+    OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-xxxxxx")
     # Pages.
     PER_PAGE = 12  # cards in the public catalogue and the library
     TABLE_PER_PAGE = 50  # rows in the staff's and seekers' long tables (users, audit log, submissions)
@@ -151,6 +157,28 @@ def check_production(config) -> None:
         raise ProductionSettingsMissing(
             "Challenge Exchange will not start in production: " + "; ".join(wrong) + ". Set them in the "
             "environment (docs/operations.md, 'Invoices and the broker's bank account').")
+
+
+class SettingInvalid(RuntimeError):
+    """A setting from the environment cannot be used: the message names it and says why."""
+
+
+def check_procurement(config) -> None:
+    """Turn PROCUREMENT_THRESHOLDS (JSON text, a dict or None) into the full, checked table, or refuse to
+    start naming the fault: a bad value must not surface later as a wrong answer on the procurement panel."""
+    from challenge.partnerships.ocds import check_prefix
+    from challenge.partnerships.procurement import ProcurementInputError, check_thresholds
+
+    raw = config.get("PROCUREMENT_THRESHOLDS")
+    try:
+        table = json.loads(raw) if isinstance(raw, str) else raw
+        config["PROCUREMENT_THRESHOLDS"] = check_thresholds(table)
+        check_prefix(config.get("OCDS_PREFIX"))
+    except json.JSONDecodeError as exc:
+        raise SettingInvalid(f"PROCUREMENT_THRESHOLDS is not valid JSON ({exc}). See docs/operations.md.") from None
+    except ProcurementInputError as exc:
+        name = "" if str(exc).startswith("OCDS_PREFIX") else "PROCUREMENT_THRESHOLDS: "
+        raise SettingInvalid(f"{name}{exc}. See docs/operations.md, 'Procurement thresholds'.") from None
 
 
 class ProductionConfig(Config):

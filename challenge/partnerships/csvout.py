@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 from flask import Response
 
@@ -20,3 +21,9 @@ def pounds(pence: int) -> str:
     sign = "-" if pence < 0 else ""
     whole, part = divmod(abs(int(pence)), 100)
     return f"{sign}{whole}.{part:02d}"
+
+
+def json_download(document: dict, filename: str) -> Response:
+    """A JSON document offered as a file (an OCDS release package)."""
+    return Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -225,7 +225,13 @@ class ContractNoticeForm(Form):
 
     start = DateField("Contract start date", validators=[InputRequired("Enter the start date")], format="%Y-%m-%d")
     end = DateField("Contract end date", validators=[InputRequired("Enter the end date")], format="%Y-%m-%d")
+    signed = DateField("Date the contract was signed (if it has been)", validators=[Optional()], format="%Y-%m-%d")
     procedure = SelectField("Procedure", validators=[DataRequired("Choose the procedure")])
+    vat = SelectField("VAT on this purchase", default="standard", choices=[
+        ("standard", "Standard-rated: 20 % VAT is added"), ("zero_rated", "Zero-rated: no VAT is added"),
+        ("exempt", "Exempt from VAT (e.g. some research, education or health services): no VAT is added")])
+    advertised = SelectField("Will the contract be advertised to invite tenders?", default="", choices=[
+        ("", "Not decided yet"), ("yes", "Yes, it will be advertised"), ("no", "No: direct award or invited quotes")])
     sme = BooleanField("The supplier is a small or medium-sized enterprise (SME)")
     vcse = BooleanField("The supplier is a voluntary, community or social enterprise (VCSE)")
 

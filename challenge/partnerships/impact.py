@@ -9,7 +9,13 @@ projects it over the years it lasts with drop-off and discounts every year:
 
 t = 1 for the first year is the Guide's convention: the first year is
 discounted too. An outcome starting later (``period`` 2, 3 ...) starts at that
-t. The default rate is the Treasury Green Book's 3.5 %.
+t. The default rate is the Treasury Green Book's 3.5 %, and at that default the
+rate falls after year 30 as the Green Book's long-term schedule says (HM Treasury,
+The Green Book 2022, "Discounting", the declining schedule of the social time
+preference rate): 3.5 % for years 0-30, 3.0 % for 31-75, 2.5 % for 76-125,
+2.0 % for 126-200, 1.5 % for 201-300 and 1.0 % beyond. Each year is discounted at
+its own band's rate, so the factor for year t is the product of 1 / (1 + r) over
+years 1..t. Any other rate (configured, or passed in) is applied flat every year.
 
 Rounding: the arithmetic keeps exact Decimals; only figures shown are rounded,
 half up, to whole pence. A step shown as £0.01 may feed the next as £0.005, and
@@ -32,6 +38,12 @@ from challenge.money import CURRENCIES, format_money
 #: HM Treasury Green Book social time preference rate, in per cent.
 DEFAULT_DISCOUNT_RATE = Decimal("3.5")
 
+#: The Green Book's declining schedule at the default rate: (last year of the band or None, per cent).
+GREEN_BOOK_SCHEDULE: tuple[tuple[int | None, Decimal], ...] = (
+    (30, Decimal("3.5")), (75, Decimal("3.0")), (125, Decimal("2.5")),
+    (200, Decimal("2.0")), (300, Decimal("1.5")), (None, Decimal("1.0")),
+)
+
 #: The formula behind each figure, for the column headings of a calculation table.
 FORMULAS = {
     "gross": "quantity × financial proxy",
@@ -39,8 +51,8 @@ FORMULAS = {
     "after_displacement": "value after deadweight × (1 − displacement %)",
     "after_attribution": "value after displacement × (1 − attribution %)",
     "year_value": "first-year value × (1 − drop-off %)^(year − 1)",
-    "discount_factor": "1 ÷ (1 + discount rate)^t, t = 1 in the first year",
-    "present_value": "year value ÷ (1 + discount rate)^t",
+    "discount_factor": "1 ÷ (1 + discount rate)^t, t = 1 in the first year (Green Book rates fall after year 30)",
+    "present_value": "year value × discount factor",
     "total_present_value": "sum of the present values of every outcome and year",
     "net_present_value": "total present value − investment",
     "ratio": "total present value ÷ investment",
@@ -194,10 +206,12 @@ def explain(result: SROIResult) -> list[str]:
             if y.year > 1:
                 value = (f"{money(o.after_attribution_pence)} × (1 − {_pct(o.drop_off)})^{y.year - 1}"
                          f" = {money(y.value_pence)}")
-            lines.append(
-                f"{label}: value {value}; present value {money(y.value_pence)} ÷ "
-                f"(1 + {rate})^{y.period} = {money(y.present_value_pence)}"
-            )
+            if rate_for_year(y.period, result.discount_rate) == result.discount_rate:
+                discount = f"÷ (1 + {rate})^{y.period}"
+            else:  # past year 30 at the Green Book rate: the declining schedule's factor
+                discount = f"× {y.discount_factor} (Green Book declining rate)"
+            lines.append(f"{label}: value {value}; present value {money(y.value_pence)} {discount} = "
+                         f"{money(y.present_value_pence)}")
         parts_add_up &= sum(y.present_value_pence for y in o.years) == o.present_value_pence
         lines.append(f"Present value of {o.name}: {money(o.present_value_pence)}")
     pvs = [o.present_value_pence for o in result.outcomes]
@@ -217,6 +231,30 @@ def explain(result: SROIResult) -> list[str]:
             "from the sum of the rounded figures shown."
         )
     return lines
+
+
+def rate_for_year(t: int, rate: Decimal | int | str = DEFAULT_DISCOUNT_RATE) -> Decimal:
+    """The rate (per cent) year ``t`` is discounted at: the Green Book band at the default rate, else flat."""
+    rate = Decimal(str(rate))
+    if rate != DEFAULT_DISCOUNT_RATE:
+        return rate
+    return next(r for last, r in GREEN_BOOK_SCHEDULE if last is None or t <= last)
+
+
+def discount_divisor(t: int, rate: Decimal | int | str = DEFAULT_DISCOUNT_RATE) -> Decimal:
+    """(1 + r)^t at a flat rate; at the default, the product of (1 + r_band) over years 1..t, band by band."""
+    rate = Decimal(str(rate))
+    if rate != DEFAULT_DISCOUNT_RATE:
+        return (1 + rate / 100) ** t
+    divisor, start = Decimal(1), 1
+    for last, band_rate in GREEN_BOOK_SCHEDULE:
+        end = t if last is None else min(t, last)
+        if end >= start:
+            divisor *= (1 + band_rate / 100) ** (end - start + 1)
+        if last is None or t <= last:
+            return divisor
+        start = last + 1
+    return divisor  # pragma: no cover: the schedule ends with an open band
 
 
 # --- workings ---------------------------------------------------------------
@@ -244,19 +282,18 @@ def _work_outcome(
     after_dw = gross * _keep(deadweight)
     after_disp = after_dw * _keep(displacement)
     impact = after_disp * _keep(attribution)
-    one_plus_r = 1 + rate / 100
     rows, exact_pv, exact_value = [], Decimal(0), Decimal(0)
     for n in range(1, years + 1):
         t = first + n - 1
         kept = _keep(drop_off) ** (n - 1) if n > 1 else Decimal(1)  # Decimal refuses 0 ** 0
         value = impact * kept
-        pv = value / one_plus_r**t
+        pv = value / discount_divisor(t, rate)
         exact_value += value
         exact_pv += pv
         rows.append(YearValue(
             year=n, period=t, calendar_year=None if base_year is None else base_year + t - 1,
             drop_off_factor=kept.quantize(_SHOWN_FACTOR, ROUND_HALF_UP), value_pence=_pence(value),
-            discount_factor=(1 / one_plus_r**t).quantize(_SHOWN_FACTOR, ROUND_HALF_UP),
+            discount_factor=(1 / discount_divisor(t, rate)).quantize(_SHOWN_FACTOR, ROUND_HALF_UP),
             present_value_pence=_pence(pv),
         ))
     result = OutcomeResult(

@@ -264,3 +264,39 @@ def test_a_higher_discount_rate_never_raises_present_value(raw, r1, r2):
     low, high = sorted((r1, r2))
     assert (calculate_sroi([raw], 1, high).total_present_value_pence
             <= calculate_sroi([raw], 1, low).total_present_value_pence)
+
+
+# --- the Green Book's declining long-term rate ----------------------------------------------------
+
+from challenge.partnerships.impact import GREEN_BOOK_SCHEDULE, discount_divisor, rate_for_year  # noqa: E402
+
+
+@pytest.mark.parametrize(("year", "rate"), [
+    (1, "3.5"), (30, "3.5"), (31, "3.0"), (75, "3.0"), (76, "2.5"), (125, "2.5"), (126, "2.0"), (200, "2.0"),
+    (201, "1.5"), (300, "1.5"), (301, "1.0"), (1000, "1.0"),
+])
+def test_the_default_rate_falls_after_year_30_as_the_green_book_schedule_says(year, rate):
+    assert rate_for_year(year) == Decimal(rate)
+    assert rate_for_year(year, "4") == Decimal("4")  # any other rate is flat
+    assert [r for _, r in GREEN_BOOK_SCHEDULE] == [Decimal(x) for x in ("3.5", "3.0", "2.5", "2.0", "1.5", "1.0")]
+
+
+def test_each_year_is_discounted_at_its_own_bands_rate():
+    assert discount_divisor(30) == Decimal("1.035") ** 30
+    assert discount_divisor(31) == Decimal("1.035") ** 30 * Decimal("1.03")
+    assert discount_divisor(80) == Decimal("1.035") ** 30 * Decimal("1.03") ** 45 * Decimal("1.025") ** 5
+    assert discount_divisor(40, "3.5") < Decimal("1.035") ** 40  # lower than a flat 3.5 % would be
+    assert discount_divisor(40, "5") == Decimal("1.05") ** 40
+
+
+def test_an_outcome_past_year_30_is_discounted_at_the_lower_rate():
+    raw = {"name": "Homes kept warm", "quantity": 1, "proxy_pence": 1_000_000, "period": 31, "duration": 2}
+    result = calculate_sroi([raw], 100, base_year=None)
+    year31, year32 = result.outcomes[0].years
+    assert year31.present_value_pence == round(1_000_000 / (1.035**30 * 1.03))  # 3,555.19 -> 355,519p
+    assert year32.present_value_pence == round(1_000_000 / (1.035**30 * 1.03**2))
+    flat = calculate_sroi([raw], 100, "3.4")
+    assert flat.outcomes[0].years[0].present_value_pence == round(1_000_000 / 1.034**31)
+    lines = explain(result)
+    assert any("Year 31" in line and "Green Book declining rate" in line for line in lines)
+    assert not any("Green Book" in line for line in explain(flat))

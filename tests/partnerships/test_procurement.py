@@ -5,23 +5,31 @@ from datetime import date
 import pytest
 
 from challenge.partnerships.procurement import (
+    BELOW_THRESHOLD_DETAILS_NOTICE,
+    BELOW_THRESHOLD_TENDER_NOTICE,
+    BELOW_THRESHOLD_TENDER_NOTICE_IF,
     CONTRACT_DETAILS_NOTICE,
+    RD_EXEMPTION,
     DEFAULT_THRESHOLDS,
     FULL_PROCUREMENT_NOTICES,
     Band,
     ProcurementInputError,
+    VatTreatment,
     add_vat,
+    check_thresholds,
     contract_details_fields,
     notices_required,
     remove_vat,
 )
 
 
-def test_default_thresholds_are_the_2024_25_goods_and_services_figures():
+def test_default_thresholds_are_the_figures_from_1_january_2026():
+    # S.I. 2025/1200 and PPN 023: goods and services £135,018 central, £207,720 other authorities, VAT
+    # included; the notifiable below-threshold amounts (£12,000 / £30,000) are unchanged.
     assert DEFAULT_THRESHOLDS == {
-        "local_authority": {"notice": 3_000_000, "full_procedure": 21_490_400},  # £30,000 / £214,904
-        "central_government": {"notice": 1_200_000, "full_procedure": 13_968_800},  # £12,000 / £139,688
-        "nhs": {"notice": 1_200_000, "full_procedure": 13_968_800},
+        "local_authority": {"notice": 3_000_000, "full_procedure": 20_772_000},  # £30,000 / £207,720
+        "central_government": {"notice": 1_200_000, "full_procedure": 13_501_800},  # £12,000 / £135,018
+        "nhs": {"notice": 1_200_000, "full_procedure": 13_501_800},
     }
 
 
@@ -50,7 +58,7 @@ def test_band_at_each_threshold(kind, value, band):
     assert result.threshold_set == kind and result.is_public_buyer
     expected = {
         Band.NO_NOTICE: [],
-        Band.CONTRACT_DETAILS_NOTICE: [CONTRACT_DETAILS_NOTICE],
+        Band.CONTRACT_DETAILS_NOTICE: [BELOW_THRESHOLD_TENDER_NOTICE_IF, BELOW_THRESHOLD_DETAILS_NOTICE],
         Band.FULL_PROCUREMENT: list(FULL_PROCUREMENT_NOTICES),
     }[band]
     assert result.required_notices == expected
@@ -99,9 +107,9 @@ def test_value_excluding_vat_is_compared_with_vat_added():
         Band.CONTRACT_DETAILS_NOTICE, 2_500_000, 3_000_000)
     # £24,999.99 excl. is £29,999.988 -> £29,999.99 incl.: below
     assert notices_required(2_499_999, False, "local_authority").band is Band.NO_NOTICE
-    # £179,086.67 excl. is £214,904.004 -> £214,904.00: the full threshold; a penny less falls below
-    assert notices_required(17_908_667, False, "local_authority").band is Band.FULL_PROCUREMENT
-    assert notices_required(17_908_666, False, "local_authority").band is Band.CONTRACT_DETAILS_NOTICE
+    # £173,100.00 excl. is £207,720.00 incl.: the full threshold; a penny less is £207,719.99, below it
+    assert notices_required(17_310_000, False, "local_authority").band is Band.FULL_PROCUREMENT
+    assert notices_required(17_309_999, False, "local_authority").band is Band.CONTRACT_DETAILS_NOTICE
 
 
 def test_value_including_vat_reports_the_net_figure_too():
@@ -122,11 +130,11 @@ def test_non_public_buyer_has_no_obligations(kind):
 
 
 def test_thresholds_overridden_by_argument():
-    # e.g. the figures from 1 January 2026 (PPN 023): £207,720 sub-central
-    config = {"local_authority": {"notice": 3_000_000, "full_procedure": 20_772_000}}
+    # e.g. the figures before 1 January 2026: £214,904 sub-central
+    config = {"local_authority": {"notice": 3_000_000, "full_procedure": 21_490_400}}
     result = notices_required(21_000_000, True, "local_authority", thresholds=config)
-    assert result.band is Band.FULL_PROCUREMENT and result.thresholds == config["local_authority"]
-    assert notices_required(21_000_000, True, "local_authority").band is Band.CONTRACT_DETAILS_NOTICE
+    assert result.band is Band.CONTRACT_DETAILS_NOTICE and result.thresholds == config["local_authority"]
+    assert notices_required(21_000_000, True, "local_authority").band is Band.FULL_PROCUREMENT
     tiny = {"nhs": {"notice": 100, "full_procedure": 200}}
     assert notices_required(99, True, "nhs", tiny).band is Band.NO_NOTICE
     assert notices_required(100, True, "nhs", tiny).band is Band.CONTRACT_DETAILS_NOTICE
@@ -181,6 +189,7 @@ def test_contract_details_fields_in_order():
         ("Description", "A 12-month pilot in two wards."),
         ("Value excluding VAT", "£25,000"),
         ("Value including VAT", "£30,000"),
+        ("VAT treatment", "Standard-rated (20 % VAT)"),
         ("Start date", "2025-04-01"),
         ("End date", "2026-03-31"),
         ("Procedure type", "Below-threshold direct award"),
@@ -210,3 +219,72 @@ def test_contract_details_fields_from_a_vat_inclusive_value():
 def test_contract_details_refusals(changes, message):
     with pytest.raises(ProcurementInputError, match=message):
         contract_details_fields(**{**FIELDS, **changes})
+
+
+# --- below-threshold notices, VAT treatment, the R&D exemption, configured thresholds -----------------
+
+
+def test_below_threshold_contract_details_notice_is_due_as_soon_as_reasonably_practicable():
+    notices = notices_required(5_000_000, True, "local_authority").required_notices
+    assert notices[-1] == BELOW_THRESHOLD_DETAILS_NOTICE
+    assert "as soon as reasonably practicable" in notices[-1] and "30 days" not in notices[-1]
+
+
+@pytest.mark.parametrize(("advertised", "expected"), [
+    (None, [BELOW_THRESHOLD_TENDER_NOTICE_IF, BELOW_THRESHOLD_DETAILS_NOTICE]),
+    (True, [BELOW_THRESHOLD_TENDER_NOTICE, BELOW_THRESHOLD_DETAILS_NOTICE]),
+    (False, [BELOW_THRESHOLD_DETAILS_NOTICE]),
+])
+def test_a_below_threshold_tender_notice_is_required_when_the_contract_is_advertised(advertised, expected):
+    assert notices_required(5_000_000, True, "council", advertised=advertised).required_notices == expected
+    assert "before advertising" in BELOW_THRESHOLD_TENDER_NOTICE
+    # above the threshold the full procedure's notices apply whatever the answer
+    full = notices_required(30_000_000, True, "council", advertised=advertised)
+    assert full.required_notices == list(FULL_PROCUREMENT_NOTICES)
+
+
+@pytest.mark.parametrize("vat", [VatTreatment.EXEMPT, VatTreatment.ZERO_RATED, "exempt", "zero_rated"])
+def test_exempt_and_zero_rated_services_are_not_grossed_up(vat):
+    # £180,000 excl. VAT: £216,000 standard-rated (full procedure), £180,000 exempt (below £207,720)
+    assert notices_required(18_000_000, False, "local_authority").band is Band.FULL_PROCUREMENT
+    result = notices_required(18_000_000, False, "local_authority", vat=vat)
+    assert (result.band, result.value_excl_vat_pence, result.value_incl_vat_pence, result.vat) == (
+        Band.CONTRACT_DETAILS_NOTICE, 18_000_000, 18_000_000, VatTreatment(vat))
+    assert notices_required(18_000_000, True, "local_authority", vat=vat).value_excl_vat_pence == 18_000_000
+    pairs = dict(contract_details_fields(**{**FIELDS, "vat": vat}))
+    assert pairs["Value excluding VAT"] == pairs["Value including VAT"] == "£25,000"
+
+
+def test_an_unknown_vat_treatment_is_refused():
+    with pytest.raises(ProcurementInputError, match="Unknown VAT treatment"):
+        notices_required(100, True, "nhs", vat="reduced")
+    with pytest.raises(ProcurementInputError, match="advertised"):
+        notices_required(5_000_000, True, "nhs", advertised="maybe")
+
+
+def test_the_research_and_development_exemption_is_offered_with_its_condition():
+    assert "Schedule 2" in RD_EXEMPTION and "exempted contract" in RD_EXEMPTION
+    assert "exclusively" in RD_EXEMPTION and "own affairs" in RD_EXEMPTION and "wholly" in RD_EXEMPTION
+    for value in (5_000_000, 50_000_000):
+        assert notices_required(value, True, "local_authority").exempted_routes == [RD_EXEMPTION]
+    assert notices_required(100, True, "local_authority").exempted_routes == []  # nothing to be exempted from
+    assert notices_required(50_000_000, True, "charity").exempted_routes == []
+
+
+def test_configured_thresholds_are_laid_over_the_defaults():
+    assert check_thresholds(None) == DEFAULT_THRESHOLDS
+    merged = check_thresholds({"nhs": {"notice": 500_000}})
+    assert merged["nhs"] == {"notice": 500_000, "full_procedure": 13_501_800}
+    assert merged["local_authority"] == DEFAULT_THRESHOLDS["local_authority"]
+    check_thresholds({"nhs": {"notice": 1}})
+    assert DEFAULT_THRESHOLDS["nhs"]["notice"] == 1_200_000  # the defaults are not changed
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ([1], "JSON object"), ({"parish": {}}, "unknown threshold set"), ({"nhs": {"notic": 1}}, "unknown key"),
+    ({"nhs": 5}, "not an object"), ({"nhs": {"notice": "12000"}}, "whole pence"),
+    ({"nhs": {"notice": -1}}, "whole pence"), ({"nhs": {"notice": 99_000_000}}, "above its full-procedure"),
+])
+def test_bad_configured_thresholds_are_refused(table, message):
+    with pytest.raises(ProcurementInputError, match=message):
+        check_thresholds(table)

@@ -9,7 +9,7 @@ from challenge.extensions import db
 from challenge.partnerships import buying, outcomes
 from challenge.partnerships.blueprint import impact_bp as bp
 from challenge.partnerships.blueprint import partnership_or_404
-from challenge.partnerships.csvout import csv_response
+from challenge.partnerships.csvout import csv_response, json_download
 from challenge.partnerships.forms import ContractNoticeForm, ImpactForm, InvestmentForm
 from challenge.partnerships.impact import FORMULAS, explain
 from challenge.partnerships.models import ImpactRecord
@@ -83,15 +83,19 @@ def procurement(pid: int):
     p = partnership_or_404(pid)
     form = ContractNoticeForm(request.args, meta={"csrf": False})
     form.procedure.choices = buying.PROCEDURES
-    requirement = buying.requirement(p)
-    if requirement and request.args and form.validate():
+    choices = buying.panel_choices(form)
+    requirement = buying.requirement(p, **choices)
+    wanted = request.args.get("format", "csv")  # "csv", "ocds"; "show" only works out the notices again
+    if requirement and request.args and wanted in {"csv", "ocds"} and form.validate():
+        dates = {"start": form.start.data, "end": form.end.data}
         try:
-            rows = buying.contract_details(p, start=form.start.data, end=form.end.data, procedure=form.procedure.data,
-                                           sme=form.sme.data, vcse=form.vcse.data)
+            if wanted == "ocds":
+                package = buying.ocds_package(p, **dates, sme=form.sme.data, signed=form.signed.data, vat=choices["vat"])
+                return json_download(package, f"contract-details-partnership-{p.id}.ocds.json")
+            rows = buying.contract_details(p, **dates, procedure=form.procedure.data, sme=form.sme.data,
+                                           vcse=form.vcse.data, vat=choices["vat"])
+            return csv_response([["Field", "Value"], *rows], f"contract-details-partnership-{p.id}.csv")
         except ProcurementInputError as exc:
             form.end.errors.append(str(exc))
-        else:
-            return csv_response([["Field", "Value"], *rows], f"contract-details-partnership-{p.id}.csv")
     return tx.render_form("partnerships/procurement.html", form, p=p, requirement=requirement,
                           has_errors=bool(form.errors))
-
