@@ -1,6 +1,6 @@
 """Security events in the audit log: failed sign-ins, lockouts, second-factor failures, refused admin and
-money pages, and downloads of personal data. Each keeps the request's IP address and user agent
-(platform/audit.py adds them).
+money pages, downloads of personal data, and brokers' views of special category data. Each keeps the
+request's IP address and user agent (platform/audit.py adds them).
 
 Events about a request that is refused (a 404 for a broker's page, a 429 lockout) cannot ride on the
 request's own unit of work, which is never committed: they are noted during the request and written in
@@ -26,7 +26,7 @@ THROTTLE = timedelta(minutes=1)
 # Wrong sign-in codes for one account, from anywhere, before its code step closes for a while.
 CODE_LOCK_AFTER, CODE_LOCK_FOR = 10, timedelta(minutes=15)
 # The events that record a request rather than a change (so even a GET may write one).
-REQUEST_EVENTS = ("access.denied", "signin.locked_out", "data.export")
+REQUEST_EVENTS = ("access.denied", "signin.locked_out", "data.export", "special_category.viewed")
 # A refusal of these is worth recording: the broker's console and the pages that move or show money.
 WATCHED = frozenset({
     "admin.console", "user.manage", "organisation.verify", "audit.view", "dashboard.broker",
@@ -71,6 +71,11 @@ def denied(action: str, thing: Any) -> None:
         return
     obj = thing if isinstance(getattr(thing, "id", None), int) else None
     _note("access.denied", obj, {"path": request.path[:300], "method": request.method, "permission": action})
+
+
+def special_category_viewed(obj: Any, fields: list[str]) -> None:
+    """A broker opened a page showing `obj`'s special category data (`fields`): every view is kept."""
+    _note("special_category.viewed", obj, {"path": request.path[:300], "fields": fields}, throttled=False)
 
 
 def locked_out(limit) -> None:

@@ -12,6 +12,7 @@ from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.platform.lifecycle import state_check
+from challenge.platform.sealed import SealedText
 from challenge.types import UTCDateTime
 
 
@@ -26,10 +27,11 @@ class Diagnosis(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(500), default="")
-    evidence: Mapped[str] = mapped_column(Text, default="")
-    quotes: Mapped[str] = mapped_column(Text, default="")
+    # Sealed at rest: the columns personal_data.py declares special category (health, service users' words).
+    evidence: Mapped[str] = mapped_column(SealedText(), default="")
+    quotes: Mapped[str] = mapped_column(SealedText(), default="")
     survey_respondents: Mapped[int | None] = mapped_column(default=None)
-    survey_findings: Mapped[str] = mapped_column(Text, default="")
+    survey_findings: Mapped[str] = mapped_column(SealedText(), default="")
     causes: Mapped[str] = mapped_column(Text, default="")
     stakeholders: Mapped[str] = mapped_column(Text, default="")
     challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenges.id", ondelete="SET NULL"))
@@ -60,8 +62,8 @@ class Story(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     diagnosis_id: Mapped[int] = mapped_column(ForeignKey("diagnoses.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # "story" or "evidence"
-    body: Mapped[str] = mapped_column(Text)
-    consent_by: Mapped[str] = mapped_column(String(200))  # who gave consent, as the seeker records them
+    body: Mapped[str] = mapped_column(SealedText())  # sealed at rest, like consent_by (special category)
+    consent_by: Mapped[str] = mapped_column(SealedText())  # who gave consent, as the seeker records them
     consent_use: Mapped[str] = mapped_column(String(300))  # what they agreed it may be used for
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -1,12 +1,19 @@
 """Who may keep and read an organisation's diagnoses."""
 from __future__ import annotations
 
-from challenge.permissions import role_in, rule
+from challenge.permissions import is_broker, role_in, rule
 
 
-@rule("diagnosis.view", "diagnosis.edit", "diagnosis.start_challenge")
+@rule("diagnosis.edit", "diagnosis.start_challenge")
 def _diagnosis(user, d, now):
     return role_in(user, d.organisation_id) is not None
+
+
+@rule("diagnosis.view")
+def _diagnosis_view(user, d, now):
+    """Its organisation's members, and brokers (read only: each broker's view of its special category
+    data is logged, see diagnoses/views/pages.py)."""
+    return role_in(user, d.organisation_id) is not None or is_broker(user)
 
 
 @rule("diagnosis.create")

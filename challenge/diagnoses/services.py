@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from challenge.accounts import security
 from challenge.accounts.models import Organisation
 from challenge.accounts.services import unique_slug
 from challenge.challenges.models import Challenge
@@ -12,7 +13,9 @@ from challenge.extensions import db
 from challenge.diagnoses import stories
 from challenge.diagnoses.models import Diagnosis
 from challenge.platform import audit
-from challenge.permissions import can
+from challenge.platform.processing import special_columns
+from challenge.permissions import can, is_broker
+from challenge.words import count
 
 TEXT_FIELDS = ("summary", "evidence", "quotes", "survey_findings", "causes", "stakeholders")
 MAX_TEXT = 20_000
@@ -46,6 +49,18 @@ def of_organisations(organisation_ids: list[int]) -> list[Diagnosis]:
         return []
     return list(db.session.scalars(db.select(Diagnosis).where(Diagnosis.organisation_id.in_(organisation_ids))
                                    .order_by(Diagnosis.updated_at.desc())))
+
+
+def note_view(d: Diagnosis, shown: list, viewer) -> None:
+    """A broker is reading the diagnosis's special category data (its sealed fields and the stories `shown`):
+    the security log keeps who, which diagnosis, which fields and when (every view, even a broker's who is
+    also a member). Its organisation's other members read their own work unlogged."""
+    if not is_broker(viewer):
+        return
+    fields = sorted(c for c in special_columns()["diagnoses"] if getattr(d, c))
+    if shown:
+        fields.append(count(len(shown), "story"))
+    security.special_category_viewed(d, fields)
 
 
 def create(org: Organisation, actor, now: datetime, **fields) -> Diagnosis:

@@ -6,6 +6,12 @@ personal data is declared too, with the columns that look personal but are not. 
 declarations into the broker's downloadable register (CSV and JSON) and the privacy notice's tables;
 `undeclared()` finds a table or a personal-looking column nobody declared, so a new table cannot be left
 out: tests/platform/test_records_of_processing.py fails until it is.
+
+The columns that hold special category data (health, service users' words: UK GDPR Article 9) are
+declared `special=(...)`: that one list is what is sealed at rest (`undeclared()` also finds a special
+column whose type is not `sealed.SealedText`, and a sealed one not declared) and what a CSV export must
+leave out unless a broker explicitly chooses it (`special_columns()`; no export includes these columns
+today, and tests/privacy/test_special_category.py downloads every CSV to keep it so).
 """
 from __future__ import annotations
 
@@ -18,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import MetaData
 
-from challenge.platform import csvsafe
+from challenge.platform import csvsafe, sealed
 
 PERSONAL_DATA_MODULES = (
     "challenge.accounts.personal_data",
@@ -60,6 +66,7 @@ class Processing:
     retention: str = ""
     recipients: str = ""
     special_category: bool = False
+    special: tuple[str, ...] = ()  # the columns holding special category data: sealed, left out of exports
     not_personal: tuple[str, ...] = field(default=())
 
     @property
@@ -72,7 +79,11 @@ _DECLARED: dict[str, Processing] = {}
 
 def declare(table: str, area: str, **facts) -> Processing:
     """Declare what `table` holds about people (called at import by each package's personal_data.py)."""
+    if facts.get("special"):
+        facts["special_category"] = True
     entry = Processing(table=table, area=area, **facts)
+    if not set(entry.special) <= set(entry.columns):
+        raise ValueError(f"{table}: a special category column must be one of its personal columns")
     if entry.personal and not (entry.subjects and entry.purpose and entry.basis and entry.retention
                                and entry.recipients and entry.data):
         raise ValueError(f"{table}: a table with personal data needs its data, subjects, purpose, basis, "
@@ -92,18 +103,24 @@ def load() -> dict[str, Processing]:
     return dict(_DECLARED)
 
 
+def special_columns() -> dict[str, frozenset[str]]:
+    """The special category columns of each table that has any (what exports leave out by default, and what
+    a broker's view of which is logged)."""
+    return {table: frozenset(p.special) for table, p in load().items() if p.special}
+
+
 def register() -> list[Processing]:
     """The register: the tables that hold personal data, grouped by area, in a stable order."""
     return sorted((p for p in load().values() if p.personal), key=lambda p: (p.area, p.table))
 
 
-COLUMNS = ("area", "table", "data", "columns", "subjects", "purpose", "basis", "special_category", "retention",
-           "recipients")
+COLUMNS = ("area", "table", "data", "columns", "subjects", "purpose", "basis", "special_category", "special",
+           "retention", "recipients")
 
 
 def _row(entry: Processing) -> dict:
     row = {k: v for k, v in asdict(entry).items() if k in COLUMNS}
-    row["columns"] = ", ".join(entry.columns)
+    row["columns"], row["special"] = ", ".join(entry.columns), ", ".join(entry.special)
     row["basis"] = entry.basis.value if entry.basis else ""
     return row
 
@@ -149,4 +166,16 @@ def undeclared(metadata: MetaData) -> list[str]:
         for name in entry.columns + entry.not_personal:
             if name not in table.columns:
                 problems.append(f"{table.name}.{name}: declared but not a column")
+        problems += _unsealed(table, entry)
+    return problems
+
+
+def _unsealed(table, entry: Processing) -> list[str]:
+    """Special category columns not sealed at rest, and sealed ones nobody declared special."""
+    problems = []
+    for column in table.columns:
+        if column.name in entry.special and not sealed.is_special(column):
+            problems.append(f"{table.name}.{column.name}: special category but not sealed at rest")
+        elif column.name not in entry.special and sealed.is_special(column):
+            problems.append(f"{table.name}.{column.name}: sealed as special category but not declared special")
     return problems

@@ -26,6 +26,7 @@ from challenge.judging.models import PanelInvitation
 from challenge.permissions import can, is_broker
 from challenge.platform import audit, tx
 from challenge.platform.models import OutboxMessage
+from challenge.platform.sealed import SealedText
 from challenge.payouts.models import PayeeAccount, Payout
 from challenge.payouts.states import PayoutState
 from challenge.privacy import holds, scope
@@ -155,12 +156,26 @@ def _replace_everywhere(replacements: dict[str, str]) -> None:
         for column in table.columns:
             if isinstance(column.type, JSON):
                 _replace_in_json(connection, table, column, replacements)
+            elif isinstance(column.type, SealedText):
+                _replace_in_sealed(connection, table, column, replacements)
             elif isinstance(column.type, TEXT_TYPES) and not scope.is_secret(column):
                 for old, new in replacements.items():
                     if len(old) >= 3:
                         connection.execute(table.update().where(column.contains(old, autoescape=True))
                                            .values({column.name: func.replace(column, old, new)}))
     db.session.expire_all()
+
+
+def _replace_in_sealed(connection, table, column, replacements: dict[str, str]) -> None:
+    """A sealed column (special category data) cannot be searched in SQL: each value is unsealed here."""
+    key = list(table.primary_key.columns)[0]
+    for row_id, value in connection.execute(db.select(key, column).where(column != "")).all():
+        text = value or ""
+        for old, new in replacements.items():
+            if len(old) >= 3:
+                text = text.replace(old, new)
+        if text != value:
+            connection.execute(table.update().where(key == row_id).values({column.name: text}))
 
 
 def _replace_in_json(connection, table, column, replacements: dict[str, str]) -> None:

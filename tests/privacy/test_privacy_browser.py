@@ -114,6 +114,16 @@ def test_a_seeker_records_a_story_with_consent_and_withdraws_it(page, make_user,
     page.get_by_text("The story and its consent are recorded.").wait_for()
     assert words in page.content() and "consent from Carer 2" in page.content()
     _check(page, "diagnosis-with-story")
+
+    broker = make_user("Bea Broker", broker=True)  # a broker reads it, read only, and the view is logged
+    _sign_in(page, broker)
+    page.goto(f"/diagnoses/{d.id}")
+    page.get_by_text("this view is recorded in the audit log").wait_for()
+    assert words in page.content() and page.get_by_role("button", name="Record the story").count() == 0
+    _check(page, "diagnosis-read-by-a-broker")
+
+    _sign_in(page, seeker)
+    page.goto(f"/diagnoses/{d.id}")
     page.get_by_role("button", name="Consent withdrawn: remove this story").click()
     page.get_by_text("Consent withdrawn: the story has been removed.").wait_for()
     assert words not in page.content()

@@ -125,10 +125,11 @@ EXPECTED: dict[str, dict] = {
     # dashboards: the world asks for the broker's
     "dashboards.show": only(*BROKER),
     "dashboards.export": only(*BROKER),
-    # diagnoses are the council's own working papers: its members only (not even the broker)
+    # diagnoses are the council's own working papers: its members keep them; a broker may read one (each view
+    # of its special category data logged) but changes nothing
     "diagnoses.index": signed_in(),
     "diagnoses.new": signed_in(),
-    "diagnoses.show": only("seeker", anon=404),
+    "diagnoses.show": only(*OWNERS, anon=404),
     "diagnoses.edit": only("seeker", anon=404),
     "diagnoses.start_challenge": post("seeker", anon=404),
     "diagnoses.record_story": post("seeker", anon=404),

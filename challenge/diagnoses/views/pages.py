@@ -38,7 +38,9 @@ def new():
 @bp.get("/<id:did>")
 def show(did: int):
     d = diagnosis_or_404(did)
-    return render_template("partnerships/diagnosis.html", d=d, stories=stories.active(d),
+    shown = stories.active(d)
+    diagnoses.note_view(d, shown, current_user)
+    return render_template("partnerships/diagnosis.html", d=d, stories=shown,
                            form=StoryForm(formdata=None, data={"given_on": clock.now().date()}))
 
 
