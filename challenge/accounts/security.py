@@ -78,6 +78,11 @@ def special_category_viewed(obj: Any, fields: list[str]) -> None:
     _note("special_category.viewed", obj, {"path": request.path[:300], "fields": fields}, throttled=False)
 
 
+def bank_details_viewed(account: Any) -> None:
+    """A broker saw a payee's full bank details (to type a manual transfer into the bank): every view is kept."""
+    _note("payee.bank_details_viewed", account, {"path": request.path[:300]}, throttled=False)
+
+
 def locked_out(limit) -> None:
     """Flask-Limiter's on_breach: the sign-in rate limit for this IP address is used up."""
     _note("signin.locked_out", None, {"path": request.path[:300], "limit": str(limit.limit)})

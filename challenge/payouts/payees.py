@@ -14,6 +14,7 @@ from flask import current_app
 from schwifty import BIC, IBAN
 from schwifty import exceptions as bad
 
+from challenge.accounts import security
 from challenge.accounts.services import authenticate
 from challenge.errors import DomainError, FieldError
 from challenge.extensions import db
@@ -53,8 +54,11 @@ def masked_account(account: PayeeAccount | None) -> str:
 
 
 def transfer_details(account: PayeeAccount | None) -> list[tuple[str, str]]:
-    """What a broker types into the bank to make a manual payout's transfer: (label, value) pairs."""
+    """What a broker types into the bank to make a manual payout's transfer: (label, value) pairs. Each time
+    the full details are shown, the view is kept in the audit log as a security event."""
     details = decrypt_bank_details(account) if account else {}
+    if details:
+        security.bank_details_viewed(account)
     rows = [("Name on the account", account.account_holder)] if details else []
     if "iban" in details:
         rows += [("IBAN", IBAN(details["iban"]).formatted), ("BIC", details["bic"])]

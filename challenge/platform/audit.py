@@ -14,7 +14,7 @@ SECURITY_ACTIONS = (
     "signin.failed", "signin.locked_out", "signin.second_factor_failed", "access.denied", "data.export",
     "payee.bank_details", "payee.stripe_account", "user.second_factor_on", "user.second_factor_off",
     "user.recovery_codes", "user.recovery_code_used", "user.reset_password", "user.change_password",
-    "special_category.viewed",
+    "special_category.viewed", "payee.bank_details_viewed",
 )
 _UNPRINTABLE = dict.fromkeys(range(32)) | {127: None}
 

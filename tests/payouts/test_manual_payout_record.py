@@ -71,6 +71,11 @@ def test_release_then_record_as_paid_with_the_banks_reference(client, login, rea
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(OutboxMessage.kind == "payout_paid")) == 0
     page = client.get(f"/admin/payouts/{w.payout_id}/paid").text
     assert "30-99-50" in page and "12345678" in page and "Record as paid" in page  # what to type into the bank
+    [seen] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "payee.bank_details_viewed")).all()
+    assert (seen.actor_id, seen.data["path"]) == (w.broker.id, f"/admin/payouts/{w.payout_id}/paid")
+    client.get(f"/admin/payouts/{w.payout_id}/paid")  # every view is kept, not only the first
+    assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
+        AuditEvent.action == "payee.bank_details_viewed")) == 2
     response = _record(client, w)
     assert response.status_code == 302
     payout = _payout(w)
