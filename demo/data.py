@@ -146,7 +146,12 @@ services. The median wait is 34 weeks. Families tell us the waiting feels like b
 delays care for someone else.""",
          outcomes="Fewer missed appointments, especially among patients from the most deprived areas.",
          eligibility="Organisations able to integrate with NHS booking systems safely.",
-         tags="outpatients, appointments, health inequalities", tiers=[("Pilot contract", 45_000, 1)]),
+         tags="outpatients, appointments, health inequalities", tiers=[("Pilot contract", 45_000, 1)],
+         # In review: the broker sees that a full DPIA is required and has no DPO sign-off yet.
+         service_user_data="special", dpia_yes={
+             "evaluation": "Solutions may predict who is likely to miss an appointment.",
+             "vulnerable": "Patients, many from the most deprived areas.",
+         }),
     dict(org="hartwell", phase="cancelled", opens=-5, closes=40, sector="social_care", type="ideation",
          ip="creator_keeps", title="Digital inclusion for young people leaving care",
          summary="Make sure care leavers have a device, data and the skills to use them.",

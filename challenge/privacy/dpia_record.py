@@ -5,7 +5,7 @@ so they never disagree.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from flask_login import current_user
@@ -19,6 +19,11 @@ from challenge.privacy import dpia
 
 def _who(user) -> str | None:
     return user.name if user is not None else None
+
+
+def _day(day: date) -> str:
+    """`Fri 12 Dec 2026`, as dates.format_date writes a moment's day."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def _when(at: datetime | None) -> str | None:
@@ -44,7 +49,8 @@ def record_of(challenge: Challenge) -> dict:
         "answered_at": _when(screening.answered_at) if screening else None,
         "outcome": {"full_dpia_required": outcome.full_dpia, "complete": outcome.complete,
                     "headline": outcome.headline, "reasons": outcome.reasons},
-        "sign_off": ({"signed_on": screening.dpo_signed_on.isoformat(), "reference": screening.dpo_reference,
+        "sign_off": ({"signed_on": screening.dpo_signed_on.isoformat(), "signed_on_words": _day(screening.dpo_signed_on),
+                      "reference": screening.dpo_reference,
                       "recorded_by": _who(screening.signed_off_by), "recorded_at": _when(screening.signed_off_at)}
                      if dpia.signed_off(screening) else None),
     }
@@ -69,7 +75,7 @@ def markdown_of(record: dict, now: datetime) -> str:
                          + (f" — {a['note']}" if a["note"] else ""))
     so = record["sign_off"]
     lines += ["", "## DPO sign-off", "",
-              (f"Signed off by the DPO on {so['signed_on']}, reference {so['reference']}; recorded by "
+              (f"Signed off by the DPO on {so['signed_on_words']}, reference {so['reference']}; recorded by "
                f"{so['recorded_by']} at {so['recorded_at']}.") if so else "Not recorded.",
               "", f"Exported {format_dt(now, with_year=True)}.", ""]
     return "\n".join(lines)
