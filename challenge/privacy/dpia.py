@@ -158,9 +158,11 @@ def _clean(answers: dict[str, tuple[str, str]]) -> dict:
 def save_answers(challenge: Challenge, answers: dict[str, tuple[str, str]], actor, now: datetime) -> DpiaScreening:
     """Record the seeker's answers to every screening question (`{key: (yes|no, note)}`), auditing each answer
     that changed. Refuses anyone but the challenge's seekers and brokers, a published challenge (frozen), a draft
-    that says it involves no service users' data, and a missing answer or an over-long note."""
+    that says it involves no service users' data, and a missing answer or an over-long note. Decided under the
+    challenge's lock, so a publication or a second save waits and then sees this one."""
     if not can(actor, "privacy.dpia_answer", challenge, now):
         raise NotAllowed("Only the challenge's organisation or a broker can answer its DPIA screening.")
+    challenge = tx.lock(Challenge, challenge.id)  # one screening row, however many saves arrive at once
     _ensure_open(challenge)
     if challenge.service_user_data == ServiceUserData.NONE:
         raise FieldError("The draft says the challenge involves no service users' personal data, so there is "
