@@ -215,7 +215,7 @@ def sign_off(challenge: Challenge, signed_on: date | None, reference: str, actor
 def go_live_check(challenge: Challenge, doing: str) -> str | None:
     """The go-live hook: sending for review needs the screening answered; publishing also needs the DPO's
     sign-off when a full DPIA is required (refused as a conflict, 409, like any move not yet possible)."""
-    if doing not in ("sending it for review", "publishing it"):
+    if doing not in ("sending it for review", "publishing it") or challenge.service_user_data == ServiceUserData.NONE:
         return None
     screening = screening_of(challenge)
     outcome = outcome_for(challenge, screening)

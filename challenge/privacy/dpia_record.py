@@ -35,6 +35,7 @@ def record_of(challenge: Challenge) -> dict:
     screening = dpia.screening_of(challenge)
     outcome = dpia.outcome_for(challenge, screening)
     answers = screening.answers if screening else {}
+    said = {q.key: answers.get(q.key) or {} for q in dpia.QUESTIONS}
     return {
         "challenge": {"title": challenge.title, "slug": challenge.slug, "organisation": challenge.organisation.name,
                       "state": challenge.state},
@@ -43,14 +44,14 @@ def record_of(challenge: Challenge) -> dict:
         "service_user_data": {"value": challenge.service_user_data,
                               "label": ServiceUserData(challenge.service_user_data).label},
         "answers": [{"key": q.key, "question": q.text, "high_risk": q.high_risk,
-                     "answer": (answers.get(q.key) or {}).get("answer"), "note": (answers.get(q.key) or {}).get("note", "")}
+                     "answer": said[q.key].get("answer"), "note": said[q.key].get("note", "")}
                     for q in dpia.QUESTIONS] if outcome.needed else [],
         "answered_by": _who(screening.answered_by) if screening else None,
         "answered_at": _when(screening.answered_at) if screening else None,
         "outcome": {"full_dpia_required": outcome.full_dpia, "complete": outcome.complete,
                     "headline": outcome.headline, "reasons": outcome.reasons},
-        "sign_off": ({"signed_on": screening.dpo_signed_on.isoformat(), "signed_on_words": _day(screening.dpo_signed_on),
-                      "reference": screening.dpo_reference,
+        "sign_off": ({"signed_on": screening.dpo_signed_on.isoformat(),
+                      "signed_on_words": _day(screening.dpo_signed_on), "reference": screening.dpo_reference,
                       "recorded_by": _who(screening.signed_off_by), "recorded_at": _when(screening.signed_off_at)}
                      if dpia.signed_off(screening) else None),
     }
@@ -85,8 +86,8 @@ def panel_of(challenge: Challenge) -> dict | None:
     """What the challenge page shows its seekers and brokers about the screening (None: nothing to show)."""
     if not can(current_user, "privacy.dpia_view", challenge):
         return None
-    if challenge.service_user_data == ServiceUserData.NONE and dpia.screening_of(challenge) is None:
+    if challenge.service_user_data == ServiceUserData.NONE:
         return None
-    screening = dpia.screening_of(challenge)
-    return {"record": record_of(challenge), "screening": screening,
+    record = record_of(challenge)
+    return {"record": record, "answered": record["answered_at"] is not None,
             "open": challenge.state in UNPUBLISHED_STATES}

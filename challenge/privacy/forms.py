@@ -49,7 +49,8 @@ def screening_form(questions, answers=None, posted: bool = True):
             q.text, choices=[("yes", "Yes"), ("no", "No")], validate_choice=False,
             validators=[InputRequired("Answer yes or no")]))
         setattr(ScreeningForm, f"{q.key}-note", TextAreaField(
-            f"Note on {q.short} (optional)", filters=[clean], validators=[Length(max=2000, message="Keep the note under 2,000 characters")]))
+            f"Note on {q.short} (optional)", filters=[clean],
+            validators=[Length(max=2000, message="Keep the note under 2,000 characters")]))
     form = ScreeningForm() if posted else ScreeningForm(formdata=None)
     if answers and not (posted and form.is_submitted()):
         for key, said in answers.items():
@@ -68,4 +69,5 @@ class SignOffForm(FlaskForm):
         description="Today or earlier.")
     reference = StringField("DPIA reference", filters=[clean_line], description="The DPIA document's reference or "
                             "its location in your records.", validators=[
-        DataRequired("Enter the DPIA's reference"), Length(max=120, message="Keep the reference to 120 characters or fewer")])
+        DataRequired("Enter the DPIA's reference"),
+        Length(max=120, message="Keep the reference to 120 characters or fewer")])
