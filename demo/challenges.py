@@ -16,6 +16,7 @@ from challenge.challenges import conversation
 from challenge.challenges import services as challenges
 from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
+from challenge.privacy import dpia
 from demo.clock import at
 from demo.data import QUESTIONS, UPDATES
 
@@ -32,8 +33,26 @@ def draft(spec: dict, org: Organisation, seeker: User, now: datetime) -> Challen
         outcomes=spec["outcomes"], eligibility=spec["eligibility"], sector=spec["sector"], tags=spec["tags"],
         type=spec["type"], ip_terms=spec["ip"], opens_at=opens, closes_at=closes,
         blind_judging=spec["type"] == "ideation", feedback_to_entrants=True,
+        service_user_data=spec.get("service_user_data", "none"),
         tiers=[challenges.Tier(name, pounds * 100, winners) for name, pounds, winners in spec["tiers"]])
     return challenges.create(org, words, seeker, opens - DRAFTED)
+
+
+def screen(challenge: Challenge, spec: dict, seeker: User) -> None:
+    """A challenge with service users' data has its DPIA screening answered while drafting (a day after the
+    draft; "yes" where the spec's `dpia_yes` gives a note)."""
+    if spec.get("service_user_data", "none") == "none":
+        return
+    answers = {q.key: ("yes", spec["dpia_yes"][q.key]) if q.key in spec.get("dpia_yes", {}) else ("no", "")
+               for q in dpia.QUESTIONS}
+    dpia.save_answers(challenge, answers, seeker, challenge.created_at + timedelta(days=1))
+
+
+def sign_off_dpia(challenge: Challenge, spec: dict, broker: User) -> None:
+    """Where the screening asked for a full DPIA, the broker records the DPO's sign-off the day before publishing."""
+    if dpia.outcome_for(challenge).full_dpia:
+        when = challenge.opens_at - PUBLISHED - timedelta(days=1)
+        dpia.sign_off(challenge, when.date() - timedelta(days=3), spec["dpia_reference"], broker, when)
 
 
 def send_for_review(challenge: Challenge, seeker: User) -> None:

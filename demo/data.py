@@ -94,7 +94,13 @@ strength quickly in bed: ten days in hospital can mean ten years of ageing for t
          context="- Average delay once fit: 6.2 days.\n- 60% of delays wait on a care package.\n- A discharge-to-assess pilot in 2023 helped but was not sustained.",
          outcomes="Fewer delayed days, fewer readmissions within 30 days, and patients who say they felt ready.",
          eligibility="Organisations able to start a pilot within six months; NHS data security toolkit compliance required.",
-         tags="hospital discharge, flow, older people, social care", tiers=[("Pilot contract", 60_000, 1)]),
+         tags="hospital discharge, flow, older people, social care", tiers=[("Pilot contract", 60_000, 1)],
+         # Entrants see pseudonymised discharge records: health data, so a full DPIA, signed off by the trust's DPO.
+         service_user_data="special", dpia_yes={
+             "sensitive": "Discharge records hold diagnoses and care needs.",
+             "vulnerable": "Most patients are over 80; some lack capacity.",
+             "matching": "Hospital records are joined with the council's care package data.",
+         }, dpia_reference="RIV-DPIA-2026-03"),
     dict(org="leeds", phase="judging", opens=-90, closes=-20, sector="housing", type="proposal",
          ip="creator_keeps", title="Making whole-house retrofit simple for owner-occupiers",
          summary="Help homeowners who can pay to plan and finish deep retrofit without the hassle.",
@@ -140,7 +146,12 @@ services. The median wait is 34 weeks. Families tell us the waiting feels like b
 delays care for someone else.""",
          outcomes="Fewer missed appointments, especially among patients from the most deprived areas.",
          eligibility="Organisations able to integrate with NHS booking systems safely.",
-         tags="outpatients, appointments, health inequalities", tiers=[("Pilot contract", 45_000, 1)]),
+         tags="outpatients, appointments, health inequalities", tiers=[("Pilot contract", 45_000, 1)],
+         # In review: the broker sees that a full DPIA is required and has no DPO sign-off yet.
+         service_user_data="special", dpia_yes={
+             "evaluation": "Solutions may predict who is likely to miss an appointment.",
+             "vulnerable": "Patients, many from the most deprived areas.",
+         }),
     dict(org="hartwell", phase="cancelled", opens=-5, closes=40, sector="social_care", type="ideation",
          ip="creator_keeps", title="Digital inclusion for young people leaving care",
          summary="Make sure care leavers have a device, data and the skills to use them.",

@@ -50,10 +50,12 @@ def _challenge(spec: dict, orgs: accounts.Orgs, broker: User, now: datetime) -> 
     seeker = people[0]
     challenge = challenges.draft(spec, org, seeker, now)
     judging.rubric_for(challenge, seeker, challenge.created_at)  # the rubric is written while drafting
+    challenges.screen(challenge, spec, seeker)  # so is the DPIA screening, when service users' data is involved
     if phase in REVIEWED:
         challenges.send_for_review(challenge, seeker)
     if phase in PUBLISHED:
         payouts.fund(challenge, phase, orgs, broker, seeker, challenges.funded_by(challenge))
+        challenges.sign_off_dpia(challenge, spec, broker)
         challenges.publish(challenge, broker)
     if phase == Phase.CANCELLED:
         challenges.cancel(challenge, spec["cancel_reason"], seeker, now)

@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, RadioField, SelectField,
+                     StringField, TextAreaField)
 from markupsafe import Markup, escape
 from wtforms.widgets import Select, html_params
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from challenge.challenges.catalogue import SORTS, STATUSES, CatalogueParams
-from challenge.challenges.models import SECTORS, ChallengeType, IPTerms
+from challenge.challenges.models import SECTORS, ChallengeType, IPTerms, ServiceUserData
 from challenge.challenges.services import MAX_TIERS, Draft, Tier
 from challenge.money import CURRENCY_CHOICES, MoneyError, parse_money
 
@@ -136,6 +136,11 @@ class ChallengeForm(FlaskForm):
     blind_judging = BooleanField("Blind judging", description="Judges do not see who entered.")
     feedback_to_entrants = BooleanField("Feedback to entrants", default=True,
                                         description="Every entrant receives the judges' feedback after the decision.")
+    service_user_data = RadioField(
+        "Will this challenge involve service users' personal data or health data?", choices=_choices(ServiceUserData),
+        default=ServiceUserData.NONE,
+        description="For example records, case notes or data sets about the people a service supports that entrants "
+                    "would see or use. If it does, a DPIA screening is part of the draft.")
 
     def validate_opens_at(self, field):
         field.utc = to_utc(field.data)
@@ -175,12 +180,13 @@ class ChallengeForm(FlaskForm):
             eligibility=self.eligibility.data or "", sector=self.sector.data, tags=self.tags.data or "",
             type=self.type.data, ip_terms=self.ip_terms.data, currency=self.currency.data,
             opens_at=self.opens_at.utc, closes_at=self.closes_at.utc, blind_judging=self.blind_judging.data,
-            feedback_to_entrants=self.feedback_to_entrants.data, tiers=self.prizes.tiers,
+            feedback_to_entrants=self.feedback_to_entrants.data, service_user_data=self.service_user_data.data,
+            tiers=self.prizes.tiers,
         )
 
     def fill_from(self, challenge) -> None:
         for name in ("title", "summary", "problem", "context", "outcomes", "eligibility", "sector", "tags", "type",
-                     "ip_terms", "currency", "blind_judging", "feedback_to_entrants"):
+                     "ip_terms", "currency", "blind_judging", "feedback_to_entrants", "service_user_data"):
             getattr(self, name).data = getattr(challenge, name)
         self.opens_at.data, self.closes_at.data = to_local(challenge.opens_at), to_local(challenge.closes_at)
         for row, prize in zip(self.prizes.entries, challenge.prizes):

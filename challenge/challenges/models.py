@@ -41,6 +41,21 @@ class IPTerms(enum.StrEnum):
         }[self.value]
 
 
+class ServiceUserData(enum.StrEnum):
+    """Whether a challenge involves service users' personal data: the seeker's answer on the draft, which
+    decides whether a DPIA screening is needed (challenge/privacy/dpia.py)."""
+
+    NONE = "none"
+    PERSONAL = "personal"
+    SPECIAL = "special"  # health or another special category (UK GDPR Article 9)
+
+    @property
+    def label(self) -> str:
+        return {"none": "No",
+                "personal": "Yes, personal data",
+                "special": "Yes, health data or another special category of personal data"}[self.value]
+
+
 SECTORS = [
     ("health", "Health"),
     ("social_care", "Social care"),
@@ -70,6 +85,7 @@ class Challenge(db.Model):
     __tablename__ = "challenges"
     __table_args__ = (
         state_check("state", ChallengeState),
+        state_check("service_user_data", ServiceUserData),
         CheckConstraint("closes_at is null or opens_at is null or closes_at > opens_at", name="dates"),
         CheckConstraint("prize_pool >= 0", name="prize_pool_not_negative"),
         Index("ix_challenges_state_closes", "state", "closes_at"),
@@ -102,6 +118,7 @@ class Challenge(db.Model):
     blind_judging: Mapped[bool] = mapped_column(default=False)
     feedback_to_entrants: Mapped[bool] = mapped_column(default=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    service_user_data: Mapped[str] = mapped_column(String(10), default=ServiceUserData.NONE, server_default="none")
     # The sum of amount × winners over the prize tiers, stored so the catalogue filters and sorts in SQL;
     # kept equal to the tiers by `_keep_prize_pools` below whoever saves them.
     prize_pool: Mapped[int] = mapped_column(default=0, server_default="0", index=True)

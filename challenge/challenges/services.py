@@ -12,7 +12,7 @@ from datetime import datetime
 from challenge import permissions
 from challenge.accounts.models import Organisation
 from challenge.accounts.services import unique_slug
-from challenge.challenges.models import SECTOR_LABELS, Challenge, ChallengeType, IPTerms, Prize
+from challenge.challenges.models import SECTOR_LABELS, Challenge, ChallengeType, IPTerms, Prize, ServiceUserData
 from challenge.challenges.states import LIFECYCLE, ChallengeState
 from challenge.errors import FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
@@ -64,6 +64,7 @@ class Draft:
     closes_at: datetime | None = None
     blind_judging: bool = False
     feedback_to_entrants: bool = True
+    service_user_data: str = ServiceUserData.NONE
     tiers: list[Tier] = field(default_factory=list)
 
 
@@ -78,6 +79,8 @@ def _check_draft(draft: Draft, now: datetime) -> None:
         raise FieldError("Choose the intellectual property terms", "ip_terms")
     if draft.currency not in CURRENCIES:
         raise FieldError("Choose a currency", "currency")
+    if draft.service_user_data not in ServiceUserData.__members__.values():
+        raise FieldError("Say whether the challenge involves service users' personal data", "service_user_data")
     if not draft.tiers:
         raise FieldError("Add at least one prize tier", "prizes")
     if len(draft.tiers) > MAX_TIERS:
@@ -94,7 +97,7 @@ def _check_draft(draft: Draft, now: datetime) -> None:
 
 def _apply(challenge: Challenge, draft: Draft) -> None:
     for name in ("summary", "problem", "context", "outcomes", "eligibility", "sector", "type", "ip_terms",
-                 "currency", "opens_at", "closes_at", "blind_judging", "feedback_to_entrants"):
+                 "currency", "opens_at", "closes_at", "blind_judging", "feedback_to_entrants", "service_user_data"):
         setattr(challenge, name, getattr(draft, name))
     challenge.title = draft.title.strip()
     challenge.tags = ", ".join(dict.fromkeys(t.strip() for t in draft.tags.split(",") if t.strip()))

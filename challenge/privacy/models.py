@@ -4,7 +4,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from datetime import date
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from challenge.accounts.models import User
@@ -73,4 +75,29 @@ class EmailPreference(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-__all__ = ["EmailPreference", "Erasure", "ErasureRequest", "LegalHold", "RetentionRun"]
+class DpiaScreening(db.Model):
+    """A challenge's DPIA screening (one row per challenge): the seeker's answers to the ICO's screening
+    questions (`{key: {"answer": "yes"|"no", "note": str}}`, the keys of `privacy/dpia.QUESTIONS`), who
+    answered last and when, and the outcome those answers gave then; and, when a full DPIA was needed, the
+    broker's record that the DPO signed it off. The outcome is always derived again by `dpia.outcome_of`:
+    the stored copy is what the record says was decided at the time."""
+
+    __tablename__ = "dpia_screenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), unique=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    full_dpia_required: Mapped[bool] = mapped_column(default=False)
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dpo_signed_on: Mapped[date | None] = mapped_column(Date)
+    dpo_reference: Mapped[str] = mapped_column(String(120), default="")
+
+    challenge: Mapped[Challenge] = relationship()
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+    signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
+
+
+__all__ = ["DpiaScreening", "EmailPreference", "Erasure", "ErasureRequest", "LegalHold", "RetentionRun"]

@@ -17,3 +17,9 @@ declare("email_preferences", AREA, data="Whether a person takes optional email (
         columns=("user_id",), subjects="Everyone with an account", purpose="Honouring an unsubscribe",
         basis=Basis.CONSENT, retention="While the account exists", recipients="Nobody else",
         not_personal=("optional_email",))
+declare("dpia_screenings", AREA, data="Who answered a challenge's DPIA screening, and which broker recorded the DPO's "
+        "sign-off", columns=("answered_by_id", "signed_off_by_id"), subjects="Seekers; brokers",
+        purpose="Showing that a challenge using service users' data was screened for a DPIA before it opened",
+        basis=Basis.LEGAL_OBLIGATION, retention="For the life of the challenge record",
+        recipients="The seeker's organisation, brokers, the DPO",
+        not_personal=("answers", "dpo_reference"))

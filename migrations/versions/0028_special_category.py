@@ -3,7 +3,7 @@ sealed at rest (platform/sealed.py, the key derived from SECRET_KEY for special 
 consent_by becomes text, since its ciphertext is longer than the 200 characters the form allows
 
 Revision ID: 0028_special_category
-Revises: 0026_privacy
+Revises: 0027_dpia
 """
 import sqlalchemy as sa
 from alembic import op
@@ -11,7 +11,7 @@ from alembic import op
 from challenge.platform.sealed import SPECIAL_CATEGORY
 
 revision = "0028_special_category"
-down_revision = "0026_privacy"
+down_revision = "0027_dpia"
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from challenge.accounts.services import authenticate
 from challenge.challenges.models import Challenge, Follow, Question, Update
 from challenge.challenges.states import Phase
 from challenge.extensions import db
+from challenge.privacy import dpia
 from challenge.submissions.models import ReferenceCounter, Submission
 from demo import SHARED_PASSWORD
 
@@ -38,6 +39,20 @@ def test_demo_loads_a_world_in_every_phase(runner):
     assert creators == 40
     assert count(Submission) == 60 and count(Question) >= 5 and count(Update) >= 3 and count(Follow) > 10
     assert db.session.get(ReferenceCounter, now.year).last == 60
+
+
+def test_demo_health_challenge_has_a_signed_off_dpia_screening(runner):
+    runner.invoke(args=["demo"])
+    health = db.session.scalar(db.select(Challenge).where(
+        Challenge.title == "Getting medically fit patients home from hospital sooner"))
+    outcome = dpia.outcome_for(health)
+    assert health.service_user_data == "special"
+    assert outcome.complete and outcome.full_dpia
+    screening = dpia.screening_of(health)
+    assert screening.answers["vulnerable"]["answer"] == "yes" and screening.dpo_reference == "RIV-DPIA-2026-03"
+    assert dpia.signed_off(screening) and screening.signed_off_at < health.published_at
+    in_review = db.session.scalar(db.select(Challenge).where(Challenge.title == "Fewer missed outpatient appointments"))
+    assert dpia.outcome_for(in_review).full_dpia and not dpia.signed_off(dpia.screening_of(in_review))
 
 
 def test_demo_submissions_agree_with_their_challenge(runner):

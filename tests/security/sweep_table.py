@@ -90,6 +90,13 @@ EXPECTED: dict[str, dict] = {
     "privacy.lift_hold": post(*BROKER, anon=404),
     "privacy.export_person": post(*BROKER, anon=404),
     "privacy.erase_person": post(*BROKER, anon=404),
+    # a challenge's DPIA screening and record (issue 14 point 7): its organisation and brokers; everyone else,
+    # signed in or not, 404 (the world's challenge is in judging, so answering answers 409: tests/privacy/test_dpia*)
+    "privacy.dpia_screening": only(*OWNERS, anon=404),
+    "privacy.dpia_sign_off": post(*BROKER, anon=404),
+    "privacy.dpia_record": only(*OWNERS, anon=404),
+    "privacy.dpia_record_json": only(*OWNERS, anon=404),
+    "privacy.dpia_record_markdown": only(*OWNERS, anon=404),
     # one-click unsubscribe (RFC 8058): the signed link is the key, no sign-in (see tests/privacy)
     "privacy.unsubscribe_page": public(),
     "privacy.unsubscribe": post(*ROLES),
