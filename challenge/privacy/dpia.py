@@ -158,8 +158,9 @@ def _clean(answers: dict[str, tuple[str, str]]) -> dict:
 def save_answers(challenge: Challenge, answers: dict[str, tuple[str, str]], actor, now: datetime) -> DpiaScreening:
     """Record the seeker's answers to every screening question (`{key: (yes|no, note)}`), auditing each answer
     that changed. Refuses anyone but the challenge's seekers and brokers, a published challenge (frozen), a draft
-    that says it involves no service users' data, and a missing answer or an over-long note. Decided under the
-    challenge's lock, so a publication or a second save waits and then sees this one."""
+    that says it involves no service users' data, and a missing answer or an over-long note. Changed answers
+    clear the DPO's sign-off (it was for the answers as they were). Decided under the challenge's lock, so a
+    publication or a second save waits and then sees this one."""
     if not can(actor, "privacy.dpia_answer", challenge, now):
         raise NotAllowed("Only the challenge's organisation or a broker can answer its DPIA screening.")
     challenge = tx.lock(Challenge, challenge.id)  # one screening row, however many saves arrive at once
@@ -178,6 +179,12 @@ def save_answers(challenge: Challenge, answers: dict[str, tuple[str, str]], acto
         if before.get(key) != now_said:
             audit.record(actor, "privacy.dpia_answer", challenge, now, data={
                 "question": key, "from": before.get(key), "to": now_said})
+    if before != cleaned and signed_off(screening):
+        # The DPO signed off a DPIA of the answers as they were: changed answers need a new sign-off.
+        audit.record(actor, "privacy.dpia_sign_off_cleared", challenge, now,
+                     data={"reference": screening.dpo_reference})
+        screening.dpo_signed_on, screening.dpo_reference = None, ""
+        screening.signed_off_by_id, screening.signed_off_at = None, None
     screening.answers = cleaned
     screening.answered_by_id, screening.answered_at = actor.id, now
     screening.full_dpia_required = outcome_of(challenge.service_user_data, cleaned).full_dpia

@@ -179,6 +179,21 @@ def test_publishing_is_refused_with_409_until_the_dpo_sign_off(w):
     assert challenge.state == "published"
 
 
+def test_changed_answers_after_the_sign_off_need_a_new_one(w):
+    challenge = _in_review(w)
+    dpia.sign_off(challenge, clock.now().date(), "DPIA-2026-014", w.broker, clock.now())
+    dpia.save_answers(challenge, _answers(), w.seeker, clock.now())  # the same answers again: still signed off
+    assert dpia.signed_off(dpia.screening_of(challenge))
+    changed = {**_answers(), QUESTIONS[0].key: ("yes", "Matching with the council's housing records")}
+    dpia.save_answers(challenge, changed, w.seeker, clock.now())
+    screening = dpia.screening_of(challenge)
+    assert not dpia.signed_off(screening) and screening.dpo_reference == ""
+    assert [e.data for e in _audited("privacy.dpia_sign_off_cleared")] == [{"reference": "DPIA-2026-014"}]
+    with pytest.raises(InvalidTransition):
+        services.publish(challenge, w.broker, clock.now())
+    assert challenge.state == "in_review"
+
+
 def test_no_full_dpia_publishes_without_a_sign_off(w):
     w.draft.service_user_data = "personal"
     challenge = _in_review(w)
