@@ -109,7 +109,16 @@ def jobs_list() -> None:
     from challenge.jobs import tasks  # noqa: F401
 
     for name, every in jobs.SCHEDULE.items():
-        click.echo(f"{name}\tevery {every}\t{jobs.JOBS[name].what}")
+        click.echo(f"{name}\tevery {_every(every)}\t{jobs.JOBS[name].what}")
+
+
+def _every(interval) -> str:
+    """`1 minute`, `5 minutes`, `1 hour`, `1 day`: an interval of the schedule in words."""
+    seconds = int(interval.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            return count(seconds // size, unit)
+    return count(seconds, "second")
 
 
 @jobs_cli.command("run")

@@ -207,6 +207,6 @@ def send_due(now: datetime, sender: MailSender | None = None, limit: int = 500) 
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
-    db.session.rollback()
+    db.session.commit()  # ends the read: each message is then claimed in a transaction of its own
     outcomes = [send_one(i, sender, now) for i in due]
     return outcomes.count(True), outcomes.count(False)

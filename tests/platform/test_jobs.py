@@ -135,7 +135,8 @@ def test_the_commands_run_the_jobs_and_list_the_schedule(app, runner, sender):
     assert result.exit_code == 0 and "Sent 2 messages; 0 failed" in result.output and len(sender.sent) == 2
     listing = runner.invoke(args=["jobs", "list"]).output.splitlines()
     assert [line.split("\t")[0] for line in listing] == list(jobs.SCHEDULE)
-    assert "outbox.send\tevery 0:01:00\t" in listing[0]
+    assert listing[0].startswith("outbox.send\tevery 1 minute\tQueue the closing-soon reminders")
+    assert listing[list(jobs.SCHEDULE).index("privacy.retention")].startswith("privacy.retention\tevery 1 day\t")
     result = runner.invoke(args=["jobs", "run", "outbox.sned"])
     assert result.exit_code != 0 and "There is no job 'outbox.sned'" in result.output
     result = runner.invoke(args=["jobs", "run", "--queue", "privacy.retention"])
