@@ -1,5 +1,6 @@
 """Commands: `flask demo`, `flask users …`, `flask outbox send`, `flask payouts retry|reconcile`,
-`flask uploads sweep`, `flask privacy retention`, `flask storage migrate`."""
+`flask uploads sweep`, `flask privacy retention`, `flask storage migrate`, `flask jobs list|run`. The periodic
+ones run the jobs of challenge/jobs inline."""
 from __future__ import annotations
 
 import click
@@ -16,6 +17,7 @@ payouts_cli = AppGroup("payouts", help="Pay winners and check the money.")
 uploads_cli = AppGroup("uploads", help="Look after attachment files.")
 privacy_cli = AppGroup("privacy", help="Data protection: the retention schedule.")
 storage_cli = AppGroup("storage", help="Where uploaded files live: the local folder or an S3 bucket.")
+jobs_cli = AppGroup("jobs", help="Background and periodic jobs (inline, or on a Celery worker).")
 
 
 @users.command("make-broker")
@@ -72,44 +74,73 @@ def list_users(brokers: bool) -> None:
 @outbox_cli.command("send")
 def outbox_send() -> None:
     """Queue reminders that have come due, send queued email that is due, and retry what failed before."""
-    from challenge.challenges.conversation import queue_closing_reminders
-    from challenge.platform.outbox import send_due
-
-    reminders = queue_closing_reminders(clock.now())
-    db.session.commit()
-    if reminders:
-        click.echo(f"Queued {count(reminders, 'closing-soon reminder')}.")
-    sent, failed = send_due(clock.now())
-    click.echo(f"Sent {count(sent, 'message')}; {failed} failed and will be retried.")
+    _run_job("outbox.send")
 
 
 @payouts_cli.command("retry")
 def payouts_retry() -> None:
     """Release ready payouts, retry stale processing ones (same key) and pending refunds."""
-    from datetime import timedelta
-
-    from flask import current_app
-
-    from challenge.payouts import refunds, release
-
-    delay = timedelta(seconds=int(current_app.config["PAYOUTS_RETRY_AFTER_SECONDS"]))
-    for outcome in release.retry_due(clock.now(), delay):
-        click.echo(f"payout {outcome.payout_id}: {outcome.state}: {outcome.message}")
-    for refund in refunds.process_refunds(refunds.due_refunds(), None, clock.now()):
-        click.echo(f"refund {refund.id}: {refund.state}")
+    _run_job("payouts.retry")
 
 
 @payouts_cli.command("reconcile")
 def payouts_reconcile() -> None:
-    """Compare the ledger with our records and the provider; exit 1 when anything disagrees."""
-    from challenge.payouts.reconcile import reconcile
+    """Compare the ledger with our records and the provider, alert brokers of new mismatches once; exit 1
+    when anything disagrees."""
+    if _run_job("payouts.reconcile"):
+        click.echo("The ledger, the records and the provider agree.")
 
-    mismatches = reconcile(clock.now())
-    for mismatch in mismatches:
-        click.echo(str(mismatch))
-    if mismatches:
+
+def _run_job(name: str) -> bool:
+    """Run a job inline (challenge/jobs), print what it did; exit 1 when it found something wrong."""
+    from challenge import jobs
+
+    report = jobs.run(name)
+    for line in report.lines:
+        click.echo(line)
+    if not report.ok:
         raise click.exceptions.Exit(1)
-    click.echo("The ledger, the records and the provider agree.")
+    return True
+
+
+@jobs_cli.command("list")
+def jobs_list() -> None:
+    """The periodic schedule: each job, how often it runs, and what it does."""
+    from challenge import jobs
+    from challenge.jobs import tasks  # noqa: F401
+
+    for name, every in jobs.SCHEDULE.items():
+        click.echo(f"{name}\tevery {_every(every)}\t{jobs.JOBS[name].what}")
+
+
+def _every(interval) -> str:
+    """`1 minute`, `5 minutes`, `1 hour`, `1 day`: an interval of the schedule in words."""
+    seconds = int(interval.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            return count(seconds // size, unit)
+    return count(seconds, "second")
+
+
+@jobs_cli.command("run")
+@click.argument("name")
+@click.option("--queue", is_flag=True, help="Send it to the queue (JOBS_BROKER_URL) instead of running it here.")
+def jobs_run(name: str, queue: bool) -> None:
+    """Run the job NAME now (see `flask jobs list`), here or, with --queue, on a worker."""
+    from flask import current_app
+
+    from challenge import jobs
+    from challenge.jobs import tasks  # noqa: F401
+
+    if name not in jobs.JOBS:
+        raise click.ClickException(f"There is no job {name!r}; `flask jobs list` lists them.")
+    if queue and current_app.config.get("JOBS_BROKER_URL"):
+        jobs.enqueue(name)
+        click.echo(f"{name} sent to the queue.")
+        return
+    if queue:
+        click.echo("No queue is configured (JOBS_BROKER_URL): running it here.")
+    _run_job(name)
 
 
 def _echo_broker_key() -> None:
@@ -189,17 +220,16 @@ def storage_migrate() -> None:
 def privacy_retention(dry_run: bool) -> None:
     """Delete or anonymise what the retention schedule (RETENTION) says is due; safe to run twice. Nothing of
     a challenge on legal hold is touched. Each real run is recorded for the broker's privacy page."""
-    from challenge.platform import tx
     from challenge.privacy import retention
 
-    counts, _ = retention.run(clock.now(), dry_run=dry_run)
-    if dry_run:
-        db.session.rollback()
-    else:
-        tx.commit()
+    if not dry_run:
+        _run_job("privacy.retention")
+        return
+    counts, _ = retention.run(clock.now(), dry_run=True)
+    db.session.rollback()
     for name, n in counts.items():
-        click.echo(f"{name}: {n} {'due' if dry_run else 'done'}")
-    click.echo(f"{count(sum(counts.values()), 'row')} {'due (dry run: nothing changed)' if dry_run else 'done'}.")
+        click.echo(f"{name}: {n} due")
+    click.echo(f"{count(sum(counts.values()), 'row')} due (dry run: nothing changed).")
 
 
 def register_cli(app: Flask) -> None:
@@ -209,4 +239,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(uploads_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(storage_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(demo)

@@ -77,6 +77,12 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Challenge Exchange <noreply@example.org>")
     MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE / "mail"))
+    # A sender holding an outbox message longer than this is taken to have died; another run takes it over.
+    OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "300"))
+    # Background jobs (challenge/jobs): a Celery broker (redis://…, amqp://…); unset, they run inline from
+    # the `flask` commands (cron) and nothing else is needed.
+    JOBS_BROKER_URL = os.environ.get("JOBS_BROKER_URL")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "challenge")
     # Money.
     DEFAULT_CURRENCY = "GBP"
     BROKER_FEE_PERCENT = int(os.environ.get("BROKER_FEE_PERCENT", "5"))

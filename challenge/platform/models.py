@@ -52,6 +52,7 @@ def _audit_has_no_bulk_rewrite(state):
 
 class OutboxState(enum.StrEnum):
     PENDING = "pending"  # waiting for its first attempt or a retry
+    SENDING = "sending"  # claimed by one sender (claim_id); sent or not is unknown until it records the outcome
     SENT = "sent"
     FAILED = "failed"  # gave up after MAX_ATTEMPTS
 
@@ -76,6 +77,21 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The attempt that holds the message (state sending) and since when: only it may record the outcome,
+    # and a claim older than OUTBOX_CLAIM_SECONDS (its sender died) may be taken over.
+    claim_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RaisedAlert(db.Model):
+    """An alert a background job raised once (a reconciliation mismatch): its key is never raised again."""
+
+    __tablename__ = "raised_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    summary: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PageGeneration(db.Model):

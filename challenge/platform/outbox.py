@@ -2,15 +2,17 @@
 
 `queue()` writes the message in the caller's transaction, so a change and the email it causes are
 saved together or not at all. After the request commits, `deliver_queued()` sends what this request
-queued; `send_due()` (the `flask outbox send` command) sends anything still pending and retries
-failures with a growing delay.
+queued; `send_due()` (the outbox job: `flask outbox send` or the queue's worker) sends anything still
+pending and retries failures with a growing delay. Each send claims its message first (state sending, a
+claim id, under the row's lock), so a job delivered twice or a worker killed mid-send never sends an email
+twice (`send_one`).
 """
 from __future__ import annotations
 
 import smtplib
+import uuid
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 from pathlib import Path
 from collections.abc import Callable
 from typing import Protocol
@@ -59,7 +61,14 @@ class FileSender:
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.utcnow().strftime("%Y%m%dT%H%M%S")
         name = f"{stamp}-{message['X-Outbox-Id']}.eml"
-        (self.folder / name).write_bytes(bytes(message))
+        partial = self.folder / f".{name}.part"
+        partial.write_bytes(bytes(message))
+        partial.replace(self.folder / name)  # a whole file or none: what is there was delivered
+
+    def delivered(self, message_id: str) -> bool:
+        """Whether a message with this Message-ID is already in the folder."""
+        needle = f"Message-ID: {message_id}".encode()
+        return any(needle in path.read_bytes() for path in self.folder.glob("*.eml"))
 
 
 def default_sender() -> MailSender:
@@ -90,12 +99,18 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _as_email(message: OutboxMessage) -> EmailMessage:
+def message_id(message: OutboxMessage) -> str:
+    """The email's Message-ID, the same at every attempt: a receiving server or mail client that sees the
+    same message twice (a sender died after the server took it) can tell it is one email."""
+    return f"<outbox-{message.id}.{message.created_at:%Y%m%d%H%M%S}@challenge-exchange.local>"
+
+
+def as_email(message: OutboxMessage) -> EmailMessage:
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.to_email
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain="challenge-exchange.local")
+    email["Message-ID"] = message_id(message)
     email["X-Outbox-Id"] = str(message.id)
     if message.kind in OPTIONAL_KINDS:
         for hook in HEADERS:
@@ -105,34 +120,75 @@ def _as_email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def _attempt(message: OutboxMessage, sender: MailSender, now: datetime) -> bool:
+def _claim_timeout() -> timedelta:
+    return timedelta(seconds=int(current_app.config.get("OUTBOX_CLAIM_SECONDS", 300)))
+
+
+def _claim(message_id_: int, now: datetime) -> tuple[EmailMessage, str, bool] | None:
+    """Step 1, under the row's lock: take a due message (pending, or held by a sender that died) for this
+    attempt and commit. Returns the email, the claim and whether an earlier attempt may have sent it."""
+    message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.id == message_id_)
+                                .with_for_update().execution_options(populate_existing=True))
+    due = message is not None and (
+        (message.state == OutboxState.PENDING and message.next_attempt_at <= now)
+        or (message.state == OutboxState.SENDING and message.claimed_at <= now - _claim_timeout()))
+    if not due:
+        db.session.rollback()
+        return None
+    retaken = message.state == OutboxState.SENDING
+    message.state, message.claim_id, message.claimed_at = OutboxState.SENDING, uuid.uuid4().hex, now
     message.attempts += 1
-    try:
-        sender.send(_as_email(message))
-    except Exception as exc:  # any transport failure is retried later
-        message.last_error = str(exc)[:1000]
+    email, claim = as_email(message), message.claim_id
+    db.session.commit()
+    return email, claim, retaken
+
+
+def _record(message_id_: int, claim: str, error: Exception | None, now: datetime) -> bool:
+    """Step 3, under the lock: the outcome of this attempt, if the message is still this attempt's."""
+    message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.id == message_id_)
+                                .with_for_update().execution_options(populate_existing=True))
+    if message is None or message.state != OutboxState.SENDING or message.claim_id != claim:
+        db.session.rollback()  # taken over after a timeout: the other attempt records
+        return False
+    if error is None:
+        message.state, message.sent_at, message.last_error = OutboxState.SENT, now, ""
+    else:
+        message.last_error = str(error)[:1000]
         message.state = OutboxState.FAILED if message.attempts >= MAX_ATTEMPTS else OutboxState.PENDING
         message.next_attempt_at = now + timedelta(minutes=2 ** message.attempts)
-        return False
-    message.state = OutboxState.SENT
-    message.sent_at = now
-    message.last_error = ""
-    return True
+    db.session.commit()
+    return error is None
+
+
+def send_one(message_id_: int, sender: MailSender, now: datetime) -> bool | None:
+    """Send one message at most once: claim it (commit), send outside any transaction, record (commit).
+
+    A sender that dies after the mail server took the message leaves it `sending`; after
+    OUTBOX_CLAIM_SECONDS another run takes it over and first asks the sender whether that Message-ID was
+    delivered (a sender that can tell: the .eml folder) — then it is recorded as sent, not sent again.
+    Returns True (sent), False (failed, retried later) or None (not due, or another sender has it)."""
+    claimed = _claim(message_id_, now)
+    if claimed is None:
+        return None
+    email, claim, retaken = claimed
+    delivered = getattr(sender, "delivered", None)
+    if retaken and delivered is not None and delivered(email["Message-ID"]):
+        return _record(message_id_, claim, None, now)
+    try:
+        sender.send(email)
+    except Exception as exc:  # any transport failure is retried later
+        return _record(message_id_, claim, exc, now)
+    return _record(message_id_, claim, None, now)
 
 
 def deliver_queued(now: datetime, sender: MailSender | None = None) -> int:
     """Send the messages queued in this session's committed transaction. Call after commit."""
     queued = db.session.info.pop(_SESSION_KEY, [])
-    if not queued:
+    ids = [m.id for m in queued if inspect(m).persistent and m.state == OutboxState.PENDING]
+    if not ids:
         return 0
     sender = sender or default_sender()
-    sent = 0
-    for message in queued:
-        if not inspect(message).persistent or message.state != OutboxState.PENDING:
-            continue  # rolled back, or already handled
-        sent += _attempt(message, sender, now)
-    db.session.commit()
-    return sent
+    return sum(bool(send_one(i, sender, now)) for i in ids)
 
 
 def discard_queued() -> None:
@@ -141,19 +197,16 @@ def discard_queued() -> None:
 
 
 def send_due(now: datetime, sender: MailSender | None = None, limit: int = 500) -> tuple[int, int]:
-    """Send pending messages whose time has come. Returns (sent, failed)."""
+    """Send pending messages whose time has come, and take over those whose sender died. Returns (sent, failed)."""
     sender = sender or default_sender()
+    stale = now - _claim_timeout()
     due = db.session.scalars(
-        db.select(OutboxMessage)
-        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.next_attempt_at <= now)
+        db.select(OutboxMessage.id)
+        .where(db.or_(db.and_(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.next_attempt_at <= now),
+                      db.and_(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_at <= stale)))
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
-    sent = failed = 0
-    for message in due:
-        if _attempt(message, sender, now):
-            sent += 1
-        else:
-            failed += 1
-        db.session.commit()
-    return sent, failed
+    db.session.commit()  # ends the read: each message is then claimed in a transaction of its own
+    outcomes = [send_one(i, sender, now) for i in due]
+    return outcomes.count(True), outcomes.count(False)

@@ -40,7 +40,7 @@ from challenge.platform.models import PageGeneration
 PRIVATE_TABLES = frozenset({
     "audit_events", "outbox_messages", "provider_events", "reference_counters", "password_reset_tokens",
     "invitations", "panel_invitations", "panel_members", "assignments", "conflicts", "scores", "follows",
-    "payee_accounts",
+    "payee_accounts", "raised_alerts",
 })
 # A statement run with this execution option says it changes nothing a public page shows
 # (for example the judging results' version, replaced on every score).

@@ -12,3 +12,4 @@ declare("outbox_messages", AREA, data="Emails to be sent and their content", col
         subjects="Everyone who receives email", purpose="Sending email reliably", basis=Basis.CONTRACT,
         retention="Deleted 90 days after sending", recipients="The mail provider")
 no_personal_data("page_generations", AREA)
+no_personal_data("raised_alerts", AREA, "summary")  # which payout, funder or challenge disagrees, never who

@@ -44,7 +44,7 @@ def post_update(challenge, world) -> list[OutboxMessage]:
 def sent(messages) -> list:
     sender = Captured()
     for message in messages:
-        outbox._attempt(message, sender, clock.now())
+        sender.send(outbox.as_email(message))
     return sender.sent
 
 

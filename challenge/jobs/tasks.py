@@ -1,0 +1,96 @@
+"""The jobs themselves: each takes the time and returns what it did; `challenge.jobs.run` gives it its unit of work."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from challenge.errors import DomainError
+from challenge.extensions import db
+from challenge.jobs import Report, job
+from challenge.platform import tx
+from challenge.words import count
+
+# Judges of a round whose deadline is this close are reminded (at most once per REMIND_EVERY).
+REMIND_BEFORE = timedelta(hours=48)
+
+
+@job("outbox.send")
+def send_outbox(now: datetime) -> Report:
+    """Queue the closing-soon reminders that came due, then send due email and retry what failed."""
+    from challenge.challenges.conversation import queue_closing_reminders
+    from challenge.platform.outbox import send_due
+
+    reminders = queue_closing_reminders(now)
+    tx.commit()
+    lines = [f"Queued {count(reminders, 'closing-soon reminder')}."] if reminders else []
+    sent, failed = send_due(now)
+    return Report(lines + [f"Sent {count(sent, 'message')}; {failed} failed and will be retried."])
+
+
+@job("payouts.retry")
+def retry_payouts(now: datetime) -> Report:
+    """Release ready payouts, retry stale processing ones (same idempotency key) and pending refunds."""
+    from challenge.payouts import refunds, release
+
+    delay = timedelta(seconds=int(current_app.config["PAYOUTS_RETRY_AFTER_SECONDS"]))
+    lines = [f"payout {o.payout_id}: {o.state}: {o.message}" for o in release.retry_due(now, delay)]
+    lines += [f"refund {r.id}: {r.state}" for r in refunds.process_refunds(refunds.due_refunds(), None, now)]
+    return Report(lines)
+
+
+@job("payouts.reconcile")
+def reconcile_payouts(now: datetime) -> Report:
+    """Compare the ledger with our records and the provider; alert the brokers once per new mismatch."""
+    from challenge.jobs.alerts import alert_brokers
+    from challenge.payouts.reconcile import reconcile
+
+    mismatches = reconcile(now)
+    new = alert_brokers(mismatches, now)
+    lines = [str(m) for m in mismatches]
+    if new:
+        lines.append(f"Brokers alerted of {count(len(new), 'new mismatch', 'new mismatches')}.")
+    return Report(lines, ok=not mismatches)
+
+
+@job("judging.remind")
+def remind_judges(now: datetime) -> Report:
+    """Remind the judges with sheets left in each round whose deadline is within 48 hours (once a day at most)."""
+    from challenge.judging.assignment import REMIND_EVERY, remind_judges as remind
+    from challenge.judging.models import Round, RoundState
+
+    due = db.session.scalars(db.select(Round.id).where(
+        Round.state == RoundState.OPEN, Round.closes_at > now, Round.closes_at <= now + REMIND_BEFORE,
+        db.or_(Round.reminded_at.is_(None), Round.reminded_at <= now - REMIND_EVERY)).order_by(Round.id)).all()
+    lines = []
+    for round_id in due:
+        round_ = tx.lock(Round, round_id)  # two runs at once: the second sees reminded_at and is refused
+        try:
+            with db.session.begin_nested():
+                judges = remind(round_, None, now)
+        except DomainError as exc:
+            lines.append(f"round {round_id}: {exc.message}")
+            continue
+        tx.commit()
+        lines.append(f"round {round_id}: reminded {count(judges, 'judge')}")
+    return Report(lines)
+
+
+@job("uploads.sweep")
+def sweep_uploads(now: datetime, grace: timedelta = timedelta(minutes=60)) -> Report:
+    """Remove attachment files that no submission points to (left by an upload killed mid-way)."""
+    from challenge.submissions.sweep import sweep
+
+    orphans = sweep(now, grace)
+    return Report([f"removed {o.name} ({o.size} bytes, written {o.modified_at:%Y-%m-%d %H:%M} UTC)"
+                   for o in orphans] + [f"{count(len(orphans), 'orphan file')} removed."])
+
+
+@job("privacy.retention")
+def apply_retention(now: datetime) -> Report:
+    """Delete or anonymise what the retention schedule says is due (safe to run twice)."""
+    from challenge.privacy import retention
+
+    counts, _ = retention.run(now)
+    return Report([f"{name}: {n} done" for name, n in counts.items()]
+                  + [f"{count(sum(counts.values()), 'row')} done."])
