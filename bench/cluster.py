@@ -4,6 +4,7 @@
     python -m bench.cluster rush         # the deadline rush through nginx across both nodes
     python -m bench.cluster kill-node    # the same rush, one node killed with SIGKILL half-way through
     python -m bench.cluster restart-db   # the same rush, PostgreSQL restarted half-way (root and pg_ctlcluster)
+    python -m bench.cluster kill-worker  # the job worker killed with SIGKILL while sending the outbox
     python -m bench.cluster throughput   # the catalogue through nginx and two nodes, against one node alone
     python -m bench.cluster all          # every run above, the results written to docs/benchmarks.md
 

@@ -20,13 +20,13 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine
 
-from bench import report, rush, wrk
+from bench import cluster_jobs, report, rush, wrk
 from bench.cluster import Cluster
 from bench.rush_check import check, summary
 from bench.rush_client import Step, SubmissionClient
 
 RETRY_WORDS = ("please try again", "Please try again")
-RUNS = ("rush", "kill-node", "restart-db", "throughput")
+RUNS = ("rush", "kill-node", "restart-db", "kill-worker", "throughput")
 
 
 class RetryingClient(SubmissionClient):
@@ -142,7 +142,12 @@ def main(args) -> int:
     runs = RUNS if args.what == "all" else (args.what,)
     ok_all = True
     for what in runs:
-        text, ok = throughput(args) if what == "throughput" else rush_run(what, args)
+        if what == "throughput":
+            text, ok = throughput(args)
+        elif what == "kill-worker":
+            text, ok = cluster_jobs.kill_worker(args)
+        else:
+            text, ok = rush_run(what, args)
         ok_all &= ok
         print(f"== {what}\n{text}\n", flush=True)
         if not args.no_write:
