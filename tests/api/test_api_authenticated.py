@@ -264,3 +264,10 @@ def test_csrf_does_not_apply_to_token_requests_and_cookie_writes_stay_refused(st
     login(user, client=client)
     _error(client.post(f"{API}/challenges", json=_draft_body(org.slug)), 401, "unauthorized")
     assert db.session.scalar(db.select(db.func.count(Challenge.id))) == 1
+
+
+def test_a_body_too_large_is_a_json_413(client, app, seeker, monkeypatch):
+    user, org = seeker
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2_000)
+    big = _draft_body(org.slug, problem="x" * 5_000)
+    _error(client.post(f"{API}/challenges", json=big, headers=bearer(user, "write")), 413, "too_large")
