@@ -9,10 +9,10 @@ import re
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
 
-from challenge.accounts.models import ORGANISATION_KIND_LABELS, MembershipRole
+from challenge.accounts.models import ORGANISATION_KIND_LABELS, ApiScope, MembershipRole
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -148,3 +148,14 @@ class RoleForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A button that posts (confirm an address, leave an organisation): CSRF only."""
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Token name", filters=[clean_line], validators=[
+        DataRequired("Enter a name for the token, like Council website"),
+        Length(max=80, message="Keep the name to 80 characters or fewer")],
+        description="Say where you will use it, so that you know which one to revoke.")
+    scope = RadioField("What it may do", default=ApiScope.READ, choices=[
+        (ApiScope.READ.value, "Read: see your drafts, entries, partnerships and payouts"),
+        (ApiScope.WRITE.value, "Read and write: also draft challenges and move partnerships")],
+        validators=[DataRequired("Choose read, or read and write")])

@@ -179,3 +179,36 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiScope(enum.StrEnum):
+    """What a personal API token may do: read only, or read and write (docs/api.md)."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+class ApiToken(db.Model):
+    """A personal API token (`Authorization: Bearer cx_…`): only its SHA-256 is stored, shown once at creation.
+
+    A plain SHA-256 is enough (no slow hash): the token is 256 random bits, so there is nothing to guess and
+    nothing for a slow hash to protect, and every API request can find its token by an indexed lookup."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (state_check("scope", ApiScope),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[str] = mapped_column(String(16), default=ApiScope.READ)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Written at most once a minute (accounts/tokens.py), so a busy client does not write on every request.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == ApiScope.WRITE

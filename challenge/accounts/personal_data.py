@@ -28,3 +28,8 @@ declare("recovery_codes", AREA, data="Hashed recovery codes for the second facto
 declare("second_factors", AREA, data="Encrypted authenticator secret", columns=("user_id",),
         subjects="Brokers and finance people", purpose="Securing accounts that move money",
         basis=Basis.LEGITIMATE_INTERESTS, retention=ACCOUNT_LIFE, recipients="Nobody")
+declare("api_tokens", AREA, data="A person's API tokens: their names, scope, when created, last used and revoked "
+        "(the token itself is never kept, only its SHA-256)",
+        columns=("user_id", "name", "token_hash", "last_used_at"), subjects="People who use the API",
+        purpose="Letting a person's own systems use the API as them", basis=Basis.CONTRACT,
+        retention=ACCOUNT_LIFE + "; deleted with the account's erasure", recipients="Nobody")

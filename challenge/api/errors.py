@@ -5,13 +5,16 @@ from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from challenge import errors as site_errors
-from challenge.errors import DomainError
+from challenge.api.auth import SAFE_METHODS, Unauthorized
+from challenge.errors import DomainError, FieldError
 
 PREFIX = "/api/"
-CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         413: "too_large", 422: "invalid_parameters", 429: "too_many_requests", 500: "server_error"}
-MESSAGES = {404: "There is nothing here.", 405: "This address only answers GET.",
-            422: "Some query parameters are not valid.", 429: "Too many requests: wait a minute and try again.",
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid_parameters",
+         429: "too_many_requests", 500: "server_error"}
+MESSAGES = {404: "There is nothing here.", 405: "This address does not answer that method.",
+            415: "Send the body as JSON, with Content-Type: application/json.",
+            422: "Some parameters or fields are not valid: see fields.", 429: "Too many requests: wait a minute and try again.",
             500: "Sorry, something went wrong on our side."}
 
 
@@ -21,26 +24,53 @@ def error_answer(status: int, message: str, field_errors: dict | None = None):
 
 
 def domain_error(exc: DomainError):
-    return error_answer(exc.status, exc.message, {k: v for k, v in exc.messages.items() if k})
+    """A refusal by a service: its status, except that what a write sent and a service refused is a 422."""
+    status = 422 if isinstance(exc, FieldError) and request.method not in SAFE_METHODS else exc.status
+    return error_answer(status, exc.message, {k: v for k, v in exc.messages.items() if k})
 
 
 def _flatten(messages) -> dict[str, str]:
-    """webargs' {"query": {"field": ["why", ...]}} as {"field": "why"}."""
-    out = {}
+    """webargs' {"query": {"field": ["why", ...]}} (or {"json": {"prizes": {0: {"amount": [...]}}}}) as
+    {"field": "why"}, a nested field named by its path ("prizes.0.amount")."""
+    out: dict[str, str] = {}
+
+    def walk(name: str, why) -> None:
+        if isinstance(why, dict):
+            for key, inner in why.items():
+                walk(f"{name}.{key}" if name else str(key), inner)
+        else:
+            out[name or "_body"] = " ".join(map(str, why)) if isinstance(why, list) else str(why)
+
     for location in (messages or {}).values():
-        for name, why in (location or {}).items():
-            out[str(name)] = " ".join(why) if isinstance(why, list) else str(why)
+        walk("", location)
     return out
+
+
+def unauthorized(exc: Unauthorized):
+    response, status = error_answer(401, exc.message)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response, status
 
 
 def http_error(exc: HTTPException):
     status = exc.code or 500
     field_errors = _flatten(getattr(exc, "data", {}).get("messages")) if hasattr(exc, "data") else {}
     message = MESSAGES.get(status) or exc.description or "This request could not be answered."
+    if status == 403 and exc.description:
+        message = exc.description
     response, status = error_answer(status, message, field_errors)
     if status == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
+    if status == 429:
+        response.headers["Retry-After"] = str(_retry_after(exc))
     return response, status
+
+
+def _retry_after(exc: HTTPException) -> int:
+    """Seconds until the limit that was hit lets a request through again (at least 1)."""
+    limit = getattr(exc, "limit", None)
+    per = getattr(getattr(limit, "limit", None), "get_expiry", None)
+    return max(1, int(per())) if callable(per) else 60
 
 
 def unexpected(exc: Exception):
@@ -50,6 +80,7 @@ def unexpected(exc: Exception):
 
 def register(bp) -> None:
     """Errors raised by the API's own views."""
+    bp.register_error_handler(Unauthorized, unauthorized)
     bp.register_error_handler(DomainError, domain_error)
     bp.register_error_handler(HTTPException, http_error)
     bp.register_error_handler(Exception, unexpected)

@@ -18,7 +18,8 @@ from datetime import datetime
 from sqlalchemy import JSON, String, Text, Unicode, UnicodeText, cast, func
 
 from challenge.accounts import services as accounts
-from challenge.accounts.models import Invitation, Membership, PasswordResetToken, RecoveryCode, SecondFactor, User
+from challenge.accounts.models import (ApiToken, Invitation, Membership, PasswordResetToken, RecoveryCode,
+                                      SecondFactor, User)
 from challenge.challenges.models import Follow
 from challenge.errors import FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
@@ -123,7 +124,7 @@ def _delete_files(user) -> int:
 
 def _delete_personal_rows(user, old_email: str) -> None:
     """What only served the person: sessions' secrets, memberships, follows, invitations and queued email."""
-    for model in (PasswordResetToken, RecoveryCode, SecondFactor, Membership, Follow, EmailPreference):
+    for model in (ApiToken, PasswordResetToken, RecoveryCode, SecondFactor, Membership, Follow, EmailPreference):
         db.session.execute(db.delete(model).where(model.user_id == user.id))
     email = old_email.lower()
     for model in (Invitation, PanelInvitation, TeamInvitation):

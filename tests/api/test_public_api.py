@@ -127,7 +127,8 @@ def test_bad_cursor_is_400_on_its_field(client, cursor):
 def test_unknown_path_and_method_answer_json(client):
     _error(client.get(f"{API}/nothing-here"), 404, "not_found")
     _error(client.get("/api/v2/challenges"), 404, "not_found")
-    _error(client.post(f"{API}/challenges"), 405, "method_not_allowed")
+    _error(client.delete(f"{API}/challenges"), 405, "method_not_allowed")
+    _error(client.post(f"{API}/challenges"), 401, "unauthorized")  # drafting needs a token (test_api_tokens.py)
     assert client.get("/no-such-page").mimetype == "text/html"  # the site keeps its own pages
 
 

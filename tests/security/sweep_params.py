@@ -62,6 +62,7 @@ def value_for(endpoint: str, name: str, w):
         "ref": w.sub.reference, "attachment_id": w.attachment.id, "did": w.diagnosis.id, "dataset": "challenges-by-state",
         "document_id": 10**6,  # the world attaches no challenge document
         "story_id": 10**6,  # nor a service user's story
+        "token_id": 10**6,  # nor an API token (tests/api/test_api_tokens.py revokes real ones)
     }
     return simple[name]
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 from tests.security.world import ROLES
 
 LOGIN, AWAY, OK = "login", "away", "ok"
+# The API's routes that need a personal token answer 401 to everyone the sweep signs in with a cookie: a cookie
+# never authenticates the API (tests/api/test_api_authenticated.py checks each role with a token).
+TOKEN_ONLY = 401
 # A refused POST that answers 200 with the form again (its empty fields fail validation before the
 # service is asked; with valid fields the service refuses with 403/409). The sweep still checks it
 # changes nothing.
@@ -56,6 +59,9 @@ EXPECTED: dict[str, dict] = {
     "accounts.reset_password": public(),  # the token is the key
     "accounts.signup": public(),
     "accounts.update_profile": post(*SIGNED_IN),
+    # personal API tokens: your own only (the world has none: revoking a token that is not yours is a 404)
+    "accounts.create_token": post(*SIGNED_IN),
+    "accounts.revoke_token": post(anon=LOGIN),
     # confirming an email address: the signed link is the key (its page has a button); resending needs a session
     "confirmation.confirm": public(),
     "confirmation.resend": post(*SIGNED_IN),
@@ -220,6 +226,16 @@ EXPECTED: dict[str, dict] = {
     "api.library": public(),
     "api.openapi": public(),
     "api_docs.docs": public(),
+    # the authenticated API: a bearer token only, so a session cookie gets 401 (GET, POST and PATCH alike)
+    "api.create_challenge": spec(TOKEN_ONLY),
+    "api.update_challenge": spec(TOKEN_ONLY),
+    "api.challenge_submissions": spec(TOKEN_ONLY),
+    "api.challenge_results": spec(TOKEN_ONLY),
+    "api.my_submissions": spec(TOKEN_ONLY),
+    "api.partnerships": spec(TOKEN_ONLY),
+    "api.partnership": spec(TOKEN_ONLY),
+    "api.move_partnership": spec(TOKEN_ONLY),
+    "api.payouts": spec(TOKEN_ONLY),
     "library.index": public(),
     "library.show": public(),
     "library.manage": only(*BROKER, anon=404),

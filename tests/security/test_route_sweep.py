@@ -11,11 +11,11 @@ from sqlalchemy import select
 from challenge.extensions import db
 from challenge.accounts.security import REQUEST_EVENTS
 from tests.security.sweep_params import url_for_rule
-from tests.security.sweep_table import AWAY, EXPECTED, FORM_AGAIN, LOGIN, OK
+from tests.security.sweep_table import AWAY, EXPECTED, FORM_AGAIN, LOGIN, OK, TOKEN_ONLY
 from tests.security.world import ROLES
 
 SKIPPED = {"static", "bootstrap.static"}
-REFUSALS = (LOGIN, 404, 409, FORM_AGAIN)
+REFUSALS = (LOGIN, 404, 409, FORM_AGAIN, TOKEN_ONLY)
 
 
 def routes(app):
@@ -100,6 +100,6 @@ def test_every_route_answers_each_person_as_the_table_says(app, client, sec_worl
 
 
 def test_the_table_uses_only_known_answers():
-    known = {200, 404, 409, LOGIN, AWAY, OK, FORM_AGAIN}
+    known = {200, 404, 409, LOGIN, AWAY, OK, FORM_AGAIN, TOKEN_ONLY}
     odd = {(e, r, v) for e, spec in EXPECTED.items() for r, v in spec.items() if v not in known}
     assert not odd

@@ -14,6 +14,8 @@ from challenge.accounts.views import passwords  # noqa: F401
 from challenge.accounts.views import profile  # noqa: F401
 # Signing up, in and out (bp).
 from challenge.accounts.views import signin  # noqa: F401
+# Personal API tokens on the account page: create (shown once) and revoke (bp).
+from challenge.accounts.views import tokens  # noqa: F401
 # The code after the password, and setting up an authenticator app (twofactor_bp).
 from challenge.accounts.views import twofactor  # noqa: F401
 

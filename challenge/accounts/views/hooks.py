@@ -25,6 +25,8 @@ def _listen(state) -> None:
 @twofactor_bp.before_app_request
 def _gate():
     """A broker without an authenticator, or someone told at sign-in to set one up, sees only its setup."""
+    if request.blueprint == "api":
+        return None  # the API answers only to a token, never to this session (api/auth.py)
     if not current_user.is_authenticated or request.endpoint in OPEN_DURING_SETUP:
         return None
     if not (session.get(sessions.MUST_SET_UP) or current_user.is_broker):

@@ -5,24 +5,28 @@ from flask import url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.accounts import services, sessions
+from challenge.accounts import services, sessions, tokens
 from challenge.accounts.blueprint import bp
-from challenge.accounts.forms import ChangePasswordForm, ProfileForm
+from challenge.accounts.forms import ApiTokenForm, ChangePasswordForm, ProfileForm
 from challenge.platform import tx
 
 
-def _profile_page(details: ProfileForm | None = None, password: ChangePasswordForm | None = None):
+def profile_page(details: ProfileForm | None = None, password: ChangePasswordForm | None = None,
+                 token_form: ApiTokenForm | None = None, new_token: str | None = None):
+    """The account page; `new_token` is a token just created, shown this once and never stored readable."""
     details = details or ProfileForm(prefix="details", obj=current_user)
     password = password or ChangePasswordForm(prefix="password")
-    return tx.render_form("accounts/profile.html", details=details, password=password,
-                          memberships=services.memberships_of(current_user),
-                          has_errors=bool(details.errors or password.errors))
+    token_form = token_form or ApiTokenForm(prefix="token", formdata=None)
+    return tx.render_form("accounts/profile.html", details=details, password=password, token_form=token_form,
+                          memberships=services.memberships_of(current_user), new_token=new_token,
+                          api_tokens=tokens.tokens_of(current_user),
+                          has_errors=bool(details.errors or password.errors or token_form.errors))
 
 
 @bp.get("/account")
 @login_required
 def profile():
-    return _profile_page()
+    return profile_page()
 
 
 @bp.post("/account/details")
@@ -34,7 +38,7 @@ def update_profile():
             services.update_profile(current_user, form.name.data, form.bio.data or "", current_user, clock.now())
         if work.done:
             return tx.done("Your details have been saved.", url_for("accounts.profile"))
-    return _profile_page(details=form)
+    return profile_page(details=form)
 
 
 @bp.post("/account/password")
@@ -48,4 +52,4 @@ def change_password():
             sessions.start_session(current_user._get_current_object(), remember=False)
             return tx.done("Your password has been changed. You have been signed out everywhere else.",
                            url_for("accounts.profile"))
-    return _profile_page(password=form)
+    return profile_page(password=form)
