@@ -2,7 +2,7 @@
 last-used time
 
 Revision ID: 0029_api_tokens
-Revises: 0026_privacy
+Revises: 0032_jobs
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 import challenge.types  # noqa: F401  (UTCDateTime columns)
 
 revision = "0029_api_tokens"
-down_revision = "0026_privacy"
+down_revision = "0032_jobs"
 branch_labels = None
 depends_on = None
 
