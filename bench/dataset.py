@@ -7,6 +7,7 @@ then tops the data up to the full size and measures again.
 from __future__ import annotations
 
 import importlib.util
+from collections import Counter
 import random
 import secrets
 from dataclasses import dataclass
@@ -30,6 +31,14 @@ SEEKER_KINDS = ["local_authority", "nhs_trust", "government_department", "school
 PHASE_CYCLE = (["open"] * 6 + ["upcoming"] * 2 + ["closed"] * 3 + ["judging"] * 2 + ["decided"] * 2
                + ["completed"] * 2 + ["draft", "in_review", "cancelled"])
 TAKES_ENTRIES = {"open", "closed", "judging", "decided", "completed"}
+# The signed-in cases (bench/cases.py): a creator with entries, the owner seeker of organisation 14 (whose
+# challenge-14 is decided, not blind, with entries its seekers may list), and one partnership on the board
+# per 20 challenges.
+CREATOR_EMAIL = "creator0@bench.example.org"
+SEEKER_EMAIL = "seeker28@bench.example.org"
+SEEKER_SLUG = "challenge-14"
+PARTNERSHIP_EVERY = 20
+PARTNERSHIP_STAGES = ["lead", "introduced", "in_discussion", "pilot", "contracted", "scaled"]
 
 
 @dataclass(frozen=True)
@@ -196,19 +205,42 @@ def load_challenges(engine: Engine, plan: Plan, start: int, stop: int, now: date
         next_sid = (conn.scalar(select(func.max(table("submissions").c.id))) or 0) + 1
     stop = min(stop, plan.challenges)
     for lo in range(start, stop, 1_000):
-        challenges, prizes, subs = [], [], []
+        challenges, prizes, subs, partnerships = [], [], [], []
         for i in range(lo, min(lo + 1_000, stop)):
             row, tiers = challenge_row(i, plan, now, next_cid)
             challenges.append(row)
             prizes += tiers
             phase = PHASE_CYCLE[i % len(PHASE_CYCLE)]
-            subs += submission_rows(i, next_cid, counts[i], next_sid, plan, phase, row["closes_at"])
+            entries = submission_rows(i, next_cid, counts[i], next_sid, plan, phase, row["closes_at"])
+            subs += entries
+            if i % PARTNERSHIP_EVERY == 0 and entries:
+                partnerships.append(partnership_row(i, plan, row, entries[0], now))
             next_cid, next_sid = next_cid + 1, next_sid + counts[i]
         with engine.begin() as conn:
             insert(conn, "challenges", challenges)
             insert(conn, "prizes", prizes)
             insert(conn, "submissions", subs)
+            if "submission_counts" in db.metadata.tables:  # kept by the ORM, which this loader bypasses
+                insert(conn, "submission_counts", submission_counts(subs))
+            if "partnerships" in db.metadata.tables:
+                insert(conn, "partnerships", partnerships)
     fix_sequences(engine)
+
+
+def submission_counts(subs: list[dict]) -> list[dict]:
+    """The submission_counts rows for these submissions (all of their challenges' submissions)."""
+    counted = Counter((s["challenge_id"], s["state"]) for s in subs)
+    return [dict(challenge_id=cid, state=state, n=n) for (cid, state), n in sorted(counted.items())]
+
+
+def partnership_row(i: int, plan: Plan, challenge: dict, entry: dict, now: datetime) -> dict:
+    """A partnership on the broker's board between the challenge's first entrant and another organisation."""
+    stage = PARTNERSHIP_STAGES[(i // PARTNERSHIP_EVERY) % len(PARTNERSHIP_STAGES)]
+    return dict(title=f"Pilot: {entry['title']}"[:200], creator_id=entry["owner_id"],
+                counterpart_id=(i + 7) % plan.organisations + 1, origin_challenge_id=challenge["id"],
+                origin_submission_id=entry["id"], stage=stage, value=(i % 50 + 1) * 1_000_000, currency="GBP",
+                commission_bp=500, commission_amount=None, owner_id=1, next_action="Call the counterpart",
+                next_action_due=now + timedelta(days=i % 30), created_at=now, updated_at=now)
 
 
 def fix_sequences(engine: Engine) -> None:
@@ -260,15 +292,28 @@ def load_panel(engine: Engine, plan: Plan, now: datetime) -> dict:
                 db.session.commit()
             users = table("users")
             chair = db.session.execute(select(users.c.email).where(users.c.id == first.chair_id)).scalar_one()
+            judge, sheet = _judge_and_sheet(first)
         finally:
             db.session.remove()
             db.engine.dispose()
-    return {"panel_slug": first.slug, "panel_login": chair,
+    return {"panel_slug": first.slug, "panel_login": chair, "judge_login": judge, "score_sheet": sheet,
             "scores": f"{rounds} rounds of {entries} × {judges} × {criteria} built by demo.panels"}
 
 
+def _judge_and_sheet(panel) -> tuple[str, int]:
+    """A judge of the panel who is not its chair, and the id of one of their assignments (a score sheet)."""
+    from challenge.judging.models import Assignment, PanelMember
+
+    user_id = panel.judge_ids[-1]
+    email = db.session.execute(select(table("users").c.email).where(table("users").c.id == user_id)).scalar_one()
+    sheet = db.session.scalar(select(Assignment.id).join(PanelMember, PanelMember.id == Assignment.panel_member_id)
+                              .where(PanelMember.user_id == user_id, Assignment.round_id == panel.round_id)
+                              .order_by(Assignment.id).limit(1))
+    return email, sheet
+
+
 def row_counts(engine: Engine) -> dict[str, int]:
-    names = ["users", "organisations", "challenges", "prizes", "submissions"]
+    names = ["users", "organisations", "challenges", "prizes", "submissions", "partnerships"]
     names += [n for n in ("scores",) if n in db.metadata.tables]
     with engine.connect() as conn:
         return {n: conn.scalar(select(func.count()).select_from(table(n))) for n in names}

@@ -134,8 +134,8 @@ def judge(results: list[Result]) -> None:
             r.fraction = r.rps / base.rps
         target = r.case.target
         if target.min_fraction is not None and (r.fraction is None or r.fraction < target.min_fraction):
-            r.reasons.append(f"{r.fraction or 0:.0%} of baseline")
-        if target.max_p95_ms is not None and (r.p95 is None or r.p95 >= target.max_p95_ms):
+            r.reasons.append(f"{r.fraction or 0:.0%} of bare Flask")
+        if target.max_p95_ms is not None and (r.p95 is None or r.p95 > target.max_p95_ms):
             r.reasons.append(f"p95 {r.p95:.0f} ms")
         if r.queries_small is not None and r.queries is not None and r.queries != r.queries_small:
             r.reasons.append(f"queries {r.queries_small} → {r.queries}")

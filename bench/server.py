@@ -85,8 +85,10 @@ def free_port() -> int:
 class Gunicorn:
     """`gunicorn -w 2 -k sync` on 127.0.0.1, in its own process group so that it always dies with us."""
 
-    def __init__(self, env: dict[str, str], workers: int = 2, log: Path | None = None):
+    def __init__(self, env: dict[str, str], workers: int = 2, log: Path | None = None, app: str = "wsgi:app",
+                 health: str = "/healthz"):
         self.env, self.workers, self.port = env, workers, free_port()
+        self.app, self.health = app, health  # the WSGI app to serve and a cheap path that answers 200
         self.log = log or Path(env["INSTANCE_PATH"]) / "gunicorn.log"
         self.process: subprocess.Popen | None = None
 
@@ -98,7 +100,7 @@ class Gunicorn:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-k", "sync",
                    "-b", f"127.0.0.1:{self.port}", "--timeout", "60", "--error-logfile", str(self.log),
-                   "wsgi:app"]
+                   self.app]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -117,21 +119,21 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log}")
             try:
-                if requests.get(self.url + "/healthz", timeout=2).status_code == 200 and \
+                if requests.get(self.url + self.health, timeout=2).status_code == 200 and \
                         len(self.worker_pids()) == self.workers:
                     return
             except requests.RequestException:  # not listening yet, or still booting its workers
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f} s; see {self.log}")
+        raise RuntimeError(f"gunicorn did not answer {self.health} within {timeout:.0f} s; see {self.log}")
 
     def wait_idle(self, timeout: float = 180) -> None:
-        """Wait until the queue wrk left behind has drained: /healthz answers at once again."""
+        """Wait until the queue wrk left behind has drained: the health path answers at once again."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             started = time.monotonic()
             try:
-                requests.get(self.url + "/healthz", timeout=timeout)
+                requests.get(self.url + self.health, timeout=timeout)
             except requests.RequestException:
                 pass
             if time.monotonic() - started < 0.5:

@@ -25,6 +25,7 @@ from challenge.judging.assignment import STRATEGIES
 from challenge.judging.models import (Assignment, AssignmentState, Conflict, Criterion, PanelMember, PanelRole, Round,
                                      RoundState, Score)
 from challenge.judging.presets import generic_levels
+from challenge.submissions import counts
 from challenge.submissions.models import Submission, SubmissionState
 
 
@@ -109,6 +110,7 @@ def _panel_and_entries(challenge: Challenge, judges: list[int], creators: list[i
          "submitted_at": now - timedelta(days=6, minutes=i), "created_at": now, "updated_at": now}
         for i, u in enumerate(creators)])
     db.session.flush()
+    counts.recount([challenge.id])  # the bulk insert passed the ORM that keeps the counts
     members = [m for (m,) in db.session.execute(db.select(PanelMember.id).where(
         PanelMember.challenge_id == challenge.id).order_by(PanelMember.id))]
     entries = [s for (s,) in db.session.execute(db.select(Submission.id).where(

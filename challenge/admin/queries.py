@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge
@@ -45,7 +45,8 @@ def review_queue() -> list[tuple[Challenge, datetime]]:
             .correlate(Challenge).scalar_subquery())
     sent_at = db.func.coalesce(sent, Challenge.updated_at)
     rows = db.session.execute(
-        db.select(Challenge, sent_at).where(Challenge.state == ChallengeState.IN_REVIEW).order_by(sent_at, Challenge.id)
+        db.select(Challenge, sent_at).where(Challenge.state == ChallengeState.IN_REVIEW)
+        .options(joinedload(Challenge.organisation)).order_by(sent_at, Challenge.id)
     ).all()
     return [(challenge, at) for challenge, at in rows]
 

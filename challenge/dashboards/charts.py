@@ -2,10 +2,16 @@
 
 Each chart is embedded inline; the page puts it in a <figure> with a caption and a data table, so
 the numbers are there for screen readers and for anyone who prefers a table.
+
+Drawing is the dashboard's dearest step (pygal takes ~10 ms a chart), so a chart is drawn once per data
+version: `bar` keeps the SVG under the chart's title, options and rows themselves, so any change in the
+numbers is a new key (never a stale chart) and unchanged numbers are not drawn again. The most recent
+CHARTS_KEPT charts are kept per worker.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pygal
 from markupsafe import Markup
@@ -36,15 +42,26 @@ def _render(chart) -> Markup:
     return Markup(svg)
 
 
+CHARTS_KEPT = 64
+
+
 def bar(title: str, rows: list[tuple[str, float]], *, horizontal: bool = False, formatter=None) -> Markup:
     """A bar chart of (label, value) rows, drawn top to bottom in their order. Whole-number data gets
-    whole-number ticks (no "0.5 challenges")."""
+    whole-number ticks (no "0.5 challenges"). Drawn once per (title, rows, options): see the module's note."""
+    rows = tuple((label, value) for label, value in rows)
+    # 1 == 1.0 as a key, but whole numbers get other ticks: their kind is part of the key.
+    whole = bool(rows) and all(isinstance(value, int) for _, value in rows)
+    return _drawn(title, rows, whole, horizontal, formatter)
+
+
+@lru_cache(maxsize=CHARTS_KEPT)
+def _drawn(title: str, rows: tuple[tuple[str, float], ...], whole: bool, horizontal: bool, formatter) -> Markup:
     chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(**_config(title=title))
     if formatter:
         chart.value_formatter = formatter
     rows = list(reversed(rows)) if horizontal else list(rows)  # pygal draws horizontal bars bottom up
     values = [value for _, value in rows]
-    if values and all(isinstance(v, int) for v in values):
+    if whole:
         top = max(values + [1])
         step = max(1, -(-top // 5))
         chart.y_labels = list(range(0, top + step, step))

@@ -10,6 +10,7 @@ from flask import Response, abort
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
+from sqlalchemy.orm import contains_eager, selectinload
 from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
 from challenge.submissions import cleaning, storage
 from challenge.submissions.models import Attachment, Submission
@@ -82,13 +83,14 @@ def queue_of(member: PanelMember, position: str):
     assignments = list(db.session.scalars(
         db.select(Assignment).join(Submission).where(Assignment.round_id == chosen.id,
                                                      Assignment.panel_member_id == member.id)
-        .order_by(Submission.reference)))
+        .options(contains_eager(Assignment.submission)).order_by(Submission.reference)))
     declared = set(db.session.scalars(db.select(Conflict.submission_id).where(
         Conflict.panel_member_id == member.id, Conflict.has_conflict.is_(False))))
     items = [Item(a, a.state if a.state != AssignmentState.PENDING
                   else "declared" if a.submission_id in declared else "not_started") for a in assignments]
     conflicts = list(db.session.scalars(db.select(Conflict).where(Conflict.panel_member_id == member.id,
-                                                                  Conflict.has_conflict.is_(True))))
+                                                                  Conflict.has_conflict.is_(True))
+                                        .options(selectinload(Conflict.submission))))
     return chosen, items, conflicts
 
 

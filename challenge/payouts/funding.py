@@ -9,14 +9,23 @@ from challenge.payouts.funders import MAX_FUNDERS, accept_funding, decline_fundi
 from challenge.payouts.payments import (begin_checkout, issue_invoice, open_checkout, outstanding_for,
                                         record_bank_transfer, record_payment)
 from challenge.payouts.pool import (PoolStatus, asked_of, assert_publishable, fee_on, finance_for, funded_by,
-                                    funders_of, is_fully_funded, pledges, pool_status, set_fee, waive_funding)
+                                    funders_of, is_fully_funded, pledges, pool_status, pool_statuses, set_fee,
+                                    waive_funding)
 
 
 
 def funding_summary(challenge) -> str:
     """A pool's funding in a few words, for the broker's review queue: "Funded", "Waived",
     "£10,000 of £50,000 received"."""
-    status = pool_status(challenge)
+    return _summary(pool_status(challenge))
+
+
+def funding_summaries(challenges) -> dict[int, str]:
+    """funding_summary of each challenge (by id), in a constant number of queries."""
+    return {cid: _summary(status) for cid, status in pool_statuses(list(challenges)).items()}
+
+
+def _summary(status: PoolStatus) -> str:
     if status.required == 0:
         return "No prize pool"
     if status.fully_funded:
@@ -27,7 +36,7 @@ def funding_summary(challenge) -> str:
 
 __all__ = [
     "MAX_FUNDERS", "PoolStatus", "accept_funding", "asked_of", "assert_publishable", "begin_checkout",
-    "decline_funding", "fee_on", "finance_for", "funded_by", "funding_summary", "funders_of", "is_fully_funded", "issue_invoice",
-    "open_checkout", "outstanding_for", "pledges", "pool_status", "record_bank_transfer", "record_payment",
+    "decline_funding", "fee_on", "finance_for", "funded_by", "funding_summary", "funders_of", "funding_summaries", "is_fully_funded", "issue_invoice",
+    "open_checkout", "outstanding_for", "pledges", "pool_status", "pool_statuses", "record_bank_transfer", "record_payment",
     "set_fee", "set_funders", "waive_funding",
 ]

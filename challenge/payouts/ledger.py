@@ -37,6 +37,16 @@ def refund(funder_id: int) -> str:
     return f"refund:funder:{funder_id}"
 
 
+def balances(accounts: list[str]) -> dict[tuple[str, str], int]:
+    """The sum of each account's entries, per (account, currency), in one query."""
+    if not accounts:
+        return {}
+    rows = db.session.execute(
+        db.select(LedgerEntry.account, LedgerEntry.currency, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.account.in_(accounts)).group_by(LedgerEntry.account, LedgerEntry.currency))
+    return {(account, currency): int(total or 0) for account, currency, total in rows}
+
+
 def balance(account: str, currency: str) -> int:
     """The sum of the account's entries in `currency`."""
     total = db.session.scalar(

@@ -87,7 +87,8 @@ class Submission(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     eligibility_confirmed: Mapped[bool] = mapped_column(default=False)
     terms_accepted: Mapped[bool] = mapped_column(default=False)
-    state: Mapped[str] = mapped_column(String(16), default=SubmissionState.DRAFT)
+    # active_history: the old state is loaded before a change, so submissions/counts.py can move its count.
+    state: Mapped[str] = mapped_column(String(16), default=SubmissionState.DRAFT, active_history=True)
     state_reason: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -167,3 +168,14 @@ class ReferenceCounter(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class SubmissionCount(db.Model):
+    """How many of a challenge's submissions are in a state: kept by submissions/counts.py in the same
+    transaction as the submissions, so a dashboard reads counts instead of counting (issue 13)."""
+
+    __tablename__ = "submission_counts"
+
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)

@@ -23,6 +23,7 @@ declare("team_invitations", AREA, data="Invited email address and who invited th
         retention="Until accepted, or deleted 90 days after an unanswered invitation",
         recipients="The entry's owner; brokers")
 no_personal_data("reference_counters", AREA)
+no_personal_data("submission_counts", AREA)
 declare("entry_answers", AREA, data="Answers to the challenge's entry questions, and files given as answers",
         columns=("value", "original_name"), subjects="Creators", purpose="Entering and judging the challenge",
         basis=Basis.CONTRACT, retention=ENTRY_LIFE,

@@ -5,7 +5,7 @@ from flask import current_app, render_template
 
 from challenge.admin import queries
 from challenge.admin.blueprint import bp
-from challenge.payouts.funding import funding_summary
+from challenge.payouts.funding import funding_summaries
 from challenge.permissions import ensure
 
 
@@ -21,4 +21,4 @@ def review_queue():
     inline = "challenges.publish" in current_app.view_functions and "challenges.request_changes" in current_app.view_functions
     queue = queries.review_queue()
     return render_template("admin/review.html", queue=queue, inline=inline,
-                           funding={ch.id: funding_summary(ch) for ch, _ in queue})
+                           funding=funding_summaries(ch for ch, _ in queue))

@@ -1,0 +1,160 @@
+"""`python -m bench.profile`: where one signed-in request spends its time, in-process, without wrk.
+
+    python -m bench.profile [--db /tmp/bench-profile.db] [--cases judge] [--requests 20] [--top 25]
+
+Loads the benchmark's data set into a SQLite file once (kept for the next run; --fresh reloads it), then
+for each case in bench/cases.py that has a login: signs in through the session (as Flask-Login would),
+warms up, and reports the CPU time of one request (`time.process_time`, median of --requests) and its
+query count. `--top N` prints cProfile's N most expensive functions (cumulative) for each case. CPU
+time, not wall-clock, because the machine is shared: what another process does does not count.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine
+
+from bench import dataset
+from bench.cases import CASES, discover
+from bench.server import SECRET_KEY, app_env, migrate
+from challenge import clock, create_app
+
+
+def load(path: Path, challenges: int) -> dict:
+    """The data set in a SQLite file at `path` (loaded now unless it is there); the facts the cases need."""
+    url = f"sqlite:///{path}"
+    facts_file = path.with_suffix(".facts")
+    if not path.exists():
+        plan = dataset.Plan(challenges=challenges, submissions=10 * challenges, scores=50 * challenges)
+        with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
+            migrate(app_env(url, Path(tmp)))
+        engine = create_engine(url)
+        now = clock.now()
+        dataset.load_people(engine, plan, now)
+        dataset.load_challenges(engine, plan, 0, plan.challenges, now)
+        extra = dataset.load_scores(engine, plan, now)
+        engine.dispose()
+        facts_file.write_text(repr(extra))
+    return eval(facts_file.read_text())  # noqa: S307 (our own file, written just above)
+
+
+def sign_in(client, app, email: str) -> None:
+    from challenge.accounts.models import User
+    from challenge.extensions import db
+
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        ident = user.get_id()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = ident, True
+
+
+AREAS = [  # where a function's own time goes, by the file it is in (the first match wins)
+    ("query", ("sqlite3", "psycopg")), ("ORM", ("sqlalchemy",)), ("permissions", ("permissions.py", "rules.py")),
+    ("Jinja", ("jinja2", "markupsafe", "templates/", "wtforms", "filters.py", "dates.py")), ("charts", ("pygal",)),
+]
+
+
+def areas(stats: pstats.Stats) -> dict[str, float]:
+    """The profile's own time (not cumulative, so nothing is counted twice) per area, in per cent."""
+    spent: dict[str, float] = {}
+    for (filename, _, name), (_, _, own, _, _) in stats.stats.items():
+        where = f"{filename}:{name}"
+        area = next((a for a, marks in AREAS if any(m in where for m in marks)), "Flask and the app")
+        spent[area] = spent.get(area, 0.0) + own
+    total = sum(spent.values()) or 1.0
+    return {area: 100 * t / total for area, t in sorted(spent.items(), key=lambda kv: -kv[1])}
+
+
+def measure(client, path: str, requests: int, top: int) -> tuple[float, int, str]:
+    """Median CPU ms of one request, its query count, where its time goes and (with top) the profile's top
+    functions."""
+    for _ in range(3):
+        answer = client.get(path)
+        assert answer.status_code == 200, f"{path}: HTTP {answer.status_code}"
+    times = []
+    for _ in range(requests):
+        started = time.process_time()
+        answer = client.get(path)
+        times.append((time.process_time() - started) * 1000)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(path)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    report = "    " + ", ".join(f"{area} {share:.0f}%" for area, share in areas(stats).items())
+    if top:
+        stats.sort_stats("cumulative").print_stats(top)
+        report += "\n" + out.getvalue()
+    return statistics.median(times), int(answer.headers.get("X-Query-Count", -1)), report
+
+
+def statements(app, client, path: str) -> str:
+    """The SQL one request runs, grouped: a statement repeated per row is an N+1."""
+    from collections import Counter
+
+    from sqlalchemy import event
+
+    from challenge.extensions import db
+
+    seen: Counter = Counter()
+    with app.app_context():
+        engine = db.engine
+
+    def note(conn, cursor, statement, *args):
+        seen[" ".join(statement.split())[:160]] += 1
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return "\n".join(f"  {n:4d} × {sql}" for sql, n in seen.most_common())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=Path("/tmp/bench-profile.db"))
+    parser.add_argument("--challenges", type=int, default=10_000)
+    parser.add_argument("--fresh", action="store_true", help="reload the data set")
+    parser.add_argument("--cases", default="", help="only cases whose name contains this")
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--top", type=int, default=0, help="print cProfile's top N functions per case")
+    parser.add_argument("--sql", action="store_true", help="print each case's statements, most repeated first")
+    args = parser.parse_args(argv)
+    if args.fresh:
+        for suffix in ("", "-wal", "-shm", ".facts"):
+            Path(f"{args.db}{suffix}" if suffix != ".facts" else args.db.with_suffix(".facts")).unlink(missing_ok=True)
+    extra = load(args.db, args.challenges)
+    facts = discover(create_engine(f"sqlite:///{args.db}"), clock.now(), extra)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.db}", "QUERY_COUNT_HEADER": True,
+                      "SECRET_KEY": SECRET_KEY, "WTF_CSRF_ENABLED": True})
+    for case in CASES:
+        if args.cases not in case.name or case.baseline:
+            continue
+        email, paths = case.login(facts), case.paths(facts)
+        if not email or not paths:
+            continue
+        client = app.test_client()
+        sign_in(client, app, email)
+        ms, queries, report = measure(client, paths[0], args.requests, args.top)
+        print(f"{case.name:40} {ms:7.1f} ms CPU  {queries:3d} queries  {paths[0]}", flush=True)
+        if report:
+            print(report)
+        if args.sql:
+            print(statements(app, client, paths[0]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

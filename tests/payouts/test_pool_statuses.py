@@ -1,0 +1,48 @@
+"""pool_statuses: every challenge's pool in three queries, the same answer as pool_status one by one (issue 13)."""
+from __future__ import annotations
+
+from challenge import clock
+from challenge.extensions import db
+from challenge.payouts import funding
+from tests.factories import counted_statements
+
+
+def test_pool_statuses_agree_with_pool_status(world, make_challenge):
+    funded = world()  # paid in full by both funders
+    partly = world(fund=False)
+    invoice = funding.issue_invoice(partly.funders[0], partly.seeker, clock.now())
+    funding.record_bank_transfer(invoice, invoice.amount, invoice.currency, "BACS 7", partly.broker, clock.now())
+    unfunded = world(fund=False)
+    no_pool = make_challenge(unfunded.council, "in_review", prizes=())
+    db.session.commit()
+    challenges = [funded.challenge, partly.challenge, unfunded.challenge, no_pool]
+    for c in challenges:
+        db.session.refresh(c)  # loaded before counting: only the pools' own queries are counted
+    with counted_statements() as statements:
+        together = funding.pool_statuses(challenges)
+    assert len(statements) == 3
+    for challenge in challenges:
+        assert together[challenge.id] == funding.pool_status(challenge), challenge.title
+    summaries = funding.funding_summaries(challenges)
+    assert summaries == {c.id: funding.funding_summary(c) for c in challenges}
+    assert summaries[funded.challenge.id] == "Funded" and summaries[no_pool.id] == "No prize pool"
+    assert "received" in summaries[partly.challenge.id] and not summaries[partly.challenge.id].startswith("£0")
+    assert summaries[unfunded.challenge.id].startswith("£0 of")
+    assert funding.pool_statuses([]) == {}
+
+
+def test_the_review_queue_runs_the_same_number_of_queries_for_1_and_6_challenges(client, world, login,
+                                                                                   make_challenge):
+    w = world(fund=False)
+    login(w.broker)
+    counts = []
+    for n in (1, 5):
+        for _ in range(n):
+            ch = make_challenge(w.council, "in_review")
+            funding.set_funders(ch, [(w.council, 10000)], w.seeker, clock.now())
+        db.session.commit()
+        with counted_statements() as statements:
+            page = client.get("/admin/review").get_data(as_text=True)
+        counts.append(len(statements))
+        assert page.count('name="note"') == {1: 1, 5: 6}[n]
+    assert counts[0] == counts[1], counts
