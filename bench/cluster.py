@@ -18,10 +18,8 @@ Everything is stopped, and the database, the keys and the bucket removed, on the
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -35,7 +33,7 @@ import requests
 from sqlalchemy import create_engine
 
 from bench import rush
-from bench.server import ROOT, Gunicorn, app_env, fresh_database, migrate
+from bench.server import ROOT, Gunicorn, app_env, fresh_database, kill_group, migrate, stop_group
 
 NODE_PORTS = (8001, 8002)  # as deploy/nginx.conf's upstream lists them
 BALANCER = "http://127.0.0.1:8080"  # deploy/nginx.conf's listen
@@ -51,11 +49,7 @@ class Node(Gunicorn):
 
     def kill(self) -> None:
         """SIGKILL to the master and its workers at once: a node that dies without a goodbye."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait(timeout=10)
+        kill_group(self.process)
 
 
 class Process:
@@ -88,23 +82,10 @@ class Process:
         self.stop()
 
     def kill(self) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait(timeout=10)
+        kill_group(self.process)
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
-        except ProcessLookupError:
-            pass
+        stop_group(self.process)
 
 
 def _port_free(port: int) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,19 @@ def too_wide(page, width: int = 390) -> list[str]:
     return page.evaluate("""w => [...document.querySelectorAll('body *')]
         .filter(e => e.getBoundingClientRect().right > w + 0.5 && ![...e.children].some(c => c.getBoundingClientRect().right > w + 0.5))
         .slice(0, 8).map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')} "${(e.innerText || '').slice(0, 40)}" right=${Math.round(e.getBoundingClientRect().right)}`)""", width)
+
+
+def sign_in(page, user) -> None:
+    """Sign `user` in through the login form (and the second factor when their role needs one)."""
+    from tests.factories import PASSWORD, second_factor_code
+
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Sign in").click()
+    if urlsplit(page.url).path == "/login/code":
+        page.get_by_label("Code", exact=True).fill(second_factor_code(user.id))
+        page.locator("main").get_by_role("button", name="Sign in").click()
+    page.get_by_text("You are signed in").wait_for()

@@ -3,31 +3,16 @@ broker is refused publication until they record the DPO's sign-off, then publish
 1280 and 390 px with axe."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from challenge import clock
 from challenge.extensions import db
 from challenge.payouts.funding import waive_funding
 from challenge.privacy import dpia
-from tests.browser_support import check_both_widths
-from tests.factories import PASSWORD, PUBLISHABLE, second_factor_code
+from tests.browser_support import check_both_widths, sign_in
+from tests.factories import PUBLISHABLE
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, user) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main").get_by_role("button", name="Sign in").click()
-    if urlsplit(page.url).path == "/login/code":
-        page.get_by_label("Code", exact=True).fill(second_factor_code(user.id))
-        page.locator("main").get_by_role("button", name="Sign in").click()
-    page.get_by_text("You are signed in").wait_for()
 
 
 def test_a_health_data_challenge_is_screened_signed_off_and_published(page, make_user, make_org, make_challenge,
@@ -39,7 +24,7 @@ def test_a_health_data_challenge_is_screened_signed_off_and_published(page, make
                            eligibility="Anyone", service_user_data="special")
     rubric_for(draft, criteria=PUBLISHABLE, rounds=())
 
-    _sign_in(page, seeker)
+    sign_in(page, seeker)
     page.goto(f"/challenges/{draft.slug}/edit")
     page.get_by_role("link", name="Answer the DPIA screening questions").click()
     check_both_widths(page, "dpia-screening-empty")
@@ -58,7 +43,7 @@ def test_a_health_data_challenge_is_screened_signed_off_and_published(page, make
     waive_funding(draft, "Funding agreed in writing", broker, clock.now())
     db.session.commit()
 
-    _sign_in(page, broker)
+    sign_in(page, broker)
     page.goto(f"/challenges/{draft.slug}")
     assert page.get_by_role("heading", name="DPIA screening").is_visible()
     page.locator("main").get_by_role("button", name="Publish").click()

@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from urllib.parse import urlsplit
 
 import pytest
 
 from challenge.accounts.models import User
 from challenge.extensions import db
-from tests.browser_support import axe_violations, describe
-from tests.factories import PASSWORD, second_factor_code
+from tests.browser_support import axe_violations, describe, sign_in
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -23,19 +22,6 @@ def _check(page, name: str) -> None:
     assert not found, f"{name}: {describe(found)}"
 
 
-def _sign_in(page, user) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main").get_by_role("button", name="Sign in").click()
-    if urlsplit(page.url).path == "/login/code":
-        page.get_by_label("Code", exact=True).fill(second_factor_code(user.id))
-        page.locator("main").get_by_role("button", name="Sign in").click()
-    page.get_by_text("You are signed in").wait_for()
-
-
 def test_a_person_downloads_their_data_then_deletes_their_account(page, make_user, make_org, make_challenge,
                                                                   make_submission):
     person = make_user("Dana Delete", "dana@example.org")
@@ -44,7 +30,7 @@ def test_a_person_downloads_their_data_then_deletes_their_account(page, make_use
     make_submission(challenge, person, "draft", title="Night buses")
     person_id = person.id
 
-    _sign_in(page, person)
+    sign_in(page, person)
     page.goto("/account")
     _check(page, "account-your-data-section")
     with page.expect_download() as download:
@@ -78,7 +64,7 @@ def test_a_person_downloads_their_data_then_deletes_their_account(page, make_use
 def test_the_broker_console_and_a_persons_page(page, make_user):
     broker = make_user("Bea Broker", broker=True)
     person = make_user("Pat Person", "pat@example.org")
-    _sign_in(page, broker)
+    sign_in(page, broker)
     page.goto("/admin/privacy")
     _check(page, "privacy-console")
     page.goto(f"/admin/privacy/people/{person.id}")
@@ -104,7 +90,7 @@ def test_a_seeker_records_a_story_with_consent_and_withdraws_it(page, make_user,
     db.session.commit()
     words = "Nobody asks how I am doing, only how he is."
 
-    _sign_in(page, seeker)
+    sign_in(page, seeker)
     page.goto(f"/diagnoses/{d.id}")
     page.get_by_text("Record a story and its consent").click()
     page.get_by_label("The story").fill(words)
@@ -116,13 +102,13 @@ def test_a_seeker_records_a_story_with_consent_and_withdraws_it(page, make_user,
     _check(page, "diagnosis-with-story")
 
     broker = make_user("Bea Broker", broker=True)  # a broker reads it, read only, and the view is logged
-    _sign_in(page, broker)
+    sign_in(page, broker)
     page.goto(f"/diagnoses/{d.id}")
     page.get_by_text("this view is recorded in the audit log").wait_for()
     assert words in page.content() and page.get_by_role("button", name="Record the story").count() == 0
     _check(page, "diagnosis-read-by-a-broker")
 
-    _sign_in(page, seeker)
+    sign_in(page, seeker)
     page.goto(f"/diagnoses/{d.id}")
     page.get_by_role("button", name="Consent withdrawn: remove this story").click()
     page.get_by_text("Consent withdrawn: the story has been removed.").wait_for()
