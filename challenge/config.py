@@ -111,6 +111,9 @@ class Config:
     # The OCDS prefix for contract notices' ocids, registered with the Open Contracting Partnership. The default
     # is a placeholder: set the real one before a buyer publishes what the panel exports.
     OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-xxxxxx")
+    # The 360Giving identifier prefix for grant ids (payouts/giving.py), issued by 360Giving when a publisher
+    # registers. The default is a placeholder: set the real one before the 360Giving file is published.
+    THREESIXTYGIVING_PREFIX = os.environ.get("THREESIXTYGIVING_PREFIX", "360G-challengeexchange")
     # Pages.
     PER_PAGE = 12  # cards in the public catalogue and the library
     TABLE_PER_PAGE = 50  # rows in the staff's and seekers' long tables (users, audit log, submissions)
