@@ -184,6 +184,16 @@ def check_procurement(config) -> None:
         raise SettingInvalid(f"{name}{exc}. See docs/operations.md, 'Procurement thresholds'.") from None
 
 
+def check_open_data(config) -> None:
+    """Refuse to start with a THREESIXTYGIVING_PREFIX that cannot begin a 360Giving grant id."""
+    from challenge.accounts.orgids import GIVING_PREFIX_PATTERN as PREFIX_PATTERN
+
+    prefix = config.get("THREESIXTYGIVING_PREFIX")
+    if not isinstance(prefix, str) or not PREFIX_PATTERN.match(prefix):
+        raise SettingInvalid(f"THREESIXTYGIVING_PREFIX must be '360G-' and the publisher's name (letters, digits, "
+                             f"hyphens), not {prefix!r}. See docs/open-data.md.")
+
+
 class ProductionConfig(Config):
     ENV_NAME = "production"
     PRODUCTION = True

@@ -20,6 +20,8 @@ SCHEMES = (
     ("local_authority_code", "GB-LAE", "local authority code", re.compile(r"^[A-Z]{3,4}$"), "BIR"),
     ("nhs_org_code", "GB-NHS", "NHS organisation code", re.compile(r"^[A-Z0-9]{3,5}$"), "RTH"),
 )
+# A 360Giving publisher prefix (THREESIXTYGIVING_PREFIX): "360G-" and the name 360Giving registered.
+GIVING_PREFIX_PATTERN = re.compile(r"^360G-[A-Za-z0-9][A-Za-z0-9-]*$")
 FIELDS = tuple(scheme[0] for scheme in SCHEMES)
 
 

@@ -29,6 +29,7 @@ from challenge.payouts.models import Award, Funder, Payout
 from challenge.payouts.states import FunderState, PayoutState
 from challenge.submissions.models import Submission
 
+PREFIX_PATTERN = orgids.GIVING_PREFIX_PATTERN
 SECTOR_VOCABULARY = "challengeexchange-sector"
 WITHHELD_NAME = "Individual recipient"
 DECIDED = (ChallengeState.DECIDED, ChallengeState.COMPLETED)

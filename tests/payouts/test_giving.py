@@ -88,6 +88,15 @@ def test_org_ids_take_the_first_identifier_in_order_and_fall_back():
             orgids.normalise(field, bad)
 
 
+@pytest.mark.parametrize("prefix", ["", "challengeexchange", "360G-", "360G-bad prefix", None])
+def test_a_bad_prefix_stops_start_up(prefix):
+    from challenge.config import SettingInvalid, check_open_data
+
+    with pytest.raises(SettingInvalid, match="THREESIXTYGIVING_PREFIX"):
+        check_open_data({"THREESIXTYGIVING_PREFIX": prefix})
+    check_open_data({"THREESIXTYGIVING_PREFIX": "360G-challengeexchange"})
+
+
 def test_amounts_are_exact_major_units():
     assert giving.amount(1_000_000) == 10000 and isinstance(giving.amount(1_000_000), int)
     assert json.dumps(giving.amount(12_345)) == "123.45"
@@ -223,11 +232,14 @@ def test_links_on_the_finance_and_funder_pages(paid, client, login):
     assert f"/organisations/{paid.trust.slug}/360giving" in page
 
 
-def test_the_demo_world_gives_a_valid_package(runner, app):
+def test_the_demo_world_gives_a_valid_package(runner, client):
     result = runner.invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0, result.output
-    with app.test_request_context():
-        document = giving.package(giving.paid_awards(), app.config["THREESIXTYGIVING_PREFIX"])
+    document = giving.package(giving.paid_awards(), "360G-challengeexchange")
     check(document)
     assert document["grants"], "the demo pays a winner of its completed challenge"
-    assert all(g["fundingOrganization"] for g in document["grants"])
+    funders = [org["id"] for g in document["grants"] for org in g["fundingOrganization"]]
+    assert "GB-LAE-CON" in funders and any(f.startswith("360G-challengeexchange-ORG-") for f in funders)
+    public = client.get("/open-data/360giving.json").get_json()  # Cornwall and Riverside opted in
+    check(public)
+    assert [g["id"] for g in public["grants"]] == [g["id"] for g in document["grants"]]
