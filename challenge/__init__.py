@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from challenge.config import Config, TestConfig, check_procurement, check_production
+from challenge.config import Config, TestConfig, check_open_data, check_procurement, check_production
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +24,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.from_object(config)
     check_production(app.config)  # no invoices to a placeholder bank account
     check_procurement(app.config)  # PROCUREMENT_THRESHOLDS from the environment, checked before any page uses it
+    check_open_data(app.config)  # THREESIXTYGIVING_PREFIX, likewise
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)

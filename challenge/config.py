@@ -117,6 +117,9 @@ class Config:
     # The OCDS prefix for contract notices' ocids, registered with the Open Contracting Partnership. The default
     # is a placeholder: set the real one before a buyer publishes what the panel exports.
     OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "ocds-xxxxxx")
+    # The 360Giving identifier prefix for grant ids (payouts/giving.py), issued by 360Giving when a publisher
+    # registers. The default is a placeholder: set the real one before the 360Giving file is published.
+    THREESIXTYGIVING_PREFIX = os.environ.get("THREESIXTYGIVING_PREFIX", "360G-challengeexchange")
     # Pages.
     PER_PAGE = 12  # cards in the public catalogue and the library
     TABLE_PER_PAGE = 50  # rows in the staff's and seekers' long tables (users, audit log, submissions)
@@ -185,6 +188,16 @@ def check_procurement(config) -> None:
     except ProcurementInputError as exc:
         name = "" if str(exc).startswith("OCDS_PREFIX") else "PROCUREMENT_THRESHOLDS: "
         raise SettingInvalid(f"{name}{exc}. See docs/operations.md, 'Procurement thresholds'.") from None
+
+
+def check_open_data(config) -> None:
+    """Refuse to start with a THREESIXTYGIVING_PREFIX that cannot begin a 360Giving grant id."""
+    from challenge.accounts.orgids import GIVING_PREFIX_PATTERN as PREFIX_PATTERN
+
+    prefix = config.get("THREESIXTYGIVING_PREFIX")
+    if not isinstance(prefix, str) or not PREFIX_PATTERN.match(prefix):
+        raise SettingInvalid(f"THREESIXTYGIVING_PREFIX must be '360G-' and the publisher's name (letters, digits, "
+                             f"hyphens), not {prefix!r}. See docs/open-data.md.")
 
 
 class ProductionConfig(Config):

@@ -17,7 +17,7 @@ from challenge.accounts import services as accounts
 from challenge.accounts import twofactor
 from challenge.accounts.models import MembershipRole, Organisation, User
 from challenge.extensions import db
-from demo.data import FIRST_NAMES, LAST_NAMES, ORGANISATIONS
+from demo.data import FIRST_NAMES, LAST_NAMES, OPEN_DATA, ORGANISATIONS
 
 CREATORS = 40
 BROKER = ("Brooke Broker", "broker@example.org")
@@ -48,7 +48,7 @@ def organisations(now: datetime, password_hash: str) -> Orgs:
     result = {}
     for slug, name, kind, description, seekers in ORGANISATIONS:
         org = Organisation(name=name, slug=slug, kind=kind, description=description, verified=True,
-                           created_at=now - timedelta(days=JOINED_DAYS_AGO))
+                           created_at=now - timedelta(days=JOINED_DAYS_AGO), **OPEN_DATA.get(slug, {}))
         db.session.add(org)
         people = [make_user(email, person, password_hash, now) for email, person in seekers]
         db.session.flush()

@@ -30,6 +30,16 @@ ORGANISATIONS = [
      [("seeker@hartwell.example.org", "Rosalind Hart")]),
 ]
 
+# Org-id identifiers (accounts/orgids.py) and the owners' consent to publish 360Giving open data: the councils'
+# codes are from the register of local authorities in England; the fictional trusts have none (the
+# platform's own id). Cornwall and Riverside co-fund the completed challenge, so the public file has its grant.
+OPEN_DATA = {
+    "camden": {"local_authority_code": "CMD"},
+    "leeds": {"local_authority_code": "LDS"},
+    "cornwall": {"local_authority_code": "CON", "publish_grants_open_data": True},
+    "riverside": {"publish_grants_open_data": True},
+}
+
 # Each challenge: its organisation, its phase in the demo world, its words and its prizes
 # (name, pounds, winners). "days" place opening and closing relative to today.
 CHALLENGES = [

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
 
+from challenge.accounts import orgids
 from challenge.accounts.models import ORGANISATION_KIND_LABELS, ApiScope, MembershipRole
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -123,9 +124,36 @@ class OrganisationForm(FlaskForm):
         Optional(), Length(max=300, message="Enter a web address of at most 300 characters"), _web_address],
         description="Optional. For example https://www.example.gov.uk")
 
+    charity_number = StringField("Charity number", filters=[clean_line], description=(
+        "Optional. Registered with the Charity Commission for England and Wales, for example 1123456."))
+    company_number = StringField("Company number", filters=[clean_line], description=(
+        "Optional. From Companies House: 8 digits, or 2 letters and 6 digits, for example 01234567."))
+    local_authority_code = StringField("Local authority code", filters=[clean_line], description=(
+        "Optional. The 3 or 4 letters of the register of local authorities in England, for example BIR."))
+    nhs_org_code = StringField("NHS organisation code", filters=[clean_line], description=(
+        "Optional. The ODS code, for example RTH."))
+    publish_grants_open_data = BooleanField(
+        "Publish the prizes and grants of challenges we fund as 360Giving open data", description=(
+            "A challenge's grants appear in the public 360Giving file only when every one of its funders agrees."))
+
     def validate_kind(self, field) -> None:
         if field.data not in ORGANISATION_KIND_LABELS:
             raise ValidationError("Choose a kind of organisation from the list")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The org-id identifiers: each in its register's shape (stored as the register writes it)."""
+        valid = super().validate(extra_validators)
+        for name in orgids.FIELDS:
+            field = getattr(self, name)
+            try:
+                field.data = orgids.normalise(name, field.data)
+            except orgids.OrgIdError as exc:
+                field.errors = [*field.errors, str(exc)]
+                valid = False
+        return valid
+
+    def identifiers(self) -> dict[str, str]:
+        return {name: getattr(self, name).data or "" for name in orgids.FIELDS}
 
 
 ROLE_CHOICES = [(MembershipRole.MEMBER.value, "Member"), (MembershipRole.OWNER.value, "Owner")]

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from challenge.extensions import db
@@ -94,6 +94,13 @@ class Organisation(db.Model):
     website: Mapped[str] = mapped_column(String(300), default="")
     verified: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Identifiers from the org-id scheme (accounts/orgids.py), '' when not given; for 360Giving data.
+    charity_number: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    company_number: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    local_authority_code: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    nhs_org_code: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    # The owner's consent to publish, as 360Giving open data, the grants of challenges it funds.
+    publish_grants_open_data: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"

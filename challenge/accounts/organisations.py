@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from challenge.accounts import orgids
 from challenge.accounts.models import Invitation, Membership, MembershipRole, Organisation, OrganisationKind, User
 from challenge.accounts.services import add_member, new_token, normalise_email, token_hash
 from challenge.challenges.models import Challenge
 from challenge.challenges.states import UNPUBLISHED_STATES
 from challenge.errors import DomainError, FieldError
 from challenge.extensions import db
+from challenge.permissions import role_in
 from challenge.platform import audit, outbox
 from challenge.platform.links import site_link
 
@@ -20,13 +22,21 @@ ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER)
 
 
 def update_organisation(org: Organisation, actor: User, now: datetime, *, name: str, kind: str,
-                        description: str, website: str) -> Organisation:
-    """Change the public details. Refuses an empty name and an unknown kind. The slug (the address) stays."""
+                        description: str, website: str, identifiers: dict[str, str] | None = None,
+                        publish: bool | None = None) -> Organisation:
+    """Change the public details. Refuses an empty name, an unknown kind and an org-id identifier out of its
+    register's shape. The slug (the address) stays. `publish` (the 360Giving opt-in) is the owners' to set:
+    None leaves it as it is."""
     if not name.strip():
         raise FieldError("Enter the name of the organisation", "name")
     if kind not in OrganisationKind.__members__.values():
         raise FieldError("Choose a kind of organisation from the list", "kind")
     values = {"name": name.strip(), "kind": kind, "description": description.strip(), "website": website.strip()}
+    values.update(_identifiers(identifiers or {}))
+    if publish is not None:
+        if role_in(actor, org.id) != MembershipRole.OWNER:
+            raise DomainError("Only an owner of the organisation can choose to publish its grants as open data")
+        values["publish_grants_open_data"] = bool(publish)
     changed = sorted(k for k, v in values.items() if getattr(org, k) != v)
     for key in changed:
         setattr(org, key, values[key])
@@ -34,6 +44,13 @@ def update_organisation(org: Organisation, actor: User, now: datetime, *, name: 
         audit.record(actor, "organisation.update", org, now, data={"fields": changed})
     db.session.flush()
     return org
+
+
+def _identifiers(given: dict[str, str]) -> dict[str, str]:
+    try:
+        return {name: orgids.normalise(name, value) for name, value in given.items()}
+    except orgids.OrgIdError as exc:
+        raise FieldError(str(exc), exc.field) from exc
 
 
 def members(org: Organisation) -> list[Membership]:

@@ -17,6 +17,12 @@ def _org_manage(user, org, now):
     return is_broker(user) or role_in(user, org.id) == MembershipRole.OWNER
 
 
+@rule("organisation.publish_open_data")
+def _org_publish_open_data(user, org, now):
+    """Consent to publish the grants it funds as 360Giving open data: the organisation's owners only."""
+    return role_in(user, org.id) == MembershipRole.OWNER
+
+
 @rule("organisation.act_for")
 def _org_act_for(user, org, now):
     return role_in(user, org.id) is not None

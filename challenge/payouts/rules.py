@@ -65,6 +65,18 @@ def _broker_money(user, thing, now):
     return is_broker(user)
 
 
+@rule("giving.export_all")
+def _giving_export_all(user, thing, now):
+    """Every grant paid as 360Giving data: the platform team."""
+    return is_broker(user)
+
+
+@rule("giving.export_funder")
+def _giving_export_funder(user, org, now):
+    """The grants an organisation co-funded as 360Giving data: its members, and brokers."""
+    return is_broker(user) or role_in(user, org.id) is not None
+
+
 @rule("finance.view")
 def _finance_view(user, thing, now):
     """The finance page: brokers, and anyone who belongs to an organisation (they see their own)."""

@@ -30,7 +30,7 @@ NOTIFICATIONS_IDS = {
 }
 
 # Endpoints whose <slug> is an organisation's rather than a challenge's.
-ORG_SLUG = ("organisations.", "api.organisation")
+ORG_SLUG = ("organisations.", "api.organisation", "payouts.giving_funder")
 
 
 def value_for(endpoint: str, name: str, w):

@@ -276,6 +276,10 @@ EXPECTED: dict[str, dict] = {
     # finance rows are limited to the viewer's own organisations (tested in tests/payouts)
     "payouts.finance_page": only("seeker", "other_seeker", "broker"),
     "payouts.finance_csv": only("seeker", "other_seeker", "broker"),
+    # 360Giving: everything for the broker; a funder's members for what it co-funded (the council's); public file
+    "payouts.giving_all": only("broker", anon=404),
+    "payouts.giving_funder": only("seeker", "broker", anon=404),
+    "payouts.giving_public": public(),
     "payouts.run_reconciliation": post(*BROKER),
     "payouts.funding_page": only(*OWNERS),
     "payouts.invoice_page": only(*OWNERS),

@@ -43,10 +43,15 @@ def edit(slug: str):
     org = org_or_404(slug)
     ensure("organisation.manage", org)
     form = OrganisationForm(obj=org)
+    owner = can(current_user, "organisation.publish_open_data", org)
+    if not owner:
+        del form.publish_grants_open_data
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
             orgs.update_organisation(org, current_user, clock.now(), name=form.name.data, kind=form.kind.data,
-                                     description=form.description.data or "", website=form.website.data or "")
+                                     description=form.description.data or "", website=form.website.data or "",
+                                     identifiers=form.identifiers(),
+                                     publish=form.publish_grants_open_data.data if owner else None)
         if work.done:
             return tx.done("The organisation's details have been saved.", url_for("organisations.show", slug=org.slug))
     return tx.render_form("accounts/organisation_form.html", form, org=org)

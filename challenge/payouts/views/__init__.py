@@ -10,5 +10,7 @@ from challenge.payouts.views import funding  # noqa: F401
 from challenge.payouts.views import transfers  # noqa: F401
 # A creator's payouts: awards, bank details, Stripe onboarding, team splits.
 from challenge.payouts.views import payees  # noqa: F401
+# 360Giving downloads of the grants paid: the broker's, a funder's, the public file.
+from challenge.payouts.views import giving  # noqa: F401
 
 __all__ = ["bp"]
