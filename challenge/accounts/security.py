@@ -75,12 +75,14 @@ def denied(action: str, thing: Any) -> None:
 
 def special_category_viewed(obj: Any, fields: list[str]) -> None:
     """A broker opened a page showing `obj`'s special category data (`fields`): every view is kept."""
-    _note("special_category.viewed", obj, {"path": request.path[:300], "fields": fields}, throttled=False)
+    if has_request_context():
+        _note("special_category.viewed", obj, {"path": request.path[:300], "fields": fields}, throttled=False)
 
 
 def bank_details_viewed(account: Any) -> None:
     """A broker saw a payee's full bank details (to type a manual transfer into the bank): every view is kept."""
-    _note("payee.bank_details_viewed", account, {"path": request.path[:300]}, throttled=False)
+    if has_request_context():  # a page showed them; a command or a test that only reads them is no view
+        _note("payee.bank_details_viewed", account, {"path": request.path[:300]}, throttled=False)
 
 
 def locked_out(limit) -> None:

@@ -25,7 +25,7 @@ def create_token():
     return profile_page(token_form=form)
 
 
-@bp.post("/account/tokens/<int:token_id>/revoke")
+@bp.post("/account/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
     token = tokens.own_token(current_user, token_id)
