@@ -18,6 +18,7 @@ from challenge.challenges.models import Challenge
 from challenge.challenges.search import text_clause
 from challenge.challenges.states import LISTED_STATES, ChallengeState
 from challenge.extensions import db
+from challenge.platform.hygiene import DB_INT_MAX
 
 STATUSES = [("upcoming", "Upcoming"), ("open", "Open"), ("closed", "Closed"), ("awarded", "Awarded")]
 SORTS = [("closing", "Closing soonest"), ("newest", "Newest"), ("prize", "Largest prize")]
@@ -74,10 +75,12 @@ def search_challenges(params: CatalogueParams, now: datetime):
     clause = status_clause(params.status, now)
     if clause is not None:
         query = query.where(clause)
+    # A bound beyond what the column can hold is compared as the column's largest value: PostgreSQL would
+    # refuse a parameter cast to INTEGER that does not fit (a 500 for "up to £99,999,999,999").
     if params.min_prize is not None:
-        query = query.where(Challenge.prize_pool >= params.min_prize)
+        query = query.where(Challenge.prize_pool >= min(params.min_prize, DB_INT_MAX))
     if params.max_prize is not None:
-        query = query.where(Challenge.prize_pool <= params.max_prize)
+        query = query.where(Challenge.prize_pool <= min(params.max_prize, DB_INT_MAX))
     if params.organisation:
         query = query.join(Organisation, Challenge.organisation_id == Organisation.id).where(
             Organisation.slug == params.organisation)

@@ -82,6 +82,13 @@ def test_search_over_title_summary_and_problem(client, listed, q, expected):
     assert set(titles(client, f"?q={q}")) == expected
 
 
+def test_prize_bounds_beyond_any_pool_find_all_or_nothing(client, listed):
+    assert len(titles(client, "?max_prize=99,999,999,999")) == 7  # more than the column holds: no 500
+    assert titles(client, "?min_prize=99,999,999,999") == []
+    api = client.get("/api/v1/challenges?max_prize=34359738367")
+    assert api.status_code == 200 and len(api.get_json()["data"]) == 7
+
+
 @pytest.mark.parametrize("q", ["100%", "_", "'; drop table challenges; --", '"unclosed', "!!!", "a\x00b",
                                "-hospital", "OR", "🙂", "x" * 300, "<script>alert(1)</script>"])
 def test_odd_searches_never_fail(client, listed, q):
