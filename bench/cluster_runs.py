@@ -99,7 +99,7 @@ def rush_run(kind: str, args) -> tuple[str, bool]:
     args.db, args.late, args.seed = "postgresql", 0.15, 2026
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp, \
             Cluster(Path(tmp), RATELIMIT_AUTH="100000 per minute") as cluster:
-        engine = create_engine(cluster.database_url)
+        engine = create_engine(cluster.database_url, pool_pre_ping=True)  # lives through restart-db
         rush.load(engine, args.creators, datetime.now(timezone.utc).replace(microsecond=0))
         cluster.start_serving()
         midway = {"kill-node": lambda: cluster.nodes[1].kill(), "restart-db": _restart_postgresql}.get(kind)
