@@ -225,13 +225,13 @@ def kill_worker_payouts(args) -> tuple[str, bool]:
         env = dict(cluster.env, **stripe_config(fake), JOBS_BROKER_URL=JOBS_REDIS,
                    JOBS_QUEUE=f"cx-bench-payouts-{int(time.time())}", PAYOUTS_RETRY_AFTER_SECONDS="5")
         try:
-            worker = worker_process(env, Path(tmp) / "worker-1.log").__enter__()
-            enqueue(env, "payouts.retry")
-            deadline = time.monotonic() + 60
-            while len(fake.transfers) < n // 4 and time.monotonic() < deadline:
-                time.sleep(0.01)
-            worker.kill()  # SIGKILL, mid-release
-            at_kill = len(fake.transfers)
+            with worker_process(env, Path(tmp) / "worker-1.log") as worker:  # stopped on the way out if need be
+                enqueue(env, "payouts.retry")
+                deadline = time.monotonic() + 60
+                while len(fake.transfers) < n // 4 and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                worker.kill()  # SIGKILL, mid-release
+                at_kill = len(fake.transfers)
             fake.wait_idle(timeout=30)  # a request the worker sent just before it died is still answered
             states_at_kill = _at_kill(_states(app), list(fake.transfers.values()))
             with worker_process(env, Path(tmp) / "worker-2.log"):
