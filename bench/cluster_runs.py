@@ -20,13 +20,13 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine
 
-from bench import cluster_jobs, report, rush, wrk
+from bench import cluster_jobs, cluster_payouts, report, rush, wrk
 from bench.cluster import Cluster
 from bench.rush_check import check, summary
 from bench.rush_client import Step, SubmissionClient
 
 RETRY_WORDS = ("please try again", "Please try again")
-RUNS = ("rush", "kill-node", "restart-db", "kill-worker", "throughput")
+RUNS = ("rush", "kill-node", "restart-db", "kill-worker", "kill-worker-payouts", "throughput")
 
 
 class RetryingClient(SubmissionClient):
@@ -146,6 +146,8 @@ def main(args) -> int:
             text, ok = throughput(args)
         elif what == "kill-worker":
             text, ok = cluster_jobs.kill_worker(args)
+        elif what == "kill-worker-payouts":
+            text, ok = cluster_payouts.kill_worker_payouts(args)
         else:
             text, ok = rush_run(what, args)
         ok_all &= ok
