@@ -10,6 +10,7 @@ first press was saved before the node died) is the receipt that creator needed.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import subprocess
 import tempfile
@@ -135,6 +136,10 @@ def throughput(args) -> tuple[str, bool]:
             ratio = two.requests_per_second / one.requests_per_second if one.requests_per_second else 0
             lines.append(f"{label}: one node {one.requests_per_second:,.0f} req/s, two nodes behind nginx "
                          f"{two.requests_per_second:,.0f} req/s ({ratio:.2f}×); errors {two.error_count}")
+    lines.append(f"Why not 2×: this machine has {os.cpu_count()} cores in all, and both nodes, nginx, PostgreSQL, Redis "
+                 "and wrk share them; one node's workers already keep them busy, so the second node adds "
+                 "failover, not throughput, here. On separate machines each node brings its own cores "
+                 "(docs/scaling.md).")
     return "\n".join(lines), True
 
 
