@@ -6,10 +6,11 @@ those of a judge who declared a conflict with the entry.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+
+from cachetools import LRUCache
 
 from challenge.accounts.models import User
 from challenge.extensions import db
@@ -176,8 +177,7 @@ def _fetch(round_: Round):
 # Computed results by (round id, results version): the version changes with every score, declaration,
 # reassignment, panel change or decision (touch()), so a cached answer is never stale. Only plain data is
 # kept; the round and its criteria are re-read by each request.
-_CACHE: OrderedDict[tuple[int, str], Results] = OrderedDict()
-_CACHE_SIZE = 32
+_CACHE: LRUCache[tuple[int, str], Results] = LRUCache(maxsize=32)
 # Rounds judged otherwise than by score sheets, by strategy: their own loader of the same Results
 # (judging/comparisons.py registers the pairwise round's ranking).
 KINDS: dict[str, Callable[[Round], Results]] = {}
@@ -197,10 +197,7 @@ def load(round_: Round) -> Results:
     cached = _CACHE.get(key)
     if cached is None:
         cached = _CACHE[key] = _load(round_)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
         return cached
-    _CACHE.move_to_end(key)
     criteria = list(db.session.scalars(db.select(Criterion).where(Criterion.challenge_id == round_.challenge_id)
                                        .order_by(Criterion.position, Criterion.id)))
     return replace(cached, round=round_, criteria=criteria)
