@@ -333,4 +333,14 @@ EXPECTED: dict[str, dict] = {
     "submissions.upload": post("creator", seeker=FORM_AGAIN, broker=FORM_AGAIN),
     # the token is the key; the page tells anyone but the invitee that it is someone else's
     "submissions.team_invitation": spec(200, anon=LOGIN),
+    # webhooks: an organisation's for its owners (and brokers), the platform's for brokers; the world has no
+    # endpoint, so its pages and buttons are a 404 to everyone signed in (tests/webhooks/test_webhook_pages.py)
+    "webhooks.organisation_endpoints": only(*OWNERS),
+    "webhooks.platform_endpoints": only(*BROKER),
+    "webhooks.show": only(),
+    "webhooks.ping": post(),
+    "webhooks.disable": post(),
+    "webhooks.enable": post(),
+    "webhooks.delete": post(),
+    "webhooks.redeliver": post(),
 }
