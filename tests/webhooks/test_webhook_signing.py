@@ -55,3 +55,12 @@ def test_a_replayed_request_older_than_five_minutes_is_refused(docs_verify):
     old = int(time.time()) - 301
     assert not docs_verify(secret, signing.header(secret, old, body), body)
     assert docs_verify(secret, signing.header(secret, int(time.time()) - 200, body), body)
+
+
+def test_the_developers_page_shows_the_same_snippet_as_the_docs(client):
+    import html
+
+    section = DOC.read_text(encoding="utf-8").split("## Webhooks", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    page = html.unescape(client.get("/developers/api").text)
+    assert 'id="webhooks"' in page and code in page
