@@ -30,7 +30,8 @@ NOTIFICATIONS_IDS = {
 }
 
 # Endpoints whose <slug> is an organisation's rather than a challenge's.
-ORG_SLUG = ("organisations.", "api.organisation", "payouts.giving_funder", "webhooks.")
+ORG_SLUG = ("organisations.", "api.organisation", "payouts.giving_funder", "webhooks.", "api.webhooks",
+            "api.create_webhook")
 
 
 def value_for(endpoint: str, name: str, w):
