@@ -30,11 +30,12 @@ def send_outbox(now: datetime) -> Report:
 
 @job("webhooks.send")
 def send_webhooks(now: datetime) -> Report:
-    """Raise challenge.closed for challenges that closed, then send due webhooks and retry failed ones."""
+    """Raise challenge.closed for challenges that closed, send due webhooks, retry failed ones, prune the log."""
     from challenge.submissions.closing import announce_closes
-    from challenge.webhooks.sending import send_due
+    from challenge.webhooks.sending import prune, send_due
 
     raised = announce_closes(now)
+    prune(now)
     tx.commit()
     delivered, failed = send_due(now)
     lines = [f"Raised {count(raised, 'challenge.closed delivery', 'challenge.closed deliveries')}."] if raised else []

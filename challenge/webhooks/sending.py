@@ -31,6 +31,7 @@ MAX_ATTEMPTS = len(RETRY_AFTER) + 1
 TIMEOUT = (3, 10)  # seconds to connect, to read the answer
 EXCERPT = 300
 USER_AGENT = "ChallengeExchange-Webhooks/1"
+KEEP_LOG = timedelta(days=90)  # how long a delivered or failed delivery stays in the log
 
 
 def body_of(delivery: WebhookDelivery) -> bytes:
@@ -124,3 +125,12 @@ def send_due(now: datetime, limit: int = 200) -> tuple[int, int]:
     db.session.commit()  # ends the read: each delivery is then claimed in a transaction of its own
     outcomes = [send_one(i, now) for i in due]
     return outcomes.count(True), outcomes.count(False)
+
+
+def prune(now: datetime) -> int:
+    """Delete delivered and failed deliveries older than KEEP_LOG (the log is for recent trouble), except a
+    challenge.closed one, whose row is what keeps that close from being announced twice."""
+    done = db.delete(WebhookDelivery).where(
+        WebhookDelivery.state.in_((DeliveryState.DELIVERED, DeliveryState.FAILED)),
+        WebhookDelivery.created_at < now - KEEP_LOG, WebhookDelivery.event_key.is_(None))
+    return db.session.execute(done).rowcount or 0

@@ -101,6 +101,11 @@ def _delivery(endpoint: WebhookEndpoint, event: str, event_id: str, data: dict, 
     return delivery
 
 
+def _has(endpoint_id: int, event_key: str) -> bool:
+    return db.session.scalar(db.select(WebhookDelivery.id).where(
+        WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.event_key == event_key)) is not None
+
+
 def raise_event(event: str, organisation_ids, data: dict, now: datetime, *,
                 event_key: str | None = None, happened_at: datetime | None = None) -> list[WebhookDelivery]:
     """Write one delivery of `event` for each active endpoint subscribed to it: those of the organisations
@@ -116,11 +121,10 @@ def raise_event(event: str, organisation_ids, data: dict, now: datetime, *,
         if not endpoint.subscribes(event):
             continue
         if event_key is not None:
-            if endpoint.created_at > (happened_at or now):
-                continue
-            locked = tx.lock(WebhookEndpoint, endpoint.id)  # two scans at once: the second waits, then sees it
-            if locked is None or db.session.scalar(db.select(WebhookDelivery.id).where(
-                    WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.event_key == event_key)):
+            if endpoint.created_at > (happened_at or now) or _has(endpoint.id, event_key):
+                continue  # registered after it happened, or told already (read without a lock: the usual case)
+            # two scans at once: the second waits for the first's commit, then finds its delivery
+            if tx.lock(WebhookEndpoint, endpoint.id) is None or _has(endpoint.id, event_key):
                 continue
         out.append(_delivery(endpoint, event, event_id, data, now, event_key))
     db.session.flush()

@@ -136,3 +136,18 @@ def test_an_address_that_turns_private_after_registration_is_refused_at_the_send
     finally:
         app.config["WEBHOOKS_ALLOW_PRIVATE"] = True
     assert receiver.got == [] and "private network" in _fresh(delivery_id).last_error
+
+
+def test_the_log_keeps_ninety_days_of_finished_deliveries(seekers, hook, receiver):
+    _, old_id = _ping(seekers, hook, receiver.url)
+    sending.send_due(clock.now())
+    later = clock.now() + sending.KEEP_LOG + timedelta(minutes=1)
+    endpoint = db.session.get(WebhookDelivery, old_id).endpoint
+    waiting = services.ping(endpoint, seekers.owner, clock.now()).id  # pending: kept whatever its age
+    closed = services.raise_event("challenge.closed", [seekers.council.id], {}, clock.now(),
+                                  event_key="challenge.closed:1")[0]
+    closed.state = DeliveryState.DELIVERED  # a close's row stays: it is what says the close was announced
+    db.session.commit()
+    assert sending.prune(later) == 1
+    db.session.commit()
+    assert _fresh(old_id) is None and _fresh(waiting) is not None and _fresh(closed.id) is not None
