@@ -55,6 +55,6 @@ def change_password():
             services.change_password(current_user, form.current_password.data, form.new_password.data, clock.now())
         if work.done:
             sessions.start_session(current_user._get_current_object(), remember=False)
-            return tx.done("Your password has been changed. You have been signed out everywhere else.",
-                           url_for("accounts.profile"))
+            return tx.done("Your password has been changed. You have been signed out everywhere else."
+                           + tokens.still_work(current_user), url_for("accounts.profile"))
     return profile_page(password=form)
