@@ -11,6 +11,7 @@ from challenge.accounts.models import Organisation, OrganisationKind
 from challenge.partnerships import ocds
 from challenge.partnerships.models import Partnership
 from challenge.partnerships.procurement import (
+    Band,
     NoticeRequirement,
     ProcurementInputError,
     VatTreatment,
@@ -42,6 +43,15 @@ def requirement(p: Partnership, vat: str = VatTreatment.STANDARD, advertised: bo
         return None
     return notices_required(p.value, False, p.counterpart.kind, current_app.config.get("PROCUREMENT_THRESHOLDS"),
                             vat=vat, advertised=advertised)
+
+
+def suggest_procedure(form, need: NoticeRequirement | None) -> None:
+    """Before the buyer picks one, preselect a procedure that fits the band: the open procedure above the
+    threshold (a below-threshold one would be wrong there), the below-threshold open procedure under it."""
+    if need is None or form.procedure.raw_data:
+        return
+    above = need.band == Band.FULL_PROCUREMENT
+    form.procedure.data = "Open procedure" if above else "Below-threshold open procedure"
 
 
 def panel_choices(form) -> dict:

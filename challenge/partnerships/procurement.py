@@ -179,6 +179,12 @@ class NoticeRequirement:
     def is_public_buyer(self) -> bool:
         return self.threshold_set is not None
 
+    @property
+    def thresholds_are_default(self) -> bool:
+        """Whether the thresholds used are the statutory ones of DEFAULT_THRESHOLDS (in force from 1 January
+        2026), not figures the platform set in PROCUREMENT_THRESHOLDS: the panel says which."""
+        return self.thresholds is not None and self.thresholds == DEFAULT_THRESHOLDS.get(self.threshold_set or "")
+
 
 def add_vat(pence_excl_vat: int) -> int:
     """The price with 20 % VAT added, in whole pence (half up). Refuses negatives."""

@@ -49,6 +49,7 @@ def test_creating_redirects_and_a_refresh_neither_creates_nor_shows_the_token_ag
     first = client.get("/account")
     secret = _secret(first)
     assert "copy it now" in first.text and first.headers["Cache-Control"] == "private, no-store"
+    assert 'href="/developers/api#tokens-heading"' in first.text  # where to go next
     kept = app.session_interface.get_signing_serializer(app).loads(cookie)
     assert secret not in repr(kept) and kept["api_token_to_show"]["sealed"]  # sealed in the cookie, not readable
     refresh = client.get("/account")
