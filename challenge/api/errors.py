@@ -58,12 +58,22 @@ def http_error(exc: HTTPException):
     message = MESSAGES.get(status) or exc.description or "This request could not be answered."
     if status == 403 and exc.description:
         message = exc.description
+    if status == 400:  # werkzeug's own words speak of a browser; say what could not be read instead
+        message = _unreadable(field_errors)
     response, status = error_answer(status, message, field_errors)
     if status == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     if status == 429:
         response.headers["Retry-After"] = str(_retry_after(exc))
     return response, status
+
+
+def _unreadable(field_errors: dict[str, str]) -> str:
+    if "_body" in field_errors:
+        return "The body is not valid JSON: check its quotes, commas and brackets."
+    if field_errors:
+        return "A parameter could not be read: see fields."
+    return "The request could not be read."
 
 
 def _retry_after(exc: HTTPException) -> int:

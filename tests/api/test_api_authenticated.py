@@ -88,8 +88,9 @@ def test_a_read_token_cannot_write_and_a_write_needs_json(client, seeker):
     assert "only read" in body["message"]
     writer = bearer(user, "write")
     _error(client.post(f"{API}/challenges", data="title=x", headers=writer), 415, "unsupported_media_type")
-    _error(client.post(f"{API}/challenges", data="{not json", content_type="application/json", headers=writer),
-           400, "bad_request")
+    broken = _error(client.post(f"{API}/challenges", data="{not json", content_type="application/json",
+                                headers=writer), 400, "bad_request")
+    assert broken["message"].startswith("The body is not valid JSON") and "browser" not in broken["message"]
 
 
 def test_a_seeker_drafts_and_updates_a_challenge(client, seeker):
