@@ -18,7 +18,9 @@ pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is no
 
 
 def _examples(page: str) -> list[str]:
-    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in re.findall(r"<pre[^>]*>(.*?)</pre>", page, re.S)]
+    """The page's shell examples (its <pre> blocks labelled "Example: …"), as text a reader would copy."""
+    blocks = re.findall(r'<pre[^>]*aria-label="Example:[^"]*"[^>]*>(.*?)</pre>', page, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
 
 
 def _run(example: str, secret: str) -> list[str]:
