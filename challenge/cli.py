@@ -53,7 +53,7 @@ def reset_second_factor(email: str, reason: str) -> None:
     except FieldError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
-    click.echo(f"{user.email} has no sign-in codes now and is signed out everywhere; "
+    click.echo(f"{user.email} has no sign-in codes now, is signed out everywhere and has no API tokens; "
                "they set up a new authenticator app at their next sign-in if their role needs one.")
 
 

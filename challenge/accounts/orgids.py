@@ -42,6 +42,11 @@ class OrgId:
     def is_fallback(self) -> bool:
         return self.scheme == "platform"
 
+    @property
+    def local_id(self) -> str:
+        """The identifier within its scheme: 1123456 for GB-CHC-1123456 (OCDS's identifier.id)."""
+        return self.identifier.removeprefix(f"{self.scheme}-")
+
 
 def normalise(field: str, value: str | None) -> str:
     """The identifier as the register writes it (no spaces, upper case), or '' when none is given.
@@ -59,10 +64,13 @@ def normalise(field: str, value: str | None) -> str:
     raise KeyError(field)
 
 
+def registered(org) -> list[OrgId]:
+    """Every register identifier the organisation has recorded, in SCHEMES order (the preferred first)."""
+    return [OrgId(f"{code}-{getattr(org, field)}", code)
+            for field, code, _label, _shape, _example in SCHEMES if getattr(org, field, "")]
+
+
 def org_id(org, fallback_prefix: str) -> OrgId:
     """The organisation's org-id: the first identifier it has in SCHEMES order, else the platform's own."""
-    for field, code, _label, _shape, _example in SCHEMES:
-        value = getattr(org, field, "") or ""
-        if value:
-            return OrgId(f"{code}-{value}", code)
-    return OrgId(f"{fallback_prefix}-ORG-{org.id}", "platform")
+    found = registered(org)
+    return found[0] if found else OrgId(f"{fallback_prefix}-ORG-{org.id}", "platform")

@@ -1,8 +1,13 @@
-"""What a sign-in keeps in the session: a fresh session at login, and the second factor's pending step.
+"""What a sign-in keeps in the session: a fresh session at login, the second factor's pending step, and a
+new API token until the account page has shown it once.
 
 Between a right password and a right code, the session holds only who is signing in (for PENDING_FOR);
 someone whose role needs a second factor but has none is told to set it up (MUST_SET_UP) and can open
 nothing else until then (views/hooks.py).
+
+A new API token is created by a POST that redirects to the account page (so a refresh creates nothing). The
+token travels to that one GET sealed (platform/sealed.py: the session cookie is signed, not encrypted) and
+is taken out of the session as it is shown, so a second visit or a refresh shows it no more.
 """
 from __future__ import annotations
 
@@ -14,10 +19,15 @@ from flask_login import login_user
 
 from challenge import clock
 from challenge.accounts import security, services
+from challenge.accounts import tokens
 from challenge.accounts.models import User
+from challenge.platform import sealed
 
 PENDING, SETUP_SECRET, MUST_SET_UP = "second_factor_pending", "second_factor_secret", "second_factor_required"
+NEW_API_TOKEN = "api_token_to_show"
 PENDING_FOR = timedelta(minutes=5)
+SHOW_TOKEN_FOR = timedelta(minutes=10)  # a token not shown by then (the redirect never followed) is not shown
+_TOKEN_ONCE = sealed.Purpose(salt=b"challenge-exchange-api-token-once", info=b"new api token shown once v1")
 MAX_ATTEMPTS = 5
 
 # A path on this site in printable ASCII: no spaces, tabs, line breaks or backslashes, which browsers
@@ -62,3 +72,20 @@ def count_wrong_code(user: User, pending: dict, now) -> bool:
     session[PENDING] = pending
     security.failed_second_factor(user, now, attempts=pending["attempts"])
     return pending["attempts"] >= MAX_ATTEMPTS
+
+
+def keep_new_token(token_id: int, secret: str) -> None:
+    """Keep a token just created, sealed, for the account page to show once."""
+    session[NEW_API_TOKEN] = {"id": token_id, "sealed": _TOKEN_ONCE.seal(secret)}
+
+
+def take_new_token(user: User, now) -> str | None:
+    """The token kept by `keep_new_token`, removed from the session as it is read; None when there is none, it
+    is `user`'s no more (revoked meanwhile), or it is older than SHOW_TOKEN_FOR."""
+    kept = session.pop(NEW_API_TOKEN, None)
+    if not isinstance(kept, dict):
+        return None
+    token = tokens.own_token(user, kept.get("id") if isinstance(kept.get("id"), int) else 0)
+    if token is None or now - token.created_at > SHOW_TOKEN_FOR:
+        return None
+    return _TOKEN_ONCE.unseal(str(kept.get("sealed", "")))

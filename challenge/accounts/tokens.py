@@ -2,7 +2,14 @@
 
 Why SHA-256 and not argon2 like passwords: a token is 256 bits from `secrets`, so it cannot be guessed and a
 leaked hash cannot be reversed by trying candidates; a fast hash also lets each API request find its token
-with one indexed lookup instead of trying a slow hash against every row."""
+with one indexed lookup instead of trying a slow hash against every row.
+
+When tokens end without their owner revoking them (docs/api.md, "When tokens stop working"), as GitHub does
+for a suspended account: a broker deactivating the account and staff resetting its second factor (a
+security reset: whoever had the old factor may have made tokens) revoke every token, for good: reactivating
+the account or setting up a new authenticator does not bring them back. Erasing the account deletes them.
+A password change or reset does not (a script should not break because someone forgot their password);
+the pages that confirm it point to the tokens instead."""
 from __future__ import annotations
 
 import hashlib
@@ -69,6 +76,28 @@ def revoke(token: ApiToken, actor: User, now: datetime) -> ApiToken:
         audit.record(actor, "api_token.revoke", token, now, data={"name": token.name})
         db.session.flush()
     return token
+
+
+def revoke_all(user: User, actor: User | None, now: datetime, *, why: str) -> int:
+    """Revoke every token of `user` in force (an account deactivated, a second factor reset by staff), in
+    one audit event naming `why`; returns how many. Nothing to revoke records nothing."""
+    in_force = tokens_of(user)
+    for token in in_force:
+        token.revoked_at = now
+    if in_force:
+        audit.record(actor, "api_token.revoke_all", user, now, reason=why,
+                     data={"tokens": [token.name for token in in_force]})
+        db.session.flush()
+    return len(in_force)
+
+
+def still_work(user: User) -> str:
+    """After a password change or reset: a sentence saying the person's tokens in force still work, or ''."""
+    count = len(tokens_of(user))
+    if not count:
+        return ""
+    which = "Your API token still works" if count == 1 else f"Your {count} API tokens still work"
+    return f" {which}: revoke any you do not recognise on your account page."
 
 
 def authenticate(secret: str, now: datetime) -> ApiToken | None:

@@ -14,6 +14,7 @@ from datetime import datetime
 import pyotp
 from markupsafe import Markup
 
+from challenge.accounts import tokens
 from challenge.accounts.models import RecoveryCode, SecondFactor, User
 from challenge.accounts.services import new_session_token
 from challenge.errors import FieldError
@@ -177,7 +178,7 @@ def turn_off(user: User, code: str, now: datetime) -> None:
 
 def reset(user: User, reason: str, now: datetime) -> None:
     """Staff remove a person's authenticator when both their phone and every recovery code are lost, after
-    checking who they are outside the platform. Every session of theirs ends; someone who must use a second
+    checking who they are outside the platform. Every session of theirs ends and every API token is revoked; someone who must use a second
     factor sets up a new one at their next sign-in. Refuses without a reason (the audit log keeps it)."""
     reason = (reason or "").strip()
     if len(reason) < 5:
@@ -186,5 +187,6 @@ def reset(user: User, reason: str, now: datetime) -> None:
     db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(db.delete(SecondFactor).where(SecondFactor.user_id == user.id))
     user.session_token = new_session_token()
+    tokens.revoke_all(user, None, now, why="Second factor reset by staff")
     audit.record(None, "user.second_factor_reset", user, now, reason=reason[:1000])
     db.session.flush()

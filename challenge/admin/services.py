@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from challenge.accounts import tokens
 from challenge.accounts.models import Organisation, User
 from challenge.accounts.services import new_session_token
 from challenge.errors import NotAllowed
@@ -35,7 +36,8 @@ def set_broker(user: User, is_broker: bool, actor: User | None, now: datetime, *
 
 
 def set_active(user: User, active: bool, actor: User | None, now: datetime, *, reason: str = "") -> User:
-    """Deactivate an account (it can no longer sign in, and its sessions end) or reactivate it.
+    """Deactivate an account (it can no longer sign in, its sessions end and its API tokens are revoked for
+    good) or reactivate it.
 
     Refuses a broker deactivating themselves.
     """
@@ -45,6 +47,7 @@ def set_active(user: User, active: bool, actor: User | None, now: datetime, *, r
     user.is_active_account = active
     if not active:
         user.session_token = new_session_token()  # ends "remember me" cookies too
+        tokens.revoke_all(user, actor, now, why="Account deactivated")
     audit.record(actor, "user.reactivate" if active else "user.deactivate", user, now,
                  from_state="inactive" if active else "active", to_state="active" if active else "inactive",
                  reason=reason)

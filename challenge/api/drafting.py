@@ -67,11 +67,20 @@ def _valid_form(values: dict, organisation_id: int | None = None) -> ChallengeFo
     return form
 
 
+def _which_organisation(mine) -> str:
+    """The refusal of an organisation the actor does not belong to, naming the slugs they may use."""
+    if not mine:
+        return ("You belong to no organisation yet: create one on the site (Create an organisation) or ask an "
+                "owner to invite you, then name it here by its slug")
+    return "Name an organisation you belong to, by its slug: " + ", ".join(sorted(o.slug for o in mine))
+
+
 def create(body: dict, actor, now):
     """A new draft for one of the actor's organisations (named by slug), as the "Post a challenge" form makes."""
-    org = next((o for o in organisations_of(actor) if o.slug == body["organisation"]), None)
+    mine = organisations_of(actor)
+    org = next((o for o in mine if o.slug == body["organisation"]), None)
     if org is None:
-        raise Unprocessable("Name an organisation you belong to, by its slug", "organisation")
+        raise Unprocessable(_which_organisation(mine), "organisation")
     ensure("challenge.create", org)
     form = _valid_form(NEW_DRAFT | body, org.id)
     return services.create(org, form.draft(), actor, now)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from challenge import errors as site_errors
 from challenge.api.auth import SAFE_METHODS, Unauthorized
@@ -58,12 +58,23 @@ def http_error(exc: HTTPException):
     message = MESSAGES.get(status) or exc.description or "This request could not be answered."
     if status == 403 and exc.description:
         message = exc.description
+    if status == 400 and exc.description == BadRequest.description:
+        message = _unreadable(field_errors)  # werkzeug's own words speak of a browser: say what was unreadable
     response, status = error_answer(status, message, field_errors)
     if status == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     if status == 429:
         response.headers["Retry-After"] = str(_retry_after(exc))
     return response, status
+
+
+def _unreadable(field_errors: dict[str, str]) -> str:
+    """What a 400 could not read, in place of werkzeug's default description (a 400 of our own keeps its words)."""
+    if "_body" in field_errors:
+        return "The body is not valid JSON: check its quotes, commas and brackets."
+    if field_errors:
+        return "A parameter could not be read: see fields."
+    return "The request could not be read."
 
 
 def _retry_after(exc: HTTPException) -> int:

@@ -6,11 +6,12 @@ from datetime import date
 from flask import current_app, request
 
 from challenge import clock
-
-from challenge.accounts.models import OrganisationKind
+from challenge.accounts import orgids
+from challenge.accounts.models import Organisation, OrganisationKind
 from challenge.partnerships import ocds
 from challenge.partnerships.models import Partnership
 from challenge.partnerships.procurement import (
+    Band,
     NoticeRequirement,
     ProcurementInputError,
     VatTreatment,
@@ -44,6 +45,15 @@ def requirement(p: Partnership, vat: str = VatTreatment.STANDARD, advertised: bo
                             vat=vat, advertised=advertised)
 
 
+def suggest_procedure(form, need: NoticeRequirement | None) -> None:
+    """Before the buyer picks one, preselect a procedure that fits the band: the open procedure above the
+    threshold (a below-threshold one would be wrong there), the below-threshold open procedure under it."""
+    if need is None or form.procedure.raw_data:
+        return
+    above = need.band == Band.FULL_PROCUREMENT
+    form.procedure.data = "Open procedure" if above else "Below-threshold open procedure"
+
+
 def panel_choices(form) -> dict:
     """The VAT treatment and 'advertised' answer from the panel's form, each ignored when not a valid choice."""
     vat = form.vat.data if form.vat.data in set(VatTreatment) else VatTreatment.STANDARD
@@ -71,13 +81,21 @@ def ocds_package(p: Partnership, *, start: date, end: date, sme: bool, signed: d
     if end < start:
         raise ProcurementInputError("The end date cannot be before the start date")
     supplier_org = p.creator_organisation
-    supplier = ocds.Party(f"org-{supplier_org.id}" if supplier_org else f"person-{p.creator.id}",
-                          supplier_org.name if supplier_org else p.creator.name, "supplier", sme)
+    if supplier_org:
+        supplier = _ocds_party(supplier_org, "supplier", sme)
+    else:
+        supplier = ocds.Party(f"person-{p.creator.id}", p.creator.name, "supplier", sme)
     origin = p.origin_submission
     return ocds.release_package(
         prefix=config["OCDS_PREFIX"], partnership_id=p.id, title=p.title,
-        buyer=ocds.Party(f"org-{p.counterpart.id}", p.counterpart.name, "buyer"), supplier=supplier,
+        buyer=_ocds_party(p.counterpart, "buyer"), supplier=supplier,
         description=origin.summary if origin else "", value_excl_minor=need.value_excl_vat_pence,
         value_incl_minor=need.value_incl_vat_pence, currency=p.currency, start=start, end=end,
         published=clock.now(), uri=request.url, publisher=config.get("BROKER_LEGAL_NAME") or config["SITE_NAME"],
         date_signed=signed)
+
+
+def _ocds_party(org: Organisation, role: str, sme: bool | None = None) -> ocds.Party:
+    """An organisation as an OCDS party, identified by the org-ids it has recorded (accounts/orgids.py)."""
+    ids = tuple((found.scheme, found.local_id) for found in orgids.registered(org))
+    return ocds.Party(f"org-{org.id}", org.name, role, sme, ids)

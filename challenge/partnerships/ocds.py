@@ -6,6 +6,14 @@ load into its own systems or the Central Digital Platform's tools, which speak O
 with the value (VAT included, as the thresholds are compared; ``amountNet``/``amountGross`` beside it, as
 the UK's OCDS data carry them) and the contract period; ``dateSigned`` when the buyer gives it.
 
+Parties: each carries its org-id (https://org-id.guide, the organisation's recorded charity, company, local
+authority or NHS code: accounts/orgids.py) as ``identifier.scheme`` and ``identifier.id`` beside
+``identifier.legalName``, any further codes as ``additionalIdentifiers``, and its ``id`` is the org-id itself
+(``GB-LAE-CON``), as the OCDS guidance on organisation identifiers suggests; a party with no recorded code
+(a person, or an organisation that gave none) has the legal name only and the platform's own id
+(``org-12``, ``person-7``). A buyer who is also the supplier is one party with both roles, so
+``parties[].id`` stays unique in the release.
+
 Identifiers: ``ocid`` is ``<OCDS_PREFIX>-cx-partnership-<id>``. A real prefix (``ocds-`` and six letters
 or digits) is registered with the Open Contracting Partnership; the default ``ocds-xxxxxx`` is a
 placeholder that says so. Dates are ISO 8601 date-times in UTC, currencies ISO 4217 codes, amounts in
@@ -29,12 +37,23 @@ CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 
 @dataclass(frozen=True)
 class Party:
-    """A buyer or supplier: its platform id (unique within the release), name and OCDS role."""
+    """A buyer or supplier: its name, OCDS role and identifiers.
 
-    id: str
+    `identifiers` are (org-id scheme, id within it) pairs, the preferred first, e.g. (("GB-LAE", "CON"),);
+    `platform_id` (``org-12``) is the party's id when it has none."""
+
+    platform_id: str
     name: str
     role: str  # "buyer" or "supplier"
     sme: bool | None = None  # suppliers: small or medium-sized, for details.scale
+    identifiers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def id(self) -> str:
+        if self.identifiers:
+            scheme, local = self.identifiers[0]
+            return f"{scheme}-{local}"
+        return self.platform_id
 
 
 def check_prefix(prefix: object) -> str:
@@ -81,7 +100,7 @@ def release_package(
     release = {
         "ocid": release_ocid, "id": f"{release_ocid}-contract-details-{published:%Y%m%dT%H%M%SZ}",
         "date": iso(published), "tag": ["award", "contract"], "initiationType": "tender", "language": "en",
-        "parties": [_party(buyer), _party(supplier)],
+        "parties": _parties(buyer, supplier),
         "buyer": {"id": buyer.id, "name": buyer.name},
         "awards": [{"id": f"{partnership_id}-award", "title": title, "status": "active", "value": value,
                     "suppliers": [{"id": supplier.id, "name": supplier.name}], "contractPeriod": period}],
@@ -91,8 +110,31 @@ def release_package(
             "publisher": {"name": publisher}, "releases": [release]}
 
 
+def _parties(*parties: Party) -> list[dict]:
+    """One entry per party id, in the order given; a party named twice gets the roles of both."""
+    entries: dict[str, dict] = {}
+    for party in parties:
+        if party.id in entries:
+            entries[party.id]["roles"].append(party.role)
+            if party.sme is not None:
+                entries[party.id]["details"] = _details(party)
+            continue
+        entries[party.id] = _party(party)
+    return list(entries.values())
+
+
 def _party(party: Party) -> dict:
-    entry = {"id": party.id, "name": party.name, "identifier": {"legalName": party.name}, "roles": [party.role]}
+    identifier = {"legalName": party.name}
+    if party.identifiers:
+        scheme, local = party.identifiers[0]
+        identifier = {"scheme": scheme, "id": local, **identifier}
+    entry = {"id": party.id, "name": party.name, "identifier": identifier, "roles": [party.role]}
+    if party.identifiers[1:]:
+        entry["additionalIdentifiers"] = [{"scheme": scheme, "id": local} for scheme, local in party.identifiers[1:]]
     if party.sme is not None:
-        entry["details"] = {"scale": "sme" if party.sme else "large"}
+        entry["details"] = _details(party)
     return entry
+
+
+def _details(party: Party) -> dict:
+    return {"scale": "sme" if party.sme else "large"}

@@ -17,26 +17,24 @@ value is not grossed up. For a public buyer buying goods or services:
   (tender notice, contract award notice, standstill, contract details notice
   within 30 days, s.53).
 
-The default thresholds are those in force from 1 January 2026 for goods and
-services: £135,018 for central government authorities (NHS trusts count as
-central) and £207,720 for other contracting authorities (councils, schools,
-universities), VAT included. They were set by The Procurement Act 2023
-(Threshold Amounts) (Amendment) Regulations 2025, S.I. 2025/1200 (made
-18 November 2025, in force 1 January 2026, amending Schedule 1 and s.85(3)),
-and published in Procurement Policy Note PPN 023 "2026 Threshold Amounts"
-(both checked against secondary sources quoting them, not the SI's own text).
+The default thresholds are those in force from 1 January 2026 for goods and services: £135,018 for
+central government authorities (NHS trusts count as central) and £207,720 for other contracting
+authorities (councils, schools, universities), VAT included. They were set by The Procurement Act 2023
+(Threshold Amounts) (Amendment) Regulations 2025, S.I. 2025/1200 (made 18 November 2025, in force
+1 January 2026, amending Schedule 1 and s.85(3)), and published in Procurement Policy Note PPN 023
+"2026 Threshold Amounts" (both checked against secondary sources quoting them, not the SI's own text).
+The panel says whether it uses them or figures set in PROCUREMENT_THRESHOLDS.
 The £12,000 / £30,000 notifiable amounts (Part 6) were not changed by it.
 Works, light-touch, utilities and concession contracts: out of scope here.
 
-Exempted contracts: contracts for research and development services are
-exempted contracts (Procurement Act 2023, Schedule 2; the R&D exemption, which
-the brief places at paragraph 2, a paragraph number not confirmed here)
-UNLESS both the benefits accrue exclusively to the contracting authority for
-use in the conduct of its own affairs AND the services are wholly paid for by
-it. ``RD_EXEMPTION`` states the condition; the panel offers it beside the band.
+Exempted contracts: contracts for research and development services are exempted contracts (Procurement
+Act 2023, Schedule 2; the R&D exemption, which the brief places at paragraph 2, a paragraph number not
+confirmed here) UNLESS both the benefits accrue exclusively to the contracting authority for use in the
+conduct of its own affairs AND the services are wholly paid for by it. ``RD_EXEMPTION`` states the
+condition; the panel offers it beside the band.
 
-Thresholds are passed in (from app config ``PROCUREMENT_THRESHOLDS``, checked
-at start-up by ``check_thresholds``) or default to DEFAULT_THRESHOLDS.
+Thresholds are passed in (from app config ``PROCUREMENT_THRESHOLDS``, checked at start-up by
+``check_thresholds``) or default to DEFAULT_THRESHOLDS.
 
 Pure: standard library and ``challenge.money`` only. Bad input raises
 ``ProcurementInputError`` (a ``ValueError``).
@@ -178,6 +176,10 @@ class NoticeRequirement:
     @property
     def is_public_buyer(self) -> bool:
         return self.threshold_set is not None
+
+    @property
+    def thresholds_are_default(self) -> bool:
+        return self.thresholds is not None and self.thresholds == DEFAULT_THRESHOLDS.get(self.threshold_set or "")
 
 
 def add_vat(pence_excl_vat: int) -> int:

@@ -88,8 +88,9 @@ def test_a_read_token_cannot_write_and_a_write_needs_json(client, seeker):
     assert "only read" in body["message"]
     writer = bearer(user, "write")
     _error(client.post(f"{API}/challenges", data="title=x", headers=writer), 415, "unsupported_media_type")
-    _error(client.post(f"{API}/challenges", data="{not json", content_type="application/json", headers=writer),
-           400, "bad_request")
+    broken = _error(client.post(f"{API}/challenges", data="{not json", content_type="application/json",
+                                headers=writer), 400, "bad_request")
+    assert broken["message"].startswith("The body is not valid JSON") and "browser" not in broken["message"]
 
 
 def test_a_seeker_drafts_and_updates_a_challenge(client, seeker):
@@ -110,7 +111,7 @@ def test_a_seeker_drafts_and_updates_a_challenge(client, seeker):
     assert client.get(f"{API}/challenges/{draft['slug']}").status_code == 404  # still a draft: not public
 
 
-def test_invalid_drafts_are_422_with_the_forms_messages(client, seeker, make_org):
+def test_invalid_drafts_are_422_with_the_forms_messages(client, seeker, make_org, make_user):
     user, org = seeker
     writer = bearer(user, "write")
     late = client.post(f"{API}/challenges", headers=writer,
@@ -127,8 +128,12 @@ def test_invalid_drafts_are_422_with_the_forms_messages(client, seeker, make_org
     shape = _error(client.post(f"{API}/challenges", json={"title": 5}, headers=writer), 422, "invalid_parameters")
     assert {"title", "organisation", "prizes"} <= set(shape["fields"])
     theirs = make_org(name="Not mine")
-    _error(client.post(f"{API}/challenges", json=_draft_body(theirs.slug), headers=writer), 422,
-           "invalid_parameters")
+    wrong = _error(client.post(f"{API}/challenges", json=_draft_body(theirs.slug), headers=writer), 422,
+                   "invalid_parameters")
+    assert wrong["fields"]["organisation"] == f"Name an organisation you belong to, by its slug: {org.slug}"
+    alone = _error(client.post(f"{API}/challenges", json=_draft_body(org.slug), headers=bearer(make_user(), "write")),
+                   422, "invalid_parameters")
+    assert alone["fields"]["organisation"].startswith("You belong to no organisation yet: create one")
     assert db.session.scalar(db.select(db.func.count(Challenge.id))) == 0
 
 
@@ -205,6 +210,31 @@ def test_drafting_is_allowed_to_whom_the_edit_page_allows(client, login, sec_wor
         if shown != answered:
             problems.append(f"{role}: edit page {shown}, API {answered}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "open"])
+def test_one_challenge_answers_a_token_as_its_page_answers_that_person(client, login, sec_world, make_challenge,
+                                                                       state):
+    """A seeker reads back the draft they made (as on its page); nobody else, and nobody without a token."""
+    found = make_challenge(sec_world.council, state, author=sec_world.seeker)
+    problems, readers = [], set()
+    for role in PEOPLE:
+        person = getattr(sec_world, role)
+        login(person)
+        shown = client.get(f"/challenges/{found.slug}").status_code
+        login(None)
+        answer = client.get(f"{API}/challenges/{found.slug}", headers=bearer(person))
+        if shown != answer.status_code:
+            problems.append(f"{role}: page {shown}, API {answer.status_code}")
+        elif shown == 200:
+            readers.add(role)
+            assert answer.get_json()["slug"] == found.slug
+            assert answer.headers["Cache-Control"] == "private, no-store"
+    assert not problems, "\n".join(problems)
+    assert {"seeker", "broker"} <= readers and (state == "open") == ("creator" in readers)
+    login(sec_world.seeker)  # a browser's cookie still counts for nothing
+    anonymous = client.get(f"{API}/challenges/{found.slug}")
+    assert anonymous.status_code == (200 if state == "open" else 404)
 
 
 def test_a_broker_moves_a_partnership_through_its_lifecycle(client, sec_world):

@@ -15,7 +15,7 @@ API = "/api/v1"
 
 
 def _create(client, name="Council website", scope="read"):
-    return client.post("/account/tokens", data={"token-name": name, "token-scope": scope})
+    return client.post("/account/tokens", data={"token-name": name, "token-scope": scope}, follow_redirects=True)
 
 
 def _secret(page) -> str:
@@ -38,6 +38,36 @@ def test_a_token_is_shown_once_stored_hashed_and_listed(client, login, make_user
     assert "Council website" in again.text and "Read and write" in again.text and "Never used" in again.text
     event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "api_token.create")).one()
     assert event.actor_id == user.id and event.data == {"name": "Council website", "scope": "write"}
+
+
+def test_creating_redirects_and_a_refresh_neither_creates_nor_shows_the_token_again(client, login, make_user, app):
+    login(make_user())
+    answer = client.post("/account/tokens", data={"token-name": "Council website", "token-scope": "read"})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/account#api-tokens-heading")
+    assert "cx_" not in answer.get_data(as_text=True)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    first = client.get("/account")
+    secret = _secret(first)
+    assert "copy it now" in first.text and first.headers["Cache-Control"] == "private, no-store"
+    assert 'href="/developers/api#tokens-heading"' in first.text  # where to go next
+    kept = app.session_interface.get_signing_serializer(app).loads(cookie)
+    assert secret not in repr(kept) and kept["api_token_to_show"]["sealed"]  # sealed in the cookie, not readable
+    refresh = client.get("/account")
+    assert refresh.status_code == 200 and secret not in refresh.text and "new-api-token" not in refresh.text
+    assert "no-store" not in refresh.headers.get("Cache-Control", "")
+    assert db.session.scalar(db.select(db.func.count(ApiToken.id))) == 1
+
+
+def test_a_token_revoked_or_too_old_before_the_page_is_seen_is_not_shown(client, login, make_user):
+    login(make_user())
+    client.post("/account/tokens", data={"token-name": "Old", "token-scope": "read"})
+    clock.travel(timedelta(minutes=11))
+    assert "new-api-token" not in client.get("/account").text
+    client.post("/account/tokens", data={"token-name": "Gone", "token-scope": "read"})
+    gone = db.session.scalars(db.select(ApiToken).where(ApiToken.name == "Gone")).one()
+    gone.revoked_at = clock.now()
+    db.session.commit()
+    assert "new-api-token" not in client.get("/account").text
 
 
 def test_a_blank_name_or_unknown_scope_is_refused_on_its_field(client, login, make_user):

@@ -21,6 +21,9 @@ def test_a_new_user_creates_uses_and_revokes_a_token(page, live_server):
     secret = page.get_by_label("Your new token").input_value()
     assert secret.startswith("cx_")
     check_both_widths(page, "api-tokens", reload=False)
+    page.reload()  # post, redirect, get: a refresh asks nothing, creates nothing, and no longer shows the token
+    assert page.get_by_label("Your new token").count() == 0 and secret not in page.content()
+    assert page.get_by_role("button", name="Revoke the token My script").count() == 1
     client = page.context.request
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get("/api/v1/my/submissions", headers=headers).json() == {"data": []}

@@ -19,6 +19,11 @@ DATE_TIME = {"type": "string", "format": "date-time"}
 VALUE = {"type": "object", "required": ["amount", "currency"],
          "properties": {"amount": {"type": "number", "minimum": 0}, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}}}
 PARTY_REF = {"type": "object", "required": ["id", "name"], "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
+# identifier.scheme is an org-id list code (GB-CHC, GB-COH, GB-LAE, GB-NHS: country, hyphen, register) and
+# comes with identifier.id; legalName is there whenever the party has no scheme.
+IDENTIFIER = {"type": "object", "properties": {"scheme": {"type": "string", "pattern": r"^[A-Z]{2}-[A-Z]{3}$"},
+                                               "id": {"type": "string", "minLength": 1}},
+              "dependentRequired": {"scheme": ["id"], "id": ["scheme"]}}
 PERIOD = {"type": "object", "properties": {"startDate": DATE_TIME, "endDate": DATE_TIME}, "required": ["startDate", "endDate"]}
 REQUIRED = {
     "type": "object",
@@ -39,7 +44,9 @@ REQUIRED = {
                 "initiationType": {"const": "tender"},
                 "parties": {"type": "array", "items": {
                     "type": "object", "required": ["id", "name", "roles", "identifier"],
-                    "properties": {"roles": {"type": "array", "items": {"enum": ["buyer", "supplier"]}}}}},
+                    "properties": {"roles": {"type": "array", "items": {"enum": ["buyer", "supplier"]}},
+                                   "identifier": IDENTIFIER,
+                                   "additionalIdentifiers": {"type": "array", "items": IDENTIFIER}}}},
                 "buyer": PARTY_REF,
                 "awards": {"type": "array", "minItems": 1, "items": {
                     "type": "object", "required": ["id", "status", "value", "suppliers"],
@@ -58,7 +65,14 @@ REQUIRED = {
 def check(package: dict) -> None:
     jsonschema.validate(package, REQUIRED, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     release = package["releases"][0]
-    ids = {party["id"] for party in release["parties"]}
+    ids = [party["id"] for party in release["parties"]]
+    assert len(ids) == len(set(ids)), "parties[].id is unique in the release"
+    for party in release["parties"]:
+        identifier = party["identifier"]
+        if "scheme" in identifier:  # the id is built from the org-id: scheme, hyphen, id within the scheme
+            assert party["id"] == f"{identifier['scheme']}-{identifier['id']}"
+        else:
+            assert identifier["legalName"] == party["name"]
     assert release["buyer"]["id"] in ids
     assert all(s["id"] in ids for award in release["awards"] for s in award["suppliers"])
     assert {c["awardID"] for c in release["contracts"]} <= {a["id"] for a in release["awards"]}
@@ -73,7 +87,8 @@ def test_the_schema_catches_what_it_should():
 
 def package(**changes):
     args = dict(prefix="ocds-abc123", partnership_id=7, title="Pilot", description="Two wards",
-                buyer=ocds.Party("org-1", "York Council", "buyer"), supplier=ocds.Party("org-2", "Befriend CIC", "supplier", True),
+                buyer=ocds.Party("org-1", "York Council", "buyer", identifiers=(("GB-LAE", "YOR"),)),
+                supplier=ocds.Party("org-2", "Befriend CIC", "supplier", True),
                 value_excl_minor=4_800_000, value_incl_minor=5_760_000, currency="GBP", start=date(2027, 4, 1),
                 end=date(2028, 3, 31), published=datetime(2027, 3, 2, 9, 30, tzinfo=UTC),
                 uri="https://cx.example.org/partnerships/7/procurement?format=ocds", publisher="Challenge Exchange")
@@ -87,6 +102,10 @@ def test_a_release_package_has_the_required_fields_and_formats():
     assert release["ocid"] == "ocds-abc123-cx-partnership-7"
     assert release["date"] == result["publishedDate"] == "2027-03-02T09:30:00Z"
     assert [p["roles"] for p in release["parties"]] == [["buyer"], ["supplier"]]
+    assert release["parties"][0]["identifier"] == {"scheme": "GB-LAE", "id": "YOR", "legalName": "York Council"}
+    assert release["parties"][0]["id"] == release["buyer"]["id"] == "GB-LAE-YOR"
+    assert release["parties"][1]["identifier"] == {"legalName": "Befriend CIC"}  # no recorded code
+    assert release["parties"][1]["id"] == release["awards"][0]["suppliers"][0]["id"] == "org-2"
     assert release["parties"][1]["details"] == {"scale": "sme"}
     contract = release["contracts"][0]
     assert contract["value"] == {"amount": 57_600, "currency": "GBP", "amountNet": 48_000, "amountGross": 57_600}
@@ -95,6 +114,20 @@ def test_a_release_package_has_the_required_fields_and_formats():
     signed = package(date_signed=date(2027, 3, 1))["releases"][0]["contracts"][0]
     assert (signed["status"], signed["dateSigned"]) == ("active", "2027-03-01T00:00:00Z")
     assert ocds.amount(12_345) == 123.45 and ocds.amount(100) == 1
+
+
+def test_further_codes_are_additional_identifiers_and_one_party_keeps_both_roles():
+    charity = ocds.Party("org-2", "Befriend CIC", "supplier", True,
+                         identifiers=(("GB-CHC", "1123456"), ("GB-COH", "01234567")))
+    release = package(supplier=charity)["releases"][0]
+    check(package(supplier=charity))
+    party = release["parties"][1]
+    assert party["id"] == "GB-CHC-1123456" and party["identifier"]["id"] == "1123456"
+    assert party["additionalIdentifiers"] == [{"scheme": "GB-COH", "id": "01234567"}]
+    same = ocds.Party("org-1", "York Council", "supplier", False, identifiers=(("GB-LAE", "YOR"),))
+    both = package(supplier=same)
+    check(both)
+    assert [(p["id"], p["roles"]) for p in both["releases"][0]["parties"]] == [("GB-LAE-YOR", ["buyer", "supplier"])]
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -155,3 +188,27 @@ def test_a_bad_ocds_prefix_stops_start_up(prefix):
     from challenge.config import SettingInvalid, TestConfig
     with pytest.raises(SettingInvalid, match="OCDS_PREFIX must be 'ocds-' and six"):
         create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}, "OCDS_PREFIX": prefix})
+
+
+def test_the_demo_world_gives_valid_releases_with_org_ids(runner, client, login):
+    """Every demo partnership with a procurement panel gives a valid release; Cornwall, the contracted buyer,
+    is GB-LAE-CON; Riverside, which recorded no code, keeps the platform's id and its legal name."""
+    from challenge.accounts.models import User
+    from challenge.extensions import db
+    from challenge.partnerships import buying
+    from challenge.partnerships.models import Partnership
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    login(db.session.scalars(db.select(User).where(User.is_broker.is_(True))).first())
+    buyers = {}
+    for p in db.session.scalars(db.select(Partnership).order_by(Partnership.id)):
+        if not buying.applies(p):
+            continue
+        response = client.get(f"/partnerships/{p.id}/procurement?{NOTICE}")
+        assert response.status_code == 200, p.title
+        release = response.get_json()["releases"][0]
+        check(response.get_json())
+        buyers[p.counterpart.slug] = next(party for party in release["parties"] if "buyer" in party["roles"])
+    assert buyers["cornwall"]["id"] == "GB-LAE-CON"
+    assert buyers["cornwall"]["identifier"] == {"scheme": "GB-LAE", "id": "CON", "legalName": buyers["cornwall"]["name"]}
+    assert buyers["riverside"]["id"].startswith("org-") and "scheme" not in buyers["riverside"]["identifier"]

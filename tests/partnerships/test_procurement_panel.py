@@ -41,7 +41,9 @@ def test_thresholds_come_from_config(client, login, world, make_partnership, app
     try:
         p = make_partnership("contracted", counterpart=world.second, value=1_000)
         login(world.broker)
-        assert "full procurement" in client.get(f"/partnerships/{p.id}").get_data(as_text=True)
+        page = client.get(f"/partnerships/{p.id}").get_data(as_text=True)
+        assert "full procurement" in page and "thresholds for this buyer as this platform sets them" in page
+        assert "1 January 2026" not in page
     finally:
         app.config["PROCUREMENT_THRESHOLDS"] = None
 
@@ -78,6 +80,13 @@ def test_the_panel_shows_the_2026_thresholds_and_the_rd_route(client, login, wor
     login(world.broker)
     page = client.get(f"/partnerships/{p.id}/procurement").get_data(as_text=True)
     assert "full procedure from £207,720" in page and "notice from £30,000" in page
+    assert "thresholds for this buyer in force from 1 January 2026" in page
+    assert '<option selected value="Below-threshold open procedure">' in page  # £57,600: under the threshold
+    above = make_partnership("pilot", counterpart=world.second, value=24_000_000)
+    above_page = client.get(f"/partnerships/{above.id}/procurement").get_data(as_text=True)
+    assert '<option selected value="Open procedure">' in above_page  # a below-threshold procedure would be wrong
+    chosen = client.get(f"/partnerships/{above.id}/procurement?procedure=Direct+award&format=show").get_data(as_text=True)
+    assert '<option selected value="Direct award">' in chosen  # the buyer's own choice stands
     assert "as soon as reasonably practicable" in page and "within 30 days" not in page
     assert "if you advertise the contract" in page
     assert "Exempted contract route." in page and "wholly" in page

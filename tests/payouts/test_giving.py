@@ -232,6 +232,15 @@ def test_links_on_the_finance_and_funder_pages(paid, client, login):
     assert f"/organisations/{paid.trust.slug}/360giving" in page
 
 
+def test_a_funders_finance_page_links_to_its_own_file(paid, client, login):
+    login(paid.trust_member)
+    page = client.get("/finance").get_data(as_text=True)
+    assert f'href="/organisations/{paid.trust.slug}/360giving"' in page
+    assert f'href="/organisations/{paid.trust.slug}/360giving?format=csv"' in page
+    assert "/finance/360giving" not in page  # the broker's file of everything is not theirs
+    assert client.get(f"/organisations/{paid.trust.slug}/360giving").get_json()["grants"]
+
+
 def test_the_demo_world_gives_a_valid_package(runner, client):
     result = runner.invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0, result.output

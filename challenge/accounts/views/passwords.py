@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template, url_for
 
 from challenge import clock
-from challenge.accounts import passwords, security
+from challenge.accounts import passwords, security, tokens
 from challenge.accounts.blueprint import auth_limit, bp
 from challenge.accounts.forms import ForgotPasswordForm, ResetPasswordForm
 from challenge.extensions import limiter
@@ -31,8 +31,8 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
-            passwords.reset_password(token, form.password.data, clock.now())
+            user = passwords.reset_password(token, form.password.data, clock.now())
         if work.done:
-            return tx.done("Your password has been changed. Sign in with your new password.",
+            return tx.done("Your password has been changed. Sign in with your new password." + tokens.still_work(user),
                            url_for("accounts.login"))
     return tx.render_form("accounts/reset_password.html", form)

@@ -1,7 +1,7 @@
 """Your own profile: the details others see, and your password."""
 from __future__ import annotations
 
-from flask import url_for
+from flask import make_response, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
@@ -12,15 +12,20 @@ from challenge.platform import tx
 
 
 def profile_page(details: ProfileForm | None = None, password: ChangePasswordForm | None = None,
-                 token_form: ApiTokenForm | None = None, new_token: str | None = None):
-    """The account page; `new_token` is a token just created, shown this once and never stored readable."""
+                 token_form: ApiTokenForm | None = None):
+    """The account page; a token just created is shown this once (sessions.take_new_token)."""
     details = details or ProfileForm(prefix="details", obj=current_user)
     password = password or ChangePasswordForm(prefix="password")
     token_form = token_form or ApiTokenForm(prefix="token", formdata=None)
-    return tx.render_form("accounts/profile.html", details=details, password=password, token_form=token_form,
-                          memberships=services.memberships_of(current_user), new_token=new_token,
-                          api_tokens=tokens.tokens_of(current_user),
-                          has_errors=bool(details.errors or password.errors or token_form.errors))
+    new_token = sessions.take_new_token(current_user, clock.now())
+    response = make_response(tx.render_form(
+        "accounts/profile.html", details=details, password=password, token_form=token_form,
+        memberships=services.memberships_of(current_user), new_token=new_token,
+        api_tokens=tokens.tokens_of(current_user),
+        has_errors=bool(details.errors or password.errors or token_form.errors)))
+    if new_token:  # not kept by the browser's cache either: Back shows the page without it
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/account")
@@ -50,6 +55,6 @@ def change_password():
             services.change_password(current_user, form.current_password.data, form.new_password.data, clock.now())
         if work.done:
             sessions.start_session(current_user._get_current_object(), remember=False)
-            return tx.done("Your password has been changed. You have been signed out everywhere else.",
-                           url_for("accounts.profile"))
+            return tx.done("Your password has been changed. You have been signed out everywhere else."
+                           + tokens.still_work(current_user), url_for("accounts.profile"))
     return profile_page(password=form)

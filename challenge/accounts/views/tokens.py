@@ -1,11 +1,11 @@
-"""Your personal API tokens, on the account page: create one (shown once), revoke one."""
+"""Your personal API tokens, on the account page: create one (shown once, after a redirect), revoke one."""
 from __future__ import annotations
 
 from flask import abort, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.accounts import tokens
+from challenge.accounts import sessions, tokens
 from challenge.accounts.blueprint import bp
 from challenge.accounts.forms import ApiTokenForm
 from challenge.accounts.views.profile import profile_page
@@ -15,13 +15,16 @@ from challenge.platform import buttons, tx
 @bp.post("/account/tokens")
 @login_required
 def create_token():
-    """The new token is in this answer only (never in a flash message or the session): it is not kept."""
+    """Post, redirect, get: the account page shows the new token once (sessions.keep_new_token), and a refresh
+    of it creates nothing."""
     form = ApiTokenForm(prefix="token")
     if form.validate_on_submit():
         with tx.unit_of_work(form) as work:
-            _, secret = tokens.create(current_user, form.name.data, form.scope.data, clock.now())
+            token, secret = tokens.create(current_user, form.name.data, form.scope.data, clock.now())
         if work.done:
-            return profile_page(new_token=secret)
+            sessions.keep_new_token(token.id, secret)
+            return tx.done(f"The token “{token.name}” is created: copy it now, it is shown only this once.",
+                           url_for("accounts.profile", _anchor="api-tokens-heading"))
     return profile_page(token_form=form)
 
 

@@ -1,4 +1,5 @@
-"""Published challenges: the catalogue as a list, one challenge, its published winners."""
+"""Published challenges: the catalogue as a list, one challenge (a token's owner sees what the page shows
+them), its published winners."""
 from __future__ import annotations
 
 from flask import abort
@@ -26,8 +27,9 @@ def challenges(cursor: str, **filters):
 @bp.get("/challenges/<slug>")
 @bp.response(200, schemas.ChallengeDetail)
 def challenge(slug: str):
-    """One published challenge: prizes, rubric with weights, timeline, funders, entry questions."""
-    return answers.challenge_detail(_public(slug))
+    """One challenge: prizes, rubric with weights, timeline, funders, entry questions. Without a token, one an
+    anonymous visitor may see; with one, any its owner may see on the site (their organisation's drafts too)."""
+    return answers.challenge_detail(challenge_or_404(slug))
 
 
 @bp.get("/challenges/<slug>/winners")

@@ -85,6 +85,7 @@ def procurement(pid: int):
     form.procedure.choices = buying.PROCEDURES
     choices = buying.panel_choices(form)
     requirement = buying.requirement(p, **choices)
+    buying.suggest_procedure(form, requirement)
     wanted = request.args.get("format", "csv")  # "csv", "ocds"; "show" only works out the notices again
     if requirement and request.args and wanted in {"csv", "ocds"} and form.validate():
         dates = {"start": form.start.data, "end": form.end.data}

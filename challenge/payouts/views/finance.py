@@ -5,11 +5,12 @@ from flask import Response, render_template, request
 from flask_login import current_user, login_required
 
 from challenge import clock
+from challenge.accounts.services import organisations_of
 from challenge.extensions import csrf
 from challenge.payouts import finance, reconcile
 from challenge.payouts.blueprint import bp
 from challenge.payouts.webhooks import WebhookRefused, receive
-from challenge.permissions import ensure
+from challenge.permissions import can, ensure
 from challenge.platform import tx
 
 
@@ -17,7 +18,7 @@ from challenge.platform import tx
 @login_required
 def finance_page():
     ensure("finance.view")
-    return render_template("payouts/finance.html", rows=finance.rows_for(current_user))
+    return render_template("payouts/finance.html", rows=finance.rows_for(current_user), funding=_funding())
 
 
 @bp.get("/finance.csv")
@@ -36,7 +37,13 @@ def run_reconciliation():
     ensure("finance.reconcile")
     with tx.unit_of_work():
         found = reconcile.run_for(current_user, clock.now())
-    return render_template("payouts/finance.html", rows=finance.rows_for(current_user), checks=found)
+    return render_template("payouts/finance.html", rows=finance.rows_for(current_user), checks=found,
+                           funding=_funding())
+
+
+def _funding():
+    """The person's organisations whose 360Giving file they may download (a funder's own, beside its money)."""
+    return [org for org in organisations_of(current_user) if can(current_user, "giving.export_funder", org)]
 
 
 @bp.post("/webhooks/stripe")
