@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.measure import Result
+from bench.server import Memory
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 MEMORY_LIMIT_MB = 150
@@ -42,7 +43,8 @@ class Run:
     load_seconds: float
     duration: int
     results: list[Result]
-    rss_mb: list[float] = field(default_factory=list)
+    memory: list[Memory] = field(default_factory=list)  # each worker's, after the load
+    memory_at_start: list[Memory] = field(default_factory=list)  # each worker's, before its first request
     total_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -63,10 +65,20 @@ def row(r: Result) -> list[str]:
 
 
 def memory_line(run: Run) -> str:
-    sizes = ", ".join(f"{mb:.0f} MB" for mb in run.rss_mb) or "not measured"
-    ok = run.rss_mb and all(mb < MEMORY_LIMIT_MB for mb in run.rss_mb)
-    return f"Worker resident memory after the run: {sizes} (target < {MEMORY_LIMIT_MB} MB each: " \
-           f"{'met' if ok else 'not met'})"
+    """Each worker's memory after the load against the budget, which is on RSS (the issue's "resident"):
+    RSS counts the pages a worker shares with the others in full, so it is the figure a per-process limit
+    sees and the safe one. PSS, the worker's fair share of those pages, is what the workers add up to."""
+    if not run.memory:
+        return f"Worker memory after the load: not measured (budget < {MEMORY_LIMIT_MB} MB RSS each)"
+    start = {i: m for i, m in enumerate(run.memory_at_start)}
+    each = []
+    for i, m in enumerate(run.memory):
+        before = f" (at start {start[i].rss:.0f})" if i in start else ""
+        shares = "" if m.pss is None else f", PSS {m.pss:.0f} MB, USS {m.uss:.0f} MB"
+        each.append(f"worker {i + 1}: RSS {m.rss:.0f} MB{before}{shares}")
+    ok = all(m.rss < MEMORY_LIMIT_MB for m in run.memory)
+    return f"Worker memory after the load: {'; '.join(each)}. Budget < {MEMORY_LIMIT_MB} MB RSS each: " \
+           f"{'met' if ok else 'not met'}"
 
 
 def facts(run: Run) -> list[str]:
