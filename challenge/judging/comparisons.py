@@ -18,7 +18,6 @@ results.KINDS[PAIRWISE], so results.load, the decision and the shortlist pages t
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,6 +36,7 @@ from challenge.judging.scoring import pairwise as pw
 from challenge.judging.scoring import too_close
 from challenge.permissions import can
 from challenge.platform import audit, tx
+from challenge.platform.latest import LatestVersions
 from challenge.submissions.models import Submission
 from challenge.words import count
 
@@ -205,15 +205,14 @@ class _Fitted:
     skipped: int
 
 
-# Fits by (round id, results version), as results._CACHE: the version changes with every judgement.
-_FITS: OrderedDict[tuple[int, str], _Fitted] = OrderedDict()
-_FITS_SIZE = 16
+# Fits by round, for its latest results version, as results._CACHE: the version changes with every judgement.
+_FITS: LatestVersions[int, _Fitted] = LatestVersions(16)
 
 
 def _fit(round_: Round) -> _Fitted:
     version = db.session.scalar(db.select(Round.results_version).where(Round.id == round_.id))
-    key = (round_.id, version)
-    if key not in _FITS:
+    fitted = _FITS.find(round_.id, version)
+    if fitted is None:
         rows = db.session.execute(db.select(Comparison.panel_member_id, Comparison.first_id, Comparison.second_id,
                                             Comparison.winner_id).where(Comparison.round_id == round_.id)
                                   .order_by(Comparison.id)).all()
@@ -223,12 +222,9 @@ def _fit(round_: Round) -> _Fitted:
         counted = [(j, w, b if w == a else a) for j, a, b, w in rows
                    if w is not None and a in inside and b in inside and (j, a) not in kept_apart
                    and (j, b) not in kept_apart]
-        _FITS[key] = _Fitted(pw.fit(entries, [(w, lo) for _, w, lo in counted]), counted,
-                             sum(1 for row in rows if row.winner_id is None))
-        while len(_FITS) > _FITS_SIZE:
-            _FITS.popitem(last=False)
-    _FITS.move_to_end(key)
-    return _FITS[key]
+        fitted = _FITS.keep(round_.id, version, _Fitted(pw.fit(entries, [(w, lo) for _, w, lo in counted]),
+                                                        counted, sum(1 for row in rows if row.winner_id is None)))
+    return fitted
 
 
 def _agreement(fitted: _Fitted, judges: int) -> results.Agreement:

@@ -6,7 +6,6 @@ those of a judge who declared a conflict with the entry.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -17,6 +16,7 @@ from challenge.judging import scoring
 from challenge.judging.models import (
     Assignment, AssignmentState, Conflict, Criterion, PanelMember, PanelRole, Round, Score, new_version,
 )
+from challenge.platform.latest import LatestVersions
 from challenge.submissions.models import Submission
 
 
@@ -173,11 +173,12 @@ def _fetch(round_: Round):
     return criteria, members, subs, assignments, scores, conflicts
 
 
-# Computed results by (round id, results version): the version changes with every score, declaration,
-# reassignment, panel change or decision (touch()), so a cached answer is never stale. Only plain data is
-# kept; the round and its criteria are re-read by each request.
-_CACHE: OrderedDict[tuple[int, str], Results] = OrderedDict()
-_CACHE_SIZE = 32
+# Computed results by round, for its latest results version: the version changes with every score,
+# declaration, reassignment, panel change or decision (touch()), so a cached answer is never stale, and an
+# older version's is dropped. Only plain data is kept; the round and its criteria are re-read by each request.
+# A 500 × 8 × 5 panel's results hold ~3 MB, so a worker keeps 8 rounds' at most (~25 MB of that size, within
+# the 150 MB a worker may use); a ninth round's panel view computes its results again (docs/benchmarks.md).
+_CACHE: LatestVersions[int, Results] = LatestVersions(8)
 # Rounds judged otherwise than by score sheets, by strategy: their own loader of the same Results
 # (judging/comparisons.py registers the pairwise round's ranking).
 KINDS: dict[str, Callable[[Round], Results]] = {}
@@ -193,14 +194,9 @@ def touch(challenge_id: int) -> None:
 def load(round_: Round) -> Results:
     """Everything the panel view, its CSV export, the decision and the feedback pages need for a round."""
     version = db.session.scalar(db.select(Round.results_version).where(Round.id == round_.id))
-    key = (round_.id, version)
-    cached = _CACHE.get(key)
+    cached = _CACHE.find(round_.id, version)
     if cached is None:
-        cached = _CACHE[key] = _load(round_)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-        return cached
-    _CACHE.move_to_end(key)
+        return _CACHE.keep(round_.id, version, _load(round_))
     criteria = list(db.session.scalars(db.select(Criterion).where(Criterion.challenge_id == round_.challenge_id)
                                        .order_by(Criterion.position, Criterion.id)))
     return replace(cached, round=round_, criteria=criteria)
