@@ -28,7 +28,10 @@ request come from the app's opt-in `X-Query-Count` header (challenge/diagnostics
 the small data set and once with the full one: they must be equal. A page whose single request takes
 more than 5 s is not put under load (it would only build a queue) and is reported as not met. To
 measure another page, add a row to `CASES` in `bench/cases.py`; a case whose route is absent is
-skipped. The deadline rush (`python -m bench.rush`) is reported at the end.
+skipped. After the last case each worker's memory is read from `/proc/<pid>/smaps_rollup`: its RSS (the
+budget, < 150 MB each, is on RSS: the issue's "resident", and the figure a per-process limit sees) beside
+its RSS before its first request, its PSS (its share of the pages the workers share: the workers' PSS add
+up to what they cost the machine) and its USS (what only it holds). The deadline rush (`python -m bench.rush`) is reported at the end.
 """
 
 
