@@ -5,6 +5,7 @@
     python -m bench.cluster kill-node    # the same rush, one node killed with SIGKILL half-way through
     python -m bench.cluster restart-db   # the same rush, PostgreSQL restarted half-way (root and pg_ctlcluster)
     python -m bench.cluster kill-worker  # the job worker killed with SIGKILL while sending the outbox
+    python -m bench.cluster kill-worker-payouts  # ... and while releasing payouts to the fake Stripe
     python -m bench.cluster throughput   # the catalogue through nginx and two nodes, against one node alone
     python -m bench.cluster all          # every run above, the results written to docs/benchmarks.md
 
@@ -162,11 +163,6 @@ class Cluster:
         self.url = BALANCER
 
     def __enter__(self) -> Cluster:
-        missing = [p for p in (*NODE_PORTS, 8080) if not _port_free(p)]
-        if missing:
-            raise SystemExit(f"ports {missing} are in use on 127.0.0.1: stop what holds them first")
-        if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
-            raise SystemExit("nginx is not installed: apt-get install -y nginx-light")
         try:
             self.database_url = self.stack.enter_context(fresh_database("postgresql", "bench_cluster"))
             shared = self.stack.enter_context(redis_prefix())
@@ -179,7 +175,15 @@ class Cluster:
             raise
 
     def start_serving(self) -> None:
-        """The nodes, the worker and the balancer: after the data is loaded, as a deployment starts them."""
+        """The nodes, the worker and the balancer: after the data is loaded, as a deployment starts them.
+
+        Only these need the fixed ports and nginx, so a run without them (the job worker's) can go beside
+        another cluster."""
+        missing = [p for p in (*NODE_PORTS, 8080) if not _port_free(p)]
+        if missing:
+            raise SystemExit(f"ports {missing} are in use on 127.0.0.1: stop what holds them first")
+        if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+            raise SystemExit("nginx is not installed: apt-get install -y nginx-light")
         for n, port in enumerate(NODE_PORTS, start=1):
             node_env = dict(self.env, INSTANCE_PATH=str(self.workdir / f"node-{n}"),
                             UPLOAD_FOLDER=str(self.workdir / f"node-{n}" / "uploads-unused"))
@@ -217,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("what", choices=["serve", *cluster_runs.RUNS, "all"])
     parser.add_argument("--creators", type=int, default=200)
     parser.add_argument("--close-in", type=int, default=45)
+    parser.add_argument("--payouts", type=int, default=150, help="payouts released in kill-worker-payouts")
     parser.add_argument("--no-write", action="store_true", help="leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
     if args.what == "serve":

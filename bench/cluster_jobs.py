@@ -47,12 +47,14 @@ def _sent_files(folder: Path) -> Counter:
     return seen
 
 
-def _enqueue(env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run", "outbox.send", "--queue"],
+def enqueue(env: dict[str, str], job: str = "outbox.send") -> None:
+    """`flask jobs run JOB --queue`: what beat does at the job's interval."""
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run", job, "--queue"],
                    cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)
 
 
-def _worker(env: dict[str, str], log: Path) -> Process:
+def worker_process(env: dict[str, str], log: Path) -> Process:
+    """One Celery worker (one prefork child) on this run's queue; SIGKILL to its group kills both."""
     command = [sys.executable, "-m", "celery", "-A", "challenge.jobs.worker", "worker", "--concurrency", "1",
                "--pool", "prefork", "--loglevel", "info", "-Q", env["JOBS_QUEUE"]]
     return Process("job worker", command, env, log)
@@ -67,17 +69,17 @@ def kill_worker(args) -> tuple[str, bool]:
         engine = create_engine(cluster.database_url)
         try:
             _queue_messages(engine, MESSAGES)
-            worker = _worker(env, Path(tmp) / "worker-1.log").__enter__()
-            _enqueue(env)
+            worker = worker_process(env, Path(tmp) / "worker-1.log").__enter__()
+            enqueue(env)
             deadline = time.monotonic() + 120
             while sum(_sent_files(mail).values()) < MESSAGES // 4 and time.monotonic() < deadline:
                 time.sleep(0.05)
             worker.kill()  # SIGKILL, mid-send
             at_kill = sum(_sent_files(mail).values())
-            with _worker(env, Path(tmp) / "worker-2.log"):
+            with worker_process(env, Path(tmp) / "worker-2.log"):
                 deadline = time.monotonic() + 180
                 while time.monotonic() < deadline:
-                    _enqueue(env)  # as beat would, at its interval
+                    enqueue(env)  # as beat would, at its interval
                     time.sleep(4)
                     with engine.connect() as conn:
                         left = conn.scalar(select(func.count()).select_from(table("outbox_messages"))
@@ -87,7 +89,7 @@ def kill_worker(args) -> tuple[str, bool]:
             seen = _sent_files(mail)
         finally:
             engine.dispose()
-            _forget_redis(env["JOBS_QUEUE"])
+            forget_redis(env["JOBS_QUEUE"])
     twice = sorted(i for i, n in seen.items() if n > 1)
     missing = sorted(set(range(1, MESSAGES + 1)) - set(seen))
     ok = not twice and not missing
@@ -102,7 +104,7 @@ def kill_worker(args) -> tuple[str, bool]:
     return text, ok
 
 
-def _forget_redis(queue: str) -> None:
+def forget_redis(queue: str) -> None:
     """Remove this run's keys from the jobs database (13): the queue, its bindings and unacknowledged tasks."""
     client = redis.Redis.from_url(JOBS_REDIS)
     for key in client.scan_iter(count=1000):

@@ -17,21 +17,21 @@ HEAD = ["case", "req/s", "p50 ms", "p95 ms", "p99 ms", "queries/req (small → f
 INTRO = """# Benchmarks
 
 Measured by `python -m bench.run` (see `bench/`): a fresh database loaded in bulk, the app served by
-`gunicorn -w 2 -k sync` on 127.0.0.1, and `wrk -t2 -c16 --latency` for each page (`-c2`, one
-connection per worker, where the target is a latency: then p95 is what one person waits, not the length
-of a queue). Each page's
-throughput is quoted as a fraction of the ceiling, a bare Flask hello-world (`bench/hello.py`) served by
-the same gunicorn in the same run (the app's own `/healthz` is measured beside it), because the machine
-is shared and absolute numbers drift from run to run. Signed-in cases sign in through the login form
-as the role that uses the page (bench/cases.py); every request of theirs renders the page. Queries per
-request come from the app's opt-in `X-Query-Count` header (challenge/diagnostics.py), read once with
-the small data set and once with the full one: they must be equal. A page whose single request takes
-more than 5 s is not put under load (it would only build a queue) and is reported as not met. To
-measure another page, add a row to `CASES` in `bench/cases.py`; a case whose route is absent is
-skipped. After the last case each worker's memory is read from `/proc/<pid>/smaps_rollup`: its RSS (the
-budget, < 150 MB each, is on RSS: the issue's "resident", and the figure a per-process limit sees) beside
-its RSS before its first request, its PSS (its share of the pages the workers share: the workers' PSS add
-up to what they cost the machine) and its USS (what only it holds). The deadline rush (`python -m bench.rush`) is reported at the end.
+`gunicorn -w 2 -k sync` on 127.0.0.1, and `wrk -t2 -c16 --latency` for each page (`-c2`, one connection
+per worker, where the target is a latency: then p95 is what one person waits, not the length of a
+queue). Each page's throughput is quoted as a fraction of the ceiling, a bare Flask hello-world
+(`bench/hello.py`) served by the same gunicorn in the same run (the app's own `/healthz` is measured
+beside it), because the machine is shared and absolute numbers drift from run to run. Signed-in cases
+sign in through the login form as the role that uses the page (bench/cases.py); every request of theirs
+renders the page. Queries per request come from the app's opt-in `X-Query-Count` header
+(challenge/diagnostics.py), read once with the small data set and once with the full one: they must be
+equal. A page whose single request takes more than 5 s is not put under load (it would only build a
+queue) and is reported as not met. To measure another page, add a row to `CASES` in `bench/cases.py`; a
+case whose route is absent is skipped. After the last case each worker's memory is read from
+`/proc/<pid>/smaps_rollup`: its RSS (the budget, < 150 MB each, is on RSS: the issue's "resident", and
+the figure a per-process limit sees) beside its RSS before any request, its PSS (its share of the pages
+the workers share: the workers' PSS add up to what they cost the machine) and its USS (what only it
+holds). The deadline rush (`python -m bench.rush`) is reported at the end.
 """
 
 

@@ -17,6 +17,7 @@ import pyotp
 import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 # Fixed on purpose: the dataset seals the bench broker's authenticator secret with this key before the
 # server starts. The bench runs on 127.0.0.1 only, on a database it creates and drops.
@@ -42,7 +43,8 @@ def fresh_database(kind: str, label: str = "bench"):
         return
     if kind != "postgresql":
         raise ValueError(f"unknown database kind {kind!r}")
-    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    # No pool: a run may restart the server (bench.cluster restart-db), and a kept connection would be dead.
+    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from cachetools import LRUCache
+
 from challenge.accounts.models import User
 from challenge.extensions import db
 from challenge.judging import scoring
 from challenge.judging.models import (
     Assignment, AssignmentState, Conflict, Criterion, PanelMember, PanelRole, Round, Score, new_version,
 )
-from challenge.platform.latest import LatestVersions
 from challenge.submissions.models import Submission
 
 
@@ -173,12 +174,12 @@ def _fetch(round_: Round):
     return criteria, members, subs, assignments, scores, conflicts
 
 
-# Computed results by round, for its latest results version: the version changes with every score,
-# declaration, reassignment, panel change or decision (touch()), so a cached answer is never stale, and an
-# older version's is dropped. Only plain data is kept; the round and its criteria are re-read by each request.
-# A 500 × 8 × 5 panel's results hold ~3 MB, so a worker keeps 8 rounds' at most (~25 MB of that size, within
-# the 150 MB a worker may use); a ninth round's panel view computes its results again (docs/benchmarks.md).
-_CACHE: LatestVersions[int, Results] = LatestVersions(8)
+# Computed results by round, with the results version they were computed at: the version changes with every
+# score, declaration, reassignment, panel change or decision (touch()), so a cached answer is never stale, and
+# an older version's answer, never asked for again, is replaced rather than kept beside the new one. Only plain
+# data is kept; the round and its criteria are re-read by each request. A 500 × 8 × 5 panel's results hold
+# ~3 MB, so a worker keeps 8 rounds' at most (~25 MB of that size; docs/benchmarks.md, worker memory).
+_CACHE: LRUCache[int, tuple[str, Results]] = LRUCache(maxsize=8)
 # Rounds judged otherwise than by score sheets, by strategy: their own loader of the same Results
 # (judging/comparisons.py registers the pairwise round's ranking).
 KINDS: dict[str, Callable[[Round], Results]] = {}
@@ -194,9 +195,12 @@ def touch(challenge_id: int) -> None:
 def load(round_: Round) -> Results:
     """Everything the panel view, its CSV export, the decision and the feedback pages need for a round."""
     version = db.session.scalar(db.select(Round.results_version).where(Round.id == round_.id))
-    cached = _CACHE.find(round_.id, version)
-    if cached is None:
-        return _CACHE.keep(round_.id, version, _load(round_))
+    kept = _CACHE.get(round_.id)
+    if kept is None or kept[0] != version:
+        cached = _load(round_)
+        _CACHE[round_.id] = (version, cached)
+        return cached
+    cached = kept[1]
     criteria = list(db.session.scalars(db.select(Criterion).where(Criterion.challenge_id == round_.challenge_id)
                                        .order_by(Criterion.position, Criterion.id)))
     return replace(cached, round=round_, criteria=criteria)
