@@ -1,6 +1,6 @@
-"""Commands: `flask db …` (Flask-Migrate, loaded when used), `flask demo`, `flask users …`, `flask outbox send`, `flask payouts retry|reconcile`,
-`flask uploads sweep`, `flask privacy retention`, `flask storage migrate`, `flask jobs list|run`. The periodic
-ones run the jobs of challenge/jobs inline."""
+"""Commands: `flask db …` (Flask-Migrate, loaded when used), `flask demo`, `flask users …`, `flask outbox send`,
+`flask payouts retry|reconcile`, `flask uploads sweep`, `flask privacy retention`, `flask storage migrate`,
+`flask jobs list|run`. The periodic ones run the jobs of challenge/jobs inline."""
 from __future__ import annotations
 
 import click
