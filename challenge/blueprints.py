@@ -29,6 +29,7 @@ BLUEPRINTS = (
     ("challenge.diagnoses.views", "bp"),
     ("challenge.notifications.views", "bp"),
     ("challenge.privacy.views", "bp"),
+    ("challenge.webhooks.views", "bp"),
     ("challenge.api.views", "bp"),
     ("challenge.api.views", "docs_bp"),
 )

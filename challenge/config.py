@@ -83,6 +83,11 @@ class Config:
     # the `flask` commands (cron) and nothing else is needed.
     JOBS_BROKER_URL = os.environ.get("JOBS_BROKER_URL")
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "challenge")
+    # Outgoing webhooks (challenge/webhooks): private, loopback and link-local addresses are refused (SSRF)
+    # unless this is on (a receiver on the same network in development); a sender holding a delivery
+    # longer than WEBHOOKS_CLAIM_SECONDS is taken to have died.
+    WEBHOOKS_ALLOW_PRIVATE = _bool("WEBHOOKS_ALLOW_PRIVATE", False)
+    WEBHOOKS_CLAIM_SECONDS = int(os.environ.get("WEBHOOKS_CLAIM_SECONDS", "60"))
     # Money.
     DEFAULT_CURRENCY = "GBP"
     BROKER_FEE_PERCENT = int(os.environ.get("BROKER_FEE_PERCENT", "5"))
@@ -215,6 +220,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    WEBHOOKS_ALLOW_PRIVATE = True  # tests receive webhooks on 127.0.0.1 (the SSRF tests turn it off)
     STORAGE_URL = ""  # the local folder, whatever the environment says; the bucket's tests set their own
     SERVER_NAME = None
     MAIL_SERVER = None

@@ -13,4 +13,5 @@ from challenge.judging.models import *  # noqa: F401,F403
 from challenge.judging.pairwise_models import Comparison  # noqa: F401
 from challenge.notifications.models import *  # noqa: F401,F403
 from challenge.privacy.models import *  # noqa: F401,F403
+from challenge.webhooks.models import *  # noqa: F401,F403
 from challenge.submissions import counts  # noqa: F401,E402  (keeps submission_counts in step)

@@ -40,6 +40,7 @@ RULE_MODULES = (
     "challenge.dashboards.rules",
     "challenge.notifications.rules",
     "challenge.privacy.rules",
+    "challenge.webhooks.rules",
 )
 
 

@@ -62,7 +62,8 @@ def rate_limit_key() -> str:
 
 def identify() -> None:
     """The blueprint's first step: the token's owner, or an anonymous visitor, is the request's user.
-    A bad token is a 401 whatever the method; a write needs a token (401) with the write scope (403)."""
+    A bad token is a 401 whatever the method; a write needs a token (401) with the write scope (403), and
+    JSON (415) unless it is a DELETE with no body."""
     token = request_token()
     g._login_user = token.user if token is not None else login_manager.anonymous_user()
     if token is None and _sent_secret() is not None:
@@ -72,8 +73,8 @@ def identify() -> None:
             raise Unauthorized("Writing needs a personal token: send Authorization: Bearer cx_…")
         if not token.can_write:
             abort(403, "This token may only read: create one with the write scope on your account page.")
-        if not request.is_json:
-            abort(415)
+        if not request.is_json and not (request.method == "DELETE" and not request.content_length):
+            abort(415)  # a write sends JSON (a DELETE without a body sends nothing)
 
 
 def required(view):

@@ -86,3 +86,8 @@ def round_or_404(challenge, position: int | None):
     if chosen is None:
         abort(404)
     return chosen
+
+
+def webhook(endpoint) -> dict:
+    return {"id": endpoint.id, "url": endpoint.url, "events": list(endpoint.events), "active": endpoint.active,
+            "created_at": endpoint.created_at, "page": site_link("webhooks.show", hook_id=endpoint.id)}

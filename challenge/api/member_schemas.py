@@ -9,6 +9,7 @@ from challenge.api.schemas import ChallengeDetail, Money, OrganisationRef
 from challenge.challenges.models import SECTORS, ChallengeType, IPTerms
 from challenge.money import CURRENCIES
 from challenge.partnerships.states import MOVES, Stage
+from challenge.webhooks.models import EVENTS
 
 LONG = 20_000
 MAX_TIERS = 5
@@ -165,3 +166,27 @@ class Payout(Schema):
 
 class PayoutList(Schema):
     data = fields.List(fields.Nested(Payout), required=True)
+
+
+class WebhookIn(Schema):
+    url = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                        metadata={"description": "An http(s) URL on a public address"})
+    events = fields.List(fields.String(validate=validate.OneOf(sorted(EVENTS))), required=True,
+                         validate=validate.Length(min=1, max=len(EVENTS)))
+
+
+class Webhook(Schema):
+    id = fields.Integer(required=True)
+    url = fields.String(required=True)
+    events = fields.List(fields.String(), required=True)
+    active = fields.Boolean(required=True)
+    created_at = fields.DateTime(required=True)
+    page = fields.String(required=True, metadata={"description": "The endpoint's page, with its delivery log"})
+
+
+class WebhookCreated(Webhook):
+    secret = fields.String(required=True, metadata={"description": "The signing secret: in this answer only"})
+
+
+class WebhookList(Schema):
+    data = fields.List(fields.Nested(Webhook), required=True)

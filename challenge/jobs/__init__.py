@@ -44,6 +44,7 @@ JOBS: dict[str, Job] = {}
 # The periodic schedule: every job and how often beat sends it (cron runs the commands at the same intervals).
 SCHEDULE: dict[str, timedelta] = {
     "outbox.send": timedelta(minutes=1),
+    "webhooks.send": timedelta(minutes=1),
     "payouts.retry": timedelta(minutes=5),
     "payouts.reconcile": timedelta(days=1),
     "judging.remind": timedelta(hours=1),

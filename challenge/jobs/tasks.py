@@ -28,6 +28,20 @@ def send_outbox(now: datetime) -> Report:
     return Report(lines + [f"Sent {count(sent, 'message')}; {failed} failed and will be retried."])
 
 
+@job("webhooks.send")
+def send_webhooks(now: datetime) -> Report:
+    """Raise challenge.closed for challenges that closed, send due webhooks, retry failed ones, prune the log."""
+    from challenge.submissions.closing import announce_closes
+    from challenge.webhooks.sending import prune, send_due
+
+    raised = announce_closes(now)
+    prune(now)
+    tx.commit()
+    delivered, failed = send_due(now)
+    lines = [f"Raised {count(raised, 'challenge.closed delivery', 'challenge.closed deliveries')}."] if raised else []
+    return Report(lines + [f"Delivered {count(delivered, 'webhook')}; {failed} failed and will be retried."])
+
+
 @job("payouts.retry")
 def retry_payouts(now: datetime) -> Report:
     """Release ready payouts, retry stale processing ones (same idempotency key) and pending refunds."""

@@ -29,6 +29,7 @@ from challenge.platform import audit, outbox, tx
 from challenge.platform.links import site_link
 from challenge.submissions import pages as submission_pages
 from challenge.submissions.models import Submission, SubmissionState
+from challenge.webhooks import events as webhook_events
 
 
 def _locked(challenge: Challenge) -> Decision:
@@ -95,6 +96,7 @@ def publish(challenge: Challenge, actor, now: datetime) -> Decision:
         _tell(sub, heard[sub.id], [prize for entry, prize in placed if entry.id == sub.id], now)
     audit.record(actor, "judging.results_published", decision, now,
                  data={"winners": sorted(winners), "told": len(entries)})
+    webhook_events.raise_decision_published(challenge, len(winners), now)
     return decision
 
 

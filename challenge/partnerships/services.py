@@ -15,6 +15,7 @@ from challenge.partnerships.models import EVENT_KINDS, Partnership, PartnershipE
 from challenge.partnerships.states import PIPELINE_MOVES, Kind, Stage
 from challenge.platform import audit
 from challenge.submissions.models import Submission
+from challenge.webhooks import events as webhook_events
 
 MAX_MONEY = 10**13  # minor units; the same ceiling as challenge.money.parse_money
 USER_EVENT_KINDS = ("note", "meeting", "document")
@@ -170,6 +171,7 @@ def move(p: Partnership, name: str, actor, now: datetime, *, reason: str = "") -
     p.updated_at = now
     timeline(p, "stage_change", actor, now, f"{before.label} → {target.label}", reason)
     audit.record(actor, f"partnership.{name}", p, now, from_state=before, to_state=target, reason=reason)
+    webhook_events.raise_partnership_stage_changed(p, before.value, Stage(target).value, now)
     db.session.flush()
     return p
 

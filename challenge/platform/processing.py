@@ -38,6 +38,7 @@ PERSONAL_DATA_MODULES = (
     "challenge.notifications.personal_data",
     "challenge.platform.personal_data",
     "challenge.privacy.personal_data",
+    "challenge.webhooks.personal_data",
 )
 
 

@@ -246,7 +246,9 @@ def test_the_document_marks_each_token_operation_and_the_docs_page_shows_curl(cl
                       ("GET", f"{API}/challenges/{{slug}}/submissions"), ("GET", f"{API}/challenges/{{slug}}/results"),
                       ("GET", f"{API}/my/submissions"), ("GET", f"{API}/partnerships"),
                       ("GET", f"{API}/partnerships/{{pid}}"), ("PATCH", f"{API}/partnerships/{{pid}}"),
-                      ("GET", f"{API}/payouts")}
+                      ("GET", f"{API}/payouts"), ("GET", f"{API}/organisations/{{slug}}/webhooks"),
+                      ("POST", f"{API}/organisations/{{slug}}/webhooks"), ("GET", f"{API}/webhooks/{{hook_id}}"),
+                      ("DELETE", f"{API}/webhooks/{{hook_id}}")}
     for method, path in marked:
         assert {"401", "403"} <= set(doc["paths"][path][method.lower()]["responses"])
     page = client.get("/developers/api").text

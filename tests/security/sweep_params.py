@@ -30,7 +30,8 @@ NOTIFICATIONS_IDS = {
 }
 
 # Endpoints whose <slug> is an organisation's rather than a challenge's.
-ORG_SLUG = ("organisations.", "api.organisation", "payouts.giving_funder")
+ORG_SLUG = ("organisations.", "api.organisation", "payouts.giving_funder", "webhooks.", "api.webhooks",
+            "api.create_webhook")
 
 
 def value_for(endpoint: str, name: str, w):
@@ -63,6 +64,7 @@ def value_for(endpoint: str, name: str, w):
         "document_id": 10**6,  # the world attaches no challenge document
         "story_id": 10**6,  # nor a service user's story
         "token_id": 10**6,  # nor an API token (tests/api/test_api_tokens.py revokes real ones)
+        "hook_id": 10**6, "delivery_id": 10**6,  # nor a webhook endpoint (tests/webhooks/ make real ones)
     }
     return simple[name]
 

@@ -236,6 +236,10 @@ EXPECTED: dict[str, dict] = {
     "api.partnership": spec(TOKEN_ONLY),
     "api.move_partnership": spec(TOKEN_ONLY),
     "api.payouts": spec(TOKEN_ONLY),
+    "api.webhooks": spec(TOKEN_ONLY),
+    "api.create_webhook": spec(TOKEN_ONLY),
+    "api.webhook": spec(TOKEN_ONLY),
+    "api.delete_webhook": spec(TOKEN_ONLY),
     "library.index": public(),
     "library.show": public(),
     "library.manage": only(*BROKER, anon=404),
@@ -333,4 +337,14 @@ EXPECTED: dict[str, dict] = {
     "submissions.upload": post("creator", seeker=FORM_AGAIN, broker=FORM_AGAIN),
     # the token is the key; the page tells anyone but the invitee that it is someone else's
     "submissions.team_invitation": spec(200, anon=LOGIN),
+    # webhooks: an organisation's for its owners (and brokers), the platform's for brokers; the world has no
+    # endpoint, so its pages and buttons are a 404 to everyone signed in (tests/webhooks/test_webhook_pages.py)
+    "webhooks.organisation_endpoints": only(*OWNERS),
+    "webhooks.platform_endpoints": only(*BROKER),
+    "webhooks.show": only(),
+    "webhooks.ping": post(),
+    "webhooks.disable": post(),
+    "webhooks.enable": post(),
+    "webhooks.delete": post(),
+    "webhooks.redeliver": post(),
 }

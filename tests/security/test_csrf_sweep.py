@@ -10,7 +10,8 @@ from tests.security.sweep_params import url_for_rule
 # token; the signed link is the key, see tests/privacy/test_consent.py).
 # The API is exempt too: a cookie never authenticates it, so a POST without a bearer token is a 401
 # (tests/api/test_api_authenticated.py: test_a_cookie_never_authenticates_the_api).
-SKIPPED = {"static", "bootstrap.static", "payouts.stripe_webhook", "privacy.unsubscribe", "api.create_challenge"}
+SKIPPED = {"static", "bootstrap.static", "payouts.stripe_webhook", "privacy.unsubscribe", "api.create_challenge",
+           "api.create_webhook"}
 
 
 def test_every_post_without_a_csrf_token_is_refused(app, sec_world, strict_app, login):

@@ -29,8 +29,8 @@ def cacheable(response):
 
 
 from challenge.api.views import challenges, library, meta, organisations  # noqa: E402,F401  the routes
-# With a personal token: drafts, entries and results, partnerships and payouts.
-from challenge.api.views import brokerage, drafts, entries  # noqa: E402,F401
+# With a personal token: drafts, entries and results, partnerships and payouts, webhook endpoints.
+from challenge.api.views import brokerage, drafts, entries, webhooks  # noqa: E402,F401
 from challenge.api.views.meta import docs_bp  # noqa: E402,F401
 
 bp.record_once(lambda state: spec.attach(state.app, bp))
