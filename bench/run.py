@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             dataset.fix_sequences(engine)
             load_seconds = time.monotonic() - t
             with Gunicorn(env) as server:
-                memory_at_start = server.worker_memory()
+                memory_at_start = server.booted_memory()
                 sessions = Sessions(server)
                 facts = discover(engine, now, small_extra)
                 counts = {c.name: probe(c, facts, routes, server, sessions)[0].queries for c in CASES

@@ -154,6 +154,19 @@ class Gunicorn:
         """Each worker's memory now: resident, proportional and unique set sizes (see `Memory`)."""
         return [memory_of(pid) for pid in self.worker_pids()]
 
+    def booted_memory(self, timeout: float = 30) -> list[Memory]:
+        """Each worker's memory once it has finished importing the app: the health path answers when one
+        worker is up, and the other may still be importing, so wait until no worker's RSS grows between two
+        reads half a second apart."""
+        deadline, before = time.monotonic() + timeout, self.worker_memory()
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = self.worker_memory()
+            if len(now) == len(before) and all(abs(a.rss - b.rss) < 0.5 for a, b in zip(now, before)):
+                return now
+            before = now
+        return before
+
     def stop(self) -> None:
         stop_group(self.process)
 
