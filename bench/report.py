@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.measure import Result
+from bench.server import Memory
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 MEMORY_LIMIT_MB = 150
@@ -16,18 +17,21 @@ HEAD = ["case", "req/s", "p50 ms", "p95 ms", "p99 ms", "queries/req (small → f
 INTRO = """# Benchmarks
 
 Measured by `python -m bench.run` (see `bench/`): a fresh database loaded in bulk, the app served by
-`gunicorn -w 2 -k sync` on 127.0.0.1, and `wrk -t2 -c16 --latency` for each page (`-c2`, one
-connection per worker, where the target is a latency: then p95 is what one person waits, not the length
-of a queue). Each page's
-throughput is quoted as a fraction of the ceiling, a bare Flask hello-world (`bench/hello.py`) served by
-the same gunicorn in the same run (the app's own `/healthz` is measured beside it), because the machine
-is shared and absolute numbers drift from run to run. Signed-in cases sign in through the login form
-as the role that uses the page (bench/cases.py); every request of theirs renders the page. Queries per
-request come from the app's opt-in `X-Query-Count` header (challenge/diagnostics.py), read once with
-the small data set and once with the full one: they must be equal. A page whose single request takes
-more than 5 s is not put under load (it would only build a queue) and is reported as not met. To
-measure another page, add a row to `CASES` in `bench/cases.py`; a case whose route is absent is
-skipped. The deadline rush (`python -m bench.rush`) is reported at the end.
+`gunicorn -w 2 -k sync` on 127.0.0.1, and `wrk -t2 -c16 --latency` for each page (`-c2`, one connection
+per worker, where the target is a latency: then p95 is what one person waits, not the length of a
+queue). Each page's throughput is quoted as a fraction of the ceiling, a bare Flask hello-world
+(`bench/hello.py`) served by the same gunicorn in the same run (the app's own `/healthz` is measured
+beside it), because the machine is shared and absolute numbers drift from run to run. Signed-in cases
+sign in through the login form as the role that uses the page (bench/cases.py); every request of theirs
+renders the page. Queries per request come from the app's opt-in `X-Query-Count` header
+(challenge/diagnostics.py), read once with the small data set and once with the full one: they must be
+equal. A page whose single request takes more than 5 s is not put under load (it would only build a
+queue) and is reported as not met. To measure another page, add a row to `CASES` in `bench/cases.py`; a
+case whose route is absent is skipped. After the last case each worker's memory is read from
+`/proc/<pid>/smaps_rollup`: its RSS (the budget, < 150 MB each, is on RSS: the issue's "resident", and
+the figure a per-process limit sees) beside its RSS before any request, its PSS (its share of the pages
+the workers share: the workers' PSS add up to what they cost the machine) and its USS (what only it
+holds). The deadline rush (`python -m bench.rush`) is reported at the end.
 """
 
 
@@ -42,7 +46,8 @@ class Run:
     load_seconds: float
     duration: int
     results: list[Result]
-    rss_mb: list[float] = field(default_factory=list)
+    memory: list[Memory] = field(default_factory=list)  # each worker's, after the load
+    memory_at_start: list[Memory] = field(default_factory=list)  # each worker's, before its first request
     total_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -63,10 +68,20 @@ def row(r: Result) -> list[str]:
 
 
 def memory_line(run: Run) -> str:
-    sizes = ", ".join(f"{mb:.0f} MB" for mb in run.rss_mb) or "not measured"
-    ok = run.rss_mb and all(mb < MEMORY_LIMIT_MB for mb in run.rss_mb)
-    return f"Worker resident memory after the run: {sizes} (target < {MEMORY_LIMIT_MB} MB each: " \
-           f"{'met' if ok else 'not met'})"
+    """Each worker's memory after the load against the budget, which is on RSS (the issue's "resident"):
+    RSS counts the pages a worker shares with the others in full, so it is the figure a per-process limit
+    sees and the safe one. PSS, the worker's fair share of those pages, is what the workers add up to."""
+    if not run.memory:
+        return f"Worker memory after the load: not measured (budget < {MEMORY_LIMIT_MB} MB RSS each)"
+    start = {i: m for i, m in enumerate(run.memory_at_start)}
+    each = []
+    for i, m in enumerate(run.memory):
+        before = f" (at start {start[i].rss:.0f})" if i in start else ""
+        shares = "" if m.pss is None else f", PSS {m.pss:.0f} MB, USS {m.uss:.0f} MB"
+        each.append(f"worker {i + 1}: RSS {m.rss:.0f} MB{before}{shares}")
+    ok = all(m.rss < MEMORY_LIMIT_MB for m in run.memory)
+    return f"Worker memory after the load: {'; '.join(each)}. Budget < {MEMORY_LIMIT_MB} MB RSS each: " \
+           f"{'met' if ok else 'not met'}"
 
 
 def facts(run: Run) -> list[str]:

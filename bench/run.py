@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             dataset.fix_sequences(engine)
             load_seconds = time.monotonic() - t
             with Gunicorn(env) as server:
+                memory_at_start = server.booted_memory()
                 sessions = Sessions(server)
                 facts = discover(engine, now, small_extra)
                 counts = {c.name: probe(c, facts, routes, server, sessions)[0].queries for c in CASES
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                         result = run_case(case, facts, routes, server, sessions, args.duration)
                     result.queries_small = counts.get(case.name) if result.queries is not None else None
                     results.append(result)
-                rss = server.worker_rss_mb()
+                memory = server.worker_memory()
             rows = dataset.row_counts(engine)
             database = _database_name(engine)
         finally:
@@ -102,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         database=database, command=("python -m bench.run " + shlex.join(argv if argv is not None else sys.argv[1:])).strip(),
         started=started.strftime("%Y-%m-%d %H:%M UTC"),
         plan=f"{plan.challenges:,} challenges, {plan.submissions:,} submissions, {plan.scores:,} scores planned",
-        small=small, rows=rows, load_seconds=load_seconds, duration=args.duration, results=results, rss_mb=rss,
+        small=small, rows=rows, load_seconds=load_seconds, duration=args.duration, results=results, memory=memory,
+        memory_at_start=memory_at_start,
         total_seconds=time.monotonic() - t0, notes=[f"Scores: {extra.get('scores')}"] if "scores" in extra else [],
     )
     print()

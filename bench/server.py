@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyotp
@@ -149,17 +150,48 @@ class Gunicorn:
             return [int(p) for p in children.read_text().split()]
         return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _ppid(p) == master]
 
-    def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each worker, from /proc/<pid>/status (VmRSS)."""
-        sizes = []
-        for pid in self.worker_pids():
-            status = Path(f"/proc/{pid}/status").read_text()
-            kb = int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
-            sizes.append(kb / 1024)
-        return sizes
+    def worker_memory(self) -> list[Memory]:
+        """Each worker's memory now: resident, proportional and unique set sizes (see `Memory`)."""
+        return [memory_of(pid) for pid in self.worker_pids()]
+
+    def booted_memory(self, timeout: float = 30) -> list[Memory]:
+        """Each worker's memory once it has finished importing the app: the health path answers when one
+        worker is up, and the other may still be importing, so wait until no worker's RSS grows between two
+        reads half a second apart."""
+        deadline, before = time.monotonic() + timeout, self.worker_memory()
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = self.worker_memory()
+            if len(now) == len(before) and all(abs(a.rss - b.rss) < 0.5 for a, b in zip(now, before)):
+                return now
+            before = now
+        return before
 
     def stop(self) -> None:
         stop_group(self.process)
+
+
+@dataclass(frozen=True)
+class Memory:
+    """One process's memory in MB. `rss` counts every page it maps, shared or not (the issue's "resident"
+    and the budget's measure); `pss` shares each page among the processes that map it, so the workers'
+    `pss` add up to what they cost the machine; `uss` is what only this process holds, what ending it
+    would give back. None where the kernel has no smaps_rollup."""
+
+    rss: float
+    pss: float | None = None
+    uss: float | None = None
+
+
+def memory_of(pid: int) -> Memory:
+    """From /proc/<pid>/smaps_rollup (Linux 4.14+), or VmRSS from /proc/<pid>/status without it."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        status = Path(f"/proc/{pid}/status").read_text()
+        return Memory(int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) / 1024)
+    kb = {name: int(value) for name, value in re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
+    return Memory(kb["Rss"] / 1024, kb["Pss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024)
 
 
 def stop_group(process: subprocess.Popen | None) -> None:

@@ -35,10 +35,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from challenge import models  # noqa: F401  (every model, for migrations and relationships)
     from challenge.accounts.services import load_user
-    from challenge.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from challenge.extensions import bootstrap, csrf, db, limiter, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)

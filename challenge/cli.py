@@ -1,6 +1,6 @@
-"""Commands: `flask demo`, `flask users …`, `flask outbox send`, `flask payouts retry|reconcile`,
-`flask uploads sweep`, `flask privacy retention`, `flask storage migrate`, `flask jobs list|run`. The periodic
-ones run the jobs of challenge/jobs inline."""
+"""Commands: `flask db …` (Flask-Migrate, loaded when used), `flask demo`, `flask users …`, `flask outbox send`,
+`flask payouts retry|reconcile`, `flask uploads sweep`, `flask privacy retention`, `flask storage migrate`,
+`flask jobs list|run`. The periodic ones run the jobs of challenge/jobs inline."""
 from __future__ import annotations
 
 import click
@@ -232,7 +232,35 @@ def privacy_retention(dry_run: bool) -> None:
     click.echo(f"{count(sum(counts.values()), 'row')} due (dry run: nothing changed).")
 
 
+def bind_migrations(app: Flask) -> None:
+    """Bind Flask-Migrate to the app (migrations/, batch mode for SQLite, column types compared): what
+    `flask db …` and a test's `flask_migrate.upgrade()` need. create_app does not: Flask-Migrate loads
+    Alembic, Mako and Pygments, ~11 MB in every web worker that never migrates (tests/test_memory.py)."""
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate
+
+    from challenge import ROOT
+
+    Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+
+
+class MigrationCommands(click.Group):
+    """`flask db …`: Flask-Migrate's own group (its options, its commands), taken over when `flask db` is
+    parsed, which is also when the app is bound to it. The app's context is there already: FlaskGroup
+    pushed it to find this command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from flask_migrate.cli import db as flask_migrate_group
+
+        bind_migrations(current_app._get_current_object())
+        self.params, self.callback = flask_migrate_group.params, flask_migrate_group.callback
+        self.commands = flask_migrate_group.commands
+        return super().parse_args(ctx, args)
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(MigrationCommands("db", help="Perform database migrations (Flask-Migrate)."))
     app.cli.add_command(users)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(payouts_cli)

@@ -1,4 +1,6 @@
-"""Flask extensions, created unbound; `create_app` binds them. Imports nothing from challenge.*."""
+"""Flask extensions, created unbound; `create_app` binds them. Imports nothing from challenge.*.
+
+Flask-Migrate is not among them: `challenge.cli.bind_migrations` binds it when `flask db …` runs."""
 from __future__ import annotations
 
 from flask_bootstrap import Bootstrap5
@@ -6,7 +8,6 @@ from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -26,7 +27,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from challenge import clock, create_app
+from challenge.cli import bind_migrations
 from challenge.config import TestConfig
 from challenge.extensions import db
 
@@ -77,6 +78,7 @@ def _app(database_url, tmp_path_factory):
     app.test_client_class = BufferedClient
     from flask_migrate import upgrade
 
+    bind_migrations(app)
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     yield app

@@ -7,17 +7,18 @@ Drawing is the dashboard's dearest step (pygal takes ~10 ms a chart), so a chart
 version: `bar` keeps the SVG under the chart's title, options and rows themselves, so any change in the
 numbers is a new key (never a stale chart) and unchanged numbers are not drawn again. The most recent
 CHARTS_KEPT charts are kept per worker.
+
+pygal is imported when the first chart is drawn, not with the app: it costs each worker ~7 MB and only the
+dashboards draw charts (tests/test_memory.py).
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-import pygal
 from markupsafe import Markup
-from pygal.style import Style
 
-STYLE = Style(
+STYLE = dict(
     background="#ffffff", plot_background="#ffffff", foreground="#0b0c0c", foreground_strong="#0b0c0c",
     foreground_subtle="#505a5f", colors=("#0b4f6c", "#b3441e", "#00703c", "#4c2c92", "#505a5f"),
     font_family="system-ui, sans-serif", label_font_size=13, major_label_font_size=13, value_font_size=13,
@@ -29,8 +30,10 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 
 
 def _config(**extra) -> dict:
-    return dict(style=STYLE, disable_xml_declaration=True, js=[], show_legend=False, width=640, height=320,
-                print_values=False, explicit_size=False, no_data_text="Nothing to show yet", **extra)
+    from pygal.style import Style
+
+    return dict(style=Style(**STYLE), disable_xml_declaration=True, js=[], show_legend=False, width=640,
+                height=320, print_values=False, explicit_size=False, no_data_text="Nothing to show yet", **extra)
 
 
 def _render(chart) -> Markup:
@@ -56,6 +59,8 @@ def bar(title: str, rows: list[tuple[str, float]], *, horizontal: bool = False, 
 
 @lru_cache(maxsize=CHARTS_KEPT)
 def _drawn(title: str, rows: tuple[tuple[str, float], ...], whole: bool, horizontal: bool, formatter) -> Markup:
+    import pygal
+
     chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(**_config(title=title))
     if formatter:
         chart.value_formatter = formatter

@@ -205,26 +205,28 @@ class _Fitted:
     skipped: int
 
 
-# Fits by (round id, results version), as results._CACHE: the version changes with every judgement.
-_FITS: LRUCache[tuple[int, str], _Fitted] = LRUCache(maxsize=16)
+# Fits by round, with the results version they were fitted at, as results._CACHE: the version changes with
+# every judgement, and the newer fit replaces the older.
+_FITS: LRUCache[int, tuple[str, _Fitted]] = LRUCache(maxsize=16)
 
 
 def _fit(round_: Round) -> _Fitted:
     version = db.session.scalar(db.select(Round.results_version).where(Round.id == round_.id))
-    key = (round_.id, version)
-    fitted = _FITS.get(key)
-    if fitted is None:
-        rows = db.session.execute(db.select(Comparison.panel_member_id, Comparison.first_id, Comparison.second_id,
-                                            Comparison.winner_id).where(Comparison.round_id == round_.id)
-                                  .order_by(Comparison.id)).all()
-        kept_apart = conflicts_in(round_.challenge_id)
-        entries = round_entries(round_)
-        inside = set(entries)
-        counted = [(j, w, b if w == a else a) for j, a, b, w in rows
-                   if w is not None and a in inside and b in inside and (j, a) not in kept_apart
-                   and (j, b) not in kept_apart]
-        fitted = _FITS[key] = _Fitted(pw.fit(entries, [(w, lo) for _, w, lo in counted]), counted,
-                                      sum(1 for row in rows if row.winner_id is None))
+    kept = _FITS.get(round_.id)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    rows = db.session.execute(db.select(Comparison.panel_member_id, Comparison.first_id, Comparison.second_id,
+                                        Comparison.winner_id).where(Comparison.round_id == round_.id)
+                              .order_by(Comparison.id)).all()
+    kept_apart = conflicts_in(round_.challenge_id)
+    entries = round_entries(round_)
+    inside = set(entries)
+    counted = [(j, w, b if w == a else a) for j, a, b, w in rows
+               if w is not None and a in inside and b in inside and (j, a) not in kept_apart
+               and (j, b) not in kept_apart]
+    fitted = _Fitted(pw.fit(entries, [(w, lo) for _, w, lo in counted]), counted,
+                     sum(1 for row in rows if row.winner_id is None))
+    _FITS[round_.id] = (version, fitted)
     return fitted
 
 

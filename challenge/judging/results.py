@@ -174,10 +174,12 @@ def _fetch(round_: Round):
     return criteria, members, subs, assignments, scores, conflicts
 
 
-# Computed results by (round id, results version): the version changes with every score, declaration,
-# reassignment, panel change or decision (touch()), so a cached answer is never stale. Only plain data is
-# kept; the round and its criteria are re-read by each request.
-_CACHE: LRUCache[tuple[int, str], Results] = LRUCache(maxsize=32)
+# Computed results by round, with the results version they were computed at: the version changes with every
+# score, declaration, reassignment, panel change or decision (touch()), so a cached answer is never stale, and
+# an older version's answer, never asked for again, is replaced rather than kept beside the new one. Only plain
+# data is kept; the round and its criteria are re-read by each request. A 500 × 8 × 5 panel's results hold
+# ~3 MB, so a worker keeps 8 rounds' at most (~25 MB of that size; docs/benchmarks.md, worker memory).
+_CACHE: LRUCache[int, tuple[str, Results]] = LRUCache(maxsize=8)
 # Rounds judged otherwise than by score sheets, by strategy: their own loader of the same Results
 # (judging/comparisons.py registers the pairwise round's ranking).
 KINDS: dict[str, Callable[[Round], Results]] = {}
@@ -193,11 +195,12 @@ def touch(challenge_id: int) -> None:
 def load(round_: Round) -> Results:
     """Everything the panel view, its CSV export, the decision and the feedback pages need for a round."""
     version = db.session.scalar(db.select(Round.results_version).where(Round.id == round_.id))
-    key = (round_.id, version)
-    cached = _CACHE.get(key)
-    if cached is None:
-        cached = _CACHE[key] = _load(round_)
+    kept = _CACHE.get(round_.id)
+    if kept is None or kept[0] != version:
+        cached = _load(round_)
+        _CACHE[round_.id] = (version, cached)
         return cached
+    cached = kept[1]
     criteria = list(db.session.scalars(db.select(Criterion).where(Criterion.challenge_id == round_.challenge_id)
                                        .order_by(Criterion.position, Criterion.id)))
     return replace(cached, round=round_, criteria=criteria)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from fpdf import FPDF
 from sqlalchemy.exc import IntegrityError
 
 from challenge.dates import format_date
@@ -19,6 +19,9 @@ from challenge.extensions import db
 from challenge.money import format_money
 from challenge.payouts.models import Funding, InvoiceCounter
 from challenge.platform import tx
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 COUNTER = 1  # the broker's sequence (one broker per installation)
 PO_MAX = 60
@@ -119,6 +122,10 @@ def _row(pdf: FPDF, name: str, value: str) -> None:
 
 def pdf_bytes(invoice: Invoice) -> bytes:
     """The invoice as an A4 PDF drawn with fpdf2's core fonts (nothing fetched over the network)."""
+    # Imported here, not at the top: fpdf2 brings numpy, Pillow and fontTools (~50 MB per worker) and only
+    # a funder downloading an invoice needs it (tests/test_memory.py).
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_title(_text(f"Invoice {invoice.number}"))
     pdf.set_author(_text(invoice.seller[0]))

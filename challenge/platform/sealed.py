@@ -14,13 +14,14 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,13 @@ class Purpose:
 
 @lru_cache(maxsize=32)
 def _fernet(salt: bytes, info: bytes, secret: str) -> Fernet:
-    """The purpose's key for this SECRET_KEY (derived once: a page of sealed columns unseals many values)."""
+    """The purpose's key for this SECRET_KEY (derived once: a page of sealed columns unseals many values).
+    `cryptography` is imported here, at the first value sealed or unsealed: it costs a worker ~10 MB, and
+    most requests touch no sealed value (tests/test_memory.py)."""
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret.encode())
     return Fernet(base64.urlsafe_b64encode(key))
 

@@ -7,6 +7,7 @@ from bench import report, wrk
 from bench.cases import Case, Facts, Target
 from bench.dataset import Plan
 from bench.measure import UNCACHED_COOKIE, Result, judge, route_present
+from bench.server import Memory, memory_of
 from challenge import create_app
 from challenge.extensions import db
 from tests.factories import counted_statements
@@ -122,6 +123,27 @@ def test_each_databases_rush_keeps_its_own_section_after_the_pages(tmp_path):
     text = doc.read_text()
     assert "held again" in text and "held too" in text and "\nheld\n" not in text
     assert text.index("## SQLite") < text.index("Deadline rush: SQLite") < text.index("Deadline rush: PostgreSQL")
+
+
+def _run(memory, at_start=()):
+    return report.Run(database="SQLite 3", command="python -m bench.run", started="now", plan="plan", small=1,
+                      rows={}, load_seconds=0, duration=1, results=[], memory=memory, memory_at_start=list(at_start))
+
+
+def test_memory_is_judged_on_each_workers_rss_and_shows_pss_and_uss():
+    line = report.memory_line(_run([Memory(120.4, 90.2, 80.9), Memory(149.6, 100, 95)], [Memory(85, 60, 50)]))
+    assert "worker 1: RSS 120 MB (at start 85), PSS 90 MB, USS 81 MB" in line
+    assert "worker 2: RSS 150 MB, PSS 100 MB, USS 95 MB" in line and line.endswith("RSS each: met")
+    assert report.memory_line(_run([Memory(120), Memory(151)])).endswith("not met")
+    assert "not measured" in report.memory_line(_run([]))
+
+
+def test_a_process_memory_is_read_from_proc():
+    import os
+
+    mine = memory_of(os.getpid())
+    assert 10 < mine.rss < 2000
+    assert mine.pss is None or 0 < mine.uss <= mine.pss <= mine.rss
 
 
 @pytest.fixture()

@@ -216,6 +216,7 @@ def test_cached_results_follow_every_change(client, login, make_world):
     world, round_ = _world_scored(make_world)
     before = results.load(round_)
     assert results.load(round_).entries[0].raw_mean == before.entries[0].raw_mean
+    old_version = round_.results_version
     sub = world.subs[0]
     from tests.judging.judging_helpers import sheet
     from challenge.judging import services
@@ -225,6 +226,8 @@ def test_cached_results_follow_every_change(client, login, make_world):
     db.session.commit()
     after = next(e for e in results.load(round_).entries if e.id == sub.id)
     assert after.raw_mean == pytest.approx((_weighted((4, 3)) + 0 + _weighted((4, 4))) / 3)
+    # The old version's results can never be asked for again: the worker does not keep them.
+    assert results._CACHE[round_.id][0] != old_version and len(results._CACHE) <= results._CACHE.maxsize
     from challenge.judging import panel
 
     panel.set_service_user(world.members[1], True, world.chair, clock.now())

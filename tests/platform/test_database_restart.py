@@ -115,6 +115,7 @@ import json, sys
 from datetime import timedelta
 from flask_migrate import upgrade
 from challenge import clock, create_app
+from challenge.cli import bind_migrations
 from challenge.accounts.models import Membership, Organisation, User
 from challenge.accounts.services import hash_password
 from challenge.challenges.models import Challenge, Prize
@@ -122,6 +123,7 @@ from challenge.extensions import db
 from challenge.submissions.models import Submission
 
 app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "x", "SQLALCHEMY_ENGINE_OPTIONS": {}})
+bind_migrations(app)
 with app.app_context():
     upgrade()
     now = clock.now()

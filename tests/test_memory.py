@@ -1,0 +1,63 @@
+"""Each web worker stays under 150 MB resident (issue 13): the heavy libraries that only some requests or
+only the command line need are imported when first used, never by `create_app()`.
+
+What each one costs a worker that imports it (RSS, measured beside the app's own imports, December 2026):
+fpdf2 with numpy, Pillow and fontTools ~50 MB (a funder's invoice PDF); numpy and scipy ~70 MB (the joint
+fit of the panel view, the pairwise rounds); Flask-Migrate with Alembic, Mako and Pygments ~11 MB (`flask
+db`); cryptography ~10 MB (a sealed value); pygal ~7 MB (a dashboard's charts); stripe ~20 MB and boto3
+~24 MB (a Stripe payment, an s3:// STORAGE_URL); celery (JOBS_BROKER_URL); schemathesis (tests only).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = {"fpdf", "numpy", "scipy", "PIL", "fontTools", "lxml", "pygal", "stripe", "boto3", "botocore", "celery",
+         "kombu", "pandas", "schemathesis", "alembic", "flask_migrate", "mako", "pygments", "cryptography"}
+# Variables that would rightly bring one of them in: a worker configured for Stripe, S3 or a job broker.
+CONFIGURES_HEAVY = ("STORAGE_URL", "JOBS_BROKER_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
+
+PROBE = """
+import json, sys
+import wsgi
+exec(sys.argv[2])
+print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(json.loads(sys.argv[1])))))
+"""
+USES = """
+from challenge.dashboards import charts
+from challenge.payouts.invoices import Invoice, pdf_bytes
+from challenge.platform import sealed
+
+assert str(charts.bar("Entries", [("A", 1), ("B", 2)])).startswith("<svg")
+assert pdf_bytes(Invoice(number="CX-1", reference="R", po_number="", issued="1 Dec", due="31 Dec",
+                         seller=["Broker Ltd"], vat_number="GB1", buyer="Council", description="Prize pool",
+                         amount="£1,000", vat_line="No VAT", bank=[("Sort code", "00-00-00")], paid="")).startswith(b"%PDF")
+with wsgi.app.app_context():
+    assert sealed.SPECIAL_CATEGORY.unseal(sealed.SPECIAL_CATEGORY.seal("kept")) == "kept"
+"""
+
+
+def imported_by_the_app(tmp_path: Path, then: str = "") -> list[str]:
+    """The HEAVY packages in sys.modules after `import wsgi` (create_app() with the environment's config)
+    and the code `then`, in a fresh interpreter: this test process has imported most of them already."""
+    env = {k: v for k, v in os.environ.items() if k not in CONFIGURES_HEAVY and not k.startswith("AWS_")}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}", INSTANCE_PATH=str(tmp_path), PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(sorted(HEAVY)), then], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_create_app_imports_no_heavy_library(tmp_path):
+    assert imported_by_the_app(tmp_path) == []
+
+
+def test_each_is_imported_when_its_feature_runs(tmp_path):
+    """The other half of the bargain: a lazy import is a real import, at the first use, and works."""
+    loaded = imported_by_the_app(tmp_path, USES)
+    assert {"pygal", "fpdf", "cryptography"} <= set(loaded)
+    assert not {"stripe", "boto3", "celery", "alembic", "scipy"} & set(loaded)
