@@ -152,10 +152,11 @@ def entrant(submission: Submission, blind: bool) -> str | None:
 
 
 def other_sheets(assignment: Assignment) -> list[Assignment]:
-    """The other judges' submitted sheets for the same entry and round."""
+    """The other judges' submitted sheets for the same entry and round, with their scores (no query per sheet)."""
     return list(db.session.scalars(db.select(Assignment).where(
         Assignment.round_id == assignment.round_id, Assignment.submission_id == assignment.submission_id,
-        Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED).order_by(Assignment.id)))
+        Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED)
+        .options(selectinload(Assignment.scores)).order_by(Assignment.id)))
 
 
 def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:

@@ -54,3 +54,21 @@ def test_a_fully_scored_round_shows_no_declare_all_link(app, client, login):
     login(db.session.get(User, panel.judge_ids[-1]))
     page = client.get(f"/judging/{panel.slug}/queue").get_data(as_text=True)
     assert "4 of 4 score sheets submitted" in page and "Declare any conflicts" not in page
+
+
+def test_a_score_sheet_runs_the_same_statements_beside_2_and_7_other_judges(app, client, login):
+    from challenge.judging.models import Assignment
+
+    counts = []
+    for judges in (3, 8):
+        panel = build_panel(2, judges, 3, clock.now())
+        db.session.commit()
+        member = db.session.scalar(db.select(PanelMember).where(PanelMember.user_id == panel.judge_ids[-1]))
+        sheet = db.session.scalar(db.select(Assignment.id).where(Assignment.panel_member_id == member.id).limit(1))
+        login(db.session.get(User, panel.judge_ids[-1]))
+        with counted_statements() as statements:
+            page = client.get(f"/judging/{panel.slug}/entries/{sheet}").get_data(as_text=True)
+        assert "Other judges' scores" in page
+        assert len([s for s in statements if "FROM conflicts" in s]) == 1  # asked by several rules, read once
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
