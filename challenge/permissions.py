@@ -101,6 +101,12 @@ def memo(name: str, key: Any, compute: Callable[[], Any]) -> Any:
     return store[key]
 
 
+def remember(name: str, key: Any, value: Any) -> None:
+    """Keep `value` as what `memo(name, key, ...)` would compute (something already read in a wider query)."""
+    if has_app_context():
+        g.setdefault("_cx_rule_memo", {}).setdefault(name, {})[key] = value
+
+
 def forget() -> None:
     """Drop everything memoised (called on every write; tests need not call it)."""
     if has_app_context():

@@ -6,12 +6,16 @@ import re
 import secrets
 import unicodedata
 from datetime import datetime
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
+from challenge import permissions
 from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.platform import audit
@@ -59,14 +63,47 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
+# Yes-or-no facts about a user that every page asks (the navigation bar, the second-factor gate): name →
+# function of the user's id (a column or a number) → an SQL boolean. The package that owns the fact registers
+# it at import (`user_fact_sql`); `load_user` reads them all with the user, in its one query.
+USER_FACTS: dict[str, Callable[[Any], Any]] = {}
+
+
+def user_fact_sql(name: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    """Register the decorated function as the SQL for the user fact `name`."""
+    def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        USER_FACTS[name] = fn
+        return fn
+
+    return register
+
+
+def user_fact(name: str, user: User) -> bool:
+    """The fact `name` about `user`: as read with the signed-in user, or read again after any write."""
+    return permissions.memo("user_fact", (name, user.id),
+                            lambda: bool(db.session.scalar(db.select(USER_FACTS[name](user.id)))))
+
+
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the id carries a token that changes with the password."""
+    """Flask-Login's loader: the id carries a token that changes with the password.
+
+    One query per request reads the user, their memberships (so `roles_of` and the navigation bar ask
+    nothing more) and every registered user fact; what a rule would have asked is kept in the request's memo.
+    """
     ident, _, token = (user_id or "").partition(":")
     if not ident.isdigit():
         return None
-    user = db.session.get(User, int(ident))
+    names = list(USER_FACTS)
+    row = db.session.execute(
+        db.select(User, *(USER_FACTS[n](User.id).label(n) for n in names))
+        .options(joinedload(User.memberships)).where(User.id == int(ident))
+    ).unique().first()
+    user = row[0] if row else None
     if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
         return None  # a deactivated account's sessions end at its next request
+    permissions.remember("roles", user.id, {m.organisation_id: m.role for m in user.memberships})
+    for name, value in zip(names, row[1:]):
+        permissions.remember("user_fact", (name, user.id), bool(value))
     return user
 
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from challenge.accounts import tokens
 from challenge.accounts.models import RecoveryCode, SecondFactor, User
-from challenge.accounts.services import new_session_token
+from challenge.accounts.services import new_session_token, user_fact, user_fact_sql
 from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.permissions import can
@@ -48,8 +48,14 @@ def factor_of(user: User, *, lock: bool = False) -> SecondFactor | None:
     return db.session.scalar(stmt)
 
 
+@user_fact_sql("second_factor")
+def _has_factor(user_id):
+    return db.exists().where(SecondFactor.user_id == user_id, SecondFactor.confirmed_at.is_not(None))
+
+
 def enabled(user: User) -> bool:
-    return factor_of(user) is not None
+    """Whether the user has a confirmed authenticator (read with the signed-in user; afresh after a write)."""
+    return user_fact("second_factor", user)
 
 
 def secret_of(factor: SecondFactor) -> str:

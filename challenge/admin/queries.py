@@ -37,18 +37,31 @@ def console_counts() -> dict:
     }
 
 
-def review_queue() -> list[tuple[Challenge, datetime]]:
-    """Challenges waiting for review with when they were sent, the longest-waiting first."""
+def _sent_for_review():
+    """When each challenge was (last) sent for review: its audit event, else when it last changed."""
     sent = (db.select(db.func.max(AuditEvent.at))
             .where(AuditEvent.object_type == "challenge", AuditEvent.object_id == Challenge.id,
                    AuditEvent.action == "challenge.submit_for_review")
             .correlate(Challenge).scalar_subquery())
-    sent_at = db.func.coalesce(sent, Challenge.updated_at)
-    rows = db.session.execute(
-        db.select(Challenge, sent_at).where(Challenge.state == ChallengeState.IN_REVIEW)
-        .options(joinedload(Challenge.organisation)).order_by(sent_at, Challenge.id)
-    ).all()
-    return [(challenge, at) for challenge, at in rows]
+    return db.func.coalesce(sent, Challenge.updated_at)
+
+
+def review_queue_query() -> Select:
+    """Challenges waiting for review, the longest-waiting first (for a page of them)."""
+    return (db.select(Challenge).where(Challenge.state == ChallengeState.IN_REVIEW)
+            .options(joinedload(Challenge.organisation)).order_by(_sent_for_review(), Challenge.id))
+
+
+def review_count() -> int:
+    return _count(Challenge.id, Challenge.state == ChallengeState.IN_REVIEW)
+
+
+def sent_for_review(challenges: list[Challenge]) -> dict[int, datetime]:
+    """When each of `challenges` was sent for review, in one query."""
+    ids = [ch.id for ch in challenges]
+    if not ids:
+        return {}
+    return dict(db.session.execute(db.select(Challenge.id, _sent_for_review()).where(Challenge.id.in_(ids))).all())
 
 
 def _escaped(text: str) -> str:

@@ -8,12 +8,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import joinedload
 
-from challenge.accounts.services import organisations_of
 from challenge.challenges.models import Challenge, Follow, Question
 from challenge.challenges.services import entry_counts
 from challenge.challenges.states import ChallengeState, Phase
 from challenge.extensions import db
-from challenge.permissions import can
+from challenge.permissions import can, roles_of
 from challenge.submissions import queries as submission_queries
 from challenge.words import count
 
@@ -75,7 +74,7 @@ def for_user(user, now: datetime) -> Board:
         .where(Follow.user_id == user.id).options(joinedload(Challenge.organisation))
         .order_by(Challenge.closes_at)
     ))
-    org_ids = [org.id for org in organisations_of(user)]
+    org_ids = list(roles_of(user))  # read with the signed-in user: no query
     board.has_organisation = bool(org_ids)
     own = list(db.session.scalars(
         db.select(Challenge).where(Challenge.organisation_id.in_(org_ids))

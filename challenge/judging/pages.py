@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask_login import current_user
 
 from challenge import clock
+from challenge.accounts.services import user_fact, user_fact_sql
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging import assignment as assign
@@ -131,11 +132,14 @@ def my_feedback(challenge) -> Submission | None:
 
 # --- the navigation bar ------------------------------------------------------------------------------
 
+@user_fact_sql("on_a_panel")
+def _sits_on_a_panel(user_id):
+    return db.exists().where(PanelMember.user_id == user_id)
+
+
 def on_a_judging_panel() -> bool:
-    """For the navigation bar: show "Judging" to people who sit on any panel."""
-    if not current_user.is_authenticated:
-        return False
-    return db.session.scalar(db.select(PanelMember.id).where(PanelMember.user_id == current_user.id).limit(1)) is not None
+    """For the navigation bar: show "Judging" to people who sit on any panel (read with the signed-in user)."""
+    return current_user.is_authenticated and user_fact("on_a_panel", current_user)
 
 
 # --- the chair's decisions and the public vote ------------------------------------------------------

@@ -12,6 +12,8 @@ from challenge.errors import DomainError
 from challenge.extensions import db
 from sqlalchemy.orm import contains_eager, selectinload
 from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
+from challenge.permissions import memo
+from challenge.platform.paging import paginate
 from challenge.submissions import cleaning, storage
 from challenge.submissions.models import Attachment, Submission
 
@@ -69,29 +71,64 @@ def _current_round(member: PanelMember) -> Round | None:
 
 
 def rounds_with_work(member: PanelMember) -> list[Round]:
-    """Rounds that have opened, in order."""
-    return list(db.session.scalars(db.select(Round).where(Round.challenge_id == member.challenge_id,
-                                                          Round.state != RoundState.PENDING).order_by(Round.position)))
+    """Rounds that have opened, in order (read once per request, and again after any write)."""
+    return memo("rounds_with_work", member.id, lambda: list(db.session.scalars(
+        db.select(Round).where(Round.challenge_id == member.challenge_id, Round.state != RoundState.PENDING)
+        .order_by(Round.position))))
+
+
+def _chosen_round(member: PanelMember, position: str) -> Round | None:
+    """The round asked for by its position, or the open one, or the latest."""
+    rounds = rounds_with_work(member)
+    return next((r for r in rounds if str(r.position) == position), None) or _current_round(member)
+
+
+def _items(member: PanelMember, assignments: list[Assignment]) -> list[Item]:
+    """Each assignment with its status; a pending one is "declared" once the judge declared no conflict."""
+    declared = set(db.session.scalars(db.select(Conflict.submission_id).where(
+        Conflict.panel_member_id == member.id, Conflict.has_conflict.is_(False),
+        Conflict.submission_id.in_([a.submission_id for a in assignments]))))
+    return [Item(a, a.state if a.state != AssignmentState.PENDING
+                 else "declared" if a.submission_id in declared else "not_started") for a in assignments]
+
+
+def _conflicts(member: PanelMember) -> list[Conflict]:
+    return list(db.session.scalars(db.select(Conflict).where(Conflict.panel_member_id == member.id,
+                                                             Conflict.has_conflict.is_(True))
+                                   .options(selectinload(Conflict.submission))))
 
 
 def queue_of(member: PanelMember, position: str):
     """(round, items, conflicts) for the judge: the chosen round, or the open one, or the latest."""
-    rounds = rounds_with_work(member)
-    chosen = next((r for r in rounds if str(r.position) == position), None) or _current_round(member)
+    chosen = _chosen_round(member, position)
     if chosen is None:
         return None, [], []
     assignments = list(db.session.scalars(
         db.select(Assignment).join(Submission).where(Assignment.round_id == chosen.id,
                                                      Assignment.panel_member_id == member.id)
         .options(contains_eager(Assignment.submission)).order_by(Submission.reference)))
-    declared = set(db.session.scalars(db.select(Conflict.submission_id).where(
-        Conflict.panel_member_id == member.id, Conflict.has_conflict.is_(False))))
-    items = [Item(a, a.state if a.state != AssignmentState.PENDING
-                  else "declared" if a.submission_id in declared else "not_started") for a in assignments]
-    conflicts = list(db.session.scalars(db.select(Conflict).where(Conflict.panel_member_id == member.id,
-                                                                  Conflict.has_conflict.is_(True))
-                                        .options(selectinload(Conflict.submission))))
-    return chosen, items, conflicts
+    return chosen, _items(member, assignments), _conflicts(member)
+
+
+def queue_page(member: PanelMember, position: str, per_page: int):
+    """(round, page of items, tally, conflicts): the judge's queue a page at a time (a round may give a judge
+    500 entries), with the same statements whatever their number. `tally` counts the whole round:
+    {"total", "submitted", "not_started"}; `page` is None when no round has opened."""
+    chosen = _chosen_round(member, position)
+    if chosen is None:
+        return None, None, {"total": 0, "submitted": 0, "not_started": 0}, []
+    mine = (Assignment.round_id == chosen.id, Assignment.panel_member_id == member.id)
+    page = paginate(db.select(Assignment).join(Submission).where(*mine)
+                    .options(contains_eager(Assignment.submission).load_only(Submission.reference, Submission.title))
+                    .order_by(Submission.reference), per_page=per_page)
+    page.items = _items(member, page.items)
+    no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == member.id,
+                                                          Conflict.has_conflict.is_(False))
+    submitted, not_started = db.session.execute(db.select(
+        db.func.count().filter(Assignment.state == AssignmentState.SUBMITTED),
+        db.func.count().filter(Assignment.state == AssignmentState.PENDING,
+                               Assignment.submission_id.not_in(no_conflict))).where(*mine)).one()
+    return chosen, page, {"total": page.total, "submitted": submitted, "not_started": not_started}, _conflicts(member)
 
 
 def next_to_score(assignment: Assignment) -> Assignment | None:
@@ -115,10 +152,11 @@ def entrant(submission: Submission, blind: bool) -> str | None:
 
 
 def other_sheets(assignment: Assignment) -> list[Assignment]:
-    """The other judges' submitted sheets for the same entry and round."""
+    """The other judges' submitted sheets for the same entry and round, with their scores (no query per sheet)."""
     return list(db.session.scalars(db.select(Assignment).where(
         Assignment.round_id == assignment.round_id, Assignment.submission_id == assignment.submission_id,
-        Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED).order_by(Assignment.id)))
+        Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED)
+        .options(selectinload(Assignment.scores)).order_by(Assignment.id)))
 
 
 def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:

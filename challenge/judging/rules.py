@@ -40,10 +40,11 @@ def _own_assignment(user, assignment) -> bool:
 
 
 def _declared_no_conflict(assignment) -> bool:
-    return db.session.scalar(
-        db.select(Conflict.has_conflict).where(Conflict.panel_member_id == assignment.panel_member_id,
-                                               Conflict.submission_id == assignment.submission_id)
-    ) is False
+    """The judge declared no conflict with the entry (asked by several rules for one page: read once)."""
+    key = (assignment.panel_member_id, assignment.submission_id)
+    return memo("declared_no_conflict", key, lambda: db.session.scalar(
+        db.select(Conflict.has_conflict).where(Conflict.panel_member_id == key[0], Conflict.submission_id == key[1])
+    ) is False)
 
 
 @rule("judging.edit_rubric")

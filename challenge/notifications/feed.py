@@ -18,6 +18,7 @@ from flask import url_for
 from sqlalchemy import and_, or_
 
 from challenge.accounts.models import User
+from challenge.accounts.services import user_fact
 from challenge.challenges.models import Challenge, Question
 from challenge.extensions import db
 from challenge.judging.models import PanelMember, Round
@@ -76,7 +77,8 @@ def scope_of(user: User, entries: list[Submission], own: list[Challenge], follow
     """The person's scope; `entries`, `own` and `followed` are what the dashboard has already loaded."""
     asked = db.session.scalars(db.select(Challenge).join(Question, Question.challenge_id == Challenge.id)
                                .where(Question.asked_by_id == user.id).distinct())
-    seats = list(db.session.scalars(db.select(PanelMember).where(PanelMember.user_id == user.id)))
+    seats = list(db.session.scalars(db.select(PanelMember).where(PanelMember.user_id == user.id))) \
+        if user_fact("on_a_panel", user) else []  # read with the signed-in user: most people sit on no panel
     rounds = db.session.scalars(db.select(Round).where(Round.challenge_id.in_([s.challenge_id for s in seats]))
                                 ) if seats else []
     panels = db.session.scalars(db.select(PanelMember).where(PanelMember.challenge_id.in_([c.id for c in own]))

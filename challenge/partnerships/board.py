@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import Select, or_
 from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import Organisation, User
@@ -46,9 +46,8 @@ def _loaded():
         joinedload(Partnership.creator_organisation), joinedload(Partnership.owner))
 
 
-def search(filters: Filters, user, now: datetime) -> list[Partnership]:
-    """Every partnership matching the filters, the most urgent next action first."""
-    stmt = _loaded()
+def _matching(stmt: Select, filters: Filters, user, now: datetime) -> Select:
+    """`stmt` narrowed to the partnerships that match the filters."""
     if filters.q:
         pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         counterpart_ids = db.select(Organisation.id).where(Organisation.name.ilike(pattern, escape="\\"))
@@ -67,8 +66,26 @@ def search(filters: Filters, user, now: datetime) -> list[Partnership]:
     if filters.overdue:
         stmt = stmt.where(Partnership.next_action != "", Partnership.next_action_due < now,
                           Partnership.stage != Stage.CLOSED_LOST)
-    stmt = stmt.order_by(Partnership.next_action_due.is_(None), Partnership.next_action_due, Partnership.id)
-    return list(db.session.scalars(stmt).unique())
+    return stmt
+
+
+def search_query(filters: Filters, user, now: datetime) -> Select:
+    """The partnerships matching the filters, the most urgent next action first (for a page of them)."""
+    return _matching(_loaded(), filters, user, now).order_by(
+        Partnership.next_action_due.is_(None), Partnership.next_action_due, Partnership.id)
+
+
+def search(filters: Filters, user, now: datetime) -> list[Partnership]:
+    """Every partnership matching the filters, the most urgent next action first (the CSV and the API)."""
+    return list(db.session.scalars(search_query(filters, user, now)).unique())
+
+
+def stage_counts(filters: Filters, user, now: datetime) -> dict[str, int]:
+    """How many partnerships matching the filters are at each stage (every stage, 0 when none)."""
+    stmt = _matching(db.select(Partnership.stage, db.func.count()), filters, user, now).group_by(Partnership.stage)
+    counts = {s.value: 0 for s in Stage}
+    counts.update({str(stage): n for stage, n in db.session.execute(stmt)})
+    return counts
 
 
 def by_stage(partnerships: list[Partnership]) -> dict[str, list[Partnership]]:

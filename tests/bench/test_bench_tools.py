@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from bench import report, wrk
 from bench.cases import Case, Facts, Target
@@ -167,6 +168,23 @@ def test_query_count_header_counts_statements_when_on(counting_client, make_user
     assert catalogue.status_code == 200
     assert int(catalogue.headers["X-Query-Count"]) > 0
     assert counting_client.get("/healthz").headers["X-Query-Count"] == "0"  # reset per request
+
+
+def test_query_count_header_counts_loading_the_signed_in_user(counting_client, make_user):
+    user = make_user()
+    with counting_client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = user.get_id(), True
+    seen = []
+    with counting_client.application.app_context():
+        engine = db.engine
+    listener = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        answer = counting_client.get("/my/payouts")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert answer.status_code == 200 and any("FROM users" in s for s in seen)
+    assert int(answer.headers["X-Query-Count"]) == len(seen)  # the user's statement, before any view, counts
 
 
 def test_the_benchmarks_uncached_cookie_keeps_the_page_cache_out(client, make_user, make_org, make_challenge):

@@ -4,6 +4,8 @@ from __future__ import annotations
 from challenge import clock
 from challenge.accounts.models import User
 from challenge.extensions import db
+from challenge.judging.models import Conflict, PanelMember
+from challenge.submissions.models import Submission
 from demo.panels import build_panel
 from tests.factories import counted_statements
 
@@ -19,5 +21,54 @@ def test_the_judges_queue_runs_the_same_number_of_queries_for_3_and_30_entries(a
         page = response.get_data(as_text=True)
         assert response.status_code == 200
         assert page.count("Review<span class=\"visually-hidden\">") == n  # every entry listed, each scored
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_judges_queue_is_paged_with_progress_over_the_whole_round(app, client, login, monkeypatch):
+    from challenge.judging.views import judge
+
+    monkeypatch.setattr(judge, "QUEUE_PER_PAGE", 2)
+    panel = build_panel(5, 2, 2, clock.now(), scored=False)  # every entry declared "no conflict"
+    member = db.session.scalar(db.select(PanelMember).where(PanelMember.user_id == panel.judge_ids[-1]))
+    last = db.session.scalar(db.select(Submission.id).where(Submission.challenge_id == panel.challenge_id)
+                             .order_by(Submission.reference.desc()).limit(1))
+    db.session.execute(db.delete(Conflict).where(Conflict.panel_member_id == member.id,
+                                                 Conflict.submission_id == last))  # undeclared, on the last page
+    db.session.commit()
+    login(db.session.get(User, panel.judge_ids[-1]))
+    first = client.get(f"/judging/{panel.slug}/queue").get_data(as_text=True)
+    assert first.count('<span class="visually-hidden"> CX-') == 2  # two rows on this page
+    assert "0 of 5 score sheets submitted" in first  # progress counts the whole round
+    assert "Declare any conflicts for all your entries" in first  # for the entry on page 3
+    assert f'href="/judging/{panel.slug}/queue?page=2&amp;round=1"' in first and "Page 1 of 3" in first
+    third = client.get(f"/judging/{panel.slug}/queue?page=3").get_data(as_text=True)
+    assert third.count('<span class="visually-hidden"> CX-') == 1 and "Not started" in third
+    past = client.get(f"/judging/{panel.slug}/queue?page=9").get_data(as_text=True)
+    assert "past the end of your entries" in past
+
+
+def test_a_fully_scored_round_shows_no_declare_all_link(app, client, login):
+    panel = build_panel(4, 2, 2, clock.now())
+    db.session.commit()
+    login(db.session.get(User, panel.judge_ids[-1]))
+    page = client.get(f"/judging/{panel.slug}/queue").get_data(as_text=True)
+    assert "4 of 4 score sheets submitted" in page and "Declare any conflicts" not in page
+
+
+def test_a_score_sheet_runs_the_same_statements_beside_2_and_7_other_judges(app, client, login):
+    from challenge.judging.models import Assignment
+
+    counts = []
+    for judges in (3, 8):
+        panel = build_panel(2, judges, 3, clock.now())
+        db.session.commit()
+        member = db.session.scalar(db.select(PanelMember).where(PanelMember.user_id == panel.judge_ids[-1]))
+        sheet = db.session.scalar(db.select(Assignment.id).where(Assignment.panel_member_id == member.id).limit(1))
+        login(db.session.get(User, panel.judge_ids[-1]))
+        with counted_statements() as statements:
+            page = client.get(f"/judging/{panel.slug}/entries/{sheet}").get_data(as_text=True)
+        assert "Other judges' scores" in page
+        assert len([s for s in statements if "FROM conflicts" in s]) == 1  # asked by several rules, read once
         counts.append(len(statements))
     assert counts[0] == counts[1], counts

@@ -1,6 +1,8 @@
 """pool_statuses: every challenge's pool in three queries, the same answer as pool_status one by one (issue 13)."""
 from __future__ import annotations
 
+import re
+
 from challenge import clock
 from challenge.extensions import db
 from challenge.payouts import funding
@@ -46,3 +48,27 @@ def test_the_review_queue_runs_the_same_number_of_queries_for_1_and_6_challenges
         counts.append(len(statements))
         assert page.count('name="note"') == {1: 1, 5: 6}[n]
     assert counts[0] == counts[1], counts
+
+
+def test_the_review_queue_is_paged_longest_waiting_first(client, world, login, make_challenge, monkeypatch):
+    from datetime import timedelta
+
+    from challenge.admin.views import console
+    from challenge.challenges.models import Challenge
+
+    monkeypatch.setattr(console, "REVIEW_PER_PAGE", 2)
+    w = world(fund=False)
+    for days, title in ((1, "Newest"), (3, "Oldest"), (2, "Middle")):
+        ch = make_challenge(w.council, "in_review", title=title)
+        ch.updated_at = clock.now() - timedelta(days=days)  # no audit event: waiting since its last change
+    db.session.commit()
+    login(w.broker)
+    first = client.get("/admin/review").get_data(as_text=True)
+    assert first.index("Oldest") < first.index("Middle") and "Newest" not in first
+    assert "3 challenges waiting; showing 1–2" in first and 'href="/admin/review?page=2"' in first
+    second = client.get("/admin/review?page=2").get_data(as_text=True)
+    assert "Newest" in second and "Oldest" not in second
+    assert "past the end of the queue" in client.get("/admin/review?page=9").get_data(as_text=True)
+    console_page = client.get("/admin/").get_data(as_text=True)
+    assert re.search(r'<p class="display-6 mb-1">3</p>', console_page)
+    assert db.session.scalar(db.select(db.func.count(Challenge.id)).where(Challenge.state == "in_review")) == 3

@@ -18,6 +18,9 @@ from challenge.permissions import can
 from challenge.platform import tx
 from challenge.submissions import answers as entry_answers
 
+# Entries on one page of a judge's queue (a round may give a judge hundreds): within the 10 ms budget (issue 13).
+QUEUE_PER_PAGE = 50
+
 
 @bp.get("/judging/")
 @login_required
@@ -30,9 +33,9 @@ def my_panels():
 def queue(slug: str):
     challenge = challenge_for(slug, "judging.queue")
     member = panel_member(current_user, challenge)
-    round_, items, conflicts = queries.queue_of(member, request.args.get("round", ""))
-    return render_template("judging/queue.html", challenge=challenge, member=member, round=round_, items=items,
-                           conflicts=conflicts, rounds=queries.rounds_with_work(member), now=clock.now())
+    round_, page, tally, conflicts = queries.queue_page(member, request.args.get("round", ""), QUEUE_PER_PAGE)
+    return render_template("judging/queue.html", challenge=challenge, member=member, round=round_, page=page,
+                           tally=tally, conflicts=conflicts, rounds=queries.rounds_with_work(member), now=clock.now())
 
 
 def _entry_page(challenge, assignment, conflict_form=None, form=None):
