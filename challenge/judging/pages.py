@@ -92,6 +92,8 @@ class Sheets:
 
 def outstanding_sheets(round_: Round) -> Sheets:
     """What the close-round warning says: "33 of 48 score sheets are in; 15 are outstanding (judges …)"."""
+    if round_.strategy == PAIRWISE:  # no score sheets: a pairwise round closes without this warning
+        return Sheets(0, 0, [])
     found = _progress(round_.challenge).get(round_.id) or RoundProgress(0, 0)
     submitted, total = found.done, found.total
     judges = sorted(((m.user.name, todo) for m, (todo, _) in assign.sheets_left(round_).items()),

@@ -118,3 +118,11 @@ def test_the_job_reminds_pairwise_judges_as_the_deadline_nears(world):
     assert jobs.run("judging.remind").lines == [f"round {world.round.id}: reminded 2 judges"]
     assert len(reminders()) == 2
     assert jobs.run("judging.remind").lines == [] and len(reminders()) == 2  # once a day at most
+
+
+def test_closing_a_pairwise_round_short_of_its_target_asks_nothing_about_score_sheets(world, client, login):
+    login(world.chair)
+    done = client.post(f"/judging/{world.challenge.slug}/rounds/1/close", follow_redirects=True)
+    assert done.status_code == 200 and "score sheets outstanding" not in done.text
+    db.session.expire_all()
+    assert world.round.state == "closed"
