@@ -2,7 +2,7 @@
 closed, so the job that announces it (judging.peoples_choice) does it once
 
 Revision ID: 0037_judgingleft
-Revises: 0030_open_data
+Revises: 0034_webhooks
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 import challenge.types  # noqa: F401  (UTCDateTime columns)
 
 revision = "0037_judgingleft"
-down_revision = "0030_open_data"
+down_revision = "0034_webhooks"
 branch_labels = None
 depends_on = None
 
