@@ -112,7 +112,7 @@ def announce_peoples_choice(now: datetime) -> Report:
             continue
         tx.commit()
         lines.append(f"challenge {challenge_id}: " + (f"the people's choice is {winner.reference}" if winner
-                                                      else "no one voted"))
+                                                      else "nothing to announce (no votes, or another run was first)"))
     return Report(lines)
 
 

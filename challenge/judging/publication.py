@@ -116,7 +116,8 @@ def announce_vote(challenge: Challenge, actor, now: datetime) -> Submission | No
     the money page awarded meanwhile is not awarded again) and its people are told. Returns the winner, or
     None when there is nothing to announce: no vote, the vote still open, the results not published, no votes
     cast, or already announced. A prize the pool cannot cover now is left to the money page (recorded in the
-    audit log); the announcement still stands. Decided under the settings row's lock, so two runs at once announce once."""
+    audit log); the announcement still stands. Decided under the settings row's lock, so two runs at once
+    announce once."""
     found = settings_of(challenge)
     settings = tx.lock(JudgingSettings, found.id) if found is not None else None
     decision = final_decision(challenge)

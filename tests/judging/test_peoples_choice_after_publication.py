@@ -88,7 +88,7 @@ def test_the_job_announces_and_awards_the_peoples_choice_once_the_vote_closes(wo
     assert award.submission_id == subs[0].id and award.amount == 200_000
     told = _told(entrants[0])
     assert len(told) == 2 and "people's choice" in told[1].body and "Prize 2" in told[1].subject
-    assert db.session.get(JudgingSettings, db.session.scalar(db.select(JudgingSettings.id))).vote_announced_at is not None
+    assert db.session.scalar(db.select(JudgingSettings.vote_announced_at)) is not None
     # Again, and again a day later: nothing more is announced, awarded or sent.
     assert _run_at(closed + timedelta(minutes=5)) == []
     assert _run_at(closed + timedelta(days=1)) == []
@@ -123,7 +123,8 @@ def test_a_vote_nobody_voted_in_is_closed_quietly(world):
     challenge, subs, entrants, _, published = world()
     db.session.execute(db.delete(Vote))
     db.session.commit()
-    assert _run_at(published + timedelta(days=3)) == [f"challenge {challenge.id}: no one voted"]
+    assert _run_at(published + timedelta(days=3)) == [
+        f"challenge {challenge.id}: nothing to announce (no votes, or another run was first)"]
     assert _run_at(published + timedelta(days=4)) == []
     assert _awards(challenge.prizes[1].id) == [] and len(_told(entrants[0])) == 1
 
