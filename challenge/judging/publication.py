@@ -24,9 +24,8 @@ from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.services import move
 from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
-from challenge.judging import decisions, results
+from challenge.judging import decisions, peoples, results
 from challenge.judging.decisions import MAX_REASON, final_decision, placements
-from challenge.judging import peoples
 from challenge.judging.models import DECIDED, JUDGED_STATES, Decision, JudgingSettings
 from challenge.judging.rubric import settings_of
 from challenge.payouts import awards
