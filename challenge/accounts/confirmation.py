@@ -27,10 +27,6 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-email")
 
 
-def is_confirmed(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.email_confirmed_at is not None)
-
-
 def token_for(user: User) -> str:
     return _serializer().dumps({"user": user.id, "email": user.email.lower()})
 

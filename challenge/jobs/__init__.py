@@ -48,6 +48,7 @@ SCHEDULE: dict[str, timedelta] = {
     "payouts.retry": timedelta(minutes=5),
     "payouts.reconcile": timedelta(days=1),
     "judging.remind": timedelta(hours=1),
+    "judging.peoples_choice": timedelta(minutes=5),
     "uploads.sweep": timedelta(hours=1),
     "privacy.retention": timedelta(days=1),
 }

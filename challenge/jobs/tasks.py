@@ -90,6 +90,32 @@ def remind_judges(now: datetime) -> Report:
     return Report(lines)
 
 
+@job("judging.peoples_choice")
+def announce_peoples_choice(now: datetime) -> Report:
+    """Announce (and award) the people's choice of each vote that closed after the results were published."""
+    from challenge.challenges.models import Challenge
+    from challenge.judging.models import Decision, JudgingSettings
+    from challenge.judging.publication import announce_vote
+
+    due = db.session.scalars(db.select(JudgingSettings.challenge_id).join(
+        Decision, (Decision.challenge_id == JudgingSettings.challenge_id) & (Decision.kind == "final"))
+        .where(JudgingSettings.peoples_choice.is_(True), JudgingSettings.vote_closes_at <= now,
+               JudgingSettings.vote_announced_at.is_(None), Decision.published_at.is_not(None))
+        .order_by(JudgingSettings.challenge_id)).all()
+    lines = []
+    for challenge_id in due:
+        try:
+            with db.session.begin_nested():
+                winner = announce_vote(db.session.get(Challenge, challenge_id), None, now)
+        except DomainError as exc:  # the pool cannot cover the prize, say: the broker awards it from the money page
+            lines.append(f"challenge {challenge_id}: {exc.message}")
+            continue
+        tx.commit()
+        lines.append(f"challenge {challenge_id}: " + (f"the people's choice is {winner.reference}" if winner
+                                                      else "nothing to announce (no votes, or another run was first)"))
+    return Report(lines)
+
+
 @job("uploads.sweep")
 def sweep_uploads(now: datetime, grace: timedelta = timedelta(minutes=60)) -> Report:
     """Remove attachment files that no submission points to (left by an upload killed mid-way)."""

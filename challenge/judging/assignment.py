@@ -201,8 +201,24 @@ def sheets_left(round_: Round) -> dict[PanelMember, tuple[int, int]]:
     return {member: (todo, total) for member, total, todo in rows if todo}
 
 
+NO_ONE_LEFT = {"all": "Every judge has submitted every sheet in this round: there is no one to remind.",
+               PAIRWISE: "Every judge has made their fair share of comparisons, or has no pairs left to "
+                         "compare: there is no one to remind."}
+
+# What each judge still has to do in a round, by the round's strategy: {panel member: (left, in all)} for the
+# judges with work left. Score sheets: sheets_left. A pairwise round registers its own (judging/comparisons.py:
+# the judges below their fair share of the round's comparisons, with pairs still open to them).
+WORK_LEFT: dict[str, Callable[[Round], dict[PanelMember, tuple[int, int]]]] = {}
+
+
+def work_left(round_: Round) -> dict[PanelMember, tuple[int, int]]:
+    """The judges a reminder goes to, with (what is left for them, their work in all)."""
+    return WORK_LEFT.get(round_.strategy, sheets_left)(round_)
+
+
 def remind_judges(round_: Round, actor, now: datetime) -> int:
-    """Email each judge who has sheets left in an open round: how many, the deadline and their queue.
+    """Email each judge who has work left in an open round (work_left: score sheets to submit, or in a
+    pairwise round comparisons short of their fair share): how many, the deadline and their queue.
     No entrant is named, so it is as blind as the queue. Refuses a round that is not open for scoring and
     a second reminder within REMIND_EVERY. Returns how many judges were reminded."""
     if not round_.is_open(now):
@@ -210,9 +226,9 @@ def remind_judges(round_: Round, actor, now: datetime) -> int:
     if round_.reminded_at is not None and now - round_.reminded_at < REMIND_EVERY:
         raise InvalidTransition("The judges were reminded less than a day ago; you can remind them again "
                                 f"from {format_dt(round_.reminded_at + REMIND_EVERY)}.")
-    left = sheets_left(round_)
+    left = work_left(round_)
     if not left:
-        raise InvalidTransition("Every judge has submitted every sheet in this round: there is no one to remind.")
+        raise InvalidTransition(NO_ONE_LEFT.get(round_.strategy, NO_ONE_LEFT["all"]))
     challenge = round_.challenge
     link = site_link("judging.queue", slug=challenge.slug)
     for member, (todo, total) in sorted(left.items(), key=lambda item: item[0].id):

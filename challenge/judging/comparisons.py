@@ -29,7 +29,7 @@ from challenge.accounts.models import User
 from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.judging import results
-from challenge.judging.assignment import conflicts_in, round_entries
+from challenge.judging.assignment import WORK_LEFT, conflicts_in, round_entries
 from challenge.judging.models import Conflict, PanelMember, PanelRole, Round
 from challenge.judging.pairwise_models import PAIRWISE, Comparison
 from challenge.judging.rubric import criteria_of
@@ -120,6 +120,73 @@ def judged_by(round_: Round, member: PanelMember) -> int:
     """How many pairs this judge has answered (skips included) in the round."""
     return db.session.scalar(db.select(db.func.count(Comparison.id)).where(
         Comparison.round_id == round_.id, Comparison.panel_member_id == member.id)) or 0
+
+
+# --- progress and the judges' fair share ---------------------------------------------------------------
+
+def target_judgements(entries: int) -> int:
+    """The judgements a round aims for: enough for every entry to take part in MIN_JUDGED of them (each
+    judgement involves two entries), so that every entry may be decided without an override."""
+    return -(-MIN_JUDGED * entries // 2)
+
+
+@dataclass
+class JudgeShare:
+    """One judge's part in a pairwise round: judgements made (that count: no skips, no entry they have a
+    conflict with), pairs still open to them (never answered nor skipped), and their fair share."""
+
+    member: PanelMember
+    made: int
+    left: int
+    share: int
+
+    @property
+    def behind(self) -> bool:
+        """Below their fair share with pairs still open to them: the judges a reminder goes to."""
+        return self.made < self.share and self.left > 0
+
+
+@dataclass
+class Progress:
+    """A pairwise round's progress: judgements made against the round's target, and each judge's part."""
+
+    made: int
+    target: int
+    share: int
+    judges: list[JudgeShare]
+
+
+def progress(round_: Round) -> Progress:
+    """The round's judgements made, its target (target_judgements) and each judge's fair share of it: the target
+    spread evenly over the judges who can be shown at least one pair, rounded up, and never more than the
+    pairs open to the judge (made + left). A judge who has judged every pair open to them has done their share."""
+    entries, kept_apart = round_entries(round_), conflicts_in(round_.challenge_id)
+    members = list(db.session.scalars(db.select(PanelMember).join(User).where(
+        PanelMember.challenge_id == round_.challenge_id).order_by(User.name)))
+    answered: dict[int, list[tuple[int, int, int | None]]] = {}
+    for j, a, b, w in db.session.execute(db.select(Comparison.panel_member_id, Comparison.first_id,
+                                                   Comparison.second_id, Comparison.winner_id)
+                                         .where(Comparison.round_id == round_.id)):
+        answered.setdefault(j, []).append((a, b, w))
+    parts = []
+    for member in members:
+        shown = {e for e in entries if (member.id, e) not in kept_apart}
+        mine = [(a, b, w) for a, b, w in answered.get(member.id, []) if a in shown and b in shown]
+        left = len(shown) * (len(shown) - 1) // 2 - len(mine)
+        parts.append((member, sum(1 for *_, w in mine if w is not None), left))
+    able = sum(1 for _, made, left in parts if made or left)
+    share = -(-target_judgements(len(entries)) // able) if able else 0
+    judges = [JudgeShare(m, made, left, min(share, made + left)) for m, made, left in parts]
+    return Progress(sum(j.made for j in judges), target_judgements(len(entries)), share, judges)
+
+
+def below_share(round_: Round) -> dict[PanelMember, tuple[int, int]]:
+    """For assignment.remind_judges: per judge below their fair share with pairs still open to them,
+    (judgements still to make to reach it, their share)."""
+    return {j.member: (j.share - j.made, j.share) for j in progress(round_).judges if j.behind}
+
+
+WORK_LEFT[PAIRWISE] = below_share
 
 
 # --- recording --------------------------------------------------------------------------------------

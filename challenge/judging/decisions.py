@@ -276,15 +276,16 @@ def final_decision(challenge: Challenge) -> Decision | None:
     return db.session.scalar(db.select(Decision).where(Decision.challenge_id == challenge.id, Decision.kind == "final"))
 
 
-def placements(challenge: Challenge) -> list[tuple[Submission, Prize]]:
+def placements(challenge: Challenge, now: datetime | None = None) -> list[tuple[Submission, Prize]]:
     """The published winners and their prize tiers, best tier first: the chair's placements (once the results
     are published), then the public vote's winner once the vote has closed (it may share no tier with the
-    panel's winners). Nothing before publication: a recorded decision is provisional until then."""
+    panel's winners). Nothing before publication: a recorded decision is provisional until then. `now`: the
+    time the vote is judged closed at (the clock's when not given)."""
     decision = final_decision(challenge)
     out: list[tuple[Submission, Prize]] = []
     if decision is not None and decision.published_at is not None:
         out = [(s.submission, s.prize) for s in decision.selections if s.prize is not None]
-    winner = vote_winner(challenge)
+    winner = vote_winner(challenge, now)
     if winner is not None:
         out.append(winner)
     return out

@@ -91,6 +91,9 @@ class JudgingSettings(db.Model):
     peoples_choice_prize_id: Mapped[int | None] = mapped_column(ForeignKey("prizes.id", ondelete="SET NULL"))
     vote_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vote_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the vote's winner was announced to the entrants (and awarded): at publication when the vote had
+    # closed by then, else by the job judging.peoples_choice once it closes (judging/peoples_announce.py).
+    vote_announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A broker's waiver of the social value rule (judging/social_value.py): the reason, who and when.
     social_value_waiver: Mapped[str] = mapped_column(Text, default="", server_default="")
     social_value_waived_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

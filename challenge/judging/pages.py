@@ -1,7 +1,7 @@
 """What the judging pages show, gathered in one place per page (the views pass it to the templates)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_login import current_user
 
@@ -10,9 +10,10 @@ from challenge.accounts.services import user_fact, user_fact_sql
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging import assignment as assign
-from challenge.judging import decisions, panel, peoples, publication, queue, results, rubric, scoring
+from challenge.judging import comparisons, decisions, panel, peoples, publication, queue, results, rubric, scoring
 from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, SettingsForm, to_local
 from challenge.judging.models import DECIDED, Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState
+from challenge.judging.pairwise_models import PAIRWISE
 from challenge.payouts.awards import stage_grant_room
 from challenge.payouts.funding import fee_on, pool_status
 from challenge.permissions import can
@@ -48,12 +49,33 @@ def setup_page(challenge, **forms) -> dict:
                 settings_form=forms.get("settings_form") or settings_form(challenge))
 
 
-def _progress(challenge) -> dict[int, tuple[int, int]]:
-    """Per round: (score sheets submitted, score sheets in all)."""
+@dataclass
+class RoundProgress:
+    """A round's progress bar on the set-up page: `done` of `total` (score sheets submitted of all; in a
+    pairwise round, judgements made of the round's target), each judge's part in a pairwise round
+    (comparisons.JudgeShare), and whether anyone has work left to be reminded of."""
+
+    done: int
+    total: int
+    label: str = "score sheets submitted"
+    judges: list[comparisons.JudgeShare] = field(default_factory=list)
+    share: int = 0
+    remind: bool = False
+
+
+def _progress(challenge) -> dict[int, RoundProgress]:
+    """Per round that has opened: its progress (score sheets, or comparisons in a pairwise round)."""
     submitted = db.func.sum(db.case((Assignment.state == AssignmentState.SUBMITTED, 1), else_=0))
-    return {rid: (done_, total) for rid, done_, total in db.session.execute(
-        db.select(Assignment.round_id, submitted, db.func.count()).join(Round)
-        .where(Round.challenge_id == challenge.id).group_by(Assignment.round_id))}
+    found = {rid: RoundProgress(int(done_ or 0), int(total or 0), remind=(done_ or 0) < (total or 0))
+             for rid, done_, total in db.session.execute(
+                 db.select(Assignment.round_id, submitted, db.func.count()).join(Round)
+                 .where(Round.challenge_id == challenge.id).group_by(Assignment.round_id))}
+    for round_ in rubric.rounds_of(challenge):
+        if round_.strategy == PAIRWISE and round_.state != RoundState.PENDING:
+            p = comparisons.progress(round_)
+            found[round_.id] = RoundProgress(p.made, p.target, "comparisons aimed for", p.judges,
+                                             p.share, any(j.behind for j in p.judges))
+    return found
 
 
 @dataclass
@@ -71,7 +93,10 @@ class Sheets:
 
 def outstanding_sheets(round_: Round) -> Sheets:
     """What the close-round warning says: "33 of 48 score sheets are in; 15 are outstanding (judges …)"."""
-    submitted, total = _progress(round_.challenge).get(round_.id, (0, 0))
+    if round_.strategy == PAIRWISE:  # no score sheets: a pairwise round closes without this warning
+        return Sheets(0, 0, [])
+    found = _progress(round_.challenge).get(round_.id) or RoundProgress(0, 0)
+    submitted, total = found.done, found.total
     judges = sorted(((m.user.name, todo) for m, (todo, _) in assign.sheets_left(round_).items()),
                     key=lambda pair: (-pair[1], pair[0]))
     return Sheets(int(submitted or 0), int(total or 0), judges)

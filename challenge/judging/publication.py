@@ -6,6 +6,12 @@ the outcome takes effect: the entries become winner or not selected, the challen
 awards are created from the money the pool holds (a pool that holds nothing yet is awarded from the money page
 when it is paid, still exactly these places), and every entrant is told by email. A correction therefore moves
 no money: there is none to move back.
+
+A people's-choice vote may close after the results are published. The public pages name its winner from the
+moment it closes (`placements` reads the clock), and `announce_vote` (the job judging.peoples_choice, every
+five minutes) then does what publishing would have done for it: the entry becomes a winner, its people are
+told, and its prize is awarded when the pool holds money (else from the money page, as any place).
+`JudgingSettings.vote_announced_at` records that it was done, so it is done once.
 """
 from __future__ import annotations
 
@@ -16,11 +22,11 @@ from datetime import datetime
 
 from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.services import move
-from challenge.errors import FieldError, InvalidTransition, NotAllowed
+from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
-from challenge.judging import decisions, results
+from challenge.judging import decisions, peoples, results
 from challenge.judging.decisions import MAX_REASON, final_decision, placements
-from challenge.judging.models import DECIDED, JUDGED_STATES, Decision
+from challenge.judging.models import DECIDED, JUDGED_STATES, Decision, JudgingSettings
 from challenge.judging.rubric import settings_of
 from challenge.payouts import awards
 from challenge.permissions import can
@@ -80,7 +86,10 @@ def publish(challenge: Challenge, actor, now: datetime) -> Decision:
     if not can(actor, "judging.publish", challenge, now):
         raise NotAllowed("Only the chair, the seeker or a broker can publish the results.")
     decision.published_at, decision.published_by_id = now, actor.id
-    placed = placements(challenge)  # the panel's places, and the public vote's winner if the vote has closed
+    placed = placements(challenge, now)  # the panel's places, and the public vote's winner if the vote has closed
+    settings = settings_of(challenge)
+    if settings is not None and peoples.window(settings, now) == peoples.VoteWindow.CLOSED:
+        tx.lock(JudgingSettings, settings.id).vote_announced_at = now  # announced here: announce_vote has no more to do
     winners = {sub.id for sub, _ in placed}
     entries = list(db.session.scalars(db.select(Submission).where(
         Submission.challenge_id == challenge.id, Submission.state.in_(JUDGED_STATES)).order_by(Submission.id)))
@@ -100,6 +109,40 @@ def publish(challenge: Challenge, actor, now: datetime) -> Decision:
     return decision
 
 
+def announce_vote(challenge: Challenge, actor, now: datetime) -> Submission | None:
+    """Announce the people's choice of a vote that closed after the results were published: its winner becomes
+    a winner, is awarded the vote's prize when the pool holds money (through awards.create_awards; a place
+    the money page awarded meanwhile is not awarded again) and its people are told. Returns the winner, or
+    None when there is nothing to announce: no vote, the vote still open, the results not published, no votes
+    cast, or already announced. A prize the pool cannot cover now is left to the money page (recorded in the
+    audit log); the announcement still stands. Decided under the settings row's lock, so two runs at once
+    announce once."""
+    found = settings_of(challenge)
+    settings = tx.lock(JudgingSettings, found.id) if found is not None else None
+    decision = final_decision(challenge)
+    if (settings is None or settings.vote_announced_at is not None or decision is None
+            or decision.published_at is None or peoples.window(settings, now) != peoples.VoteWindow.CLOSED):
+        return None
+    settings.vote_announced_at = now
+    won = peoples.vote_winner(challenge, now)
+    audit.record(actor, "judging.vote_announced", settings, now,
+                 data={"winner": won[0].id if won else None, "prize": won[1].id if won else None})
+    if won is None:
+        return None
+    sub, prize = won
+    decisions.set_state(sub, SubmissionState.WINNER, actor, now)
+    results.touch(challenge.id)
+    if decisions.holds_money(challenge) and not awards.awarded(sub, prize):
+        try:
+            with db.session.begin_nested():
+                awards.create_awards(challenge, [(sub, prize)], actor, now)
+        except DomainError as exc:  # the pool cannot cover it now: the money page awards it later, as any place
+            audit.record(actor, "judging.vote_award_deferred", settings, now, reason=exc.message)
+    _tell(sub, "peoples_choice", [prize], now)
+    db.session.flush()
+    return sub
+
+
 def _heard(sub: Submission, winners: set[int]) -> str:
     if sub.id in winners:
         return "winner"
@@ -107,7 +150,7 @@ def _heard(sub: Submission, winners: set[int]) -> str:
 
 
 HEARD_WORDS = {"winner": "won a prize", "shortlisted": "was shortlisted but not placed",
-               "not_selected": "was not selected this time"}
+               "not_selected": "was not selected this time", "peoples_choice": "won the people's choice"}
 
 
 def _tell(sub: Submission, heard: str, prizes: list[Prize], now: datetime) -> None:

@@ -53,6 +53,12 @@ def unawarded_places(challenge: Challenge) -> list[tuple[Submission, Prize]]:
     return [(s, p) for s, p in decided_places(challenge) or [] if (s.id, p.id) not in given]
 
 
+def awarded(submission: Submission, prize: Prize) -> bool:
+    """Whether the entry already has an award of the prize (cancelled or not: its place stays taken)."""
+    return db.session.scalar(db.select(Award.id).where(Award.submission_id == submission.id,
+                                                       Award.prize_id == prize.id).limit(1)) is not None
+
+
 def award_decided(challenge: Challenge, actor, now: datetime) -> list[Award]:
     """Award the published decision's places that have no award yet, exactly as the decision gave them: the
     money page never picks winners of its own. Refuses a challenge without a published decision (saying

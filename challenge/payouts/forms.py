@@ -192,25 +192,6 @@ class StageGrantForm(FlaskForm):
                                                        NumberRange(1, 20, "Enter a round from 1 to 20")])
 
 
-def award_form(prizes, entries, data=None, taken=None) -> FlaskForm:
-    """One select per prize place not yet awarded (`taken`: prize id → places awarded); "not awarded" is skipped."""
-    choices = [(0, "— not awarded —")] + [(s.id, f"{s.reference}: {s.title}") for s in entries]
-
-    class AwardForm(FlaskForm):
-        pass
-
-    places = []
-    for prize in prizes:
-        for n in range(1 + (taken or {}).get(prize.id, 0), prize.winners + 1):
-            name = f"place_{prize.id}_{n}"
-            label = prize.name if prize.winners == 1 else f"{prize.name}, place {n}"
-            setattr(AwardForm, name, SelectField(label, coerce=int, choices=choices))
-            places.append((name, prize))
-    form = AwardForm(formdata=data) if data is not None else AwardForm()
-    form.places = places
-    return form
-
-
 def split_form(members) -> FlaskForm:
     """One percentage box per team member."""
 
