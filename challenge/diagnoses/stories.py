@@ -1,8 +1,8 @@
 """Service users' stories and evidence, kept on their consent (UK GDPR Articles 6(1)(a) and 9(2)(a)).
 
 Each story records who gave consent (as the seeker knows them: never an account), when, and for what use.
-Withdrawing the consent removes the story's words at once, from the diagnosis page, from any challenge draft
-started afterwards and from every export; what remains is the record that consent was given and withdrawn.
+Withdrawing the consent removes the story's words at once, from the diagnosis page and from every export (a
+challenge draft never copies them); what remains is the record that consent was given and withdrawn.
 """
 from __future__ import annotations
 
