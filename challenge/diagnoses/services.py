@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
+
 from challenge.accounts import security
 from challenge.accounts.models import Organisation
 from challenge.accounts.services import unique_slug
@@ -49,6 +52,23 @@ def of_organisations(organisation_ids: list[int]) -> list[Diagnosis]:
         return []
     return list(db.session.scalars(db.select(Diagnosis).where(Diagnosis.organisation_id.in_(organisation_ids))
                                    .order_by(Diagnosis.updated_at.desc())))
+
+
+# The broker's list filters on where a diagnosis has got to: value → (label, condition).
+LIST_STATES = {
+    "no_challenge": ("No challenge yet", Diagnosis.challenge_id.is_(None)),
+    "challenge": ("Challenge started", Diagnosis.challenge_id.is_not(None)),
+}
+
+
+def listing(state: str | None = None) -> Select:
+    """Every diagnosis on the platform, the most recently changed first, optionally only those `state` names
+    (brokers only: the view checks). Titles, organisations and dates only: no special category data."""
+    query = (db.select(Diagnosis).options(selectinload(Diagnosis.organisation), selectinload(Diagnosis.challenge))
+             .order_by(Diagnosis.updated_at.desc(), Diagnosis.id.desc()))
+    if state in LIST_STATES:
+        query = query.where(LIST_STATES[state][1])
+    return query
 
 
 def note_view(d: Diagnosis, shown: list, viewer) -> None:

@@ -23,6 +23,14 @@ def active(d: Diagnosis) -> list[Story]:
                                    .order_by(Story.consent_at, Story.id)))
 
 
+def counts(diagnosis_ids: list[int]) -> dict[int, int]:
+    """How many stories with standing consent each of these diagnoses keeps."""
+    if not diagnosis_ids:
+        return {}
+    return dict(db.session.execute(db.select(Story.diagnosis_id, db.func.count()).where(
+        Story.diagnosis_id.in_(diagnosis_ids), Story.withdrawn_at.is_(None)).group_by(Story.diagnosis_id)).all())
+
+
 def story_of(d: Diagnosis, story_id: int) -> Story | None:
     return db.session.scalar(db.select(Story).where(Story.id == story_id, Story.diagnosis_id == d.id))
 
