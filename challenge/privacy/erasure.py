@@ -65,8 +65,8 @@ def refusals(user) -> list[str]:
         reasons.append(f"a challenge this account is part of is on legal hold ({names})")
     for org in orgs.owned_alone_by(user):
         reasons.append(f"this account is the only owner of {org.name}, which must not be left without one: on "
-                       f"its Members page (/organisations/{org.slug}/members) make another member an owner, or "
-                       "invite someone as an owner and wait until they accept, then try again")
+                       f"{org.name}'s Members page make another member an owner, or invite someone as an owner "
+                       "and wait until they accept, then try again")
     return reasons
 
 
