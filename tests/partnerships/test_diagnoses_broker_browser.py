@@ -1,5 +1,5 @@
 """In a real browser: a broker goes from the console to the list of every organisation's diagnoses, filters
-it and opens one. Checked with axe at both widths; screenshots for a person to look at."""
+it and opens one; the seeker's draft started from a diagnosis links back to it. Checked with axe at both widths; screenshots for a person to look at."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,7 +23,7 @@ def test_a_broker_finds_the_diagnoses_from_the_console(page, make_user, make_org
         org, author = (leeds, seeker) if n < 2 else (york, other)
         d = diagnoses.create(org, author, clock.now() - timedelta(days=30 * (3 - n)), title=title,
                              summary="What we found so far.")
-    diagnoses.start_challenge(d, other, clock.now())
+    rivers = diagnoses.start_challenge(d, other, clock.now())
     db.session.commit()
 
     sign_in(page, broker)
@@ -37,3 +37,10 @@ def test_a_broker_finds_the_diagnoses_from_the_console(page, make_user, make_org
     page.shots(page, "diagnoses-list-no-challenge")
     page.get_by_role("link", name="Older people feel lonely at home").click()
     page.get_by_text("this view is recorded in the audit log").wait_for()
+
+    # The draft the seeker started refers to the diagnosis and carries no one's words.
+    page.context.clear_cookies()
+    sign_in(page, other)
+    page.goto(f"/challenges/{rivers.slug}")
+    page.get_by_role("link", name=f"diagnosis D-{d.id}").wait_for()
+    page.shots(page, "draft-from-a-diagnosis")
