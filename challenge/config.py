@@ -135,14 +135,16 @@ class Config:
     PRIVACY_DPO_EMAIL = os.environ.get("PRIVACY_DPO_EMAIL", "dpo@example.org")
     PRIVACY_ICO_REGISTRATION = os.environ.get("PRIVACY_ICO_REGISTRATION", "")  # the controller's ICO fee number
     # The retention schedule `flask privacy retention` applies (challenge/privacy/retention.py): each data
-    # class's period, counted from the decision, the invitation, the token's expiry, the event, the sending or
-    # the last payout. Override one with RETENTION_<CLASS>=<n> (in the same unit). The ledger is never purged.
+    # class's period, counted from the decision, the invitation, the token's expiry, the event, the sending, the
+    # last payout or a diagnosis's last change; the Article 30 register states the same periods (processing.py).
+    # Override one with RETENTION_<CLASS>=<n> (in the same unit). The ledger is never purged.
     RETENTION = {
         name: {unit: int(os.environ.get(f"RETENTION_{name.upper()}", default))}
         for name, unit, default in (
             ("unsuccessful_entries", "years", 2), ("judges_comments", "years", 2),
             ("invitations_unanswered", "days", 90), ("reset_tokens", "days", 7), ("audit_ip", "days", 365),
             ("outbox_sent", "days", 90), ("payee_bank_details", "days", 365), ("ledger", "years", 6),
+            ("diagnoses", "years", 2),
         )
     }
     # Diagnostics for the benchmark: an X-Query-Count header on every response (challenge/diagnostics.py).

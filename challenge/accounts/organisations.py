@@ -172,6 +172,22 @@ def _owner_count(org_id: int) -> int:
         Membership.organisation_id == org_id, Membership.role == MembershipRole.OWNER))
 
 
+def owned_alone_by(user: User, *, lock: bool = False) -> list[Organisation]:
+    """The organisations `user` is the only owner of: those an erasure of the account would leave without one.
+    With `lock`, the organisations they own are locked first (in id order, as `_owner_count` locks one), so
+    another owner leaving or being erased at the same moment waits and then counts again."""
+    owned = db.select(Membership.organisation_id).where(Membership.user_id == user.id,
+                                                        Membership.role == MembershipRole.OWNER)
+    if lock:
+        db.session.execute(db.select(Organisation.id).where(Organisation.id.in_(owned)).order_by(Organisation.id)
+                           .with_for_update())
+    others = db.select(Membership.organisation_id).where(Membership.user_id != user.id,
+                                                         Membership.role == MembershipRole.OWNER)
+    return list(db.session.scalars(db.select(Organisation).where(Organisation.id.in_(owned),
+                                                                 Organisation.id.not_in(others))
+                                   .order_by(Organisation.name)))
+
+
 def _refuse_losing_last_owner(membership: Membership, what: str) -> None:
     if membership.role == MembershipRole.OWNER and _owner_count(membership.organisation_id) <= 1:
         raise FieldError(f"{what.format(org=membership.organisation.name)} An organisation needs at least "

@@ -20,3 +20,9 @@ def _diagnosis_view(user, d, now):
 def _diagnosis_create(user, org, now):
     """Members of the organisation keep its diagnoses."""
     return role_in(user, org.id) is not None
+
+
+@rule("diagnosis.list_all")
+def _diagnosis_list_all(user, thing, now):
+    """Brokers see every organisation's diagnoses listed (titles and dates; opening one is logged)."""
+    return is_broker(user)

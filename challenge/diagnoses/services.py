@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
+
 from challenge.accounts import security
 from challenge.accounts.models import Organisation
 from challenge.accounts.services import unique_slug
@@ -10,13 +13,13 @@ from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.errors import FieldError, InvalidTransition
 from challenge.extensions import db
-from challenge.diagnoses import stories
 from challenge.diagnoses.models import Diagnosis
 from challenge.platform import audit
 from challenge.platform.processing import special_columns
 from challenge.permissions import can, is_broker
 from challenge.words import count
 
+DIAGNOSIS_PATH = "/diagnoses/{id}"  # the diagnosis page, as the draft refers to it (a relative link)
 TEXT_FIELDS = ("summary", "evidence", "quotes", "survey_findings", "causes", "stakeholders")
 MAX_TEXT = 20_000
 
@@ -49,6 +52,23 @@ def of_organisations(organisation_ids: list[int]) -> list[Diagnosis]:
         return []
     return list(db.session.scalars(db.select(Diagnosis).where(Diagnosis.organisation_id.in_(organisation_ids))
                                    .order_by(Diagnosis.updated_at.desc())))
+
+
+# The broker's list filters on where a diagnosis has got to: value → (label, condition).
+LIST_STATES = {
+    "no_challenge": ("No challenge yet", Diagnosis.challenge_id.is_(None)),
+    "challenge": ("Challenge started", Diagnosis.challenge_id.is_not(None)),
+}
+
+
+def listing(state: str | None = None) -> Select:
+    """Every diagnosis on the platform, the most recently changed first, optionally only those `state` names
+    (brokers only: the view checks). Titles, organisations and dates only: no special category data."""
+    query = (db.select(Diagnosis).options(selectinload(Diagnosis.organisation), selectinload(Diagnosis.challenge))
+             .order_by(Diagnosis.updated_at.desc(), Diagnosis.id.desc()))
+    if state in LIST_STATES:
+        query = query.where(LIST_STATES[state][1])
+    return query
 
 
 def note_view(d: Diagnosis, shown: list, viewer) -> None:
@@ -85,24 +105,25 @@ def update(d: Diagnosis, actor, now: datetime, **fields) -> Diagnosis:
 
 
 def _context(d: Diagnosis) -> str:
+    """What the draft says of the diagnosis: how many answered the survey, who else is involved, and where the
+    evidence is. Never people's words: the evidence, quotes, stories and survey findings may be health data,
+    kept on consent in the diagnosis alone (sealed, each broker's view logged), while a challenge is published."""
     parts = []
-    if d.evidence:
-        parts.append(f"## Evidence\n\n{d.evidence}")
-    if d.quote_list:
-        parts.append("## What service users told us\n\n" + "\n\n".join(f"> {q}" for q in d.quote_list))
-    shared = stories.active(d)
-    if shared:
-        parts.append("## Stories shared with consent\n\n" + "\n\n".join(f"> {s.body}" for s in shared))
-    if d.survey_respondents is not None or d.survey_findings:
-        count = f"{d.survey_respondents:,} people answered our survey. " if d.survey_respondents is not None else ""
-        parts.append(f"## Survey\n\n{count}{d.survey_findings}".rstrip())
+    if d.survey_respondents is not None:
+        parts.append(f"## Survey\n\n{d.survey_respondents:,} people answered our survey.")
     if d.stakeholders:
         parts.append(f"## Who else is involved\n\n{d.stakeholders}")
+    link = DIAGNOSIS_PATH.format(id=d.id)
+    parts.append(f"## Where this comes from\n\nThis challenge starts from {d.organisation.name}'s problem diagnosis "
+                 f"“{d.title}” ([diagnosis D-{d.id}]({link})). Its evidence, and the words of the service users "
+                 "who shared them, stay in the diagnosis with their consent: describe the problem here in your own "
+                 "words before publishing.")
     return "\n\n".join(parts)
 
 
 def start_challenge(d: Diagnosis, actor, now: datetime) -> Challenge:
-    """Create a draft challenge from the diagnosis (title, summary, problem, context).
+    """Create a draft challenge from the diagnosis: its title, summary, problem statement and causes, and a
+    context that refers to the diagnosis without copying people's words (see `_context`).
 
     Refuses when a draft has already been started from it and still exists.
     """

@@ -1,8 +1,8 @@
 """Service users' stories and evidence, kept on their consent (UK GDPR Articles 6(1)(a) and 9(2)(a)).
 
 Each story records who gave consent (as the seeker knows them: never an account), when, and for what use.
-Withdrawing the consent removes the story's words at once, from the diagnosis page, from any challenge draft
-started afterwards and from every export; what remains is the record that consent was given and withdrawn.
+Withdrawing the consent removes the story's words at once, from the diagnosis page and from every export (a
+challenge draft never copies them); what remains is the record that consent was given and withdrawn.
 """
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ def active(d: Diagnosis) -> list[Story]:
     """The stories whose consent stands, oldest first."""
     return list(db.session.scalars(db.select(Story).where(Story.diagnosis_id == d.id, Story.withdrawn_at.is_(None))
                                    .order_by(Story.consent_at, Story.id)))
+
+
+def counts(diagnosis_ids: list[int]) -> dict[int, int]:
+    """How many stories with standing consent each of these diagnoses keeps."""
+    if not diagnosis_ids:
+        return {}
+    return dict(db.session.execute(db.select(Story.diagnosis_id, db.func.count()).where(
+        Story.diagnosis_id.in_(diagnosis_ids), Story.withdrawn_at.is_(None)).group_by(Story.diagnosis_id)).all())
 
 
 def story_of(d: Diagnosis, story_id: int) -> Story | None:

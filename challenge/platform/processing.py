@@ -20,11 +20,13 @@ import importlib
 import io
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
+from flask import current_app
 from sqlalchemy import MetaData
 
 from challenge.platform import csvsafe, sealed
+from challenge.words import count
 
 PERSONAL_DATA_MODULES = (
     "challenge.accounts.personal_data",
@@ -64,7 +66,8 @@ class Processing:
     subjects: str = ""
     purpose: str = ""
     basis: Basis | None = None
-    retention: str = ""
+    retention: str = ""  # may say "{period}": the configured period of `retention_period`
+    retention_period: str = ""  # a class of the retention schedule (`RETENTION`), when the job enforces it
     recipients: str = ""
     special_category: bool = False
     special: tuple[str, ...] = ()  # the columns holding special category data: sealed, left out of exports
@@ -110,9 +113,23 @@ def special_columns() -> dict[str, frozenset[str]]:
     return {table: frozenset(p.special) for table, p in load().items() if p.special}
 
 
+def describe_period(name: str) -> str:
+    """A class of the retention schedule's configured period in words ("2 years"): the register says what the
+    retention job (privacy/retention.py) enforces, both read from the one setting `RETENTION`."""
+    unit, n = next(iter(current_app.config["RETENTION"][name].items()))
+    return count(n, unit[:-1])
+
+
+def _with_period(entry: Processing) -> Processing:
+    if not entry.retention_period:
+        return entry
+    return replace(entry, retention=entry.retention.format(period=describe_period(entry.retention_period)))
+
+
 def register() -> list[Processing]:
-    """The register: the tables that hold personal data, grouped by area, in a stable order."""
-    return sorted((p for p in load().values() if p.personal), key=lambda p: (p.area, p.table))
+    """The register: the tables that hold personal data, grouped by area, in a stable order, each retention
+    enforced by the job stating the configured period."""
+    return sorted((_with_period(p) for p in load().values() if p.personal), key=lambda p: (p.area, p.table))
 
 
 COLUMNS = ("area", "table", "data", "columns", "subjects", "purpose", "basis", "special_category", "special",

@@ -6,8 +6,10 @@ audit log's details) it is replaced by the pseudonym; invitations and email to t
 person's files (unless a held challenge needs them), sessions, second factor and memberships go. The
 ledger, awards, decisions and audit trail keep their rows, now naming the pseudonym.
 
-Refused while a payout to them is not settled or cancelled, or a challenge they are part of is on legal
-hold. Decided under the lock on the account: a second erasure (a double click, two brokers) finds the
+Refused while a payout to them is not settled or cancelled, a challenge they are part of is on legal
+hold, or they are the only owner of an organisation: as on GitHub or Slack, ownership is handed over first
+(another member made an owner, by them or a broker), since an organisation always keeps an owner to answer for
+its challenges, funding and invoices (accounts/organisations.py). Decided under the lock on the account: a second erasure (a double click, two brokers) finds the
 first one's record and does nothing.
 """
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import JSON, String, Text, Unicode, UnicodeText, cast, func
 
-from challenge.accounts import services as accounts
+from challenge.accounts import organisations as orgs, services as accounts
 from challenge.accounts.models import (ApiToken, Invitation, Membership, PasswordResetToken, RecoveryCode,
                                       SecondFactor, User)
 from challenge.challenges.models import Follow
@@ -61,6 +63,10 @@ def refusals(user) -> list[str]:
     if held:
         names = ", ".join(c.title for c in held)
         reasons.append(f"a challenge this account is part of is on legal hold ({names})")
+    for org in orgs.owned_alone_by(user):
+        reasons.append(f"this account is the only owner of {org.name}, which must not be left without one: on "
+                       f"{org.name}'s Members page make another member an owner, or invite someone as an owner "
+                       "and wait until they accept, then try again")
     return reasons
 
 
@@ -86,6 +92,7 @@ def erase(user, actor, now: datetime, *, password: str | None = None, reason: st
     request = _check_asker(user, actor, now, password, reason)
     user = tx.lock(User, user.id)
     holds.lock_challenges_of(user)
+    orgs.owned_alone_by(user, lock=True)  # another owner leaving at the same moment waits for this decision
     done = erasure_of(user)
     if done is not None:
         return done

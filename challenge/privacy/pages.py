@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from challenge.accounts.models import User
+from challenge.accounts import organisations as orgs
+from challenge.accounts.models import Organisation, User
 from challenge.extensions import db
 from challenge.privacy import consent, erasure, holds, retention
 from challenge.privacy.models import Erasure, LegalHold
@@ -17,10 +18,11 @@ def person_or_404(user_id: int) -> User:
 class YourData:
     refusals: list[str]
     optional_email: bool
+    hand_over: list[Organisation]  # the organisations whose Members page the refusal sends them to
 
 
 def your_data(user) -> YourData:
-    return YourData(erasure.refusals(user), consent.takes_optional_email(user))
+    return YourData(erasure.refusals(user), consent.takes_optional_email(user), orgs.owned_alone_by(user))
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,11 @@ class PersonPage:
     person: User
     refusals: list[str]
     erased: Erasure | None
+    hand_over: list[Organisation]
 
 
 def person_page(user) -> PersonPage:
-    return PersonPage(user, erasure.refusals(user), erasure.erasure_of(user))
+    return PersonPage(user, erasure.refusals(user), erasure.erasure_of(user), orgs.owned_alone_by(user))
 
 
 @dataclass(frozen=True)

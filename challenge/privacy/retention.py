@@ -15,18 +15,21 @@ from flask import current_app
 from sqlalchemy import func, or_
 
 from challenge.accounts.models import Invitation, PasswordResetToken
+from challenge.challenges.models import Challenge
+from challenge.challenges.states import ChallengeState
+from challenge.diagnoses.models import Diagnosis, Story
 from challenge.extensions import db
 from challenge.judging.models import Assignment, Decision, PanelInvitation, Round
 from challenge.payouts.models import Award, PayeeAccount, Payout
 from challenge.platform import audit
 from challenge.platform.models import AuditEvent, OutboxMessage, OutboxState
+from challenge.platform.processing import describe_period
 from challenge.privacy import holds
 from challenge.privacy.erasure import SETTLED
 from challenge.privacy.models import RetentionRun
 from challenge.submissions import storage
 from challenge.submissions.answers import EntryAnswer
 from challenge.submissions.models import Attachment, Submission, SubmissionState, TeamInvitation
-from challenge.words import count
 
 REMOVED_TITLE = "Entry removed under the retention schedule"
 EXAMPLES = 3
@@ -39,9 +42,8 @@ def period(name: str) -> timedelta:
 
 
 def describe(name: str) -> str:
-    setting = current_app.config["RETENTION"][name]
-    unit, n = next(iter(setting.items()))
-    return count(n, unit[:-1])
+    """The period in words ("2 years"): the same words the Article 30 register shows."""
+    return describe_period(name)
 
 
 def _decided_before(cutoff: datetime):
@@ -151,6 +153,27 @@ def _forget_bank_details(accounts, now):
         account.bank_details_encrypted = ""
 
 
+def _diagnoses_due(now, held):
+    """Diagnoses last changed over the period ago whose challenge, if they led to one, was decided (or
+    cancelled) over the period ago and is not on legal hold. A diagnosis whose challenge still runs is kept."""
+    cutoff = now - period("diagnoses")
+    ended = db.select(Challenge.id).where(Challenge.state == ChallengeState.CANCELLED, Challenge.updated_at < cutoff)
+    return list(db.session.scalars(db.select(Diagnosis).where(
+        Diagnosis.updated_at < cutoff,
+        or_(Diagnosis.challenge_id.is_(None),
+            Diagnosis.challenge_id.in_(_decided_before(cutoff)) & Diagnosis.challenge_id.not_in(held),
+            Diagnosis.challenge_id.in_(ended) & Diagnosis.challenge_id.not_in(held)))
+        .order_by(Diagnosis.id)))
+
+
+def _erase_diagnoses(rows, now):
+    """The diagnosis goes whole: its evidence, quotes and findings, and its stories with who consented."""
+    ids = [d.id for d in rows]
+    db.session.execute(db.delete(Story).where(Story.diagnosis_id.in_(ids)))
+    for d in rows:
+        db.session.delete(d)
+
+
 CLASSES = (
     DataClass("unsuccessful_entries", "Unsuccessful entries and their files", "anonymised", _entries_due,
               lambda s: f"{s.reference}: {s.title}", _remove_entries),
@@ -166,6 +189,8 @@ CLASSES = (
               lambda m: f"{m.subject[:60]} ({m.sent_at:%d %b %Y})", _delete),
     DataClass("payee_bank_details", "Payees' bank details", "deleted", _bank_details_due,
               lambda p: f"Payee account {p.id} (…{p.last4})", _forget_bank_details),
+    DataClass("diagnoses", "Problem diagnoses, their quotes and service users' stories", "deleted", _diagnoses_due,
+              lambda d: f"Diagnosis {d.id}, last changed {d.updated_at:%d %b %Y}", _erase_diagnoses),
 )
 
 

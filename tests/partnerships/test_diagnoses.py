@@ -32,8 +32,12 @@ def test_start_a_challenge_draft_from_it(client, world, diagnosis):
     assert response.headers["Location"].endswith(f"/challenges/{challenge.slug}")
     assert (challenge.title, challenge.organisation_id, challenge.created_by_id) == (
         "Older people feel lonely at home", world.council.id, world.seeker.id)
-    assert "Bus routes cut" in challenge.problem and "> I talk to the telly." in challenge.context
+    assert "Bus routes cut" in challenge.problem and challenge.summary == GOOD["summary"]
     assert "1,240 people answered our survey" in challenge.context
+    assert f"[diagnosis D-{diagnosis.id}](/diagnoses/{diagnosis.id})" in challenge.context
+    # People's words (quotes, evidence, survey findings) stay in the diagnosis: a challenge is published.
+    for words in ("I talk to the telly", "Nobody knocks", "ONS 2024", "410 of 1,240"):
+        assert words not in challenge.context and words not in challenge.problem
     assert client.get(f"/challenges/{challenge.slug}").status_code == 200
     again = client.post(f"/diagnoses/{diagnosis.id}/start-challenge")
     assert again.status_code == 409 and "already been started" in again.get_data(as_text=True)

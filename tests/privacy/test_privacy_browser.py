@@ -114,3 +114,16 @@ def test_a_seeker_records_a_story_with_consent_and_withdraws_it(page, make_user,
     page.get_by_text("Consent withdrawn: the story has been removed.").wait_for()
     assert words not in page.content()
     _check(page, "diagnosis-story-withdrawn")
+
+
+def test_the_only_owner_of_an_organisation_is_told_to_hand_it_over(page, make_user, make_org):
+    owner, colleague = make_user("Owen Owner", "owen@example.org"), make_user("Cleo Colleague")
+    org = make_org(colleague, name="Leeds City Council", owner=owner)
+    sign_in(page, owner)
+    page.goto("/account/delete")
+    page.get_by_text("This account is the only owner of Leeds City Council").wait_for()
+    _check(page, "delete-account-only-owner")
+    page.get_by_role("link", name="Leeds City Council's members").click()
+    page.get_by_role("heading", name="Members of Leeds City Council").wait_for()
+    assert page.url.endswith(f"/organisations/{org.slug}/members")
+    _check(page, "members-page-to-hand-over")

@@ -62,7 +62,8 @@ def test_the_dry_run_counts_and_changes_nothing(world):
     old_traces(world)
     due = counts()
     assert due == {"unsuccessful_entries": 1, "judges_comments": 1, "invitations_unanswered": 3,
-                   "reset_tokens": 1, "audit_ip": 1, "outbox_sent": 1, "payee_bank_details": 0}
+                   "reset_tokens": 1, "audit_ip": 1, "outbox_sent": 1, "payee_bank_details": 0,
+                   "diagnoses": 0}
     db.session.rollback()
     assert db.session.get(Submission, world.sub.id).title == "Phone befriending"
     assert db.session.scalar(db.select(RetentionRun)) is None

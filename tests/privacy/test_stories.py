@@ -1,5 +1,5 @@
 """Consent for service users' stories (issue 14 point 6): who gave it, when, for what use; withdrawn, the
-story leaves the diagnosis page, a new challenge draft and the exports, and only the consent record stays."""
+story leaves the diagnosis page and the exports (a challenge draft never copies it), and only the consent record stays."""
 from __future__ import annotations
 
 import json
@@ -51,10 +51,13 @@ def test_withdrawing_removes_the_story_everywhere(world, client, login):
     assert WORDS not in challenge.context
 
 
-def test_a_story_with_consent_goes_into_the_challenge_draft(world):
+def test_a_story_with_consent_stays_out_of_the_challenge_draft(world):
+    """Consent to use a story for the diagnosis is not consent to publish it: the draft refers to the
+    diagnosis and never copies the story."""
     record(world)
     challenge = diagnoses.start_challenge(world.diagnosis, world.seeker, clock.now())
-    assert WORDS in challenge.context
+    assert WORDS not in challenge.context and WORDS not in challenge.problem
+    assert f"/diagnoses/{world.diagnosis.id}" in challenge.context
 
 
 def test_the_recorders_export_keeps_the_service_users_words_out(world):
@@ -65,7 +68,7 @@ def test_the_recorders_export_keeps_the_service_users_words_out(world):
     assert WORDS not in json.dumps(export.gather(world.seeker))
 
 
-def test_the_register_says_withdrawal_removes_it():
+def test_the_register_says_withdrawal_removes_it(app):
     entry = {e.table: e for e in processing.register()}["diagnosis_stories"]
     assert entry.special_category and entry.basis is processing.Basis.CONSENT
     assert "withdrawn" in entry.retention

@@ -145,6 +145,7 @@ EXPECTED: dict[str, dict] = {
     "diagnoses.show": only(*OWNERS, anon=404),
     "diagnoses.edit": only("seeker", anon=404),
     "diagnoses.start_challenge": post("seeker", anon=404),
+    "diagnoses.everything": only(*BROKER, anon=404),
     "diagnoses.record_story": post("seeker", anon=404),
     "diagnoses.withdraw_story": spec(404),  # the world has no story: its seeker too is told there is none
     # impact of the creator's partnership with the other council: the two sides and the broker

@@ -10,7 +10,10 @@ from challenge.diagnoses import services as diagnoses
 from challenge.diagnoses.blueprint import bp, diagnosis_or_404
 from challenge.diagnoses import stories
 from challenge.diagnoses.forms import DiagnosisForm, StoryForm
+from challenge.permissions import ensure
 from challenge.platform import tx
+from challenge.platform.paging import paginate
+from challenge.platform.processing import describe_period
 
 
 @bp.get("/")
@@ -19,6 +22,17 @@ def index():
     orgs = organisations_of(current_user)
     found = diagnoses.of_organisations([o.id for o in orgs])
     return render_template("partnerships/diagnoses.html", diagnoses=found, orgs=orgs)
+
+
+@bp.get("/all")
+def everything():
+    """Every organisation's diagnoses, for brokers (others: 404)."""
+    ensure("diagnosis.list_all")
+    state = request.args.get("state") if request.args.get("state") in diagnoses.LIST_STATES else None
+    page = paginate(diagnoses.listing(state))
+    return render_template("partnerships/diagnoses_all.html", page=page, state=state, states=diagnoses.LIST_STATES,
+                           story_counts=stories.counts([d.id for d in page.items]), now=clock.now(),
+                           period=describe_period("diagnoses"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
