@@ -144,12 +144,13 @@ def fit(entries: Sequence[E], judgements: Sequence[tuple[E, E]], penalty: float 
         if size <= GRADIENT_TOLERANCE:
             break
         step = _conjugate_gradients(lambda v, s=s: curvature_times(s, v), -g, min(0.5, size ** 0.5) * size)
+        # The full step, unless it fails to lower the objective enough (Armijo) and, near the optimum where
+        # the objective changes below its rounding, also fails to shrink the gradient: then halve it.
         now, t = objective(s), 1.0
-        # Near the optimum the objective changes below its rounding: there the full step is taken when
-        # it shrinks the gradient.
-        while (objective(s + t * step) > now + 1e-4 * t * float(g @ step) and t > 1e-10
-               and not (t == 1.0 and np.linalg.norm(gradient(s + step)) < np.linalg.norm(g))):
-            t /= 2
+        if objective(s + step) > now + 1e-4 * float(g @ step) and np.linalg.norm(gradient(s + step)) >= size:
+            t = 0.5
+            while objective(s + t * step) > now + 1e-4 * t * float(g @ step) and t > 1e-10:
+                t /= 2
         s = s + t * step
     se = np.sqrt(np.diag(np.linalg.inv(hessian(s))))
     judged = np.bincount(w, minlength=n) + np.bincount(lo, minlength=n)
