@@ -2,8 +2,8 @@
 only the command line need are imported when first used, never by `create_app()`.
 
 What each one costs a worker that imports it (RSS, measured beside the app's own imports, December 2026):
-fpdf2 with numpy, Pillow and fontTools ~50 MB (a funder's invoice PDF); numpy and scipy ~70 MB (the joint
-fit of the panel view, the pairwise rounds); Flask-Migrate with Alembic, Mako and Pygments ~11 MB (`flask
+fpdf2 with numpy, Pillow and fontTools ~50 MB (a funder's invoice PDF); numpy ~20 MB (the joint fit of
+the panel view, the pairwise rounds: numpy only, scipy would add ~60 MB); Flask-Migrate with Alembic, Mako and Pygments ~11 MB (`flask
 db`); cryptography ~10 MB (a sealed value); pygal ~7 MB (a dashboard's charts); stripe ~20 MB and boto3
 ~24 MB (a Stripe payment, an s3:// STORAGE_URL); celery (JOBS_BROKER_URL); schemathesis (tests only).
 """
@@ -61,3 +61,37 @@ def test_each_is_imported_when_its_feature_runs(tmp_path):
     loaded = imported_by_the_app(tmp_path, USES)
     assert {"pygal", "fpdf", "cryptography"} <= set(loaded)
     assert not {"stripe", "boto3", "celery", "alembic", "scipy"} & set(loaded)
+
+
+# What a panel's results page and a pairwise round compute (results._compute and _intervals, comparisons._fit,
+# next_offer and load_results), on a design big enough to use every branch: several judges per entry, a
+# judge with a stretch, two groups.
+PANEL_AND_PAIRWISE = """
+import random
+from challenge.judging import comparisons, results, scoring
+from challenge.judging.scoring import pairwise
+
+rng = random.Random(1)
+raw = {j: {e: rng.randint(0, 40) / 4 for e in range(60) if (e + j) % 8 < 5} for j in range(8)}
+raw[8] = {100: 3.0, 101: 4.0}
+raw[9] = {100: 5.0, 101: 6.0}
+assert scoring.joint_fit(raw, stretch=False).groups == 2
+assert max(scoring.joint_fit(raw).stretch.values()) != 1.0
+scoring.normalise(raw, 0, 10), scoring.mean_z(raw), scoring.calibration(raw)
+intervals = scoring.bootstrap_intervals(raw)
+scoring.too_close(sorted(intervals), intervals)
+entries = list(range(30))
+judged = [tuple(rng.sample(entries, 2)) for _ in range(200)]
+fit = pairwise.fit(entries, judged)
+assert fit.intervals()[0][0] < fit.strength[0] < fit.intervals()[0][1]
+pairwise.agreement(fit, judged)
+assert pairwise.next_pair(fit, entries, set(), seed=3) is not None
+"""
+
+
+def test_panel_results_and_pairwise_ranking_import_no_scipy(tmp_path):
+    """Issue 13: the panel view's joint fit and a pairwise round's Bradley–Terry fit use numpy alone; scipy
+    (~60 MB more in each worker that drew one) stays a tool of the tests and the benchmarks."""
+    loaded = imported_by_the_app(tmp_path, PANEL_AND_PAIRWISE)
+    assert "numpy" in loaded  # the fits ran (numpy is imported lazily by them)
+    assert "scipy" not in loaded

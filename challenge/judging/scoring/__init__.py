@@ -1,4 +1,4 @@
-"""The arithmetic of a judging panel: pure functions (standard library; numpy and scipy for the joint model).
+"""The arithmetic of a judging panel: pure functions (standard library; numpy for the joint model).
 
 Views, exports and tests share one definition of every number a page shows.
 Scores are floats (not money). Input that can only come from a bug (a score

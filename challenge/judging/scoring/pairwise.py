@@ -4,15 +4,15 @@ A judge sees two entries and says which better answers the round's question. The
 gives each entry a strength s so that the chance that a beats b is 1 / (1 + exp(s_b - s_a)). The
 strengths are the maximum of the log-likelihood with a small ridge penalty, PENALTY * sum(s²): it keeps an
 entry that won (or lost) every comparison at a finite strength, and it fixes the scale's origin (the
-strengths sum to zero), so the fit is the same as choix's `opt_pairwise(n, data, alpha=PENALTY)`. scipy
-does the fitting. Each strength has a standard error from the penalised Hessian (the model's curvature),
+strengths sum to zero), so the fit is the same as choix's `opt_pairwise(n, data, alpha=PENALTY)`. Newton's
+method does the fitting (the penalised log-likelihood is strictly concave). Each strength has a standard error from the penalised Hessian (the model's curvature),
 hence an interval. The next pair (next_pair) is, half the time, the one whose answer is expected to teach
 the most (Gavel's idea, with Bradley–Terry in place of Crowd-BT): two entries close in strength and still
 uncertain, which favours the entries seen least, since an entry never compared has the widest uncertainty
 of all; the other half it explores: the least-judged entry against a random partner, which keeps the
 ends of the ranking tied together.
 
-Pure: numpy and scipy, no Flask, no SQLAlchemy. Entries are any hashable ids.
+Pure: numpy, no Flask, no SQLAlchemy. Entries are any hashable ids.
 """
 from __future__ import annotations
 
@@ -44,11 +44,11 @@ class PairwiseFit(Generic[E]):
 
     def intervals(self, level: float = LEVEL) -> dict[E, tuple[float, float]]:
         """A `level` interval for each strength from its standard error (normal approximation)."""
-        from scipy.stats import norm
+        from statistics import NormalDist
 
         if not 0 < level < 1:
             raise ValueError("level must be between 0 and 1")
-        z = float(norm.ppf(0.5 + level / 2))
+        z = NormalDist().inv_cdf(0.5 + level / 2)
         return {e: (s - z * self.se[e], s + z * self.se[e]) for e, s in self.strength.items()}
 
 
@@ -64,12 +64,43 @@ def _check(entries: Sequence[E], judgements: Sequence[tuple[E, E]]) -> dict[E, i
     return index
 
 
+def _expit(x):
+    """1 / (1 + exp(-x)), without overflow for large |x|."""
+    import numpy as np
+
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _conjugate_gradients(times, b, tolerance: float):
+    """x with times(x) = b (times: a symmetric positive definite matrix's product), to |residual| <= tolerance."""
+    import numpy as np
+
+    x = np.zeros_like(b)
+    r = b.copy()
+    p = r.copy()
+    rr = float(r @ r)
+    for _ in range(10 * len(b)):
+        if rr ** 0.5 <= tolerance:
+            break
+        hp = times(p)
+        alpha = rr / float(p @ hp)
+        x += alpha * p
+        r -= alpha * hp
+        rr, previous = float(r @ r), rr
+        p = r + (rr / previous) * p
+    return x
+
+
+#: Newton's method stops when the gradient's length is at most this (or after MAX_NEWTON steps).
+GRADIENT_TOLERANCE = 1e-10
+MAX_NEWTON = 100
+
+
 def fit(entries: Sequence[E], judgements: Sequence[tuple[E, E]], penalty: float = PENALTY) -> PairwiseFit[E]:
     """Fit the strengths from (winner, loser) judgements. Entries never compared get strength 0 and the
     prior's standard error. Refuses a judgement naming an unknown entry or one entry twice."""
     import numpy as np
-    from scipy.optimize import minimize
-    from scipy.special import expit, log_expit
 
     if penalty <= 0:
         raise ValueError("penalty must be positive")
@@ -80,15 +111,15 @@ def fit(entries: Sequence[E], judgements: Sequence[tuple[E, E]], penalty: float 
     w = np.array([index[a] for a, _ in judgements], dtype=int)
     lo = np.array([index[b] for _, b in judgements], dtype=int)
 
-    def objective(s):
-        return penalty * float(s @ s) - float(log_expit(s[w] - s[lo]).sum())
+    def objective(s):  # penalty * |s|² minus the log-likelihood, each term log(1 + exp(s_loser - s_winner))
+        return penalty * float(s @ s) + float(np.logaddexp(0.0, s[lo] - s[w]).sum())
 
     def gradient(s):
-        z = expit(s[lo] - s[w])  # the chance the loser would have won
+        z = _expit(s[lo] - s[w])  # the chance the loser would have won
         return 2 * penalty * s - np.bincount(w, z, minlength=n) + np.bincount(lo, z, minlength=n)
 
     def hessian(s):
-        p = expit(s[w] - s[lo])
+        p = _expit(s[w] - s[lo])
         v = p * (1 - p)
         h = 2 * penalty * np.eye(n)
         np.add.at(h, (w, w), v)
@@ -98,13 +129,29 @@ def fit(entries: Sequence[E], judgements: Sequence[tuple[E, E]], penalty: float 
         return h
 
     def curvature_times(s, v):  # the Hessian times v without forming it: fast on hundreds of entries
-        p = expit(s[w] - s[lo])
+        p = _expit(s[w] - s[lo])
         d = p * (1 - p) * (v[w] - v[lo])
         return 2 * penalty * v + np.bincount(w, d, minlength=n) - np.bincount(lo, d, minlength=n)
 
-    found = minimize(objective, np.zeros(n), jac=gradient, hessp=curvature_times, method="trust-ncg",
-                     options={"gtol": 1e-10, "maxiter": 1000}) if len(w) else None
-    s = found.x if found is not None else np.zeros(n)
+    s = np.zeros(n)
+    # Newton's method with a backtracking line search: the objective is strictly convex (the ridge), so
+    # each Newton step is a descent direction and the iterations converge from zero. Each step is solved
+    # by conjugate gradients on Hessian-vector products (a dense solve per step is slow at 500 entries),
+    # to a relative accuracy that tightens as the gradient shrinks (superlinear convergence).
+    for _ in range(MAX_NEWTON if len(w) else 0):
+        g = gradient(s)
+        size = float(np.linalg.norm(g))
+        if size <= GRADIENT_TOLERANCE:
+            break
+        step = _conjugate_gradients(lambda v, s=s: curvature_times(s, v), -g, min(0.5, size ** 0.5) * size)
+        # The full step, unless it fails to lower the objective enough (Armijo) and, near the optimum where
+        # the objective changes below its rounding, also fails to shrink the gradient: then halve it.
+        now, t = objective(s), 1.0
+        if objective(s + step) > now + 1e-4 * float(g @ step) and np.linalg.norm(gradient(s + step)) >= size:
+            t = 0.5
+            while objective(s + t * step) > now + 1e-4 * t * float(g @ step) and t > 1e-10:
+                t /= 2
+        s = s + t * step
     se = np.sqrt(np.diag(np.linalg.inv(hessian(s))))
     judged = np.bincount(w, minlength=n) + np.bincount(lo, minlength=n)
     return PairwiseFit({e: float(s[i]) for e, i in index.items()}, {e: float(se[i]) for e, i in index.items()},
@@ -143,7 +190,6 @@ def next_pair(fit_: PairwiseFit[E], available: Sequence[E], done: Collection[fro
     or on a side).
     """
     import numpy as np
-    from scipy.special import expit
 
     items = list(dict.fromkeys(available))
     n = len(items)
@@ -151,7 +197,7 @@ def next_pair(fit_: PairwiseFit[E], available: Sequence[E], done: Collection[fro
         return None
     s = np.array([fit_.strength.get(e, 0.0) for e in items])
     var = np.array([fit_.se.get(e, 1.0) ** 2 for e in items])
-    p = expit(s[:, None] - s[None, :])
+    p = _expit(s[:, None] - s[None, :])
     value = p * (1 - p) * (var[:, None] + var[None, :])
     value = np.round(value, 9)  # float noise must not outrank the seeded tie-break
     rng = np.random.default_rng(seed)
