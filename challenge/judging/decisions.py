@@ -290,7 +290,8 @@ def placements_for(challenges, now: datetime | None = None) -> dict[int, list[tu
     """placements() of each of several challenges (the entries of a list), in a fixed number of queries."""
     ids = {c.id for c in challenges}
     decisions = {d.challenge_id: d for d in db.session.scalars(
-        db.select(Decision).where(Decision.challenge_id.in_(ids), Decision.kind == "final", Decision.published_at.is_not(None))
+        db.select(Decision).where(Decision.challenge_id.in_(ids), Decision.kind == "final",
+                                  Decision.published_at.is_not(None))
         .options(selectinload(Decision.selections).selectinload(Selection.submission),
                  selectinload(Decision.selections).selectinload(Selection.prize)))} if ids else {}
     winners = vote_winners(challenges, now)
