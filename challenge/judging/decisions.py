@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.orm import selectinload
+
 from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.states import ChallengeState
 from challenge.errors import DomainError, FieldError, InvalidTransition
@@ -17,7 +19,7 @@ from challenge.payouts.awards import create_stage_grants
 from challenge.payouts.funding import pool_status
 from challenge.judging import results as results_mod
 from challenge.judging.models import JUDGED_STATES, Decision, Round, RoundState, Selection
-from challenge.judging.peoples import vote_winner
+from challenge.judging.peoples import vote_winners
 from challenge.judging.rubric import rounds_of, settings_of
 from challenge.platform import audit, tx
 from challenge.submissions.models import Submission, SubmissionState
@@ -281,11 +283,22 @@ def placements(challenge: Challenge, now: datetime | None = None) -> list[tuple[
     are published), then the public vote's winner once the vote has closed (it may share no tier with the
     panel's winners). Nothing before publication: a recorded decision is provisional until then. `now`: the
     time the vote is judged closed at (the clock's when not given)."""
-    decision = final_decision(challenge)
-    out: list[tuple[Submission, Prize]] = []
-    if decision is not None and decision.published_at is not None:
-        out = [(s.submission, s.prize) for s in decision.selections if s.prize is not None]
-    winner = vote_winner(challenge, now)
-    if winner is not None:
-        out.append(winner)
+    return placements_for([challenge], now)[challenge.id]
+
+
+def placements_for(challenges, now: datetime | None = None) -> dict[int, list[tuple[Submission, Prize]]]:
+    """placements() of each of several challenges (the entries of a list), in a fixed number of queries."""
+    ids = {c.id for c in challenges}
+    decisions = {d.challenge_id: d for d in db.session.scalars(
+        db.select(Decision).where(Decision.challenge_id.in_(ids), Decision.kind == "final",
+                                  Decision.published_at.is_not(None))
+        .options(selectinload(Decision.selections).selectinload(Selection.submission),
+                 selectinload(Decision.selections).selectinload(Selection.prize)))} if ids else {}
+    winners = vote_winners(challenges, now)
+    out: dict[int, list[tuple[Submission, Prize]]] = {}
+    for cid in ids:
+        decision = decisions.get(cid)
+        out[cid] = [(s.submission, s.prize) for s in decision.selections if s.prize is not None] if decision else []
+        if cid in winners:
+            out[cid].append(winners[cid])
     return out

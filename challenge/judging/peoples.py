@@ -20,7 +20,7 @@ from challenge.challenges.states import ChallengeState
 from challenge.errors import DomainError, NotAllowed
 from challenge.extensions import db
 from challenge.judging.models import JUDGED_STATES, JudgingSettings, Vote
-from challenge.judging.rubric import settings_of
+from challenge.judging.rubric import settings_for, settings_of
 from challenge.permissions import can
 from challenge.platform import audit
 from challenge.submissions.models import Submission
@@ -120,18 +120,36 @@ def counts(challenge: Challenge) -> list[tuple[Submission, int]]:
         db.select(Vote.submission_id, db.func.count(Vote.id)).where(Vote.challenge_id == challenge.id)
         .group_by(Vote.submission_id)).all())
     rows = [(s, tally.get(s.id, 0)) for s in entries(challenge)]
-    return sorted(rows, key=lambda r: (-r[1], r[0].submitted_at or r[0].created_at, r[0].id))
+    return sorted(rows, key=_ranking)
+
+
+def _ranking(row: tuple[Submission, int]) -> tuple:
+    """Most votes first; ties in order of submission."""
+    sub, votes = row
+    return -votes, sub.submitted_at or sub.created_at, sub.id
 
 
 def vote_winner(challenge: Challenge, now: datetime | None = None) -> tuple[Submission, Prize] | None:
     """The public's winner and the people's-choice prize, once the vote has closed and someone voted."""
-    settings = settings_of(challenge)
-    if window(settings, now or clock.now()) != VoteWindow.CLOSED or settings.peoples_choice_prize is None:
-        return None
-    ranked = counts(challenge)
-    if not ranked or ranked[0][1] == 0:
-        return None
-    return ranked[0][0], settings.peoples_choice_prize
+    return vote_winners([challenge], now).get(challenge.id)
+
+
+def vote_winners(challenges, now: datetime | None = None) -> dict[int, tuple[Submission, Prize]]:
+    """vote_winner for each of several challenges (a list of entries), in two queries however many: the
+    entry with the most votes (ties as `counts` orders them) of each challenge whose vote has closed."""
+    now = now or clock.now()
+    closed = {cid: s for cid, s in settings_for(challenges).items()
+              if window(s, now) == VoteWindow.CLOSED and s.peoples_choice_prize is not None}
+    if not closed:
+        return {}
+    tally = (db.select(Vote.challenge_id, Vote.submission_id, db.func.count(Vote.id).label("votes"))
+             .where(Vote.challenge_id.in_(closed)).group_by(Vote.challenge_id, Vote.submission_id).subquery())
+    voted: dict[int, list[tuple[Submission, int]]] = {}
+    for sub, votes in db.session.execute(
+            db.select(Submission, tally.c.votes).join(tally, tally.c.submission_id == Submission.id)
+            .where(Submission.challenge_id == tally.c.challenge_id, Submission.state.in_(VOTABLE_STATES))):
+        voted.setdefault(sub.challenge_id, []).append((sub, votes))
+    return {cid: (min(rows, key=_ranking)[0], closed[cid].peoples_choice_prize) for cid, rows in voted.items()}
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from challenge.challenges.services import move
 from challenge.errors import DomainError, FieldError, InvalidTransition, NotAllowed
 from challenge.extensions import db
 from challenge.judging import decisions, peoples, results
-from challenge.judging.decisions import MAX_REASON, final_decision, placements
-from challenge.judging.models import DECIDED, JUDGED_STATES, Decision, JudgingSettings
+from challenge.judging.decisions import MAX_REASON, final_decision, placements, placements_for
+from challenge.judging.models import DECIDED, DECIDED_ENTRIES, JUDGED_STATES, Decision, JudgingSettings
 from challenge.judging.rubric import settings_of
 from challenge.payouts import awards
 from challenge.permissions import can
@@ -180,12 +180,20 @@ class Outcome:
 def outcome_of(sub: Submission) -> Outcome | None:
     """The entry's published outcome, or None while there is none to tell (judging, or a decision not yet
     published). The one place pages ask: the state publication set, and the places the decision gave."""
-    if sub.challenge.state not in DECIDED or sub.state not in (SubmissionState.WINNER, SubmissionState.NOT_SELECTED):
-        return None
-    prizes = [prize for entry, prize in placements(sub.challenge) if entry.id == sub.id]
-    if prizes:
-        return Outcome("winner", "Winner: " + ", ".join(p.name for p in prizes), prizes)
-    return Outcome("not_selected", "Not selected", [])
+    return outcomes_of([sub]).get(sub.id)
+
+
+def outcomes_of(subs) -> dict[int, Outcome]:
+    """outcome_of for each of a list of entries, by entry id (those with none to tell left out), in a fixed
+    number of queries however many challenges they entered."""
+    told = [s for s in subs if s.challenge.state in DECIDED and s.state in DECIDED_ENTRIES]
+    placed = placements_for({s.challenge for s in told}) if told else {}
+    out = {}
+    for sub in told:
+        prizes = [prize for entry, prize in placed[sub.challenge_id] if entry.id == sub.id]
+        out[sub.id] = (Outcome("winner", "Winner: " + ", ".join(p.name for p in prizes), prizes) if prizes
+                       else Outcome("not_selected", "Not selected", []))
+    return out
 
 
 def published_placements(challenge: Challenge) -> list[tuple[Submission, Prize]] | None:
@@ -223,4 +231,4 @@ def public_winners(challenge: Challenge) -> list[PublicWinner]:
 
 
 awards.DECIDED_PLACES.append(published_placements)
-submission_pages.OUTCOME_OF.append(outcome_of)
+submission_pages.OUTCOMES_OF.append(outcomes_of)

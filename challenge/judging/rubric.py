@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import selectinload
+
 from challenge.challenges import services as challenge_services
 from challenge.challenges.models import Challenge, Prize
 from challenge.errors import FieldError, InvalidTransition
@@ -10,6 +12,7 @@ from challenge.extensions import db
 from challenge.judging import presets
 from challenge.judging.models import JUDGING_OVER, RUBRIC_OPEN, SCALES, Criterion, JudgingSettings, Round, RoundState, new_version
 from challenge.judging.pairwise_models import PAIRWISE
+from challenge.permissions import memo, remember
 from challenge.platform import audit
 
 
@@ -41,6 +44,24 @@ def rounds_of(challenge: Challenge) -> list[Round]:
 
 def settings_of(challenge: Challenge) -> JudgingSettings | None:
     return db.session.scalar(db.select(JudgingSettings).where(JudgingSettings.challenge_id == challenge.id))
+
+
+def settings_for(challenges) -> dict[int, JudgingSettings | None]:
+    """Each challenge's judging settings (None where it has none), with the people's-choice prize, in one
+    query for a list of entries. Kept for the request (`permissions.remember`), so the rules then asked about
+    the same challenges (`kept_settings`) read no more."""
+    ids = {c.id for c in challenges}
+    found = {s.challenge_id: s for s in db.session.scalars(
+        db.select(JudgingSettings).where(JudgingSettings.challenge_id.in_(ids))
+        .options(selectinload(JudgingSettings.peoples_choice_prize)))} if ids else {}
+    for cid in ids:
+        remember("judging_settings", cid, found.get(cid))
+    return {cid: found.get(cid) for cid in ids}
+
+
+def kept_settings(challenge: Challenge) -> JudgingSettings | None:
+    """settings_of, read once per request (a rule asked of every row of a list; any write forgets it)."""
+    return memo("judging_settings", challenge.id, lambda: settings_of(challenge))
 
 
 def rubric_scale(criteria: list[Criterion]) -> tuple[int, int] | None:

@@ -6,9 +6,10 @@ from challenge.challenges.states import ChallengeState, Phase
 from challenge.extensions import db
 from challenge.judging import peoples
 from challenge.judging.models import (
-    DECIDED, DECIDED_ENTRIES, JUDGING_OVER, AssignmentState, Conflict, JudgingSettings, PanelMember, RoundState,
+    DECIDED, DECIDED_ENTRIES, JUDGING_OVER, AssignmentState, Conflict, PanelMember, RoundState,
 )
 from challenge.judging.pairwise_models import PAIRWISE
+from challenge.judging.rubric import kept_settings
 from challenge.judging.peoples import VoteWindow
 from challenge.permissions import is_broker, is_seeker, memo, rule, signed_in
 
@@ -188,8 +189,8 @@ def _judging_feedback(user, sub, now):
         return False
     if ch.state not in DECIDED or sub.state not in DECIDED_ENTRIES:
         return False
-    feedback_at = db.session.scalar(db.select(JudgingSettings.feedback_at).where(JudgingSettings.challenge_id == ch.id))
-    return feedback_at is None or now >= feedback_at
+    settings = kept_settings(ch)  # asked of every row of "Your submissions": read once (or with the outcomes)
+    return settings is None or settings.feedback_at is None or now >= settings.feedback_at
 
 
 @rule("judging.accept_invitation")

@@ -1,6 +1,8 @@
 """What the payouts pages show, gathered in one place per page (the views stay thin; templates only show)."""
 from __future__ import annotations
 
+from sqlalchemy.orm import selectinload
+
 from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
@@ -8,7 +10,7 @@ from challenge import clock
 from challenge.payouts import awards, finance, funding, invoices, ledger
 from challenge.payouts.forms import (ConfirmForm, FeeForm, FundersForm, RecordTransferForm, RefundForm, StageGrantForm,
                                      WaiveForm)
-from challenge.payouts.models import Award, ChallengeFinance, LedgerTransaction, Payout, Refund
+from challenge.payouts.models import Award, ChallengeFinance, LedgerTransaction, Payout, PayoutSplit, Refund
 from challenge.payouts.providers import card_payments_available
 from challenge.payouts.refunds import refunds_open
 from challenge.payouts.states import STARTED_FUNDINGS, PayoutState
@@ -109,11 +111,16 @@ def funding_page(challenge: Challenge, **forms) -> dict:
 # --- a creator's payouts ----------------------------------------------------------------------------------
 
 def my_awards(user) -> list[Award]:
-    """The awards of the entries the user leads or is in the team of, newest first."""
+    """The awards of the entries the user leads or is in the team of, newest first, with what the page shows of
+    each (its entry and team, challenge, prize, splits and payouts: no query per award)."""
     mine = db.select(Submission.id).where(Submission.owner_id == user.id).union(
         db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id))
-    return list(db.session.scalars(db.select(Award).where(Award.submission_id.in_(mine))
-                                   .order_by(Award.created_at.desc(), Award.id)))
+    return list(db.session.scalars(
+        db.select(Award).where(Award.submission_id.in_(mine))
+        .options(selectinload(Award.submission).selectinload(Submission.team), selectinload(Award.challenge),
+                 selectinload(Award.prize), selectinload(Award.splits).selectinload(PayoutSplit.user),
+                 selectinload(Award.payouts).selectinload(Payout.user))
+        .order_by(Award.created_at.desc(), Award.id)))
 
 
 def team_of(award: Award) -> list:

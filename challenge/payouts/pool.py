@@ -80,9 +80,7 @@ class PoolStatus:
 
 
 def pool_status(challenge: Challenge) -> PoolStatus:
-    finance = db.session.get(ChallengeFinance, challenge.id)
-    funded = sum(funded_by(f) for f in funders_of(challenge))
-    return _status(challenge, finance, funded, ledger.balance(ledger.escrow(challenge.id), challenge.currency))
+    return pool_statuses([challenge])[challenge.id]
 
 
 def pool_statuses(challenges: list[Challenge]) -> dict[int, PoolStatus]:

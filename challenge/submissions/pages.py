@@ -19,20 +19,25 @@ from challenge.submissions.forms import (
 from challenge.submissions.models import Submission
 
 
-# What an entry's published outcome is ("Winner: First prize", "Not selected", or None while there is none to
-# tell): the judging package, above this one, registers its one function here at start-up
-# (judging/publication.outcome_of), so every submissions page says what the decision said.
-OUTCOME_OF: list[Callable[[Submission], object | None]] = []
+# What each entry's published outcome is ("Winner: First prize", "Not selected"; left out while there is none
+# to tell), by entry id: the judging package, above this one, registers its one function here at start-up
+# (judging/publication.outcomes_of), so every submissions page says what the decision said. It takes a list,
+# so a list of entries costs the same few queries as one entry.
+OUTCOMES_OF: list[Callable[[list[Submission]], dict[int, object]]] = []
 
 
 def outcome_of(sub: Submission):
     """The entry's published outcome (with `.label` and `.kind`), or None."""
-    return next((found for source in OUTCOME_OF if (found := source(sub)) is not None), None)
+    return outcomes([sub]).get(sub.id)
 
 
 def outcomes(subs) -> dict[int, object]:
     """Each entry's published outcome, for a list of entries (e.g. "Your submissions")."""
-    return {s.id: found for s in subs if (found := outcome_of(s)) is not None}
+    found: dict[int, object] = {}
+    for source in OUTCOMES_OF:
+        for sid, outcome in source(list(subs)).items():
+            found.setdefault(sid, outcome)
+    return found
 
 
 def show_url(sub: Submission, anchor: str | None = None) -> str:

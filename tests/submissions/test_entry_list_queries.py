@@ -1,0 +1,46 @@
+"""The lists of entries run the same statements for 1 and for 6 entries (issue 13): a challenge's list as its
+seeker sees it after the close and the broker's list of everything, each entry with its entrant, organisation,
+team and files."""
+from __future__ import annotations
+
+import secrets
+
+from challenge import clock
+from challenge.extensions import db
+from challenge.submissions.models import Attachment
+from tests.factories import counted_statements
+
+
+def _entries(challenge, n, make_user, make_org, make_submission) -> None:
+    for i in range(n):
+        owner = make_user(f"Entrant {i}")
+        sub = make_submission(challenge, owner, team=(make_user(),), title=f"Entry {i}",
+                              organisation=make_org(owner=owner, name=f"Charity {i}"))
+        db.session.add(Attachment(submission_id=sub.id, original_name="plan.pdf", stored_name=secrets.token_hex(16),
+                                  content_type="application/pdf", size=100, sha256="0" * 64,
+                                  uploaded_at=clock.now()))
+    db.session.commit()
+
+
+def test_the_seekers_list_and_the_brokers_list_run_the_same_statements_for_1_and_6_entries(
+        client, login, make_user, make_org, make_challenge, make_submission):
+    broker = make_user("Bea Broker", broker=True)
+    counts, pages = [], []
+    for n in (1, 6):
+        seeker = make_user(f"Sita Seeker {n}")
+        challenge = make_challenge(make_org(seeker), "closed")
+        _entries(challenge, n, make_user, make_org, make_submission)
+        login(seeker)
+        with counted_statements() as seen_by_seeker:
+            page = client.get(f"/challenges/{challenge.slug}/submissions")
+        assert page.status_code == 200
+        login(broker)
+        with counted_statements() as seen_by_broker:
+            everything = client.get("/submissions")
+        assert everything.status_code == 200
+        counts.append((len(seen_by_seeker), len(seen_by_broker)))
+        pages.append(page.text)
+    assert counts[0] == counts[1], counts
+    six = pages[1]
+    assert all(f"Entry {i}<" in six and f"Charity {i}<" in six for i in range(6))
+    assert six.count("+ 1 in team") == 6
