@@ -37,19 +37,24 @@ def ping(hook_id: int):
 @bp.post("/webhooks/<id:hook_id>/disable")
 @login_required
 def disable(hook_id: int):
-    endpoint = endpoint_or_404(hook_id)
-    return buttons.pressed(url_for("webhooks.show", hook_id=endpoint.id),
-                           lambda: services.set_active(endpoint, False, current_user, clock.now()),
-                           "The endpoint is turned off: no new events are sent to it.")
+    return _switch(hook_id, False)
 
 
 @bp.post("/webhooks/<id:hook_id>/enable")
 @login_required
 def enable(hook_id: int):
+    return _switch(hook_id, True)
+
+
+_SWITCHED = {False: "The endpoint is turned off: no new events are sent to it.",
+             True: "The endpoint is turned on: new events are sent to it again."}
+
+
+def _switch(hook_id: int, active: bool):
     endpoint = endpoint_or_404(hook_id)
     return buttons.pressed(url_for("webhooks.show", hook_id=endpoint.id),
-                           lambda: services.set_active(endpoint, True, current_user, clock.now()),
-                           "The endpoint is turned on: new events are sent to it again.")
+                           lambda: services.set_active(endpoint, active, current_user, clock.now()),
+                           _SWITCHED[active])
 
 
 @bp.post("/webhooks/<id:hook_id>/delete")
