@@ -66,7 +66,8 @@ def _awards(prize_id) -> list[Award]:
 
 def _told(user) -> list[OutboxMessage]:
     return list(db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "judging.outcome",
-                                                                  OutboxMessage.to_email == user.email)))
+                                                                  OutboxMessage.to_email == user.email)
+                              .order_by(OutboxMessage.id)))  # PostgreSQL keeps no order without one
 
 
 @pytest.fixture()
