@@ -138,7 +138,7 @@ def throughput(args) -> tuple[str, bool]:
                          f"{two.requests_per_second:,.0f} req/s ({ratio:.2f}×); errors {two.error_count}")
     lines.append(f"Why not 2×: this machine has {os.cpu_count()} cores in all, and both nodes, nginx, PostgreSQL, Redis "
                  "and wrk share them; one node's workers already keep them busy, so the second node adds "
-                 "failover, not throughput, here. On separate machines each node brings its own cores "
+                 "failover, not throughput, here, and nginx's extra hop costs CPU of its own (below 1×). On separate machines each node brings its own cores "
                  "(docs/scaling.md).")
     return "\n".join(lines), True
 
