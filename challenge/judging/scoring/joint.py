@@ -184,7 +184,18 @@ def _stretch_fit(j_idx, e_idx, y, quality, leniency, free):
         return diag_q, cross, judges, grad
 
     centre = quality.mean()
-    x = np.r_[quality - centre, leniency + centre, np.zeros(n_g)]
+    x = _levenberg_marquardt(np.r_[quality - centre, leniency + centre, np.zeros(n_g)], residuals,
+                             normal_equations, n_q)
+    q, a, g = unpack(x)
+    # Back on the rubric's scale: the score an average judge (mean leniency, stretch 1) would give.
+    return a.mean() + q, a - a.mean(), np.exp(g)
+
+
+def _levenberg_marquardt(x, residuals, normal_equations, n_q: int):
+    """Minimise half the sum of squared residuals from x by Levenberg–Marquardt; normal_equations(x, r) gives
+    JᵀJ in _solve_bordered's blocks (the first n_q parameters' diagonal, their cross block, the rest) and Jᵀr."""
+    import numpy as np
+
     r = residuals(x)
     cost = 0.5 * float(r @ r)
     damping = 1e-6
@@ -215,9 +226,7 @@ def _stretch_fit(j_idx, e_idx, y, quality, leniency, free):
         if (np.linalg.norm(step) <= TOLERANCE * (TOLERANCE + np.linalg.norm(x))
                 or gain <= TOLERANCE * cost):
             break
-    q, a, g = unpack(x)
-    # Back on the rubric's scale: the score an average judge (mean leniency, stretch 1) would give.
-    return a.mean() + q, a - a.mean(), np.exp(g)
+    return x
 
 
 def joint_fit(raw: Mapping[J, Mapping[E, float | None]], stretch: bool = True) -> JointFit[J, E]:

@@ -133,12 +133,23 @@ def fit(entries: Sequence[E], judgements: Sequence[tuple[E, E]], penalty: float 
         d = p * (1 - p) * (v[w] - v[lo])
         return 2 * penalty * v + np.bincount(w, d, minlength=n) - np.bincount(lo, d, minlength=n)
 
-    s = np.zeros(n)
-    # Newton's method with a backtracking line search: the objective is strictly convex (the ridge), so
-    # each Newton step is a descent direction and the iterations converge from zero. Each step is solved
-    # by conjugate gradients on Hessian-vector products (a dense solve per step is slow at 500 entries),
-    # to a relative accuracy that tightens as the gradient shrinks (superlinear convergence).
-    for _ in range(MAX_NEWTON if len(w) else 0):
+    s = _newton(np.zeros(n), objective, gradient, curvature_times) if len(w) else np.zeros(n)
+    se = np.sqrt(np.diag(np.linalg.inv(hessian(s))))
+    judged = np.bincount(w, minlength=n) + np.bincount(lo, minlength=n)
+    return PairwiseFit({e: float(s[i]) for e, i in index.items()}, {e: float(se[i]) for e, i in index.items()},
+                       {e: int(judged[i]) for e, i in index.items()})
+
+
+def _newton(s, objective, gradient, curvature_times):
+    """Minimise a strictly convex objective from s by Newton's method with a backtracking line search.
+
+    The ridge makes the objective strictly convex, so each Newton step is a descent direction and the
+    iterations converge from zero. Each step is solved by conjugate gradients on Hessian-vector products (a
+    dense solve per step is slow at 500 entries), to a relative accuracy that tightens as the gradient
+    shrinks (superlinear convergence)."""
+    import numpy as np
+
+    for _ in range(MAX_NEWTON):
         g = gradient(s)
         size = float(np.linalg.norm(g))
         if size <= GRADIENT_TOLERANCE:
@@ -152,10 +163,7 @@ def fit(entries: Sequence[E], judgements: Sequence[tuple[E, E]], penalty: float 
             while objective(s + t * step) > now + 1e-4 * t * float(g @ step) and t > 1e-10:
                 t /= 2
         s = s + t * step
-    se = np.sqrt(np.diag(np.linalg.inv(hessian(s))))
-    judged = np.bincount(w, minlength=n) + np.bincount(lo, minlength=n)
-    return PairwiseFit({e: float(s[i]) for e, i in index.items()}, {e: float(se[i]) for e, i in index.items()},
-                       {e: int(judged[i]) for e, i in index.items()})
+    return s
 
 
 def agreement(fit_: PairwiseFit[E], judgements: Sequence[tuple[E, E]]) -> float | None:
