@@ -1,8 +1,11 @@
 """`python -m bench.profile`: where one signed-in request spends its time, in-process, without wrk.
 
-    python -m bench.profile [--db /tmp/bench-profile.db] [--cases judge] [--requests 20] [--top 25]
+    python -m bench.profile [--db /tmp/bench-profile.db | --postgresql bench_profile] [--cases judge]
+                            [--requests 20] [--top 25] [--sql]
 
-Loads the benchmark's data set into a SQLite file once (kept for the next run; --fresh reloads it), then
+Loads the benchmark's data set into a SQLite file, or with --postgresql into a PostgreSQL database of that
+name on the bench's server, once (kept for the next run; --fresh reloads it, and `--drop` removes the
+PostgreSQL database and stops), then
 for each case in bench/cases.py that has a login: signs in through the session (as Flask-Login would),
 warms up, and reports the CPU time of one request (`time.process_time`, median of --requests) and its
 query count. `--top N` prints cProfile's N most expensive functions (cumulative) for each case. CPU
@@ -24,15 +27,14 @@ from sqlalchemy import create_engine
 
 from bench import dataset
 from bench.cases import CASES, discover
-from bench.server import SECRET_KEY, app_env, migrate
+from bench.server import POSTGRES_SERVER, SECRET_KEY, app_env, migrate
 from challenge import clock, create_app
 
 
-def load(path: Path, challenges: int) -> dict:
-    """The data set in a SQLite file at `path` (loaded now unless it is there); the facts the cases need."""
-    url = f"sqlite:///{path}"
-    facts_file = path.with_suffix(".facts")
-    if not path.exists():
+def load(url: str, facts_file: Path, challenges: int) -> dict:
+    """The data set in the database at `url` (loaded now unless its facts file is there); the facts the
+    cases need."""
+    if not facts_file.exists():
         plan = dataset.Plan(challenges=challenges, submissions=10 * challenges, scores=50 * challenges)
         with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
             migrate(app_env(url, Path(tmp)))
@@ -44,6 +46,28 @@ def load(path: Path, challenges: int) -> dict:
         engine.dispose()
         facts_file.write_text(repr(extra))
     return eval(facts_file.read_text())  # noqa: S307 (our own file, written just above)
+
+
+def _postgresql(name: str, fresh: bool) -> tuple[str, Path]:
+    """The URL of the kept PostgreSQL database `name` (created when missing; dropped first if `fresh`) and
+    its facts file."""
+    from sqlalchemy import make_url, text
+    from sqlalchemy.pool import NullPool
+
+    facts_file = Path(tempfile.gettempdir()) / f"{name}.pg-facts"
+    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists and fresh:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                         {"n": name})
+            conn.execute(text(f'DROP DATABASE "{name}"'))
+            exists = None
+        if not exists:
+            facts_file.unlink(missing_ok=True)
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False), facts_file
 
 
 def sign_in(client, app, email: str) -> None:
@@ -125,6 +149,9 @@ def statements(app, client, path: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=Path("/tmp/bench-profile.db"))
+    parser.add_argument("--postgresql", metavar="NAME", default="",
+                        help="a PostgreSQL database of this name on the bench's server instead of SQLite")
+    parser.add_argument("--drop", action="store_true", help="with --postgresql: remove that database and stop")
     parser.add_argument("--challenges", type=int, default=10_000)
     parser.add_argument("--fresh", action="store_true", help="reload the data set")
     parser.add_argument("--cases", default="", help="only cases whose name contains this")
@@ -132,12 +159,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=0, help="print cProfile's top N functions per case")
     parser.add_argument("--sql", action="store_true", help="print each case's statements, most repeated first")
     args = parser.parse_args(argv)
-    if args.fresh:
+    if args.fresh and not args.postgresql:
         for suffix in ("", "-wal", "-shm", ".facts"):
             Path(f"{args.db}{suffix}" if suffix != ".facts" else args.db.with_suffix(".facts")).unlink(missing_ok=True)
-    extra = load(args.db, args.challenges)
-    facts = discover(create_engine(f"sqlite:///{args.db}"), clock.now(), extra)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.db}", "QUERY_COUNT_HEADER": True,
+    if args.postgresql:
+        url, facts_file = _postgresql(args.postgresql, fresh=args.fresh or args.drop)
+        if args.drop:
+            return 0
+    else:
+        url, facts_file = f"sqlite:///{args.db}", args.db.with_suffix(".facts")
+    extra = load(url, facts_file, args.challenges)
+    facts = discover(create_engine(url), clock.now(), extra)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "QUERY_COUNT_HEADER": True,
                       "SECRET_KEY": SECRET_KEY, "WTF_CSRF_ENABLED": True})
     for case in CASES:
         if args.cases not in case.name or case.baseline:
