@@ -14,6 +14,7 @@ from bench import wrk
 from bench.cases import Case, Facts
 from bench.dataset import PASSWORD
 from bench.server import Gunicorn, sign_in
+from challenge.diagnostics import FRESH_HEADER
 
 PROBE_TIMEOUT = 60
 TOO_SLOW = 5.0  # seconds for one request: beyond this the page is not put under load
@@ -87,10 +88,12 @@ def probe(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: Sess
         return result, []
     started = time.monotonic()
     try:
-        # A cookie keeps the anonymous page cache (challenge/platform/pagecache.py) out of the probe, so
-        # the queries counted are those of rendering the page, whichever worker answers and whenever.
+        # A cookie keeps the anonymous page cache (challenge/platform/pagecache.py) out of the probe, and
+        # X-Render-Fresh its shared parts, so the queries counted are those of rendering the page,
+        # whichever worker answers and whenever.
         answer = session.get(server.url + paths[0], allow_redirects=False, timeout=PROBE_TIMEOUT,
-                             cookies=None if session.cookies else {"session": UNCACHED_COOKIE})
+                             cookies=None if session.cookies else {"session": UNCACHED_COOKIE},
+                             headers={FRESH_HEADER: "1"})
     except requests.RequestException:
         result.status = f"error: no answer within {PROBE_TIMEOUT} s"
         return result, []
@@ -114,7 +117,9 @@ def run_case(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: S
     cookie = cookie_header(sessions.get(case.login(facts)))
     if cookie is None and not case.page_cache:
         cookie = f"session={UNCACHED_COOKIE}"
-    measured = wrk.run(server.url, paths, duration=duration, cookie=cookie, connections=case.connections)
+    headers = {} if case.page_cache else {FRESH_HEADER: "1"}  # "rendered": no kept page, no shared part
+    measured = wrk.run(server.url, paths, duration=duration, cookie=cookie, connections=case.connections,
+                       headers=headers)
     server.wait_idle()
     result.rps, result.errors = measured.requests_per_second, measured.error_count
     result.p50, result.p95, result.p99 = measured.p(50), measured.p(95), measured.p(99)

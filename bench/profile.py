@@ -29,6 +29,7 @@ from bench import dataset
 from bench.cases import CASES, discover
 from bench.server import POSTGRES_SERVER, SECRET_KEY, app_env, migrate
 from challenge import clock, create_app
+from challenge.diagnostics import FRESH_HEADER
 
 
 def load(url: str, facts_file: Path, challenges: int) -> dict:
@@ -98,21 +99,21 @@ def areas(stats: pstats.Stats) -> dict[str, float]:
     return {area: 100 * t / total for area, t in sorted(spent.items(), key=lambda kv: -kv[1])}
 
 
-def measure(client, path: str, requests: int, top: int) -> tuple[float, int, str]:
+def measure(client, path: str, requests: int, top: int, headers: dict | None = None) -> tuple[float, int, str]:
     """Median CPU ms of one request, its query count, where its time goes and (with top) the profile's top
-    functions."""
+    functions. `headers` {FRESH_HEADER: "1"} renders in full (no kept page or shared part)."""
     for _ in range(3):
-        answer = client.get(path)
+        answer = client.get(path, headers=headers)
         assert answer.status_code == 200, f"{path}: HTTP {answer.status_code}"
     times = []
     for _ in range(requests):
         started = time.process_time()
-        answer = client.get(path)
+        answer = client.get(path, headers=headers)
         times.append((time.process_time() - started) * 1000)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
-        client.get(path)
+        client.get(path, headers=headers)
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
@@ -140,7 +141,7 @@ def statements(app, client, path: str) -> str:
 
     event.listen(engine, "before_cursor_execute", note)
     try:
-        client.get(path)
+        client.get(path, headers={FRESH_HEADER: "1"})
     finally:
         event.remove(engine, "before_cursor_execute", note)
     return "\n".join(f"  {n:4d} × {sql}" for sql, n in seen.most_common())
@@ -157,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default="", help="only cases whose name contains this")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--top", type=int, default=0, help="print cProfile's top N functions per case")
+    parser.add_argument("--kept", action="store_true",
+                        help="time requests as wrk sends them (shared parts kept); the default renders in full")
     parser.add_argument("--sql", action="store_true", help="print each case's statements, most repeated first")
     args = parser.parse_args(argv)
     if args.fresh and not args.postgresql:
@@ -180,8 +183,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         client = app.test_client()
         sign_in(client, app, email)
-        ms, queries, report = measure(client, paths[0], args.requests, args.top)
-        print(f"{case.name:40} {ms:7.1f} ms CPU  {queries:3d} queries  {paths[0]}", flush=True)
+        fresh = {FRESH_HEADER: "1"}
+        ms, queries, report = measure(client, paths[0], args.requests, args.top, None if args.kept else fresh)
+        line = f"{case.name:40} {ms:7.1f} ms CPU  {queries:3d} queries"
+        if args.kept:  # as wrk sees it: kept pages and shared parts answer
+            line += f" (rendered in full: {measure(client, paths[0], args.requests, 0, fresh)[0]:.1f} ms CPU)"
+        print(f"{line}  {paths[0]}", flush=True)
         if report:
             print(report)
         if args.sql:

@@ -115,7 +115,7 @@ def lua_script(paths: list[str]) -> str:
 
 
 def run(base_url: str, paths: list[str], *, duration: int, threads: int = 2, connections: int = 16,
-        cookie: str | None = None) -> WrkResult:
+        cookie: str | None = None, headers: dict[str, str] | None = None) -> WrkResult:
     """One wrk run over `paths` (rotated) for `duration` seconds; bounded by a hard timeout."""
     if not base_url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         raise ValueError("the benchmark only ever targets the loopback interface")
@@ -125,6 +125,8 @@ def run(base_url: str, paths: list[str], *, duration: int, threads: int = 2, con
                "--timeout", "10s", "-s", script.name]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     command.append(base_url)
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, check=False)

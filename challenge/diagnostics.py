@@ -2,15 +2,18 @@
 
 Off unless config QUERY_COUNT_HEADER is true (env `QUERY_COUNT_HEADER=1`). The benchmark turns it on to
 check that pages run a constant number of queries whatever the size of the data; production leaves it
-off, because the header tells a visitor something about how a page is built.
+off, because the header tells a visitor something about how a page is built. With it on, a request that
+sends `X-Render-Fresh: 1` is rendered in full: no kept page or shared part answers it (`render_fresh`),
+so the benchmark can count and time what the first visitor after a change waits for.
 """
 from __future__ import annotations
 
-from flask import Flask, Response, g, has_request_context
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 HEADER = "X-Query-Count"
+FRESH_HEADER = "X-Render-Fresh"
 _listening = False
 
 
@@ -19,6 +22,12 @@ def _count(conn, cursor, statement, parameters, context, executemany) -> None:
     # app that opted in: those set g.query_count before the request runs.
     if has_request_context() and "query_count" in g:
         g.query_count += 1
+
+
+def render_fresh() -> bool:
+    """Whether this request asked to be rendered in full, and the diagnostics are on to allow it."""
+    return bool(has_request_context() and current_app.config.get("QUERY_COUNT_HEADER")
+                and request.headers.get(FRESH_HEADER) == "1")
 
 
 def register_diagnostics(app: Flask) -> None:

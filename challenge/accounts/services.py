@@ -12,6 +12,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
@@ -91,13 +92,10 @@ def load_user(user_id: str) -> User | None:
     nothing more) and every registered user fact; what a rule would have asked is kept in the request's memo.
     """
     ident, _, token = (user_id or "").partition(":")
-    if not ident.isdigit():
+    if not ident.isdigit() or int(ident) > 2**31 - 1:
         return None
-    names = list(USER_FACTS)
-    row = db.session.execute(
-        db.select(User, *(USER_FACTS[n](User.id).label(n) for n in names))
-        .options(joinedload(User.memberships)).where(User.id == int(ident))
-    ).unique().first()
+    names = tuple(USER_FACTS)
+    row = db.session.execute(_user_statement(names), {"user_id": int(ident)}).unique().first()
     user = row[0] if row else None
     if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
         return None  # a deactivated account's sessions end at its next request
@@ -105,6 +103,14 @@ def load_user(user_id: str) -> User | None:
     for name, value in zip(names, row[1:]):
         permissions.remember("user_fact", (name, user.id), bool(value))
     return user
+
+
+@lru_cache(maxsize=4)
+def _user_statement(names: tuple[str, ...]):
+    """load_user's statement, built once (building it took as long as running it): the user, their
+    memberships and the facts `names`, for the bound `user_id`."""
+    return (db.select(User, *(USER_FACTS[n](User.id).label(n) for n in names))
+            .options(joinedload(User.memberships)).where(User.id == bindparam("user_id")))
 
 
 def create_user(name: str, email: str, password: str, now: datetime, *, is_broker: bool = False) -> User:

@@ -1,14 +1,20 @@
 """The challenge page's view-model: everything the page shows, gathered here from the owning packages'
 services (judging's rubric section, payouts' funding panel, submissions' entry panel) in a fixed number
-of queries, so the template and its partials only show it."""
+of queries, so the template and its partials only show it.
+
+Most of the page (the header, the brief, rubric, funding, updates, prizes and timeline) looks the same to
+every visitor who may not manage or fund the challenge. For them it is a shared part
+(platform/pagecache.shared_part), gathered and rendered once per generation; only the questions, the
+"take part" panel and their forms are gathered for each visitor."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from challenge import clock
 from challenge.challenges.conversation import following
@@ -19,10 +25,11 @@ from challenge.challenges.models import Challenge, ChallengeDocument, Follow, Qu
 from challenge.challenges.services import entry_count, missing_for_review
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
-from challenge.judging.pages import public_rubric
+from challenge.judging.pages import my_feedback, on_a_judging_panel, public_rubric
 from challenge.payouts.funding import funders_of, pool_status
 from challenge.permissions import can
 from challenge.platform import tx
+from challenge.platform.pagecache import keep_until, shared_part
 from challenge.submissions import queries as submission_queries
 
 
@@ -33,11 +40,11 @@ class ChallengePage:
     challenge: Challenge
     now: datetime
     questions: list[Question]
-    updates: list[Update]
-    entries: int  # entries received (the prize card)
     follow: Follow | None
     organisation_url: str | None
     missing: list[str]  # what a draft still needs before review
+    updates: list[Update] = field(default_factory=list)
+    entries: int = 0  # entries received (the prize card)
     documents: list[ChallengeDocument] = field(default_factory=list)  # the brief and data pack, to download
     entry_questions: list[EntryQuestion] = field(default_factory=list)  # challenges/_entry_questions.html
     question_form: QuestionForm | None = None
@@ -47,6 +54,7 @@ class ChallengePage:
     funding_funders: list = field(default_factory=list)
     my_entry: Any = None  # submissions/_challenge_actions.html: the visitor's entry, and the list's size
     entry_list_count: int | None = None
+    parts: dict[str, Markup] | None = None  # the shared parts, by PARTS' names, when this visitor gets them
 
     @property
     def has_errors(self) -> bool:
@@ -60,19 +68,57 @@ class ChallengePage:
 def challenge_page(challenge: Challenge, now: datetime, *, question_form=None, answer_forms=None) -> ChallengePage:
     """The challenge page for the signed-in (or anonymous) visitor, with the forms they may use."""
     page = ChallengePage(
-        challenge=challenge, now=now, questions=_questions(challenge), updates=_updates(challenge),
-        entries=entry_count(challenge), follow=following(current_user, challenge),
+        challenge=challenge, now=now, questions=_questions(challenge), follow=following(current_user, challenge),
         organisation_url=organisation_url(challenge.organisation),
         missing=missing_for_review(challenge) if challenge.state == ChallengeState.DRAFT else [],
-        question_form=question_form, answer_forms=dict(answer_forms or {}), documents=documents_of(challenge),
-        entry_questions=questions_of(challenge))
+        question_form=question_form, answer_forms=dict(answer_forms or {}))
     _add_forms(page)
-    page.judging_panel = public_rubric(challenge)
-    page.funding_pool, page.funding_funders = pool_status(challenge), funders_of(challenge)
     page.my_entry = submission_queries.entry_of(challenge, current_user)
     if can(None, "challenge.view_submissions", challenge):
         page.entry_list_count = submission_queries.entry_count(challenge, current_user)
+    if shows_everyone_the_same(challenge):
+        kept = shared_part(f"challenge:{challenge.id}", lambda: _render_parts(page))
+        page.parts = dict(zip(PARTS, kept.split(Markup(_BETWEEN_PARTS)), strict=True))
+    else:
+        _add_public(page)
     return page
+
+
+# The templates of the shared parts (templates/challenges/_show_<name>.html), and what joins them in the kept
+# copy: an HTML comment, which no challenge text can hold (Markdown is sanitised without comments; the rest
+# is escaped).
+PARTS = ("header", "main", "aside")
+_BETWEEN_PARTS = "<!--cx:part-->"
+
+
+def shows_everyone_the_same(challenge: Challenge) -> bool:
+    """Whether the page's shared parts look to this visitor as to everyone else in their audience.
+
+    The parts show something of a person's own to those who may see the funding panel in full (its seekers,
+    funders and brokers: every other rule they ask, such as managing it, editing its documents, posting
+    updates or the DPIA, allows only some of those people), to its judges (a link to their queue) and to an
+    entrant whose feedback is ready (tests/challenges/test_challenge_page_parts.py)."""
+    if can(None, "funding.view", challenge):
+        return False
+    if on_a_judging_panel() and can(None, "judging.queue", challenge):
+        return False
+    return my_feedback(challenge) is None
+
+
+def _add_public(page: ChallengePage) -> None:
+    """What the shared parts show."""
+    challenge = page.challenge
+    page.updates, page.entries = _updates(challenge), entry_count(challenge)
+    page.documents, page.entry_questions = documents_of(challenge), questions_of(challenge)
+    page.judging_panel = public_rubric(challenge)
+    page.funding_pool, page.funding_funders = pool_status(challenge), funders_of(challenge)
+
+
+def _render_parts(page: ChallengePage) -> str:
+    _add_public(page)
+    keep_until(page.challenge.opens_at, page.challenge.closes_at)
+    context = page.context()
+    return _BETWEEN_PARTS.join(render_template(f"challenges/_show_{name}.html", **context) for name in PARTS)
 
 
 def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, refused=None):

@@ -16,22 +16,36 @@ clock, so tests that move it see pages change.
 
 Only requests with no session or remember-me cookie read or fill the cache: they have no flashed
 message, no CSRF token and no user. A page whose rendering wrote to the session is not kept.
+
+People who are signed in get their own page every time (their name, their menu, their CSRF token), but
+most of a page such as the catalogue looks the same to every one of them. `shared_part` keeps such a part
+under the same generation and time limits, for everyone in the same audience (signed in or not), and the
+view renders only the page around it; `shared_value` keeps data (the catalogue's organisation filter)
+the same way. A part that would carry the request's CSRF token is never kept.
 """
 from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 from itertools import chain
 
+from collections.abc import Callable
+from typing import Any
+
+from cachetools import LRUCache
 from flask import Flask, current_app, g, has_app_context, request, session
+from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from challenge import clock
+from challenge.diagnostics import render_fresh
 from challenge.extensions import cache, db
 from challenge.platform.models import PageGeneration
 
@@ -64,7 +78,7 @@ def anonymous_page(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         seconds = current_app.config["PAGE_CACHE_SECONDS"]
-        if seconds <= 0 or not _anonymous_request() or db.session.info.get(_CHANGED):
+        if seconds <= 0 or not _anonymous_request() or db.session.info.get(_CHANGED) or render_fresh():
             return view(*args, **kwargs)
         generation = _generation(current_app)
         if generation is None:
@@ -102,6 +116,51 @@ def keep_until(*moments: datetime | None) -> None:
     future = [m for m in moments if m is not None and m > now]
     if future:
         g.page_keep_until = min(limit, *future)
+
+
+def shared_part(name: str, render: Callable[[], str]) -> Markup:
+    """The HTML `render()` makes, kept for everyone in this request's audience until something it shows
+    changes. The caller promises that the part looks the same to every visitor who is signed in (or to
+    every visitor who is not) for the same `name`: put everything it depends on (the URL's arguments) in
+    the name, and keep per-person things (forms with CSRF tokens, "your entry") out of the part."""
+    audience = "in" if current_user.is_authenticated else "out"
+    kept = _kept(f"part:{audience}:{name}", render)
+    return Markup(kept)
+
+
+def shared_value(name: str, compute: Callable[[], Any]) -> Any:
+    """The value `compute()` returns, kept like a shared part (the same for every visitor)."""
+    return _kept(f"value:{name}", compute)
+
+
+def _kept(name: str, make: Callable[[], Any]) -> Any:
+    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    if seconds <= 0 or request.method != "GET" or db.session.info.get(_CHANGED) or render_fresh():
+        return make()
+    generation = _generation(current_app)
+    if generation is None:
+        return make()
+    key = f"{name}:{generation}"
+    now = clock.now()
+    parts, lock = current_app.extensions["page_cache"]["parts"]
+    with lock:
+        kept = parts.get(key)
+    if isinstance(kept, Page) and kept.made_at <= now < kept.valid_until:
+        keep_until(kept.valid_until)  # a page kept around this part holds no longer than the part
+        return kept.body
+    outer = g.get("page_keep_until")
+    g.page_keep_until = now + timedelta(seconds=seconds)
+    try:
+        made = make()
+        valid_until = g.page_keep_until
+    finally:
+        g.page_keep_until = outer
+    keep_until(valid_until)
+    token = g.get("csrf_token")
+    if not (token and isinstance(made, str) and token in made) and not db.session.info.get(_CHANGED):
+        with lock:
+            parts[key] = Page(made, "", now, valid_until)
+    return made
 
 
 def _anonymous_request() -> bool:
@@ -192,7 +251,10 @@ def renew_generation() -> None:
 def register_page_cache(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_SECONDS", 60)
     app.config.setdefault("PAGE_CACHE_CHECK_SECONDS", 1.0)
-    app.extensions["page_cache"] = {}
+    app.config.setdefault("SHARED_PARTS_KEPT", 256)
+    # Shared parts and values stay in the worker (no pickling: they are read on most signed-in requests);
+    # an old generation's entries are simply never asked for again and fall out of the LRU.
+    app.extensions["page_cache"] = {"parts": (LRUCache(app.config["SHARED_PARTS_KEPT"]), threading.Lock())}
     app.config.setdefault("CACHE_TYPE", "SimpleCache")
     app.config.setdefault("CACHE_THRESHOLD", 300)
     cache.init_app(app)

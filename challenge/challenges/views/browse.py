@@ -12,20 +12,27 @@ from challenge.challenges.forms import CatalogueForm
 from challenge.challenges.lookup import challenge_or_404
 from challenge.challenges.showpage import render_show
 from challenge.platform.hygiene import page_arg
-from challenge.platform.pagecache import anonymous_page, filling, keep_until
+from challenge.platform.pagecache import anonymous_page, filling, keep_until, shared_part, shared_value
 
 
 @bp.get("/")
 @anonymous_page
 def catalogue():
-    if filling():
-        keep_until(next_change(clock.now()))
     form = CatalogueForm(request.args)
-    form.organisation.choices = [("", "Any organisation"), *organisations_with_challenges()]
+    form.organisation.choices = [("", "Any organisation"),
+                                 *shared_value("organisations_with_challenges", organisations_with_challenges)]
     params = form.params(page_arg())
-    page = search_challenges(params, clock.now())
-    return render_template("challenges/catalogue.html", form=form, page=page, params=params, now=clock.now(),
-                           filtered=any(v for k, v in request.args.items() if k not in ("sort", "page")))
+
+    def body() -> str:
+        now = clock.now()
+        if filling():
+            keep_until(next_change(now))
+        return render_template("challenges/_catalogue.html", form=form, page=search_challenges(params, now),
+                               params=params, now=now, filtered=any(
+                                   v for k, v in request.args.items() if k not in ("sort", "page")))
+
+    return render_template("challenges/catalogue.html", form=form, params=params,
+                           body=shared_part(f"catalogue:{request.full_path}", body))
 
 
 @bp.get("/challenges/<slug>")
