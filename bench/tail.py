@@ -1,7 +1,7 @@
 """`python -m bench.tail`: the distribution of one signed-in page's CPU time, and what its slow requests did.
 
     python -m bench.tail [--db /tmp/bench-profile.db | --postgresql bench_profile] [--cases "panel view"]
-                         [--requests 500] [--slowest 10]
+                         [--requests 500] [--slowest 10] [--gc-freeze-after "1,200"]
 
 A p50 far below the p95 means some requests do much more work than the others. This runs the page
 --requests times in-process (the data set and sign-in of bench/profile.py) and prints the CPU ms at p50,
@@ -122,14 +122,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default="panel view", help="only cases whose name contains this")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--slowest", type=int, default=10)
+    parser.add_argument("--gc-freeze-after", metavar="N,M", default=None,
+                        help="the app's GC_FREEZE_AFTER for this run (\"\" turns the freeze off; default: the config's)")
     args = parser.parse_args(argv)
     if args.postgresql:
         url, facts_file = _postgresql(args.postgresql, fresh=False)
     else:
         url, facts_file = f"sqlite:///{args.db}", args.db.with_suffix(".facts")
     facts = discover(create_engine(url), clock.now(), load(url, facts_file, args.challenges))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "QUERY_COUNT_HEADER": True,
-                      "SECRET_KEY": SECRET_KEY, "WTF_CSRF_ENABLED": True})
+    config = {"SQLALCHEMY_DATABASE_URI": url, "QUERY_COUNT_HEADER": True, "SECRET_KEY": SECRET_KEY,
+              "WTF_CSRF_ENABLED": True}
+    if args.gc_freeze_after is not None:
+        config["GC_FREEZE_AFTER"] = tuple(int(n) for n in args.gc_freeze_after.split(",") if n.strip())
+    app = create_app(config)
     for case in CASES:
         if args.cases not in case.name or case.baseline:
             continue
