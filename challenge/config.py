@@ -149,6 +149,9 @@ class Config:
     }
     # Diagnostics for the benchmark: an X-Query-Count header on every response (challenge/diagnostics.py).
     QUERY_COUNT_HEADER = _bool("QUERY_COUNT_HEADER")
+    # A worker freezes its long-lived objects out of the garbage collector's reach after these requests
+    # (challenge/platform/heap.py); "" turns it off.
+    GC_FREEZE_AFTER = tuple(int(n) for n in os.environ.get("GC_FREEZE_AFTER", "1,200").split(",") if n.strip())
 
 
 PLACEHOLDER_BANK = {"BROKER_BANK_SORT_CODE": "00-00-00", "BROKER_BANK_ACCOUNT_NUMBER": "00000000"}
@@ -226,3 +229,4 @@ class TestConfig(Config):
     STORAGE_URL = ""  # the local folder, whatever the environment says; the bucket's tests set their own
     SERVER_NAME = None
     MAIL_SERVER = None
+    GC_FREEZE_AFTER = ()  # a test process builds hundreds of apps: nothing of theirs is kept for good

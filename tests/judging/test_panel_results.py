@@ -235,6 +235,29 @@ def test_cached_results_follow_every_change(client, login, make_world):
     assert results.load(round_).has_service_users
 
 
+def test_viewing_the_panel_never_invalidates_its_cached_results(client, login, make_world, monkeypatch):
+    """Views are cache hits (reading the page writes nothing that changes the results version); a score
+    saved afterwards makes the next view compute them afresh."""
+    world, round_ = _world_scored(make_world)
+    computed = []
+    compute = results._load
+    monkeypatch.setattr(results, "_load", lambda r: computed.append(r.id) or compute(r))
+    login(world.chair)
+    for view in ("", "&sort=raw", "&show=disputed", "&page=2", ""):
+        assert client.get(f"/judging/{world.challenge.slug}/panel?round=1{view}").status_code == 200
+    assert len(computed) <= 1  # at most once, when this worker had not computed this version yet
+    computed.clear()
+    from challenge.judging import services
+    from tests.judging.judging_helpers import sheet
+
+    a = sheet(round_, world.members[1], world.subs[0])
+    services.save_scores(a, {str(c.id): 0 for c in world.criteria}, "", True, world.judges[1], clock.now())
+    db.session.commit()
+    assert client.get(f"/judging/{world.challenge.slug}/panel?round=1").status_code == 200
+    assert client.get(f"/judging/{world.challenge.slug}/panel?round=1").status_code == 200
+    assert computed == [round_.id]
+
+
 def test_panel_view_pages_through_many_entries(client, login, app):
     panel = build_panel(230, 2, 2, clock.now())
     db.session.commit()
