@@ -97,7 +97,7 @@ def shows_everyone_the_same(challenge: Challenge) -> bool:
     The parts show something of a person's own to those who may see the funding panel in full (its seekers,
     funders and brokers: every other rule they ask, such as managing it, editing its documents, posting
     updates or the DPIA, allows only some of those people), to its judges (a link to their queue) and to an
-    entrant whose feedback is ready (tests/challenges/test_challenge_page_parts.py)."""
+    entrant whose feedback is ready (tests/judging/test_challenge_page_parts.py)."""
     if can(None, "funding.view", challenge):
         return False
     if on_a_judging_panel() and can(None, "judging.queue", challenge):
