@@ -39,10 +39,10 @@ class ChallengePage:
 
     challenge: Challenge
     now: datetime
-    questions: list[Question]
     follow: Follow | None
-    organisation_url: str | None
     missing: list[str]  # what a draft still needs before review
+    questions: list[Question] = field(default_factory=list)
+    organisation_url: str | None = None
     updates: list[Update] = field(default_factory=list)
     entries: int = 0  # entries received (the prize card)
     documents: list[ChallengeDocument] = field(default_factory=list)  # the brief and data pack, to download
@@ -68,26 +68,26 @@ class ChallengePage:
 def challenge_page(challenge: Challenge, now: datetime, *, question_form=None, answer_forms=None) -> ChallengePage:
     """The challenge page for the signed-in (or anonymous) visitor, with the forms they may use."""
     page = ChallengePage(
-        challenge=challenge, now=now, questions=_questions(challenge), follow=following(current_user, challenge),
-        organisation_url=organisation_url(challenge.organisation),
+        challenge=challenge, now=now, follow=following(current_user, challenge),
         missing=missing_for_review(challenge) if challenge.state == ChallengeState.DRAFT else [],
         question_form=question_form, answer_forms=dict(answer_forms or {}))
-    _add_forms(page)
+    shared = shows_everyone_the_same(challenge)
+    if not shared:
+        _add_public(page)
+    _add_forms(page)  # answer forms need the questions: only those who may answer get them, and never share
     page.my_entry = submission_queries.entry_of(challenge, current_user)
     if can(None, "challenge.view_submissions", challenge):
         page.entry_list_count = submission_queries.entry_count(challenge, current_user)
-    if shows_everyone_the_same(challenge):
+    if shared:
         kept = shared_part(f"challenge:{challenge.id}", lambda: _render_parts(page))
         page.parts = dict(zip(PARTS, kept.split(Markup(_BETWEEN_PARTS)), strict=True))
-    else:
-        _add_public(page)
     return page
 
 
 # The templates of the shared parts (templates/challenges/_show_<name>.html), and what joins them in the kept
 # copy: an HTML comment, which no challenge text can hold (Markdown is sanitised without comments; the rest
 # is escaped).
-PARTS = ("header", "main", "aside")
+PARTS = ("header", "main", "aside", "questions")
 _BETWEEN_PARTS = "<!--cx:part-->"
 
 
@@ -108,6 +108,7 @@ def shows_everyone_the_same(challenge: Challenge) -> bool:
 def _add_public(page: ChallengePage) -> None:
     """What the shared parts show."""
     challenge = page.challenge
+    page.questions, page.organisation_url = _questions(challenge), organisation_url(challenge.organisation)
     page.updates, page.entries = _updates(challenge), entry_count(challenge)
     page.documents, page.entry_questions = documents_of(challenge), questions_of(challenge)
     page.judging_panel = public_rubric(challenge)

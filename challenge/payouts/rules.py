@@ -6,7 +6,7 @@ from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.payouts.models import Funder
 from challenge.payouts.states import FunderState
-from challenge.permissions import can, is_broker, is_seeker, role_in, rule, signed_in
+from challenge.permissions import can, is_broker, is_seeker, role_in, roles_of, rule, signed_in
 
 
 def allowed(actor, action: str, thing=None, now=None) -> bool:
@@ -22,8 +22,8 @@ def _funder_org_ids(challenge) -> set[int]:
 
 
 def is_funder_member(user, challenge) -> bool:
-    """A member of any organisation that funds the challenge's pool."""
-    return signed_in(user) and any(role_in(user, org_id) for org_id in _funder_org_ids(challenge))
+    """A member of any organisation that funds the challenge's pool (no query for someone in none)."""
+    return bool(roles_of(user)) and any(role_in(user, org_id) for org_id in _funder_org_ids(challenge))
 
 
 @rule("funding.view")
