@@ -37,10 +37,13 @@ def options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="1,000 challenges and 3 s runs: a smoke run")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is not met")
+    parser.add_argument("--cases", default="", help="only the cases whose name contains this (and the ceiling); "
+                        "implies --no-write")
     args = parser.parse_args(argv)
     args.challenges = args.challenges or (1_000 if args.quick else 10_000)
     args.submissions = args.submissions if args.submissions is not None else 10 * args.challenges
     args.duration = args.duration or (3 if args.quick else 10)
+    args.no_write = args.no_write or bool(args.cases)  # a partial table must not replace the whole one
     if args.challenges < 1 or args.duration < 1 or args.duration > 120 or args.small < 1:
         parser.error("--challenges and --small must be positive; --duration between 1 and 120 s")
     return args
@@ -73,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
                 memory_at_start = server.booted_memory()
                 sessions = Sessions(server)
                 facts = discover(engine, now, small_extra)
-                counts = {c.name: probe(c, facts, routes, server, sessions)[0].queries for c in CASES
+                cases = [c for c in CASES if c.baseline or args.cases in c.name]
+                counts = {c.name: probe(c, facts, routes, server, sessions)[0].queries for c in cases
                           if not c.baseline}
                 print(f"Loading up to {plan.challenges:,} challenges and {plan.submissions:,} submissions…",
                       flush=True)
@@ -85,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Loaded in {load_seconds:.1f} s.", flush=True)
                 facts = discover(engine, now, extra)
                 results = []
-                for case in CASES:
+                for case in cases:
                     print(f"  {case.name}…", flush=True)
                     if case.baseline:
                         result = _ceiling(case, facts, routes, env, Path(tmp), args.duration)
