@@ -46,11 +46,12 @@ class Facts:
 class Target:
     min_fraction: float | None = None  # of the baseline's requests per second
     max_p95_ms: float | None = None
+    of: str | None = None  # the case min_fraction is of, when not the baseline (bare Flask)
 
     def describe(self, connections: int = 16) -> str:
         parts = []
         if self.min_fraction is not None:
-            parts.append(f"≥ {self.min_fraction:.0%} of bare Flask")
+            parts.append(f"≥ {self.min_fraction:.0%} of {self.of or 'bare Flask'}")
         if self.max_p95_ms is not None:
             parts.append(f"p95 ≤ {self.max_p95_ms:.0f} ms at {connections} connections")
         return ", ".join(parts) or "—"
@@ -72,6 +73,8 @@ class Case:
     page_cache: bool = True
 
 
+KEPT = Target(min_fraction=0.40, of="/healthz")
+SIGNED_IN_THROUGHPUT = Target(min_fraction=0.12)  # issue 13: the catalogue, search and challenge page
 LIST = Target(max_p95_ms=10)  # a signed-in list or page, one request without queueing (issue 13)
 DASHBOARD = Target(max_p95_ms=40)  # dashboards and the panel view
 ONE_PER_WORKER = 2  # wrk connections for a latency budget: one per gunicorn worker
@@ -96,25 +99,27 @@ def _broker(f: Facts) -> str:
 CASES: list[Case] = [
     Case("ceiling: bare Flask hello-world", lambda f: ["/"], baseline=True),
     Case("/healthz", lambda f: ["/healthz"]),
-    Case("catalogue, first page", lambda f: ["/"], target=Target(min_fraction=0.40)),
-    Case("catalogue, deep page", lambda f: [f"/?page={p}" for p in f.deep_pages()],
-         target=Target(min_fraction=0.40)),
-    Case("catalogue, search", lambda f: [f"/?q={w}" for w in SEARCH_WORDS], target=Target(min_fraction=0.40)),
-    Case("challenge page", lambda f: [f"/challenges/{s}" for s in f.open_slugs] or None,
-         target=Target(min_fraction=0.40)),
-    Case("catalogue, first page, rendered", lambda f: ["/"], page_cache=False),
-    Case("catalogue, search, rendered", lambda f: [f"/?q={w}" for w in SEARCH_WORDS], page_cache=False),
+    # Anonymous visitors, served kept copies: the 30 November target, ≥ 40 % of the app's own /healthz.
+    Case("catalogue, first page", lambda f: ["/"], target=KEPT),
+    Case("catalogue, deep page", lambda f: [f"/?page={p}" for p in f.deep_pages()], target=KEPT),
+    Case("catalogue, search", lambda f: [f"/?q={w}" for w in SEARCH_WORDS], target=KEPT),
+    Case("challenge page", lambda f: [f"/challenges/{s}" for s in f.open_slugs] or None, target=KEPT),
+    # What the first visitor after a change waits for: no kept page or shared part (issue 13 asks the
+    # signed-in budget of these too).
+    Case("catalogue, first page, rendered", lambda f: ["/"], page_cache=False, target=SIGNED_IN_THROUGHPUT),
+    Case("catalogue, search, rendered", lambda f: [f"/?q={w}" for w in SEARCH_WORDS], page_cache=False,
+         target=SIGNED_IN_THROUGHPUT),
     Case("challenge page, rendered", lambda f: [f"/challenges/{s}" for s in f.open_slugs] or None,
-         page_cache=False),
+         page_cache=False, target=SIGNED_IN_THROUGHPUT),
     # Signed in (issue 13): every request renders. Throughput as a fraction of the ceiling for the three
     # pages everyone opens; a latency budget with one connection per worker for the daily pages.
-    Case("creator: catalogue, first page", lambda f: ["/"], login=_creator, target=Target(min_fraction=0.12)),
+    Case("creator: catalogue, first page", lambda f: ["/"], login=_creator, target=SIGNED_IN_THROUGHPUT),
     Case("creator: catalogue, deep page", lambda f: [f"/?page={p}" for p in f.deep_pages()], login=_creator,
-         target=Target(min_fraction=0.12)),
+         target=SIGNED_IN_THROUGHPUT),
     Case("creator: catalogue, search", lambda f: [f"/?q={w}" for w in SEARCH_WORDS], login=_creator,
-         target=Target(min_fraction=0.12)),
+         target=SIGNED_IN_THROUGHPUT),
     Case("creator: challenge page", lambda f: [f"/challenges/{s}" for s in f.open_slugs] or None, login=_creator,
-         target=Target(min_fraction=0.12)),
+         target=SIGNED_IN_THROUGHPUT),
     _signed_in("creator: my submissions", lambda f: ["/my/submissions"], _creator),
     _signed_in("creator: my payouts", lambda f: ["/my/payouts"], _creator),
     _signed_in("judge: queue", lambda f: [f"/judging/{f.panel_slug}/queue"] if f.panel_slug else None,

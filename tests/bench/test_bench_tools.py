@@ -198,3 +198,26 @@ def test_the_benchmarks_uncached_cookie_keeps_the_page_cache_out(client, make_us
         response = client.get(url)
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert len(kept) == 0 < len(rendered)
+
+
+def test_an_older_target_is_judged_against_the_case_it_names():
+    base = Result(Case("ceiling", lambda f: ["/"], baseline=True), rps=6000.0, queries=0)
+    healthz = Result(Case("/healthz", lambda f: ["/healthz"]), rps=3000.0, queries=0)
+    kept = Result(Case("kept", lambda f: ["/"], target=Target(min_fraction=0.4, of="/healthz")), rps=1500.0)
+    short = Result(Case("short", lambda f: ["/"], target=Target(min_fraction=0.4, of="/healthz")), rps=900.0)
+    judge([base, healthz, kept, short])
+    assert kept.verdict == "met" and kept.fraction == pytest.approx(0.25)  # the column stays of bare Flask
+    assert short.verdict == "not met (30% of /healthz)"
+    assert kept.case.target.describe() == "≥ 40% of /healthz"
+
+
+def test_the_render_fresh_header_keeps_kept_parts_out_of_the_count(counting_client, make_user, make_org,
+                                                                   make_challenge, login):
+    from challenge.diagnostics import FRESH_HEADER
+
+    make_challenge(make_org(make_user()), "open")
+    login(make_user(), client=counting_client)
+    counting_client.get("/")
+    kept = int(counting_client.get("/").headers["X-Query-Count"])
+    rendered = int(counting_client.get("/", headers={FRESH_HEADER: "1"}).headers["X-Query-Count"])
+    assert kept == 1 < rendered  # the signed-in person, then everything the page reads
