@@ -71,6 +71,20 @@ def _postgresql(name: str, fresh: bool) -> tuple[str, Path]:
     return make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False), facts_file
 
 
+def signed_in_cases(app, facts, only: str = ""):
+    """(case, a test client signed in as its person, its paths) for each signed-in case whose name contains
+    `only` and whose data is loaded."""
+    for case in CASES:
+        if only not in case.name or case.baseline:
+            continue
+        email, paths = case.login(facts), case.paths(facts)
+        if not email or not paths:
+            continue
+        client = app.test_client()
+        sign_in(client, app, email)
+        yield case, client, paths
+
+
 def sign_in(client, app, email: str) -> None:
     from challenge.accounts.models import User
     from challenge.extensions import db
@@ -175,14 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     facts = discover(create_engine(url), clock.now(), extra)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "QUERY_COUNT_HEADER": True,
                       "SECRET_KEY": SECRET_KEY, "WTF_CSRF_ENABLED": True})
-    for case in CASES:
-        if args.cases not in case.name or case.baseline:
-            continue
-        email, paths = case.login(facts), case.paths(facts)
-        if not email or not paths:
-            continue
-        client = app.test_client()
-        sign_in(client, app, email)
+    for case, client, paths in signed_in_cases(app, facts, args.cases):
         fresh = {FRESH_HEADER: "1"}
         ms, queries, report = measure(client, paths[0], args.requests, args.top, None if args.kept else fresh)
         line = f"{case.name:40} {ms:7.1f} ms CPU  {queries:3d} queries"

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine
 
-from bench.cases import CASES, discover
-from bench.profile import _postgresql, load, sign_in
+from bench.cases import discover
+from bench.profile import _postgresql, load, signed_in_cases
 from bench.server import SECRET_KEY
 from challenge import clock, create_app
 from challenge.judging import results
@@ -135,14 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.gc_freeze_after is not None:
         config["GC_FREEZE_AFTER"] = tuple(int(n) for n in args.gc_freeze_after.split(",") if n.strip())
     app = create_app(config)
-    for case in CASES:
-        if args.cases not in case.name or case.baseline:
-            continue
-        email, paths = case.login(facts), case.paths(facts)
-        if not email or not paths:
-            continue
-        client = app.test_client()
-        sign_in(client, app, email)
+    for case, client, paths in signed_in_cases(app, facts, args.cases):
         print(f"{case.name}  {paths[0]}", flush=True)
         print(report(run(client, paths[0], args.requests), args.slowest), flush=True)
     return 0
