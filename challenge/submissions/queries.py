@@ -2,8 +2,8 @@
 states (models.SEEN_BY_SEEKERS); these queries only apply it."""
 from __future__ import annotations
 
-from sqlalchemy import Select, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, union
+from sqlalchemy.orm import defer, selectinload
 
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
@@ -43,12 +43,24 @@ def everything(state: str | None = None) -> Select:
     return _with_people(query.options(selectinload(Submission.challenge)))
 
 
+# What a list of one's own entries never shows of their challenges: left unread (each is kilobytes of prose).
+CHALLENGE_PROSE = (Challenge.summary, Challenge.problem, Challenge.context, Challenge.outcomes,
+                   Challenge.eligibility, Challenge.review_note, Challenge.cancel_reason)
+
+
 def mine(user) -> Select:
-    """What the user owns or is on the team of, most recently changed first."""
-    team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)
-    return _with_people(
-        db.select(Submission).where(or_(Submission.owner_id == user.id, Submission.id.in_(team_of)))
-        .options(selectinload(Submission.challenge))
+    """What the user owns or is on the team of, most recently changed first, as "Your submissions" (the page,
+    the dashboard and the API) lists them: with the challenge, the team (for who may read the feedback) and
+    none of the entries' or challenges' prose.
+
+    The ids come from a UNION of the two indexed lookups (owner_id, team_members.user_id): written as
+    `owner_id = :user OR id IN (team)`, PostgreSQL reads every submission (~30 ms at 112,000 rows)."""
+    ids = union(db.select(Submission.id).where(Submission.owner_id == user.id),
+                db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id))
+    return (
+        db.select(Submission).where(Submission.id.in_(ids.scalar_subquery()))
+        .options(defer(Submission.summary), defer(Submission.description), selectinload(Submission.team),
+                 selectinload(Submission.challenge).options(*(defer(c) for c in CHALLENGE_PROSE)))
         .order_by(Submission.updated_at.desc(), Submission.id.desc())
     )
 
