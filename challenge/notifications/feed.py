@@ -75,8 +75,8 @@ class Scope:
 
 def scope_of(user: User, entries: list[Submission], own: list[Challenge], followed: list[Challenge]) -> Scope:
     """The person's scope; `entries`, `own` and `followed` are what the dashboard has already loaded."""
-    asked = db.session.scalars(db.select(Challenge).join(Question, Question.challenge_id == Challenge.id)
-                               .where(Question.asked_by_id == user.id).distinct())
+    asked = db.session.scalars(db.select(Challenge).where(Challenge.id.in_(
+        db.select(Question.challenge_id).where(Question.asked_by_id == user.id))))  # not DISTINCT over whole rows
     seats = list(db.session.scalars(db.select(PanelMember).where(PanelMember.user_id == user.id))) \
         if user_fact("on_a_panel", user) else []  # read with the signed-in user: most people sit on no panel
     rounds = db.session.scalars(db.select(Round).where(Round.challenge_id.in_([s.challenge_id for s in seats]))
@@ -88,26 +88,28 @@ def scope_of(user: User, entries: list[Submission], own: list[Challenge], follow
                  {p.id: p for p in panels})
 
 
-def _on(kind: str, ids, actions) -> object:
-    return and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_(list(ids)),
-                AuditEvent.action.in_(list(actions)))
+def _on(kind: str, ids, actions) -> list:
+    """The events of these actions on these objects: [] when there are no objects (most people have no seats,
+    rounds or questions), so the statement carries only the arms that can match."""
+    if not ids:
+        return []
+    return [and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_(list(ids)),
+                 AuditEvent.action.in_(list(actions)))]
 
 
 def _events(scope: Scope, since: datetime) -> list[AuditEvent]:
     user = scope.user
     by_others = or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id)
-    wanted = or_(
-        and_(AuditEvent.object_type == "user", AuditEvent.object_id == user.id, AuditEvent.action == NOTIFIED),
-        and_(by_others, or_(
-            _on("submission", scope.entries, ENTRY_EVENTS),
-            _on("challenge", scope.own, SEEKER_EVENTS),
-            _on("challenge", scope.followed.keys() - scope.own.keys(), FOLLOWER_EVENTS),
-            _on("challenge", scope.asked, ["challenge.answer"]),
-            _on("panelmember", scope.seats, ["judging.chair_appointed"]),
-            _on("panelmember", scope.panels, ["judging.joined"]),
-            _on("round", scope.rounds, ["judging.round_opened"]),
-        )),
-    )
+    theirs = [*_on("submission", scope.entries, ENTRY_EVENTS),
+              *_on("challenge", scope.own, SEEKER_EVENTS),
+              *_on("challenge", scope.followed.keys() - scope.own.keys(), FOLLOWER_EVENTS),
+              *_on("challenge", scope.asked, ["challenge.answer"]),
+              *_on("panelmember", scope.seats, ["judging.chair_appointed"]),
+              *_on("panelmember", scope.panels, ["judging.joined"]),
+              *_on("round", scope.rounds, ["judging.round_opened"])]
+    wanted = and_(AuditEvent.object_type == "user", AuditEvent.object_id == user.id, AuditEvent.action == NOTIFIED)
+    if theirs:
+        wanted = or_(wanted, and_(by_others, or_(*theirs)))
     return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.at >= since, wanted)
                                    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(LIMIT)))
 

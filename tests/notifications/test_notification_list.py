@@ -111,3 +111,17 @@ def test_a_seeker_hears_who_joined_their_panel(client, login, people, panel_invi
     assert "Jude Judge joined the judging panel of “Loneliness challenge”." in _notices(client)
     login(people.judge)  # their own doing is not news to them
     assert "joined the judging panel" not in _notices(client)
+
+
+def test_the_asker_hears_their_question_was_answered_and_nobody_else_does(client, login, people):
+    """The challenges one asked about are read from one's questions; the answer is news to the asker only."""
+    question = conversation.ask(people.challenge, "Can a charity enter with a council?", people.entrant, clock.now())
+    conversation.ask(people.challenge, "Is there a word limit?", people.friend, clock.now())
+    db.session.commit()
+    conversation.answer(question, "Yes, as a team.", people.seeker, clock.now())
+    db.session.commit()
+    login(people.entrant)
+    assert _notices(client).count("Your question about “Loneliness challenge” was answered.") == 1
+    for other in (people.friend, people.stranger):
+        login(other)
+        assert "was answered" not in _notices(client)
