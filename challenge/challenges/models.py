@@ -174,6 +174,11 @@ class Challenge(db.Model):
         return f"<Challenge {self.slug} {self.state}>"
 
 
+# A challenge's prose: what its own page shows and no list of challenges does (kilobytes a row). Lists of
+# one's challenges or entries leave it unread: `.options(*(defer(c) for c in PROSE))`.
+PROSE = (Challenge.summary, Challenge.problem, Challenge.context, Challenge.outcomes, Challenge.eligibility)
+
+
 class Prize(db.Model):
     """A prize tier: its amount is paid to each of its `winners`."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, union
 from sqlalchemy.orm import defer, selectinload
 
-from challenge.challenges.models import Challenge
+from challenge.challenges.models import PROSE, Challenge
 from challenge.extensions import db
 from challenge.permissions import can
 from challenge.submissions.models import ACTIVE_STATES, SEEN_BY_SEEKERS, Submission, SubmissionState, TeamMember
@@ -43,11 +43,6 @@ def everything(state: str | None = None) -> Select:
     return _with_people(query.options(selectinload(Submission.challenge)))
 
 
-# What a list of one's own entries never shows of their challenges: left unread (each is kilobytes of prose).
-CHALLENGE_PROSE = (Challenge.summary, Challenge.problem, Challenge.context, Challenge.outcomes,
-                   Challenge.eligibility, Challenge.review_note, Challenge.cancel_reason)
-
-
 def mine(user) -> Select:
     """What the user owns or is on the team of, most recently changed first, as "Your submissions" (the page,
     the dashboard and the API) lists them: with the challenge, the team (for who may read the feedback) and
@@ -60,7 +55,7 @@ def mine(user) -> Select:
     return (
         db.select(Submission).where(Submission.id.in_(ids.scalar_subquery()))
         .options(defer(Submission.summary), defer(Submission.description), selectinload(Submission.team),
-                 selectinload(Submission.challenge).options(*(defer(c) for c in CHALLENGE_PROSE)))
+                 selectinload(Submission.challenge).options(*(defer(c) for c in PROSE)))
         .order_by(Submission.updated_at.desc(), Submission.id.desc())
     )
 
