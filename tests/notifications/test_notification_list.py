@@ -14,6 +14,7 @@ from challenge.notifications import services
 from challenge.notifications.models import NoticesSeen
 from challenge.submissions import services as submissions
 from challenge.submissions.models import SubmissionState
+from tests.factories import counted_statements
 
 
 def _csrf(client) -> dict:
@@ -125,3 +126,31 @@ def test_the_asker_hears_their_question_was_answered_and_nobody_else_does(client
     for other in (people.friend, people.stranger):
         login(other)
         assert "was answered" not in _notices(client)
+
+
+def test_answers_and_panel_joins_cost_the_same_statements_for_1_and_3(client, login, people, make_user,
+                                                                     make_challenge):
+    """What the events are about (the challenges asked about, the questions, the seats of those who joined) is
+    read once for all of them, not once per event."""
+    counts = []
+    for n in (1, 3):
+        asker = make_user(f"Asker {n}")
+        for i in range(n):
+            challenge = make_challenge(people.council, "open", title=f"Challenge {n}-{i}", author=people.seeker)
+            question = conversation.ask(challenge, "Who may enter?", asker, clock.now())
+            invitation = panel.invite(challenge, f"judge{n}-{i}@example.org", "judge", False, people.seeker,
+                                      clock.now())
+            db.session.commit()
+            conversation.answer(question, "Anyone.", people.seeker, clock.now())
+            panel.accept(invitation, make_user(f"Judge {n}-{i}", f"judge{n}-{i}@example.org"), clock.now())
+            db.session.commit()
+        login(asker)
+        with counted_statements() as seen_by_asker:
+            notices = _notices(client)
+        assert notices.count("was answered.") == n
+        login(people.seeker)
+        with counted_statements() as seen_by_seeker:
+            notices = _notices(client)
+        assert all(f"Judge {n}-{i} joined the judging panel of “Challenge {n}-{i}”." in notices for i in range(n))
+        counts.append((len(seen_by_asker), len(seen_by_seeker)))
+    assert counts[0] == counts[1], counts
