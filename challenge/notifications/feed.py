@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, literal_column, or_, union_all
 
 from challenge.accounts.models import User
 from challenge.accounts.services import user_fact
@@ -63,8 +63,8 @@ class Notice:
 class Scope:
     """The things a person hears about: their entries, challenges (own, followed, asked about) and panels.
 
-    The challenges asked about and the seats on the panels of one's own challenges are named to the database
-    as subqueries; only those an event is about are loaded (`_resolve`), after the events are read."""
+    Of the challenges asked about and the seats on the panels of one's own challenges only the ids are read
+    first; the objects are loaded for the events that name them (`_resolve`), after the events are read."""
 
     user: User
     entries: dict[int, Submission]
@@ -72,8 +72,10 @@ class Scope:
     followed: dict[int, Challenge]
     seats: dict[int, PanelMember]
     rounds: dict[int, Round]
+    asked_ids: set[int] = field(default_factory=set)
+    panel_ids: set[int] = field(default_factory=set)  # seats on the panels of one's own challenges
     asked: dict[int, Challenge] = field(default_factory=dict)
-    panels: dict[int, PanelMember] = field(default_factory=dict)  # seats on the panels of one's own challenges
+    panels: dict[int, PanelMember] = field(default_factory=dict)
     questions: dict[int, Question] = field(default_factory=dict)  # the questions answered in the events read
 
 
@@ -83,8 +85,16 @@ def scope_of(user: User, entries: list[Submission], own: list[Challenge], follow
         if user_fact("on_a_panel", user) else []  # read with the signed-in user: most people sit on no panel
     rounds = db.session.scalars(db.select(Round).where(Round.challenge_id.in_([s.challenge_id for s in seats]))
                                 ) if seats else []
-    return Scope(user, {s.id: s for s in entries}, {c.id: c for c in own}, {c.id: c for c in followed},
-                 {s.id: s for s in seats}, {r.id: r for r in rounds})
+    scope = Scope(user, {s.id: s for s in entries}, {c.id: c for c in own}, {c.id: c for c in followed},
+                  {s.id: s for s in seats}, {r.id: r for r in rounds})
+    # Ids, not subqueries of the audit-log statement: PostgreSQL would then read every event on a challenge.
+    ids = db.select(literal_column("0"), Question.challenge_id).where(Question.asked_by_id == user.id)
+    if own:
+        ids = union_all(ids, db.select(literal_column("1"), PanelMember.id)
+                        .where(PanelMember.challenge_id.in_(list(scope.own))))
+    for kind, oid in db.session.execute(ids):
+        (scope.panel_ids if kind else scope.asked_ids).add(oid)
+    return scope
 
 
 def _on(kind: str, ids, actions) -> list:
@@ -96,26 +106,19 @@ def _on(kind: str, ids, actions) -> list:
                  AuditEvent.action.in_(list(actions)))]
 
 
-def _through(kind: str, ids, action: str) -> object:
-    return and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_(ids), AuditEvent.action == action)
-
-
 def _events(scope: Scope, since: datetime) -> list[AuditEvent]:
     user = scope.user
     by_others = or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id)
-    asked = db.select(Question.challenge_id).where(Question.asked_by_id == user.id)
     theirs = [*_on("submission", scope.entries, ENTRY_EVENTS),
               *_on("challenge", scope.own, SEEKER_EVENTS),
               *_on("challenge", scope.followed.keys() - scope.own.keys(), FOLLOWER_EVENTS),
-              _through("challenge", asked, "challenge.answer"),
+              *_on("challenge", scope.asked_ids, ["challenge.answer"]),
               *_on("panelmember", scope.seats, ["judging.chair_appointed"]),
+              *_on("panelmember", scope.panel_ids, ["judging.joined"]),
               *_on("round", scope.rounds, ["judging.round_opened"])]
-    if scope.own:
-        panels = db.select(PanelMember.id).where(PanelMember.challenge_id.in_(list(scope.own)))
-        theirs.append(_through("panelmember", panels, "judging.joined"))
-    wanted = or_(and_(AuditEvent.object_type == "user", AuditEvent.object_id == user.id,
-                      AuditEvent.action == NOTIFIED),
-                 and_(by_others, or_(*theirs)))
+    wanted = and_(AuditEvent.object_type == "user", AuditEvent.object_id == user.id, AuditEvent.action == NOTIFIED)
+    if theirs:
+        wanted = or_(wanted, and_(by_others, or_(*theirs)))
     return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.at >= since, wanted)
                                    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(LIMIT)))
 
