@@ -205,7 +205,7 @@ class Question(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
-    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # the asker's notifications
     body: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

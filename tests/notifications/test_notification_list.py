@@ -154,3 +154,12 @@ def test_answers_and_panel_joins_cost_the_same_statements_for_1_and_3(client, lo
         assert all(f"Judge {n}-{i} joined the judging panel of “Challenge {n}-{i}”." in notices for i in range(n))
         counts.append((len(seen_by_asker), len(seen_by_seeker)))
     assert counts[0] == counts[1], counts
+
+
+def test_the_questions_a_person_asked_are_found_by_an_index():
+    """The feed reads them on every dashboard visit (scope_of); migration 0038_listindexes creates the index and
+    tests/test_migrations.py checks the two agree."""
+    from challenge.challenges.models import Question
+
+    assert [list(ix.columns.keys()) for ix in Question.__table__.indexes if ix.name == "ix_questions_asked_by_id"] \
+        == [["asked_by_id"]]
