@@ -37,6 +37,10 @@ TAKES_ENTRIES = {"open", "closed", "judging", "decided", "completed"}
 CREATOR_EMAIL = "creator0@bench.example.org"
 SEEKER_EMAIL = "seeker28@bench.example.org"
 SEEKER_SLUG = "challenge-14"
+# Creator 0 also owns one entry (not selected) of the first decided challenge, so that even the small data set
+# (the first 100 challenges) gives "my submissions" a decided entry: its outcome's statements are then run at
+# both sizes, and the query counts compare the same page.
+CREATOR_DECIDED_CHALLENGE = PHASE_CYCLE.index("decided")
 PARTNERSHIP_EVERY = 20
 PARTNERSHIP_STAGES = ["lead", "introduced", "in_discussion", "pilot", "contracted", "scaled"]
 
@@ -178,12 +182,15 @@ def submission_rows(i: int, cid: int, count: int, first_id: int, plan: Plan, pha
                     ) -> list[dict]:
     rng = random.Random(10_000_000 + i)
     offset = (i * 37) % plan.creators
+    owners = [first_creator_id(plan) + (offset + j) % plan.creators for j in range(count)]
+    if i == CREATOR_DECIDED_CHALLENGE and count > 1 and first_creator_id(plan) not in owners:
+        owners[1] = first_creator_id(plan)  # creator 0's decided entry (see CREATOR_DECIDED_CHALLENGE)
     rows = []
     for j in range(count):
         state = _submission_state(phase, j)
         at = closes - timedelta(hours=rng.randint(1, 400))
         rows.append(dict(
-            id=first_id + j, challenge_id=cid, owner_id=first_creator_id(plan) + (offset + j) % plan.creators,
+            id=first_id + j, challenge_id=cid, owner_id=owners[j],
             reference=f"CX-2025-{first_id + j:06d}",
             title=f"A {rng.choice(words.SOLUTION_WORDS)} for {rng.choice(words.PLACES)} ({j + 1})",
             summary=words.sentences(rng, 2)[:500], description=words.sentences(rng, 8),

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
-from challenge.challenges.models import Challenge, Follow, Question
+from challenge.challenges.models import PROSE, Challenge, Follow, Question
 from challenge.challenges.services import entry_counts
 from challenge.challenges.states import ChallengeState, Phase
 from challenge.extensions import db
@@ -69,16 +69,16 @@ def for_user(user, now: datetime) -> Board:
             db.select(Challenge).where(Challenge.state == ChallengeState.IN_REVIEW).options(joinedload(Challenge.organisation))
             .order_by(Challenge.sent_for_review_at, Challenge.id)
         ))
+    listed = (joinedload(Challenge.organisation), *(defer(c) for c in PROSE))  # the board shows no prose
     board.followed = list(db.session.scalars(
         db.select(Challenge).join(Follow, Follow.challenge_id == Challenge.id)
-        .where(Follow.user_id == user.id).options(joinedload(Challenge.organisation))
-        .order_by(Challenge.closes_at)
+        .where(Follow.user_id == user.id).options(*listed).order_by(Challenge.closes_at)
     ))
     org_ids = list(roles_of(user))  # read with the signed-in user: no query
     board.has_organisation = bool(org_ids)
     own = list(db.session.scalars(
         db.select(Challenge).where(Challenge.organisation_id.in_(org_ids))
-        .options(joinedload(Challenge.organisation)).order_by(Challenge.updated_at.desc(), Challenge.id.desc())
+        .options(*listed).order_by(Challenge.updated_at.desc(), Challenge.id.desc())
     )) if org_ids else []
     ids = [c.id for c in own]
     entries = entry_counts(ids)

@@ -174,6 +174,11 @@ class Challenge(db.Model):
         return f"<Challenge {self.slug} {self.state}>"
 
 
+# A challenge's prose: what its own page shows and no list of challenges does (kilobytes a row). Lists of
+# one's challenges or entries leave it unread: `.options(*(defer(c) for c in PROSE))`.
+PROSE = (Challenge.summary, Challenge.problem, Challenge.context, Challenge.outcomes, Challenge.eligibility)
+
+
 class Prize(db.Model):
     """A prize tier: its amount is paid to each of its `winners`."""
 
@@ -200,7 +205,7 @@ class Question(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
-    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # the asker's notifications
     body: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -11,11 +11,11 @@ publication, through `services.notify` (the `notification.sent` events addressed
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, literal_column, or_, union_all
 
 from challenge.accounts.models import User
 from challenge.accounts.services import user_fact
@@ -61,55 +61,82 @@ class Notice:
 
 @dataclass
 class Scope:
-    """The things a person hears about: their entries, challenges (own, followed, asked about) and panels."""
+    """The things a person hears about: their entries, challenges (own, followed, asked about) and panels.
+
+    Of the challenges asked about and the seats on the panels of one's own challenges only the ids are read
+    first; the objects are loaded for the events that name them (`_resolve`), after the events are read."""
 
     user: User
     entries: dict[int, Submission]
     own: dict[int, Challenge]
     followed: dict[int, Challenge]
-    asked: dict[int, Challenge]
     seats: dict[int, PanelMember]
     rounds: dict[int, Round]
-    panels: dict[int, PanelMember]  # the seats on the panels of the person's organisations' challenges
+    asked_ids: set[int] = field(default_factory=set)
+    panel_ids: set[int] = field(default_factory=set)  # seats on the panels of one's own challenges
+    asked: dict[int, Challenge] = field(default_factory=dict)
+    panels: dict[int, PanelMember] = field(default_factory=dict)
+    questions: dict[int, Question] = field(default_factory=dict)  # the questions answered in the events read
 
 
 def scope_of(user: User, entries: list[Submission], own: list[Challenge], followed: list[Challenge]) -> Scope:
     """The person's scope; `entries`, `own` and `followed` are what the dashboard has already loaded."""
-    asked = db.session.scalars(db.select(Challenge).join(Question, Question.challenge_id == Challenge.id)
-                               .where(Question.asked_by_id == user.id).distinct())
     seats = list(db.session.scalars(db.select(PanelMember).where(PanelMember.user_id == user.id))) \
         if user_fact("on_a_panel", user) else []  # read with the signed-in user: most people sit on no panel
     rounds = db.session.scalars(db.select(Round).where(Round.challenge_id.in_([s.challenge_id for s in seats]))
                                 ) if seats else []
-    panels = db.session.scalars(db.select(PanelMember).where(PanelMember.challenge_id.in_([c.id for c in own]))
-                                ) if own else []
-    return Scope(user, {s.id: s for s in entries}, {c.id: c for c in own}, {c.id: c for c in followed},
-                 {c.id: c for c in asked}, {s.id: s for s in seats}, {r.id: r for r in rounds},
-                 {p.id: p for p in panels})
+    scope = Scope(user, {s.id: s for s in entries}, {c.id: c for c in own}, {c.id: c for c in followed},
+                  {s.id: s for s in seats}, {r.id: r for r in rounds})
+    # Ids, not subqueries of the audit-log statement: PostgreSQL would then read every event on a challenge.
+    ids = db.select(literal_column("0"), Question.challenge_id).where(Question.asked_by_id == user.id)
+    if own:
+        ids = union_all(ids, db.select(literal_column("1"), PanelMember.id)
+                        .where(PanelMember.challenge_id.in_(list(scope.own))))
+    for kind, oid in db.session.execute(ids):
+        (scope.panel_ids if kind else scope.asked_ids).add(oid)
+    return scope
 
 
-def _on(kind: str, ids, actions) -> object:
-    return and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_(list(ids)),
-                AuditEvent.action.in_(list(actions)))
+def _on(kind: str, ids, actions) -> list:
+    """The events of these actions on these objects: [] when there are no objects (most people have no seats,
+    rounds or questions), so the statement carries only the arms that can match."""
+    if not ids:
+        return []
+    return [and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_(list(ids)),
+                 AuditEvent.action.in_(list(actions)))]
 
 
 def _events(scope: Scope, since: datetime) -> list[AuditEvent]:
     user = scope.user
     by_others = or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id)
-    wanted = or_(
-        and_(AuditEvent.object_type == "user", AuditEvent.object_id == user.id, AuditEvent.action == NOTIFIED),
-        and_(by_others, or_(
-            _on("submission", scope.entries, ENTRY_EVENTS),
-            _on("challenge", scope.own, SEEKER_EVENTS),
-            _on("challenge", scope.followed.keys() - scope.own.keys(), FOLLOWER_EVENTS),
-            _on("challenge", scope.asked, ["challenge.answer"]),
-            _on("panelmember", scope.seats, ["judging.chair_appointed"]),
-            _on("panelmember", scope.panels, ["judging.joined"]),
-            _on("round", scope.rounds, ["judging.round_opened"]),
-        )),
-    )
+    theirs = [*_on("submission", scope.entries, ENTRY_EVENTS),
+              *_on("challenge", scope.own, SEEKER_EVENTS),
+              *_on("challenge", scope.followed.keys() - scope.own.keys(), FOLLOWER_EVENTS),
+              *_on("challenge", scope.asked_ids, ["challenge.answer"]),
+              *_on("panelmember", scope.seats, ["judging.chair_appointed"]),
+              *_on("panelmember", scope.panel_ids, ["judging.joined"]),
+              *_on("round", scope.rounds, ["judging.round_opened"])]
+    wanted = and_(AuditEvent.object_type == "user", AuditEvent.object_id == user.id, AuditEvent.action == NOTIFIED)
+    if theirs:
+        wanted = or_(wanted, and_(by_others, or_(*theirs)))
     return list(db.session.scalars(db.select(AuditEvent).where(AuditEvent.at >= since, wanted)
                                    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(LIMIT)))
+
+
+def _resolve(scope: Scope, events: list[AuditEvent]) -> None:
+    """Load what the events read are about and the scope does not hold yet: one statement per kind, if any."""
+    answers = [e for e in events if e.action == "challenge.answer"]
+    missing = {e.object_id for e in answers} - scope.own.keys() - scope.followed.keys()
+    if missing:
+        scope.asked = {c.id: c for c in db.session.scalars(db.select(Challenge).where(Challenge.id.in_(missing)))}
+    question_ids = {e.data.get("question_id") for e in answers} - {None}
+    if question_ids:
+        scope.questions = {q.id: q for q in db.session.scalars(db.select(Question).where(
+            Question.id.in_(question_ids)))}
+    joined = {e.object_id for e in events if e.object_type == "panelmember" and e.action == "judging.joined"}
+    if joined:
+        scope.panels = {p.id: p for p in db.session.scalars(db.select(PanelMember).where(
+            PanelMember.id.in_(joined)))}
 
 
 def _said(event: AuditEvent, scope: Scope, actors: dict[int, str]) -> tuple[str, str] | None:
@@ -125,7 +152,7 @@ def _said(event: AuditEvent, scope: Scope, actors: dict[int, str]) -> tuple[str,
         challenge = scope.own.get(event.object_id) or scope.followed.get(event.object_id) \
             or scope.asked[event.object_id]
         if event.action == "challenge.answer":
-            question = db.session.get(Question, event.data.get("question_id") or 0)
+            question = scope.questions.get(event.data.get("question_id"))
             if question is None or question.asked_by_id != scope.user.id:
                 return None
             return (f"Your question about “{challenge.title}” was answered.",
@@ -172,6 +199,7 @@ def notices(scope: Scope, now: datetime, seen: datetime | None) -> list[Notice]:
     """The person's notifications of the last 90 days, newest first; `new` marks those after `seen`."""
     since = now - WINDOW
     events = _events(scope, since)
+    _resolve(scope, events)
     actor_ids = {e.actor_id for e in events if e.actor_id}
     actors = dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(actor_ids))).all()) \
         if actor_ids else {}

@@ -2,10 +2,10 @@
 states (models.SEEN_BY_SEEKERS); these queries only apply it."""
 from __future__ import annotations
 
-from sqlalchemy import Select, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, union
+from sqlalchemy.orm import defer, selectinload
 
-from challenge.challenges.models import Challenge
+from challenge.challenges.models import PROSE, Challenge
 from challenge.extensions import db
 from challenge.permissions import can
 from challenge.submissions.models import ACTIVE_STATES, SEEN_BY_SEEKERS, Submission, SubmissionState, TeamMember
@@ -44,11 +44,18 @@ def everything(state: str | None = None) -> Select:
 
 
 def mine(user) -> Select:
-    """What the user owns or is on the team of, most recently changed first."""
-    team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)
-    return _with_people(
-        db.select(Submission).where(or_(Submission.owner_id == user.id, Submission.id.in_(team_of)))
-        .options(selectinload(Submission.challenge))
+    """What the user owns or is on the team of, most recently changed first, as "Your submissions" (the page,
+    the dashboard and the API) lists them: with the challenge, the team (for who may read the feedback) and
+    none of the entries' or challenges' prose.
+
+    The ids come from a UNION of the two indexed lookups (owner_id, team_members.user_id): written as
+    `owner_id = :user OR id IN (team)`, PostgreSQL reads every submission (~30 ms at 112,000 rows)."""
+    ids = union(db.select(Submission.id).where(Submission.owner_id == user.id),
+                db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id))
+    return (
+        db.select(Submission).where(Submission.id.in_(ids.scalar_subquery()))
+        .options(defer(Submission.summary), defer(Submission.description), selectinload(Submission.team),
+                 selectinload(Submission.challenge).options(*(defer(c) for c in PROSE)))
         .order_by(Submission.updated_at.desc(), Submission.id.desc())
     )
 

@@ -1,12 +1,14 @@
 """The benchmark's own tools: wrk's output parser, the case table's helpers, the query-count header."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import event
 
 from bench import report, wrk
 from bench.cases import Case, Facts, Target
-from bench.dataset import Plan
+from bench.dataset import PHASE_CYCLE, Plan, first_creator_id, submission_rows
 from bench.measure import UNCACHED_COOKIE, Result, judge, route_present
 from bench.server import Memory, memory_of
 from challenge import create_app
@@ -90,6 +92,20 @@ def test_plan_spreads_exactly_the_planned_submissions():
     counts = Plan(challenges=1_000, submissions=10_000).entries_per_challenge()
     assert sum(counts) == 10_000 and len(counts) == 1_000
     assert counts[0] > 0 and 0 in counts  # drafts and upcoming ones take none
+
+
+def test_the_bench_creator_has_a_decided_entry_among_the_first_100_challenges_however_big_the_plan():
+    """"my submissions" then runs its outcome statements at both sizes, so the query counts compare."""
+    for plan in (Plan(challenges=100, submissions=1_000), Plan()):
+        counts = plan.entries_per_challenge()
+        creator = first_creator_id(plan)
+        decided = []
+        for i in range(100):
+            phase = PHASE_CYCLE[i % len(PHASE_CYCLE)]
+            rows = submission_rows(i, i + 1, counts[i], 1, plan, phase, datetime(2026, 1, 1))
+            assert len({r["owner_id"] for r in rows}) == len(rows)  # one entry per creator per challenge
+            decided += [r for r in rows if r["owner_id"] == creator and phase == "decided"]
+        assert [r["state"] for r in decided] == ["not_selected"]
 
 
 def test_judge_compares_with_the_baseline_and_the_small_query_count():

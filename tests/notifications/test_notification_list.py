@@ -14,6 +14,7 @@ from challenge.notifications import services
 from challenge.notifications.models import NoticesSeen
 from challenge.submissions import services as submissions
 from challenge.submissions.models import SubmissionState
+from tests.factories import counted_statements
 
 
 def _csrf(client) -> dict:
@@ -111,3 +112,54 @@ def test_a_seeker_hears_who_joined_their_panel(client, login, people, panel_invi
     assert "Jude Judge joined the judging panel of “Loneliness challenge”." in _notices(client)
     login(people.judge)  # their own doing is not news to them
     assert "joined the judging panel" not in _notices(client)
+
+
+def test_the_asker_hears_their_question_was_answered_and_nobody_else_does(client, login, people):
+    """The challenges one asked about are read from one's questions; the answer is news to the asker only."""
+    question = conversation.ask(people.challenge, "Can a charity enter with a council?", people.entrant, clock.now())
+    conversation.ask(people.challenge, "Is there a word limit?", people.friend, clock.now())
+    db.session.commit()
+    conversation.answer(question, "Yes, as a team.", people.seeker, clock.now())
+    db.session.commit()
+    login(people.entrant)
+    assert _notices(client).count("Your question about “Loneliness challenge” was answered.") == 1
+    for other in (people.friend, people.stranger):
+        login(other)
+        assert "was answered" not in _notices(client)
+
+
+def test_answers_and_panel_joins_cost_the_same_statements_for_1_and_3(client, login, people, make_user,
+                                                                     make_challenge):
+    """What the events are about (the challenges asked about, the questions, the seats of those who joined) is
+    read once for all of them, not once per event."""
+    counts = []
+    for n in (1, 3):
+        asker = make_user(f"Asker {n}")
+        for i in range(n):
+            challenge = make_challenge(people.council, "open", title=f"Challenge {n}-{i}", author=people.seeker)
+            question = conversation.ask(challenge, "Who may enter?", asker, clock.now())
+            invitation = panel.invite(challenge, f"judge{n}-{i}@example.org", "judge", False, people.seeker,
+                                      clock.now())
+            db.session.commit()
+            conversation.answer(question, "Anyone.", people.seeker, clock.now())
+            panel.accept(invitation, make_user(f"Judge {n}-{i}", f"judge{n}-{i}@example.org"), clock.now())
+            db.session.commit()
+        login(asker)
+        with counted_statements() as seen_by_asker:
+            notices = _notices(client)
+        assert notices.count("was answered.") == n
+        login(people.seeker)
+        with counted_statements() as seen_by_seeker:
+            notices = _notices(client)
+        assert all(f"Judge {n}-{i} joined the judging panel of “Challenge {n}-{i}”." in notices for i in range(n))
+        counts.append((len(seen_by_asker), len(seen_by_seeker)))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_questions_a_person_asked_are_found_by_an_index():
+    """The feed reads them on every dashboard visit (scope_of); migration 0038_listindexes creates the index and
+    tests/test_migrations.py checks the two agree."""
+    from challenge.challenges.models import Question
+
+    assert [list(ix.columns.keys()) for ix in Question.__table__.indexes if ix.name == "ix_questions_asked_by_id"] \
+        == [["asked_by_id"]]

@@ -44,3 +44,30 @@ def test_the_seekers_list_and_the_brokers_list_run_the_same_statements_for_1_and
     six = pages[1]
     assert all(f"Entry {i}<" in six and f"Charity {i}<" in six for i in range(6))
     assert six.count("+ 1 in team") == 6
+
+
+def test_your_submissions_lists_what_you_own_and_the_teams_you_are_on_in_the_same_statements_for_1_and_6(
+        client, login, make_user, make_org, make_challenge, make_submission):
+    """"Your submissions" (the page, the dashboard, the API) reads the ids from the two indexed lookups (owner,
+    team) rather than an OR over every submission: the same entries, and no statement per entry."""
+    counts, pages = [], []
+    for n in (1, 6):
+        me, stranger = make_user(f"Cleo Creator {n}"), make_user()
+        owned, in_team, not_mine = [], [], []
+        for i in range(n):
+            seeker = make_user()
+            challenge = make_challenge(make_org(seeker), "open" if i % 2 else "closed", title=f"Challenge {n}-{i}")
+            owned.append(make_submission(challenge, me, title=f"Mine {n}-{i}"))
+            in_team.append(make_submission(challenge, make_user(), team=(me,), title=f"Team {n}-{i}"))
+            not_mine.append(make_submission(challenge, stranger, team=(make_user(),), title=f"Theirs {n}-{i}"))
+        db.session.commit()
+        login(me)
+        with counted_statements() as seen:
+            page = client.get("/my/submissions")
+        assert page.status_code == 200
+        counts.append(len(seen))
+        pages.append(page.text)
+        assert all(s.reference in page.text for s in owned + in_team)
+        assert not any(s.reference in page.text for s in not_mine)
+        assert page.text.count("Team member") == n and page.text.count(">Owner<") == n
+    assert counts[0] == counts[1], counts
