@@ -49,9 +49,9 @@ def load(url: str, facts_file: Path, challenges: int) -> dict:
     return eval(facts_file.read_text())  # noqa: S307 (our own file, written just above)
 
 
-def _postgresql(name: str, fresh: bool) -> tuple[str, Path]:
-    """The URL of the kept PostgreSQL database `name` (created when missing; dropped first if `fresh`) and
-    its facts file."""
+def _postgresql(name: str, fresh: bool, drop: bool = False) -> tuple[str, Path]:
+    """The URL of the kept PostgreSQL database `name` (created when missing; dropped first if `fresh`; with
+    `drop`, only dropped) and its facts file."""
     from sqlalchemy import make_url, text
     from sqlalchemy.pool import NullPool
 
@@ -63,8 +63,9 @@ def _postgresql(name: str, fresh: bool) -> tuple[str, Path]:
             conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
                          {"n": name})
             conn.execute(text(f'DROP DATABASE "{name}"'))
+            facts_file.unlink(missing_ok=True)
             exists = None
-        if not exists:
+        if not exists and not drop:
             facts_file.unlink(missing_ok=True)
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         for suffix in ("", "-wal", "-shm", ".facts"):
             Path(f"{args.db}{suffix}" if suffix != ".facts" else args.db.with_suffix(".facts")).unlink(missing_ok=True)
     if args.postgresql:
-        url, facts_file = _postgresql(args.postgresql, fresh=args.fresh or args.drop)
+        url, facts_file = _postgresql(args.postgresql, fresh=args.fresh or args.drop, drop=args.drop)
         if args.drop:
             return 0
     else:

@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             entries, judges, criteria = plan.panel
             small_panel = dataset.Plan(panel=(max(3, entries // 10), judges, criteria), scores=1)
             small_extra = dataset.load_scores(engine, small_panel, now)
-            dataset.fix_sequences(engine)
+            dataset.after_bulk_load(engine)
             load_seconds = time.monotonic() - t
             with Gunicorn(env) as server:
                 memory_at_start = server.booted_memory()
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                 t = time.monotonic()
                 dataset.load_challenges(engine, plan, small, plan.challenges, now)
                 extra = dataset.load_scores(engine, plan, now)
-                dataset.fix_sequences(engine)
+                dataset.after_bulk_load(engine)
                 load_seconds += time.monotonic() - t
                 print(f"Loaded in {load_seconds:.1f} s.", flush=True)
                 facts = discover(engine, now, extra)

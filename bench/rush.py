@@ -68,7 +68,7 @@ def load(engine, creators: int, now: datetime) -> None:
     with engine.begin() as conn:
         dataset.insert(conn, "challenges", [row])
         dataset.insert(conn, "prizes", prizes)
-    dataset.fix_sequences(engine)
+    dataset.after_bulk_load(engine)
 
 
 @dataclass(frozen=True)
