@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import defer, joinedload
 
 from challenge.challenges.models import PROSE, Challenge, Follow, Question
-from challenge.challenges.services import entry_counts
+from challenge.challenges.services import entries_sql
 from challenge.challenges.states import ChallengeState, Phase
 from challenge.extensions import db
 from challenge.permissions import can, roles_of
@@ -76,18 +76,13 @@ def for_user(user, now: datetime) -> Board:
     ))
     org_ids = list(roles_of(user))  # read with the signed-in user: no query
     board.has_organisation = bool(org_ids)
-    own = list(db.session.scalars(
-        db.select(Challenge).where(Challenge.organisation_id.in_(org_ids))
+    unanswered = (db.select(db.func.count(Question.id))
+                  .where(Question.challenge_id == Challenge.id, Question.answer.is_(None)).scalar_subquery())
+    own = db.session.execute(  # each with its entries and unanswered questions, in the one statement
+        db.select(Challenge, entries_sql(Challenge.id), unanswered).where(Challenge.organisation_id.in_(org_ids))
         .options(*listed).order_by(Challenge.updated_at.desc(), Challenge.id.desc())
-    )) if org_ids else []
-    ids = [c.id for c in own]
-    entries = entry_counts(ids)
-    unanswered = dict(db.session.execute(
-        db.select(Question.challenge_id, db.func.count(Question.id))
-        .where(Question.challenge_id.in_(ids), Question.answer.is_(None)).group_by(Question.challenge_id)
-    ).all()) if ids else {}
-    board.own = [OwnChallenge(c, entries.get(c.id, 0), unanswered.get(c.id, 0),
-                              next_action(c, now, entries.get(c.id, 0), unanswered.get(c.id, 0))) for c in own]
+    ).all() if org_ids else []
+    board.own = [OwnChallenge(c, entries, asked, next_action(c, now, entries, asked)) for c, entries, asked in own]
     board.submissions = list(db.session.scalars(submission_queries.mine(user)))
     for hook in BOARD_HOOKS:
         hook(board, user, now)

@@ -275,6 +275,14 @@ def entry_count(challenge: Challenge) -> int:
     return entry_counts([challenge.id]).get(challenge.id, 0)
 
 
+def entries_sql(challenge_id):
+    """SQL for the entries of the challenge whose id is `challenge_id` (a column), from the kept counts: to
+    read with a list of challenges in the same statement."""
+    return (db.select(db.func.coalesce(db.func.sum(SubmissionCount.n), 0))
+            .where(SubmissionCount.challenge_id == challenge_id, SubmissionCount.state.not_in(NOT_ENTRY_STATES))
+            .scalar_subquery())
+
+
 def entry_counts(challenge_ids: list[int]) -> dict[int, int]:
     """Entries per challenge, in one query of the kept counts (submissions/counts.py), not a count of the entries."""
     if not challenge_ids:
