@@ -27,6 +27,10 @@ def _check(page, name: str) -> None:
 
 
 def _flash(page) -> str:
+    # A click's navigation may have committed (the new URL) before its page is parsed: wait for the page
+    # and its message, or a busy machine reads an empty page.
+    page.wait_for_load_state()
+    page.locator(".alert").first.wait_for()
     return " ".join(page.locator(".alert").all_inner_texts())
 
 
