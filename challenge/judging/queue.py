@@ -13,7 +13,7 @@ from challenge.extensions import db
 from sqlalchemy.orm import contains_eager, selectinload
 from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
 from challenge.permissions import memo
-from challenge.platform.paging import paginate
+from challenge.platform.paging import paginate_rows
 from challenge.submissions import cleaning, storage
 from challenge.submissions.models import Attachment, Submission
 
@@ -88,8 +88,7 @@ def _items(member: PanelMember, assignments: list[Assignment]) -> list[Item]:
     declared = set(db.session.scalars(db.select(Conflict.submission_id).where(
         Conflict.panel_member_id == member.id, Conflict.has_conflict.is_(False),
         Conflict.submission_id.in_([a.submission_id for a in assignments]))))
-    return [Item(a, a.state if a.state != AssignmentState.PENDING
-                 else "declared" if a.submission_id in declared else "not_started") for a in assignments]
+    return [Item(a, _status(a, a.submission_id in declared)) for a in assignments]
 
 
 def _conflicts(member: PanelMember) -> list[Conflict]:
@@ -118,17 +117,26 @@ def queue_page(member: PanelMember, position: str, per_page: int):
     if chosen is None:
         return None, None, {"total": 0, "submitted": 0, "not_started": 0}, []
     mine = (Assignment.round_id == chosen.id, Assignment.panel_member_id == member.id)
-    page = paginate(db.select(Assignment).join(Submission).where(*mine)
-                    .options(contains_eager(Assignment.submission).load_only(Submission.reference, Submission.title))
-                    .order_by(Submission.reference), per_page=per_page)
-    page.items = _items(member, page.items)
     no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == member.id,
                                                           Conflict.has_conflict.is_(False))
-    submitted, not_started = db.session.execute(db.select(
-        db.func.count().filter(Assignment.state == AssignmentState.SUBMITTED),
+    total, submitted, not_started = db.session.execute(db.select(
+        db.func.count(), db.func.count().filter(Assignment.state == AssignmentState.SUBMITTED),
         db.func.count().filter(Assignment.state == AssignmentState.PENDING,
                                Assignment.submission_id.not_in(no_conflict))).where(*mine)).one()
-    return chosen, page, {"total": page.total, "submitted": submitted, "not_started": not_started}, _conflicts(member)
+    declared = Assignment.submission_id.in_(no_conflict.correlate(None))
+    page = paginate_rows(db.select(Assignment, declared).join(Submission).where(*mine)
+                         .options(contains_eager(Assignment.submission).load_only(Submission.reference,
+                                                                                  Submission.title))
+                         .order_by(Submission.reference), per_page=per_page, total=total)
+    page.items = [Item(a, _status(a, is_declared)) for a, is_declared in page.items]
+    return chosen, page, {"total": total, "submitted": submitted, "not_started": not_started}, _conflicts(member)
+
+
+def _status(assignment: Assignment, declared: bool) -> str:
+    """The assignment's state; a pending one is "declared" once the judge declared no conflict."""
+    if assignment.state != AssignmentState.PENDING:
+        return assignment.state
+    return "declared" if declared else "not_started"
 
 
 def next_to_score(assignment: Assignment) -> Assignment | None:

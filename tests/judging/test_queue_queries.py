@@ -23,6 +23,9 @@ def test_the_judges_queue_runs_the_same_number_of_queries_for_3_and_30_entries(a
         assert page.count("Review<span class=\"visually-hidden\">") == n  # every entry listed, each scored
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+    # the user, the challenge, the judge's seat, the rounds, the tally (with the total), the page (each row
+    # with its declaration) and the declared conflicts: no separate count, no separate look-up of declarations
+    assert counts[0] == 7, counts
 
 
 def test_the_judges_queue_is_paged_with_progress_over_the_whole_round(app, client, login, monkeypatch):
