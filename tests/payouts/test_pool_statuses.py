@@ -48,6 +48,8 @@ def test_the_review_queue_runs_the_same_number_of_queries_for_1_and_6_challenges
         counts.append(len(statements))
         assert page.count('name="note"') == {1: 1, 5: 6}[n]
     assert counts[0] == counts[1], counts
+    # the user, the page (each challenge with its organisation, when it was sent, and the total) and the pools
+    assert counts[0] == 5, counts
 
 
 def test_the_review_queue_is_paged_longest_waiting_first(client, world, login, make_challenge, monkeypatch):
