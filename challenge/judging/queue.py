@@ -10,12 +10,12 @@ from flask import Response, abort
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
 from challenge.permissions import memo
 from challenge.platform.paging import paginate_rows
 from challenge.submissions import cleaning, storage
-from challenge.submissions.models import Attachment, Submission
+from challenge.submissions.models import Attachment, Submission, TeamMember
 
 UNCLEANABLE = ("This file could not be cleaned of the details that may name its author, so it cannot be sent to "
                "judges of a blind challenge. Ask the chair to contact the broker.")
@@ -160,11 +160,20 @@ def entrant(submission: Submission, blind: bool) -> str | None:
 
 
 def other_sheets(assignment: Assignment) -> list[Assignment]:
-    """The other judges' submitted sheets for the same entry and round, with their scores (no query per sheet)."""
+    """The other judges' submitted sheets for the same entry and round, with their scores (one statement)."""
     return list(db.session.scalars(db.select(Assignment).where(
         Assignment.round_id == assignment.round_id, Assignment.submission_id == assignment.submission_id,
         Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED)
-        .options(selectinload(Assignment.scores)).order_by(Assignment.id)))
+        .options(joinedload(Assignment.scores)).order_by(Assignment.id)).unique())
+
+
+# What a judge's score sheet page shows with the sheet, loaded with it: its round, its scores, the entry and
+# who entered it (one statement), the entry's files and team (one each).
+SHEET_PAGE = (joinedload(Assignment.round), joinedload(Assignment.scores),
+              joinedload(Assignment.submission).joinedload(Submission.owner),
+              joinedload(Assignment.submission).joinedload(Submission.organisation),
+              joinedload(Assignment.submission).selectinload(Submission.attachments),
+              joinedload(Assignment.submission).selectinload(Submission.team).joinedload(TeamMember.user))
 
 
 def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:

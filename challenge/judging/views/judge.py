@@ -61,7 +61,7 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None):
 @login_required
 def entry(slug: str, assignment_id: int):
     challenge = challenge_or_404(slug, action=None)
-    assignment = assignment_or_404(challenge, assignment_id)
+    assignment = assignment_or_404(challenge, assignment_id, *queries.SHEET_PAGE)
     if not (can(None, "judging.view_entry", assignment) or can(None, "judging.declare", assignment)):
         abort(404)
     return _entry_page(challenge, assignment)
