@@ -13,7 +13,7 @@ from challenge.judging.blueprint import assignment_or_404, bp, challenge_for, ro
 from challenge.judging import pages
 from challenge.judging.forms import ConflictForm, DeclareAllForm, score_form
 from challenge.judging.rubric import criteria_of
-from challenge.judging.rules import panel_member
+from challenge.judging.rules import panel_member, read_seat_for_sheet
 from challenge.permissions import can
 from challenge.platform import tx
 from challenge.submissions import answers as entry_answers
@@ -62,6 +62,7 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None):
 def entry(slug: str, assignment_id: int):
     challenge = challenge_or_404(slug, action=None)
     assignment = assignment_or_404(challenge, assignment_id, *queries.SHEET_PAGE)
+    read_seat_for_sheet(current_user, assignment)
     if not (can(None, "judging.view_entry", assignment) or can(None, "judging.declare", assignment)):
         abort(404)
     return _entry_page(challenge, assignment)
