@@ -12,7 +12,7 @@ from challenge.errors import DomainError
 from challenge.extensions import db
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
-from challenge.permissions import memo
+from challenge.permissions import memo, remember
 from challenge.platform.paging import paginate_rows
 from challenge.submissions import cleaning, storage
 from challenge.submissions.models import Attachment, Submission, TeamMember
@@ -75,6 +75,20 @@ def rounds_with_work(member: PanelMember) -> list[Round]:
     return memo("rounds_with_work", member.id, lambda: list(db.session.scalars(
         db.select(Round).where(Round.challenge_id == member.challenge_id, Round.state != RoundState.PENDING)
         .order_by(Round.position))))
+
+
+def read_seat_and_rounds(user, challenge: Challenge) -> None:
+    """The user's seat on the challenge's panel and, when they have one, the rounds that have opened, in one
+    statement: what rules.panel_member and rounds_with_work would each ask on the judge's queue."""
+    rows = db.session.execute(
+        db.select(PanelMember, Round)
+        .outerjoin(Round, (Round.challenge_id == PanelMember.challenge_id) & (Round.state != RoundState.PENDING))
+        .where(PanelMember.challenge_id == challenge.id, PanelMember.user_id == user.id)
+        .order_by(PanelMember.id, Round.position)).all()
+    member = rows[0][0] if rows else None
+    remember("panel_member", (user.id, challenge.id), member)
+    if member is not None:
+        remember("rounds_with_work", member.id, [r for m, r in rows if m is member and r is not None])
 
 
 def _chosen_round(member: PanelMember, position: str) -> Round | None:

@@ -14,7 +14,7 @@ from challenge.judging import pages
 from challenge.judging.forms import ConflictForm, DeclareAllForm, score_form
 from challenge.judging.rubric import criteria_of
 from challenge.judging.rules import panel_member, read_seat_for_sheet
-from challenge.permissions import can
+from challenge.permissions import can, ensure
 from challenge.platform import tx
 from challenge.submissions import answers as entry_answers
 
@@ -31,7 +31,9 @@ def my_panels():
 @bp.get("/judging/<slug>/queue")
 @login_required
 def queue(slug: str):
-    challenge = challenge_for(slug, "judging.queue")
+    challenge = challenge_or_404(slug, action=None)
+    queries.read_seat_and_rounds(current_user, challenge)  # the seat the rule asks for, with the rounds
+    ensure("judging.queue", challenge)
     member = panel_member(current_user, challenge)
     round_, page, tally, conflicts = queries.queue_page(member, request.args.get("round", ""), QUEUE_PER_PAGE)
     return render_template("judging/queue.html", challenge=challenge, member=member, round=round_, page=page,
