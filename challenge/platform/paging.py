@@ -53,5 +53,7 @@ def paginate_rows(stmt: Select | Callable[[int, int], Select], *, per_page: int 
     statement, or given as `total` when the page already knows it. Not for statements that join a collection
     eagerly (the window would count the joined rows). `stmt` may also be a function of (limit, offset) giving
     the page's statement (with `total`), for a page cut from a subquery before anything is joined to it."""
+    if callable(stmt) and total is None:
+        raise TypeError("a page built by a function needs its total")
     return RowsPage(page=page_arg(), per_page=per_page or current_app.config["TABLE_PER_PAGE"], error_out=False,
                     select=stmt, total=total)
