@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Response, abort
 
+from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
@@ -184,10 +185,11 @@ def other_sheets(assignment: Assignment) -> list[Assignment]:
 # What a judge's score sheet page shows with the sheet, loaded with it: its round, its scores, the entry and
 # who entered it (one statement), the entry's files and team (one each).
 SHEET_PAGE = (joinedload(Assignment.round), joinedload(Assignment.scores),
-              joinedload(Assignment.submission).joinedload(Submission.owner),
-              joinedload(Assignment.submission).joinedload(Submission.organisation),
+              joinedload(Assignment.submission).joinedload(Submission.owner).load_only(User.name),
+              joinedload(Assignment.submission).joinedload(Submission.organisation).load_only(Organisation.name),
               joinedload(Assignment.submission).selectinload(Submission.attachments),
-              joinedload(Assignment.submission).selectinload(Submission.team).joinedload(TeamMember.user))
+              joinedload(Assignment.submission).selectinload(Submission.team).joinedload(TeamMember.user)
+              .load_only(User.name))
 
 
 def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:

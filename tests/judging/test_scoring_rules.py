@@ -130,6 +130,16 @@ def test_another_judge_of_the_panel_gets_404_for_a_declared_sheet_of_the_same_en
     assert "Your scores" in client.get(f"/judging/{world.challenge.slug}/entries/{a.id}").get_data(as_text=True)
 
 
+def test_the_sheet_names_the_entrant_and_their_team(client, ready):
+    from challenge.submissions.models import TeamMember
+
+    world, a, url = ready
+    db.session.add(TeamMember(submission_id=a.submission_id, user_id=world.creators[1].id))
+    db.session.commit()
+    page = client.get(f"/judging/{world.challenge.slug}/entries/{a.id}").get_data(as_text=True)
+    assert f"<strong>Entered by</strong> {world.creators[0].name}, with {world.creators[1].name}</p>" in page
+
+
 def test_entry_of_another_challenge_through_this_challenge_is_404(client, ready, make_world):
     world, a, url = ready
     other = make_world()
