@@ -11,7 +11,7 @@ from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
 from challenge.permissions import memo, remember
 from challenge.platform.paging import paginate_rows
@@ -140,7 +140,8 @@ def queue_page(member: PanelMember, position: str, per_page: int):
                                Assignment.submission_id.not_in(no_conflict))).where(*mine)).one()
     declared = Assignment.submission_id.in_(no_conflict.correlate(None))
     page = paginate_rows(db.select(Assignment, declared).join(Submission).where(*mine)
-                         .options(contains_eager(Assignment.submission).load_only(Submission.reference,
+                         .options(load_only(Assignment.state, Assignment.submission_id),  # not the comments
+                                  contains_eager(Assignment.submission).load_only(Submission.reference,
                                                                                   Submission.title))
                          .order_by(Submission.reference), per_page=per_page, total=total)
     page.items = [Item(a, _status(a, is_declared)) for a, is_declared in page.items]
