@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, or_
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import aliased, joinedload, load_only
+from sqlalchemy.orm import joinedload, load_only
 
 from challenge.accounts.models import Organisation, User
 from challenge.extensions import db
@@ -87,16 +87,15 @@ def board_page(filters: Filters, user, now: datetime, per_page: int) -> tuple[Pa
     totals = stage_counts(filters, user, now)
 
     def page_of(limit: int, offset: int) -> Select:
-        cut = _matching(db.select(Partnership), filters, user, now).order_by(*_most_urgent_first())
-        card = aliased(Partnership, cut.limit(limit).offset(offset).subquery("page"))
-        return db.select(card).options(
-            load_only(card.title, card.kind, card.stage, card.value, card.currency, card.next_action,
-                      card.next_action_due, card.closed_reason),
-            joinedload(card.creator).load_only(User.name),
-            joinedload(card.creator_organisation).load_only(Organisation.name),
-            joinedload(card.counterpart).load_only(Organisation.name),
-            joinedload(card.owner).load_only(User.name),
-        ).order_by(card.next_action_due.is_(None), card.next_action_due, card.id)
+        cut = _matching(db.select(Partnership.id), filters, user, now).order_by(*_most_urgent_first())
+        return db.select(Partnership).where(Partnership.id.in_(cut.limit(limit).offset(offset))).options(
+            load_only(Partnership.title, Partnership.kind, Partnership.stage, Partnership.value, Partnership.currency,
+                      Partnership.next_action, Partnership.next_action_due, Partnership.closed_reason),
+            joinedload(Partnership.creator).load_only(User.name),
+            joinedload(Partnership.creator_organisation).load_only(Organisation.name),
+            joinedload(Partnership.counterpart).load_only(Organisation.name),
+            joinedload(Partnership.owner).load_only(User.name),
+        ).order_by(*_most_urgent_first())
 
     return paginate_rows(page_of, per_page=per_page, total=sum(totals.values())), totals
 
