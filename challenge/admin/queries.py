@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import aliased, contains_eager, joinedload, load_only
 
 from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.platform import audit, csvsafe
+from challenge.platform.paging import paginate_rows
 from challenge.platform.models import AuditEvent
 from challenge.submissions.models import Submission
 
@@ -46,22 +48,23 @@ def _sent_for_review():
     return db.func.coalesce(sent, Challenge.updated_at)
 
 
-def review_queue_query() -> Select:
-    """Challenges waiting for review, the longest-waiting first (for a page of them)."""
-    return (db.select(Challenge).where(Challenge.state == ChallengeState.IN_REVIEW)
-            .options(joinedload(Challenge.organisation)).order_by(_sent_for_review(), Challenge.id))
+def review_queue_page(per_page: int) -> tuple[Pagination, dict[int, datetime]]:
+    """A page of the challenges waiting for review, the longest-waiting first, and when each was sent for
+    review, in one statement (with the total): only the columns the queue and the pools' figures show."""
+    sent = _sent_for_review().label("sent")
+    page = paginate_rows(
+        db.select(Challenge, sent).where(Challenge.state == ChallengeState.IN_REVIEW)
+        .options(load_only(Challenge.title, Challenge.slug, Challenge.prize_pool, Challenge.currency),
+                 joinedload(Challenge.organisation).load_only(Organisation.name, Organisation.slug,
+                                                              Organisation.verified))
+        .order_by(sent, Challenge.id), per_page=per_page)
+    when = {challenge.id: at for challenge, at in page.items}
+    page.items = [challenge for challenge, _ in page.items]
+    return page, when
 
 
 def review_count() -> int:
     return _count(Challenge.id, Challenge.state == ChallengeState.IN_REVIEW)
-
-
-def sent_for_review(challenges: list[Challenge]) -> dict[int, datetime]:
-    """When each of `challenges` was sent for review, in one query."""
-    ids = [ch.id for ch in challenges]
-    if not ids:
-        return {}
-    return dict(db.session.execute(db.select(Challenge.id, _sent_for_review()).where(Challenge.id.in_(ids))).all())
 
 
 def _escaped(text: str) -> str:

@@ -39,9 +39,9 @@ def round_for(slug: str, position, action: str) -> tuple[Challenge, Round]:
     return challenge, round_or_404(challenge, position)
 
 
-def assignment_or_404(challenge: Challenge, assignment_id: int) -> Assignment:
-    """One score sheet of the challenge, or 404."""
-    assignment = db.session.get(Assignment, assignment_id)
+def assignment_or_404(challenge: Challenge, assignment_id: int, *options) -> Assignment:
+    """One score sheet of the challenge, or 404 (loaded with `options`, such as what a page shows of it)."""
+    assignment = db.session.get(Assignment, assignment_id, options=options)
     if assignment is None or assignment.round.challenge_id != challenge.id:
         abort(404)
     return assignment

@@ -7,15 +7,16 @@ from pathlib import Path
 
 from flask import Response, abort
 
+from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
-from challenge.permissions import memo
-from challenge.platform.paging import paginate
+from challenge.permissions import memo, remember
+from challenge.platform.paging import paginate_rows
 from challenge.submissions import cleaning, storage
-from challenge.submissions.models import Attachment, Submission
+from challenge.submissions.models import Attachment, Submission, TeamMember
 
 UNCLEANABLE = ("This file could not be cleaned of the details that may name its author, so it cannot be sent to "
                "judges of a blind challenge. Ask the chair to contact the broker.")
@@ -77,6 +78,20 @@ def rounds_with_work(member: PanelMember) -> list[Round]:
         .order_by(Round.position))))
 
 
+def read_seat_and_rounds(user, challenge: Challenge) -> None:
+    """The user's seat on the challenge's panel and, when they have one, the rounds that have opened, in one
+    statement: what rules.panel_member and rounds_with_work would each ask on the judge's queue."""
+    rows = db.session.execute(
+        db.select(PanelMember, Round)
+        .outerjoin(Round, (Round.challenge_id == PanelMember.challenge_id) & (Round.state != RoundState.PENDING))
+        .where(PanelMember.challenge_id == challenge.id, PanelMember.user_id == user.id)
+        .order_by(PanelMember.id, Round.position)).all()
+    member = rows[0][0] if rows else None
+    remember("panel_member", (user.id, challenge.id), member)
+    if member is not None:
+        remember("rounds_with_work", member.id, [r for m, r in rows if m is member and r is not None])
+
+
 def _chosen_round(member: PanelMember, position: str) -> Round | None:
     """The round asked for by its position, or the open one, or the latest."""
     rounds = rounds_with_work(member)
@@ -88,8 +103,7 @@ def _items(member: PanelMember, assignments: list[Assignment]) -> list[Item]:
     declared = set(db.session.scalars(db.select(Conflict.submission_id).where(
         Conflict.panel_member_id == member.id, Conflict.has_conflict.is_(False),
         Conflict.submission_id.in_([a.submission_id for a in assignments]))))
-    return [Item(a, a.state if a.state != AssignmentState.PENDING
-                 else "declared" if a.submission_id in declared else "not_started") for a in assignments]
+    return [Item(a, _status(a, a.submission_id in declared)) for a in assignments]
 
 
 def _conflicts(member: PanelMember) -> list[Conflict]:
@@ -118,17 +132,27 @@ def queue_page(member: PanelMember, position: str, per_page: int):
     if chosen is None:
         return None, None, {"total": 0, "submitted": 0, "not_started": 0}, []
     mine = (Assignment.round_id == chosen.id, Assignment.panel_member_id == member.id)
-    page = paginate(db.select(Assignment).join(Submission).where(*mine)
-                    .options(contains_eager(Assignment.submission).load_only(Submission.reference, Submission.title))
-                    .order_by(Submission.reference), per_page=per_page)
-    page.items = _items(member, page.items)
     no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == member.id,
                                                           Conflict.has_conflict.is_(False))
-    submitted, not_started = db.session.execute(db.select(
-        db.func.count().filter(Assignment.state == AssignmentState.SUBMITTED),
+    total, submitted, not_started = db.session.execute(db.select(
+        db.func.count(), db.func.count().filter(Assignment.state == AssignmentState.SUBMITTED),
         db.func.count().filter(Assignment.state == AssignmentState.PENDING,
                                Assignment.submission_id.not_in(no_conflict))).where(*mine)).one()
-    return chosen, page, {"total": page.total, "submitted": submitted, "not_started": not_started}, _conflicts(member)
+    declared = Assignment.submission_id.in_(no_conflict.correlate(None))
+    page = paginate_rows(db.select(Assignment, declared).join(Submission).where(*mine)
+                         .options(load_only(Assignment.state, Assignment.submission_id),  # not the comments
+                                  contains_eager(Assignment.submission).load_only(Submission.reference,
+                                                                                  Submission.title))
+                         .order_by(Submission.reference), per_page=per_page, total=total)
+    page.items = [Item(a, _status(a, is_declared)) for a, is_declared in page.items]
+    return chosen, page, {"total": total, "submitted": submitted, "not_started": not_started}, _conflicts(member)
+
+
+def _status(assignment: Assignment, declared: bool) -> str:
+    """The assignment's state; a pending one is "declared" once the judge declared no conflict."""
+    if assignment.state != AssignmentState.PENDING:
+        return assignment.state
+    return "declared" if declared else "not_started"
 
 
 def next_to_score(assignment: Assignment) -> Assignment | None:
@@ -152,11 +176,21 @@ def entrant(submission: Submission, blind: bool) -> str | None:
 
 
 def other_sheets(assignment: Assignment) -> list[Assignment]:
-    """The other judges' submitted sheets for the same entry and round, with their scores (no query per sheet)."""
+    """The other judges' submitted sheets for the same entry and round, with their scores (one statement)."""
     return list(db.session.scalars(db.select(Assignment).where(
         Assignment.round_id == assignment.round_id, Assignment.submission_id == assignment.submission_id,
         Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED)
-        .options(selectinload(Assignment.scores)).order_by(Assignment.id)))
+        .options(joinedload(Assignment.scores)).order_by(Assignment.id)).unique())
+
+
+# What a judge's score sheet page shows with the sheet, loaded with it: its round, its scores, the entry and
+# who entered it (one statement), the entry's files and team (one each).
+SHEET_PAGE = (joinedload(Assignment.round), joinedload(Assignment.scores),
+              joinedload(Assignment.submission).joinedload(Submission.owner).load_only(User.name),
+              joinedload(Assignment.submission).joinedload(Submission.organisation).load_only(Organisation.name),
+              joinedload(Assignment.submission).selectinload(Submission.attachments),
+              joinedload(Assignment.submission).selectinload(Submission.team).joinedload(TeamMember.user)
+              .load_only(User.name))
 
 
 def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:

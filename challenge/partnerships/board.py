@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, or_
-from sqlalchemy.orm import joinedload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload, load_only
 
 from challenge.accounts.models import Organisation, User
 from challenge.extensions import db
@@ -13,6 +14,7 @@ from challenge.partnerships.csvout import pounds
 from challenge.partnerships.models import Partnership
 from challenge.partnerships.states import KIND_LABELS, STAGE_LABELS, Stage
 from challenge.permissions import roles_of
+from challenge.platform.paging import paginate_rows
 
 OWNER_CHOICES = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned")]
 
@@ -69,10 +71,33 @@ def _matching(stmt: Select, filters: Filters, user, now: datetime) -> Select:
     return stmt
 
 
+def _most_urgent_first() -> tuple:
+    return Partnership.next_action_due.is_(None), Partnership.next_action_due, Partnership.id
+
+
 def search_query(filters: Filters, user, now: datetime) -> Select:
-    """The partnerships matching the filters, the most urgent next action first (for a page of them)."""
-    return _matching(_loaded(), filters, user, now).order_by(
-        Partnership.next_action_due.is_(None), Partnership.next_action_due, Partnership.id)
+    """The partnerships matching the filters, the most urgent next action first."""
+    return _matching(_loaded(), filters, user, now).order_by(*_most_urgent_first())
+
+
+def board_page(filters: Filters, user, now: datetime, per_page: int) -> tuple[Pagination, dict[str, int]]:
+    """A page of the board or list (the most urgent next action first) and the count at each stage, which
+    also gives the total: two statements. The page is cut from the matching partnerships before the names on
+    its cards (not whole accounts and organisations) are joined to it."""
+    totals = stage_counts(filters, user, now)
+
+    def page_of(limit: int, offset: int) -> Select:
+        cut = _matching(db.select(Partnership.id), filters, user, now).order_by(*_most_urgent_first())
+        return db.select(Partnership).where(Partnership.id.in_(cut.limit(limit).offset(offset))).options(
+            load_only(Partnership.title, Partnership.kind, Partnership.stage, Partnership.value, Partnership.currency,
+                      Partnership.next_action, Partnership.next_action_due, Partnership.closed_reason),
+            joinedload(Partnership.creator).load_only(User.name),
+            joinedload(Partnership.creator_organisation).load_only(Organisation.name),
+            joinedload(Partnership.counterpart).load_only(Organisation.name),
+            joinedload(Partnership.owner).load_only(User.name),
+        ).order_by(*_most_urgent_first())
+
+    return paginate_rows(page_of, per_page=per_page, total=sum(totals.values())), totals
 
 
 def search(filters: Filters, user, now: datetime) -> list[Partnership]:
@@ -106,8 +131,7 @@ def of_user(user) -> list[Partnership]:
 def owned_by(user) -> list[Partnership]:
     """A broker's own partnerships (the ones they are the owner of)."""
     return list(db.session.scalars(_loaded().where(Partnership.owner_id == user.id)
-                                   .order_by(Partnership.next_action_due.is_(None), Partnership.next_action_due,
-                                             Partnership.id)).unique())
+                                   .order_by(*_most_urgent_first())).unique())
 
 
 def list_rows(partnerships: list[Partnership]) -> list[list]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import String, cast, func, literal
 
 from challenge.errors import DomainError
 from challenge.extensions import db
@@ -27,6 +27,16 @@ def escrow(challenge_id: int) -> str:
 
 def funder(funder_id: int) -> str:
     return f"funder:{funder_id}"
+
+
+def escrow_sql(challenge_id):
+    """`escrow(challenge_id)` in SQL, for a challenge id column."""
+    return literal("escrow:challenge:") + cast(challenge_id, String)
+
+
+def funder_sql(funder_id):
+    """`funder(funder_id)` in SQL, for a funder id column."""
+    return literal("funder:") + cast(funder_id, String)
 
 
 def payee(payout_id: int) -> str:
@@ -45,6 +55,13 @@ def balances(accounts: list[str]) -> dict[tuple[str, str], int]:
         db.select(LedgerEntry.account, LedgerEntry.currency, func.sum(LedgerEntry.amount))
         .where(LedgerEntry.account.in_(accounts)).group_by(LedgerEntry.account, LedgerEntry.currency))
     return {(account, currency): int(total or 0) for account, currency, total in rows}
+
+
+def balance_sql(account, currency):
+    """The balance of `account` in `currency` (SQL expressions, such as escrow_sql of a column) as a scalar
+    subquery: 0 when it has no entries."""
+    return (db.select(func.coalesce(func.sum(LedgerEntry.amount), 0))
+            .where(LedgerEntry.account == account, LedgerEntry.currency == currency).scalar_subquery())
 
 
 def balance(account: str, currency: str) -> int:

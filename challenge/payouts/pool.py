@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import func
 
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, FieldError, NotAllowed
 from challenge.extensions import db
 from challenge.money import format_money
 from challenge.payouts import ledger
-from challenge.payouts.models import Award, ChallengeFinance, Funder
+from challenge.payouts.models import Award, ChallengeFinance, Funder, LedgerEntry
 from challenge.payouts.rules import allowed
 from challenge.payouts.states import FunderState
 from challenge.platform import audit
@@ -84,21 +85,22 @@ def pool_status(challenge: Challenge) -> PoolStatus:
 
 
 def pool_statuses(challenges: list[Challenge]) -> dict[int, PoolStatus]:
-    """pool_status of each challenge (by id) in three queries however many there are, for lists."""
+    """pool_status of each challenge (by id) in one statement however many there are, for lists: each
+    challenge's finance settings, what its escrow holds and what its accepted funders have paid in."""
     ids = [c.id for c in challenges]
     if not ids:
         return {}
-    finances = {f.challenge_id: f for f in db.session.scalars(
-        db.select(ChallengeFinance).where(ChallengeFinance.challenge_id.in_(ids)))}
-    funders = list(db.session.scalars(db.select(Funder).where(Funder.challenge_id.in_(ids),
-                                                              Funder.state == FunderState.ACCEPTED)))
-    accounts = [ledger.escrow(i) for i in ids] + [ledger.funder(f.id) for f in funders]
-    balances = ledger.balances(accounts)
-    funded: dict[int, int] = {}
-    for f in funders:
-        funded[f.challenge_id] = funded.get(f.challenge_id, 0) - balances.get((ledger.funder(f.id), f.currency), 0)
-    return {c.id: _status(c, finances.get(c.id), funded.get(c.id, 0),
-                          balances.get((ledger.escrow(c.id), c.currency), 0)) for c in challenges}
+    paid_in = (db.select(func.coalesce(func.sum(LedgerEntry.amount), 0)).select_from(Funder)
+               .join(LedgerEntry, (LedgerEntry.account == ledger.funder_sql(Funder.id))
+                     & (LedgerEntry.currency == Funder.currency))
+               .where(Funder.challenge_id == Challenge.id, Funder.state == FunderState.ACCEPTED)
+               .correlate(Challenge).scalar_subquery())
+    rows = db.session.execute(
+        db.select(Challenge.id, ChallengeFinance, ledger.balance_sql(ledger.escrow_sql(Challenge.id), Challenge.currency),
+                  paid_in)
+        .outerjoin(ChallengeFinance, ChallengeFinance.challenge_id == Challenge.id).where(Challenge.id.in_(ids)))
+    found = {cid: (finance, int(held), -int(paid)) for cid, finance, held, paid in rows}
+    return {c.id: _status(c, found[c.id][0], found[c.id][2], found[c.id][1]) for c in challenges}
 
 
 def _status(challenge: Challenge, finance: ChallengeFinance | None, funded: int, held: int) -> PoolStatus:

@@ -1,6 +1,9 @@
 """One way to page a long list: the page number from the query string, the size from the config."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
@@ -16,3 +19,41 @@ def paginate(stmt: Select, *, per_page: int | None = None) -> Pagination:
     """
     return db.paginate(stmt, page=page_arg(), per_page=per_page or current_app.config["TABLE_PER_PAGE"],
                        error_out=False)
+
+
+class RowsPage(Pagination):
+    """A page of a statement's rows, counted in the same statement (`count(*) OVER ()`) or by the caller.
+
+    Takes `select` and `total` (None: counted with the rows; a page past the end counts apart)."""
+
+    def _query_items(self) -> list[Any]:
+        stmt, self._counted = self._query_args["select"], self._query_args["total"]
+        if self._counted is None:
+            stmt = stmt.add_columns(db.func.count().over())
+        if callable(stmt):  # a statement that places the page's limit and offset itself
+            rows = db.session.execute(stmt(self.per_page, self._query_offset)).all()
+        else:
+            rows = db.session.execute(stmt.limit(self.per_page).offset(self._query_offset)).all()
+        if self._query_args["total"] is None:
+            self._counted = rows[0][-1] if rows else 0 if self._query_offset == 0 else None
+            rows = [row[:-1] for row in rows]
+        return [row[0] if len(row) == 1 else tuple(row) for row in rows]
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        stmt = self._query_args["select"].order_by(None).subquery()
+        return db.session.scalar(db.select(db.func.count()).select_from(stmt)) or 0
+
+
+def paginate_rows(stmt: Select | Callable[[int, int], Select], *, per_page: int | None = None,
+                  total: int | None = None) -> Pagination:
+    """Like `paginate` in one statement fewer: the page's rows (an entity alone, or a tuple when `stmt` selects
+    more than one thing, such as an entity and a figure computed with it) with the total counted in the same
+    statement, or given as `total` when the page already knows it. Not for statements that join a collection
+    eagerly (the window would count the joined rows). `stmt` may also be a function of (limit, offset) giving
+    the page's statement (with `total`), for a page cut from a subquery before anything is joined to it."""
+    if callable(stmt) and total is None:
+        raise TypeError("a page built by a function needs its total")
+    return RowsPage(page=page_arg(), per_page=per_page or current_app.config["TABLE_PER_PAGE"], error_out=False,
+                    select=stmt, total=total)

@@ -83,9 +83,13 @@ def answers_of(sub: Submission) -> dict[int, EntryAnswer]:
 
 
 def shown(sub: Submission, blind: bool = False) -> list[Shown]:
-    """The entry's questions with its answers, in order; `blind` leaves out identifying ones (for judges)."""
-    answers = answers_of(sub)
-    return [Shown(q, answers.get(q.id)) for q in questions_of(sub.challenge) if not (blind and q.identifying)]
+    """The entry's questions with its answers, in order, in one statement; `blind` leaves out identifying ones
+    (for judges)."""
+    rows = db.session.execute(
+        db.select(EntryQuestion, EntryAnswer)
+        .outerjoin(EntryAnswer, (EntryAnswer.question_id == EntryQuestion.id) & (EntryAnswer.submission_id == sub.id))
+        .where(EntryQuestion.challenge_id == sub.challenge_id).order_by(EntryQuestion.position, EntryQuestion.id))
+    return [Shown(q, a) for q, a in rows if not (blind and q.identifying)]
 
 
 def answer_file(sub: Submission, question_id: int, blind: bool = False) -> EntryAnswer | None:

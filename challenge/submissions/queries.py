@@ -2,13 +2,17 @@
 states (models.SEEN_BY_SEEKERS); these queries only apply it."""
 from __future__ import annotations
 
-from sqlalchemy import Select, union
-from sqlalchemy.orm import defer, selectinload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, or_, union
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
+from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import PROSE, Challenge
 from challenge.extensions import db
 from challenge.permissions import can
-from challenge.submissions.models import ACTIVE_STATES, SEEN_BY_SEEKERS, Submission, SubmissionState, TeamMember
+from challenge.platform.paging import paginate_rows
+from challenge.submissions.models import (ACTIVE_STATES, SEEN_BY_SEEKERS, Attachment, Submission, SubmissionState,
+                                          TeamMember)
 
 STATE_CHOICES = [(s.value, s.label) for s in SubmissionState]
 
@@ -33,6 +37,23 @@ def for_challenge(challenge: Challenge, viewer, state: str | None = None) -> Sel
         db.select(Submission).where(Submission.challenge_id == challenge.id, Submission.state.in_(states))
         .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Submission.id)
     )
+
+
+def challenge_page(challenge: Challenge, viewer, state: str | None, counts: dict[str, int]) -> Pagination:
+    """A page of the challenge's list (`for_challenge`) with only what its table shows: the entrant's and the
+    organisation's names joined to each entry, its files and team in one statement each, and no count of its
+    own (`counts`, from count_by_state, give the total)."""
+    states = states_for(viewer, challenge)
+    if state in states:
+        states = (state,)
+    stmt = (db.select(Submission).where(Submission.challenge_id == challenge.id, Submission.state.in_(states))
+            .options(load_only(Submission.reference, Submission.title, Submission.state, Submission.submitted_at),
+                     joinedload(Submission.owner).load_only(User.name),
+                     joinedload(Submission.organisation).load_only(Organisation.name),
+                     selectinload(Submission.attachments).load_only(Attachment.id),
+                     selectinload(Submission.team).load_only(TeamMember.id))
+            .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Submission.id))
+    return paginate_rows(stmt, total=sum(n for name, n in counts.items() if name in states))
 
 
 def everything(state: str | None = None) -> Select:

@@ -23,6 +23,9 @@ def test_the_judges_queue_runs_the_same_number_of_queries_for_3_and_30_entries(a
         assert page.count("Review<span class=\"visually-hidden\">") == n  # every entry listed, each scored
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+    # the user, the challenge, the judge's seat with the rounds, the tally (with the total), the page (each row
+    # with its declaration) and the declared conflicts: no separate count, no separate look-up of declarations
+    assert counts[0] == 6, counts
 
 
 def test_the_judges_queue_is_paged_with_progress_over_the_whole_round(app, client, login, monkeypatch):
@@ -69,6 +72,33 @@ def test_a_score_sheet_runs_the_same_statements_beside_2_and_7_other_judges(app,
         with counted_statements() as statements:
             page = client.get(f"/judging/{panel.slug}/entries/{sheet}").get_data(as_text=True)
         assert "Other judges' scores" in page
-        assert len([s for s in statements if "FROM conflicts" in s]) == 1  # asked by several rules, read once
+        assert page.count('<th scope="col" class="text-end">Judge ') == judges - 1  # each other sheet, scored
+        assert len([s for s in statements if "conflicts" in s]) == 1  # asked by several rules, read once
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+    # the user, the challenge, the sheet (with its round, scores, entry and entrant), the entry's files and
+    # team, the judge's seat with their declaration, the criteria, the other sheets (with their scores), the
+    # questions (with the entry's answers)
+    assert counts[0] == 9, counts
+
+
+def test_the_queue_names_the_rounds_that_have_opened_read_with_the_judges_seat(client, login, make_world):
+    from challenge.judging import assignment as assign
+    from challenge.judging import decisions
+    from tests.judging.judging_helpers import open_round, score_all
+
+    world = make_world(judges=2, entries=4, rounds=({"name": "Shortlist"}, {"name": "Final"}))
+    first = open_round(world)
+    login(world.judges[1])
+    page = client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)
+    assert 'aria-label="Rounds"' not in page and "Shortlist" in page  # one round has opened; the final has not
+    score_all(world, first, lambda m, s: (3, 3))
+    assign.close_round(first, world.chair, clock.now())
+    decisions.advance(first, [world.subs[3].id, world.subs[2].id], world.chair, clock.now())
+    open_round(world, 2)
+    page = client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)
+    nav = page[page.index('aria-label="Rounds"'):page.index("</nav>", page.index('aria-label="Rounds"'))]
+    assert nav.index("Shortlist") < nav.index("Final") and 'aria-current="page" href="/judging/' in nav
+    assert "?round=2" in nav[nav.index('aria-current="page"'):]  # the open round is the one shown
+    login(world.seeker)  # runs the panel, does not sit on it
+    assert client.get(f"/judging/{world.challenge.slug}/queue").status_code == 404

@@ -116,6 +116,30 @@ def test_someone_not_on_the_panel_gets_404_everywhere(client, ready, login):
     assert db.session.scalar(db.select(db.func.count(Score.id))) == 0
 
 
+def test_another_judge_of_the_panel_gets_404_for_a_declared_sheet_of_the_same_entry(client, ready, login):
+    """The score sheet reads the seat and the declaration together: the declaration is the sheet's judge's, never
+    the visitor's own about the same entry."""
+    world, a, url = ready
+    theirs = sheet(a.round, world.members[0], world.subs[0])
+    login(world.judges[0])
+    client.post(f"/judging/{world.challenge.slug}/entries/{theirs.id}/declaration", data={"has_conflict": "no"})
+    assert "Your scores" in client.get(f"/judging/{world.challenge.slug}/entries/{theirs.id}").get_data(as_text=True)
+    assert client.get(f"/judging/{world.challenge.slug}/entries/{a.id}").status_code == 404
+    login(world.judges[1])
+    assert client.get(f"/judging/{world.challenge.slug}/entries/{theirs.id}").status_code == 404
+    assert "Your scores" in client.get(f"/judging/{world.challenge.slug}/entries/{a.id}").get_data(as_text=True)
+
+
+def test_the_sheet_names_the_entrant_and_their_team(client, ready):
+    from challenge.submissions.models import TeamMember
+
+    world, a, url = ready
+    db.session.add(TeamMember(submission_id=a.submission_id, user_id=world.creators[1].id))
+    db.session.commit()
+    page = client.get(f"/judging/{world.challenge.slug}/entries/{a.id}").get_data(as_text=True)
+    assert f"<strong>Entered by</strong> {world.creators[0].name}, with {world.creators[1].name}</p>" in page
+
+
 def test_entry_of_another_challenge_through_this_challenge_is_404(client, ready, make_world):
     world, a, url = ready
     other = make_world()

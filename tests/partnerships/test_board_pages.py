@@ -46,5 +46,8 @@ def test_the_board_runs_the_same_number_of_queries_for_3_and_30_partnerships(cli
         with counted_statements() as statements:
             page = client.get("/partnerships/")
         assert page.status_code == 200
+        shown = page.get_data(as_text=True)
+        assert shown.count("(Befriend CIC) with Leeds City Council") == {3: 3, 27: 30}[n]  # names, loaded with the page
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+    assert counts[0] == 3, counts  # the user, the counts per stage (which give the total) and the page

@@ -1,11 +1,12 @@
-"""pool_statuses: every challenge's pool in three queries, the same answer as pool_status one by one (issue 13)."""
+"""pool_statuses: every challenge's pool in one statement, the same answer as pool_status one by one and as the
+ledger's balances account by account (issue 13)."""
 from __future__ import annotations
 
 import re
 
 from challenge import clock
 from challenge.extensions import db
-from challenge.payouts import funding
+from challenge.payouts import funding, ledger
 from tests.factories import counted_statements
 
 
@@ -22,9 +23,15 @@ def test_pool_statuses_agree_with_pool_status(world, make_challenge):
         db.session.refresh(c)  # loaded before counting: only the pools' own queries are counted
     with counted_statements() as statements:
         together = funding.pool_statuses(challenges)
-    assert len(statements) == 3
+    assert len(statements) == 1
     for challenge in challenges:
         assert together[challenge.id] == funding.pool_status(challenge), challenge.title
+        held = ledger.balance(ledger.escrow(challenge.id), challenge.currency)
+        paid_in = -sum(ledger.balance(ledger.funder(f.id), f.currency) for f in funding.funders_of(challenge))
+        assert (together[challenge.id].held, together[challenge.id].funded) == (held, paid_in), challenge.title
+    assert together[funded.challenge.id].funded == together[funded.challenge.id].required > 0
+    assert together[funded.challenge.id].held > 0
+    assert 0 < together[partly.challenge.id].funded < together[partly.challenge.id].required
     summaries = funding.funding_summaries(challenges)
     assert summaries == {c.id: funding.funding_summary(c) for c in challenges}
     assert summaries[funded.challenge.id] == "Funded" and summaries[no_pool.id] == "No prize pool"
@@ -48,6 +55,8 @@ def test_the_review_queue_runs_the_same_number_of_queries_for_1_and_6_challenges
         counts.append(len(statements))
         assert page.count('name="note"') == {1: 1, 5: 6}[n]
     assert counts[0] == counts[1], counts
+    # the user, the page (each challenge with its organisation, when it was sent, and the total) and the pools
+    assert counts[0] == 3, counts
 
 
 def test_the_review_queue_is_paged_longest_waiting_first(client, world, login, make_challenge, monkeypatch):

@@ -31,8 +31,9 @@ def test_the_seekers_list_and_the_brokers_list_run_the_same_statements_for_1_and
         challenge = make_challenge(make_org(seeker), "closed")
         _entries(challenge, n, make_user, make_org, make_submission)
         login(seeker)
+        url = f"/challenges/{challenge.slug}/submissions"  # read before counting (the commit expired it)
         with counted_statements() as seen_by_seeker:
-            page = client.get(f"/challenges/{challenge.slug}/submissions")
+            page = client.get(url)
         assert page.status_code == 200
         login(broker)
         with counted_statements() as seen_by_broker:
@@ -41,9 +42,13 @@ def test_the_seekers_list_and_the_brokers_list_run_the_same_statements_for_1_and
         counts.append((len(seen_by_seeker), len(seen_by_broker)))
         pages.append(page.text)
     assert counts[0] == counts[1], counts
+    # the seeker's list: the user, the challenge, the counts per state (which give the total), the page with
+    # each entrant and organisation, the files, the teams
+    assert counts[0][0] == 6, counts
     six = pages[1]
     assert all(f"Entry {i}<" in six and f"Charity {i}<" in six for i in range(6))
     assert six.count("+ 1 in team") == 6
+    assert six.count('data-label="Files">1<') == 6
 
 
 def test_your_submissions_lists_what_you_own_and_the_teams_you_are_on_in_the_same_statements_for_1_and_6(
@@ -71,3 +76,20 @@ def test_your_submissions_lists_what_you_own_and_the_teams_you_are_on_in_the_sam
         assert not any(s.reference in page.text for s in not_mine)
         assert page.text.count("Team member") == n and page.text.count(">Owner<") == n
     assert counts[0] == counts[1], counts
+
+
+def test_the_seekers_list_is_paged_by_the_counts_per_state(client, login, make_user, make_org, make_challenge,
+                                                            make_submission, app, monkeypatch):
+    monkeypatch.setitem(app.config, "TABLE_PER_PAGE", 2)
+    seeker = make_user("Sita Seeker")
+    challenge = make_challenge(make_org(seeker), "closed")
+    _entries(challenge, 3, make_user, make_org, make_submission)
+    login(seeker)
+    first = client.get(f"/challenges/{challenge.slug}/submissions").get_data(as_text=True)
+    assert "All (3)" in first and "Page 1 of 2" in first and first.count('data-label="Reference"') == 2
+    second = client.get(f"/challenges/{challenge.slug}/submissions?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and second.count('data-label="Reference"') == 1
+    one_state = client.get(f"/challenges/{challenge.slug}/submissions?state=submitted").get_data(as_text=True)
+    assert "Page 1 of 2" in one_state
+    none = client.get(f"/challenges/{challenge.slug}/submissions?state=shortlisted").get_data(as_text=True)
+    assert "No submissions are shortlisted" in none and "Page 1 of" not in none

@@ -7,7 +7,6 @@ from challenge.admin import queries
 from challenge.admin.blueprint import bp
 from challenge.payouts.funding import funding_summaries
 from challenge.permissions import ensure
-from challenge.platform.paging import paginate
 
 # Each row carries two forms: 20 rows keep a signed-in page within its 10 ms budget (issue 13).
 REVIEW_PER_PAGE = 20
@@ -23,6 +22,6 @@ def index():
 def review_queue():
     ensure("admin.console")
     inline = "challenges.publish" in current_app.view_functions and "challenges.request_changes" in current_app.view_functions
-    page = paginate(queries.review_queue_query(), per_page=REVIEW_PER_PAGE)
-    return render_template("admin/review.html", page=page, inline=inline, sent=queries.sent_for_review(page.items),
+    page, sent = queries.review_queue_page(REVIEW_PER_PAGE)
+    return render_template("admin/review.html", page=page, inline=inline, sent=sent,
                            funding=funding_summaries(page.items))

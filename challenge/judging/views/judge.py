@@ -13,8 +13,8 @@ from challenge.judging.blueprint import assignment_or_404, bp, challenge_for, ro
 from challenge.judging import pages
 from challenge.judging.forms import ConflictForm, DeclareAllForm, score_form
 from challenge.judging.rubric import criteria_of
-from challenge.judging.rules import panel_member
-from challenge.permissions import can
+from challenge.judging.rules import panel_member, read_seat_for_sheet
+from challenge.permissions import can, ensure
 from challenge.platform import tx
 from challenge.submissions import answers as entry_answers
 
@@ -31,7 +31,9 @@ def my_panels():
 @bp.get("/judging/<slug>/queue")
 @login_required
 def queue(slug: str):
-    challenge = challenge_for(slug, "judging.queue")
+    challenge = challenge_or_404(slug, action=None)
+    queries.read_seat_and_rounds(current_user, challenge)  # the seat the rule asks for, with the rounds
+    ensure("judging.queue", challenge)
     member = panel_member(current_user, challenge)
     round_, page, tally, conflicts = queries.queue_page(member, request.args.get("round", ""), QUEUE_PER_PAGE)
     return render_template("judging/queue.html", challenge=challenge, member=member, round=round_, page=page,
@@ -61,7 +63,8 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None):
 @login_required
 def entry(slug: str, assignment_id: int):
     challenge = challenge_or_404(slug, action=None)
-    assignment = assignment_or_404(challenge, assignment_id)
+    assignment = assignment_or_404(challenge, assignment_id, *queries.SHEET_PAGE)
+    read_seat_for_sheet(current_user, assignment)
     if not (can(None, "judging.view_entry", assignment) or can(None, "judging.declare", assignment)):
         abort(404)
     return _entry_page(challenge, assignment)

@@ -14,7 +14,6 @@ from challenge.partnerships.models import Partnership
 from challenge.partnerships.states import KIND_LABELS, PIPELINE, STAGE_LABELS, Stage, moves_from
 from challenge.permissions import can, ensure
 from challenge.platform import tx
-from challenge.platform.paging import paginate
 
 # Cards on one page of the board (the most urgent first): enough for a week's work, within the 10 ms budget.
 BOARD_PER_PAGE = 30
@@ -37,10 +36,10 @@ def index():
     if not can(current_user, "partnership.board"):
         return redirect(url_for("partnerships.mine"))
     filters, now = board.Filters.from_args(request.args), clock.now()
-    page = paginate(board.search_query(filters, current_user, now), per_page=BOARD_PER_PAGE)
+    page, totals = board.board_page(filters, current_user, now, BOARD_PER_PAGE)
     view = "list" if request.args.get("view") == "list" else "board"
     return render_template("partnerships/board.html", page=page, partnerships=page.items,
-                           columns=board.by_stage(page.items), totals=board.stage_counts(filters, current_user, now),
+                           columns=board.by_stage(page.items), totals=totals,
                            filters=filters, view=view, stages=list(Stage), stage_labels=STAGE_LABELS,
                            kind_labels=KIND_LABELS, owner_choices=board.OWNER_CHOICES, now=now,
                            moves_from=moves_from)

@@ -37,10 +37,10 @@ def mine():
 @bp.get("/challenges/<slug>/submissions")
 def for_challenge(slug: str):
     challenge = challenge_or_404(slug, "challenge.view_submissions")
-    page = paginate(queries.for_challenge(challenge, current_user, _state_arg()))
-    return render_template("submissions/challenge_list.html", challenge=challenge, page=page,
-                           counts=queries.count_by_state(challenge, current_user), state=_state_arg(),
-                           now=clock.now())
+    counts = queries.count_by_state(challenge, current_user)
+    page = queries.challenge_page(challenge, current_user, _state_arg(), counts)
+    return render_template("submissions/challenge_list.html", challenge=challenge, page=page, counts=counts,
+                           state=_state_arg(), now=clock.now())
 
 
 @bp.get("/challenges/<slug>/submissions.csv")
