@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from challenge import permissions
@@ -116,7 +117,11 @@ def question_or_404(challenge: Challenge, question_id: int) -> Question:
 def following(user, challenge: Challenge) -> Follow | None:
     if not permissions.signed_in(user):
         return None
-    return db.session.scalar(db.select(Follow).where(Follow.user_id == user.id, Follow.challenge_id == challenge.id))
+    return db.session.scalar(_FOLLOWING, {"user_id": user.id, "challenge_id": challenge.id})
+
+
+_FOLLOWING = db.select(Follow).where(Follow.user_id == bindparam("user_id"),  # built once: see `following`
+                                     Follow.challenge_id == bindparam("challenge_id"))
 
 
 def queue_closing_reminders(now: datetime) -> int:

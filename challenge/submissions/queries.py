@@ -3,7 +3,7 @@ states (models.SEEN_BY_SEEKERS); these queries only apply it."""
 from __future__ import annotations
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, or_, union
+from sqlalchemy import Select, bindparam, or_, union
 from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from challenge.accounts.models import Organisation, User
@@ -95,12 +95,16 @@ def entry_of(challenge: Challenge, user) -> Submission | None:
     """The user's active entry to the challenge, or the one they are in the team of (their own first)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)
-    return db.session.scalar(
-        db.select(Submission).where(
-            Submission.challenge_id == challenge.id, Submission.state.in_(ACTIVE_STATES),
-            (Submission.owner_id == user.id) | Submission.id.in_(team_of))
-        .order_by((Submission.owner_id == user.id).desc()).limit(1))
+    return db.session.scalar(_ENTRY_OF, {"challenge_id": challenge.id, "user_id": user.id})
+
+
+# entry_of's statement, built once (on the challenge page for every signed-in visitor, building it cost about
+# as much as running it).
+_team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == bindparam("user_id"))
+_ENTRY_OF = (db.select(Submission).where(
+    Submission.challenge_id == bindparam("challenge_id"), Submission.state.in_(ACTIVE_STATES),
+    (Submission.owner_id == bindparam("user_id")) | Submission.id.in_(_team_of))
+    .order_by((Submission.owner_id == bindparam("user_id")).desc()).limit(1))
 
 
 def entry_count(challenge: Challenge, viewer) -> int:
