@@ -247,6 +247,14 @@ def counted_statements():
         event.remove(db.engine, "before_cursor_execute", count)
 
 
+def get_counted(client, url: str) -> tuple[str, int]:
+    """GET `url` (it must answer 200): the page's text and how many statements it ran."""
+    with counted_statements() as seen:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
+    return response.text, len(seen)
+
+
 # --- a challenge through publication and judging, for tests of what follows a panel's choices -------
 
 def pay_or_waive(challenge, funders, seeker, broker, now, *, pay: bool) -> None:

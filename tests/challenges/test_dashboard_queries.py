@@ -7,7 +7,7 @@ from challenge import clock
 from challenge.challenges.models import Follow, Question
 from challenge.extensions import db
 from challenge.notifications.services import notify
-from tests.factories import counted_statements
+from tests.factories import counted_statements, get_counted
 
 PHASES = ("draft", "in_review", "open", "closed", "judging", "decided")
 
@@ -36,11 +36,9 @@ def test_the_dashboard_runs_the_same_statements_for_1_and_6_of_everything(client
         org = make_org(owner=seeker, name=f"Council {n}")
         _fill(seeker, org, n, make_user, make_org, make_challenge, make_submission)
         login(seeker)
-        with counted_statements() as statements:
-            response = client.get("/dashboard")
-        assert response.status_code == 200
-        counts.append(len(statements))
-        pages.append(response.text)
+        page, statements = get_counted(client, "/dashboard")
+        counts.append(statements)
+        pages.append(page)
     assert counts[0] == counts[1], counts
     six = pages[1]
     assert all(f"Own challenge {i}<" in six and f"Followed challenge {i}<" in six for i in range(6))

@@ -12,7 +12,7 @@ from challenge.extensions import db
 from challenge.judging import publication
 from challenge.judging.models import Decision, JudgingSettings, Selection, Vote
 from challenge.submissions import pages
-from tests.factories import counted_statements
+from tests.factories import counted_statements, get_counted
 
 
 @pytest.fixture()
@@ -66,11 +66,9 @@ def test_your_submissions_runs_the_same_statements_for_1_and_6_decided_challenge
         creator = make_user(f"Creator of {n}")
         entered(creator, n)
         login(creator)
-        with counted_statements() as statements:
-            response = client.get("/my/submissions")
-        assert response.status_code == 200
-        counts.append(len(statements))
-        pages_seen.append(response.text)
+        page, statements = get_counted(client, "/my/submissions")
+        counts.append(statements)
+        pages_seen.append(page)
     assert counts[0] == counts[1], counts
     one, six = pages_seen
     assert _labels(one) == ["Winner: Prize 1, Prize 2"]

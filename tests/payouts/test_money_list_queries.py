@@ -5,7 +5,7 @@ from __future__ import annotations
 from challenge import clock
 from challenge.extensions import db
 from challenge.payouts import awards, finance, refunds, splits
-from tests.factories import counted_statements
+from tests.factories import counted_statements, get_counted
 from tests.payouts.payouts_helpers import bank_details, pay_out
 
 
@@ -32,11 +32,9 @@ def test_my_payouts_runs_the_same_statements_for_2_and_8_awards(client, login, w
         bank_details(creator)
         _awarded(world, make_user, make_submission, creator, n)
         login(creator)
-        with counted_statements() as statements:
-            response = client.get("/my/payouts")
-        assert response.status_code == 200
-        counts.append(len(statements))
-        texts.append(response.text)
+        page, statements = get_counted(client, "/my/payouts")
+        counts.append(statements)
+        texts.append(page)
     assert counts[0] == counts[1], counts
     eight = texts[1]
     assert eight.count("Prize 1: £10,000") == 8
