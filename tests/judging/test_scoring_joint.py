@@ -166,3 +166,20 @@ def test_too_close_marks_overlapping_neighbours_only():
     iv = {"a": (3.0, 4.0), "b": (2.5, 3.2), "c": (1.0, 2.0), "d": (0.5, 1.5)}
     assert s.too_close(["a", "b", "c", "d", "x"], iv) == {"a", "c"}
     assert s.too_close(["a"], iv) == set()
+
+
+def test_bootstrap_intervals_do_not_depend_on_the_order_the_sheets_come_in():
+    """The database returns score rows in no fixed order; the "too close to call" marks must not move with it."""
+    rng = random.Random(5)
+    raw = {f"judge {j}": {f"entry {e}": float(rng.randint(0, 4)) for e in range(12) if rng.random() < 0.8}
+           for j in range(5)}
+    expected = s.bootstrap_intervals(raw)
+    for _ in range(3):
+        judges = list(raw)
+        rng.shuffle(judges)
+        shuffled = {}
+        for j in judges:
+            items = list(raw[j].items())
+            rng.shuffle(items)
+            shuffled[j] = dict(items)
+        assert s.bootstrap_intervals(shuffled) == expected

@@ -24,14 +24,17 @@ def bootstrap_intervals(
     if not 0 < level < 1 or draws < 2:
         raise ValueError("level must be between 0 and 1 and draws at least 2")
     clean = _clean(raw)
-    judges = [j for j in clean if clean[j]]
-    entries = list(dict.fromkeys(e for j in judges for e in clean[j]))
+    # Sheets in a canonical order (judges, then entries, sorted), so the same sheets give the same intervals
+    # whatever order the database returned them in: the resampling draws sheets by position.
+    judges = sorted(j for j in clean if clean[j])
+    sheets = [(j, e, clean[j][e]) for j in judges for e in sorted(clean[j])]
+    entries = sorted({e for _, e, _ in sheets})
     if not entries:
         return {}
-    e_index = {e: i for i, e in enumerate(entries)}
-    j_idx = np.array([ji for ji, j in enumerate(judges) for _ in clean[j]])
-    e_idx = np.array([e_index[e] for j in judges for e in clean[j]])
-    y = np.array([float(v) for j in judges for v in clean[j].values()])
+    j_index, e_index = {j: i for i, j in enumerate(judges)}, {e: i for i, e in enumerate(entries)}
+    j_idx = np.array([j_index[j] for j, _, _ in sheets])
+    e_idx = np.array([e_index[e] for _, e, _ in sheets])
+    y = np.array([float(v) for _, _, v in sheets])
     n, n_j, n_e = len(y), len(judges), len(entries)
     rng = np.random.default_rng(seed)
     values = np.full((draws, n_e), np.nan)
