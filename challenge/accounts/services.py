@@ -20,6 +20,7 @@ from challenge import permissions
 from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.platform import audit
+from challenge.platform.hygiene import DB_INT_MAX
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -92,7 +93,7 @@ def load_user(user_id: str) -> User | None:
     nothing more) and every registered user fact; what a rule would have asked is kept in the request's memo.
     """
     ident, _, token = (user_id or "").partition(":")
-    if not ident.isdigit() or int(ident) > 2**31 - 1:
+    if not ident.isdigit() or int(ident) > DB_INT_MAX:  # a forged id beyond the column refuses, not fails
         return None
     names = tuple(USER_FACTS)
     row = db.session.execute(_user_statement(names), {"user_id": int(ident)}).unique().first()

@@ -72,6 +72,14 @@ class Page:
     valid_until: datetime
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """A shared part's HTML, or a shared value, and the moments between which it holds."""
+    value: Any
+    made_at: datetime
+    valid_until: datetime
+
+
 def anonymous_page(view):
     """Serve the view from the cache to anonymous visitors, and keep what it renders for them."""
 
@@ -145,9 +153,9 @@ def _kept(name: str, make: Callable[[], Any]) -> Any:
     parts, lock = current_app.extensions["page_cache"]["parts"]
     with lock:
         kept = parts.get(key)
-    if isinstance(kept, Page) and kept.made_at <= now < kept.valid_until:
+    if isinstance(kept, _Kept) and kept.made_at <= now < kept.valid_until:
         keep_until(kept.valid_until)  # a page kept around this part holds no longer than the part
-        return kept.body
+        return kept.value
     outer = g.get("page_keep_until")
     g.page_keep_until = now + timedelta(seconds=seconds)
     try:
@@ -159,7 +167,7 @@ def _kept(name: str, make: Callable[[], Any]) -> Any:
     token = g.get("csrf_token")
     if not (token and isinstance(made, str) and token in made) and not db.session.info.get(_CHANGED):
         with lock:
-            parts[key] = Page(made, "", now, valid_until)
+            parts[key] = _Kept(made, now, valid_until)
     return made
 
 

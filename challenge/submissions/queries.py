@@ -3,7 +3,7 @@ states (models.SEEN_BY_SEEKERS); these queries only apply it."""
 from __future__ import annotations
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, bindparam, or_, union
+from sqlalchemy import Select, bindparam, union
 from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from challenge.accounts.models import Organisation, User
@@ -28,31 +28,31 @@ def states_for(viewer, challenge: Challenge | None = None) -> tuple[str, ...]:
     return tuple(SubmissionState) if can(viewer, "submission.moderate") else SEEN_BY_SEEKERS
 
 
-def for_challenge(challenge: Challenge, viewer, state: str | None = None) -> Select:
-    """A challenge's submissions for its seekers (after the close) or a broker, oldest entry first."""
+def _of_challenge(challenge: Challenge, viewer, state: str | None) -> tuple[Select, tuple[str, ...]]:
+    """A challenge's submissions in the states the viewer may list (only `state` when it is one of them), oldest
+    entry first; and those states."""
     states = states_for(viewer, challenge)
     if state in states:
         states = (state,)
-    return _with_people(
-        db.select(Submission).where(Submission.challenge_id == challenge.id, Submission.state.in_(states))
-        .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Submission.id)
-    )
+    return (db.select(Submission).where(Submission.challenge_id == challenge.id, Submission.state.in_(states))
+            .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Submission.id)), states
+
+
+def for_challenge(challenge: Challenge, viewer, state: str | None = None) -> Select:
+    """A challenge's submissions for its seekers (after the close) or a broker, oldest entry first."""
+    return _with_people(_of_challenge(challenge, viewer, state)[0])
 
 
 def challenge_page(challenge: Challenge, viewer, state: str | None, counts: dict[str, int]) -> Pagination:
     """A page of the challenge's list (`for_challenge`) with only what its table shows: the entrant's and the
     organisation's names joined to each entry, its files and team in one statement each, and no count of its
     own (`counts`, from count_by_state, give the total)."""
-    states = states_for(viewer, challenge)
-    if state in states:
-        states = (state,)
-    stmt = (db.select(Submission).where(Submission.challenge_id == challenge.id, Submission.state.in_(states))
-            .options(load_only(Submission.reference, Submission.title, Submission.state, Submission.submitted_at),
-                     joinedload(Submission.owner).load_only(User.name),
-                     joinedload(Submission.organisation).load_only(Organisation.name),
-                     selectinload(Submission.attachments).load_only(Attachment.id),
-                     selectinload(Submission.team).load_only(TeamMember.id))
-            .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Submission.id))
+    stmt, states = _of_challenge(challenge, viewer, state)
+    stmt = stmt.options(load_only(Submission.reference, Submission.title, Submission.state, Submission.submitted_at),
+                        joinedload(Submission.owner).load_only(User.name),
+                        joinedload(Submission.organisation).load_only(Organisation.name),
+                        selectinload(Submission.attachments).load_only(Attachment.id),
+                        selectinload(Submission.team).load_only(TeamMember.id))
     return paginate_rows(stmt, total=sum(n for name, n in counts.items() if name in states))
 
 
