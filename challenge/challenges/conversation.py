@@ -117,7 +117,8 @@ def question_or_404(challenge: Challenge, question_id: int) -> Question:
 def following(user, challenge: Challenge) -> Follow | None:
     if not permissions.signed_in(user):
         return None
-    return db.session.scalar(_FOLLOWING, {"user_id": user.id, "challenge_id": challenge.id})
+    return permissions.memo("following", (challenge.id, user.id), lambda: db.session.scalar(
+        _FOLLOWING, {"user_id": user.id, "challenge_id": challenge.id}))
 
 
 _FOLLOWING = db.select(Follow).where(Follow.user_id == bindparam("user_id"),  # built once: see `following`

@@ -14,7 +14,11 @@ def challenge_or_404(slug: str, action: str | None = "challenge.view") -> Challe
     `action=None` only finds it: for pages whose own rule decides (a judge's queue, an invitation), the view
     calls `ensure()` with that rule straight after.
     """
-    challenge = db.first_or_404(db.select(Challenge).where(Challenge.slug == slug[:MAX_SLUG]))
+    return visible_or_404(db.first_or_404(db.select(Challenge).where(Challenge.slug == slug[:MAX_SLUG])), action)
+
+
+def visible_or_404(challenge: Challenge, action: str | None = "challenge.view") -> Challenge:
+    """The challenge found by a page's own statement, checked as `challenge_or_404` checks it."""
     if action is not None:
         ensure("challenge.view", challenge)
         if action != "challenge.view":

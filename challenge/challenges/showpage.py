@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import abort, current_app, render_template, url_for
+from sqlalchemy import bindparam
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -21,16 +23,18 @@ from challenge.challenges.conversation import following
 from challenge.challenges.documents import documents_of
 from challenge.challenges.entry_questions import EntryQuestion, questions_of
 from challenge.challenges.forms import AnswerForm, QuestionForm
+from challenge.challenges.lookup import MAX_SLUG, challenge_or_404, visible_or_404
 from challenge.challenges.models import Challenge, ChallengeDocument, Follow, Question, Update
 from challenge.challenges.services import entry_count, missing_for_review
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging.pages import my_feedback, on_a_judging_panel, public_rubric
 from challenge.payouts.funding import funders_of, pool_status
-from challenge.permissions import can
+from challenge.permissions import can, remember, signed_in
 from challenge.platform import tx
 from challenge.platform.pagecache import keep_until, shared_part
 from challenge.submissions import queries as submission_queries
+from challenge.submissions.models import Submission
 
 
 @dataclass
@@ -63,6 +67,32 @@ class ChallengePage:
 
     def context(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)} | {"has_errors": self.has_errors}
+
+
+def challenge_for_visitor(slug: str) -> Challenge:
+    """`challenge_or_404(slug)` for the challenge page. For a signed-in visitor the same statement reads their
+    follow and their entry, kept as `following` and `entry_of` would read them, so the page asks nothing
+    more about them."""
+    if not signed_in(current_user):
+        return challenge_or_404(slug)
+    row = db.session.execute(_visitor_statement(), {"slug": slug[:MAX_SLUG], "user_id": current_user.id}).first()
+    if row is None:
+        abort(404)
+    challenge, follow, entry = row
+    remember("following", (challenge.id, current_user.id), follow)
+    remember("entry_of", (challenge.id, current_user.id), entry)
+    return visible_or_404(challenge)
+
+
+@lru_cache(maxsize=1)
+def _visitor_statement():
+    """challenge_for_visitor's statement, built once: the challenge by `slug`, and the follow and the entry
+    of `user_id` (either may be missing)."""
+    user_id = bindparam("user_id")
+    return (db.select(Challenge, Follow, Submission)
+            .outerjoin(Follow, (Follow.challenge_id == Challenge.id) & (Follow.user_id == user_id))
+            .outerjoin(Submission, Submission.id == submission_queries.entry_id_sql(Challenge.id, user_id))
+            .where(Challenge.slug == bindparam("slug")))
 
 
 def challenge_page(challenge: Challenge, now: datetime, *, question_form=None, answer_forms=None) -> ChallengePage:

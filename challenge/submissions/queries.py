@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, union
-from sqlalchemy.orm import defer, joinedload, load_only, selectinload
+from sqlalchemy.orm import aliased, defer, joinedload, load_only, selectinload
 
 from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import PROSE, Challenge
+from challenge import permissions
 from challenge.extensions import db
 from challenge.permissions import can
 from challenge.platform.paging import paginate_rows
@@ -95,16 +96,26 @@ def entry_of(challenge: Challenge, user) -> Submission | None:
     """The user's active entry to the challenge, or the one they are in the team of (their own first)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(_ENTRY_OF, {"challenge_id": challenge.id, "user_id": user.id})
+    return permissions.memo("entry_of", (challenge.id, user.id), lambda: db.session.scalar(
+        _ENTRY_OF, {"challenge_id": challenge.id, "user_id": user.id}))
+
+
+def entry_id_sql(challenge_id, user_id):
+    """The id of `entry_of`'s entry as a scalar subquery, for a statement that reads the challenge too
+    (`challenge_id` may be its column; `user_id` a bound parameter). It reads its own alias of submissions,
+    so it correlates with nothing but the challenge even beside a join to the entry it names."""
+    mine = aliased(Submission)
+    team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == user_id)
+    return (db.select(mine.id).where(
+        mine.challenge_id == challenge_id, mine.state.in_(ACTIVE_STATES),
+        (mine.owner_id == user_id) | mine.id.in_(team_of))
+        .order_by((mine.owner_id == user_id).desc()).limit(1).scalar_subquery())
 
 
 # entry_of's statement, built once (on the challenge page for every signed-in visitor, building it cost about
 # as much as running it).
-_team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == bindparam("user_id"))
-_ENTRY_OF = (db.select(Submission).where(
-    Submission.challenge_id == bindparam("challenge_id"), Submission.state.in_(ACTIVE_STATES),
-    (Submission.owner_id == bindparam("user_id")) | Submission.id.in_(_team_of))
-    .order_by((Submission.owner_id == bindparam("user_id")).desc()).limit(1))
+_ENTRY_OF = db.select(Submission).where(
+    Submission.id == entry_id_sql(bindparam("challenge_id"), bindparam("user_id")))
 
 
 def entry_count(challenge: Challenge, viewer) -> int:

@@ -9,8 +9,7 @@ from challenge.challenges import dashboard as board
 from challenge.challenges.blueprint import bp
 from challenge.challenges.catalogue import next_change, organisations_with_challenges, search_challenges
 from challenge.challenges.forms import CatalogueForm
-from challenge.challenges.lookup import challenge_or_404
-from challenge.challenges.showpage import render_show
+from challenge.challenges.showpage import challenge_for_visitor, render_show
 from challenge.platform.hygiene import page_arg
 from challenge.platform.pagecache import anonymous_page, filling, keep_until, shared_part, shared_value
 
@@ -38,7 +37,7 @@ def catalogue():
 @bp.get("/challenges/<slug>")
 @anonymous_page
 def show(slug: str):
-    challenge = challenge_or_404(slug)
+    challenge = challenge_for_visitor(slug)
     keep_until(challenge.opens_at, challenge.closes_at)
     return render_show(challenge)
 

@@ -1,0 +1,70 @@
+"""The challenge page reads a signed-in visitor's follow and entry with the challenge, in one statement
+(challenges/showpage.challenge_for_visitor), and shows each visitor their own."""
+from __future__ import annotations
+
+import pytest
+
+from challenge.challenges.conversation import following
+from challenge.challenges.models import Follow
+from challenge.extensions import db
+from challenge.submissions.queries import entry_of
+from tests.factories import counted_statements
+
+
+@pytest.fixture()
+def world(make_user, make_org, make_challenge, make_submission):
+    seeker = make_user("Sam Seeker")
+    challenge = make_challenge(make_org(seeker), "open", title="Lonely evenings")
+    other = make_challenge(make_org(make_user("Olga Other")), "open", title="Cold homes")
+    owner, mate, follower, stranger = (make_user(n) for n in ("Owen Owner", "Mia Mate", "Fay Follower",
+                                                               "Stan Stranger"))
+    withdrawn = make_submission(challenge, follower, "withdrawn", title="Given up")
+    entry = make_submission(challenge, owner, team=(mate,), title="Tea rounds")
+    elsewhere = make_submission(other, stranger, title="Warm rooms")
+    own_team = make_submission(challenge, mate, "draft", title="Mia's own")  # her own comes before her team's
+    db.session.add(Follow(user_id=follower.id, challenge_id=challenge.id, created_at=challenge.created_at))
+    db.session.commit()
+    return dict(challenge=challenge, owner=owner, mate=mate, follower=follower, stranger=stranger, entry=entry,
+                own_team=own_team, withdrawn=withdrawn, elsewhere=elsewhere)
+
+
+def page(client, slug):
+    with counted_statements() as seen:
+        response = client.get(f"/challenges/{slug}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True), len(seen)
+
+
+@pytest.mark.parametrize("who, entry, follows", [
+    ("owner", "entry", False), ("mate", "own_team", False), ("follower", None, True), ("stranger", None, False)])
+def test_each_visitor_sees_their_own_entry_and_follow(client, login, world, who, entry, follows):
+    login(world[who])
+    text, _ = page(client, world["challenge"].slug)
+    for name in ("entry", "own_team", "withdrawn", "elsewhere"):
+        reference = world[name].reference
+        assert (reference in text) == (name == entry), f"{who} and {name}"
+    assert ("You follow this challenge" in text) == follows
+    assert ("Follow this challenge" in text) == (not follows)
+
+
+def test_the_page_reads_them_with_the_challenge_and_agrees_with_the_lookups(app, client, login, world):
+    login(world["owner"])
+    slug = world["challenge"].slug
+    page(client, slug)  # renders and keeps the shared parts
+    text, statements = page(client, slug)
+    assert statements == 2  # the person, then the challenge with their follow and entry
+    assert f"View your submission ({world['entry'].reference})" in text
+    with app.test_request_context():
+        for name in ("owner", "mate", "follower", "stranger"):
+            person = world[name]
+            assert entry_of(world["challenge"], person) == {"owner": world["entry"], "mate": world["own_team"]}.get(name)
+            assert (following(person, world["challenge"]) is not None) == (name == "follower")
+
+
+def test_a_missing_or_hidden_challenge_is_a_404_to_a_signed_in_visitor(client, login, world, make_challenge,
+                                                                        make_org, make_user):
+    login(world["stranger"])
+    assert client.get("/challenges/no-such-challenge").status_code == 404
+    draft = make_challenge(make_org(make_user("Dee Draft")), "draft")
+    assert client.get(f"/challenges/{draft.slug}").status_code == 404
+    assert client.get(f"/challenges/{'x' * 5000}").status_code == 404
