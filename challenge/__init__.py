@@ -50,7 +50,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_parts(app: Flask) -> None:
     """Rules, blueprints, error pages, template helpers, headers, input hygiene, commands, diagnostics, cache,
-    the worker's heap."""
+    the navigation bar, the worker's heap."""
     from challenge.blueprints import register_blueprints
     from challenge.cli import register_cli
     from challenge.diagnostics import register_diagnostics
@@ -58,6 +58,7 @@ def _register_parts(app: Flask) -> None:
     from challenge.filters import register_filters
     from challenge.headers import register_headers
     from challenge.platform.heap import register_heap
+    from challenge.platform.menu import register_menu
     from challenge.platform.hygiene import register_converters, register_hygiene
     from challenge.permissions import load_rules
     from challenge.platform.pagecache import register_page_cache
@@ -72,6 +73,7 @@ def _register_parts(app: Flask) -> None:
     register_cli(app)
     register_diagnostics(app)
     register_page_cache(app)
+    register_menu(app)
     register_heap(app)
 
 
