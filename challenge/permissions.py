@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask, abort, g, has_app_context
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.local import LocalProxy
 
 from challenge import clock
 from challenge.accounts.models import Membership
@@ -72,8 +73,10 @@ def can(user, action: str, thing: Any = None, now: datetime | None = None) -> bo
     """True when `user` (possibly anonymous) may do `action` to `thing` at `now`."""
     if action not in RULES:
         raise KeyError(f"no permission rule for {action!r}")
-    if user is None:
-        user = current_user
+    if user is None or isinstance(user, LocalProxy):
+        # The person behind the proxy, once: a rule reads several of their attributes, and each read through
+        # the proxy looks them up again.
+        user = (current_user if user is None else user)._get_current_object()
     return bool(RULES[action](user, thing, now or clock.now()))
 
 

@@ -65,3 +65,21 @@ def test_a_stale_or_unknown_session_loads_nobody(app, make_user):
         user.is_active_account = False
         db.session.commit()
         assert services.load_user(db.session.get(User, user.id).get_id()) is None
+
+
+def test_rules_get_the_person_not_the_proxy_in_front_of_them(app, make_user, monkeypatch):
+    """`can(None, …)` hands a rule the signed-in User itself: each attribute a rule reads through Flask-Login's
+    proxy would look the person up again (tens of times a page)."""
+    from flask_login import current_user, login_user
+
+    from challenge import permissions
+
+    seen = []
+    monkeypatch.setitem(permissions.RULES, "test.peek", lambda user, thing, now: seen.append(user) or True)
+    ada = make_user("Ada Proxy")
+    with app.test_request_context():
+        assert permissions.can(None, "test.peek")
+        login_user(ada)
+        assert permissions.can(None, "test.peek") and permissions.can(current_user, "test.peek")
+    assert [type(u).__name__ for u in seen] == ["AnonymousUserMixin", "User", "User"]
+    assert seen[1] is ada and seen[2] is ada
