@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Response, abort
 
@@ -33,6 +34,18 @@ STATUS_LABELS = {
 @dataclass
 class Item:
     assignment: Assignment
+    status: str
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+class QueueRow(NamedTuple):
+    """One row of the judge's queue page: the sheet's id, its entry's reference and title, and its status."""
+    id: int
+    reference: str
+    title: str
     status: str
 
     @property
@@ -79,17 +92,44 @@ def rounds_with_work(member: PanelMember) -> list[Round]:
 
 
 def read_seat_and_rounds(user, challenge: Challenge) -> None:
-    """The user's seat on the challenge's panel and, when they have one, the rounds that have opened, in one
-    statement: what rules.panel_member and rounds_with_work would each ask on the judge's queue."""
+    """The user's seat on the challenge's panel and, when they have one, the rounds that have opened with the
+    seat's tally in each and the number of conflicts it declared, in one statement: what rules.panel_member,
+    rounds_with_work and the judge's queue would each ask."""
+    figures = _tally_columns(Round.id, PanelMember.id)
     rows = db.session.execute(
-        db.select(PanelMember, Round)
+        db.select(PanelMember, Round, *figures)
         .outerjoin(Round, (Round.challenge_id == PanelMember.challenge_id) & (Round.state != RoundState.PENDING))
         .where(PanelMember.challenge_id == challenge.id, PanelMember.user_id == user.id)
         .order_by(PanelMember.id, Round.position)).all()
     member = rows[0][0] if rows else None
     remember("panel_member", (user.id, challenge.id), member)
     if member is not None:
-        remember("rounds_with_work", member.id, [r for m, r in rows if m is member and r is not None])
+        mine = [row for row in rows if row[0] is member]
+        remember("rounds_with_work", member.id, [row[1] for row in mine if row[1] is not None])
+        for row in mine:
+            if row[1] is not None:
+                remember("queue_tally", (member.id, row[1].id), _tally(*row[2:]))
+
+
+def _tally_columns(round_id, member_id) -> tuple:
+    """The member's assignments in the round: (total, submitted, not started, conflicts the member declared in
+    the challenge), each a scalar subquery of `round_id` and `member_id` (columns of the enclosing statement
+    or values)."""
+    mine = (Assignment.round_id == round_id, Assignment.panel_member_id == member_id)
+    no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == Assignment.panel_member_id,
+                                                          Conflict.has_conflict.is_(False))
+    count = db.func.count()
+    return (db.select(count).where(*mine).scalar_subquery(),
+            db.select(count).where(*mine, Assignment.state == AssignmentState.SUBMITTED).scalar_subquery(),
+            db.select(count).where(*mine, Assignment.state == AssignmentState.PENDING,
+                                   Assignment.submission_id.not_in(no_conflict)).scalar_subquery(),
+            db.select(count).where(Conflict.panel_member_id == member_id,
+                                   Conflict.has_conflict.is_(True)).scalar_subquery())
+
+
+def _tally(total, submitted, not_started, conflicts) -> dict:
+    return {"total": total or 0, "submitted": submitted or 0, "not_started": not_started or 0,
+            "conflicts": conflicts or 0}
 
 
 def _chosen_round(member: PanelMember, position: str) -> Round | None:
@@ -103,7 +143,7 @@ def _items(member: PanelMember, assignments: list[Assignment]) -> list[Item]:
     declared = set(db.session.scalars(db.select(Conflict.submission_id).where(
         Conflict.panel_member_id == member.id, Conflict.has_conflict.is_(False),
         Conflict.submission_id.in_([a.submission_id for a in assignments]))))
-    return [Item(a, _status(a, a.submission_id in declared)) for a in assignments]
+    return [Item(a, _status(a.state, a.submission_id in declared)) for a in assignments]
 
 
 def _conflicts(member: PanelMember) -> list[Conflict]:
@@ -125,33 +165,31 @@ def queue_of(member: PanelMember, position: str):
 
 
 def queue_page(member: PanelMember, position: str, per_page: int):
-    """(round, page of items, tally, conflicts): the judge's queue a page at a time (a round may give a judge
+    """(round, page of rows, tally, conflicts): the judge's queue a page at a time (a round may give a judge
     500 entries), with the same statements whatever their number. `tally` counts the whole round:
-    {"total", "submitted", "not_started"}; `page` is None when no round has opened."""
+    {"total", "submitted", "not_started", "conflicts"}; `page` is None when no round has opened; the declared
+    conflicts are read only when there are some."""
     chosen = _chosen_round(member, position)
     if chosen is None:
-        return None, None, {"total": 0, "submitted": 0, "not_started": 0}, []
-    mine = (Assignment.round_id == chosen.id, Assignment.panel_member_id == member.id)
+        return None, None, _tally(0, 0, 0, 0), []
+    tally = memo("queue_tally", (member.id, chosen.id), lambda: _tally(*db.session.execute(
+        db.select(*_tally_columns(chosen.id, member.id))).one()))
     no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == member.id,
                                                           Conflict.has_conflict.is_(False))
-    total, submitted, not_started = db.session.execute(db.select(
-        db.func.count(), db.func.count().filter(Assignment.state == AssignmentState.SUBMITTED),
-        db.func.count().filter(Assignment.state == AssignmentState.PENDING,
-                               Assignment.submission_id.not_in(no_conflict))).where(*mine)).one()
     declared = Assignment.submission_id.in_(no_conflict.correlate(None))
-    page = paginate_rows(db.select(Assignment, declared).join(Submission).where(*mine)
-                         .options(load_only(Assignment.state, Assignment.submission_id),  # not the comments
-                                  contains_eager(Assignment.submission).load_only(Submission.reference,
-                                                                                  Submission.title))
-                         .order_by(Submission.reference), per_page=per_page, total=total)
-    page.items = [Item(a, _status(a, is_declared)) for a, is_declared in page.items]
-    return chosen, page, {"total": total, "submitted": submitted, "not_started": not_started}, _conflicts(member)
+    page = paginate_rows(db.select(Assignment.id, Assignment.state, Submission.reference, Submission.title, declared)
+                         .join(Submission).where(Assignment.round_id == chosen.id,
+                                                 Assignment.panel_member_id == member.id)
+                         .order_by(Submission.reference), per_page=per_page, total=tally["total"])
+    page.items = [QueueRow(id_, reference, title, _status(state, is_declared))
+                  for id_, state, reference, title, is_declared in page.items]
+    return chosen, page, tally, _conflicts(member) if tally["conflicts"] else []
 
 
-def _status(assignment: Assignment, declared: bool) -> str:
+def _status(state: str, declared: bool) -> str:
     """The assignment's state; a pending one is "declared" once the judge declared no conflict."""
-    if assignment.state != AssignmentState.PENDING:
-        return assignment.state
+    if state != AssignmentState.PENDING:
+        return state
     return "declared" if declared else "not_started"
 
 

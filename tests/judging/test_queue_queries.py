@@ -23,9 +23,10 @@ def test_the_judges_queue_runs_the_same_number_of_queries_for_3_and_30_entries(a
         assert page.count("Review<span class=\"visually-hidden\">") == n  # every entry listed, each scored
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    # the user, the challenge, the judge's seat with the rounds, the tally (with the total), the page (each row
-    # with its declaration) and the declared conflicts: no separate count, no separate look-up of declarations
-    assert counts[0] == 6, counts
+    # the user, the challenge, the judge's seat with the rounds and each round's tally (with the total and the
+    # number of conflicts declared), and the page (each row with its declaration): no separate count, no separate
+    # look-up of declarations, and no look-up of declared conflicts when there are none
+    assert counts[0] == 4, counts
 
 
 def test_the_judges_queue_is_paged_with_progress_over_the_whole_round(app, client, login, monkeypatch):
@@ -102,3 +103,51 @@ def test_the_queue_names_the_rounds_that_have_opened_read_with_the_judges_seat(c
     assert "?round=2" in nav[nav.index('aria-current="page"'):]  # the open round is the one shown
     login(world.seeker)  # runs the panel, does not sit on it
     assert client.get(f"/judging/{world.challenge.slug}/queue").status_code == 404
+
+
+def _judge_with_a_conflict_and_an_undeclared_entry(panel):
+    """The panel's last judge, having declared a conflict with the first entry and nothing about the last."""
+    from challenge.judging import assignment as assign
+    from challenge.judging.models import Assignment
+
+    member = db.session.scalar(db.select(PanelMember).where(PanelMember.user_id == panel.judge_ids[-1]))
+    sheets = list(db.session.scalars(db.select(Assignment).join(Submission)
+                                     .where(Assignment.panel_member_id == member.id).order_by(Submission.reference)))
+    db.session.execute(db.delete(Conflict).where(Conflict.panel_member_id == member.id,
+                                                 Conflict.submission_id.in_([sheets[0].submission_id,
+                                                                             sheets[-1].submission_id])))
+    assign.declare(sheets[0], True, "My sister entered it", member.user, clock.now())
+    db.session.commit()
+    return member, sheets
+
+
+def test_the_tally_read_with_the_seat_is_the_tally_counted_alone(app, login):
+    from challenge.judging import queue
+    from challenge.judging.rules import panel_member
+
+    panel = build_panel(5, 2, 2, clock.now(), scored=False)
+    member, sheets = _judge_with_a_conflict_and_an_undeclared_entry(panel)
+    user = db.session.get(User, panel.judge_ids[-1])
+    with app.test_request_context("/judging/x/queue"):
+        queue.read_seat_and_rounds(user, member.challenge)  # the tally comes with the seat
+        seated = panel_member(user, member.challenge)
+        _, page, with_seat, conflicts = queue.queue_page(seated, "", 50)
+    with app.test_request_context("/judging/x/queue"):
+        _, _, alone, _ = queue.queue_page(member, "", 50)  # the tally counted by itself
+    assert with_seat == alone == {"total": 4, "submitted": 0, "not_started": 1, "conflicts": 1}
+    assert [c.submission_id for c in conflicts] == [sheets[0].submission_id]
+    assert [row.status for row in page.items] == ["declared", "declared", "declared", "not_started"]
+    assert [row.id for row in page.items] == [s.id for s in sheets[1:]]
+
+
+def test_the_queue_lists_declared_conflicts_only_when_there_are_some(app, client, login):
+    panel = build_panel(3, 2, 2, clock.now(), scored=False)
+    login(db.session.get(User, panel.judge_ids[-1]))
+    with counted_statements() as statements:
+        page = client.get(f"/judging/{panel.slug}/queue").get_data(as_text=True)
+    assert "Conflicts you declared" not in page
+    assert not [s for s in statements if s.startswith("SELECT conflicts.")]  # counted with the seat, not listed
+    _judge_with_a_conflict_and_an_undeclared_entry(panel)
+    page = client.get(f"/judging/{panel.slug}/queue").get_data(as_text=True)
+    assert "Conflicts you declared" in page and "My sister entered it" in page
+    assert page.count('<span class="visually-hidden"> CX-') == 2  # the conflicted entry is off the list
