@@ -13,7 +13,9 @@ from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
-from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
+from challenge.judging.models import (
+    Assignment, AssignmentState, Conflict, Criterion, PanelMember, Round, RoundState, Score,
+)
 from challenge.permissions import memo, remember
 from challenge.platform.paging import paginate_rows
 from challenge.submissions import cleaning, storage
@@ -213,22 +215,61 @@ def entrant(submission: Submission, blind: bool) -> str | None:
     return f"{submission.owner.name}, {org.name}" if org is not None else submission.owner.name
 
 
-def other_sheets(assignment: Assignment) -> list[Assignment]:
+class OtherSheet(NamedTuple):
+    """Another judge's submitted sheet for the same entry, as the score sheet page shows it (without the judge)."""
+    comment: str
+    values: dict[int, int]  # criterion id -> score
+
+
+def other_sheets(assignment: Assignment) -> list[OtherSheet]:
     """The other judges' submitted sheets for the same entry and round, with their scores (one statement)."""
-    return list(db.session.scalars(db.select(Assignment).where(
-        Assignment.round_id == assignment.round_id, Assignment.submission_id == assignment.submission_id,
-        Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED)
-        .options(joinedload(Assignment.scores)).order_by(Assignment.id)).unique())
+    rows = db.session.execute(
+        db.select(Assignment.id, Assignment.comment, Score.criterion_id, Score.value)
+        .outerjoin(Score, Score.assignment_id == Assignment.id)
+        .where(Assignment.round_id == assignment.round_id, Assignment.submission_id == assignment.submission_id,
+               Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED)
+        .order_by(Assignment.id))
+    sheets: dict[int, OtherSheet] = {}
+    for id_, comment, criterion_id, value in rows:
+        sheet = sheets.setdefault(id_, OtherSheet(comment, {}))
+        if criterion_id is not None:
+            sheet.values[criterion_id] = value
+    return list(sheets.values())
 
 
-# What a judge's score sheet page shows with the sheet, loaded with it: its round, its scores, the entry and
-# who entered it (one statement), the entry's files and team (one each).
-SHEET_PAGE = (joinedload(Assignment.round), joinedload(Assignment.scores),
-              joinedload(Assignment.submission).joinedload(Submission.owner).load_only(User.name),
+# What a judge's score sheet page shows with the sheet, loaded with it: the entry and who entered it (in the
+# sheet's statement), the entry's files and team (one statement each).
+SHEET_PAGE = (joinedload(Assignment.submission).joinedload(Submission.owner).load_only(User.name),
               joinedload(Assignment.submission).joinedload(Submission.organisation).load_only(Organisation.name),
               joinedload(Assignment.submission).selectinload(Submission.attachments),
               joinedload(Assignment.submission).selectinload(Submission.team).joinedload(TeamMember.user)
               .load_only(User.name))
+
+
+def sheet_page(user, challenge: Challenge, assignment_id: int) -> tuple[Assignment, list[Criterion]]:
+    """One score sheet of the challenge with what its page shows (its round, the entry, the entrant; the
+    files and team), and the challenge's criteria, each with the sheet's score for it, in one statement
+    (and one each for the files and the team). The same statement reads the user's seat on the panel and,
+    when the sheet is theirs, their declaration about the entry: what rules.panel_member and
+    rules._declared_no_conflict would each ask. 404 when the sheet is not the challenge's."""
+    rows = db.session.execute(
+        db.select(Assignment, Criterion, PanelMember, Conflict.has_conflict)
+        .join(Assignment.round)
+        .outerjoin(Criterion, Criterion.challenge_id == Round.challenge_id)
+        .outerjoin(Score, (Score.assignment_id == Assignment.id) & (Score.criterion_id == Criterion.id))
+        .outerjoin(PanelMember, (PanelMember.challenge_id == Round.challenge_id) & (PanelMember.user_id == user.id))
+        .outerjoin(Conflict, (Conflict.panel_member_id == PanelMember.id)
+                   & (Conflict.submission_id == Assignment.submission_id))
+        .where(Assignment.id == assignment_id, Round.challenge_id == challenge.id)
+        .options(contains_eager(Assignment.round), contains_eager(Assignment.scores), *SHEET_PAGE)
+        .order_by(Criterion.position, Criterion.id)).unique().all()
+    if not rows:
+        abort(404)
+    assignment, _, member, has_conflict = rows[0]
+    remember("panel_member", (user.id, challenge.id), member)
+    if member is not None and member.id == assignment.panel_member_id:
+        remember("declared_no_conflict", (member.id, assignment.submission_id), has_conflict is False)
+    return assignment, [criterion for _, criterion, _, _ in rows if criterion is not None]
 
 
 def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:

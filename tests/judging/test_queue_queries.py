@@ -77,10 +77,10 @@ def test_a_score_sheet_runs_the_same_statements_beside_2_and_7_other_judges(app,
         assert len([s for s in statements if "conflicts" in s]) == 1  # asked by several rules, read once
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    # the user, the challenge, the sheet (with its round, scores, entry and entrant), the entry's files and
-    # team, the judge's seat with their declaration, the criteria, the other sheets (with their scores), the
-    # questions (with the entry's answers)
-    assert counts[0] == 9, counts
+    # the user, the challenge, the sheet (with its round, entry and entrant, the criteria each with the sheet's
+    # score, the judge's seat and declaration), the entry's files and team, the other sheets (with their
+    # scores), the questions (with the entry's answers)
+    assert counts[0] == 7, counts
 
 
 def test_the_queue_names_the_rounds_that_have_opened_read_with_the_judges_seat(client, login, make_world):
@@ -151,3 +151,51 @@ def test_the_queue_lists_declared_conflicts_only_when_there_are_some(app, client
     page = client.get(f"/judging/{panel.slug}/queue").get_data(as_text=True)
     assert "Conflicts you declared" in page and "My sister entered it" in page
     assert page.count('<span class="visually-hidden"> CX-') == 2  # the conflicted entry is off the list
+
+
+def test_the_sheet_page_reads_the_sheet_its_criteria_and_the_judges_seat_in_one_go(app, login):
+    import pytest
+    from werkzeug.exceptions import NotFound
+
+    from challenge.challenges.models import Challenge
+    from challenge.judging import queue
+    from challenge.judging.models import Assignment, Criterion
+    from challenge.judging.rules import panel_member
+    from challenge.permissions import can
+
+    panel = build_panel(2, 3, 3, clock.now())
+    other = build_panel(1, 2, 2, clock.now())
+    db.session.commit()
+    user = db.session.get(User, panel.judge_ids[-1])
+    member = db.session.scalar(db.select(PanelMember).where(PanelMember.user_id == user.id))
+    mine = db.session.scalar(db.select(Assignment).where(Assignment.panel_member_id == member.id).limit(1))
+    expected_scores = {s.criterion_id: s.value for s in mine.scores}
+    criteria = list(db.session.scalars(db.select(Criterion).where(Criterion.challenge_id == panel.challenge_id)
+                                       .order_by(Criterion.position)))
+    db.session.expunge_all()
+    with app.test_request_context("/"):
+        challenge = db.session.get(Challenge, panel.challenge_id)
+        sheet, read = queue.sheet_page(user, challenge, mine.id)
+        assert [c.id for c in read] == [c.id for c in criteria]
+        assert {s.criterion_id: s.value for s in sheet.scores} == expected_scores
+        assert panel_member(user, challenge).id == member.id and sheet.round.challenge_id == challenge.id
+        assert can(user, "judging.view_entry", sheet) and can(user, "judging.others_scores", sheet)
+        with pytest.raises(NotFound):  # a sheet of another challenge is not found through this one
+            queue.sheet_page(user, challenge, db.session.scalar(
+                db.select(Assignment.id).join(PanelMember).where(PanelMember.challenge_id == other.challenge_id)))
+
+
+def test_the_other_sheets_are_the_other_submitted_sheets_with_every_score(app):
+    from challenge.judging import queue
+    from challenge.judging.models import Assignment, AssignmentState, Score
+
+    panel = build_panel(1, 4, 3, clock.now())
+    sheets = list(db.session.scalars(db.select(Assignment).where(Assignment.round_id == db.select(
+        Assignment.round_id).where(Assignment.panel_member_id.in_(db.select(PanelMember.id).where(
+            PanelMember.challenge_id == panel.challenge_id))).limit(1).scalar_subquery()).order_by(Assignment.id)))
+    sheets[1].state = AssignmentState.DRAFT  # a draft is not shown to the others
+    db.session.execute(db.update(Score).where(Score.assignment_id == sheets[2].id).values(value=0))
+    db.session.commit()
+    others = queue.other_sheets(sheets[0])
+    assert [o.values for o in others] == [{s.criterion_id: s.value for s in a.scores} for a in sheets[2:]]
+    assert [o.comment for o in others] == [a.comment for a in sheets[2:]] and set(others[0].values.values()) == {0}
