@@ -94,44 +94,30 @@ def rounds_with_work(member: PanelMember) -> list[Round]:
 
 
 def read_seat_and_rounds(user, challenge: Challenge) -> None:
-    """The user's seat on the challenge's panel and, when they have one, the rounds that have opened with the
-    seat's tally in each and the number of conflicts it declared, in one statement: what rules.panel_member,
-    rounds_with_work and the judge's queue would each ask."""
-    figures = _tally_columns(Round.id, PanelMember.id)
+    """The user's seat on the challenge's panel and, when they have one, the rounds that have opened and the
+    number of conflicts the seat declared, in one statement: what rules.panel_member, rounds_with_work and
+    declared_conflicts would each ask on the judge's queue."""
     rows = db.session.execute(
-        db.select(PanelMember, Round, *figures)
+        db.select(PanelMember, Round, _conflict_count(PanelMember.id))
         .outerjoin(Round, (Round.challenge_id == PanelMember.challenge_id) & (Round.state != RoundState.PENDING))
         .where(PanelMember.challenge_id == challenge.id, PanelMember.user_id == user.id)
         .order_by(PanelMember.id, Round.position)).all()
     member = rows[0][0] if rows else None
     remember("panel_member", (user.id, challenge.id), member)
     if member is not None:
-        mine = [row for row in rows if row[0] is member]
-        remember("rounds_with_work", member.id, [row[1] for row in mine if row[1] is not None])
-        for row in mine:
-            if row[1] is not None:
-                remember("queue_tally", (member.id, row[1].id), _tally(*row[2:]))
+        remember("rounds_with_work", member.id, [r for m, r, _ in rows if m is member and r is not None])
+        remember("declared_conflicts", member.id, rows[0][2])
 
 
-def _tally_columns(round_id, member_id) -> tuple:
-    """The member's assignments in the round: (total, submitted, not started, conflicts the member declared in
-    the challenge), each a scalar subquery of `round_id` and `member_id` (columns of the enclosing statement
-    or values)."""
-    mine = (Assignment.round_id == round_id, Assignment.panel_member_id == member_id)
-    no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == Assignment.panel_member_id,
-                                                          Conflict.has_conflict.is_(False))
-    count = db.func.count()
-    return (db.select(count).where(*mine).scalar_subquery(),
-            db.select(count).where(*mine, Assignment.state == AssignmentState.SUBMITTED).scalar_subquery(),
-            db.select(count).where(*mine, Assignment.state == AssignmentState.PENDING,
-                                   Assignment.submission_id.not_in(no_conflict)).scalar_subquery(),
-            db.select(count).where(Conflict.panel_member_id == member_id,
-                                   Conflict.has_conflict.is_(True)).scalar_subquery())
+def _conflict_count(member_id):
+    """How many conflicts the member declared (a scalar subquery of a column of the enclosing statement, or a
+    value)."""
+    return db.select(db.func.count()).where(Conflict.panel_member_id == member_id,
+                                            Conflict.has_conflict.is_(True)).scalar_subquery()
 
 
-def _tally(total, submitted, not_started, conflicts) -> dict:
-    return {"total": total or 0, "submitted": submitted or 0, "not_started": not_started or 0,
-            "conflicts": conflicts or 0}
+def declared_conflicts(member: PanelMember) -> int:
+    return memo("declared_conflicts", member.id, lambda: db.session.scalar(db.select(_conflict_count(member.id))))
 
 
 def _chosen_round(member: PanelMember, position: str) -> Round | None:
@@ -169,23 +155,29 @@ def queue_of(member: PanelMember, position: str):
 def queue_page(member: PanelMember, position: str, per_page: int):
     """(round, page of rows, tally, conflicts): the judge's queue a page at a time (a round may give a judge
     500 entries), with the same statements whatever their number. `tally` counts the whole round:
-    {"total", "submitted", "not_started", "conflicts"}; `page` is None when no round has opened; the declared
-    conflicts are read only when there are some."""
+    {"total", "submitted", "not_started"}, in the page's statement (apart only for a page past the end);
+    `page` is None when no round has opened; the declared conflicts are read only when there are some."""
     chosen = _chosen_round(member, position)
     if chosen is None:
-        return None, None, _tally(0, 0, 0, 0), []
-    tally = memo("queue_tally", (member.id, chosen.id), lambda: _tally(*db.session.execute(
-        db.select(*_tally_columns(chosen.id, member.id))).one()))
+        return None, None, {"total": 0, "submitted": 0, "not_started": 0}, []
+    mine = (Assignment.round_id == chosen.id, Assignment.panel_member_id == member.id)
     no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == member.id,
                                                           Conflict.has_conflict.is_(False))
     declared = Assignment.submission_id.in_(no_conflict.correlate(None))
-    page = paginate_rows(db.select(Assignment.id, Assignment.state, Submission.reference, Submission.title, declared)
-                         .join(Submission).where(Assignment.round_id == chosen.id,
-                                                 Assignment.panel_member_id == member.id)
-                         .order_by(Submission.reference), per_page=per_page, total=tally["total"])
+    submitted = Assignment.state == AssignmentState.SUBMITTED
+    not_started = (Assignment.state == AssignmentState.PENDING) & ~declared
+    count = db.func.count()
+    page = paginate_rows(db.select(Assignment.id, Assignment.state, Submission.reference, Submission.title, declared,
+                                   count.filter(submitted).over(), count.filter(not_started).over())
+                         .join(Submission).where(*mine).order_by(Submission.reference), per_page=per_page)
+    if page.items or not page.total:
+        figures = page.items[0][-2:] if page.items else (0, 0)
+    else:  # a page past the end: the round counted apart
+        figures = db.session.execute(db.select(count.filter(submitted), count.filter(not_started)).where(*mine)).one()
     page.items = [QueueRow(id_, reference, title, _status(state, is_declared))
-                  for id_, state, reference, title, is_declared in page.items]
-    return chosen, page, tally, _conflicts(member) if tally["conflicts"] else []
+                  for id_, state, reference, title, is_declared, _, _ in page.items]
+    tally = {"total": page.total, "submitted": figures[0], "not_started": figures[1]}
+    return chosen, page, tally, _conflicts(member) if declared_conflicts(member) else []
 
 
 def _status(state: str, declared: bool) -> str:

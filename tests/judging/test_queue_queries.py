@@ -23,9 +23,9 @@ def test_the_judges_queue_runs_the_same_number_of_queries_for_3_and_30_entries(a
         assert page.count("Review<span class=\"visually-hidden\">") == n  # every entry listed, each scored
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    # the user, the challenge, the judge's seat with the rounds and each round's tally (with the total and the
-    # number of conflicts declared), and the page (each row with its declaration): no separate count, no separate
-    # look-up of declarations, and no look-up of declared conflicts when there are none
+    # the user, the challenge, the judge's seat with the rounds and the number of conflicts declared, and the page
+    # (each row with its declaration, and the round's tally): no separate count, no separate look-up of
+    # declarations, and no look-up of declared conflicts when there are none
     assert counts[0] == 4, counts
 
 
@@ -121,21 +121,27 @@ def _judge_with_a_conflict_and_an_undeclared_entry(panel):
     return member, sheets
 
 
-def test_the_tally_read_with_the_seat_is_the_tally_counted_alone(app, login):
+def test_the_tally_counted_with_the_page_is_the_tally_counted_alone(app, login):
     from challenge.judging import queue
     from challenge.judging.rules import panel_member
 
     panel = build_panel(5, 2, 2, clock.now(), scored=False)
     member, sheets = _judge_with_a_conflict_and_an_undeclared_entry(panel)
     user = db.session.get(User, panel.judge_ids[-1])
+    tallies = []
+    for url in ("/judging/x/queue", "/judging/x/queue?page=9"):  # with the page's rows; past the end, apart
+        with app.test_request_context(url):
+            queue.read_seat_and_rounds(user, member.challenge)
+            _, page, tally, conflicts = queue.queue_page(panel_member(user, member.challenge), "", 3)
+            tallies.append(tally)
+            assert [c.submission_id for c in conflicts] == [sheets[0].submission_id]
+    assert tallies == [{"total": 4, "submitted": 0, "not_started": 1}] * 2
+    with app.test_request_context("/judging/x/queue?page=2"):  # without the seat's statement
+        _, page, tally, conflicts = queue.queue_page(member, "", 3)
+    assert tally == tallies[0] and len(conflicts) == 1
+    assert [row.status for row in page.items] == ["not_started"] and page.items[0].id == sheets[-1].id
     with app.test_request_context("/judging/x/queue"):
-        queue.read_seat_and_rounds(user, member.challenge)  # the tally comes with the seat
-        seated = panel_member(user, member.challenge)
-        _, page, with_seat, conflicts = queue.queue_page(seated, "", 50)
-    with app.test_request_context("/judging/x/queue"):
-        _, _, alone, _ = queue.queue_page(member, "", 50)  # the tally counted by itself
-    assert with_seat == alone == {"total": 4, "submitted": 0, "not_started": 1, "conflicts": 1}
-    assert [c.submission_id for c in conflicts] == [sheets[0].submission_id]
+        _, page, _, _ = queue.queue_page(member, "", 50)
     assert [row.status for row in page.items] == ["declared", "declared", "declared", "not_started"]
     assert [row.id for row in page.items] == [s.id for s in sheets[1:]]
 
