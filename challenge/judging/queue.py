@@ -12,6 +12,7 @@ from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from challenge.judging.models import (
     Assignment, AssignmentState, Conflict, Criterion, PanelMember, Round, RoundState, Score,
@@ -229,19 +230,35 @@ def other_sheets(assignment: Assignment) -> list[OtherSheet]:
     return list(sheets.values())
 
 
-# What a judge's score sheet page shows with the sheet, loaded with it: the entry and who entered it (in the
-# sheet's statement), the entry's files and team (one statement each).
+# What a judge's score sheet page shows of the entry and who entered it, loaded with the sheet.
 SHEET_PAGE = (joinedload(Assignment.submission).joinedload(Submission.owner).load_only(User.name),
-              joinedload(Assignment.submission).joinedload(Submission.organisation).load_only(Organisation.name),
-              joinedload(Assignment.submission).selectinload(Submission.attachments),
-              joinedload(Assignment.submission).selectinload(Submission.team).joinedload(TeamMember.user)
-              .load_only(User.name))
+              joinedload(Assignment.submission).joinedload(Submission.organisation).load_only(Organisation.name))
+
+
+class FilesAndTeam(NamedTuple):
+    files: list  # each attachment's (original_name, size), numbered from 1 in id order as its download link is
+    team: list[str]  # the names of the entry's team members
+
+
+def files_and_team(submission_id: int) -> FilesAndTeam:
+    """The entry's attachments and its team's names, in one statement (plain rows, no objects)."""
+    files = db.select(db.literal("file", String).label("kind"), Attachment.id.label("id"),
+                      Attachment.original_name.label("name"), Attachment.size.label("size")) \
+        .where(Attachment.submission_id == submission_id)
+    team = db.select(db.literal("team", String), TeamMember.id, User.name, db.cast(db.null(), Integer)) \
+        .join(User, User.id == TeamMember.user_id).where(TeamMember.submission_id == submission_id)
+    out = FilesAndTeam([], [])
+    for kind, _, name, size in db.session.execute(db.union_all(files, team).order_by("kind", "id")):
+        if kind == "file":
+            out.files.append((name, size))
+        else:
+            out.team.append(name)
+    return out
 
 
 def sheet_page(user, challenge: Challenge, assignment_id: int) -> tuple[Assignment, list[Criterion]]:
-    """One score sheet of the challenge with what its page shows (its round, the entry, the entrant; the
-    files and team), and the challenge's criteria, each with the sheet's score for it, in one statement
-    (and one each for the files and the team). The same statement reads the user's seat on the panel and,
+    """One score sheet of the challenge with what its page shows (its round, the entry, the entrant), and the
+    challenge's criteria, each with the sheet's score for it, in one statement. The same statement reads the user's seat on the panel and,
     when the sheet is theirs, their declaration about the entry: what rules.panel_member and
     rules._declared_no_conflict would each ask. 404 when the sheet is not the challenge's."""
     rows = db.session.execute(

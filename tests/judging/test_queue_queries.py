@@ -78,9 +78,9 @@ def test_a_score_sheet_runs_the_same_statements_beside_2_and_7_other_judges(app,
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
     # the user, the challenge, the sheet (with its round, entry and entrant, the criteria each with the sheet's
-    # score, the judge's seat and declaration), the entry's files and team, the other sheets (with their
+    # score, the judge's seat and declaration), the entry's files with its team, the other sheets (with their
     # scores), the questions (with the entry's answers)
-    assert counts[0] == 7, counts
+    assert counts[0] == 6, counts
 
 
 def test_the_queue_names_the_rounds_that_have_opened_read_with_the_judges_seat(client, login, make_world):
@@ -205,3 +205,28 @@ def test_the_other_sheets_are_the_other_submitted_sheets_with_every_score(app):
     others = queue.other_sheets(sheets[0])
     assert [o.values for o in others] == [{s.criterion_id: s.value for s in a.scores} for a in sheets[2:]]
     assert [o.comment for o in others] == [a.comment for a in sheets[2:]] and set(others[0].values.values()) == {0}
+
+
+def test_files_and_team_are_the_entrys_attachments_in_order_and_its_team(app, make_user):
+    from challenge.judging import queue
+    from challenge.submissions.models import Attachment, TeamMember
+
+    panel = build_panel(2, 2, 2, clock.now())
+    entry, other = db.session.scalars(db.select(Submission).where(Submission.challenge_id == panel.challenge_id)
+                                      .order_by(Submission.id)).all()
+    for name, size in (("b-plan.pdf", 2048), ("a-budget.xlsx", 0)):
+        db.session.add(Attachment(submission_id=entry.id, original_name=name, stored_name=f"{name}.bin",
+                                  content_type="application/octet-stream", size=size, sha256="0" * 64,
+                                  uploaded_at=clock.now()))
+    db.session.add(Attachment(submission_id=other.id, original_name="not-this.pdf", stored_name="x.bin",
+                              content_type="application/pdf", size=1, sha256="0" * 64, uploaded_at=clock.now()))
+    for name in ("Zed Teammate", "Amy Teammate"):
+        db.session.add(TeamMember(submission_id=entry.id, user_id=make_user(name).id))
+    db.session.commit()
+    db.session.expire_all()
+    got = queue.files_and_team(entry.id)
+    assert got.files == [(a.original_name, a.size) for a in entry.attachments] == [("b-plan.pdf", 2048),
+                                                                                 ("a-budget.xlsx", 0)]
+    assert got.team == [m.user.name for m in sorted(entry.team, key=lambda m: m.id)] == ["Zed Teammate",
+                                                                                        "Amy Teammate"]
+    assert queue.files_and_team(other.id).team == []

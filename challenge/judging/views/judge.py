@@ -56,6 +56,7 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=N
     return tx.render_form("judging/entry.html", form, conflict_form=conflict_form, challenge=challenge,
                           assignment=assignment, criteria=criteria, entry=assignment.submission,
                           blind=challenge.blind_judging, others=others,
+                          attached=queries.files_and_team(assignment.submission_id),
                           answers=entry_answers.shown(assignment.submission, blind=challenge.blind_judging),
                           can_score=can(None, "judging.score", assignment), now=clock.now())
 
