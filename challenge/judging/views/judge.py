@@ -43,17 +43,18 @@ def queue(slug: str):
 def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=None):
     """The declaration until the judge has declared no conflict, then the entry with its score sheet (by the
     challenge's criteria, read here unless given)."""
-    conflict_form = conflict_form or ConflictForm(formdata=None)
     if not can(None, "judging.view_entry", assignment):
+        conflict_form = conflict_form or ConflictForm(formdata=None)
         return tx.render_form("judging/declare.html", conflict_form, challenge=challenge, assignment=assignment,
                               entrant=queries.entrant(assignment.submission, challenge.blind_judging), now=clock.now())
     criteria = criteria_of(challenge) if criteria is None else criteria
     if form is None:
         form = score_form(criteria)(formdata=None, comment=assignment.comment,
                                     **{f"score-{s.criterion_id}": str(s.value) for s in assignment.scores})
-    form.form_errors.extend(conflict_form.form_errors)  # a second declaration, refused: said on this page
+    if conflict_form is not None:  # a second declaration, refused: said on this page
+        form.form_errors.extend(conflict_form.form_errors)
     others = queries.other_sheets(assignment) if can(None, "judging.others_scores", assignment) else None
-    return tx.render_form("judging/entry.html", form, conflict_form=conflict_form, challenge=challenge,
+    return tx.render_form("judging/entry.html", form, challenge=challenge,
                           assignment=assignment, criteria=criteria, entry=assignment.submission,
                           blind=challenge.blind_judging, others=others,
                           attached=queries.files_and_team(assignment.submission_id),
