@@ -1,4 +1,4 @@
-"""Read-only queries for a judge's pages: my panels, my queue, the other sheets for an entry."""
+"""Read-only queries for a judge's pages: my panels, my queue, a score sheet and the other sheets for its entry."""
 from __future__ import annotations
 
 import re
@@ -258,9 +258,10 @@ def files_and_team(submission_id: int) -> FilesAndTeam:
 
 def sheet_page(user, challenge: Challenge, assignment_id: int) -> tuple[Assignment, list[Criterion]]:
     """One score sheet of the challenge with what its page shows (its round, the entry, the entrant), and the
-    challenge's criteria, each with the sheet's score for it, in one statement. The same statement reads the user's seat on the panel and,
-    when the sheet is theirs, their declaration about the entry: what rules.panel_member and
-    rules._declared_no_conflict would each ask. 404 when the sheet is not the challenge's."""
+    challenge's criteria, each with the sheet's score for it, in one statement. The same statement reads the
+    user's seat on the panel and, when the sheet is theirs, their declaration about the entry: what
+    rules.panel_member and rules._declared_no_conflict would each ask. 404 when the sheet is not the
+    challenge's."""
     rows = db.session.execute(
         db.select(Assignment, Criterion, PanelMember, Conflict.has_conflict)
         .join(Assignment.round)
