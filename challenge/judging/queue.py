@@ -1,9 +1,10 @@
-"""Read-only queries for a judge's pages: my panels, my queue, the other sheets for an entry."""
+"""Read-only queries for a judge's pages: my panels, my queue, a score sheet and the other sheets for its entry."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Response, abort
 
@@ -11,8 +12,11 @@ from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
-from challenge.judging.models import Assignment, AssignmentState, Conflict, PanelMember, Round, RoundState
+from challenge.judging.models import (
+    Assignment, AssignmentState, Conflict, Criterion, PanelMember, Round, RoundState, Score,
+)
 from challenge.permissions import memo, remember
 from challenge.platform.paging import paginate_rows
 from challenge.submissions import cleaning, storage
@@ -33,6 +37,18 @@ STATUS_LABELS = {
 @dataclass
 class Item:
     assignment: Assignment
+    status: str
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+class QueueRow(NamedTuple):
+    """One row of the judge's queue page: the sheet's id, its entry's reference and title, and its status."""
+    id: int
+    reference: str
+    title: str
     status: str
 
     @property
@@ -79,17 +95,30 @@ def rounds_with_work(member: PanelMember) -> list[Round]:
 
 
 def read_seat_and_rounds(user, challenge: Challenge) -> None:
-    """The user's seat on the challenge's panel and, when they have one, the rounds that have opened, in one
-    statement: what rules.panel_member and rounds_with_work would each ask on the judge's queue."""
+    """The user's seat on the challenge's panel and, when they have one, the rounds that have opened and the
+    number of conflicts the seat declared, in one statement: what rules.panel_member, rounds_with_work and
+    declared_conflicts would each ask on the judge's queue."""
     rows = db.session.execute(
-        db.select(PanelMember, Round)
+        db.select(PanelMember, Round, _conflict_count(PanelMember.id))
         .outerjoin(Round, (Round.challenge_id == PanelMember.challenge_id) & (Round.state != RoundState.PENDING))
         .where(PanelMember.challenge_id == challenge.id, PanelMember.user_id == user.id)
         .order_by(PanelMember.id, Round.position)).all()
     member = rows[0][0] if rows else None
     remember("panel_member", (user.id, challenge.id), member)
     if member is not None:
-        remember("rounds_with_work", member.id, [r for m, r in rows if m is member and r is not None])
+        remember("rounds_with_work", member.id, [r for m, r, _ in rows if m is member and r is not None])
+        remember("declared_conflicts", member.id, rows[0][2])
+
+
+def _conflict_count(member_id):
+    """How many conflicts the member declared (a scalar subquery of a column of the enclosing statement, or a
+    value)."""
+    return db.select(db.func.count()).where(Conflict.panel_member_id == member_id,
+                                            Conflict.has_conflict.is_(True)).scalar_subquery()
+
+
+def declared_conflicts(member: PanelMember) -> int:
+    return memo("declared_conflicts", member.id, lambda: db.session.scalar(db.select(_conflict_count(member.id))))
 
 
 def _chosen_round(member: PanelMember, position: str) -> Round | None:
@@ -103,7 +132,7 @@ def _items(member: PanelMember, assignments: list[Assignment]) -> list[Item]:
     declared = set(db.session.scalars(db.select(Conflict.submission_id).where(
         Conflict.panel_member_id == member.id, Conflict.has_conflict.is_(False),
         Conflict.submission_id.in_([a.submission_id for a in assignments]))))
-    return [Item(a, _status(a, a.submission_id in declared)) for a in assignments]
+    return [Item(a, _status(a.state, a.submission_id in declared)) for a in assignments]
 
 
 def _conflicts(member: PanelMember) -> list[Conflict]:
@@ -125,33 +154,37 @@ def queue_of(member: PanelMember, position: str):
 
 
 def queue_page(member: PanelMember, position: str, per_page: int):
-    """(round, page of items, tally, conflicts): the judge's queue a page at a time (a round may give a judge
+    """(round, page of rows, tally, conflicts): the judge's queue a page at a time (a round may give a judge
     500 entries), with the same statements whatever their number. `tally` counts the whole round:
-    {"total", "submitted", "not_started"}; `page` is None when no round has opened."""
+    {"total", "submitted", "not_started"}, in the page's statement (apart only for a page past the end);
+    `page` is None when no round has opened; the declared conflicts are read only when there are some."""
     chosen = _chosen_round(member, position)
     if chosen is None:
         return None, None, {"total": 0, "submitted": 0, "not_started": 0}, []
     mine = (Assignment.round_id == chosen.id, Assignment.panel_member_id == member.id)
     no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == member.id,
                                                           Conflict.has_conflict.is_(False))
-    total, submitted, not_started = db.session.execute(db.select(
-        db.func.count(), db.func.count().filter(Assignment.state == AssignmentState.SUBMITTED),
-        db.func.count().filter(Assignment.state == AssignmentState.PENDING,
-                               Assignment.submission_id.not_in(no_conflict))).where(*mine)).one()
     declared = Assignment.submission_id.in_(no_conflict.correlate(None))
-    page = paginate_rows(db.select(Assignment, declared).join(Submission).where(*mine)
-                         .options(load_only(Assignment.state, Assignment.submission_id),  # not the comments
-                                  contains_eager(Assignment.submission).load_only(Submission.reference,
-                                                                                  Submission.title))
-                         .order_by(Submission.reference), per_page=per_page, total=total)
-    page.items = [Item(a, _status(a, is_declared)) for a, is_declared in page.items]
-    return chosen, page, {"total": total, "submitted": submitted, "not_started": not_started}, _conflicts(member)
+    submitted = Assignment.state == AssignmentState.SUBMITTED
+    not_started = (Assignment.state == AssignmentState.PENDING) & ~declared
+    count = db.func.count()
+    page = paginate_rows(db.select(Assignment.id, Assignment.state, Submission.reference, Submission.title, declared,
+                                   count.filter(submitted).over(), count.filter(not_started).over())
+                         .join(Submission).where(*mine).order_by(Submission.reference), per_page=per_page)
+    if page.items or not page.total:
+        figures = page.items[0][-2:] if page.items else (0, 0)
+    else:  # a page past the end: the round counted apart
+        figures = db.session.execute(db.select(count.filter(submitted), count.filter(not_started)).where(*mine)).one()
+    page.items = [QueueRow(id_, reference, title, _status(state, is_declared))
+                  for id_, state, reference, title, is_declared, _, _ in page.items]
+    tally = {"total": page.total, "submitted": figures[0], "not_started": figures[1]}
+    return chosen, page, tally, _conflicts(member) if declared_conflicts(member) else []
 
 
-def _status(assignment: Assignment, declared: bool) -> str:
+def _status(state: str, declared: bool) -> str:
     """The assignment's state; a pending one is "declared" once the judge declared no conflict."""
-    if assignment.state != AssignmentState.PENDING:
-        return assignment.state
+    if state != AssignmentState.PENDING:
+        return state
     return "declared" if declared else "not_started"
 
 
@@ -175,22 +208,78 @@ def entrant(submission: Submission, blind: bool) -> str | None:
     return f"{submission.owner.name}, {org.name}" if org is not None else submission.owner.name
 
 
-def other_sheets(assignment: Assignment) -> list[Assignment]:
+class OtherSheet(NamedTuple):
+    """Another judge's submitted sheet for the same entry, as the score sheet page shows it (without the judge)."""
+    comment: str
+    values: dict[int, int]  # criterion id -> score
+
+
+def other_sheets(assignment: Assignment) -> list[OtherSheet]:
     """The other judges' submitted sheets for the same entry and round, with their scores (one statement)."""
-    return list(db.session.scalars(db.select(Assignment).where(
-        Assignment.round_id == assignment.round_id, Assignment.submission_id == assignment.submission_id,
-        Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED)
-        .options(joinedload(Assignment.scores)).order_by(Assignment.id)).unique())
+    rows = db.session.execute(
+        db.select(Assignment.id, Assignment.comment, Score.criterion_id, Score.value)
+        .outerjoin(Score, Score.assignment_id == Assignment.id)
+        .where(Assignment.round_id == assignment.round_id, Assignment.submission_id == assignment.submission_id,
+               Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED)
+        .order_by(Assignment.id))
+    sheets: dict[int, OtherSheet] = {}
+    for id_, comment, criterion_id, value in rows:
+        sheet = sheets.setdefault(id_, OtherSheet(comment, {}))
+        if criterion_id is not None:
+            sheet.values[criterion_id] = value
+    return list(sheets.values())
 
 
-# What a judge's score sheet page shows with the sheet, loaded with it: its round, its scores, the entry and
-# who entered it (one statement), the entry's files and team (one each).
-SHEET_PAGE = (joinedload(Assignment.round), joinedload(Assignment.scores),
-              joinedload(Assignment.submission).joinedload(Submission.owner).load_only(User.name),
-              joinedload(Assignment.submission).joinedload(Submission.organisation).load_only(Organisation.name),
-              joinedload(Assignment.submission).selectinload(Submission.attachments),
-              joinedload(Assignment.submission).selectinload(Submission.team).joinedload(TeamMember.user)
-              .load_only(User.name))
+# What a judge's score sheet page shows of the entry and who entered it, loaded with the sheet.
+SHEET_PAGE = (joinedload(Assignment.submission).joinedload(Submission.owner).load_only(User.name),
+              joinedload(Assignment.submission).joinedload(Submission.organisation).load_only(Organisation.name))
+
+
+class FilesAndTeam(NamedTuple):
+    files: list  # each attachment's (original_name, size), numbered from 1 in id order as its download link is
+    team: list[str]  # the names of the entry's team members
+
+
+def files_and_team(submission_id: int) -> FilesAndTeam:
+    """The entry's attachments and its team's names, in one statement (plain rows, no objects)."""
+    files = db.select(db.literal("file", String).label("kind"), Attachment.id.label("id"),
+                      Attachment.original_name.label("name"), Attachment.size.label("size")) \
+        .where(Attachment.submission_id == submission_id)
+    team = db.select(db.literal("team", String), TeamMember.id, User.name, db.cast(db.null(), Integer)) \
+        .join(User, User.id == TeamMember.user_id).where(TeamMember.submission_id == submission_id)
+    out = FilesAndTeam([], [])
+    for kind, _, name, size in db.session.execute(db.union_all(files, team).order_by("kind", "id")):
+        if kind == "file":
+            out.files.append((name, size))
+        else:
+            out.team.append(name)
+    return out
+
+
+def sheet_page(user, challenge: Challenge, assignment_id: int) -> tuple[Assignment, list[Criterion]]:
+    """One score sheet of the challenge with what its page shows (its round, the entry, the entrant), and the
+    challenge's criteria, each with the sheet's score for it, in one statement. The same statement reads the
+    user's seat on the panel and, when the sheet is theirs, their declaration about the entry: what
+    rules.panel_member and rules._declared_no_conflict would each ask. 404 when the sheet is not the
+    challenge's."""
+    rows = db.session.execute(
+        db.select(Assignment, Criterion, PanelMember, Conflict.has_conflict)
+        .join(Assignment.round)
+        .outerjoin(Criterion, Criterion.challenge_id == Round.challenge_id)
+        .outerjoin(Score, (Score.assignment_id == Assignment.id) & (Score.criterion_id == Criterion.id))
+        .outerjoin(PanelMember, (PanelMember.challenge_id == Round.challenge_id) & (PanelMember.user_id == user.id))
+        .outerjoin(Conflict, (Conflict.panel_member_id == PanelMember.id)
+                   & (Conflict.submission_id == Assignment.submission_id))
+        .where(Assignment.id == assignment_id, Round.challenge_id == challenge.id)
+        .options(contains_eager(Assignment.round), contains_eager(Assignment.scores), *SHEET_PAGE)
+        .order_by(Criterion.position, Criterion.id)).unique().all()
+    if not rows:
+        abort(404)
+    assignment, _, member, has_conflict = rows[0]
+    remember("panel_member", (user.id, challenge.id), member)
+    if member is not None and member.id == assignment.panel_member_id:
+        remember("declared_no_conflict", (member.id, assignment.submission_id), has_conflict is False)
+    return assignment, [criterion for _, criterion, _, _ in rows if criterion is not None]
 
 
 def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:

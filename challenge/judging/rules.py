@@ -11,7 +11,7 @@ from challenge.judging.models import (
 from challenge.judging.pairwise_models import PAIRWISE
 from challenge.judging.rubric import kept_settings
 from challenge.judging.peoples import VoteWindow
-from challenge.permissions import is_broker, is_seeker, memo, remember, rule, signed_in
+from challenge.permissions import is_broker, is_seeker, memo, rule, signed_in
 
 
 def panel_member(user, challenge):
@@ -20,23 +20,6 @@ def panel_member(user, challenge):
         return None
     return memo("panel_member", (user.id, challenge.id), lambda: db.session.scalar(
         db.select(PanelMember).where(PanelMember.challenge_id == challenge.id, PanelMember.user_id == user.id)))
-
-
-def read_seat_for_sheet(user, assignment) -> None:
-    """Read the user's seat on the sheet's panel and, when the sheet is theirs, their declaration about its entry,
-    in one statement: what `panel_member` and `_declared_no_conflict` would each ask on a score sheet's page."""
-    if not signed_in(user):
-        return
-    challenge_id = assignment.round.challenge_id
-    row = db.session.execute(
-        db.select(PanelMember, Conflict.has_conflict)
-        .outerjoin(Conflict, (Conflict.panel_member_id == PanelMember.id)
-                   & (Conflict.submission_id == assignment.submission_id))
-        .where(PanelMember.challenge_id == challenge_id, PanelMember.user_id == user.id)).first()
-    member, has_conflict = row if row else (None, None)
-    remember("panel_member", (user.id, challenge_id), member)
-    if member is not None and member.id == assignment.panel_member_id:
-        remember("declared_no_conflict", (member.id, assignment.submission_id), has_conflict is False)
 
 
 def kept_blind(user, ch, now) -> bool:

@@ -23,9 +23,10 @@ def test_the_judges_queue_runs_the_same_number_of_queries_for_3_and_30_entries(a
         assert page.count("Review<span class=\"visually-hidden\">") == n  # every entry listed, each scored
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    # the user, the challenge, the judge's seat with the rounds, the tally (with the total), the page (each row
-    # with its declaration) and the declared conflicts: no separate count, no separate look-up of declarations
-    assert counts[0] == 6, counts
+    # the user, the challenge, the judge's seat with the rounds and the number of conflicts declared, and the page
+    # (each row with its declaration, and the round's tally): no separate count, no separate look-up of
+    # declarations, and no look-up of declared conflicts when there are none
+    assert counts[0] == 4, counts
 
 
 def test_the_judges_queue_is_paged_with_progress_over_the_whole_round(app, client, login, monkeypatch):
@@ -76,10 +77,10 @@ def test_a_score_sheet_runs_the_same_statements_beside_2_and_7_other_judges(app,
         assert len([s for s in statements if "conflicts" in s]) == 1  # asked by several rules, read once
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    # the user, the challenge, the sheet (with its round, scores, entry and entrant), the entry's files and
-    # team, the judge's seat with their declaration, the criteria, the other sheets (with their scores), the
-    # questions (with the entry's answers)
-    assert counts[0] == 9, counts
+    # the user, the challenge, the sheet (with its round, entry and entrant, the criteria each with the sheet's
+    # score, the judge's seat and declaration), the entry's files with its team, the other sheets (with their
+    # scores), the questions (with the entry's answers)
+    assert counts[0] == 6, counts
 
 
 def test_the_queue_names_the_rounds_that_have_opened_read_with_the_judges_seat(client, login, make_world):
@@ -102,3 +103,130 @@ def test_the_queue_names_the_rounds_that_have_opened_read_with_the_judges_seat(c
     assert "?round=2" in nav[nav.index('aria-current="page"'):]  # the open round is the one shown
     login(world.seeker)  # runs the panel, does not sit on it
     assert client.get(f"/judging/{world.challenge.slug}/queue").status_code == 404
+
+
+def _judge_with_a_conflict_and_an_undeclared_entry(panel):
+    """The panel's last judge, having declared a conflict with the first entry and nothing about the last."""
+    from challenge.judging import assignment as assign
+    from challenge.judging.models import Assignment
+
+    member = db.session.scalar(db.select(PanelMember).where(PanelMember.user_id == panel.judge_ids[-1]))
+    sheets = list(db.session.scalars(db.select(Assignment).join(Submission)
+                                     .where(Assignment.panel_member_id == member.id).order_by(Submission.reference)))
+    db.session.execute(db.delete(Conflict).where(Conflict.panel_member_id == member.id,
+                                                 Conflict.submission_id.in_([sheets[0].submission_id,
+                                                                             sheets[-1].submission_id])))
+    assign.declare(sheets[0], True, "My sister entered it", member.user, clock.now())
+    db.session.commit()
+    return member, sheets
+
+
+def test_the_tally_counted_with_the_page_is_the_tally_counted_alone(app, login):
+    from challenge.judging import queue
+    from challenge.judging.rules import panel_member
+
+    panel = build_panel(5, 2, 2, clock.now(), scored=False)
+    member, sheets = _judge_with_a_conflict_and_an_undeclared_entry(panel)
+    user = db.session.get(User, panel.judge_ids[-1])
+    tallies = []
+    for url in ("/judging/x/queue", "/judging/x/queue?page=9"):  # with the page's rows; past the end, apart
+        with app.test_request_context(url):
+            queue.read_seat_and_rounds(user, member.challenge)
+            _, page, tally, conflicts = queue.queue_page(panel_member(user, member.challenge), "", 3)
+            tallies.append(tally)
+            assert [c.submission_id for c in conflicts] == [sheets[0].submission_id]
+    assert tallies == [{"total": 4, "submitted": 0, "not_started": 1}] * 2
+    with app.test_request_context("/judging/x/queue?page=2"):  # without the seat's statement
+        _, page, tally, conflicts = queue.queue_page(member, "", 3)
+    assert tally == tallies[0] and len(conflicts) == 1
+    assert [row.status for row in page.items] == ["not_started"] and page.items[0].id == sheets[-1].id
+    with app.test_request_context("/judging/x/queue"):
+        _, page, _, _ = queue.queue_page(member, "", 50)
+    assert [row.status for row in page.items] == ["declared", "declared", "declared", "not_started"]
+    assert [row.id for row in page.items] == [s.id for s in sheets[1:]]
+
+
+def test_the_queue_lists_declared_conflicts_only_when_there_are_some(app, client, login):
+    panel = build_panel(3, 2, 2, clock.now(), scored=False)
+    login(db.session.get(User, panel.judge_ids[-1]))
+    with counted_statements() as statements:
+        page = client.get(f"/judging/{panel.slug}/queue").get_data(as_text=True)
+    assert "Conflicts you declared" not in page
+    assert not [s for s in statements if s.startswith("SELECT conflicts.")]  # counted with the seat, not listed
+    _judge_with_a_conflict_and_an_undeclared_entry(panel)
+    page = client.get(f"/judging/{panel.slug}/queue").get_data(as_text=True)
+    assert "Conflicts you declared" in page and "My sister entered it" in page
+    assert page.count('<span class="visually-hidden"> CX-') == 2  # the conflicted entry is off the list
+
+
+def test_the_sheet_page_reads_the_sheet_its_criteria_and_the_judges_seat_in_one_go(app, login):
+    import pytest
+    from werkzeug.exceptions import NotFound
+
+    from challenge.challenges.models import Challenge
+    from challenge.judging import queue
+    from challenge.judging.models import Assignment, Criterion
+    from challenge.judging.rules import panel_member
+    from challenge.permissions import can
+
+    panel = build_panel(2, 3, 3, clock.now())
+    other = build_panel(1, 2, 2, clock.now())
+    db.session.commit()
+    user = db.session.get(User, panel.judge_ids[-1])
+    member = db.session.scalar(db.select(PanelMember).where(PanelMember.user_id == user.id))
+    mine = db.session.scalar(db.select(Assignment).where(Assignment.panel_member_id == member.id).limit(1))
+    expected_scores = {s.criterion_id: s.value for s in mine.scores}
+    criteria = list(db.session.scalars(db.select(Criterion).where(Criterion.challenge_id == panel.challenge_id)
+                                       .order_by(Criterion.position)))
+    db.session.expunge_all()
+    with app.test_request_context("/"):
+        challenge = db.session.get(Challenge, panel.challenge_id)
+        sheet, read = queue.sheet_page(user, challenge, mine.id)
+        assert [c.id for c in read] == [c.id for c in criteria]
+        assert {s.criterion_id: s.value for s in sheet.scores} == expected_scores
+        assert panel_member(user, challenge).id == member.id and sheet.round.challenge_id == challenge.id
+        assert can(user, "judging.view_entry", sheet) and can(user, "judging.others_scores", sheet)
+        with pytest.raises(NotFound):  # a sheet of another challenge is not found through this one
+            queue.sheet_page(user, challenge, db.session.scalar(
+                db.select(Assignment.id).join(PanelMember).where(PanelMember.challenge_id == other.challenge_id)))
+
+
+def test_the_other_sheets_are_the_other_submitted_sheets_with_every_score(app):
+    from challenge.judging import queue
+    from challenge.judging.models import Assignment, AssignmentState, Score
+
+    panel = build_panel(1, 4, 3, clock.now())
+    sheets = list(db.session.scalars(db.select(Assignment).where(Assignment.round_id == db.select(
+        Assignment.round_id).where(Assignment.panel_member_id.in_(db.select(PanelMember.id).where(
+            PanelMember.challenge_id == panel.challenge_id))).limit(1).scalar_subquery()).order_by(Assignment.id)))
+    sheets[1].state = AssignmentState.DRAFT  # a draft is not shown to the others
+    db.session.execute(db.update(Score).where(Score.assignment_id == sheets[2].id).values(value=0))
+    db.session.commit()
+    others = queue.other_sheets(sheets[0])
+    assert [o.values for o in others] == [{s.criterion_id: s.value for s in a.scores} for a in sheets[2:]]
+    assert [o.comment for o in others] == [a.comment for a in sheets[2:]] and set(others[0].values.values()) == {0}
+
+
+def test_files_and_team_are_the_entrys_attachments_in_order_and_its_team(app, make_user):
+    from challenge.judging import queue
+    from challenge.submissions.models import Attachment, TeamMember
+
+    panel = build_panel(2, 2, 2, clock.now())
+    entry, other = db.session.scalars(db.select(Submission).where(Submission.challenge_id == panel.challenge_id)
+                                      .order_by(Submission.id)).all()
+    for name, size in (("b-plan.pdf", 2048), ("a-budget.xlsx", 0)):
+        db.session.add(Attachment(submission_id=entry.id, original_name=name, stored_name=f"{name}.bin",
+                                  content_type="application/octet-stream", size=size, sha256="0" * 64,
+                                  uploaded_at=clock.now()))
+    db.session.add(Attachment(submission_id=other.id, original_name="not-this.pdf", stored_name="x.bin",
+                              content_type="application/pdf", size=1, sha256="0" * 64, uploaded_at=clock.now()))
+    for name in ("Zed Teammate", "Amy Teammate"):
+        db.session.add(TeamMember(submission_id=entry.id, user_id=make_user(name).id))
+    db.session.commit()
+    db.session.expire_all()
+    got = queue.files_and_team(entry.id)
+    assert got.files == [(a.original_name, a.size) for a in entry.attachments] == [("b-plan.pdf", 2048),
+                                                                                 ("a-budget.xlsx", 0)]
+    assert got.team == [m.user.name for m in sorted(entry.team, key=lambda m: m.id)] == ["Zed Teammate",
+                                                                                        "Amy Teammate"]
+    assert queue.files_and_team(other.id).team == []

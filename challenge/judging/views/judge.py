@@ -9,11 +9,11 @@ from challenge.challenges.lookup import challenge_or_404
 from challenge.judging import assignment as assign
 from challenge.judging import queue as queries
 from challenge.judging import services
-from challenge.judging.blueprint import assignment_or_404, bp, challenge_for, round_or_404, sheet_for
+from challenge.judging.blueprint import bp, challenge_for, round_or_404, sheet_for
 from challenge.judging import pages
 from challenge.judging.forms import ConflictForm, DeclareAllForm, score_form
 from challenge.judging.rubric import criteria_of
-from challenge.judging.rules import panel_member, read_seat_for_sheet
+from challenge.judging.rules import panel_member
 from challenge.permissions import can, ensure
 from challenge.platform import tx
 from challenge.submissions import answers as entry_answers
@@ -40,21 +40,24 @@ def queue(slug: str):
                            tally=tally, conflicts=conflicts, rounds=queries.rounds_with_work(member), now=clock.now())
 
 
-def _entry_page(challenge, assignment, conflict_form=None, form=None):
-    """The declaration until the judge has declared no conflict, then the entry with its score sheet."""
-    conflict_form = conflict_form or ConflictForm(formdata=None)
+def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=None):
+    """The declaration until the judge has declared no conflict, then the entry with its score sheet (by the
+    challenge's criteria, read here unless given)."""
     if not can(None, "judging.view_entry", assignment):
+        conflict_form = conflict_form or ConflictForm(formdata=None)
         return tx.render_form("judging/declare.html", conflict_form, challenge=challenge, assignment=assignment,
                               entrant=queries.entrant(assignment.submission, challenge.blind_judging), now=clock.now())
-    criteria = criteria_of(challenge)
+    criteria = criteria_of(challenge) if criteria is None else criteria
     if form is None:
         form = score_form(criteria)(formdata=None, comment=assignment.comment,
                                     **{f"score-{s.criterion_id}": str(s.value) for s in assignment.scores})
-    form.form_errors.extend(conflict_form.form_errors)  # a second declaration, refused: said on this page
+    if conflict_form is not None:  # a second declaration, refused: said on this page
+        form.form_errors.extend(conflict_form.form_errors)
     others = queries.other_sheets(assignment) if can(None, "judging.others_scores", assignment) else None
-    return tx.render_form("judging/entry.html", form, conflict_form=conflict_form, challenge=challenge,
+    return tx.render_form("judging/entry.html", form, challenge=challenge,
                           assignment=assignment, criteria=criteria, entry=assignment.submission,
                           blind=challenge.blind_judging, others=others,
+                          attached=queries.files_and_team(assignment.submission_id),
                           answers=entry_answers.shown(assignment.submission, blind=challenge.blind_judging),
                           can_score=can(None, "judging.score", assignment), now=clock.now())
 
@@ -63,11 +66,10 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None):
 @login_required
 def entry(slug: str, assignment_id: int):
     challenge = challenge_or_404(slug, action=None)
-    assignment = assignment_or_404(challenge, assignment_id, *queries.SHEET_PAGE)
-    read_seat_for_sheet(current_user, assignment)
+    assignment, criteria = queries.sheet_page(current_user, challenge, assignment_id)  # with the user's seat
     if not (can(None, "judging.view_entry", assignment) or can(None, "judging.declare", assignment)):
         abort(404)
-    return _entry_page(challenge, assignment)
+    return _entry_page(challenge, assignment, criteria=criteria)
 
 
 @bp.post("/judging/<slug>/entries/<id:assignment_id>/declaration")
