@@ -83,7 +83,7 @@ def for_user(user, now: datetime) -> Board:
         .options(*listed).order_by(Challenge.updated_at.desc(), Challenge.id.desc())
     ).all() if org_ids else []
     board.own = [OwnChallenge(c, entries, asked, next_action(c, now, entries, asked)) for c, entries, asked in own]
-    board.submissions = list(db.session.scalars(submission_queries.mine(user)))
+    board.submissions = submission_queries.mine(user)
     for hook in BOARD_HOOKS:
         hook(board, user, now)
     return board

@@ -2,12 +2,15 @@
 states (models.SEEN_BY_SEEKERS); these queries only apply it."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, union
-from sqlalchemy.orm import defer, joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from challenge.accounts.models import Organisation, User
-from challenge.challenges.models import PROSE, Challenge
+from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.permissions import can
 from challenge.platform.paging import paginate_rows
@@ -64,21 +67,55 @@ def everything(state: str | None = None) -> Select:
     return _with_people(query.options(selectinload(Submission.challenge)))
 
 
-def mine(user) -> Select:
+@dataclass(frozen=True, slots=True)
+class MyEntry:
+    """One line of "Your submissions": the entry's own columns, its challenge (an entity with only what the
+    lists show: the judging rules and outcomes read it) and its team's user ids."""
+    id: int
+    reference: str
+    title: str
+    state: str
+    owner_id: int
+    challenge_id: int
+    submitted_at: datetime | None
+    challenge: Challenge
+    team_ids: tuple[int, ...]
+
+    def member_ids(self) -> set[int]:
+        """As Submission.member_ids: the owner and the team."""
+        return {self.owner_id, *self.team_ids}
+
+
+def mine(user) -> list[MyEntry]:
     """What the user owns or is on the team of, most recently changed first, as "Your submissions" (the page,
-    the dashboard and the API) lists them: with the challenge, the team (for who may read the feedback) and
-    none of the entries' or challenges' prose.
+    the dashboard and the API) lists them: in one statement, with the challenge's listed columns and the team
+    joined (a row per team member, folded here), none of the entries' or challenges' prose.
 
     The ids come from a UNION of the two indexed lookups (owner_id, team_members.user_id): written as
     `owner_id = :user OR id IN (team)`, PostgreSQL reads every submission (~30 ms at 112,000 rows)."""
-    ids = union(db.select(Submission.id).where(Submission.owner_id == user.id),
-                db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id))
-    return (
-        db.select(Submission).where(Submission.id.in_(ids.scalar_subquery()))
-        .options(defer(Submission.summary), defer(Submission.description), selectinload(Submission.team),
-                 selectinload(Submission.challenge).options(*(defer(c) for c in PROSE)))
-        .order_by(Submission.updated_at.desc(), Submission.id.desc())
-    )
+    lines: dict[int, tuple] = {}
+    teams: dict[int, list[int]] = {}
+    for *entry, challenge, member in db.session.execute(_MINE, {"user_id": user.id}):
+        if entry[0] not in lines:
+            lines[entry[0]], teams[entry[0]] = (*entry, challenge), []
+        if member is not None:
+            teams[entry[0]].append(member)
+    return [MyEntry(*line, tuple(teams[sid])) for sid, line in lines.items()]
+
+
+# mine's statement, built once (as _ENTRY_OF below: building it cost about as much as running it).
+_mine_ids = union(db.select(Submission.id).where(Submission.owner_id == bindparam("user_id")),
+                  db.select(TeamMember.submission_id).where(TeamMember.user_id == bindparam("user_id")))
+_MINE = (
+    db.select(Submission.id, Submission.reference, Submission.title, Submission.state, Submission.owner_id,
+              Submission.challenge_id, Submission.submitted_at, Challenge, TeamMember.user_id)
+    .join(Challenge, Challenge.id == Submission.challenge_id)
+    .outerjoin(TeamMember, TeamMember.submission_id == Submission.id)
+    .where(Submission.id.in_(_mine_ids.scalar_subquery()))
+    .options(load_only(Challenge.slug, Challenge.title, Challenge.state, Challenge.opens_at, Challenge.closes_at,
+                       Challenge.feedback_to_entrants))
+    .order_by(Submission.updated_at.desc(), Submission.id.desc(), TeamMember.id)
+)
 
 
 def count_by_state(challenge: Challenge, viewer) -> dict[str, int]:

@@ -7,7 +7,8 @@ import secrets
 
 from challenge import clock
 from challenge.extensions import db
-from challenge.submissions.models import Attachment
+from challenge.submissions import queries
+from challenge.submissions.models import Attachment, Submission
 from tests.factories import counted_statements, get_counted
 
 
@@ -74,6 +75,28 @@ def test_your_submissions_lists_what_you_own_and_the_teams_you_are_on_in_the_sam
         assert not any(s.reference in page for s in not_mine)
         assert page.count("Team member") == n and page.count(">Owner<") == n
     assert counts[0] == counts[1], counts
+    assert counts[0] == 2, counts  # the user; the entries with their challenges and teams
+
+
+def test_mine_gives_each_entry_as_the_submission_has_it_once_with_its_whole_team(
+        make_user, make_org, make_challenge, make_submission):
+    """The one statement's rows (one per team member) fold back into one line per entry, newest change
+    first, each with its challenge and the same members as Submission.member_ids; others' entries left out."""
+    me, partner = make_user("Cleo Creator"), make_user("Pat Partner")
+    challenge = make_challenge(make_org(make_user()), "open", title="Shared challenge")
+    alone = make_submission(challenge, me, title="Alone")
+    with_two = make_submission(make_challenge(make_org(make_user()), "closed"), me, team=(partner, make_user()))
+    on_a_team = make_submission(challenge, make_user(), team=(me, partner))
+    make_submission(challenge, partner, team=(make_user(),))
+    db.session.commit()
+    lines = queries.mine(me)
+    expected = db.session.scalars(db.select(Submission).where(Submission.id.in_(
+        [alone.id, with_two.id, on_a_team.id])).order_by(Submission.updated_at.desc(), Submission.id.desc())).all()
+    assert [line.id for line in lines] == [s.id for s in expected]
+    for line, sub in zip(lines, expected):
+        assert (line.reference, line.title, line.state, line.owner_id, line.submitted_at) == \
+            (sub.reference, sub.title, sub.state, sub.owner_id, sub.submitted_at)
+        assert line.challenge is sub.challenge and line.member_ids() == sub.member_ids()
 
 
 def test_the_seekers_list_is_paged_by_the_counts_per_state(client, login, make_user, make_org, make_challenge,

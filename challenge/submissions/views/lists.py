@@ -29,7 +29,7 @@ def _state_arg() -> str | None:
 @bp.get("/my/submissions")
 @login_required
 def mine():
-    submissions = db.session.scalars(queries.mine(current_user)).all()
+    submissions = queries.mine(current_user)
     return render_template("submissions/mine.html", submissions=submissions, outcomes=pages.outcomes(submissions),
                            now=clock.now())
 
