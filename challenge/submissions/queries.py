@@ -2,20 +2,22 @@
 states (models.SEEN_BY_SEEKERS); these queries only apply it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, union
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.permissions import can
 from challenge.platform.paging import paginate_rows
-from challenge.submissions.models import (ACTIVE_STATES, SEEN_BY_SEEKERS, Attachment, Submission, SubmissionState,
-                                          TeamMember)
+from challenge.submissions.models import (ACTIVE_STATES, SEEN_BY_SEEKERS, Attachment, Submission, SubmissionCount,
+                                          SubmissionState, TeamMember)
 
 STATE_CHOICES = [(s.value, s.label) for s in SubmissionState]
 
@@ -46,25 +48,66 @@ def for_challenge(challenge: Challenge, viewer, state: str | None = None) -> Sel
     return _with_people(_of_challenge(challenge, viewer, state)[0])
 
 
+class EntryLine(NamedTuple):
+    """One row of the table of entries (templates/submissions/_table.html): the columns it shows, read in the
+    page's one statement instead of each entry with its entrant, organisation, team and files."""
+    reference: str
+    title: str
+    state: str
+    submitted_at: datetime | None
+    owner_name: str
+    organisation_name: str | None
+    team_size: int
+    files: int
+    challenge_slug: str | None = None  # the broker's list of everything has a column for the challenge
+    challenge_title: str | None = None
+
+
+_team_size = (db.select(db.func.count(TeamMember.id)).where(TeamMember.submission_id == Submission.id)
+              .scalar_subquery())
+_files = db.select(db.func.count(Attachment.id)).where(Attachment.submission_id == Submission.id).scalar_subquery()
+
+
+def _as_lines(stmt: Select, *more) -> Select:
+    """`stmt` (submissions filtered and ordered) selecting an EntryLine's columns instead, then `more`."""
+    return (stmt.with_only_columns(Submission.reference, Submission.title, Submission.state, Submission.submitted_at,
+                                   User.name, Organisation.name, _team_size, _files, *more)
+            .join_from(Submission, User, User.id == Submission.owner_id)
+            .outerjoin(Organisation, Organisation.id == Submission.organisation_id))
+
+
+def _lines_page(stmt: Select | Callable[[int, int], Select], total: int) -> Pagination:
+    page = paginate_rows(stmt, total=total)
+    page.items = [EntryLine(*row) for row in page.items]
+    return page
+
+
 def challenge_page(challenge: Challenge, viewer, state: str | None, counts: dict[str, int]) -> Pagination:
-    """A page of the challenge's list (`for_challenge`) with only what its table shows: the entrant's and the
-    organisation's names joined to each entry, its files and team in one statement each, and no count of its
-    own (`counts`, from count_by_state, give the total)."""
+    """A page of the challenge's list (`for_challenge`) as EntryLines, in one statement and no count of its own
+    (`counts`, from count_by_state, give the total)."""
     stmt, states = _of_challenge(challenge, viewer, state)
-    stmt = stmt.options(load_only(Submission.reference, Submission.title, Submission.state, Submission.submitted_at),
-                        joinedload(Submission.owner).load_only(User.name),
-                        joinedload(Submission.organisation).load_only(Organisation.name),
-                        selectinload(Submission.attachments).load_only(Attachment.id),
-                        selectinload(Submission.team).load_only(TeamMember.id))
-    return paginate_rows(stmt, total=sum(n for name, n in counts.items() if name in states))
+    return _lines_page(_as_lines(stmt), total=sum(n for name, n in counts.items() if name in states))
 
 
-def everything(state: str | None = None) -> Select:
-    """Every submission on the platform, newest change first (brokers only: the view checks)."""
+def _everything(state: str | None) -> Select:
     query = db.select(Submission).order_by(Submission.updated_at.desc(), Submission.id.desc())
+    return query.where(Submission.state == state) if state in {s.value for s in SubmissionState} else query
+
+
+def everything_page(state: str | None = None) -> Pagination:
+    """Every submission on the platform, newest change first (brokers only: the view checks), a page of
+    EntryLines with their challenge: the page's ids cut first (so the files and team are counted for its rows
+    only), the total from the kept counts (submissions/counts.py)."""
+    def page(limit: int, offset: int) -> Select:
+        ids = _everything(state).with_only_columns(Submission.id).limit(limit).offset(offset).subquery()
+        return (_as_lines(_everything(state), Challenge.slug, Challenge.title)
+                .join(Challenge, Challenge.id == Submission.challenge_id)
+                .where(Submission.id.in_(db.select(ids.c.id))))
+
+    total = db.select(db.func.coalesce(db.func.sum(SubmissionCount.n), 0))
     if state in {s.value for s in SubmissionState}:
-        query = query.where(Submission.state == state)
-    return _with_people(query.options(selectinload(Submission.challenge)))
+        total = total.where(SubmissionCount.state == state)
+    return _lines_page(page, total=db.session.scalar(total))
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,12 +40,14 @@ def test_the_seekers_list_and_the_brokers_list_run_the_same_statements_for_1_and
         with counted_statements() as seen_by_broker:
             everything = client.get("/submissions")
         assert everything.status_code == 200
+        assert all(f"Entry {i}<" in everything.text for i in range(n)) and challenge.title in everything.text
         counts.append((len(seen_by_seeker), len(seen_by_broker)))
         pages.append(page.text)
     assert counts[0] == counts[1], counts
     # the seeker's list: the user, the challenge, the counts per state (which give the total), the page with
-    # each entrant and organisation, the files, the teams
-    assert counts[0][0] == 6, counts
+    # each entrant, organisation and the number of files and team members; the broker's: the user, the kept
+    # total, the page
+    assert counts[0] == (4, 3), counts
     six = pages[1]
     assert all(f"Entry {i}<" in six and f"Charity {i}<" in six for i in range(6))
     assert six.count("+ 1 in team") == 6
@@ -114,3 +116,21 @@ def test_the_seekers_list_is_paged_by_the_counts_per_state(client, login, make_u
     assert "Page 1 of 2" in one_state
     none = client.get(f"/challenges/{challenge.slug}/submissions?state=shortlisted").get_data(as_text=True)
     assert "No submissions are shortlisted" in none and "Page 1 of" not in none
+
+
+def test_the_brokers_list_of_everything_is_paged_by_the_kept_counts(client, login, make_user, make_org,
+                                                                    make_challenge, make_submission, app,
+                                                                    monkeypatch):
+    monkeypatch.setitem(app.config, "TABLE_PER_PAGE", 2)
+    challenge = make_challenge(make_org(make_user()), "open")
+    drafts = [make_submission(challenge, make_user(), title=f"Draft {i}", state="draft") for i in range(2)]
+    entered = [make_submission(challenge, make_user(), title=f"Entry {i}") for i in range(3)]
+    db.session.commit()
+    login(make_user("Bea Broker", broker=True))
+    first = client.get("/submissions").get_data(as_text=True)
+    assert "Page 1 of 3" in first and first.count('data-label="Reference"') == 2
+    last = client.get("/submissions?page=3").get_data(as_text=True)
+    assert last.count('data-label="Reference"') == 1 and drafts[0].reference in last  # oldest change last
+    only = client.get(f"/submissions?state={entered[0].state}").get_data(as_text=True)
+    assert "Page 1 of 2" in only and not any(d.reference in only for d in drafts)
+    assert client.get("/submissions?page=9").get_data(as_text=True).count('data-label="Reference"') == 0
