@@ -5,21 +5,45 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import joinedload
 
-from challenge.challenges.models import PROSE, Challenge, Follow, Question
+from challenge.accounts.models import Organisation
+from challenge.challenges.models import Challenge, Follow, Question
 from challenge.challenges.services import entries_sql
-from challenge.challenges.states import ChallengeState, Phase
+from challenge.challenges.states import ChallengeState, Phase, phase_of
 from challenge.extensions import db
 from challenge.permissions import can, roles_of
 from challenge.submissions import queries as submission_queries
 from challenge.words import count
 
 
+class ChallengeLine(NamedTuple):
+    """A challenge as the board lists it: the columns its rows show, with the organisation's name, read as
+    plain rows (no entity, none of the prose)."""
+    id: int
+    slug: str
+    title: str
+    state: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    prize_pool: int
+    currency: str
+    review_note: str
+    organisation_name: str
+
+    def phase(self, now: datetime) -> Phase:
+        return phase_of(self.state, self.opens_at, self.closes_at, now)
+
+
+_LINE = (Challenge.id, Challenge.slug, Challenge.title, Challenge.state, Challenge.opens_at, Challenge.closes_at,
+         Challenge.prize_pool, Challenge.currency, Challenge.review_note, Organisation.name)
+
+
 @dataclass
 class OwnChallenge:
-    challenge: Challenge
+    challenge: ChallengeLine
     entries: int
     unanswered: int
     next_action: str
@@ -27,7 +51,7 @@ class OwnChallenge:
 
 @dataclass
 class Board:
-    followed: list[Challenge] = field(default_factory=list)
+    followed: list[ChallengeLine] = field(default_factory=list)
     own: list[OwnChallenge] = field(default_factory=list)
     submissions: list = field(default_factory=list)  # the user's own and team entries
     has_organisation: bool = False
@@ -42,7 +66,7 @@ class Board:
 BOARD_HOOKS: list[Callable[[Board, object, datetime], None]] = []
 
 
-def next_action(challenge: Challenge, now: datetime, entries: int, unanswered: int) -> str:
+def next_action(challenge: Challenge | ChallengeLine, now: datetime, entries: int, unanswered: int) -> str:
     """The one thing the seeker should do next, in words."""
     phase = challenge.phase(now)
     if phase == Phase.DRAFT:
@@ -69,20 +93,23 @@ def for_user(user, now: datetime) -> Board:
             db.select(Challenge).where(Challenge.state == ChallengeState.IN_REVIEW).options(joinedload(Challenge.organisation))
             .order_by(Challenge.sent_for_review_at, Challenge.id)
         ))
-    listed = (joinedload(Challenge.organisation), *(defer(c) for c in PROSE))  # the board shows no prose
-    board.followed = list(db.session.scalars(
-        db.select(Challenge).join(Follow, Follow.challenge_id == Challenge.id)
-        .where(Follow.user_id == user.id).options(*listed).order_by(Challenge.closes_at)
-    ))
+    board.followed = [ChallengeLine(*row) for row in db.session.execute(
+        db.select(*_LINE).join(Follow, Follow.challenge_id == Challenge.id)
+        .join(Organisation, Organisation.id == Challenge.organisation_id)
+        .where(Follow.user_id == user.id).order_by(Challenge.closes_at)
+    )]
     org_ids = list(roles_of(user))  # read with the signed-in user: no query
     board.has_organisation = bool(org_ids)
     unanswered = (db.select(db.func.count(Question.id))
                   .where(Question.challenge_id == Challenge.id, Question.answer.is_(None)).scalar_subquery())
     own = db.session.execute(  # each with its entries and unanswered questions, in the one statement
-        db.select(Challenge, entries_sql(Challenge.id), unanswered).where(Challenge.organisation_id.in_(org_ids))
-        .options(*listed).order_by(Challenge.updated_at.desc(), Challenge.id.desc())
+        db.select(*_LINE, entries_sql(Challenge.id), unanswered)
+        .join(Organisation, Organisation.id == Challenge.organisation_id).where(Challenge.organisation_id.in_(org_ids))
+        .order_by(Challenge.updated_at.desc(), Challenge.id.desc())
     ).all() if org_ids else []
-    board.own = [OwnChallenge(c, entries, asked, next_action(c, now, entries, asked)) for c, entries, asked in own]
+    for *line, entries, asked in own:
+        challenge = ChallengeLine(*line)
+        board.own.append(OwnChallenge(challenge, entries, asked, next_action(challenge, now, entries, asked)))
     board.submissions = submission_queries.mine(user)
     for hook in BOARD_HOOKS:
         hook(board, user, now)
