@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from sqlalchemy import bindparam, literal_column, null, union_all
 from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import Organisation
@@ -37,8 +38,24 @@ class ChallengeLine(NamedTuple):
         return phase_of(self.state, self.opens_at, self.closes_at, now)
 
 
-_LINE = (Challenge.id, Challenge.slug, Challenge.title, Challenge.state, Challenge.opens_at, Challenge.closes_at,
+_LINE = (Challenge.id.label("id"), Challenge.slug, Challenge.title, Challenge.state, Challenge.opens_at, Challenge.closes_at,
          Challenge.prize_pool, Challenge.currency, Challenge.review_note, Organisation.name)
+
+# The board's challenges in one statement, built once (building it cost about as much as running it): those the
+# user follows (kind 0), soonest close first, then their organisations' own (kind 1), newest change first, each
+# with its entries and unanswered questions. No organisations: the second part matches nothing.
+_unanswered = (db.select(db.func.count(Question.id))
+               .where(Question.challenge_id == Challenge.id, Question.answer.is_(None)).scalar_subquery())
+_followed = (db.select(literal_column("0").label("kind"), *_LINE, null(), null(), Challenge.closes_at.label("soonest"),
+                       null().label("newest"))
+             .join(Follow, Follow.challenge_id == Challenge.id).join(Organisation, Organisation.id == Challenge.organisation_id)
+             .where(Follow.user_id == bindparam("user_id")))
+_own = (db.select(literal_column("1"), *_LINE, entries_sql(Challenge.id), _unanswered, null(), Challenge.updated_at)
+        .join(Organisation, Organisation.id == Challenge.organisation_id)
+        .where(Challenge.organisation_id.in_(bindparam("org_ids", expanding=True))))
+_board = union_all(_followed, _own)
+_CHALLENGES = _board.order_by(*(_board.selected_columns[name] for name in ("kind", "soonest")),
+                              _board.selected_columns.newest.desc(), _board.selected_columns.id.desc())
 
 
 @dataclass
@@ -93,23 +110,14 @@ def for_user(user, now: datetime) -> Board:
             db.select(Challenge).where(Challenge.state == ChallengeState.IN_REVIEW).options(joinedload(Challenge.organisation))
             .order_by(Challenge.sent_for_review_at, Challenge.id)
         ))
-    board.followed = [ChallengeLine(*row) for row in db.session.execute(
-        db.select(*_LINE).join(Follow, Follow.challenge_id == Challenge.id)
-        .join(Organisation, Organisation.id == Challenge.organisation_id)
-        .where(Follow.user_id == user.id).order_by(Challenge.closes_at)
-    )]
     org_ids = list(roles_of(user))  # read with the signed-in user: no query
     board.has_organisation = bool(org_ids)
-    unanswered = (db.select(db.func.count(Question.id))
-                  .where(Question.challenge_id == Challenge.id, Question.answer.is_(None)).scalar_subquery())
-    own = db.session.execute(  # each with its entries and unanswered questions, in the one statement
-        db.select(*_LINE, entries_sql(Challenge.id), unanswered)
-        .join(Organisation, Organisation.id == Challenge.organisation_id).where(Challenge.organisation_id.in_(org_ids))
-        .order_by(Challenge.updated_at.desc(), Challenge.id.desc())
-    ).all() if org_ids else []
-    for *line, entries, asked in own:
+    for own, *line, entries, asked, _, _ in db.session.execute(_CHALLENGES, {"user_id": user.id, "org_ids": org_ids}):
         challenge = ChallengeLine(*line)
-        board.own.append(OwnChallenge(challenge, entries, asked, next_action(challenge, now, entries, asked)))
+        if not own:
+            board.followed.append(challenge)
+        else:
+            board.own.append(OwnChallenge(challenge, entries, asked, next_action(challenge, now, entries, asked)))
     board.submissions = submission_queries.mine(user)
     for hook in BOARD_HOOKS:
         hook(board, user, now)
