@@ -38,17 +38,18 @@ class ChallengeLine(NamedTuple):
         return phase_of(self.state, self.opens_at, self.closes_at, now)
 
 
-_LINE = (Challenge.id.label("id"), Challenge.slug, Challenge.title, Challenge.state, Challenge.opens_at, Challenge.closes_at,
-         Challenge.prize_pool, Challenge.currency, Challenge.review_note, Organisation.name)
+_LINE = (Challenge.id.label("id"), Challenge.slug, Challenge.title, Challenge.state, Challenge.opens_at,
+         Challenge.closes_at, Challenge.prize_pool, Challenge.currency, Challenge.review_note, Organisation.name)
 
 # The board's challenges in one statement, built once (building it cost about as much as running it): those the
 # user follows (kind 0), soonest close first, then their organisations' own (kind 1), newest change first, each
 # with its entries and unanswered questions. No organisations: the second part matches nothing.
 _unanswered = (db.select(db.func.count(Question.id))
                .where(Question.challenge_id == Challenge.id, Question.answer.is_(None)).scalar_subquery())
-_followed = (db.select(literal_column("0").label("kind"), *_LINE, null(), null(), Challenge.closes_at.label("soonest"),
-                       null().label("newest"))
-             .join(Follow, Follow.challenge_id == Challenge.id).join(Organisation, Organisation.id == Challenge.organisation_id)
+_followed = (db.select(literal_column("0").label("kind"), *_LINE, null(), null(),
+                       Challenge.closes_at.label("soonest"), null().label("newest"))
+             .join(Follow, Follow.challenge_id == Challenge.id)
+             .join(Organisation, Organisation.id == Challenge.organisation_id)
              .where(Follow.user_id == bindparam("user_id")))
 _own = (db.select(literal_column("1"), *_LINE, entries_sql(Challenge.id), _unanswered, null(), Challenge.updated_at)
         .join(Organisation, Organisation.id == Challenge.organisation_id)
