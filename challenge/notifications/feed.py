@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from flask import url_for
 from sqlalchemy import and_, literal_column, or_, union_all
+from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import User
 from challenge.accounts.services import user_fact
@@ -79,9 +80,15 @@ class Scope:
     questions: dict[int, Question] = field(default_factory=dict)  # the questions answered in the events read
 
 
+# The challenge a seat is on, for the words and link of its events: the board's challenges are plain rows (not
+# in the session), so reading `seat.challenge` one seat at a time would cost a statement per event.
+_WITH_CHALLENGE = joinedload(PanelMember.challenge).load_only(Challenge.title, Challenge.slug)
+
+
 def scope_of(user: User, entries: list[Submission], own: list[Challenge], followed: list[Challenge]) -> Scope:
     """The person's scope; `entries`, `own` and `followed` are what the dashboard has already loaded."""
-    seats = list(db.session.scalars(db.select(PanelMember).where(PanelMember.user_id == user.id))) \
+    seats = list(db.session.scalars(db.select(PanelMember).where(PanelMember.user_id == user.id)
+                                    .options(_WITH_CHALLENGE))) \
         if user_fact("on_a_panel", user) else []  # read with the signed-in user: most people sit on no panel
     rounds = db.session.scalars(db.select(Round).where(Round.challenge_id.in_([s.challenge_id for s in seats]))
                                 ) if seats else []
@@ -135,8 +142,8 @@ def _resolve(scope: Scope, events: list[AuditEvent]) -> None:
             Question.id.in_(question_ids)))}
     joined = {e.object_id for e in events if e.object_type == "panelmember" and e.action == "judging.joined"}
     if joined:
-        scope.panels = {p.id: p for p in db.session.scalars(db.select(PanelMember).where(
-            PanelMember.id.in_(joined)))}
+        scope.panels = {p.id: p for p in db.session.scalars(
+            db.select(PanelMember).where(PanelMember.id.in_(joined)).options(_WITH_CHALLENGE))}
 
 
 def _said(event: AuditEvent, scope: Scope, actors: dict[int, str]) -> tuple[str, str] | None:

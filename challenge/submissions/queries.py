@@ -2,18 +2,23 @@
 states (models.SEEN_BY_SEEKERS); these queries only apply it."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, bindparam, union
-from sqlalchemy.orm import aliased, defer, joinedload, load_only, selectinload
+from sqlalchemy.orm import aliased, load_only, selectinload
 
-from challenge.accounts.models import Organisation, User
-from challenge.challenges.models import PROSE, Challenge
 from challenge import permissions
+from challenge.accounts.models import Organisation, User
+from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.permissions import can
 from challenge.platform.paging import paginate_rows
-from challenge.submissions.models import (ACTIVE_STATES, SEEN_BY_SEEKERS, Attachment, Submission, SubmissionState,
-                                          TeamMember)
+from challenge.submissions.models import (ACTIVE_STATES, SEEN_BY_SEEKERS, Attachment, Submission, SubmissionCount,
+                                          SubmissionState, TeamMember)
 
 STATE_CHOICES = [(s.value, s.label) for s in SubmissionState]
 
@@ -44,42 +49,117 @@ def for_challenge(challenge: Challenge, viewer, state: str | None = None) -> Sel
     return _with_people(_of_challenge(challenge, viewer, state)[0])
 
 
+class EntryLine(NamedTuple):
+    """One row of the table of entries (templates/submissions/_table.html): the columns it shows, read in the
+    page's one statement instead of each entry with its entrant, organisation, team and files."""
+    reference: str
+    title: str
+    state: str
+    submitted_at: datetime | None
+    owner_name: str
+    organisation_name: str | None
+    team_size: int
+    files: int
+    challenge_slug: str | None = None  # the broker's list of everything has a column for the challenge
+    challenge_title: str | None = None
+
+
+_team_size = (db.select(db.func.count(TeamMember.id)).where(TeamMember.submission_id == Submission.id)
+              .scalar_subquery())
+_files = db.select(db.func.count(Attachment.id)).where(Attachment.submission_id == Submission.id).scalar_subquery()
+
+
+def _as_lines(stmt: Select, *more) -> Select:
+    """`stmt` (submissions filtered and ordered) selecting an EntryLine's columns instead, then `more`."""
+    return (stmt.with_only_columns(Submission.reference, Submission.title, Submission.state, Submission.submitted_at,
+                                   User.name, Organisation.name, _team_size, _files, *more)
+            .join_from(Submission, User, User.id == Submission.owner_id)
+            .outerjoin(Organisation, Organisation.id == Submission.organisation_id))
+
+
+def _lines_page(stmt: Select | Callable[[int, int], Select], total: int) -> Pagination:
+    page = paginate_rows(stmt, total=total)
+    page.items = [EntryLine(*row) for row in page.items]
+    return page
+
+
 def challenge_page(challenge: Challenge, viewer, state: str | None, counts: dict[str, int]) -> Pagination:
-    """A page of the challenge's list (`for_challenge`) with only what its table shows: the entrant's and the
-    organisation's names joined to each entry, its files and team in one statement each, and no count of its
-    own (`counts`, from count_by_state, give the total)."""
+    """A page of the challenge's list (`for_challenge`) as EntryLines, in one statement and no count of its own
+    (`counts`, from count_by_state, give the total)."""
     stmt, states = _of_challenge(challenge, viewer, state)
-    stmt = stmt.options(load_only(Submission.reference, Submission.title, Submission.state, Submission.submitted_at),
-                        joinedload(Submission.owner).load_only(User.name),
-                        joinedload(Submission.organisation).load_only(Organisation.name),
-                        selectinload(Submission.attachments).load_only(Attachment.id),
-                        selectinload(Submission.team).load_only(TeamMember.id))
-    return paginate_rows(stmt, total=sum(n for name, n in counts.items() if name in states))
+    return _lines_page(_as_lines(stmt), total=sum(n for name, n in counts.items() if name in states))
 
 
-def everything(state: str | None = None) -> Select:
-    """Every submission on the platform, newest change first (brokers only: the view checks)."""
+def _everything(state: str | None) -> Select:
     query = db.select(Submission).order_by(Submission.updated_at.desc(), Submission.id.desc())
+    return query.where(Submission.state == state) if state in {s.value for s in SubmissionState} else query
+
+
+def everything_page(state: str | None = None) -> Pagination:
+    """Every submission on the platform, newest change first (brokers only: the view checks), a page of
+    EntryLines with their challenge: the page's ids cut first (so the files and team are counted for its rows
+    only), the total from the kept counts (submissions/counts.py)."""
+    def page(limit: int, offset: int) -> Select:
+        ids = _everything(state).with_only_columns(Submission.id).limit(limit).offset(offset).subquery()
+        return (_as_lines(_everything(state), Challenge.slug, Challenge.title)
+                .join(Challenge, Challenge.id == Submission.challenge_id)
+                .where(Submission.id.in_(db.select(ids.c.id))))
+
+    total = db.select(db.func.coalesce(db.func.sum(SubmissionCount.n), 0))
     if state in {s.value for s in SubmissionState}:
-        query = query.where(Submission.state == state)
-    return _with_people(query.options(selectinload(Submission.challenge)))
+        total = total.where(SubmissionCount.state == state)
+    return _lines_page(page, total=db.session.scalar(total))
 
 
-def mine(user) -> Select:
+@dataclass(frozen=True, slots=True)
+class MyEntry:
+    """One line of "Your submissions": the entry's own columns, its challenge (an entity with only what the
+    lists show: the judging rules and outcomes read it) and its team's user ids."""
+    id: int
+    reference: str
+    title: str
+    state: str
+    owner_id: int
+    challenge_id: int
+    submitted_at: datetime | None
+    challenge: Challenge
+    team_ids: tuple[int, ...]
+
+    def member_ids(self) -> set[int]:
+        """As Submission.member_ids: the owner and the team."""
+        return {self.owner_id, *self.team_ids}
+
+
+def mine(user) -> list[MyEntry]:
     """What the user owns or is on the team of, most recently changed first, as "Your submissions" (the page,
-    the dashboard and the API) lists them: with the challenge, the team (for who may read the feedback) and
-    none of the entries' or challenges' prose.
+    the dashboard and the API) lists them: in one statement, with the challenge's listed columns and the team
+    joined (a row per team member, folded here), none of the entries' or challenges' prose.
 
     The ids come from a UNION of the two indexed lookups (owner_id, team_members.user_id): written as
     `owner_id = :user OR id IN (team)`, PostgreSQL reads every submission (~30 ms at 112,000 rows)."""
-    ids = union(db.select(Submission.id).where(Submission.owner_id == user.id),
-                db.select(TeamMember.submission_id).where(TeamMember.user_id == user.id))
-    return (
-        db.select(Submission).where(Submission.id.in_(ids.scalar_subquery()))
-        .options(defer(Submission.summary), defer(Submission.description), selectinload(Submission.team),
-                 selectinload(Submission.challenge).options(*(defer(c) for c in PROSE)))
-        .order_by(Submission.updated_at.desc(), Submission.id.desc())
-    )
+    lines: dict[int, tuple] = {}
+    teams: dict[int, list[int]] = {}
+    for *entry, challenge, member in db.session.execute(_MINE, {"user_id": user.id}):
+        if entry[0] not in lines:
+            lines[entry[0]], teams[entry[0]] = (*entry, challenge), []
+        if member is not None:
+            teams[entry[0]].append(member)
+    return [MyEntry(*line, tuple(teams[sid])) for sid, line in lines.items()]
+
+
+# mine's statement, built once (as _ENTRY_OF below: building it cost about as much as running it).
+_mine_ids = union(db.select(Submission.id).where(Submission.owner_id == bindparam("user_id")),
+                  db.select(TeamMember.submission_id).where(TeamMember.user_id == bindparam("user_id")))
+_MINE = (
+    db.select(Submission.id, Submission.reference, Submission.title, Submission.state, Submission.owner_id,
+              Submission.challenge_id, Submission.submitted_at, Challenge, TeamMember.user_id)
+    .join(Challenge, Challenge.id == Submission.challenge_id)
+    .outerjoin(TeamMember, TeamMember.submission_id == Submission.id)
+    .where(Submission.id.in_(_mine_ids.scalar_subquery()))
+    .options(load_only(Challenge.slug, Challenge.title, Challenge.state, Challenge.opens_at, Challenge.closes_at,
+                       Challenge.feedback_to_entrants))
+    .order_by(Submission.updated_at.desc(), Submission.id.desc(), TeamMember.id)
+)
 
 
 def count_by_state(challenge: Challenge, viewer) -> dict[str, int]:

@@ -40,7 +40,37 @@ def test_the_dashboard_runs_the_same_statements_for_1_and_6_of_everything(client
         counts.append(statements)
         pages.append(page)
     assert counts[0] == counts[1], counts
+    assert counts[0] == 10, counts  # was 13 with the challenges as entities, in two statements
     six = pages[1]
     assert all(f"Own challenge {i}<" in six and f"Followed challenge {i}<" in six for i in range(6))
     assert six.count("My entry ") == 6 and six.count("Something happened to challenge") == 6
     assert "Answer 1 question" in six  # the open one asks for its question's answer
+
+
+def test_the_boards_one_statement_gives_each_list_in_its_order_with_its_figures(make_user, make_org,
+                                                                               make_challenge, make_submission):
+    """Followed: soonest close first; own: newest change first, each with its entries and unanswered questions; a
+    challenge both followed and one's own is in both; nobody else's challenges; no organisation, no own."""
+    from datetime import timedelta
+
+    from challenge.challenges.dashboard import for_user
+
+    now = clock.now()
+    seeker, elsewhere = make_user("Sam Seeker"), make_org(make_user(), name="Another Council")
+    org = make_org(owner=seeker, name="Our Council")
+    late, soon = (make_challenge(elsewhere, "open", title=t) for t in ("Closes late", "Closes soon"))
+    late.closes_at, soon.closes_at = now + timedelta(days=20), now + timedelta(days=3)  # the factory's: 10
+    older, newer = (make_challenge(org, "open", author=seeker, title=t) for t in ("Older", "Newer"))
+    older.updated_at, newer.updated_at = now - timedelta(days=2), now - timedelta(days=1)
+    make_challenge(elsewhere, "open", title="Nobody's business")
+    make_submission(newer, make_user())
+    db.session.add(Question(challenge_id=newer.id, asked_by_id=make_user().id, body="Who?", asked_at=now))
+    for followed in (late, soon, newer):
+        db.session.add(Follow(user_id=seeker.id, challenge_id=followed.id, created_at=now))
+    db.session.commit()
+    board = for_user(seeker, now)
+    assert [(c.title, c.organisation_name) for c in board.followed] == [
+        ("Closes soon", "Another Council"), ("Newer", "Our Council"), ("Closes late", "Another Council")]
+    assert [(r.challenge.title, r.entries, r.unanswered) for r in board.own] == [("Newer", 1, 1), ("Older", 0, 0)]
+    assert board.own[0].challenge.phase(now) == newer.phase(now) and board.own[0].next_action == "Answer 1 question"
+    assert for_user(make_user("Nora Nobody"), now).own == []

@@ -43,5 +43,5 @@ def challenge_results(slug: str, round: int | None):
 @bp.response(200, schemas.MySubmissionList)
 def my_submissions():
     """Your own entries and those you are on the team of, as "Your submissions" lists them."""
-    rows = db.session.scalars(queries.mine(auth.actor())).all()
+    rows = queries.mine(auth.actor())
     return {"data": [answers.my_submission(s) for s in rows]}

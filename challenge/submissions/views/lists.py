@@ -13,7 +13,6 @@ from challenge.extensions import db
 from challenge.permissions import ensure
 from challenge.platform import csvsafe
 from challenge.platform.links import site_link
-from challenge.platform.paging import paginate
 from challenge.submissions import answers, pages, queries
 from challenge.submissions.blueprint import bp
 from challenge.submissions.models import Submission
@@ -29,7 +28,7 @@ def _state_arg() -> str | None:
 @bp.get("/my/submissions")
 @login_required
 def mine():
-    submissions = db.session.scalars(queries.mine(current_user)).all()
+    submissions = queries.mine(current_user)
     return render_template("submissions/mine.html", submissions=submissions, outcomes=pages.outcomes(submissions),
                            now=clock.now())
 
@@ -53,7 +52,7 @@ def challenge_csv(slug: str):
 @bp.get("/submissions")
 def everything():
     ensure("submission.list_all")
-    page = paginate(queries.everything(_state_arg()))
+    page = queries.everything_page(_state_arg())
     return render_template("submissions/all.html", page=page, state=_state_arg(),
                            states=queries.STATE_CHOICES, now=clock.now())
 
