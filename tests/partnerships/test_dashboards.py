@@ -128,3 +128,26 @@ def test_challenges_by_state_counts_every_stored_state(client, login, world, mak
                      "Awarded": 1, "Cancelled": 1}
     login(world.broker)
     assert client.get("/dashboards/broker").status_code == 200
+
+
+def test_submissions_per_challenge_takes_the_most_entered_with_ties_by_title(make_org, make_user, make_challenge,
+                                                                             make_submission):
+    """Only the challenges that can make the top are looked up; the cut keeps every tie at its edge."""
+    org, other = make_org(make_user()), make_org(make_user())
+    people = [make_user() for _ in range(3)]
+    entered = {"Zebra crossing": 3, "Bus stops": 2, "Allotments": 2, "Canal paths": 1}
+    for title, n in entered.items():
+        challenge = make_challenge(org, title=title)
+        for person in people[:n]:
+            make_submission(challenge, person)
+    make_submission(make_challenge(org, title="Only a draft"), people[0], "draft")
+    make_submission(make_challenge(other, title="Elsewhere"), people[0])
+    db.session.commit()
+    everything = dashboards.submissions_per_challenge(None, limit=100)
+    mine = [row for row in everything if row[0] in entered]
+    assert mine == [("Zebra crossing", 3), ("Allotments", 2), ("Bus stops", 2), ("Canal paths", 1)]
+    scope = dashboards.Scope((org.id,))
+    assert dashboards.submissions_per_challenge(scope, limit=2) == [("Zebra crossing", 3), ("Allotments", 2)]
+    assert dashboards.submissions_per_challenge(scope, limit=3) == mine[:3]
+    assert dashboards.submissions_per_challenge(scope) == mine
+    assert dashboards.submissions_per_challenge(dashboards.Scope(()), limit=10) == []
