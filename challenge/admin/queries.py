@@ -62,16 +62,19 @@ class Waiting(NamedTuple):
     sent: datetime
 
 
+_SENT = _sent_for_review().label("sent")
+# Built once: the queue has no parameters but its page.
+_WAITING = (db.select(Challenge.id, Challenge.title, Challenge.slug, Challenge.prize_pool, Challenge.currency,
+                      Organisation.name, Organisation.slug, Organisation.verified, _SENT)
+            .join(Organisation, Organisation.id == Challenge.organisation_id)
+            .where(Challenge.state == ChallengeState.IN_REVIEW).order_by(_SENT, Challenge.id))
+
+
 def review_queue_page(per_page: int) -> Pagination:
     """A page of the challenges waiting for review (Waiting rows), the longest-waiting first, with when each
     was sent for review and the total, in one statement: only the columns the queue and the pools' figures
     show."""
-    sent = _sent_for_review().label("sent")
-    page = paginate_rows(
-        db.select(Challenge.id, Challenge.title, Challenge.slug, Challenge.prize_pool, Challenge.currency,
-                  Organisation.name, Organisation.slug, Organisation.verified, sent)
-        .join(Organisation, Organisation.id == Challenge.organisation_id)
-        .where(Challenge.state == ChallengeState.IN_REVIEW).order_by(sent, Challenge.id), per_page=per_page)
+    page = paginate_rows(_WAITING, per_page=per_page)
     page.items = [Waiting(*row) for row in page.items]
     return page
 
