@@ -50,8 +50,11 @@ STATE_LABELS = {
 
 
 def challenges_by_state(scope: Scope | None) -> list[tuple[str, int]]:
+    # count(*), not count(id): the state is in an index (ix_challenges_organisation_state) and the id is not, so
+    # PostgreSQL can count from the index alone (an index-only scan, once vacuum has marked the pages visible)
+    # instead of reading every challenge's wide row.
     rows = dict(db.session.execute(_challenge_filter(
-        db.select(Challenge.state, func.count(Challenge.id)).group_by(Challenge.state), scope)).all())
+        db.select(Challenge.state, func.count()).group_by(Challenge.state), scope)).all())
     return [(STATE_LABELS[s], rows[s]) for s in STATE_LABELS if rows.get(s)]
 
 
