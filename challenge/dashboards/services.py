@@ -119,18 +119,21 @@ class MoneyTotals:
 
 
 def money(scope: Scope | None) -> MoneyTotals:
-    """Value brokered, pipeline value and commission earned (GBP partnerships)."""
+    """Value brokered, pipeline value and commission earned (GBP partnerships), summed in the database per
+    stage and kind."""
     rows = db.session.execute(_partnership_filter(
-        db.select(Partnership.stage, Partnership.kind, Partnership.value, Partnership.commission_amount,
-                  Partnership.commission_bp).where(Partnership.currency == "GBP"), scope)).all()
+        db.select(Partnership.stage, Partnership.kind, func.count(), func.sum(Partnership.value),
+                  func.sum(Partnership.commission)).where(Partnership.currency == "GBP")
+        .group_by(Partnership.stage, Partnership.kind), scope)).all()
     totals = MoneyTotals()
-    for stage, kind, value, amount, bp in rows:
+    for stage, kind, n, value, commission in rows:
+        value, commission = int(value or 0), int(commission or 0)  # PostgreSQL sums bigints as numeric
         if stage in WON_STAGES:
             totals.brokered += value
             totals.by_kind[kind] = totals.by_kind.get(kind, 0) + value
-            totals.commission += (value * bp * 2 + 10_000) // 20_000 if bp is not None else (amount or 0)
+            totals.commission += commission
         elif stage == Stage.CLOSED_LOST:
-            totals.closed_lost += 1
+            totals.closed_lost += n
         else:
             totals.pipeline += value
     return totals

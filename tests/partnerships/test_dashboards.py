@@ -151,3 +151,18 @@ def test_submissions_per_challenge_takes_the_most_entered_with_ties_by_title(mak
     assert dashboards.submissions_per_challenge(scope, limit=3) == mine[:3]
     assert dashboards.submissions_per_challenge(scope) == mine
     assert dashboards.submissions_per_challenge(dashboards.Scope(()), limit=10) == []
+
+
+def test_the_commission_sums_in_the_database_as_each_partnership_computes_it(world, make_partnership):
+    """Partnership.commission in SQL (the money totals) rounds half up as the Python property does."""
+    from challenge.partnerships.models import Partnership
+
+    made = [make_partnership("contracted", value=value, commission_bp=bp)
+            for value, bp in ((1, 5000), (3, 5000), (199, 250), (12_345, 1), (10**12 + 7, 9999), (0, 10000))]
+    made += [make_partnership("scaled", value=500, commission_amount=amount) for amount in (0, 17)]
+    ids = [p.id for p in made]
+    in_sql = dict(db.session.execute(
+        db.select(Partnership.id, Partnership.commission).where(Partnership.id.in_(ids))).all())
+    assert in_sql == {p.id: p.commission for p in made}
+    totals = dashboards.money(None)
+    assert totals.commission == sum(p.commission for p in made) and type(totals.commission) is int
