@@ -86,18 +86,48 @@ class FunnelStep:
     conversion: Decimal | None  # to the next stage, in per cent; None for the last
 
 
+@dataclass(frozen=True)
+class _Group:
+    """Partnerships alike in stage, stage lost from, kind and currency: how many, their value and commission."""
+    stage: str
+    lost_from: str | None
+    kind: str
+    currency: str
+    n: int
+    value: int
+    commission: int
+
+
+def _groups(scope: Scope | None) -> list[_Group]:
+    """The partnerships in `scope` grouped for the funnel and the money totals: one statement for both."""
+    p = Partnership
+    rows = db.session.execute(_partnership_filter(
+        db.select(p.stage, p.lost_from_stage, p.kind, p.currency, func.count(), func.sum(p.value),
+                  func.sum(p.commission)).group_by(p.stage, p.lost_from_stage, p.kind, p.currency), scope)).all()
+    # int(): PostgreSQL sums bigints as numeric.
+    return [_Group(stage, lost_from, kind, currency, n, int(value or 0), int(commission or 0))
+            for stage, lost_from, kind, currency, n, value, commission in rows]
+
+
+def pipeline_figures(scope: Scope | None) -> tuple[list[FunnelStep], MoneyTotals]:
+    """The funnel and the money totals, from one statement."""
+    groups = _groups(scope)
+    return _funnel(groups), _money(groups)
+
+
 def funnel(scope: Scope | None) -> list[FunnelStep]:
+    return _funnel(_groups(scope))
+
+
+def _funnel(groups: list[_Group]) -> list[FunnelStep]:
     """How many partnerships reached each stage (closed ones count up to the stage they were lost
     from), and the conversion from each stage to the next."""
-    rows = db.session.execute(_partnership_filter(
-        db.select(Partnership.stage, Partnership.lost_from_stage, func.count(Partnership.id))
-        .group_by(Partnership.stage, Partnership.lost_from_stage), scope)).all()
     furthest: dict[int, int] = defaultdict(int)
     here: dict[str, int] = defaultdict(int)
-    for stage, lost_from, n in rows:
-        top = Stage(lost_from) if stage == Stage.CLOSED_LOST and lost_from else Stage(stage)
-        furthest[max(top.index, 0)] += n
-        here[stage] += n
+    for g in groups:
+        top = Stage(g.lost_from) if g.stage == Stage.CLOSED_LOST and g.lost_from else Stage(g.stage)
+        furthest[max(top.index, 0)] += g.n
+        here[g.stage] += g.n
     reached = [sum(n for i, n in furthest.items() if i >= k) for k in range(len(PIPELINE))]
     steps = []
     for k, stage in enumerate(PIPELINE):
@@ -119,23 +149,23 @@ class MoneyTotals:
 
 
 def money(scope: Scope | None) -> MoneyTotals:
-    """Value brokered, pipeline value and commission earned (GBP partnerships), summed in the database per
-    stage and kind."""
-    rows = db.session.execute(_partnership_filter(
-        db.select(Partnership.stage, Partnership.kind, func.count(), func.sum(Partnership.value),
-                  func.sum(Partnership.commission)).where(Partnership.currency == "GBP")
-        .group_by(Partnership.stage, Partnership.kind), scope)).all()
+    return _money(_groups(scope))
+
+
+def _money(groups: list[_Group]) -> MoneyTotals:
+    """Value brokered, pipeline value and commission earned (GBP partnerships)."""
     totals = MoneyTotals()
-    for stage, kind, n, value, commission in rows:
-        value, commission = int(value or 0), int(commission or 0)  # PostgreSQL sums bigints as numeric
-        if stage in WON_STAGES:
-            totals.brokered += value
-            totals.by_kind[kind] = totals.by_kind.get(kind, 0) + value
-            totals.commission += commission
-        elif stage == Stage.CLOSED_LOST:
-            totals.closed_lost += n
+    for g in groups:
+        if g.currency != totals.currency:
+            continue
+        if g.stage in WON_STAGES:
+            totals.brokered += g.value
+            totals.by_kind[g.kind] = totals.by_kind.get(g.kind, 0) + g.value
+            totals.commission += g.commission
+        elif g.stage == Stage.CLOSED_LOST:
+            totals.closed_lost += g.n
         else:
-            totals.pipeline += value
+            totals.pipeline += g.value
     return totals
 
 

@@ -115,6 +115,9 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, login, world,
                             deadweight_bp=0, attribution_bp=0, drop_off_bp=0, displacement_bp=0)
     db.session.commit()
     assert count() == before
+    # The user, challenges by state, submissions per challenge, the partnerships' groups (funnel and money),
+    # the SROI partnerships and their impact records.
+    assert before == 6, before
 
 
 def test_challenges_by_state_counts_every_stored_state(client, login, world, make_org, make_challenge, make_user):
