@@ -28,7 +28,8 @@ def _count(column, *where) -> int:
 
 
 def _by_state(model) -> dict[str, int]:
-    return dict(db.session.execute(db.select(model.state, db.func.count(model.id)).group_by(model.state)).all())
+    # count(*), which an index on the state can answer alone (index-only on PostgreSQL), unlike count(id).
+    return dict(db.session.execute(db.select(model.state, db.func.count()).group_by(model.state)).all())
 
 
 def console_counts() -> dict:
