@@ -13,7 +13,7 @@ from challenge.accounts.models import Organisation, User
 from challenge.extensions import db
 from challenge.partnerships.csvout import pounds
 from challenge.partnerships.models import Partnership
-from challenge.partnerships.states import KIND_LABELS, STAGE_LABELS, Kind, Stage
+from challenge.partnerships.states import KIND_LABELS, STAGE_LABELS, Stage
 from challenge.permissions import roles_of
 from challenge.platform.paging import paginate_rows
 
@@ -108,15 +108,8 @@ class Card(NamedTuple):
         *fields, creator, creator_organisation, counterpart, owner = row
         return cls(*fields, Named(creator), _named(creator_organisation), Named(counterpart), _named(owner))
 
-    @property
-    def stage_label(self) -> str:
-        return STAGE_LABELS[Stage(self.stage)]
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS[Kind(self.kind)]
-
-    is_overdue = Partnership.is_overdue  # the same rule, over the same attributes
+    # The partnership's own labels and rule, over the same attributes.
+    stage_label, kind_label, is_overdue = Partnership.stage_label, Partnership.kind_label, Partnership.is_overdue
 
 
 def _named(name: str | None) -> Named | None:
