@@ -5,12 +5,13 @@ import io
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Select
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import aliased, contains_eager, joinedload, load_only
+from sqlalchemy.orm import aliased, contains_eager
 
 from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge
@@ -27,7 +28,8 @@ def _count(column, *where) -> int:
 
 
 def _by_state(model) -> dict[str, int]:
-    return dict(db.session.execute(db.select(model.state, db.func.count(model.id)).group_by(model.state)).all())
+    # count(*), which an index on the state can answer alone (index-only on PostgreSQL), unlike count(id).
+    return dict(db.session.execute(db.select(model.state, db.func.count()).group_by(model.state)).all())
 
 
 def console_counts() -> dict:
@@ -48,19 +50,34 @@ def _sent_for_review():
     return db.func.coalesce(sent, Challenge.updated_at)
 
 
-def review_queue_page(per_page: int) -> tuple[Pagination, dict[int, datetime]]:
-    """A page of the challenges waiting for review, the longest-waiting first, and when each was sent for
-    review, in one statement (with the total): only the columns the queue and the pools' figures show."""
-    sent = _sent_for_review().label("sent")
-    page = paginate_rows(
-        db.select(Challenge, sent).where(Challenge.state == ChallengeState.IN_REVIEW)
-        .options(load_only(Challenge.title, Challenge.slug, Challenge.prize_pool, Challenge.currency),
-                 joinedload(Challenge.organisation).load_only(Organisation.name, Organisation.slug,
-                                                              Organisation.verified))
-        .order_by(sent, Challenge.id), per_page=per_page)
-    when = {challenge.id: at for challenge, at in page.items}
-    page.items = [challenge for challenge, _ in page.items]
-    return page, when
+class Waiting(NamedTuple):
+    """A challenge waiting for review, as the queue shows it: plain columns, its organisation's among them."""
+    id: int
+    title: str
+    slug: str
+    prize_pool: int
+    currency: str
+    organisation_name: str
+    organisation_slug: str
+    organisation_verified: bool
+    sent: datetime
+
+
+_SENT = _sent_for_review().label("sent")
+# Built once: the queue has no parameters but its page.
+_WAITING = (db.select(Challenge.id, Challenge.title, Challenge.slug, Challenge.prize_pool, Challenge.currency,
+                      Organisation.name, Organisation.slug, Organisation.verified, _SENT)
+            .join(Organisation, Organisation.id == Challenge.organisation_id)
+            .where(Challenge.state == ChallengeState.IN_REVIEW).order_by(_SENT, Challenge.id))
+
+
+def review_queue_page(per_page: int) -> Pagination:
+    """A page of the challenges waiting for review (Waiting rows), the longest-waiting first, with when each
+    was sent for review and the total, in one statement: only the columns the queue and the pools' figures
+    show."""
+    page = paginate_rows(_WAITING, per_page=per_page)
+    page.items = [Waiting(*row) for row in page.items]
+    return page
 
 
 def review_count() -> int:

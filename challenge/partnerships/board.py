@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Select, or_
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import aliased, joinedload
 
 from challenge.accounts.models import Organisation, User
 from challenge.extensions import db
@@ -80,24 +81,68 @@ def search_query(filters: Filters, user, now: datetime) -> Select:
     return _matching(_loaded(), filters, user, now).order_by(*_most_urgent_first())
 
 
+class Named(NamedTuple):
+    """A person or organisation on a card: only its name."""
+    name: str
+
+
+class Card(NamedTuple):
+    """A partnership as a card or a list row shows it, read as plain columns (no ORM objects): the people and
+    organisations carry only their names, under the relationships' names, so the shared macros take either."""
+    id: int
+    title: str
+    kind: str
+    stage: str
+    value: int
+    currency: str
+    next_action: str
+    next_action_due: datetime | None
+    closed_reason: str
+    creator: Named
+    creator_organisation: Named | None
+    counterpart: Named
+    owner: Named | None
+
+    @classmethod
+    def from_row(cls, row) -> Card:
+        *fields, creator, creator_organisation, counterpart, owner = row
+        return cls(*fields, Named(creator), _named(creator_organisation), Named(counterpart), _named(owner))
+
+    # The partnership's own labels and rule, over the same attributes.
+    stage_label, kind_label, is_overdue = Partnership.stage_label, Partnership.kind_label, Partnership.is_overdue
+
+
+def _named(name: str | None) -> Named | None:
+    return None if name is None else Named(name)
+
+
+_Creator, _Owner = aliased(User, name="creator"), aliased(User, name="owner")
+_CreatorOrganisation = aliased(Organisation, name="creator_organisation")
+_Counterpart = aliased(Organisation, name="counterpart")
+# The columns of a card, with the names of its creator, their organisation, the counterpart and the owner: built
+# once, as each page only narrows it.
+_CARDS = (db.select(Partnership.id, Partnership.title, Partnership.kind, Partnership.stage, Partnership.value,
+                    Partnership.currency, Partnership.next_action, Partnership.next_action_due,
+                    Partnership.closed_reason, _Creator.name, _CreatorOrganisation.name, _Counterpart.name, _Owner.name)
+          .join(_Creator, _Creator.id == Partnership.creator_id)
+          .outerjoin(_CreatorOrganisation, _CreatorOrganisation.id == Partnership.creator_organisation_id)
+          .join(_Counterpart, _Counterpart.id == Partnership.counterpart_id)
+          .outerjoin(_Owner, _Owner.id == Partnership.owner_id))
+
+
 def board_page(filters: Filters, user, now: datetime, per_page: int) -> tuple[Pagination, dict[str, int]]:
-    """A page of the board or list (the most urgent next action first) and the count at each stage, which
-    also gives the total: two statements. The page is cut from the matching partnerships before the names on
-    its cards (not whole accounts and organisations) are joined to it."""
+    """A page of the board or list as Cards (the most urgent next action first) and the count at each stage,
+    which also gives the total: two statements. The page is cut from the matching partnerships before the
+    names on its cards are joined to it."""
     totals = stage_counts(filters, user, now)
 
     def page_of(limit: int, offset: int) -> Select:
         cut = _matching(db.select(Partnership.id), filters, user, now).order_by(*_most_urgent_first())
-        return db.select(Partnership).where(Partnership.id.in_(cut.limit(limit).offset(offset))).options(
-            load_only(Partnership.title, Partnership.kind, Partnership.stage, Partnership.value, Partnership.currency,
-                      Partnership.next_action, Partnership.next_action_due, Partnership.closed_reason),
-            joinedload(Partnership.creator).load_only(User.name),
-            joinedload(Partnership.creator_organisation).load_only(Organisation.name),
-            joinedload(Partnership.counterpart).load_only(Organisation.name),
-            joinedload(Partnership.owner).load_only(User.name),
-        ).order_by(*_most_urgent_first())
+        return _CARDS.where(Partnership.id.in_(cut.limit(limit).offset(offset))).order_by(*_most_urgent_first())
 
-    return paginate_rows(page_of, per_page=per_page, total=sum(totals.values())), totals
+    page = paginate_rows(page_of, per_page=per_page, total=sum(totals.values()))
+    page.items = [Card.from_row(row) for row in page.items]
+    return page, totals
 
 
 def search(filters: Filters, user, now: datetime) -> list[Partnership]:
@@ -113,8 +158,8 @@ def stage_counts(filters: Filters, user, now: datetime) -> dict[str, int]:
     return counts
 
 
-def by_stage(partnerships: list[Partnership]) -> dict[str, list[Partnership]]:
-    columns: dict[str, list[Partnership]] = {s.value: [] for s in Stage}
+def by_stage(partnerships: list[Card]) -> dict[str, list[Card]]:
+    columns: dict[str, list[Card]] = {s.value: [] for s in Stage}
     for p in partnerships:
         columns[p.stage].append(p)
     return columns

@@ -4,7 +4,8 @@ from __future__ import annotations
 import importlib
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, case, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from challenge.accounts.models import Organisation, User
@@ -87,12 +88,19 @@ class Partnership(db.Model):
     def kind_label(self) -> str:
         return KIND_LABELS[Kind(self.kind)]
 
-    @property
+    @hybrid_property
     def commission(self) -> int:
         """The commission in minor units: the amount, or the share of the value (half up)."""
         if self.commission_bp is not None:
             return (self.value * self.commission_bp * 2 + 10_000) // 20_000
         return self.commission_amount or 0
+
+    @commission.inplace.expression
+    @classmethod
+    def _commission_sql(cls):
+        # The same in SQL, for totals: both databases divide whole numbers whole (values are never negative).
+        return case((cls.commission_bp.is_not(None), (cls.value * cls.commission_bp * 2 + 10_000) // 20_000),
+                    else_=func.coalesce(cls.commission_amount, 0))
 
     def is_overdue(self, now: datetime) -> bool:
         return bool(self.next_action and self.next_action_due and self.next_action_due < now

@@ -70,3 +70,32 @@ def test_the_queue_offers_publish_and_send_back(client, broker, make_user, make_
     assert f'href="/challenges/{challenge.slug}"' in page
 
 
+
+
+def test_the_review_queue_rows_carry_the_organisation_and_when_each_was_sent(app, make_user, make_org,
+                                                                            make_challenge):
+    """review_queue_page reads plain rows: the challenge's columns, its organisation's, and when it was sent
+    (its audit event, else its last change), the longest-waiting first; only challenges in review."""
+    from datetime import timedelta
+
+    from challenge.admin import queries
+
+    owner = make_user()
+    org = make_org(owner=owner, name="Calderdale Council")
+    sent_at = clock.now() - timedelta(days=2)
+    audited = make_challenge(org, "draft", title="Audited")
+    move(audited, "submit_for_review", owner, sent_at)
+    unaudited = make_challenge(org, "in_review", title="No event")
+    make_challenge(org, "open", title="Already live")
+    db.session.commit()
+    with app.test_request_context("/admin/review"):
+        page = queries.review_queue_page(20)
+    rows = {row.title: row for row in page.items}
+    assert set(rows) == {"Audited", "No event"} and page.total == 2
+    assert [row.title for row in page.items] == sorted(rows, key=lambda t: (rows[t].sent, rows[t].id))
+    first = rows["Audited"]
+    assert (first.id, first.slug, first.prize_pool, first.currency) == (
+        audited.id, audited.slug, audited.prize_pool, audited.currency)
+    assert (first.organisation_name, first.organisation_slug, first.organisation_verified) == (
+        "Calderdale Council", org.slug, org.verified)
+    assert first.sent == sent_at and rows["No event"].sent == unaudited.updated_at

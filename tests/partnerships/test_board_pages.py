@@ -51,3 +51,31 @@ def test_the_board_runs_the_same_number_of_queries_for_3_and_30_partnerships(cli
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
     assert counts[0] == 3, counts  # the user, the counts per stage (which give the total) and the page
+
+
+def test_the_board_cards_hold_what_the_partnerships_show(app, world, make_partnership):
+    """The page's Cards (plain columns and names) match the partnerships themselves, in the board's order,
+    with and without an owner and a creator's organisation, and under each filter."""
+    from challenge.partnerships import board
+
+    now = clock.now()
+    make_partnership("pilot", title="Owned", owner=world.broker, next_action="Call",
+                     next_action_due=now + timedelta(days=2))
+    bare = make_partnership("closed_lost", title="Bare", next_action="Write", next_action_due=now - timedelta(days=1))
+    bare.creator_organisation = None
+    make_partnership("lead", title="Overdue", next_action="Meet", next_action_due=now - timedelta(days=3))
+    for args in ({}, {"owner": "unassigned"}, {"owner": "mine"}, {"stage": "pilot"}, {"overdue": "1"}, {"q": "bare"}):
+        filters = board.Filters.from_args(args)
+        with app.test_request_context("/partnerships/"):
+            page, _ = board.board_page(filters, world.broker, now, 30)
+        expected = board.search(filters, world.broker, now)
+        assert [c.id for c in page.items] == [p.id for p in expected], args
+        for card, p in zip(page.items, expected):
+            assert (card.title, card.stage_label, card.kind_label, card.value, card.currency, card.next_action,
+                    card.next_action_due, card.closed_reason, card.is_overdue(now)) == (
+                p.title, p.stage_label, p.kind_label, p.value, p.currency, p.next_action, p.next_action_due,
+                p.closed_reason, p.is_overdue(now))
+            assert card.creator.name == p.creator.name and card.counterpart.name == p.counterpart.name
+            assert (card.owner and card.owner.name) == (p.owner and p.owner.name)
+            assert (card.creator_organisation and card.creator_organisation.name) == (
+                p.creator_organisation and p.creator_organisation.name)

@@ -115,6 +115,9 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, login, world,
                             deadweight_bp=0, attribution_bp=0, drop_off_bp=0, displacement_bp=0)
     db.session.commit()
     assert count() == before
+    # The user, challenges by state, submissions per challenge, the partnerships' groups (funnel and money),
+    # the SROI partnerships and their impact records.
+    assert before == 6, before
 
 
 def test_challenges_by_state_counts_every_stored_state(client, login, world, make_org, make_challenge, make_user):
@@ -128,3 +131,41 @@ def test_challenges_by_state_counts_every_stored_state(client, login, world, mak
                      "Awarded": 1, "Cancelled": 1}
     login(world.broker)
     assert client.get("/dashboards/broker").status_code == 200
+
+
+def test_submissions_per_challenge_takes_the_most_entered_with_ties_by_title(make_org, make_user, make_challenge,
+                                                                             make_submission):
+    """Only the challenges that can make the top are looked up; the cut keeps every tie at its edge."""
+    org, other = make_org(make_user()), make_org(make_user())
+    people = [make_user() for _ in range(3)]
+    entered = {"Zebra crossing": 3, "Bus stops": 2, "Allotments": 2, "Canal paths": 1}
+    for title, n in entered.items():
+        challenge = make_challenge(org, title=title)
+        for person in people[:n]:
+            make_submission(challenge, person)
+    make_submission(make_challenge(org, title="Only a draft"), people[0], "draft")
+    make_submission(make_challenge(other, title="Elsewhere"), people[0])
+    db.session.commit()
+    everything = dashboards.submissions_per_challenge(None, limit=100)
+    mine = [row for row in everything if row[0] in entered]
+    assert mine == [("Zebra crossing", 3), ("Allotments", 2), ("Bus stops", 2), ("Canal paths", 1)]
+    scope = dashboards.Scope((org.id,))
+    assert dashboards.submissions_per_challenge(scope, limit=2) == [("Zebra crossing", 3), ("Allotments", 2)]
+    assert dashboards.submissions_per_challenge(scope, limit=3) == mine[:3]
+    assert dashboards.submissions_per_challenge(scope) == mine
+    assert dashboards.submissions_per_challenge(dashboards.Scope(()), limit=10) == []
+
+
+def test_the_commission_sums_in_the_database_as_each_partnership_computes_it(world, make_partnership):
+    """Partnership.commission in SQL (the money totals) rounds half up as the Python property does."""
+    from challenge.partnerships.models import Partnership
+
+    made = [make_partnership("contracted", value=value, commission_bp=bp)
+            for value, bp in ((1, 5000), (3, 5000), (199, 250), (12_345, 1), (10**12 + 7, 9999), (0, 10000))]
+    made += [make_partnership("scaled", value=500, commission_amount=amount) for amount in (0, 17)]
+    ids = [p.id for p in made]
+    in_sql = dict(db.session.execute(
+        db.select(Partnership.id, Partnership.commission).where(Partnership.id.in_(ids))).all())
+    assert in_sql == {p.id: p.commission for p in made}
+    totals = dashboards.money(None)
+    assert totals.commission == sum(p.commission for p in made) and type(totals.commission) is int

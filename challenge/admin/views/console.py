@@ -22,6 +22,5 @@ def index():
 def review_queue():
     ensure("admin.console")
     inline = "challenges.publish" in current_app.view_functions and "challenges.request_changes" in current_app.view_functions
-    page, sent = queries.review_queue_page(REVIEW_PER_PAGE)
-    return render_template("admin/review.html", page=page, inline=inline, sent=sent,
-                           funding=funding_summaries(page.items))
+    page = queries.review_queue_page(REVIEW_PER_PAGE)
+    return render_template("admin/review.html", page=page, inline=inline, funding=funding_summaries(page.items))

@@ -25,9 +25,9 @@ def _scope(name: str) -> dashboards.Scope | None:
 
 
 def _data(scope) -> dict:
+    funnel, money = dashboards.pipeline_figures(scope)
     return {"states": dashboards.challenges_by_state(scope), "submissions": dashboards.submissions_per_challenge(scope),
-            "funnel": dashboards.funnel(scope), "money": dashboards.money(scope),
-            "returns": dashboards.sroi_by_solution(scope)}
+            "funnel": funnel, "money": money, "returns": dashboards.sroi_by_solution(scope)}
 
 
 @bp.get("/<name>")
