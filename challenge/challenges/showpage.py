@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from flask import abort, current_app, render_template, url_for
-from sqlalchemy import bindparam
+from sqlalchemy import Row, bindparam, inspect
+from sqlalchemy.orm.attributes import set_committed_value
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -24,12 +25,13 @@ from challenge.challenges.documents import documents_of
 from challenge.challenges.entry_questions import EntryQuestion, questions_of
 from challenge.challenges.forms import AnswerForm, QuestionForm
 from challenge.challenges.lookup import MAX_SLUG, challenge_or_404, visible_or_404
-from challenge.challenges.models import Challenge, ChallengeDocument, Follow, Question, Update
-from challenge.challenges.services import entry_count, missing_for_review
+from challenge.accounts.models import Organisation
+from challenge.challenges.models import Challenge, ChallengeDocument, Follow, Prize, Question, Update
+from challenge.challenges.services import entries_sql, missing_for_review
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging.pages import my_feedback, on_a_judging_panel, public_rubric
-from challenge.payouts.funding import funders_of, pool_status
+from challenge.payouts.funding import pool_and_funders
 from challenge.permissions import can, remember, signed_in
 from challenge.platform import tx
 from challenge.platform.pagecache import keep_until, shared_part
@@ -45,9 +47,9 @@ class ChallengePage:
     now: datetime
     follow: Follow | None
     missing: list[str]  # what a draft still needs before review
-    questions: list[Question] = field(default_factory=list)
+    questions: list[Row] = field(default_factory=list)  # _questions' rows
     organisation_url: str | None = None
-    updates: list[Update] = field(default_factory=list)
+    updates: list[Row] = field(default_factory=list)  # _updates' rows
     entries: int = 0  # entries received (the prize card)
     documents: list[ChallengeDocument] = field(default_factory=list)  # the brief and data pack, to download
     entry_questions: list[EntryQuestion] = field(default_factory=list)  # challenges/_entry_questions.html
@@ -138,11 +140,12 @@ def shows_everyone_the_same(challenge: Challenge) -> bool:
 def _add_public(page: ChallengePage) -> None:
     """What the shared parts show."""
     challenge = page.challenge
+    page.entries = _organisation_prizes_and_entries(challenge)
     page.questions, page.organisation_url = _questions(challenge), organisation_url(challenge.organisation)
-    page.updates, page.entries = _updates(challenge), entry_count(challenge)
+    page.updates = _updates(challenge)
     page.documents, page.entry_questions = documents_of(challenge), questions_of(challenge)
     page.judging_panel = public_rubric(challenge)
-    page.funding_pool, page.funding_funders = pool_status(challenge), funders_of(challenge)
+    page.funding_pool, page.funding_funders = pool_and_funders(challenge)
 
 
 def _render_parts(page: ChallengePage) -> str:
@@ -159,15 +162,34 @@ def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, 
     return tx.render_form("challenges/show.html", refused, **page.context())
 
 
-def _questions(challenge: Challenge) -> list[Question]:
-    return list(db.session.scalars(
-        db.select(Question).where(Question.challenge_id == challenge.id).order_by(Question.asked_at, Question.id)))
+def _organisation_prizes_and_entries(challenge: Challenge) -> int:
+    """The challenge's entries received (services.entry_count), read in one statement with its organisation
+    and its prize tiers, which are kept on the challenge as its relationships would load them."""
+    rows = db.session.execute(
+        db.select(Organisation, entries_sql(Challenge.id), Prize).select_from(Challenge)
+        .join(Organisation, Organisation.id == Challenge.organisation_id)
+        .outerjoin(Prize, Prize.challenge_id == Challenge.id)
+        .where(Challenge.id == challenge.id).order_by(Prize.position, Prize.id)).all()
+    unloaded = inspect(challenge).unloaded
+    if "organisation" in unloaded:
+        set_committed_value(challenge, "organisation", rows[0][0])
+    if "prizes" in unloaded:
+        set_committed_value(challenge, "prizes", [prize for _, _, prize in rows if prize is not None])
+    return int(rows[0][1]) if rows else 0
 
 
-def _updates(challenge: Challenge) -> list[Update]:
-    return list(db.session.scalars(
-        db.select(Update).where(Update.challenge_id == challenge.id)
-        .order_by(Update.posted_at.desc(), Update.id.desc())))
+def _questions(challenge: Challenge) -> list[Row]:
+    """The public Q&A, as rows of what the page shows (and the answer forms need: the id, the answer)."""
+    return db.session.execute(
+        db.select(Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at)
+        .where(Question.challenge_id == challenge.id).order_by(Question.asked_at, Question.id)).all()
+
+
+def _updates(challenge: Challenge) -> list[Row]:
+    """The challenge's updates, newest first, as rows of what the page shows."""
+    return db.session.execute(
+        db.select(Update.id, Update.title, Update.body, Update.posted_at).where(Update.challenge_id == challenge.id)
+        .order_by(Update.posted_at.desc(), Update.id.desc())).all()
 
 
 def _add_forms(page: ChallengePage) -> None:

@@ -7,16 +7,18 @@ from flask_login import current_user
 
 from challenge import clock
 from challenge.accounts.services import user_fact, user_fact_sql
+from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging import comparisons, decisions, panel, peoples, publication, queue, results, rubric, scoring
 from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, SettingsForm, to_local
-from challenge.judging.models import DECIDED, Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState
+from challenge.judging.models import (DECIDED, Assignment, AssignmentState, Conflict, Criterion, Decision,
+                                     JudgingSettings, PanelMember, Round, RoundState)
 from challenge.judging.pairwise_models import PAIRWISE
 from challenge.payouts.awards import stage_grant_room
 from challenge.payouts.funding import fee_on, pool_status
-from challenge.permissions import can
+from challenge.permissions import can, remember, signed_in
 from challenge.platform.pagecache import keep_until
 from challenge.submissions import cleaning
 from challenge.submissions.models import Submission, TeamMember
@@ -132,8 +134,7 @@ def _decisions(challenge) -> list[Decision]:
 
 def public_rubric(challenge) -> dict:
     """What the challenge page shows about judging (templates/judging/_challenge_rubric.html)."""
-    criteria = rubric.criteria_of(challenge)
-    settings = rubric.settings_of(challenge)
+    criteria, settings = _rubric_and_seat(challenge)
     if settings is not None:
         keep_until(settings.vote_opens_at, settings.vote_closes_at)
     return dict(criteria=criteria, rounds=rubric.rounds_of(challenge), settings=settings,
@@ -143,6 +144,24 @@ def public_rubric(challenge) -> dict:
                 can_manage=can(None, "judging.view_setup", challenge),
                 on_panel=can(None, "judging.queue", challenge), my_feedback=my_feedback(challenge),
                 winners=publication.public_winners(challenge))
+
+
+def _rubric_and_seat(challenge) -> tuple[list[Criterion], JudgingSettings | None]:
+    """`rubric.criteria_of(challenge)` and `rubric.settings_of(challenge)` in one statement, with the signed-in
+    visitor's seat on the panel: kept for the request as `rules.panel_member` and `rubric.kept_settings`
+    would read them, so the page's judging rules ask nothing more."""
+    user_id = current_user.id if signed_in(current_user) else None
+    rows = db.session.execute(
+        db.select(JudgingSettings, PanelMember, Criterion).select_from(Challenge)
+        .outerjoin(JudgingSettings, JudgingSettings.challenge_id == Challenge.id)
+        .outerjoin(PanelMember, (PanelMember.challenge_id == Challenge.id) & (PanelMember.user_id == user_id))
+        .outerjoin(Criterion, Criterion.challenge_id == Challenge.id)
+        .where(Challenge.id == challenge.id).order_by(Criterion.position, Criterion.id)).all()
+    settings, seat = (rows[0][0], rows[0][1]) if rows else (None, None)
+    remember("judging_settings", challenge.id, settings)
+    if user_id is not None:
+        remember("panel_member", (user_id, challenge.id), seat)
+    return [r[2] for r in rows if r[2] is not None], settings
 
 
 def my_feedback(challenge) -> Submission | None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func
 
+from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, FieldError, NotAllowed
 from challenge.extensions import db
@@ -90,17 +91,34 @@ def pool_statuses(challenges: list[Challenge]) -> dict[int, PoolStatus]:
     ids = [c.id for c in challenges]
     if not ids:
         return {}
+    rows = db.session.execute(_pool_select().where(Challenge.id.in_(ids)))
+    found = {cid: (finance, int(held), -int(paid)) for cid, finance, held, paid in rows}
+    return {c.id: _status(c, found[c.id][0], found[c.id][2], found[c.id][1]) for c in challenges}
+
+
+def pool_and_funders(challenge: Challenge) -> tuple[PoolStatus, list[Funder]]:
+    """`pool_status(challenge)` and `funders_of(challenge)` (with each funder's organisation) in one
+    statement, for the challenge page's funding panel."""
+    rows = db.session.execute(
+        _pool_select().add_columns(Funder, Organisation)
+        .outerjoin(Funder, (Funder.challenge_id == Challenge.id) & (Funder.state == FunderState.ACCEPTED))
+        .outerjoin(Organisation, Organisation.id == Funder.organisation_id)
+        .where(Challenge.id == challenge.id).order_by(Funder.share_bp.desc(), Funder.id)).all()
+    _, finance, held, paid, _, _ = rows[0]
+    return _status(challenge, finance, -int(paid), int(held)), [r[4] for r in rows if r[4] is not None]
+
+
+def _pool_select():
+    """Each challenge's id, finance settings (or None), what its escrow holds and what its accepted funders
+    have paid in (negative, as the ledger books it)."""
     paid_in = (db.select(func.coalesce(func.sum(LedgerEntry.amount), 0)).select_from(Funder)
                .join(LedgerEntry, (LedgerEntry.account == ledger.funder_sql(Funder.id))
                      & (LedgerEntry.currency == Funder.currency))
                .where(Funder.challenge_id == Challenge.id, Funder.state == FunderState.ACCEPTED)
                .correlate(Challenge).scalar_subquery())
-    rows = db.session.execute(
-        db.select(Challenge.id, ChallengeFinance, ledger.balance_sql(ledger.escrow_sql(Challenge.id), Challenge.currency),
-                  paid_in)
-        .outerjoin(ChallengeFinance, ChallengeFinance.challenge_id == Challenge.id).where(Challenge.id.in_(ids)))
-    found = {cid: (finance, int(held), -int(paid)) for cid, finance, held, paid in rows}
-    return {c.id: _status(c, found[c.id][0], found[c.id][2], found[c.id][1]) for c in challenges}
+    return (db.select(Challenge.id, ChallengeFinance,
+                      ledger.balance_sql(ledger.escrow_sql(Challenge.id), Challenge.currency), paid_in)
+            .outerjoin(ChallengeFinance, ChallengeFinance.challenge_id == Challenge.id))
 
 
 def _status(challenge: Challenge, finance: ChallengeFinance | None, funded: int, held: int) -> PoolStatus:
