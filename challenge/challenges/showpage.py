@@ -165,11 +165,7 @@ def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, 
 def _organisation_prizes_and_entries(challenge: Challenge) -> int:
     """The challenge's entries received (services.entry_count), read in one statement with its organisation
     and its prize tiers, which are kept on the challenge as its relationships would load them."""
-    rows = db.session.execute(
-        db.select(Organisation, entries_sql(Challenge.id), Prize).select_from(Challenge)
-        .join(Organisation, Organisation.id == Challenge.organisation_id)
-        .outerjoin(Prize, Prize.challenge_id == Challenge.id)
-        .where(Challenge.id == challenge.id).order_by(Prize.position, Prize.id)).all()
+    rows = db.session.execute(_organisation_statement(), {"challenge_id": challenge.id}).all()
     unloaded = inspect(challenge).unloaded
     if "organisation" in unloaded:
         set_committed_value(challenge, "organisation", rows[0][0])
@@ -178,18 +174,36 @@ def _organisation_prizes_and_entries(challenge: Challenge) -> int:
     return int(rows[0][1]) if rows else 0
 
 
+@lru_cache(maxsize=1)
+def _organisation_statement():
+    """_organisation_prizes_and_entries' statement, built once: a row per prize tier (one when it has none)."""
+    return (db.select(Organisation, entries_sql(Challenge.id), Prize).select_from(Challenge)
+            .join(Organisation, Organisation.id == Challenge.organisation_id)
+            .outerjoin(Prize, Prize.challenge_id == Challenge.id)
+            .where(Challenge.id == bindparam("challenge_id")).order_by(Prize.position, Prize.id))
+
+
+@lru_cache(maxsize=1)
+def _questions_statement():
+    return (db.select(Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at)
+            .where(Question.challenge_id == bindparam("challenge_id")).order_by(Question.asked_at, Question.id))
+
+
+@lru_cache(maxsize=1)
+def _updates_statement():
+    return (db.select(Update.id, Update.title, Update.body, Update.posted_at)
+            .where(Update.challenge_id == bindparam("challenge_id"))
+            .order_by(Update.posted_at.desc(), Update.id.desc()))
+
+
 def _questions(challenge: Challenge) -> list[Row]:
     """The public Q&A, as rows of what the page shows (and the answer forms need: the id, the answer)."""
-    return db.session.execute(
-        db.select(Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at)
-        .where(Question.challenge_id == challenge.id).order_by(Question.asked_at, Question.id)).all()
+    return db.session.execute(_questions_statement(), {"challenge_id": challenge.id}).all()
 
 
 def _updates(challenge: Challenge) -> list[Row]:
     """The challenge's updates, newest first, as rows of what the page shows."""
-    return db.session.execute(
-        db.select(Update.id, Update.title, Update.body, Update.posted_at).where(Update.challenge_id == challenge.id)
-        .order_by(Update.posted_at.desc(), Update.id.desc())).all()
+    return db.session.execute(_updates_statement(), {"challenge_id": challenge.id}).all()
 
 
 def _add_forms(page: ChallengePage) -> None:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask_login import current_user
+from sqlalchemy import bindparam
 
 from challenge import clock
 from challenge.accounts.services import user_fact, user_fact_sql
@@ -151,17 +153,24 @@ def _rubric_and_seat(challenge) -> tuple[list[Criterion], JudgingSettings | None
     visitor's seat on the panel: kept for the request as `rules.panel_member` and `rubric.kept_settings`
     would read them, so the page's judging rules ask nothing more."""
     user_id = current_user.id if signed_in(current_user) else None
-    rows = db.session.execute(
-        db.select(JudgingSettings, PanelMember, Criterion).select_from(Challenge)
-        .outerjoin(JudgingSettings, JudgingSettings.challenge_id == Challenge.id)
-        .outerjoin(PanelMember, (PanelMember.challenge_id == Challenge.id) & (PanelMember.user_id == user_id))
-        .outerjoin(Criterion, Criterion.challenge_id == Challenge.id)
-        .where(Challenge.id == challenge.id).order_by(Criterion.position, Criterion.id)).all()
+    rows = db.session.execute(_rubric_statement(), {"challenge_id": challenge.id, "user_id": user_id}).all()
     settings, seat = (rows[0][0], rows[0][1]) if rows else (None, None)
     remember("judging_settings", challenge.id, settings)
     if user_id is not None:
         remember("panel_member", (user_id, challenge.id), seat)
     return [r[2] for r in rows if r[2] is not None], settings
+
+
+@lru_cache(maxsize=1)
+def _rubric_statement():
+    """_rubric_and_seat's statement, built once: a row per criterion (one with none when there are none),
+    each with the settings and the seat of `user_id` (None for an anonymous visitor: no seat)."""
+    return (db.select(JudgingSettings, PanelMember, Criterion).select_from(Challenge)
+            .outerjoin(JudgingSettings, JudgingSettings.challenge_id == Challenge.id)
+            .outerjoin(PanelMember, (PanelMember.challenge_id == Challenge.id)
+                       & (PanelMember.user_id == bindparam("user_id")))
+            .outerjoin(Criterion, Criterion.challenge_id == Challenge.id)
+            .where(Challenge.id == bindparam("challenge_id")).order_by(Criterion.position, Criterion.id))
 
 
 def my_feedback(challenge) -> Submission | None:

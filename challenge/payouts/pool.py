@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 
 from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
@@ -99,13 +100,18 @@ def pool_statuses(challenges: list[Challenge]) -> dict[int, PoolStatus]:
 def pool_and_funders(challenge: Challenge) -> tuple[PoolStatus, list[Funder]]:
     """`pool_status(challenge)` and `funders_of(challenge)` (with each funder's organisation) in one
     statement, for the challenge page's funding panel."""
-    rows = db.session.execute(
-        _pool_select().add_columns(Funder, Organisation)
-        .outerjoin(Funder, (Funder.challenge_id == Challenge.id) & (Funder.state == FunderState.ACCEPTED))
-        .outerjoin(Organisation, Organisation.id == Funder.organisation_id)
-        .where(Challenge.id == challenge.id).order_by(Funder.share_bp.desc(), Funder.id)).all()
+    rows = db.session.execute(_pool_and_funders_statement(), {"challenge_id": challenge.id}).all()
     _, finance, held, paid, _, _ = rows[0]
     return _status(challenge, finance, -int(paid), int(held)), [r[4] for r in rows if r[4] is not None]
+
+
+@lru_cache(maxsize=1)
+def _pool_and_funders_statement():
+    """pool_and_funders' statement, built once: a row per accepted funder (one with none when there are none)."""
+    return (_pool_select().add_columns(Funder, Organisation)
+            .outerjoin(Funder, (Funder.challenge_id == Challenge.id) & (Funder.state == FunderState.ACCEPTED))
+            .outerjoin(Organisation, Organisation.id == Funder.organisation_id)
+            .where(Challenge.id == bindparam("challenge_id")).order_by(Funder.share_bp.desc(), Funder.id))
 
 
 def _pool_select():
