@@ -11,18 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import abort, current_app, render_template, url_for
-from sqlalchemy import Row, bindparam, inspect
+from sqlalchemy import bindparam, inspect
 from sqlalchemy.orm.attributes import set_committed_value
 from flask_login import current_user
 from markupsafe import Markup
 
 from challenge import clock
 from challenge.challenges.conversation import following
-from challenge.challenges.documents import documents_of
-from challenge.challenges.entry_questions import EntryQuestion, questions_of
+from challenge.challenges.documents import DOCUMENT_ORDER
+from challenge.challenges.entry_questions import QUESTION_ORDER, EntryQuestion
 from challenge.challenges.forms import AnswerForm, QuestionForm
 from challenge.challenges.lookup import MAX_SLUG, challenge_or_404, visible_or_404
 from challenge.accounts.models import Organisation
@@ -47,9 +47,9 @@ class ChallengePage:
     now: datetime
     follow: Follow | None
     missing: list[str]  # what a draft still needs before review
-    questions: list[Row] = field(default_factory=list)  # _questions' rows
+    questions: list[AskedQuestion] = field(default_factory=list)
     organisation_url: str | None = None
-    updates: list[Row] = field(default_factory=list)  # _updates' rows
+    updates: list[PostedUpdate] = field(default_factory=list)
     entries: int = 0  # entries received (the prize card)
     documents: list[ChallengeDocument] = field(default_factory=list)  # the brief and data pack, to download
     entry_questions: list[EntryQuestion] = field(default_factory=list)  # challenges/_entry_questions.html
@@ -141,9 +141,8 @@ def _add_public(page: ChallengePage) -> None:
     """What the shared parts show."""
     challenge = page.challenge
     page.entries = _organisation_prizes_and_entries(challenge)
-    page.questions, page.organisation_url = _questions(challenge), organisation_url(challenge.organisation)
-    page.updates = _updates(challenge)
-    page.documents, page.entry_questions = documents_of(challenge), questions_of(challenge)
+    page.organisation_url = organisation_url(challenge.organisation)
+    page.documents, page.entry_questions, page.questions, page.updates = _lists(challenge)
     page.judging_panel = public_rubric(challenge)
     page.funding_pool, page.funding_funders = pool_and_funders(challenge)
 
@@ -183,27 +182,57 @@ def _organisation_statement():
             .where(Challenge.id == bindparam("challenge_id")).order_by(Prize.position, Prize.id))
 
 
-@lru_cache(maxsize=1)
-def _questions_statement():
-    return (db.select(Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at)
-            .where(Question.challenge_id == bindparam("challenge_id")).order_by(Question.asked_at, Question.id))
+class AskedQuestion(NamedTuple):
+    """A question of the public Q&A as the page shows it (and the answer forms need it)."""
+
+    id: int
+    body: str
+    asked_at: datetime
+    answer: str | None
+    answered_at: datetime | None
+
+
+class PostedUpdate(NamedTuple):
+    id: int
+    title: str
+    body: str
+    posted_at: datetime
+
+
+def _lists(challenge: Challenge) -> tuple[list[ChallengeDocument], list[EntryQuestion], list[AskedQuestion],
+                                          list[PostedUpdate]]:
+    """The challenge's documents and entry questions (as documents_of and questions_of read them), its public
+    Q&A (oldest first) and its updates (newest first), in one statement."""
+    found: tuple[list, list, list, list] = ([], [], [], [])
+    for part, document, question, *rest in db.session.execute(_lists_statement(), {"challenge_id": challenge.id}):
+        if part == 0 and document is not None:
+            found[0].append(document)
+        elif part == 1 and question is not None:
+            found[1].append(question)
+        elif part == 2 and rest[0] is not None:
+            found[2].append(AskedQuestion(*rest[:5]))
+        elif part == 3 and rest[5] is not None:
+            found[3].append(PostedUpdate(*rest[5:]))
+    return found
 
 
 @lru_cache(maxsize=1)
-def _updates_statement():
-    return (db.select(Update.id, Update.title, Update.body, Update.posted_at)
-            .where(Update.challenge_id == bindparam("challenge_id"))
-            .order_by(Update.posted_at.desc(), Update.id.desc()))
-
-
-def _questions(challenge: Challenge) -> list[Row]:
-    """The public Q&A, as rows of what the page shows (and the answer forms need: the id, the answer)."""
-    return db.session.execute(_questions_statement(), {"challenge_id": challenge.id}).all()
-
-
-def _updates(challenge: Challenge) -> list[Row]:
-    """The challenge's updates, newest first, as rows of what the page shows."""
-    return db.session.execute(_updates_statement(), {"challenge_id": challenge.id}).all()
+def _lists_statement():
+    """_lists' statement, built once: a row for each item of the four lists, tagged by `part` (0 to 3), the
+    columns of the other parts null. Each part is joined to a row of its own, so the lists never multiply."""
+    challenge_id = bindparam("challenge_id")
+    parts = db.union_all(*(db.select(db.literal(n).label("part")) for n in range(4))).subquery("parts")
+    part = parts.c.part
+    return (db.select(part, ChallengeDocument, EntryQuestion,
+                      Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at,
+                      Update.id, Update.title, Update.body, Update.posted_at)
+            .select_from(parts)
+            .outerjoin(ChallengeDocument, (part == 0) & (ChallengeDocument.challenge_id == challenge_id))
+            .outerjoin(EntryQuestion, (part == 1) & (EntryQuestion.challenge_id == challenge_id))
+            .outerjoin(Question, (part == 2) & (Question.challenge_id == challenge_id))
+            .outerjoin(Update, (part == 3) & (Update.challenge_id == challenge_id))
+            .order_by(part, *DOCUMENT_ORDER, *QUESTION_ORDER, Question.asked_at, Question.id,
+                      Update.posted_at.desc(), Update.id.desc()))
 
 
 def _add_forms(page: ChallengePage) -> None:
