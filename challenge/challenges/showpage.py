@@ -20,12 +20,12 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from challenge import clock
+from challenge.accounts.models import Organisation
 from challenge.challenges.conversation import following
 from challenge.challenges.documents import DOCUMENT_ORDER
 from challenge.challenges.entry_questions import QUESTION_ORDER, EntryQuestion
 from challenge.challenges.forms import AnswerForm, QuestionForm
 from challenge.challenges.lookup import MAX_SLUG, challenge_or_404, visible_or_404
-from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge, ChallengeDocument, Follow, Prize, Question, Update
 from challenge.challenges.services import entries_sql, missing_for_review
 from challenge.challenges.states import ChallengeState

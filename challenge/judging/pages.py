@@ -177,7 +177,7 @@ def _rubric_statement():
             .outerjoin(Criterion, (part == 0) & (Criterion.challenge_id == Challenge.id))
             .outerjoin(Round, (part == 1) & (Round.challenge_id == Challenge.id))
             .where(Challenge.id == bindparam("challenge_id"))
-            .order_by(part, Criterion.position, Criterion.id, Round.position))
+            .order_by(part, *rubric.CRITERION_ORDER, *rubric.ROUND_ORDER))
 
 
 def my_feedback(challenge) -> Submission | None:

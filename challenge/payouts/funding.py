@@ -9,8 +9,8 @@ from challenge.payouts.funders import MAX_FUNDERS, accept_funding, decline_fundi
 from challenge.payouts.payments import (begin_checkout, issue_invoice, open_checkout, outstanding_for,
                                         record_bank_transfer, record_payment)
 from challenge.payouts.pool import (PoolStatus, asked_of, assert_publishable, fee_on, finance_for, funded_by,
-                                    funders_of, is_fully_funded, pledges, pool_and_funders, pool_status, pool_statuses, set_fee,
-                                    waive_funding)
+                                    funders_of, is_fully_funded, pledges, pool_and_funders, pool_status,
+                                    pool_statuses, set_fee, waive_funding)
 
 
 

@@ -44,6 +44,9 @@ def finance_for(challenge: Challenge, now: datetime) -> ChallengeFinance:
     return finance
 
 
+FUNDER_ORDER = (Funder.share_bp.desc(), Funder.id)  # largest share first
+
+
 def funders_of(challenge: Challenge, *, include_unaccepted: bool = False) -> list[Funder]:
     """The challenge's funders, largest share first: only those who accepted, unless asked for all.
 
@@ -52,7 +55,7 @@ def funders_of(challenge: Challenge, *, include_unaccepted: bool = False) -> lis
     stmt = db.select(Funder).where(Funder.challenge_id == challenge.id)
     if not include_unaccepted:
         stmt = stmt.where(Funder.state == FunderState.ACCEPTED)
-    return list(db.session.scalars(stmt.order_by(Funder.share_bp.desc(), Funder.id)))
+    return list(db.session.scalars(stmt.order_by(*FUNDER_ORDER)))
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def _pool_and_funders_statement():
     return (_pool_select().add_columns(Funder, Organisation)
             .outerjoin(Funder, (Funder.challenge_id == Challenge.id) & (Funder.state == FunderState.ACCEPTED))
             .outerjoin(Organisation, Organisation.id == Funder.organisation_id)
-            .where(Challenge.id == bindparam("challenge_id")).order_by(Funder.share_bp.desc(), Funder.id))
+            .where(Challenge.id == bindparam("challenge_id")).order_by(*FUNDER_ORDER))
 
 
 def _pool_select():
