@@ -22,6 +22,7 @@ from challenge.judging.models import JudgingSettings
 from challenge.judging.pages import public_rubric
 from challenge.payouts.funding import funders_of, pool_and_funders, pool_status
 from challenge.payouts.models import Funder, FunderState
+from challenge.permissions import can
 from tests.factories import counted_statements
 
 
@@ -79,16 +80,18 @@ def piece_by_piece(challenge: Challenge, now) -> ChallengePage:
     page.entries = entry_count(challenge)
     page.documents, page.entry_questions = documents_of(challenge), questions_of(challenge)
     criteria = rubric.criteria_of(challenge)
+    on_panel, can_manage = can(None, "judging.queue", challenge), can(None, "judging.view_setup", challenge)
     page.judging_panel = public_rubric(challenge) | dict(
         criteria=criteria, settings=rubric.settings_of(challenge), rounds=rubric.rounds_of(challenge),
-        percent={c.id: rubric.weight_percent(c, criteria) for c in criteria})
+        percent={c.id: rubric.weight_percent(c, criteria) for c in criteria}, on_panel=on_panel,
+        can_manage=can_manage)
     page.funding_pool, page.funding_funders = pool_status(challenge), funders_of(challenge)
     return page
 
 
 def rendered(app, user_id: int | None, slug: str, gather, now) -> tuple[dict[str, str], int]:
-    """The page's parts for `person`, with the page gathered by `gather`, from a session that holds nothing
-    yet; and the statements gathering it took."""
+    """The page's parts for the user `user_id` (None: anonymous), with the page gathered by `gather`, from a
+    session that holds nothing yet; and the statements gathering it took."""
     db.session.expunge_all()
     with app.test_request_context("/"):
         if user_id is not None:
@@ -120,6 +123,7 @@ def test_the_page_gathered_in_few_statements_is_the_page_gathered_piece_by_piece
                   "Value", "<strong>1</strong> entry received"):
         assert piece in page, piece
     assert "Trust 2" not in page  # invited, not accepted: not shown
+    assert ("Your judging queue" in page) == (who == "judge")
 
 
 def test_the_funding_panel_reads_what_pool_status_and_funders_of_read(app, world, rich):
