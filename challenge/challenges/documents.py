@@ -36,9 +36,13 @@ def max_bytes() -> int:
     return current_app.config["UPLOAD_MAX_BYTES"]
 
 
+# The order documents are listed in: the brief first, then the data packs, then the rest.
+DOCUMENT_ORDER = (ChallengeDocument.kind, ChallengeDocument.id)
+
+
 def documents_of(challenge: Challenge) -> list[ChallengeDocument]:
     return list(db.session.scalars(db.select(ChallengeDocument).where(ChallengeDocument.challenge_id == challenge.id)
-                                   .order_by(ChallengeDocument.kind, ChallengeDocument.id)))
+                                   .order_by(*DOCUMENT_ORDER)))
 
 
 def document_of(challenge: Challenge, document_id: int) -> ChallengeDocument | None:

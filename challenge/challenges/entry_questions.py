@@ -209,9 +209,12 @@ def ineligible_reason(question: EntryQuestion, answer: str) -> str | None:
 
 # --- reading ------------------------------------------------------------------------------------------
 
+QUESTION_ORDER = (EntryQuestion.position, EntryQuestion.id)
+
+
 def questions_of(challenge: Challenge) -> list[EntryQuestion]:
     return list(db.session.scalars(db.select(EntryQuestion).where(EntryQuestion.challenge_id == challenge.id)
-                                   .order_by(EntryQuestion.position, EntryQuestion.id)))
+                                   .order_by(*QUESTION_ORDER)))
 
 
 def editable(challenge: Challenge, actor) -> bool:

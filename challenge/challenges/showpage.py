@@ -11,25 +11,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import abort, current_app, render_template, url_for
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, inspect
+from sqlalchemy.orm.attributes import set_committed_value
 from flask_login import current_user
 from markupsafe import Markup
 
 from challenge import clock
+from challenge.accounts.models import Organisation
 from challenge.challenges.conversation import following
-from challenge.challenges.documents import documents_of
-from challenge.challenges.entry_questions import EntryQuestion, questions_of
+from challenge.challenges.documents import DOCUMENT_ORDER
+from challenge.challenges.entry_questions import QUESTION_ORDER, EntryQuestion
 from challenge.challenges.forms import AnswerForm, QuestionForm
 from challenge.challenges.lookup import MAX_SLUG, challenge_or_404, visible_or_404
-from challenge.challenges.models import Challenge, ChallengeDocument, Follow, Question, Update
-from challenge.challenges.services import entry_count, missing_for_review
+from challenge.challenges.models import Challenge, ChallengeDocument, Follow, Prize, Question, Update
+from challenge.challenges.services import entries_sql, missing_for_review
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging.pages import my_feedback, on_a_judging_panel, public_rubric
-from challenge.payouts.funding import funders_of, pool_status
+from challenge.payouts.funding import pool_and_funders
 from challenge.permissions import can, remember, signed_in
 from challenge.platform import tx
 from challenge.platform.pagecache import keep_until, shared_part
@@ -45,9 +47,9 @@ class ChallengePage:
     now: datetime
     follow: Follow | None
     missing: list[str]  # what a draft still needs before review
-    questions: list[Question] = field(default_factory=list)
+    questions: list[AskedQuestion] = field(default_factory=list)
     organisation_url: str | None = None
-    updates: list[Update] = field(default_factory=list)
+    updates: list[PostedUpdate] = field(default_factory=list)
     entries: int = 0  # entries received (the prize card)
     documents: list[ChallengeDocument] = field(default_factory=list)  # the brief and data pack, to download
     entry_questions: list[EntryQuestion] = field(default_factory=list)  # challenges/_entry_questions.html
@@ -138,11 +140,11 @@ def shows_everyone_the_same(challenge: Challenge) -> bool:
 def _add_public(page: ChallengePage) -> None:
     """What the shared parts show."""
     challenge = page.challenge
-    page.questions, page.organisation_url = _questions(challenge), organisation_url(challenge.organisation)
-    page.updates, page.entries = _updates(challenge), entry_count(challenge)
-    page.documents, page.entry_questions = documents_of(challenge), questions_of(challenge)
+    page.entries = _organisation_prizes_and_entries(challenge)
+    page.organisation_url = organisation_url(challenge.organisation)
+    page.documents, page.entry_questions, page.questions, page.updates = _lists(challenge)
     page.judging_panel = public_rubric(challenge)
-    page.funding_pool, page.funding_funders = pool_status(challenge), funders_of(challenge)
+    page.funding_pool, page.funding_funders = pool_and_funders(challenge)
 
 
 def _render_parts(page: ChallengePage) -> str:
@@ -159,15 +161,78 @@ def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, 
     return tx.render_form("challenges/show.html", refused, **page.context())
 
 
-def _questions(challenge: Challenge) -> list[Question]:
-    return list(db.session.scalars(
-        db.select(Question).where(Question.challenge_id == challenge.id).order_by(Question.asked_at, Question.id)))
+def _organisation_prizes_and_entries(challenge: Challenge) -> int:
+    """The challenge's entries received (services.entry_count), read in one statement with its organisation
+    and its prize tiers, which are kept on the challenge as its relationships would load them."""
+    rows = db.session.execute(_organisation_statement(), {"challenge_id": challenge.id}).all()
+    unloaded = inspect(challenge).unloaded
+    if "organisation" in unloaded:
+        set_committed_value(challenge, "organisation", rows[0][0])
+    if "prizes" in unloaded:
+        set_committed_value(challenge, "prizes", [prize for _, _, prize in rows if prize is not None])
+    return int(rows[0][1]) if rows else 0
 
 
-def _updates(challenge: Challenge) -> list[Update]:
-    return list(db.session.scalars(
-        db.select(Update).where(Update.challenge_id == challenge.id)
-        .order_by(Update.posted_at.desc(), Update.id.desc())))
+@lru_cache(maxsize=1)
+def _organisation_statement():
+    """_organisation_prizes_and_entries' statement, built once: a row per prize tier (one when it has none)."""
+    return (db.select(Organisation, entries_sql(Challenge.id), Prize).select_from(Challenge)
+            .join(Organisation, Organisation.id == Challenge.organisation_id)
+            .outerjoin(Prize, Prize.challenge_id == Challenge.id)
+            .where(Challenge.id == bindparam("challenge_id")).order_by(Prize.position, Prize.id))
+
+
+class AskedQuestion(NamedTuple):
+    """A question of the public Q&A as the page shows it (and the answer forms need it)."""
+
+    id: int
+    body: str
+    asked_at: datetime
+    answer: str | None
+    answered_at: datetime | None
+
+
+class PostedUpdate(NamedTuple):
+    id: int
+    title: str
+    body: str
+    posted_at: datetime
+
+
+def _lists(challenge: Challenge) -> tuple[list[ChallengeDocument], list[EntryQuestion], list[AskedQuestion],
+                                          list[PostedUpdate]]:
+    """The challenge's documents and entry questions (as documents_of and questions_of read them), its public
+    Q&A (oldest first) and its updates (newest first), in one statement."""
+    found: tuple[list, list, list, list] = ([], [], [], [])
+    for part, document, question, *rest in db.session.execute(_lists_statement(), {"challenge_id": challenge.id}):
+        if part == 0 and document is not None:
+            found[0].append(document)
+        elif part == 1 and question is not None:
+            found[1].append(question)
+        elif part == 2 and rest[0] is not None:
+            found[2].append(AskedQuestion(*rest[:5]))
+        elif part == 3 and rest[5] is not None:
+            found[3].append(PostedUpdate(*rest[5:]))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _lists_statement():
+    """_lists' statement, built once: a row for each item of the four lists, tagged by `part` (0 to 3), the
+    columns of the other parts null. Each part is joined to a row of its own, so the lists never multiply."""
+    challenge_id = bindparam("challenge_id")
+    parts = db.union_all(*(db.select(db.literal(n).label("part")) for n in range(4))).subquery("parts")
+    part = parts.c.part
+    return (db.select(part, ChallengeDocument, EntryQuestion,
+                      Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at,
+                      Update.id, Update.title, Update.body, Update.posted_at)
+            .select_from(parts)
+            .outerjoin(ChallengeDocument, (part == 0) & (ChallengeDocument.challenge_id == challenge_id))
+            .outerjoin(EntryQuestion, (part == 1) & (EntryQuestion.challenge_id == challenge_id))
+            .outerjoin(Question, (part == 2) & (Question.challenge_id == challenge_id))
+            .outerjoin(Update, (part == 3) & (Update.challenge_id == challenge_id))
+            .order_by(part, *DOCUMENT_ORDER, *QUESTION_ORDER, Question.asked_at, Question.id,
+                      Update.posted_at.desc(), Update.id.desc()))
 
 
 def _add_forms(page: ChallengePage) -> None:

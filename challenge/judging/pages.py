@@ -2,21 +2,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask_login import current_user
+from sqlalchemy import bindparam
 
 from challenge import clock
 from challenge.accounts.services import user_fact, user_fact_sql
+from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging import comparisons, decisions, panel, peoples, publication, queue, results, rubric, scoring
 from challenge.judging.forms import InviteForm, OpenRoundForm, RoundForm, SettingsForm, to_local
-from challenge.judging.models import DECIDED, Assignment, AssignmentState, Conflict, Decision, PanelMember, Round, RoundState
+from challenge.judging.models import (DECIDED, Assignment, AssignmentState, Conflict, Criterion, Decision,
+                                     JudgingSettings, PanelMember, Round, RoundState)
 from challenge.judging.pairwise_models import PAIRWISE
 from challenge.payouts.awards import stage_grant_room
 from challenge.payouts.funding import fee_on, pool_status
-from challenge.permissions import can
+from challenge.permissions import can, remember, signed_in
 from challenge.platform.pagecache import keep_until
 from challenge.submissions import cleaning
 from challenge.submissions.models import Submission, TeamMember
@@ -132,17 +136,48 @@ def _decisions(challenge) -> list[Decision]:
 
 def public_rubric(challenge) -> dict:
     """What the challenge page shows about judging (templates/judging/_challenge_rubric.html)."""
-    criteria = rubric.criteria_of(challenge)
-    settings = rubric.settings_of(challenge)
+    criteria, rounds, settings = _rubric_and_seat(challenge)
     if settings is not None:
         keep_until(settings.vote_opens_at, settings.vote_closes_at)
-    return dict(criteria=criteria, rounds=rubric.rounds_of(challenge), settings=settings,
+    return dict(criteria=criteria, rounds=rounds, settings=settings,
                 percent={c.id: rubric.weight_percent(c, criteria) for c in criteria},
                 tie_break=scoring.TIE_BREAK_RULE, vote=peoples.window(settings, clock.now()),
                 can_edit=can(None, "judging.edit_rubric", challenge),
                 can_manage=can(None, "judging.view_setup", challenge),
                 on_panel=can(None, "judging.queue", challenge), my_feedback=my_feedback(challenge),
                 winners=publication.public_winners(challenge))
+
+
+def _rubric_and_seat(challenge) -> tuple[list[Criterion], list[Round], JudgingSettings | None]:
+    """`rubric.criteria_of`, `rubric.rounds_of` and `rubric.settings_of` in one statement, with the signed-in
+    visitor's seat on the panel: the settings and the seat are kept for the request as `rubric.kept_settings`
+    and `rules.panel_member` would read them, so the page's judging rules ask nothing more."""
+    user_id = current_user.id if signed_in(current_user) else None
+    rows = db.session.execute(_rubric_statement(), {"challenge_id": challenge.id, "user_id": user_id}).all()
+    settings, seat = (rows[0][1], rows[0][2]) if rows else (None, None)
+    remember("judging_settings", challenge.id, settings)
+    if user_id is not None:
+        remember("panel_member", (user_id, challenge.id), seat)
+    criteria = [c for part, _, _, c, _ in rows if part == 0 and c is not None]
+    return criteria, [r for part, _, _, _, r in rows if part == 1 and r is not None], settings
+
+
+@lru_cache(maxsize=1)
+def _rubric_statement():
+    """_rubric_and_seat's statement, built once: a row per criterion (part 0) and per round (part 1), each
+    part joined to a row of its own so the two lists never multiply (a part with none has one row), every
+    row with the settings and the seat of `user_id` (None for an anonymous visitor: no seat)."""
+    parts = db.union_all(db.select(db.literal(0).label("part")), db.select(db.literal(1))).subquery("parts")
+    part = parts.c.part
+    return (db.select(part, JudgingSettings, PanelMember, Criterion, Round).select_from(Challenge)
+            .join(parts, db.true())
+            .outerjoin(JudgingSettings, JudgingSettings.challenge_id == Challenge.id)
+            .outerjoin(PanelMember, (PanelMember.challenge_id == Challenge.id)
+                       & (PanelMember.user_id == bindparam("user_id")))
+            .outerjoin(Criterion, (part == 0) & (Criterion.challenge_id == Challenge.id))
+            .outerjoin(Round, (part == 1) & (Round.challenge_id == Challenge.id))
+            .where(Challenge.id == bindparam("challenge_id"))
+            .order_by(part, *rubric.CRITERION_ORDER, *rubric.ROUND_ORDER))
 
 
 def my_feedback(challenge) -> Submission | None:

@@ -18,9 +18,14 @@ from challenge.platform import audit
 
 # --- reading ------------------------------------------------------------------------------------
 
+# The orders a rubric's criteria and rounds are shown and used in.
+CRITERION_ORDER = (Criterion.position, Criterion.id)
+ROUND_ORDER = (Round.position,)
+
+
 def criteria_of(challenge: Challenge) -> list[Criterion]:
     return list(db.session.scalars(
-        db.select(Criterion).where(Criterion.challenge_id == challenge.id).order_by(Criterion.position, Criterion.id)
+        db.select(Criterion).where(Criterion.challenge_id == challenge.id).order_by(*CRITERION_ORDER)
     ))
 
 
@@ -38,7 +43,7 @@ def rubric_missing(challenge: Challenge, doing: str) -> str | None:
 
 def rounds_of(challenge: Challenge) -> list[Round]:
     return list(db.session.scalars(
-        db.select(Round).where(Round.challenge_id == challenge.id).order_by(Round.position)
+        db.select(Round).where(Round.challenge_id == challenge.id).order_by(*ROUND_ORDER)
     ))
 
 

@@ -9,8 +9,8 @@ from challenge.payouts.funders import MAX_FUNDERS, accept_funding, decline_fundi
 from challenge.payouts.payments import (begin_checkout, issue_invoice, open_checkout, outstanding_for,
                                         record_bank_transfer, record_payment)
 from challenge.payouts.pool import (PoolStatus, asked_of, assert_publishable, fee_on, finance_for, funded_by,
-                                    funders_of, is_fully_funded, pledges, pool_status, pool_statuses, set_fee,
-                                    waive_funding)
+                                    funders_of, is_fully_funded, pledges, pool_and_funders, pool_status,
+                                    pool_statuses, set_fee, waive_funding)
 
 
 
@@ -37,6 +37,6 @@ def _summary(status: PoolStatus) -> str:
 __all__ = [
     "MAX_FUNDERS", "PoolStatus", "accept_funding", "asked_of", "assert_publishable", "begin_checkout",
     "decline_funding", "fee_on", "finance_for", "funded_by", "funding_summary", "funders_of", "funding_summaries", "is_fully_funded", "issue_invoice",
-    "open_checkout", "outstanding_for", "pledges", "pool_status", "pool_statuses", "record_bank_transfer", "record_payment",
+    "open_checkout", "outstanding_for", "pledges", "pool_and_funders", "pool_status", "pool_statuses", "record_bank_transfer", "record_payment",
     "set_fee", "set_funders", "waive_funding",
 ]

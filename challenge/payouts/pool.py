@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 
+from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError, FieldError, NotAllowed
 from challenge.extensions import db
@@ -42,6 +44,9 @@ def finance_for(challenge: Challenge, now: datetime) -> ChallengeFinance:
     return finance
 
 
+FUNDER_ORDER = (Funder.share_bp.desc(), Funder.id)  # largest share first
+
+
 def funders_of(challenge: Challenge, *, include_unaccepted: bool = False) -> list[Funder]:
     """The challenge's funders, largest share first: only those who accepted, unless asked for all.
 
@@ -50,7 +55,7 @@ def funders_of(challenge: Challenge, *, include_unaccepted: bool = False) -> lis
     stmt = db.select(Funder).where(Funder.challenge_id == challenge.id)
     if not include_unaccepted:
         stmt = stmt.where(Funder.state == FunderState.ACCEPTED)
-    return list(db.session.scalars(stmt.order_by(Funder.share_bp.desc(), Funder.id)))
+    return list(db.session.scalars(stmt.order_by(*FUNDER_ORDER)))
 
 
 @dataclass(frozen=True)
@@ -90,17 +95,39 @@ def pool_statuses(challenges: list[Challenge]) -> dict[int, PoolStatus]:
     ids = [c.id for c in challenges]
     if not ids:
         return {}
+    rows = db.session.execute(_pool_select().where(Challenge.id.in_(ids)))
+    found = {cid: (finance, int(held), -int(paid)) for cid, finance, held, paid in rows}
+    return {c.id: _status(c, found[c.id][0], found[c.id][2], found[c.id][1]) for c in challenges}
+
+
+def pool_and_funders(challenge: Challenge) -> tuple[PoolStatus, list[Funder]]:
+    """`pool_status(challenge)` and `funders_of(challenge)` (with each funder's organisation) in one
+    statement, for the challenge page's funding panel."""
+    rows = db.session.execute(_pool_and_funders_statement(), {"challenge_id": challenge.id}).all()
+    _, finance, held, paid, _, _ = rows[0]
+    return _status(challenge, finance, -int(paid), int(held)), [r[4] for r in rows if r[4] is not None]
+
+
+@lru_cache(maxsize=1)
+def _pool_and_funders_statement():
+    """pool_and_funders' statement, built once: a row per accepted funder (one with none when there are none)."""
+    return (_pool_select().add_columns(Funder, Organisation)
+            .outerjoin(Funder, (Funder.challenge_id == Challenge.id) & (Funder.state == FunderState.ACCEPTED))
+            .outerjoin(Organisation, Organisation.id == Funder.organisation_id)
+            .where(Challenge.id == bindparam("challenge_id")).order_by(*FUNDER_ORDER))
+
+
+def _pool_select():
+    """Each challenge's id, finance settings (or None), what its escrow holds and what its accepted funders
+    have paid in (negative, as the ledger books it)."""
     paid_in = (db.select(func.coalesce(func.sum(LedgerEntry.amount), 0)).select_from(Funder)
                .join(LedgerEntry, (LedgerEntry.account == ledger.funder_sql(Funder.id))
                      & (LedgerEntry.currency == Funder.currency))
                .where(Funder.challenge_id == Challenge.id, Funder.state == FunderState.ACCEPTED)
                .correlate(Challenge).scalar_subquery())
-    rows = db.session.execute(
-        db.select(Challenge.id, ChallengeFinance, ledger.balance_sql(ledger.escrow_sql(Challenge.id), Challenge.currency),
-                  paid_in)
-        .outerjoin(ChallengeFinance, ChallengeFinance.challenge_id == Challenge.id).where(Challenge.id.in_(ids)))
-    found = {cid: (finance, int(held), -int(paid)) for cid, finance, held, paid in rows}
-    return {c.id: _status(c, found[c.id][0], found[c.id][2], found[c.id][1]) for c in challenges}
+    return (db.select(Challenge.id, ChallengeFinance,
+                      ledger.balance_sql(ledger.escrow_sql(Challenge.id), Challenge.currency), paid_in)
+            .outerjoin(ChallengeFinance, ChallengeFinance.challenge_id == Challenge.id))
 
 
 def _status(challenge: Challenge, finance: ChallengeFinance | None, funded: int, held: int) -> PoolStatus:

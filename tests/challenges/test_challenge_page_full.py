@@ -1,0 +1,134 @@
+"""The challenge page rendered in full (its seekers, funders, brokers and judges get it so, and so does the
+first visitor after a change): gathered in a few statements (challenges/showpage._add_public), it shows
+exactly what the owning packages' single readers give."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import render_template
+from flask_login import login_user
+
+from challenge import clock
+from challenge.accounts.models import User
+from challenge.challenges.documents import documents_of
+from challenge.challenges.entry_questions import EntryQuestion, questions_of
+from challenge.challenges.models import Challenge, ChallengeDocument, Question, Update
+from challenge.challenges.services import entry_count
+from challenge.challenges.showpage import PARTS, ChallengePage, _add_public, organisation_url
+from challenge.extensions import db
+from challenge.judging import rubric
+from challenge.judging.models import JudgingSettings
+from challenge.judging.pages import public_rubric
+from challenge.payouts.funding import funders_of, pool_and_funders, pool_status
+from challenge.payouts.models import Funder, FunderState
+from challenge.permissions import can
+from tests.factories import counted_statements
+
+
+@pytest.fixture()
+def rich(world, make_challenge, make_user, make_org, make_submission, rubric_for, seat):
+    """An open challenge with everything its page can show, and a judge on its panel."""
+    now = clock.now()
+    challenge = make_challenge(world.org, "open", prizes=((2_000_000, 1), (500_000, 2), (100_000, 3)),
+                               context="Some **evidence**.", outcomes="Fewer lonely people.", tags="care, age")
+    rubric_for(challenge, criteria=(("Impact", 50), ("Feasibility", 30), ("Value", 20)),
+               rounds=({"name": "Sift"}, {"name": "Final", "threshold_percent": 60}))
+    db.session.add(JudgingSettings(challenge_id=challenge.id, feedback_at=now + timedelta(days=40)))
+    for n, state in enumerate((FunderState.ACCEPTED, FunderState.ACCEPTED, FunderState.PENDING)):
+        org = make_org(make_user(f"Funder {n}"), name=f"Trust {n}")
+        db.session.add(Funder(challenge_id=challenge.id, organisation_id=org.id, share_bp=(6000, 3000, 1000)[n],
+                              currency="GBP", state=state, created_at=now))
+    db.session.add_all([
+        Question(challenge_id=challenge.id, asked_by_id=world.creator.id, body="Can teams enter?",
+                 answer="Yes, *teams* may.", answered_by_id=world.seeker.id, asked_at=now - timedelta(days=3),
+                 answered_at=now - timedelta(days=2)),
+        Question(challenge_id=challenge.id, asked_by_id=world.creator.id, body="Is there a data pack?",
+                 asked_at=now - timedelta(days=1)),
+        Update(challenge_id=challenge.id, author_id=world.seeker.id, title="Webinar", body="On **Tuesday**.",
+               posted_at=now - timedelta(days=4)),
+        Update(challenge_id=challenge.id, author_id=world.seeker.id, title="Deadline", body="Unchanged.",
+               posted_at=now - timedelta(hours=5)),
+        ChallengeDocument(challenge_id=challenge.id, kind="brief", title="Brief", original_name="brief.pdf",
+                          stored_name="a" * 32, content_type="application/pdf", size=123_456, sha256="1" * 64,
+                          uploaded_by_id=world.seeker.id, uploaded_at=now),
+        ChallengeDocument(challenge_id=challenge.id, kind="data_pack", title="Visits 2025",
+                          original_name="visits.csv", stored_name="b" * 32, content_type="text/csv", size=2048,
+                          sha256="2" * 64, uploaded_by_id=world.seeker.id, uploaded_at=now),
+        EntryQuestion(challenge_id=challenge.id, position=1, kind="yes_no", label="Are you UK based?",
+                      required=True, eligibility=True, ineligible_answers=["no"],
+                      ineligible_message="UK only."),
+        EntryQuestion(challenge_id=challenge.id, position=2, kind="choice", label="Your sector",
+                      options=["Health", "Care"], help_text="Pick one."),
+        EntryQuestion(challenge_id=challenge.id, position=3, kind="long_text", label="Your plan", max_words=300),
+    ])
+    db.session.commit()
+    make_submission(challenge, world.creator)
+    judge = make_user("Jo Judge")
+    seat(challenge, judge)
+    return challenge, judge
+
+
+def piece_by_piece(challenge: Challenge, now) -> ChallengePage:
+    """The page as each package's single reader gathers it, one statement for each piece."""
+    page = ChallengePage(challenge=challenge, now=now, follow=None, missing=[])
+    page.questions = list(db.session.scalars(db.select(Question).where(Question.challenge_id == challenge.id)
+                                             .order_by(Question.asked_at, Question.id)))
+    page.organisation_url = organisation_url(challenge.organisation)
+    page.updates = list(db.session.scalars(db.select(Update).where(Update.challenge_id == challenge.id)
+                                           .order_by(Update.posted_at.desc(), Update.id.desc())))
+    page.entries = entry_count(challenge)
+    page.documents, page.entry_questions = documents_of(challenge), questions_of(challenge)
+    criteria = rubric.criteria_of(challenge)
+    on_panel, can_manage = can(None, "judging.queue", challenge), can(None, "judging.view_setup", challenge)
+    page.judging_panel = public_rubric(challenge) | dict(
+        criteria=criteria, settings=rubric.settings_of(challenge), rounds=rubric.rounds_of(challenge),
+        percent={c.id: rubric.weight_percent(c, criteria) for c in criteria}, on_panel=on_panel,
+        can_manage=can_manage)
+    page.funding_pool, page.funding_funders = pool_status(challenge), funders_of(challenge)
+    return page
+
+
+def rendered(app, user_id: int | None, slug: str, gather, now) -> tuple[dict[str, str], int]:
+    """The page's parts for the user `user_id` (None: anonymous), with the page gathered by `gather`, from a
+    session that holds nothing yet; and the statements gathering it took."""
+    db.session.expunge_all()
+    with app.test_request_context("/"):
+        if user_id is not None:
+            login_user(db.session.get(User, user_id))
+        challenge = db.session.scalar(db.select(Challenge).where(Challenge.slug == slug))
+        with counted_statements() as seen:
+            page = gather(challenge, now)
+        return {name: render_template(f"challenges/_show_{name}.html", **page.context()) for name in PARTS}, len(seen)
+
+
+def in_few_statements(challenge: Challenge, now) -> ChallengePage:
+    page = ChallengePage(challenge=challenge, now=now, follow=None, missing=[])
+    _add_public(page)
+    return page
+
+
+@pytest.mark.parametrize("who", ["seeker", "judge", "broker", "creator", "anonymous"])
+def test_the_page_gathered_in_few_statements_is_the_page_gathered_piece_by_piece(app, world, rich, who):
+    challenge, judge = rich
+    user_id = None if who == "anonymous" else (judge if who == "judge" else getattr(world, who)).id
+    slug, now = challenge.slug, clock.now()
+    old, old_statements = rendered(app, user_id, slug, piece_by_piece, now)
+    new, new_statements = rendered(app, user_id, slug, in_few_statements, now)
+    assert new == old
+    assert new_statements == 4 < old_statements
+    page = "".join(new.values())
+    for piece in ("Trust 0", "Trust 1", "Sift", "Final", "Webinar", "Deadline", "Visits 2025", "Your sector",
+                  "Are you UK based?", "Can teams enter?", "Is there a data pack?", "Camden Council", "Prize 3",
+                  "Value", "<strong>1</strong> entry received"):
+        assert piece in page, piece
+    assert "Trust 2" not in page  # invited, not accepted: not shown
+    assert ("Your judging queue" in page) == (who == "judge")
+
+
+def test_the_funding_panel_reads_what_pool_status_and_funders_of_read(app, world, rich):
+    challenge, _ = rich
+    with app.test_request_context("/"):
+        status, funders = pool_and_funders(challenge)
+        assert status == pool_status(challenge) and funders == funders_of(challenge)
+        assert [f.organisation.name for f in funders] == ["Trust 0", "Trust 1"]
