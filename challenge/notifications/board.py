@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from challenge.challenges.dashboard import Board
-from challenge.notifications import feed, services, tasks
+from challenge.notifications import feed, tasks
 
 
 def fill(board: Board, user, now: datetime) -> None:
     board.tasks = tasks.pending_for(user, now)
     board.email_confirmed = user.email_confirmed_at is not None
     scope = feed.scope_of(user, board.submissions, [row.challenge for row in board.own], board.followed)
-    board.notices = feed.notices(scope, now, services.last_seen(user))
+    board.notices = feed.notices(scope, now, scope.seen)
