@@ -91,8 +91,10 @@ class Scope:
 _WITH_CHALLENGE = joinedload(PanelMember.challenge).load_only(Challenge.title, Challenge.slug)
 
 
-def scope_of(user: User, entries: list[Submission], own: list[Challenge], followed: list[Challenge]) -> Scope:
-    """The person's scope; `entries`, `own` and `followed` are what the dashboard has already loaded."""
+def scope_of(user: User, entries: list[Submission], own: list[Challenge], followed: list[Challenge],
+             rows: list | None = None) -> Scope:
+    """The person's scope; `entries`, `own` and `followed` are what the dashboard has already loaded, `rows` those
+    of `scope_parts` when the caller read them with other things (notifications/board.py)."""
     seats = list(db.session.scalars(db.select(PanelMember).where(PanelMember.user_id == user.id)
                                     .options(_WITH_CHALLENGE))) \
         if user_fact("on_a_panel", user) else []  # read with the signed-in user: most people sit on no panel
@@ -100,30 +102,34 @@ def scope_of(user: User, entries: list[Submission], own: list[Challenge], follow
                                 ) if seats else []
     scope = Scope(user, {s.id: s for s in entries}, {c.id: c for c in own}, {c.id: c for c in followed},
                   {s.id: s for s in seats}, {r.id: r for r in rounds})
-    found = db.session.execute(_scope_statement(bool(own)), {"user_id": user.id, "own": list(scope.own)})
-    for kind, oid, at in found:
-        if kind == 2:
+    if rows is None:
+        rows = db.session.execute(union_all(*scope_parts(bool(own))), {"user_id": user.id, "own": list(scope.own)})
+    for kind, oid, at, *_ in rows:
+        if kind == SEEN:
             scope.seen = at
         else:
-            (scope.panel_ids if kind else scope.asked_ids).add(oid)
+            (scope.panel_ids if kind == PANEL_SEAT else scope.asked_ids).add(oid)
     return scope
 
 
-@cache
-def _scope_statement(with_own: bool):
-    """The ids of the challenges the person asked about (kind 0) and of the seats on their own challenges' panels
-    (kind 1), with when they last looked (kind 2, first: a union's column types are its first part's). Ids, not
-    subqueries of the audit-log statement: PostgreSQL would then read every event on a challenge. Built once per
-    shape (building a statement costs about as much as running it)."""
+ASKED, PANEL_SEAT, SEEN = 3, 4, 5  # the kinds of scope_parts' rows (after tasks.waiting_parts' 0-2)
+
+
+def scope_parts(with_own: bool) -> list:
+    """The parts of the statement reading the ids of the challenges the person asked about and of the seats on
+    their own challenges' panels, with when they last looked (the rows `scope_of` takes; parameters user_id and
+    own, the ids of their own challenges). Ids, not subqueries of the audit-log statement: PostgreSQL would then
+    read every event on a challenge."""
     no_time = type_coerce(null(), UTCDateTime)
     user_id = bindparam("user_id")
-    parts = [db.select(literal_column("2"), NoticesSeen.user_id, NoticesSeen.seen_at)
+    parts = [db.select(literal_column(str(SEEN)), NoticesSeen.user_id, NoticesSeen.seen_at)
              .where(NoticesSeen.user_id == user_id),
-             db.select(literal_column("0"), Question.challenge_id, no_time).where(Question.asked_by_id == user_id)]
+             db.select(literal_column(str(ASKED)), Question.challenge_id, no_time)
+             .where(Question.asked_by_id == user_id)]
     if with_own:
-        parts.append(db.select(literal_column("1"), PanelMember.id, no_time)
+        parts.append(db.select(literal_column(str(PANEL_SEAT)), PanelMember.id, no_time)
                      .where(PanelMember.challenge_id.in_(bindparam("own", expanding=True))))
-    return union_all(*parts)
+    return parts
 
 
 # The events a person hears of beside those addressed to them, by someone else: the parameter naming the ids of

@@ -44,8 +44,8 @@ class Task:
     decline_url: str | None = None
 
 
-# What waits for an answer, as plain rows in one statement built once per shape (building one costs about as much
-# as running it): panel invitations (kind 0) and team invitations (kind 1) to the confirmed address, and the
+# What waits for an answer, as plain rows, in parts built once (building a statement costs about as much as
+# running it): panel invitations (kind 0) and team invitations (kind 1) to the confirmed address, and the
 # introductions naming the person (kind 2, the id alone: who may answer is rules.pending_side's to say).
 _PANEL = (db.select(literal_column("0").label("kind"), PanelInvitation.id.label("id"),
                     PanelInvitation.created_at.label("at"), Challenge.title, Challenge.slug, PanelInvitation.role,
@@ -66,9 +66,16 @@ _INTRODUCTION = (db.select(literal_column("2").label("kind"), Introduction.id.la
                             Introduction.counterpart_contact_id == bindparam("user_id")),
                         Introduction.creator_answer != Answer.DECLINED,
                         Introduction.counterpart_answer != Answer.DECLINED))
-_WAITING = {False: _INTRODUCTION.order_by(Introduction.created_at, Introduction.id)}
-_WAITING[True] = union_all(_PANEL, _TEAM, _INTRODUCTION)
-_WAITING[True] = _WAITING[True].order_by(*(_WAITING[True].selected_columns[c] for c in ("kind", "at", "id")))
+
+
+def waiting_parts(confirmed: bool) -> list:
+    """The parts of the statement reading what waits for an answer (kinds 0-2, the rows `pending_for` takes); the
+    invitations by email only for a confirmed address. Its parameters are `parameters`'."""
+    return [_PANEL, _TEAM, _INTRODUCTION] if confirmed else [_INTRODUCTION]
+
+
+def parameters(user, now: datetime) -> dict:
+    return {"user_id": user.id, "email": confirmed_email(user), "fresh_since": now - team.LIFETIME}
 
 
 def _introduction_tasks(user, ids: list[int]) -> list[Task]:
@@ -108,11 +115,13 @@ def _task(row) -> Task:
                 url_for("notifications.join_team", invitation_id=row.id))
 
 
-def pending_for(user, now: datetime) -> list[Task]:
-    """Everything waiting for `user`'s answer, oldest first. Invitations by email need a confirmed address."""
-    email = confirmed_email(user)
-    rows = db.session.execute(_WAITING[email is not None],
-                              {"user_id": user.id, "email": email, "fresh_since": now - team.LIFETIME}).all()
+def pending_for(user, now: datetime, rows: list | None = None) -> list[Task]:
+    """Everything waiting for `user`'s answer, oldest first. Invitations by email need a confirmed address. `rows`:
+    those of `waiting_parts`, when the caller read them with other things (notifications/board.py)."""
+    if rows is None:
+        rows = db.session.execute(union_all(*waiting_parts(confirmed_email(user) is not None)),
+                                  parameters(user, now)).all()
+    rows = sorted(rows, key=lambda row: (row.kind, row.at, row.id))
     emailed = [_task(row) for row in rows if row.kind < 2]
     introductions = _introduction_tasks(user, [row.id for row in rows if row.kind == 2])
     return sorted([*emailed, *introductions], key=lambda t: t.at)
