@@ -11,6 +11,7 @@ publication, through `services.notify` (the `notification.sent` events addressed
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from challenge.extensions import db
 from challenge.judging.models import PanelMember, Round
 from challenge.notifications.models import NoticesSeen
 from challenge.notifications.services import NOTIFIED
+from challenge.platform.links import row_link
 from challenge.platform.models import AuditEvent
 from challenge.submissions.models import Submission
 from challenge.types import UTCDateTime
@@ -200,7 +202,20 @@ def _resolve(scope: Scope, events: list[Row]) -> None:
             db.select(PanelMember).where(PanelMember.id.in_(joined)).options(_WITH_CHALLENGE))}
 
 
-def _said(event: Row, scope: Scope) -> tuple[str, str] | None:
+def _linker() -> Callable[..., str]:
+    """`link(endpoint, vary, value, **values)`: url_for(endpoint, **values, vary=value), each kind of link built once
+    for the list (platform/links.row_link) rather than once per line."""
+    built: dict[tuple, Callable[[object], str]] = {}
+
+    def link(endpoint: str, vary: str, value, **values) -> str:
+        key = (endpoint, vary, *values.items())
+        if key not in built:
+            built[key] = row_link(endpoint, vary, **values)
+        return built[key](value)
+    return link
+
+
+def _said(event: Row, scope: Scope, link: Callable[..., str]) -> tuple[str, str] | None:
     """The event in words, with its link; None when it is not for this person after all."""
     actor = event.actor_name or "Someone"
     if event.action == NOTIFIED:
@@ -208,7 +223,7 @@ def _said(event: Row, scope: Scope) -> tuple[str, str] | None:
     if event.object_type == "submission":
         sub = scope.entries[event.object_id]
         return (ENTRY_EVENTS[event.action].format(actor=actor, ref=sub.reference, title=sub.title),
-                url_for("submissions.show", ref=sub.reference))
+                link("submissions.show", "ref", sub.reference))
     if event.object_type == "challenge":
         challenge = scope.own.get(event.object_id) or scope.followed.get(event.object_id) \
             or scope.asked[event.object_id]
@@ -217,23 +232,23 @@ def _said(event: Row, scope: Scope) -> tuple[str, str] | None:
             if question is None or question.asked_by_id != scope.user.id:
                 return None
             return (f"Your question about “{challenge.title}” was answered.",
-                    url_for("challenges.show", slug=challenge.slug, _anchor="questions"))
+                    link("challenges.show", "slug", challenge.slug, _anchor="questions"))
         words = SEEKER_EVENTS if challenge.id in scope.own else FOLLOWER_EVENTS
-        return words[event.action].format(title=challenge.title), url_for("challenges.show", slug=challenge.slug)
+        return words[event.action].format(title=challenge.title), link("challenges.show", "slug", challenge.slug)
     if event.object_type == "panelmember" and event.action == "judging.joined":
         challenge = scope.panels[event.object_id].challenge
         return (f"{actor} joined the judging panel of “{challenge.title}”.",
-                url_for("judging.setup", slug=challenge.slug))
+                link("judging.setup", "slug", challenge.slug))
     if event.object_type == "panelmember":
         challenge = scope.seats[event.object_id].challenge
         return (f"You now chair the judging panel of “{challenge.title}”.",
-                url_for("judging.setup", slug=challenge.slug))
+                link("judging.setup", "slug", challenge.slug))
     round_ = scope.rounds[event.object_id]
     return (f"Round {round_.position} of “{round_.challenge.title}” is open: your entries to score are in "
-            "your queue.", url_for("judging.queue", slug=round_.challenge.slug))
+            "your queue.", link("judging.queue", "slug", round_.challenge.slug))
 
 
-def _new_entries(scope: Scope, submitted: list[Row], seen: datetime | None) -> list[Notice]:
+def _new_entries(scope: Scope, submitted: list[Row], seen: datetime | None, link: Callable[..., str]) -> list[Notice]:
     """"3 new entries to …": the entries submitted to the person's organisations' challenges, one line per
     challenge since they last looked (and one per challenge for those before)."""
     groups: dict[tuple[int, bool], list[datetime]] = defaultdict(list)
@@ -244,7 +259,7 @@ def _new_entries(scope: Scope, submitted: list[Row], seen: datetime | None) -> l
         challenge, n = scope.own[challenge_id], len(times)
         what = count(n, "new entry") if new else count(n, "entry")
         notices.append(Notice(max(times), f"{what} to “{challenge.title}”.",
-                              url_for("challenges.show", slug=challenge.slug), new))
+                              link("challenges.show", "slug", challenge.slug), new))
     return notices
 
 
@@ -255,11 +270,11 @@ def notices(scope: Scope, now: datetime, seen: datetime | None) -> list[Notice]:
         (submitted if row.kind else events).append(row)
     events.sort(key=lambda e: (e.at, e.id), reverse=True)  # the union keeps no order
     _resolve(scope, events)
-    found = []
+    found, link = [], _linker()
     for event in events:
-        said = _said(event, scope)
+        said = _said(event, scope, link)
         if said:
             found.append(Notice(event.at, said[0], said[1], seen is None or event.at > seen))
-    found += _new_entries(scope, submitted, seen)
+    found += _new_entries(scope, submitted, seen, link)
     found.sort(key=lambda n: n.at, reverse=True)
     return found[:LIMIT]
