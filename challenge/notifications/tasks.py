@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, url_for
-from sqlalchemy import or_
+from sqlalchemy import bindparam, literal_column, null, or_, union_all
+from sqlalchemy.orm import joinedload
 
+from challenge.accounts.models import User
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.judging import panel
@@ -26,6 +28,7 @@ from challenge.permissions import ensure
 from challenge.platform import tx
 from challenge.submissions import team
 from challenge.submissions.models import Submission, TeamInvitation
+from challenge.types import UTCDateTime
 
 
 @dataclass
@@ -41,35 +44,47 @@ class Task:
     decline_url: str | None = None
 
 
-def _panel_tasks(email: str) -> list[Task]:
+# What waits for an answer, as plain rows, in parts built once (building a statement costs about as much as
+# running it): panel invitations (kind 0) and team invitations (kind 1) to the confirmed address, and the
+# introductions naming the person (kind 2, the id alone: who may answer is rules.pending_side's to say).
+_PANEL = (db.select(literal_column("0").label("kind"), PanelInvitation.id.label("id"),
+                    PanelInvitation.created_at.label("at"), Challenge.title, Challenge.slug, PanelInvitation.role,
+                    PanelInvitation.service_user, null().label("entry_title"), null().label("owner_name"))
+          .join(Challenge, Challenge.id == PanelInvitation.challenge_id)
+          .where(db.func.lower(PanelInvitation.email) == bindparam("email"), PanelInvitation.accepted_at.is_(None),
+                 Challenge.state.not_in(JUDGING_OVER)))
+_TEAM = (db.select(literal_column("1"), TeamInvitation.id, TeamInvitation.created_at, Challenge.title, Challenge.slug,
+                   null(), null(), Submission.title, User.name)
+         .join(Submission, Submission.id == TeamInvitation.submission_id)
+         .join(Challenge, Challenge.id == Submission.challenge_id).join(User, User.id == Submission.owner_id)
+         .where(TeamInvitation.email == bindparam("email"), TeamInvitation.accepted_at.is_(None),
+                TeamInvitation.created_at > bindparam("fresh_since", type_=UTCDateTime)))
+_INTRODUCTION = (db.select(literal_column("2").label("kind"), Introduction.id.label("id"),
+                           Introduction.created_at.label("at"), null(), null(), null(), null(), null(), null())
+                 .join(Partnership, Partnership.id == Introduction.partnership_id)
+                 .where(or_(Partnership.creator_id == bindparam("user_id"),
+                            Introduction.counterpart_contact_id == bindparam("user_id")),
+                        Introduction.creator_answer != Answer.DECLINED,
+                        Introduction.counterpart_answer != Answer.DECLINED))
+
+
+def waiting_parts(confirmed: bool) -> list:
+    """The parts of the statement reading what waits for an answer (kinds 0-2, the rows `pending_for` takes); the
+    invitations by email only for a confirmed address. Its parameters are `parameters`'."""
+    return [_PANEL, _TEAM, _INTRODUCTION] if confirmed else [_INTRODUCTION]
+
+
+def parameters(user, now: datetime) -> dict:
+    return {"user_id": user.id, "email": confirmed_email(user), "fresh_since": now - team.LIFETIME}
+
+
+def _introduction_tasks(user, ids: list[int]) -> list[Task]:
+    if not ids:
+        return []
     found = db.session.scalars(
-        db.select(PanelInvitation).join(Challenge, Challenge.id == PanelInvitation.challenge_id)
-        .where(db.func.lower(PanelInvitation.email) == email, PanelInvitation.accepted_at.is_(None),
-               Challenge.state.not_in(JUDGING_OVER)).order_by(PanelInvitation.created_at))
-    return [Task("panel", f"Join the judging panel of “{i.challenge.title}”",
-                 f"You are invited as {'the chair' if i.role == PanelRole.CHAIR else 'a judge'}"
-                 f"{', bringing lived experience of the service' if i.service_user else ''}.",
-                 url_for("challenges.show", slug=i.challenge.slug), i.created_at,
-                 url_for("notifications.join_panel", invitation_id=i.id)) for i in found]
-
-
-def _team_tasks(email: str, now: datetime) -> list[Task]:
-    found = db.session.scalars(
-        db.select(TeamInvitation).join(Submission, Submission.id == TeamInvitation.submission_id)
-        .where(TeamInvitation.email == email, TeamInvitation.accepted_at.is_(None),
-               TeamInvitation.created_at > now - team.LIFETIME).order_by(TeamInvitation.created_at))
-    return [Task("team", f"Join the team of “{i.submission.title}”",
-                 f"{i.submission.owner.name} invited you to their entry to “{i.submission.challenge.title}”.",
-                 url_for("challenges.show", slug=i.submission.challenge.slug), i.created_at,
-                 url_for("notifications.join_team", invitation_id=i.id)) for i in found]
-
-
-def _introduction_tasks(user) -> list[Task]:
-    found = db.session.scalars(
-        db.select(Introduction).join(Partnership, Partnership.id == Introduction.partnership_id)
-        .where(or_(Partnership.creator_id == user.id, Introduction.counterpart_contact_id == user.id),
-               Introduction.creator_answer != Answer.DECLINED, Introduction.counterpart_answer != Answer.DECLINED)
-        .order_by(Introduction.created_at))
+        db.select(Introduction).where(Introduction.id.in_(ids)).order_by(Introduction.created_at, Introduction.id)
+        .options(joinedload(Introduction.partnership).joinedload(Partnership.creator),
+                 joinedload(Introduction.counterpart_contact)))
     tasks = []
     for intro in found:
         side = pending_side(user, intro)
@@ -86,11 +101,30 @@ def _introduction_tasks(user) -> list[Task]:
     return tasks
 
 
-def pending_for(user, now: datetime) -> list[Task]:
-    """Everything waiting for `user`'s answer, oldest first. Invitations by email need a confirmed address."""
-    email = confirmed_email(user)
-    emailed = [*_panel_tasks(email), *_team_tasks(email, now)] if email else []
-    return sorted([*emailed, *_introduction_tasks(user)], key=lambda t: t.at)
+def _task(row) -> Task:
+    """A panel (kind 0) or team (kind 1) invitation's row as its task."""
+    if row.kind == 0:
+        return Task("panel", f"Join the judging panel of “{row.title}”",
+                    f"You are invited as {'the chair' if row.role == PanelRole.CHAIR else 'a judge'}"
+                    f"{', bringing lived experience of the service' if row.service_user else ''}.",
+                    url_for("challenges.show", slug=row.slug), row.at,
+                    url_for("notifications.join_panel", invitation_id=row.id))
+    return Task("team", f"Join the team of “{row.entry_title}”",
+                f"{row.owner_name} invited you to their entry to “{row.title}”.",
+                url_for("challenges.show", slug=row.slug), row.at,
+                url_for("notifications.join_team", invitation_id=row.id))
+
+
+def pending_for(user, now: datetime, rows: list | None = None) -> list[Task]:
+    """Everything waiting for `user`'s answer, oldest first. Invitations by email need a confirmed address. `rows`:
+    those of `waiting_parts`, when the caller read them with other things (notifications/board.py)."""
+    if rows is None:
+        rows = db.session.execute(union_all(*waiting_parts(confirmed_email(user) is not None)),
+                                  parameters(user, now)).all()
+    rows = sorted(rows, key=lambda row: (row.kind, row.at, row.id))
+    emailed = [_task(row) for row in rows if row.kind < 2]
+    introductions = _introduction_tasks(user, [row.id for row in rows if row.kind == 2])
+    return sorted([*emailed, *introductions], key=lambda t: t.at)
 
 
 def _locked_or_404(model, row_id: int, action: str, user):

@@ -104,3 +104,44 @@ def test_answering_an_introduction_from_the_dashboard(client, login, people, int
     db.session.refresh(introduction)
     assert (introduction.counterpart_answer, introduction.creator_answer) == (Answer.ACCEPTED, Answer.DECLINED)
 
+
+
+def test_the_invitations_are_read_in_one_statement_oldest_first_without_those_that_cannot_be_answered(
+        app, people, make_challenge, team_invitation, introduction):
+    """tasks.pending_for: the panel and team invitations to the confirmed address and the introductions naming
+    the person, in one statement (and one more for the introductions found); an invitation whose judging is
+    over or whose link expired is left out, and an unconfirmed address hears only of its introductions."""
+    from datetime import timedelta
+
+    from challenge import clock
+    from challenge.challenges.states import ChallengeState
+    from challenge.judging import panel
+    from challenge.notifications.tasks import pending_for
+    from challenge.submissions import team
+    from tests.factories import counted_statements
+
+    now = clock.now()
+    panel.invite(people.challenge, people.friend.email, "chair", True, people.seeker, now + timedelta(seconds=1))
+    finished = make_challenge(people.council, "open", title="Finished challenge")
+    panel.invite(finished, people.friend.email, "judge", False, people.seeker, now)
+    finished.state = ChallengeState.CANCELLED
+    db.session.commit()
+    assert people.friend.email and people.seeker.email  # the signed-in people are loaded before the count
+    with app.test_request_context(), counted_statements() as seen:
+        tasks = pending_for(people.friend, now + timedelta(seconds=2))
+    assert len(seen) == 1
+    assert [(t.kind, t.title, t.detail) for t in tasks] == [
+        ("team", "Join the team of “Phone befriending”",
+         "Erin Entrant invited you to their entry to “Loneliness challenge”."),
+        ("panel", "Join the judging panel of “Loneliness challenge”",
+         "You are invited as the chair, bringing lived experience of the service.")]
+    assert tasks[0].accept_url.endswith(f"/my/invitations/team/{team_invitation.id}/accept")
+    with app.test_request_context():
+        assert [t.kind for t in pending_for(people.friend, team_invitation.created_at + team.LIFETIME)] == ["panel"]
+        with counted_statements() as seen:
+            tasks = pending_for(people.seeker, now)
+        assert [(t.kind, t.title) for t in tasks] == [("introduction", "Introduction to Erin Entrant")]
+        assert len(seen) == 2
+        people.seeker.email_confirmed_at = None
+        assert [t.kind for t in pending_for(people.seeker, now)] == ["introduction"]
+        assert pending_for(people.stranger, now) == []

@@ -163,3 +163,28 @@ def test_the_questions_a_person_asked_are_found_by_an_index():
 
     assert [list(ix.columns.keys()) for ix in Question.__table__.indexes if ix.name == "ix_questions_asked_by_id"] \
         == [["asked_by_id"]]
+
+
+def test_the_dashboard_reads_the_invitations_and_the_feeds_ids_together_as_each_alone(app, people, panel_invitation,
+                                                                                       team_invitation, introduction):
+    """notifications/board.fill reads the invitations (tasks.waiting_parts) and the ids the list is about
+    (feed.scope_parts) in one statement: each gives what it gives when read alone, for each person."""
+    from challenge.challenges.dashboard import for_user
+    from challenge.notifications import feed, tasks
+
+    now = clock.now()
+    conversation.ask(people.challenge, "Is there a word limit?", people.judge, now)
+    services.mark_seen(people.judge, now - timedelta(hours=1))
+    _submit(people)
+    for person in (people.judge, people.friend, people.seeker, people.entrant, people.stranger):
+        with app.test_request_context():
+            board = for_user(person, now)
+            scope = feed.scope_of(person, board.submissions, [row.challenge for row in board.own], board.followed)
+            assert board.tasks == tasks.pending_for(person, now), person.name
+            assert board.notices == feed.notices(scope, now, services.last_seen(person)), person.name
+            assert scope.seen == services.last_seen(person)
+    assert scope.asked_ids == set() and board.tasks == [] and board.notices == []  # the stranger
+    with app.test_request_context():
+        judge = for_user(people.judge, now)
+    assert [t.kind for t in judge.tasks] == ["panel"]
+    assert feed.scope_of(people.judge, [], [], []).asked_ids == {people.challenge.id}
