@@ -34,7 +34,7 @@ from challenge.judging.pages import my_feedback, on_a_judging_panel, public_rubr
 from challenge.payouts.funding import pool_and_funders
 from challenge.permissions import can, remember, signed_in
 from challenge.platform import tx
-from challenge.platform.pagecache import keep_until, shared_part
+from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_form, shared_part
 from challenge.submissions import queries as submission_queries
 from challenge.submissions.models import Submission
 
@@ -53,7 +53,8 @@ class ChallengePage:
     entries: int = 0  # entries received (the prize card)
     documents: list[ChallengeDocument] = field(default_factory=list)  # the brief and data pack, to download
     entry_questions: list[EntryQuestion] = field(default_factory=list)  # challenges/_entry_questions.html
-    question_form: QuestionForm | None = None
+    question_form: QuestionForm | None = None  # re-shown with what was typed and its errors
+    question_html: Markup | None = None  # or else the empty form, kept (_empty_question_form)
     answer_forms: dict[int, AnswerForm] = field(default_factory=dict)
     judging_panel: dict[str, Any] = field(default_factory=dict)  # judging/_challenge_rubric.html
     funding_pool: Any = None  # payouts/_challenge_funding.html: the pool's status and its funders
@@ -243,7 +244,15 @@ def _add_forms(page: ChallengePage) -> None:
             if q.answer is None and q.id not in page.answer_forms:
                 page.answer_forms[q.id] = AnswerForm(prefix=f"q{q.id}", formdata=None)
     if page.question_form is None and can(None, "challenge.ask", page.challenge):
-        page.question_form = QuestionForm(formdata=None)
+        page.question_html = _empty_question_form(page.challenge)
+
+
+def _empty_question_form(challenge: Challenge) -> Markup:
+    """The empty "ask a question" form: the same for everyone who may ask but for its CSRF token, so it is
+    rendered once and kept (building and rendering the form was a fifth of a kept challenge page)."""
+    return shared_form(f"ask:{challenge.id}", lambda: render_template(
+        "challenges/_question_form.html", challenge=challenge, token=CSRF_SLOT,
+        question_form=QuestionForm(formdata=None, meta={"csrf": False})))
 
 
 def organisation_url(org) -> str | None:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from challenge.platform.pagecache import CSRF_SLOT, with_token
+
 TEMPLATE = "_menu.html"
-_TOKEN = "cx-menu-csrf-token"  # stands for the token in the kept copy: no URL or label in the bar holds it
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Menu:
     judge: bool = False
     broker: bool = False
     finance: bool = False
-    token: str = _TOKEN
+    token: str = CSRF_SLOT
 
 
 def site_menu(on_a_panel: bool = False) -> Markup:
@@ -45,9 +45,7 @@ def site_menu(on_a_panel: bool = False) -> Markup:
         html = render_template(TEMPLATE, menu=menu)
         with lock:
             kept[key] = html
-    if menu.signed_in:
-        html = html.replace(_TOKEN, generate_csrf())
-    return Markup(html)
+    return with_token(html) if menu.signed_in else Markup(html)
 
 
 def register_menu(app: Flask) -> None:

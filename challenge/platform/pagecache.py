@@ -40,6 +40,7 @@ from typing import Any
 from cachetools import LRUCache
 from flask import Flask, current_app, g, has_app_context, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -134,6 +135,21 @@ def shared_part(name: str, render: Callable[[], str]) -> Markup:
     audience = "in" if current_user.is_authenticated else "out"
     kept = _kept(f"part:{audience}:{name}", render)
     return Markup(kept)
+
+
+# Stands for the request's CSRF token in a kept part or menu: no URL, label or text the site writes holds it.
+CSRF_SLOT = "cx-csrf-token-slot"
+
+
+def with_token(html: str) -> Markup:
+    """Kept HTML with the request's own CSRF token where it says CSRF_SLOT."""
+    return Markup(html.replace(CSRF_SLOT, generate_csrf()))
+
+
+def shared_form(name: str, render: Callable[[], str]) -> Markup:
+    """A shared part holding a form that is the same for everyone but its CSRF token: `render()` writes
+    CSRF_SLOT in the token's place, and each request gets the kept form with its own token."""
+    return with_token(shared_part(name, render))
 
 
 def shared_value(name: str, compute: Callable[[], Any]) -> Any:

@@ -2,11 +2,14 @@
 (challenges/showpage.challenge_for_visitor), and shows each visitor their own."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from challenge.challenges.conversation import following
 from challenge.challenges.models import Follow
 from challenge.extensions import db
+from challenge.platform.pagecache import CSRF_SLOT
 from challenge.submissions.queries import entry_of
 from tests.factories import counted_statements
 
@@ -68,3 +71,23 @@ def test_a_missing_or_hidden_challenge_is_a_404_to_a_signed_in_visitor(client, l
     draft = make_challenge(make_org(make_user("Dee Draft")), "draft")
     assert client.get(f"/challenges/{draft.slug}").status_code == 404
     assert client.get(f"/challenges/{'x' * 5000}").status_code == 404
+
+
+def test_the_kept_question_form_carries_each_visitors_own_token_and_sends(app, client, login, world, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    slug = world["challenge"].slug
+    tokens = []
+    for who in ("stranger", "follower", "stranger"):
+        login(world[who])
+        for _ in range(2):  # the second visit gets the kept form
+            text, _ = page(client, slug)
+            form = text[text.index('action="/challenges/' + slug + '/questions'):]
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+            assert CSRF_SLOT not in text and 'name="body"' in form
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+    sent = client.post(f"/challenges/{slug}/questions", data={"csrf_token": tokens[2], "body": "Is data shared?"})
+    assert sent.status_code == 302
+    assert "Is data shared?" in page(client, slug)[0]
+    refused = client.post(f"/challenges/{slug}/questions", data={"csrf_token": tokens[1], "body": "Forged?"})
+    assert refused.status_code == 400 and "Forged?" not in page(client, slug)[0]

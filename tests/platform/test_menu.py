@@ -9,7 +9,7 @@ import pytest
 from challenge import clock
 from challenge.extensions import db
 from challenge.judging.models import PanelMember
-from challenge.platform import menu
+from challenge.platform.pagecache import CSRF_SLOT
 
 LINKS = {"Dashboard": "/dashboard", "Judging": "/judging/", "Finance": "/finance", "Broker console": "/admin/",
          "Sign in": "/login", "Sign out": None}
@@ -55,7 +55,7 @@ def test_the_sign_out_form_carries_each_sessions_own_token_and_works(app, client
         for _ in range(2):
             html = bar(client)
             token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-            assert menu._TOKEN not in html and token
+            assert CSRF_SLOT not in html and token
         tokens.append(token)
     assert tokens[0] != tokens[1]
     assert client.post("/logout", data={"csrf_token": tokens[1]}).status_code == 302
@@ -68,4 +68,4 @@ def test_a_bar_is_kept_per_kind_and_never_with_a_token(app, client, login, peopl
     for who in ("creator", "member", "creator"):
         login(people[who])
         bar(client)
-    assert len(kept) == 2 and all(menu._TOKEN in html for html in kept.values())
+    assert len(kept) == 2 and all(CSRF_SLOT in html for html in kept.values())
