@@ -39,6 +39,9 @@ def test_the_catalogues_filters_fold_behind_a_filter_button_on_a_phone(page):
     assert page.get_by_label("Search").is_visible() and not sector.is_visible()
     page.get_by_role("button", name="Filter", exact=True).click()
     sector.wait_for(state="visible")
+    # Bootstrap marks the panel `.collapse.show` once it has finished opening: axe run while it still slides
+    # open can read a half-drawn background (a contrast failure seen once, on a loaded CI machine).
+    page.wait_for_selector("#more-filters.collapse.show")
     page.shots(page, "catalogue-filters-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert not axe_violations(page), describe(axe_violations(page))
