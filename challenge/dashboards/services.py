@@ -115,10 +115,6 @@ def pipeline_figures(scope: Scope | None) -> tuple[list[FunnelStep], MoneyTotals
     return _funnel(groups), _money(groups)
 
 
-def funnel(scope: Scope | None) -> list[FunnelStep]:
-    return _funnel(_groups(scope))
-
-
 def _funnel(groups: list[_Group]) -> list[FunnelStep]:
     """How many partnerships reached each stage (closed ones count up to the stage they were lost
     from), and the conversion from each stage to the next."""
@@ -146,10 +142,6 @@ class MoneyTotals:
     commission: int = 0  # earned on contracted and scaled ones
     by_kind: dict[str, int] = field(default_factory=dict)
     closed_lost: int = 0
-
-
-def money(scope: Scope | None) -> MoneyTotals:
-    return _money(_groups(scope))
 
 
 def _money(groups: list[_Group]) -> MoneyTotals:
