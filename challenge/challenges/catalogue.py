@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, or_, union_all
 from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import Organisation
@@ -86,8 +86,35 @@ def search_challenges(params: CatalogueParams, now: datetime):
             Organisation.slug == params.organisation)
     return IdsFirstPagination(select=query.order_by(*_order(params.sort, now)), session=db.session,
                               window_count=bool(params.q.strip()),
+                              by_parts=params.sort == "closing" and not params.q.strip(), now=now,
                               page=max(params.page, 1), per_page=current_app.config["PER_PAGE"],
                               error_out=False, count=True)
+
+
+def _closing_parts(select, now: datetime, rows: int):
+    """The ids of `select` in "closing soonest" order, each part read in its index's order.
+
+    The order has a CASE in it (what is still open first, by deadline; then the rest, latest closed first), so no
+    index serves it and every request sorted all ~8,500 listed challenges: 3 ms on SQLite, 12 ms on PostgreSQL.
+    Cut by state instead: the open part of the published ones, the rest of them, then each later state. Each
+    part is ordered the way ix_challenges_state_closes reads (forwards or backwards) and stops after `rows`
+    (the page's offset plus its length), and only those few rows are sorted by the full order.
+    """
+    published = Challenge.state == ChallengeState.PUBLISHED
+    still_open = and_(published, Challenge.closes_at > now)
+    latest_first = (Challenge.closes_at.desc(), Challenge.id)
+    parts = [select.where(still_open).order_by(Challenge.closes_at, Challenge.id),
+             select.where(published, Challenge.closes_at <= now).order_by(*latest_first),
+             select.where(published, Challenge.closes_at.is_(None)).order_by(Challenge.id)]
+    parts += [select.where(Challenge.state == state).order_by(*latest_first)
+              for state in LISTED_STATES if state != ChallengeState.PUBLISHED]
+    rows_of = [db.select(p.with_only_columns(Challenge.id, Challenge.state, Challenge.closes_at).limit(rows)
+                         .subquery()) for p in parts]
+    merged = union_all(*rows_of).subquery()
+    open_first = case((and_(merged.c.state == ChallengeState.PUBLISHED, merged.c.closes_at > now), 0), else_=1)
+    return db.select(merged.c.id).order_by(
+        open_first, case((open_first == 0, merged.c.closes_at), else_=None).asc(), merged.c.closes_at.desc(),
+        merged.c.id)
 
 
 class IdsFirstPagination(Pagination):
@@ -101,9 +128,13 @@ class IdsFirstPagination(Pagination):
 
     def _query_items(self) -> list:
         select = self._query_args["select"]
-        columns = (Challenge.id, func.count().over()) if self._query_args["window_count"] else (Challenge.id,)
-        rows = db.session.execute(select.with_only_columns(*columns)
-                                  .limit(self.per_page).offset(self._query_offset)).all()
+        if self._query_args["by_parts"]:
+            ids_select = _closing_parts(select.order_by(None), self._query_args["now"],
+                                        self._query_offset + self.per_page)
+        else:
+            columns = (Challenge.id, func.count().over()) if self._query_args["window_count"] else (Challenge.id,)
+            ids_select = select.with_only_columns(*columns)
+        rows = db.session.execute(ids_select.limit(self.per_page).offset(self._query_offset)).all()
         self._total_from_items = rows[0][1] if rows and len(rows[0]) > 1 else None
         ids = [r[0] for r in rows]
         if not ids:

@@ -88,7 +88,10 @@ class Challenge(db.Model):
         state_check("service_user_data", ServiceUserData),
         CheckConstraint("closes_at is null or opens_at is null or closes_at > opens_at", name="dates"),
         CheckConstraint("prize_pool >= 0", name="prize_pool_not_negative"),
+        # The catalogue reads "closing soonest" a state at a time from this index (catalogue._closing_parts).
         Index("ix_challenges_state_closes", "state", "closes_at"),
+        # When the catalogue's statuses next change (catalogue.next_change) and the "upcoming" filter.
+        Index("ix_challenges_state_opens", "state", "opens_at"),
         # The catalogue's organisation filter asks, per organisation, whether it has a listed challenge:
         # answered from this index alone instead of reading every challenge row.
         Index("ix_challenges_organisation_state", "organisation_id", "state"),

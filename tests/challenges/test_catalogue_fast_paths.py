@@ -25,3 +25,54 @@ def test_organisation_select_escapes_and_keeps_the_choice(client, world, make_or
     assert re.findall(r'<h2 class="h5 card-title"><a href="[^"]+">([^<]+)</a>', page) == ["Odd organisation&#39;s challenge"]
     refused = client.get("/?organisation=%3Cscript%3E").get_data(as_text=True)
     assert "Not a valid choice" in refused
+
+
+def test_closing_soonest_read_by_parts_keeps_the_full_order(app, world, make_challenge):
+    """The default order read a state at a time (catalogue._closing_parts) gives every page the same challenges,
+    in the same order, as sorting all of them by the whole CASE order: ties on the deadline, no deadline, every
+    listed state, filters, and pages deep enough that a part runs out."""
+    import random
+    from datetime import timedelta
+
+    from challenge import clock
+    from challenge.challenges.catalogue import CatalogueParams, _order, search_challenges, status_clause
+    from challenge.challenges.models import Challenge
+    from challenge.challenges.states import LISTED_STATES
+    from challenge.extensions import db
+
+    now = clock.now()
+    deadlines = [now + timedelta(days=d) for d in (-40, -3, -1, 2, 5, 9)] + [None] * 3
+    chance = random.Random(13)
+    for n in range(110):
+        state = chance.choice(["published", "published", "published", "judging", "decided", "completed",
+                               "draft", "cancelled"])
+        closes = chance.choice(deadlines)
+        opens = None if closes is None else closes - timedelta(days=chance.choice((20, 60)))
+        made = make_challenge(world.org, state, sector=chance.choice(["health", "education"]), title=f"Parts {n:02d}")
+        made.opens_at, made.closes_at = opens, closes
+    # A sector where the challenges without a deadline outnumber the open ones: they follow those at once.
+    make_challenge(world.org, "open", sector="transport")
+    make_challenge(world.org, "open", sector="transport")
+    for n in range(8):
+        make_challenge(world.org, "open", sector="transport").closes_at = None
+    db.session.commit()
+    app.config["PER_PAGE"] = 3  # smaller than every part, so a part cut in the wrong order shows
+
+    def whole_order(params: CatalogueParams) -> list[int]:
+        query = db.select(Challenge.id).where(Challenge.state.in_(LISTED_STATES))
+        if params.sector:
+            query = query.where(Challenge.sector == params.sector)
+        if params.status:
+            query = query.where(status_clause(params.status, now))
+        return list(db.session.scalars(query.order_by(*_order("closing", now))))
+
+    for params in (CatalogueParams(), CatalogueParams(sector="health"), CatalogueParams(status="closed"),
+                   CatalogueParams(sector="transport")):
+        expected = whole_order(params)
+        assert len(expected) >= 10  # several pages
+        seen = []
+        for page in range(1, len(expected) // 3 + 3):
+            result = search_challenges(CatalogueParams(sector=params.sector, status=params.status, page=page), now)
+            assert result.total == len(expected)
+            seen += [c.id for c in result.items]
+        assert seen == expected
