@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
@@ -14,9 +15,9 @@ from sqlalchemy import and_, case, func, or_, union_all
 from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import Organisation
-from challenge.challenges.models import Challenge
+from challenge.challenges.models import SECTOR_LABELS, Challenge
 from challenge.challenges.search import text_clause
-from challenge.challenges.states import LISTED_STATES, ChallengeState
+from challenge.challenges.states import LISTED_STATES, ChallengeState, Phase, phase_of
 from challenge.extensions import db
 from challenge.platform.hygiene import DB_INT_MAX
 
@@ -35,6 +36,34 @@ class CatalogueParams:
     organisation: str = ""  # slug
     sort: str = "closing"
     page: int = 1
+
+
+class Card(NamedTuple):
+    """A challenge as a catalogue card shows it, read as a plain row with its organisation's name: no entity,
+    none of the prose but the summary."""
+    id: int
+    slug: str
+    title: str
+    summary: str
+    sector: str
+    prize_pool: int
+    currency: str
+    state: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    organisation_name: str
+
+    @property
+    def sector_label(self) -> str:
+        return SECTOR_LABELS.get(self.sector, self.sector)
+
+    def phase(self, now: datetime) -> Phase:
+        return phase_of(self.state, self.opens_at, self.closes_at, now)
+
+
+_CARD = db.select(Challenge.id, Challenge.slug, Challenge.title, Challenge.summary, Challenge.sector,
+                  Challenge.prize_pool, Challenge.currency, Challenge.state, Challenge.opens_at, Challenge.closes_at,
+                  Organisation.name).join(Organisation, Organisation.id == Challenge.organisation_id)
 
 
 def status_clause(status: str, now: datetime):
@@ -63,8 +92,9 @@ def _order(sort: str, now: datetime):
             Challenge.closes_at.desc(), Challenge.id)
 
 
-def search_challenges(params: CatalogueParams, now: datetime):
-    """The page of listed challenges matching `params`, as a Flask-SQLAlchemy pagination."""
+def search_challenges(params: CatalogueParams, now: datetime, cards: bool = False):
+    """The page of listed challenges matching `params`, as a Flask-SQLAlchemy pagination: of challenges, or
+    with `cards` of `Card` rows."""
     query = db.select(Challenge).where(Challenge.state.in_(LISTED_STATES))
     if params.q.strip():
         query = query.where(text_clause(params.q.strip(), db.engine.dialect.name))
@@ -86,9 +116,13 @@ def search_challenges(params: CatalogueParams, now: datetime):
             Organisation.slug == params.organisation)
     return IdsFirstPagination(select=query.order_by(*_order(params.sort, now)), session=db.session,
                               window_count=bool(params.q.strip()),
-                              by_parts=params.sort == "closing" and not params.q.strip(), now=now,
+                              by_parts=params.sort == "closing" and not params.q.strip(), now=now, cards=cards,
                               page=max(params.page, 1), per_page=current_app.config["PER_PAGE"],
                               error_out=False, count=True)
+
+
+# Deeper than this the parts read nearly every row and sorting them again costs more than one sort of all.
+PARTS_UP_TO = 500
 
 
 def _closing_parts(select, now: datetime, rows: int):
@@ -128,7 +162,7 @@ class IdsFirstPagination(Pagination):
 
     def _query_items(self) -> list:
         select = self._query_args["select"]
-        if self._query_args["by_parts"]:
+        if self._query_args["by_parts"] and self._query_offset + self.per_page <= PARTS_UP_TO:
             ids_select = _closing_parts(select.order_by(None), self._query_args["now"],
                                         self._query_offset + self.per_page)
         else:
@@ -139,8 +173,11 @@ class IdsFirstPagination(Pagination):
         ids = [r[0] for r in rows]
         if not ids:
             return []
-        found = {c.id: c for c in db.session.scalars(
-            db.select(Challenge).options(joinedload(Challenge.organisation)).where(Challenge.id.in_(ids)))}
+        if self._query_args["cards"]:
+            found = {row.id: Card(*row) for row in db.session.execute(_CARD.where(Challenge.id.in_(ids)))}
+        else:
+            found = {c.id: c for c in db.session.scalars(
+                db.select(Challenge).options(joinedload(Challenge.organisation)).where(Challenge.id.in_(ids)))}
         return [found[i] for i in ids]
 
     def _query_count(self) -> int:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def test_search_pages_and_totals(client, world, make_challenge):
     for n in range(14):
@@ -27,10 +29,11 @@ def test_organisation_select_escapes_and_keeps_the_choice(client, world, make_or
     assert "Not a valid choice" in refused
 
 
-def test_closing_soonest_read_by_parts_keeps_the_full_order(app, world, make_challenge):
+@pytest.mark.parametrize("parts_up_to", [500, 12])
+def test_closing_soonest_read_by_parts_keeps_the_full_order(app, world, make_challenge, monkeypatch, parts_up_to):
     """The default order read a state at a time (catalogue._closing_parts) gives every page the same challenges,
     in the same order, as sorting all of them by the whole CASE order: ties on the deadline, no deadline, every
-    listed state, filters, and pages deep enough that a part runs out."""
+    listed state, filters, and pages deep enough that a part runs out; past PARTS_UP_TO rows, by one sort."""
     import random
     from datetime import timedelta
 
@@ -56,7 +59,8 @@ def test_closing_soonest_read_by_parts_keeps_the_full_order(app, world, make_cha
     for n in range(8):
         make_challenge(world.org, "open", sector="transport").closes_at = None
     db.session.commit()
-    app.config["PER_PAGE"] = 3  # smaller than every part, so a part cut in the wrong order shows
+    monkeypatch.setattr("challenge.challenges.catalogue.PARTS_UP_TO", parts_up_to)
+    monkeypatch.setitem(app.config, "PER_PAGE", 3)  # smaller than every part, so a part cut in the wrong order shows
 
     def whole_order(params: CatalogueParams) -> list[int]:
         query = db.select(Challenge.id).where(Challenge.state.in_(LISTED_STATES))
@@ -76,3 +80,22 @@ def test_closing_soonest_read_by_parts_keeps_the_full_order(app, world, make_cha
             assert result.total == len(expected)
             seen += [c.id for c in result.items]
         assert seen == expected
+
+
+def test_cards_carry_what_the_challenges_do(world, make_challenge, make_org, make_user):
+    """The catalogue's cards are plain rows; each holds what its challenge says, phase and sector label included."""
+    from challenge import clock
+    from challenge.challenges.catalogue import CatalogueParams, search_challenges
+    from challenge.extensions import db
+
+    for state in ("open", "upcoming", "closed", "judging", "decided"):
+        make_challenge(make_org(make_user()), state, sector="health").summary = "Short <b>summary</b>."
+    db.session.commit()
+    now = clock.now()
+    cards = search_challenges(CatalogueParams(), now, cards=True).items
+    challenges = search_challenges(CatalogueParams(), now).items
+    assert [card.id for card in cards] == [c.id for c in challenges] and len(cards) == 5
+    for card, c in zip(cards, challenges):
+        assert (card.slug, card.title, card.summary, card.prize_pool, card.currency, card.sector_label,
+                card.organisation_name, card.phase(now)) == (
+            c.slug, c.title, c.summary, c.prize_pool, c.currency, c.sector_label, c.organisation.name, c.phase(now))

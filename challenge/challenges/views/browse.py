@@ -26,7 +26,7 @@ def catalogue():
         now = clock.now()
         if filling():
             keep_until(next_change(now))
-        return render_template("challenges/_catalogue.html", form=form, page=search_challenges(params, now),
+        return render_template("challenges/_catalogue.html", form=form, page=search_challenges(params, now, cards=True),
                                params=params, now=now, filtered=any(
                                    v for k, v in request.args.items() if k not in ("sort", "page")))
 
