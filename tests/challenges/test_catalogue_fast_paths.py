@@ -99,3 +99,42 @@ def test_cards_carry_what_the_challenges_do(world, make_challenge, make_org, mak
         assert (card.slug, card.title, card.summary, card.prize_pool, card.currency, card.sector_label,
                 card.organisation_name, card.phase(now)) == (
             c.slug, c.title, c.summary, c.prize_pool, c.currency, c.sector_label, c.organisation.name, c.phase(now))
+
+
+@pytest.mark.parametrize("query", ["", "?sector=health&status=open&type=prize&sort=prize",
+                                   "?status=%3Cb%3E&sort=nonsense"])
+def test_the_filter_selects_say_what_wtforms_would(app, world, make_challenge, query):
+    """Every select of the catalogue's form (FastSelect) is WTForms' own select, option for option: the same values,
+    labels, escaping and choice, whatever was asked for."""
+    from html.parser import HTMLParser
+
+    from werkzeug.datastructures import MultiDict
+    from wtforms.widgets import Select
+
+    from challenge.challenges.forms import CatalogueForm, FastSelect
+
+    class Parts(HTMLParser):
+        def __init__(self, html: str):
+            super().__init__()
+            self.parts: list = []
+            self.feed(html)
+
+        def handle_starttag(self, tag, attrs):
+            self.parts.append((tag, sorted(attrs)))
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    make_challenge(world.org, "open")
+    with app.test_request_context(f"/{query}"):
+        from flask import request
+
+        form = CatalogueForm(MultiDict(request.args))
+        form.organisation.choices = [("", "Any organisation"), ("o-1", '<i>"Ünï" & Co</i>')]
+        form.validate()
+        fast = [f for f in form if isinstance(f.widget, FastSelect)]
+        assert {f.name for f in fast} == {"sector", "status", "type", "organisation", "sort"}
+        for f in fast:
+            ours, theirs = f(class_="form-select"), Select()(f, class_="form-select")
+            assert Parts(ours).parts == Parts(theirs).parts
+            assert ("selected" in ours) == ("selected" in theirs)
