@@ -5,7 +5,7 @@ same rule as `states.phase_of`, so the catalogue is right on every request witho
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
@@ -36,6 +36,11 @@ class CatalogueParams:
     organisation: str = ""  # slug
     sort: str = "closing"
     page: int = 1
+
+    def filtered(self) -> bool:
+        """Whether anything narrows the list (words, a filter or a prize bound); the sort and page do not."""
+        return bool(self.q.strip() or self.sector or self.status or self.type or self.organisation
+                    or self.min_prize is not None or self.max_prize is not None)
 
 
 class Card(NamedTuple):
@@ -115,7 +120,7 @@ def search_challenges(params: CatalogueParams, now: datetime, cards: bool = Fals
         query = query.join(Organisation, Challenge.organisation_id == Organisation.id).where(
             Organisation.slug == params.organisation)
     return IdsFirstPagination(select=query.order_by(*_order(params.sort, now)), session=db.session,
-                              window_count=bool(params.q.strip()), unfiltered=replace(params, page=1) == _NO_FILTERS,
+                              window_count=bool(params.q.strip()), unfiltered=not params.filtered(),
                               by_parts=params.sort == "closing" and not params.q.strip(), now=now, cards=cards,
                               page=max(params.page, 1), per_page=current_app.config["PER_PAGE"],
                               error_out=False, count=True)
@@ -152,7 +157,6 @@ def _closing_parts(select, now, rows):
         merged.c.id)
 
 
-_NO_FILTERS = CatalogueParams()
 # The first page anyone sees, built once (building the statement cost a third of running it): now and the rows a
 # part reads are parameters.
 _LISTED_BY_PARTS = _closing_parts(db.select(Challenge.id).where(Challenge.state.in_(LISTED_STATES)),
