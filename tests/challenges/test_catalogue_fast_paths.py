@@ -138,3 +138,18 @@ def test_the_filter_selects_say_what_wtforms_would(app, world, make_challenge, q
             ours, theirs = f(class_="form-select"), Select()(f, class_="form-select")
             assert Parts(ours).parts == Parts(theirs).parts
             assert ("selected" in ours) == ("selected" in theirs)
+
+
+def test_the_unfiltered_catalogue_uses_the_statement_built_once(client, world, make_challenge, monkeypatch):
+    """The first pages everyone sees run the statement built at import; a filter builds its own."""
+    built = []
+    from challenge.challenges import catalogue
+
+    real = catalogue._closing_parts
+    monkeypatch.setattr(catalogue, "_closing_parts", lambda *args: built.append(args) or real(*args))
+    make_challenge(world.org, "open", sector="health")
+    for path in ("/", "/?page=2", "/?sort=closing&sector=&status=&q=+"):
+        assert client.get(path, headers={"Cookie": "x=1"}).status_code == 200
+    assert built == []
+    assert "1 challenge matches your filters" in client.get("/?sector=health").get_data(as_text=True)
+    assert len(built) == 1
