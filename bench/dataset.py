@@ -12,6 +12,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import Engine, Table, func, select, text
 
@@ -19,7 +20,7 @@ import challenge.models  # noqa: F401  (every table into the metadata)
 from bench import words
 from bench.server import BROKER_TOTP_SECRET, SECRET_KEY
 from challenge.accounts.services import hash_password
-from challenge.challenges.models import SECTORS, ChallengeType, IPTerms
+from challenge.challenges.models import SECTORS, ChallengeType, IPTerms, search_text_of
 from challenge.extensions import db
 
 PASSWORD = "bench-password-not-secret"
@@ -86,6 +87,13 @@ def insert(conn, name: str, rows: list[dict]) -> None:
         conn.execute(t.insert(), rows[start:start + BATCH])
 
 
+def organisation_name(n: int) -> str:
+    """The name of organisation n (0-based; its id is n + 1)."""
+    kind = SEEKER_KINDS[n % len(SEEKER_KINDS)]
+    place = words.PLACES[n % len(words.PLACES)]
+    return f"{random.Random(n).choice(words.ORG_PREFIXES[kind]).format(place)} {n + 1}"
+
+
 def load_people(engine: Engine, plan: Plan, now: datetime) -> None:
     """The broker, the organisations with two seekers each, and the creators."""
     digest = hash_password(PASSWORD)  # one argon2 hash for everyone: hashing 5,000 would take minutes
@@ -94,9 +102,7 @@ def load_people(engine: Engine, plan: Plan, now: datetime) -> None:
     orgs, members = [], []
     for n in range(plan.organisations):
         kind = SEEKER_KINDS[n % len(SEEKER_KINDS)]
-        place = words.PLACES[n % len(words.PLACES)]
-        name = random.Random(n).choice(words.ORG_PREFIXES[kind]).format(place)
-        orgs.append(dict(id=n + 1, name=f"{name} {n + 1}", slug=f"org-{n + 1}", kind=kind, created_at=now,
+        orgs.append(dict(id=n + 1, name=organisation_name(n), slug=f"org-{n + 1}", kind=kind, created_at=now,
                          description=words.sentences(random.Random(n), 2), verified=n % 3 == 0))
         for role, seat in (("owner", 0), ("member", 1)):
             uid = 2 + 2 * n + seat
@@ -167,6 +173,8 @@ def challenge_row(i: int, plan: Plan, now: datetime, cid: int | None = None) -> 
                    ("People's choice", 250_000, 1)][: 1 + i % 3], start=1)]
     if "prize_pool" in table("challenges").c:  # the catalogue may keep a denormalised total
         row["prize_pool"] = sum(p["amount"] * p["winners"] for p in prizes)
+    if "search_text" in table("challenges").c:  # what the search reads, kept by the ORM, which this loader bypasses
+        row["search_text"] = search_text_of(SimpleNamespace(**row), organisation_name(org))
     return row, prizes
 
 

@@ -1,7 +1,7 @@
 """The benchmark's own tools: wrk's output parser, the case table's helpers, the query-count header."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import event
@@ -237,3 +237,30 @@ def test_the_render_fresh_header_keeps_kept_parts_out_of_the_count(counting_clie
     kept = int(counting_client.get("/").headers["X-Query-Count"])
     rendered = int(counting_client.get("/", headers={FRESH_HEADER: "1"}).headers["X-Query-Count"])
     assert kept == 1 < rendered  # the signed-in person, then everything the page reads
+
+
+def test_the_bench_challenges_can_be_found_by_the_words_the_search_cases_ask_for(app, make_user, make_org):
+    """The loader bypasses the ORM that keeps search_text (and through it SQLite's FTS table): each row carries its
+    own, so "catalogue, search" finds challenges instead of timing an empty page."""
+    from bench.cases import SEARCH_WORDS
+    from bench.dataset import challenge_row, organisation_name
+    from challenge.challenges.catalogue import CatalogueParams, search_challenges
+    from challenge.challenges.models import Challenge, search_text_of
+
+    plan, now = Plan(challenges=60, submissions=0, scores=0), datetime(2026, 12, 6, 9, 0, tzinfo=timezone.utc)
+    rows = [challenge_row(i, plan, now, 10_000 + i)[0] for i in range(plan.challenges)]
+    for row in rows:
+        assert row["search_text"] == search_text_of(Challenge(**{k: v for k, v in row.items() if k != "search_text"}),
+                                                    organisation_name(row["organisation_id"] - 1))
+    seeker = make_user()
+    org = make_org(seeker)
+    for row in rows[:12]:  # through the database too: stored as the loader stores it, found by the catalogue
+        row.update(organisation_id=org.id, created_by_id=seeker.id, state="published",
+                   opens_at=None, closes_at=None)
+        db.session.execute(Challenge.__table__.insert().values(**row))
+    db.session.commit()
+    for word in SEARCH_WORDS:
+        assert any(word in row["search_text"].lower() for row in rows), word
+    found = {w: search_challenges(CatalogueParams(q=w), now).total for w in SEARCH_WORDS}
+    assert sum(found.values()) > 0 and found == {
+        w: sum(w in r["search_text"].lower() for r in rows[:12]) for w in SEARCH_WORDS}
