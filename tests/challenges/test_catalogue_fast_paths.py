@@ -108,6 +108,7 @@ def test_the_filter_selects_say_what_wtforms_would(app, world, make_challenge, q
     labels, escaping and choice, whatever was asked for."""
     from html.parser import HTMLParser
 
+    from markupsafe import Markup
     from werkzeug.datastructures import MultiDict
     from wtforms.widgets import Select
 
@@ -130,7 +131,8 @@ def test_the_filter_selects_say_what_wtforms_would(app, world, make_challenge, q
         from flask import request
 
         form = CatalogueForm(MultiDict(request.args))
-        form.organisation.choices = [("", "Any organisation"), ("o-1", '<i>"Ünï" & Co</i>')]
+        form.organisation.choices = [("", "Any organisation"), ("o-1", '<i>"Ünï" & Co</i>'), ("o-2", "A\0B <c>"),
+                                     ("o-3", Markup("<b>kept</b>"))]
         form.validate()
         fast = [f for f in form if isinstance(f.widget, FastSelect)]
         assert {f.name for f in fast} == {"sector", "status", "type", "organisation", "sort"}
@@ -153,3 +155,15 @@ def test_the_unfiltered_catalogue_uses_the_statement_built_once(client, world, m
     assert built == []
     assert "1 challenge matches your filters" in client.get("/?sector=health").get_data(as_text=True)
     assert len(built) == 1
+
+
+def test_escaping_many_texts_at_once_is_escaping_each():
+    from markupsafe import Markup, escape
+
+    from challenge.challenges.forms import _escaped
+
+    texts = ['<a href="x">', "Tom & Jerry's", "plain", "", "'\"&<>", "Ünïcode ∑"]
+    assert _escaped(texts) == [str(escape(t)) for t in texts]
+    assert _escaped([]) == []
+    assert _escaped(["a\0b", "<"]) == ["a\0b", "&lt;"]  # the separator inside: escaped one by one
+    assert _escaped([Markup("<b>"), "<b>"]) == ["<b>", "&lt;b&gt;"]  # Markup is already safe
