@@ -6,7 +6,8 @@
 Loads the benchmark's data set into a SQLite file, or with --postgresql into a PostgreSQL database of that
 name on the bench's server, once (kept for the next run; --fresh reloads it, and `--drop` removes the
 PostgreSQL database and stops), then
-for each case in bench/cases.py that has a login: signs in through the session (as Flask-Login would),
+for each case in bench/cases.py that has a login, and each anonymous case rendered in full ("…, rendered"): signs
+in through the session (as Flask-Login would),
 warms up, and reports the CPU time of one request (`time.process_time`, median of --requests) and its
 query count. `--top N` prints cProfile's N most expensive functions (cumulative) for each case. CPU
 time, not wall-clock, because the machine is shared: what another process does does not count.
@@ -74,15 +75,16 @@ def _postgresql(name: str, fresh: bool, drop: bool = False) -> tuple[str, Path]:
 
 def signed_in_cases(app, facts, only: str = ""):
     """(case, a test client signed in as its person, its paths) for each signed-in case whose name contains
-    `only` and whose data is loaded."""
+    `only` and whose data is loaded; and the anonymous "rendered" cases, with a client signed in as nobody."""
     for case in CASES:
         if only not in case.name or case.baseline:
             continue
         email, paths = case.login(facts), case.paths(facts)
-        if not email or not paths:
+        if not paths or not (email or not case.page_cache):
             continue
         client = app.test_client()
-        sign_in(client, app, email)
+        if email:
+            sign_in(client, app, email)
         yield case, client, paths
 
 
