@@ -74,12 +74,14 @@ def test_closing_soonest_read_by_parts_keeps_the_full_order(app, world, make_cha
                    CatalogueParams(sector="transport")):
         expected = whole_order(params)
         assert len(expected) >= 10  # several pages
-        seen = []
-        for page in range(1, len(expected) // 3 + 3):
-            result = search_challenges(CatalogueParams(sector=params.sector, status=params.status, page=page), now)
-            assert result.total == len(expected)
-            seen += [c.id for c in result.items]
-        assert seen == expected
+        for cards in (False, True):  # challenges for the API; cards for the page (unfiltered: one statement)
+            seen = []
+            for page in range(1, len(expected) // 3 + 3):
+                result = search_challenges(CatalogueParams(sector=params.sector, status=params.status, page=page),
+                                           now, cards=cards)
+                assert result.total == len(expected)
+                seen += [c.id for c in result.items]
+            assert seen == expected
 
 
 def test_cards_carry_what_the_challenges_do(world, make_challenge, make_org, make_user):
