@@ -217,12 +217,14 @@ class IdsFirstPagination(Pagination):
 
 def organisations_with_challenges() -> list[tuple[str, str]]:
     """(slug, name) of organisations with at least one listed challenge, for the filter."""
-    # EXISTS probes ix_challenges_organisation_id once per organisation instead of reading every challenge.
-    listed = db.select(Challenge.id).where(Challenge.organisation_id == Organisation.id,
-                                           Challenge.state.in_(LISTED_STATES)).exists()
-    rows = db.session.execute(db.select(Organisation.slug, Organisation.name).where(listed)
-                              .order_by(Organisation.name)).all()
-    return [tuple(r) for r in rows]
+    return [tuple(r) for r in db.session.execute(_ORGANISATIONS)]
+
+
+# EXISTS probes ix_challenges_organisation_state once per organisation instead of reading every challenge.
+_ORGANISATIONS = (db.select(Organisation.slug, Organisation.name)
+                  .where(db.select(Challenge.id).where(Challenge.organisation_id == Organisation.id,
+                                                       Challenge.state.in_(LISTED_STATES)).exists())
+                  .order_by(Organisation.name))
 
 
 def next_change(now: datetime) -> datetime | None:
