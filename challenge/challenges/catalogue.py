@@ -119,7 +119,8 @@ def search_challenges(params: CatalogueParams, now: datetime, cards: bool = Fals
     if params.organisation:
         query = query.join(Organisation, Challenge.organisation_id == Organisation.id).where(
             Organisation.slug == params.organisation)
-    return IdsFirstPagination(select=query.order_by(*_order(params.sort, now)), session=db.session,
+    order = _order(params.sort, now)
+    return IdsFirstPagination(select=query.order_by(*order), order=order, session=db.session,
                               window_count=bool(params.q.strip()), unfiltered=not params.filtered(),
                               by_parts=params.sort == "closing" and not params.q.strip(), now=now, cards=cards,
                               page=max(params.page, 1), per_page=current_app.config["PER_PAGE"],
@@ -166,7 +167,8 @@ _LISTED_BY_PARTS = _closing_parts(db.select(Challenge.id).where(Challenge.state.
 # challenges and organisations, sorted again (twenty rows), and the count run once beside them.
 _PAGE = _LISTED_BY_PARTS.limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)).subquery()
 _FIRST_CARDS = (_CARD.add_columns(db.select(func.count()).select_from(Challenge.__table__)
-                                  .where(Challenge.__table__.c.state.in_(LISTED_STATES)).scalar_subquery())
+                                  .where(Challenge.__table__.c.state.in_(LISTED_STATES)).correlate(None)
+                                  .scalar_subquery())
                 .join(_PAGE, _PAGE.c.id == Challenge.id).order_by(*_order("closing", _NOW)))
 
 
@@ -186,6 +188,13 @@ class IdsFirstPagination(Pagination):
             rows = db.session.execute(_FIRST_CARDS, {
                 "now": self._query_args["now"], "rows": self._query_offset + self.per_page, "n": self.per_page,
                 "skip": self._query_offset}).all()
+            self._total_from_items = rows[0][-1] if rows else None
+            return [Card(*row[:-1]) for row in rows]
+        if self._query_args["cards"] and self._query_args["window_count"]:  # a search: cards and total at once
+            page = (select.with_only_columns(Challenge.id.label("id"), func.count().over().label("total"))
+                    .limit(self.per_page).offset(self._query_offset).subquery())
+            rows = db.session.execute(_CARD.add_columns(page.c.total).join(page, page.c.id == Challenge.id)
+                                      .order_by(*self._query_args["order"])).all()
             self._total_from_items = rows[0][-1] if rows else None
             return [Card(*row[:-1]) for row in rows]
         if by_parts:

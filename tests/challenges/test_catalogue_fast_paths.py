@@ -169,3 +169,31 @@ def test_escaping_many_texts_at_once_is_escaping_each():
     assert _escaped([]) == []
     assert _escaped(["a\0b", "<"]) == ["a\0b", "&lt;"]  # the separator inside: escaped one by one
     assert _escaped([Markup("<b>"), "<b>"]) == ["<b>", "&lt;b&gt;"]  # Markup is already safe
+
+
+@pytest.mark.parametrize("sort", ["closing", "newest", "prize"])
+def test_a_search_read_as_cards_in_one_statement_keeps_the_order_and_total(app, world, make_challenge, monkeypatch,
+                                                                           sort):
+    """A search's cards come with their total from one statement; page for page they are the challenges the API
+    reads, in the same order, and past the last page the total still holds."""
+    import random
+
+    from challenge import clock
+    from challenge.challenges.catalogue import CatalogueParams, search_challenges
+    from challenge.extensions import db
+
+    chance = random.Random(5)
+    for n in range(17):
+        made = make_challenge(world.org, chance.choice(["open", "closed", "judging", "decided", "upcoming"]),
+                              title=f"Hospital discharge {n:02d}", prizes=((chance.choice([100, 500, 900]), 1),))
+        made.published_at = made.published_at.replace(minute=chance.choice([0, 30]))
+    make_challenge(world.org, "open", title="Something else")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "PER_PAGE", 4)
+    now = clock.now()
+    for page in range(1, 7):
+        params = CatalogueParams(q="hospital", sort=sort, page=page)
+        cards, challenges = search_challenges(params, now, cards=True), search_challenges(params, now)
+        assert [c.id for c in cards.items] == [c.id for c in challenges.items]
+        assert cards.total == challenges.total == 17
+        assert len(cards.items) == (4 if page <= 4 else 1 if page == 5 else 0)
