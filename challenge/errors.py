@@ -5,6 +5,8 @@ from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from challenge.platform import readonly
+
 
 class DomainError(Exception):
     """A rule of the domain refused the request. Its message is shown to the user.
@@ -62,6 +64,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DBAPIError, database_unavailable)
     app.register_error_handler(Exception, unexpected)
     app.teardown_appcontext(close_session_even_if_the_database_went_away)
+    readonly.listen()
 
 
 def domain_error(exc: DomainError):
@@ -100,10 +103,13 @@ def http_error(exc: HTTPException):
 def close_session_even_if_the_database_went_away(exc):
     """Runs before Flask-SQLAlchemy's own teardown (registered earlier, so called later). A database that
     restarts after a request's last query kills its connection, and the ROLLBACK that closing the session
-    sends fails: without this, that failure turns an answer already made into a 500."""
+    sends (or the COMMIT that ends a transaction that only read: platform/readonly.py) fails: without this,
+    that failure turns an answer already made into a 500."""
     from challenge.extensions import db
 
     try:
+        if exc is None:
+            readonly.end(db.session())  # a transaction that only read commits: PostgreSQL keeps what it prepared
         db.session.remove()
     except DBAPIError as lost:
         current_app.logger.warning("database connection lost after the request: %s",
