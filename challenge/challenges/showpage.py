@@ -156,8 +156,8 @@ def _add_public(page: ChallengePage) -> None:
 def _render_parts(page: ChallengePage) -> str:
     _add_public(page)
     keep_until(page.challenge.opens_at, page.challenge.closes_at)
-    context = page.context()
-    return _BETWEEN_PARTS.join(render_template(f"challenges/_show_{name}.html", **context) for name in PARTS)
+    return render_template("challenges/_show_parts.html", **page.context(), part_names=PARTS,
+                           between=Markup(_BETWEEN_PARTS))
 
 
 def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, refused=None):
