@@ -13,11 +13,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from flask import abort, current_app, render_template, url_for
+from flask import abort, current_app, render_template, request, url_for
 from sqlalchemy import bindparam, inspect
 from sqlalchemy.orm.attributes import set_committed_value
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from challenge import clock
 from challenge.accounts.models import Organisation
@@ -34,7 +34,7 @@ from challenge.judging.pages import my_feedback, on_a_judging_panel, public_rubr
 from challenge.payouts.funding import pool_and_funders
 from challenge.permissions import can, memo, remember, signed_in
 from challenge.platform import tx
-from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_form, shared_part
+from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_part, with_token
 from challenge.submissions import queries as submission_queries
 from challenge.submissions.models import Submission
 
@@ -263,11 +263,20 @@ def _add_forms(page: ChallengePage) -> None:
 
 
 def _empty_question_form(challenge: Challenge) -> Markup:
-    """The empty "ask a question" form: the same for everyone who may ask but for its CSRF token, so it is
-    rendered once and kept (building and rendering the form was a fifth of a kept challenge page)."""
-    return shared_form(f"ask:{challenge.id}", lambda: render_template(
-        "challenges/_question_form.html", challenge=challenge, token=CSRF_SLOT,
-        question_form=QuestionForm(formdata=None, meta={"csrf": False})))
+    """The empty "ask a question" form: the same for every challenge and everyone who may ask but for its
+    address and CSRF token, and nothing it shows changes with the data, so each worker renders it once (like
+    the navigation bar, platform/menu.py) and puts in the challenge's address and the request's token."""
+    kept = current_app.extensions.setdefault("empty_question_form", {})
+    html = kept.get(request.script_root)
+    if html is None:
+        html = kept[request.script_root] = render_template(
+            "challenges/_question_form.html", action=_ADDRESS_SLOT, token=CSRF_SLOT,
+            question_form=QuestionForm(formdata=None, meta={"csrf": False}))
+    return with_token(html.replace(_ADDRESS_SLOT, escape(url_for("challenges.ask", slug=challenge.slug))))
+
+
+# Stands for the challenge's address in the kept question form (no URL, label or text the site writes holds it).
+_ADDRESS_SLOT = "cx-address-slot"
 
 
 def organisation_url(org) -> str | None:
