@@ -13,11 +13,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from flask import abort, current_app, render_template, url_for
+from flask import abort, current_app, render_template, request, url_for
 from sqlalchemy import bindparam, inspect
 from sqlalchemy.orm.attributes import set_committed_value
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from challenge import clock
 from challenge.accounts.models import Organisation
@@ -25,16 +25,16 @@ from challenge.challenges.conversation import following
 from challenge.challenges.documents import DOCUMENT_ORDER
 from challenge.challenges.entry_questions import QUESTION_ORDER, EntryQuestion
 from challenge.challenges.forms import AnswerForm, QuestionForm
-from challenge.challenges.lookup import MAX_SLUG, challenge_or_404, visible_or_404
+from challenge.challenges.lookup import MAX_SLUG, visible_or_404
 from challenge.challenges.models import Challenge, ChallengeDocument, Follow, Prize, Question, Update
 from challenge.challenges.services import entries_sql, missing_for_review
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging.pages import my_feedback, on_a_judging_panel, public_rubric
 from challenge.payouts.funding import pool_and_funders
-from challenge.permissions import can, remember, signed_in
+from challenge.permissions import can, memo, remember, signed_in
 from challenge.platform import tx
-from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_form, shared_part
+from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_part, with_token
 from challenge.submissions import queries as submission_queries
 from challenge.submissions.models import Submission
 
@@ -75,9 +75,14 @@ class ChallengePage:
 def challenge_for_visitor(slug: str) -> Challenge:
     """`challenge_or_404(slug)` for the challenge page. For a signed-in visitor the same statement reads their
     follow and their entry, kept as `following` and `entry_of` would read them, so the page asks nothing
-    more about them."""
+    more about them. An anonymous visitor's page is rendered only when no kept copy answers, and then its
+    shared parts are rarely kept either (they expire with the page): for them the same statement reads what
+    the prize card shows, the organisation, the prize tiers and the entries received."""
     if not signed_in(current_user):
-        return challenge_or_404(slug)
+        rows = db.session.execute(_organisation_statement("slug"), {"slug": slug[:MAX_SLUG]}).all()
+        if not rows:
+            abort(404)
+        return visible_or_404(_keep_organisation_prizes_and_entries(rows[0][0], rows))
     row = db.session.execute(_visitor_statement(), {"slug": slug[:MAX_SLUG], "user_id": current_user.id}).first()
     if row is None:
         abort(404)
@@ -141,7 +146,7 @@ def shows_everyone_the_same(challenge: Challenge) -> bool:
 def _add_public(page: ChallengePage) -> None:
     """What the shared parts show."""
     challenge = page.challenge
-    page.entries = _organisation_prizes_and_entries(challenge)
+    page.entries = memo("challenge_entries", challenge.id, lambda: _organisation_prizes_and_entries(challenge))
     page.organisation_url = organisation_url(challenge.organisation)
     page.documents, page.entry_questions, page.questions, page.updates = _lists(challenge)
     page.judging_panel = public_rubric(challenge)
@@ -151,8 +156,8 @@ def _add_public(page: ChallengePage) -> None:
 def _render_parts(page: ChallengePage) -> str:
     _add_public(page)
     keep_until(page.challenge.opens_at, page.challenge.closes_at)
-    context = page.context()
-    return _BETWEEN_PARTS.join(render_template(f"challenges/_show_{name}.html", **context) for name in PARTS)
+    return render_template("challenges/_show_parts.html", **page.context(), part_names=PARTS,
+                           between=Markup(_BETWEEN_PARTS))
 
 
 def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, refused=None):
@@ -165,22 +170,32 @@ def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, 
 def _organisation_prizes_and_entries(challenge: Challenge) -> int:
     """The challenge's entries received (services.entry_count), read in one statement with its organisation
     and its prize tiers, which are kept on the challenge as its relationships would load them."""
-    rows = db.session.execute(_organisation_statement(), {"challenge_id": challenge.id}).all()
+    rows = db.session.execute(_organisation_statement("id"), {"challenge_id": challenge.id}).all()
+    _keep_organisation_prizes_and_entries(challenge, rows)
+    return int(rows[0][2]) if rows else 0
+
+
+def _keep_organisation_prizes_and_entries(challenge: Challenge, rows) -> Challenge:
+    """`challenge` with the organisation and prize tiers of `rows` (_organisation_statement's) kept on it as its
+    relationships would load them, and its entries received remembered for the request."""
     unloaded = inspect(challenge).unloaded
     if "organisation" in unloaded:
-        set_committed_value(challenge, "organisation", rows[0][0])
+        set_committed_value(challenge, "organisation", rows[0][1])
     if "prizes" in unloaded:
-        set_committed_value(challenge, "prizes", [prize for _, _, prize in rows if prize is not None])
-    return int(rows[0][1]) if rows else 0
+        set_committed_value(challenge, "prizes", [prize for *_, prize in rows if prize is not None])
+    remember("challenge_entries", challenge.id, int(rows[0][2]))
+    return challenge
 
 
-@lru_cache(maxsize=1)
-def _organisation_statement():
-    """_organisation_prizes_and_entries' statement, built once: a row per prize tier (one when it has none)."""
-    return (db.select(Organisation, entries_sql(Challenge.id), Prize).select_from(Challenge)
+@lru_cache(maxsize=2)
+def _organisation_statement(by: str):
+    """The statement of a challenge's organisation, entries received and prize tiers (a row per tier, one when
+    it has none), built once: `by` "slug" (the row starts with the challenge) or "id" (with its id)."""
+    found = (db.select(Challenge, Organisation).where(Challenge.slug == bindparam("slug")) if by == "slug"
+             else db.select(Challenge.id, Organisation).where(Challenge.id == bindparam("challenge_id")))
+    return (found.add_columns(entries_sql(Challenge.id), Prize)
             .join(Organisation, Organisation.id == Challenge.organisation_id)
-            .outerjoin(Prize, Prize.challenge_id == Challenge.id)
-            .where(Challenge.id == bindparam("challenge_id")).order_by(Prize.position, Prize.id))
+            .outerjoin(Prize, Prize.challenge_id == Challenge.id).order_by(Prize.position, Prize.id))
 
 
 class AskedQuestion(NamedTuple):
@@ -248,11 +263,20 @@ def _add_forms(page: ChallengePage) -> None:
 
 
 def _empty_question_form(challenge: Challenge) -> Markup:
-    """The empty "ask a question" form: the same for everyone who may ask but for its CSRF token, so it is
-    rendered once and kept (building and rendering the form was a fifth of a kept challenge page)."""
-    return shared_form(f"ask:{challenge.id}", lambda: render_template(
-        "challenges/_question_form.html", challenge=challenge, token=CSRF_SLOT,
-        question_form=QuestionForm(formdata=None, meta={"csrf": False})))
+    """The empty "ask a question" form: the same for every challenge and everyone who may ask but for its
+    address and CSRF token, and nothing it shows changes with the data, so each worker renders it once (like
+    the navigation bar, platform/menu.py) and puts in the challenge's address and the request's token."""
+    kept = current_app.extensions.setdefault("empty_question_form", {})
+    html = kept.get(request.script_root)
+    if html is None:
+        html = kept[request.script_root] = render_template(
+            "challenges/_question_form.html", action=_ADDRESS_SLOT, token=CSRF_SLOT,
+            question_form=QuestionForm(formdata=None, meta={"csrf": False}))
+    return with_token(html.replace(_ADDRESS_SLOT, escape(url_for("challenges.ask", slug=challenge.slug))))
+
+
+# Stands for the challenge's address in the kept question form (no URL, label or text the site writes holds it).
+_ADDRESS_SLOT = "cx-address-slot"
 
 
 def organisation_url(org) -> str | None:

@@ -15,7 +15,8 @@ from challenge.challenges.documents import documents_of
 from challenge.challenges.entry_questions import EntryQuestion, questions_of
 from challenge.challenges.models import Challenge, ChallengeDocument, Question, Update
 from challenge.challenges.services import entry_count
-from challenge.challenges.showpage import PARTS, ChallengePage, _add_public, organisation_url
+from challenge.challenges.showpage import (PARTS, ChallengePage, _add_public, challenge_for_visitor, challenge_page,
+                                          organisation_url)
 from challenge.extensions import db
 from challenge.judging import rubric
 from challenge.judging.models import JudgingSettings
@@ -124,6 +125,39 @@ def test_the_page_gathered_in_few_statements_is_the_page_gathered_piece_by_piece
         assert piece in page, piece
     assert "Trust 2" not in page  # invited, not accepted: not shown
     assert ("Your judging queue" in page) == (who == "judge")
+
+
+def test_an_anonymous_visitors_page_reads_the_prize_card_with_the_challenge(app, world, rich):
+    """Anonymous visitors' pages are rendered when no kept copy answers: the challenge's own statement reads its
+    organisation, prize tiers and entries received, and the parts are the same as pieced together."""
+    challenge, _ = rich
+    slug, now = challenge.slug, clock.now()
+    old, _ = rendered(app, None, slug, piece_by_piece, now)
+    db.session.expunge_all()
+    with app.test_request_context(f"/challenges/{slug}"):
+        with counted_statements() as seen:
+            page = in_few_statements(challenge_for_visitor(slug), now)
+        new = {name: render_template(f"challenges/_show_{name}.html", **page.context()) for name in PARTS}
+    assert new == old
+    assert len(seen) == 4  # the challenge with its prize card, the lists, the rubric, the pool
+
+
+@pytest.mark.parametrize("who", ["creator", "anonymous"])
+def test_the_page_with_its_shared_parts_is_the_page_rendered_whole(app, world, rich, who):
+    """The shared parts are rendered together and cut apart again (showpage._render_parts): put back into the
+    page, they make the page that includes each part itself."""
+    slug, user_id = rich[0].slug, getattr(world, who).id if who != "anonymous" else None
+    db.session.expunge_all()
+    with app.test_request_context(f"/challenges/{slug}"):
+        if user_id is not None:
+            login_user(db.session.get(User, user_id))
+        page = challenge_page(challenge_for_visitor(slug), clock.now())
+        assert page.parts is not None
+        shared = render_template("challenges/show.html", **page.context())
+        page.parts = None
+        _add_public(page)
+        assert render_template("challenges/show.html", **page.context()) == shared
+    assert "Trust 0" in shared and "Can teams enter?" in shared and "Prize 3" in shared
 
 
 def test_the_funding_panel_reads_what_pool_status_and_funders_of_read(app, world, rich):

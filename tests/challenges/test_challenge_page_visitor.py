@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import render_template, url_for
+from flask_login import login_user
+from flask_wtf.csrf import generate_csrf
 
 from challenge.challenges.conversation import following
+from challenge.challenges.forms import QuestionForm
+from challenge.challenges.showpage import _empty_question_form
 from challenge.challenges.models import Follow
 from challenge.extensions import db
 from challenge.platform.pagecache import CSRF_SLOT
@@ -91,3 +96,19 @@ def test_the_kept_question_form_carries_each_visitors_own_token_and_sends(app, c
     assert "Is data shared?" in page(client, slug)[0]
     refused = client.post(f"/challenges/{slug}/questions", data={"csrf_token": tokens[1], "body": "Forged?"})
     assert refused.status_code == 400 and "Forged?" not in page(client, slug)[0]
+
+
+def test_the_kept_question_form_is_the_form_rendered_for_each_challenge(app, world, make_challenge, make_org,
+                                                                         make_user):
+    """Each worker renders the empty form once (showpage._empty_question_form) and puts in each challenge's
+    address and each request's token: the same HTML as the form rendered for that challenge and request."""
+    other = make_challenge(make_org(make_user("Ada Other")), "open", title="A challenge of its own")
+    for challenge in (world["challenge"], other, world["challenge"]):
+        with app.test_request_context():
+            login_user(world["stranger"])
+            kept = _empty_question_form(challenge)
+            fresh = render_template("challenges/_question_form.html", token=generate_csrf(),
+                                    action=url_for("challenges.ask", slug=challenge.slug),
+                                    question_form=QuestionForm(formdata=None, meta={"csrf": False}))
+            assert kept == fresh and f'action="/challenges/{challenge.slug}/questions"' in kept
+    assert list(app.extensions["empty_question_form"]) == [""]  # one copy, whatever the challenge
