@@ -10,6 +10,7 @@ import pytest
 
 from challenge import clock
 from challenge.accounts.models import User
+from challenge.challenges.entry_questions import EntryQuestion, questions_of
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.judging import queue, services
@@ -18,14 +19,15 @@ from challenge.judging.blueprint import assignment_or_404
 from challenge.judging.models import Conflict
 from challenge.judging.rubric import criteria_of
 from challenge.permissions import can
-from challenge.submissions.models import TeamMember
+from challenge.submissions.answers import EntryAnswer
+from challenge.submissions.models import Attachment, TeamMember
 from tests.judging.judging_helpers import open_round, sheet
 
 
 def piece_by_piece(user, challenge, assignment_id):
     """The old readers: nothing read ahead for the rules, which ask for the seat and the declaration."""
     assignment = assignment_or_404(challenge, assignment_id)
-    return queue.SheetPage(assignment, criteria_of(challenge), queue.entrant(assignment.submission, False))
+    return queue.SheetPage(assignment, criteria_of(challenge), queue.entrant(assignment.submission, False), True)
 
 
 def _csrf_free(html: str) -> str:
@@ -46,12 +48,14 @@ def both_ways(client, monkeypatch, url: str) -> tuple[int, str]:
 @pytest.fixture()
 def judged(make_world, make_user, make_org):
     """An open round: the chair and judge 2 submitted their sheets for entry 0 (entered by a creator for an
-    organisation, with a team), judge 3 saved a draft of it; judge 2 has declared nothing about entry 1 and
+    organisation, with a team and a file), judge 3 saved a draft of it; judge 2 has declared nothing about entry 1 and
     judge 3 a conflict with it (recorded without releasing the sheet, as a late declaration would find it)."""
     world = make_world(judges=3, entries=2)
     entry = world.subs[0]
     entry.organisation_id = make_org(world.creators[0], name="Quorn Labs").id
     db.session.add(TeamMember(submission_id=entry.id, user_id=make_user("Tess Teammate").id))
+    db.session.add(Attachment(submission_id=entry.id, original_name="plan.pdf", stored_name="plan.bin", size=2048,
+                              content_type="application/pdf", sha256="0" * 64, uploaded_at=clock.now()))
     round_ = open_round(world)
     for member, judge, submit in zip(world.members, world.judges, (True, True, False)):
         mine = sheet(round_, member, entry)
@@ -73,7 +77,7 @@ def test_each_judge_sees_the_page_the_old_readers_gave(client, login, monkeypatc
     chair, judge2, judge3 = world.members
     login(world.judges[1])
     status, page = both_ways(client, monkeypatch, url(world, round_, judge2, world.subs[0]))
-    assert status == 200 and "Zebedee Quorn0, Quorn Labs, with Tess Teammate" in page
+    assert status == 200 and "Zebedee Quorn0, Quorn Labs, with Tess Teammate" in page and "plan.pdf" in page
     assert page.count('<th scope="col" class="text-end">Judge ') == 1 and "By Judge 1" in page  # the chair's
     assert 'value="3" checked' in page or 'checked class="form-check-input" id="score-' in page
     status, page = both_ways(client, monkeypatch, url(world, round_, judge2, world.subs[1]))
@@ -115,8 +119,15 @@ def test_a_closed_round_shows_the_scores_as_before(client, login, monkeypatch, j
     assert [m for m in re.findall(r"<dd>(\w+)</dd>", page)] == ["2", "3"]
 
 
-def test_a_blind_panel_sees_the_page_as_before(client, login, monkeypatch, make_world):
+def test_a_blind_panel_sees_the_page_and_the_answers_as_before(client, login, monkeypatch, make_world):
     world = make_world(blind=True, judges=2, entries=1)
+    asked = [EntryQuestion(challenge_id=world.challenge.id, position=1, kind="short_text", label="Your organisation",
+                           identifying=True),
+             EntryQuestion(challenge_id=world.challenge.id, position=2, kind="short_text", label="The need")]
+    db.session.add_all(asked)
+    db.session.flush()
+    db.session.add_all([EntryAnswer(submission_id=world.subs[0].id, question_id=q.id, value=value,
+                                    updated_at=clock.now()) for q, value in zip(asked, ("Befrienders", "Lonely"))])
     round_ = open_round(world)
     login(world.judges[1])
     status, page = both_ways(client, monkeypatch, url(world, round_, world.members[1], world.subs[0]))
@@ -125,6 +136,7 @@ def test_a_blind_panel_sees_the_page_as_before(client, login, monkeypatch, make_
     db.session.commit()
     status, page = both_ways(client, monkeypatch, url(world, round_, world.members[1], world.subs[0]))
     assert status == 200 and "Blind judging: who entered is hidden" in page and "Zebedee" not in page
+    assert "The need" in page and "Lonely" in page and "Befrienders" not in page
 
 
 def test_the_sheet_page_answers_as_the_old_readers_do(app, judged):
@@ -146,6 +158,7 @@ def test_the_sheet_page_answers_as_the_old_readers_do(app, judged):
                           "judging.others_scores")]
                 answers.append((got.assignment.id, got.assignment.round.name, got.assignment.submission.title,
                                 [c.id for c in got.criteria], sorted((s.criterion_id, s.value) for s in
-                                                                     got.assignment.scores), got.entered_by, rules))
+                                                                     got.assignment.scores), got.entered_by, rules,
+                                bool(questions_of(challenge)) if read is piece_by_piece else got.asks_questions))
         assert answers[0] == answers[1]
-    assert answers[0][-1] == [False] * 5  # the last case: the chair asking for another judge's sheet
+    assert answers[0][-2] == [False] * 5  # the last case: the chair asking for another judge's sheet

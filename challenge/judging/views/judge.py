@@ -40,9 +40,11 @@ def queue(slug: str):
                            tally=tally, conflicts=conflicts, rounds=queries.rounds_with_work(member), now=clock.now())
 
 
-def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=None, entered_by=None):
+def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=None, entered_by=None,
+                asks_questions=True):
     """The declaration until the judge has declared no conflict, then the entry with its score sheet (by the
-    challenge's criteria, read here unless given; who entered, from the entry unless given)."""
+    challenge's criteria, read here unless given; who entered, from the entry unless given; the answers to
+    the entry questions unless there are none)."""
     blind = challenge.blind_judging
     entrant = None if blind else entered_by or queries.entrant(assignment.submission, blind)
     if not can(None, "judging.view_entry", assignment):
@@ -59,7 +61,7 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=N
     return tx.render_form("judging/entry.html", form, challenge=challenge,
                           assignment=assignment, criteria=criteria, entry=assignment.submission, blind=blind,
                           entrant=entrant, others=others, attached=queries.files_and_team(assignment.submission_id),
-                          answers=entry_answers.shown(assignment.submission, blind=blind),
+                          answers=entry_answers.shown(assignment.submission, blind=blind) if asks_questions else [],
                           can_score=can(None, "judging.score", assignment), now=clock.now())
 
 
@@ -70,7 +72,8 @@ def entry(slug: str, assignment_id: int):
     sheet = queries.sheet_page(current_user, challenge, assignment_id)  # with the user's seat
     if not (can(None, "judging.view_entry", sheet.assignment) or can(None, "judging.declare", sheet.assignment)):
         abort(404)
-    return _entry_page(challenge, sheet.assignment, criteria=sheet.criteria, entered_by=sheet.entered_by)
+    return _entry_page(challenge, sheet.assignment, criteria=sheet.criteria, entered_by=sheet.entered_by,
+                       asks_questions=sheet.asks_questions)
 
 
 @bp.post("/judging/<slug>/entries/<id:assignment_id>/declaration")
