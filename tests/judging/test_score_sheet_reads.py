@@ -13,6 +13,7 @@ from challenge.accounts.models import User
 from challenge.challenges.entry_questions import EntryQuestion, questions_of
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
+from challenge.challenges.lookup import challenge_or_404
 from challenge.judging import queue, services
 from challenge.judging.assignment import close_round, declare
 from challenge.judging.blueprint import assignment_or_404
@@ -24,10 +25,12 @@ from challenge.submissions.models import Attachment, TeamMember
 from tests.judging.judging_helpers import open_round, sheet
 
 
-def piece_by_piece(user, challenge, assignment_id):
+def piece_by_piece(user, slug, assignment_id):
     """The old readers: nothing read ahead for the rules, which ask for the seat and the declaration."""
+    challenge = challenge_or_404(slug, action=None)
     assignment = assignment_or_404(challenge, assignment_id)
-    return queue.SheetPage(assignment, criteria_of(challenge), queue.entrant(assignment.submission, False), True)
+    return queue.SheetPage(challenge, assignment, criteria_of(challenge), queue.entrant(assignment.submission, False),
+                           True)
 
 
 def _csrf_free(html: str) -> str:
@@ -79,6 +82,8 @@ def test_each_judge_sees_the_page_the_old_readers_gave(client, login, monkeypatc
     status, page = both_ways(client, monkeypatch, url(world, round_, judge2, world.subs[0]))
     assert status == 200 and "Zebedee Quorn0, Quorn Labs, with Tess Teammate" in page and "plan.pdf" in page
     assert page.count('<th scope="col" class="text-end">Judge ') == 1 and "By Judge 1" in page  # the chair's
+    assert ('<th scope="row" class="fw-normal">Impact</th><td class="text-end">2</td></tr><tr><th scope="row" '
+            'class="fw-normal">Feasibility</th><td class="text-end">3</td></tr>') in page
     assert 'value="3" checked' in page or 'checked class="form-check-input" id="score-' in page
     status, page = both_ways(client, monkeypatch, url(world, round_, judge2, world.subs[1]))
     assert status == 200 and "Before you open" in page and "Entered by <strong>Zebedee Quorn1</strong>" in page
@@ -107,6 +112,7 @@ def test_a_sheet_of_another_challenge_is_not_found_through_this_one(client, logi
     theirs = sheet(other_round, other.members[1], other.subs[0]).id
     assert both_ways(client, monkeypatch, f"/judging/{world.challenge.slug}/entries/{theirs}")[0] == 404
     assert both_ways(client, monkeypatch, f"/judging/{other.challenge.slug}/entries/{theirs}")[0] == 200
+    assert both_ways(client, monkeypatch, f"/judging/no-such-challenge/entries/{theirs}")[0] == 404
 
 
 def test_a_closed_round_shows_the_scores_as_before(client, login, monkeypatch, judged):
@@ -152,13 +158,14 @@ def test_the_sheet_page_answers_as_the_old_readers_do(app, judged):
             db.session.expunge_all()
             with app.test_request_context("/"):
                 judge, challenge = db.session.get(User, judge_id), db.session.get(Challenge, challenge_id)
-                got = read(judge, challenge, assignment_id)
+                got = read(judge, challenge.slug, assignment_id)
                 rules = [can(judge, action, got.assignment) for action in
                          ("judging.own_sheet", "judging.declare", "judging.view_entry", "judging.score",
                           "judging.others_scores")]
-                answers.append((got.assignment.id, got.assignment.round.name, got.assignment.submission.title,
+                answers.append((got.challenge.id, got.assignment.id, got.assignment.round.name, got.assignment.submission.title,
                                 [c.id for c in got.criteria], sorted((s.criterion_id, s.value) for s in
                                                                      got.assignment.scores), got.entered_by, rules,
                                 bool(questions_of(challenge)) if read is piece_by_piece else got.asks_questions))
         assert answers[0] == answers[1]
     assert answers[0][-2] == [False] * 5  # the last case: the chair asking for another judge's sheet
+

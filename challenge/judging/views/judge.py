@@ -68,11 +68,10 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=N
 @bp.get("/judging/<slug>/entries/<id:assignment_id>")
 @login_required
 def entry(slug: str, assignment_id: int):
-    challenge = challenge_or_404(slug, action=None)
-    sheet = queries.sheet_page(current_user, challenge, assignment_id)  # with the user's seat
+    sheet = queries.sheet_page(current_user, slug, assignment_id)  # with the challenge and the user's seat
     if not (can(None, "judging.view_entry", sheet.assignment) or can(None, "judging.declare", sheet.assignment)):
         abort(404)
-    return _entry_page(challenge, sheet.assignment, criteria=sheet.criteria, entered_by=sheet.entered_by,
+    return _entry_page(sheet.challenge, sheet.assignment, criteria=sheet.criteria, entered_by=sheet.entered_by,
                        asks_questions=sheet.asks_questions)
 
 
