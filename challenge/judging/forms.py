@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -152,17 +153,22 @@ class CorrectForm(FlaskForm):
 
 
 def score_form(criteria) -> type[FlaskForm]:
-    """A scoring form for this rubric: one set of radio buttons per criterion, each level described."""
+    """A scoring form for this rubric: one set of radio buttons per criterion, each level described. The class
+    is made once per rubric as it reads (a judge opens one sheet after another of the same rubric)."""
+    return _score_form(tuple((c.id, c.name, c.description, tuple(
+        (str(v), f"{v} – {c.level_label(v)}" if c.level_label(v) else str(v))
+        for v in range(c.scale_min, c.scale_max + 1))) for c in criteria))
 
+
+@lru_cache(maxsize=256)
+def _score_form(criteria: tuple) -> type[FlaskForm]:
     class ScoreForm(FlaskForm):
         comment = TextAreaField("Comment for the entrant and the panel", validators=[Optional(), Length(max=5000)],
                                 description="Entrants see comments without your name after the decision.")
 
-    for c in criteria:
-        choices = [(str(v), f"{v} – {c.level_label(v)}" if c.level_label(v) else str(v))
-                   for v in range(c.scale_min, c.scale_max + 1)]
-        setattr(ScoreForm, f"score-{c.id}", RadioField(c.name, choices=choices, validate_choice=False,
-                                                       validators=[Optional()], description=c.description))
+    for id_, name, description, choices in criteria:
+        setattr(ScoreForm, f"score-{id_}", RadioField(name, choices=list(choices), validate_choice=False,
+                                                      validators=[Optional()], description=description))
     return ScoreForm
 
 

@@ -9,14 +9,18 @@ from typing import NamedTuple
 from flask import Response, abort
 
 from challenge.accounts.models import Organisation, User
+from challenge.challenges.entry_questions import EntryQuestion
+from challenge.challenges.lookup import MAX_SLUG
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
-from sqlalchemy import Integer, String
-from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
+from sqlalchemy import Integer, String, bindparam
+from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from challenge.judging.models import (
     Assignment, AssignmentState, Conflict, Criterion, PanelMember, Round, RoundState, Score,
 )
+from challenge.judging.rubric import CRITERION_ORDER
 from challenge.permissions import memo, remember
 from challenge.platform.paging import paginate_rows
 from challenge.submissions import cleaning, storage
@@ -205,7 +209,68 @@ def entrant(submission: Submission, blind: bool) -> str | None:
     if blind:
         return None
     org = submission.organisation
-    return f"{submission.owner.name}, {org.name}" if org is not None else submission.owner.name
+    return entered_by(submission.owner.name, org.name if org is not None else None)
+
+
+def entered_by(owner: str, organisation: str | None) -> str:
+    return f"{owner}, {organisation}" if organisation is not None else owner
+
+
+class SheetPage(NamedTuple):
+    challenge: Challenge
+    assignment: Assignment  # with its round, its entry and (in `scores`) its scores
+    criteria: list[Criterion]  # the challenge's, in order
+    entered_by: str  # 'Name, Organisation' (shown unless judging is blind)
+    asks_questions: bool  # whether the challenge has entry questions (none: no answers to read)
+
+
+def sheet_page(user, slug: str, assignment_id: int) -> SheetPage:
+    """The challenge at `slug` and one of its score sheets with what the sheet's page shows (its round, the
+    entry, who entered it, the challenge's criteria, the sheet's scores, whether it asks entry questions), in
+    two statements. When the sheet is the user's, the first also gives what rules.panel_member and
+    rules._declared_no_conflict would each ask: their seat (the sheet's) and their declaration about the
+    entry. 404 when there is no such challenge or the sheet is not its (the challenge is found as
+    challenge_or_404(slug, action=None) finds it: the sheet's rules decide)."""
+    row = db.session.execute(_SHEET, {"id": assignment_id, "slug": slug[:MAX_SLUG]}).first()
+    if row is None:
+        abort(404)
+    assignment, seat, has_conflict, owner, organisation, asks_questions = row
+    challenge = assignment.round.challenge
+    if seat.user_id == user.id and seat.challenge_id == challenge.id:  # else not theirs: the rules look
+        remember("panel_member", (user.id, challenge.id), seat)
+    remember("declared_no_conflict", (assignment.panel_member_id, assignment.submission_id), has_conflict is False)
+    rubric = db.session.execute(_RUBRIC_WITH_SCORES, {"id": assignment.id, "challenge_id": challenge.id}).all()
+    set_committed_value(assignment, "scores", [score for _, score in rubric if score is not None])
+    return SheetPage(challenge, assignment, [criterion for criterion, _ in rubric], entered_by(owner, organisation),
+                     asks_questions)
+
+
+# The score sheet page's statements are built once: building one cost the client about as much CPU as running it.
+
+# The sheet with its round, its challenge and its entry, the sheet's judge's seat, that judge's declaration
+# about the entry, the names of who entered it and whether the challenge asks entry questions. PostgreSQL
+# plans a statement of nine joined tables in about 1 ms, of five joined tables and a few single-row lookups
+# in half that: the seat is the sheet's own (a primary key, not a search of the panel), the declaration only
+# a yes/no, and the entrant's names two values. The challenge joined here costs PostgreSQL about 0.2 ms more
+# planning and saves the client a statement of its own (about as much CPU) and a round trip.
+_SHEET = (
+    db.select(Assignment, PanelMember,
+              db.select(Conflict.has_conflict).where(Conflict.panel_member_id == Assignment.panel_member_id,
+                                                     Conflict.submission_id == Assignment.submission_id)
+              .scalar_subquery(),
+              db.select(User.name).where(User.id == Submission.owner_id).scalar_subquery(),
+              db.select(Organisation.name).where(Organisation.id == Submission.organisation_id).scalar_subquery(),
+              db.select(EntryQuestion.id).where(EntryQuestion.challenge_id == Round.challenge_id).exists())
+    .join(Assignment.round).join(Round.challenge).join(Assignment.submission)
+    .join(PanelMember, PanelMember.id == Assignment.panel_member_id)
+    .where(Assignment.id == bindparam("id"), Challenge.slug == bindparam("slug"))
+    .options(contains_eager(Assignment.round).contains_eager(Round.challenge), contains_eager(Assignment.submission)))
+
+# The challenge's criteria in order, each with the sheet's score for it (None when not scored).
+_RUBRIC_WITH_SCORES = (
+    db.select(Criterion, Score)
+    .outerjoin(Score, (Score.assignment_id == bindparam("id")) & (Score.criterion_id == Criterion.id))
+    .where(Criterion.challenge_id == bindparam("challenge_id")).order_by(*CRITERION_ORDER))
 
 
 class OtherSheet(NamedTuple):
@@ -216,23 +281,21 @@ class OtherSheet(NamedTuple):
 
 def other_sheets(assignment: Assignment) -> list[OtherSheet]:
     """The other judges' submitted sheets for the same entry and round, with their scores (one statement)."""
-    rows = db.session.execute(
-        db.select(Assignment.id, Assignment.comment, Score.criterion_id, Score.value)
-        .outerjoin(Score, Score.assignment_id == Assignment.id)
-        .where(Assignment.round_id == assignment.round_id, Assignment.submission_id == assignment.submission_id,
-               Assignment.id != assignment.id, Assignment.state == AssignmentState.SUBMITTED)
-        .order_by(Assignment.id))
     sheets: dict[int, OtherSheet] = {}
-    for id_, comment, criterion_id, value in rows:
+    for id_, comment, criterion_id, value in db.session.execute(_OTHER_SHEETS, {
+            "round_id": assignment.round_id, "submission_id": assignment.submission_id, "id": assignment.id}):
         sheet = sheets.setdefault(id_, OtherSheet(comment, {}))
         if criterion_id is not None:
             sheet.values[criterion_id] = value
     return list(sheets.values())
 
 
-# What a judge's score sheet page shows of the entry and who entered it, loaded with the sheet.
-SHEET_PAGE = (joinedload(Assignment.submission).joinedload(Submission.owner).load_only(User.name),
-              joinedload(Assignment.submission).joinedload(Submission.organisation).load_only(Organisation.name))
+_OTHER_SHEETS = (
+    db.select(Assignment.id, Assignment.comment, Score.criterion_id, Score.value)
+    .outerjoin(Score, Score.assignment_id == Assignment.id)
+    .where(Assignment.round_id == bindparam("round_id"), Assignment.submission_id == bindparam("submission_id"),
+           Assignment.id != bindparam("id"), Assignment.state == AssignmentState.SUBMITTED)
+    .order_by(Assignment.id))
 
 
 class FilesAndTeam(NamedTuple):
@@ -242,13 +305,8 @@ class FilesAndTeam(NamedTuple):
 
 def files_and_team(submission_id: int) -> FilesAndTeam:
     """The entry's attachments and its team's names, in one statement (plain rows, no objects)."""
-    files = db.select(db.literal("file", String).label("kind"), Attachment.id.label("id"),
-                      Attachment.original_name.label("name"), Attachment.size.label("size")) \
-        .where(Attachment.submission_id == submission_id)
-    team = db.select(db.literal("team", String), TeamMember.id, User.name, db.cast(db.null(), Integer)) \
-        .join(User, User.id == TeamMember.user_id).where(TeamMember.submission_id == submission_id)
     out = FilesAndTeam([], [])
-    for kind, _, name, size in db.session.execute(db.union_all(files, team).order_by("kind", "id")):
+    for kind, _, name, size in db.session.execute(_FILES_AND_TEAM, {"submission_id": submission_id}):
         if kind == "file":
             out.files.append((name, size))
         else:
@@ -256,30 +314,12 @@ def files_and_team(submission_id: int) -> FilesAndTeam:
     return out
 
 
-def sheet_page(user, challenge: Challenge, assignment_id: int) -> tuple[Assignment, list[Criterion]]:
-    """One score sheet of the challenge with what its page shows (its round, the entry, the entrant), and the
-    challenge's criteria, each with the sheet's score for it, in one statement. The same statement reads the
-    user's seat on the panel and, when the sheet is theirs, their declaration about the entry: what
-    rules.panel_member and rules._declared_no_conflict would each ask. 404 when the sheet is not the
-    challenge's."""
-    rows = db.session.execute(
-        db.select(Assignment, Criterion, PanelMember, Conflict.has_conflict)
-        .join(Assignment.round)
-        .outerjoin(Criterion, Criterion.challenge_id == Round.challenge_id)
-        .outerjoin(Score, (Score.assignment_id == Assignment.id) & (Score.criterion_id == Criterion.id))
-        .outerjoin(PanelMember, (PanelMember.challenge_id == Round.challenge_id) & (PanelMember.user_id == user.id))
-        .outerjoin(Conflict, (Conflict.panel_member_id == PanelMember.id)
-                   & (Conflict.submission_id == Assignment.submission_id))
-        .where(Assignment.id == assignment_id, Round.challenge_id == challenge.id)
-        .options(contains_eager(Assignment.round), contains_eager(Assignment.scores), *SHEET_PAGE)
-        .order_by(Criterion.position, Criterion.id)).unique().all()
-    if not rows:
-        abort(404)
-    assignment, _, member, has_conflict = rows[0]
-    remember("panel_member", (user.id, challenge.id), member)
-    if member is not None and member.id == assignment.panel_member_id:
-        remember("declared_no_conflict", (member.id, assignment.submission_id), has_conflict is False)
-    return assignment, [criterion for _, criterion, _, _ in rows if criterion is not None]
+_files = (db.select(db.literal("file", String).label("kind"), Attachment.id.label("id"),
+                    Attachment.original_name.label("name"), Attachment.size.label("size"))
+          .where(Attachment.submission_id == bindparam("submission_id")))
+_team = (db.select(db.literal("team", String), TeamMember.id, User.name, db.cast(db.null(), Integer))
+         .join(User, User.id == TeamMember.user_id).where(TeamMember.submission_id == bindparam("submission_id")))
+_FILES_AND_TEAM = db.union_all(_files, _team).order_by("kind", "id")
 
 
 def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:

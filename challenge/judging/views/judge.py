@@ -40,13 +40,17 @@ def queue(slug: str):
                            tally=tally, conflicts=conflicts, rounds=queries.rounds_with_work(member), now=clock.now())
 
 
-def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=None):
+def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=None, entered_by=None,
+                asks_questions=True):
     """The declaration until the judge has declared no conflict, then the entry with its score sheet (by the
-    challenge's criteria, read here unless given)."""
+    challenge's criteria, read here unless given; who entered, from the entry unless given; the answers to
+    the entry questions unless there are none)."""
+    blind = challenge.blind_judging
+    entrant = None if blind else entered_by or queries.entrant(assignment.submission, blind)
     if not can(None, "judging.view_entry", assignment):
         conflict_form = conflict_form or ConflictForm(formdata=None)
         return tx.render_form("judging/declare.html", conflict_form, challenge=challenge, assignment=assignment,
-                              entrant=queries.entrant(assignment.submission, challenge.blind_judging), now=clock.now())
+                              entrant=entrant, now=clock.now())
     criteria = criteria_of(challenge) if criteria is None else criteria
     if form is None:
         form = score_form(criteria)(formdata=None, comment=assignment.comment,
@@ -55,21 +59,20 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=N
         form.form_errors.extend(conflict_form.form_errors)
     others = queries.other_sheets(assignment) if can(None, "judging.others_scores", assignment) else None
     return tx.render_form("judging/entry.html", form, challenge=challenge,
-                          assignment=assignment, criteria=criteria, entry=assignment.submission,
-                          blind=challenge.blind_judging, others=others,
-                          attached=queries.files_and_team(assignment.submission_id),
-                          answers=entry_answers.shown(assignment.submission, blind=challenge.blind_judging),
+                          assignment=assignment, criteria=criteria, entry=assignment.submission, blind=blind,
+                          entrant=entrant, others=others, attached=queries.files_and_team(assignment.submission_id),
+                          answers=entry_answers.shown(assignment.submission, blind=blind) if asks_questions else [],
                           can_score=can(None, "judging.score", assignment), now=clock.now())
 
 
 @bp.get("/judging/<slug>/entries/<id:assignment_id>")
 @login_required
 def entry(slug: str, assignment_id: int):
-    challenge = challenge_or_404(slug, action=None)
-    assignment, criteria = queries.sheet_page(current_user, challenge, assignment_id)  # with the user's seat
-    if not (can(None, "judging.view_entry", assignment) or can(None, "judging.declare", assignment)):
+    sheet = queries.sheet_page(current_user, slug, assignment_id)  # with the challenge and the user's seat
+    if not (can(None, "judging.view_entry", sheet.assignment) or can(None, "judging.declare", sheet.assignment)):
         abort(404)
-    return _entry_page(challenge, assignment, criteria=criteria)
+    return _entry_page(sheet.challenge, sheet.assignment, criteria=sheet.criteria, entered_by=sheet.entered_by,
+                       asks_questions=sheet.asks_questions)
 
 
 @bp.post("/judging/<slug>/entries/<id:assignment_id>/declaration")
