@@ -4,7 +4,8 @@ only the command line need are imported when first used, never by `create_app()`
 What each one costs a worker that imports it (RSS, measured beside the app's own imports, December 2026):
 fpdf2 with numpy, Pillow and fontTools ~50 MB (a funder's invoice PDF); numpy ~20 MB (the joint fit of
 the panel view, the pairwise rounds: numpy only, scipy would add ~60 MB); Flask-Migrate with Alembic, Mako and Pygments ~11 MB (`flask
-db`); cryptography ~10 MB (a sealed value); pygal ~7 MB (a dashboard's charts); stripe ~20 MB and boto3
+db`); cryptography ~10 MB (a sealed value); pygal ~7 MB (a dashboard's charts; lxml, which pygal would use,
+~4 MB more: charts are drawn with xml.etree); stripe ~20 MB and boto3
 ~24 MB (a Stripe payment, an s3:// STORAGE_URL); celery (JOBS_BROKER_URL); schemathesis (tests only).
 """
 from __future__ import annotations
@@ -61,6 +62,37 @@ def test_each_is_imported_when_its_feature_runs(tmp_path):
     loaded = imported_by_the_app(tmp_path, USES)
     assert {"pygal", "fpdf", "cryptography"} <= set(loaded)
     assert not {"stripe", "boto3", "celery", "alembic", "scipy"} & set(loaded)
+
+
+def test_charts_are_drawn_without_lxml(tmp_path):
+    """pygal draws with the standard library's xml.etree: lxml stays out of a worker that drew a dashboard's
+    charts (~4 MB), unless something else needs it."""
+    loaded = imported_by_the_app(tmp_path, CHART)
+    assert "pygal" in loaded
+    assert "lxml" not in loaded
+
+
+CHART = """
+from challenge.dashboards import charts
+
+svg = str(charts.bar("Entries", [("A", 1), ("B", 2)], horizontal=True))
+from pygal.etree import etree
+assert svg.startswith('<svg role="img"') and svg.count("<rect") > 2 and not etree.lxml
+"""
+
+
+def test_a_chart_is_written_the_same_after_lxml_was_imported():
+    """Whether or not lxml was imported first (an invoice's PDF), charts are written by xml.etree."""
+    import lxml.etree  # noqa: F401  (as fpdf2 would)
+
+    from pygal.etree import etree
+
+    from challenge.dashboards import charts
+
+    charts._drawn.cache_clear()
+    svg = str(charts.bar("Written by xml.etree", [("A", 1), ("B", 2)]))
+    assert not etree.lxml
+    assert 'class="background" />' in svg  # xml.etree's way of closing an empty element; lxml writes "/>"
 
 
 # What a panel's results page and a pairwise round compute (results._compute and _intervals, comparisons._fit,
