@@ -4,7 +4,7 @@ only the command line need are imported when first used, never by `create_app()`
 What each one costs a worker that imports it (RSS, measured beside the app's own imports, December 2026):
 fpdf2 with numpy, Pillow and fontTools ~50 MB (a funder's invoice PDF); numpy ~20 MB (the joint fit of
 the panel view, the pairwise rounds: numpy only, scipy would add ~60 MB); Flask-Migrate with Alembic, Mako and Pygments ~11 MB (`flask
-db`); cryptography ~10 MB (a sealed value); pygal ~7 MB (a dashboard's charts; lxml, which pygal would use,
+db`); cryptography ~10 MB (a sealed value); schwifty with pycountry ~1 MB (an IBAN checked or shown); pygal ~7 MB (a dashboard's charts; lxml, which pygal would use,
 ~4 MB more: charts are drawn with xml.etree); stripe ~20 MB and boto3
 ~24 MB (a Stripe payment, an s3:// STORAGE_URL); celery (JOBS_BROKER_URL); schemathesis (tests only).
 """
@@ -18,7 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = {"fpdf", "numpy", "scipy", "PIL", "fontTools", "lxml", "pygal", "stripe", "boto3", "botocore", "celery",
-         "kombu", "pandas", "schemathesis", "alembic", "flask_migrate", "mako", "pygments", "cryptography"}
+         "kombu", "pandas", "schemathesis", "alembic", "flask_migrate", "mako", "pygments", "cryptography",
+         "schwifty", "pycountry"}
 # Variables that would rightly bring one of them in: a worker configured for Stripe, S3 or a job broker.
 CONFIGURES_HEAVY = ("STORAGE_URL", "JOBS_BROKER_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
 
@@ -31,8 +32,11 @@ print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(json.loads(
 USES = """
 from challenge.dashboards import charts
 from challenge.payouts.invoices import Invoice, pdf_bytes
+from challenge.payouts import payees
 from challenge.platform import sealed
 
+assert payees._international("DE89 3704 0044 0532 0130 00", "DEUTDEFF") == {"iban": "DE89370400440532013000",
+                                                                            "bic": "DEUTDEFF"}
 assert str(charts.bar("Entries", [("A", 1), ("B", 2)])).startswith("<svg")
 assert pdf_bytes(Invoice(number="CX-1", reference="R", po_number="", issued="1 Dec", due="31 Dec",
                          seller=["Broker Ltd"], vat_number="GB1", buyer="Council", description="Prize pool",
@@ -60,8 +64,19 @@ def test_create_app_imports_no_heavy_library(tmp_path):
 def test_each_is_imported_when_its_feature_runs(tmp_path):
     """The other half of the bargain: a lazy import is a real import, at the first use, and works."""
     loaded = imported_by_the_app(tmp_path, USES)
-    assert {"pygal", "fpdf", "cryptography"} <= set(loaded)
+    assert {"pygal", "fpdf", "cryptography", "schwifty"} <= set(loaded)
     assert not {"stripe", "boto3", "celery", "alembic", "scipy"} & set(loaded)
+
+
+def test_each_bank_details_message_names_an_exception_of_schwifty():
+    """The messages are filed by the exception's name, so that schwifty stays lazy: a name that schwifty does
+    not have (a typo, a rename) would silently give the general message."""
+    from schwifty import exceptions
+
+    from challenge.payouts.payees import BIC_PROBLEMS, IBAN_PROBLEMS
+
+    for name in {*IBAN_PROBLEMS, *BIC_PROBLEMS}:
+        assert issubclass(getattr(exceptions, name), exceptions.SchwiftyException), name
 
 
 def test_charts_are_drawn_without_lxml(tmp_path):
