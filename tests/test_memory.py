@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = {"fpdf", "numpy", "scipy", "PIL", "fontTools", "lxml", "pygal", "stripe", "boto3", "botocore", "celery",
          "kombu", "pandas", "schemathesis", "alembic", "flask_migrate", "mako", "pygments", "cryptography",
@@ -32,8 +34,11 @@ print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(json.loads(
 USES = """
 from challenge.dashboards import charts
 from challenge.payouts.invoices import Invoice, pdf_bytes
+from challenge import markdown
 from challenge.payouts import payees
 from challenge.platform import sealed
+
+assert markdown.render("```python\\nx = 1\\n```") == "<pre><code>x = 1\\n</code></pre>"
 
 assert payees._international("DE89 3704 0044 0532 0130 00", "DEUTDEFF") == {"iban": "DE89370400440532013000",
                                                                             "bic": "DEUTDEFF"}
@@ -65,7 +70,7 @@ def test_each_is_imported_when_its_feature_runs(tmp_path):
     """The other half of the bargain: a lazy import is a real import, at the first use, and works."""
     loaded = imported_by_the_app(tmp_path, USES)
     assert {"pygal", "fpdf", "cryptography", "schwifty"} <= set(loaded)
-    assert not {"stripe", "boto3", "celery", "alembic", "scipy"} & set(loaded)
+    assert not {"stripe", "boto3", "celery", "alembic", "scipy", "pygments"} & set(loaded)
 
 
 def test_each_bank_details_message_names_an_exception_of_schwifty():
@@ -94,6 +99,19 @@ svg = str(charts.bar("Entries", [("A", 1), ("B", 2)], horizontal=True))
 from pygal.etree import etree
 assert svg.startswith('<svg role="img"') and svg.count("<rect") > 2 and not etree.lxml
 """
+
+
+def test_a_hidden_package_cannot_be_imported_until_the_block_ends():
+    import importlib
+
+    from challenge.platform.imports import hidden
+
+    with hidden("colorsys"):  # a standard module nothing here has imported
+        with pytest.raises(ImportError):
+            importlib.import_module("colorsys")
+    assert importlib.import_module("colorsys").hls_to_rgb(0, 0.5, 0) == (0.5, 0.5, 0.5)
+    with hidden("json"):  # already imported: left alone
+        assert importlib.import_module("json") is json
 
 
 def test_a_chart_is_written_the_same_after_lxml_was_imported():

@@ -16,10 +16,11 @@ an unused xlink namespace and a space before "/>" (bench/memory.py; docs/benchma
 from __future__ import annotations
 
 import re
-import sys
 from functools import lru_cache
 
 from markupsafe import Markup
+
+from challenge.platform.imports import hidden
 
 STYLE = dict(
     background="#ffffff", plot_background="#ffffff", foreground="#0b0c0c", foreground_strong="#0b0c0c",
@@ -33,17 +34,11 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
 
 
 def _pygal():
-    """pygal, drawing with xml.etree. pygal.etree picks lxml when it can import it: lxml is marked missing
-    while pygal is first imported (unless something has already imported it), and pygal is then told to use
-    xml.etree in any case, so every chart is written the same way."""
-    if "pygal" not in sys.modules and "lxml" not in sys.modules:
-        sys.modules["lxml"] = None  # `from lxml import etree` now raises ImportError
-        try:
-            import pygal  # noqa: F401
-        finally:
-            if sys.modules.get("lxml", 0) is None:
-                del sys.modules["lxml"]
-    import pygal
+    """pygal, drawing with xml.etree. pygal.etree picks lxml when it can import it: lxml is hidden while
+    pygal is first imported, and pygal is then told to use xml.etree in any case (lxml may have been
+    imported before, for an invoice's PDF), so every chart is written the same way."""
+    with hidden("lxml"):
+        import pygal
     from pygal.etree import etree
 
     etree.to_etree()
