@@ -10,6 +10,7 @@ db`); cryptography ~10 MB (a sealed value); schwifty with pycountry ~1 MB (an IB
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -160,3 +161,57 @@ def test_panel_results_and_pairwise_ranking_import_no_scipy(tmp_path):
     loaded = imported_by_the_app(tmp_path, PANEL_AND_PAIRWISE)
     assert "numpy" in loaded  # the fits ran (numpy is imported lazily by them)
     assert "scipy" not in loaded
+
+
+# Caches without a maxsize whose keys come from a small fixed set, so that they are bounded by the code: a new
+# one belongs here only with the reason.
+BOUNDED_BY_THEIR_KEYS = {
+    "challenge.notifications.feed._read_statement",  # a subset of feed._KINDS' names: a few statements
+    "challenge.notifications.board._first_read",  # two booleans: four statements
+    "challenge.jobs.worker.celery_app",  # the configured broker's URL and queue: one app
+}
+
+
+def test_every_per_process_cache_has_a_bound(app):
+    """What a worker keeps between requests grows to a limit, never with the traffic: each cache of the app,
+    and those of Flask-Caching, SQLAlchemy and Jinja it relies on, has a finite size (bench/memory.py prints
+    how full each is after the benchmark's cases)."""
+    import importlib
+    import pkgutil
+
+    from cachetools import Cache
+
+    import challenge
+    from challenge.extensions import cache, db
+
+    for module in pkgutil.walk_packages(challenge.__path__, "challenge."):
+        importlib.import_module(module.name)
+    LRU_WRAPPER = type(functools.lru_cache(maxsize=1)(len))  # what @lru_cache and @cache make
+    unbounded = []
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("challenge."):
+            continue
+        for attribute, value in vars(module).items():
+            if isinstance(value, LRU_WRAPPER) and value.cache_parameters()["maxsize"] is None \
+                    and f"{name}.{attribute}" not in BOUNDED_BY_THEIR_KEYS:
+                unbounded.append(f"{name}.{attribute}: functools cache without maxsize")
+            if isinstance(value, Cache) and value.maxsize == float("inf"):
+                unbounded.append(f"{name}.{attribute}: cachetools cache without maxsize")
+    assert not unbounded
+    parts = app.extensions["page_cache"]["parts"][0]
+    assert parts.maxsize == app.config["SHARED_PARTS_KEPT"] == 256
+    assert cache.cache._threshold == app.config["CACHE_THRESHOLD"] == 300  # kept pages (SimpleCache)
+    assert 0 < app.jinja_env.cache.capacity <= 400
+    with app.app_context():
+        assert 0 < db.engine._compiled_cache.capacity <= 500
+
+
+def test_the_kept_parts_evict_the_least_recently_used_beyond_their_bound(app):
+    """The shared parts' LRU at its bound: a new part pushes out the one asked for least recently."""
+    parts, _ = app.extensions["page_cache"]["parts"]
+    parts.clear()
+    for i in range(parts.maxsize + 5):
+        parts[f"part:in:test:{i}"] = "x"
+    assert len(parts) == parts.maxsize
+    assert "part:in:test:0" not in parts and f"part:in:test:{parts.maxsize + 4}" in parts
+    parts.clear()
