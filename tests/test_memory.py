@@ -215,3 +215,35 @@ def test_the_kept_parts_evict_the_least_recently_used_beyond_their_bound(app):
     assert len(parts) == parts.maxsize
     assert "part:in:test:0" not in parts and f"part:in:test:{parts.maxsize + 4}" in parts
     parts.clear()
+
+
+def _results(entries: int, judges: int, criteria: int):
+    """Results shaped like a round of `entries` × `judges` × `criteria`, every judge scoring every entry."""
+    from challenge.judging.results import Agreement, Entry, Results
+
+    rows = [Entry(i, f"R{i}", "t", None, "submitted", cells={j: ("submitted", 1.0) for j in range(judges)})
+            for i in range(entries)]
+    scores = {i: {c: {j: 1 for j in range(judges)} for c in range(criteria)} for i in range(entries)}
+    return Results(None, [], [], rows, (0, 4), Agreement("none", None, ""), {}, scores)
+
+
+def test_panel_results_are_kept_by_their_size_not_their_number():
+    """Issue 13: a worker keeps rounds' results up to RESULTS_KEPT_BYTES (estimated), so eight large rounds
+    cannot fill it (eight rounds of 500 × 8 × 5 were ~22 MB), while small rounds, the usual ones, are kept
+    by the dozen; a round over the whole budget is still kept, alone."""
+    from cachetools import LRUCache
+
+    from challenge.judging import results
+
+    assert results._CACHE.maxsize == results.RESULTS_KEPT_BYTES <= 12 * 1024 * 1024
+    large = results.kept_bytes(("v", _results(500, 8, 5)))
+    assert 2.5 * 1024 * 1024 < large < 3.5 * 1024 * 1024  # tracemalloc measured ~2.8 MB for the bench's round
+    cache = LRUCache(maxsize=results.RESULTS_KEPT_BYTES, getsizeof=results.kept_bytes)  # as results._CACHE
+    for round_id in range(8):
+        cache[round_id] = ("v", _results(500, 8, 5))
+    assert len(cache) == 4 and cache.currsize <= cache.maxsize and 7 in cache and 3 not in cache
+    for round_id in range(100, 140):
+        cache[round_id] = ("v", _results(30, 5, 4))
+    assert len(cache) >= 40 and cache.currsize <= cache.maxsize
+    cache[999] = ("v", _results(5000, 8, 5))
+    assert list(cache) == [999]
