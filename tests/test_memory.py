@@ -102,15 +102,18 @@ assert svg.startswith('<svg role="img"') and svg.count("<rect") > 2 and not etre
 """
 
 
-def test_a_hidden_package_cannot_be_imported_until_the_block_ends():
+def test_a_hidden_package_cannot_be_imported_until_the_block_ends(tmp_path, monkeypatch):
     import importlib
 
     from challenge.platform.imports import hidden
 
-    with hidden("colorsys"):  # a standard module nothing here has imported
+    (tmp_path / "cx_hidden_probe.py").write_text("ANSWER = 42\n")  # a module nothing else imports
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with hidden("cx_hidden_probe"):
         with pytest.raises(ImportError):
-            importlib.import_module("colorsys")
-    assert importlib.import_module("colorsys").hls_to_rgb(0, 0.5, 0) == (0.5, 0.5, 0.5)
+            importlib.import_module("cx_hidden_probe")
+    assert importlib.import_module("cx_hidden_probe").ANSWER == 42
+    monkeypatch.delitem(sys.modules, "cx_hidden_probe")
     with hidden("json"):  # already imported: left alone
         assert importlib.import_module("json") is json
 
