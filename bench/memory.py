@@ -245,12 +245,18 @@ def main(argv: list[str] | None = None) -> int:
     else:
         url, facts_file = f"sqlite:///{args.db}", args.db.with_suffix(".facts")
     facts = discover(create_engine(url), clock.now(), load(url, facts_file, args.challenges))
-    workdir = Path(tempfile.mkdtemp(prefix="bench-memory-"))
-    # What bench.run's environment gives gunicorn's workers (challenge.config read the environment when
-    # bench.cases imported it, so it is handed over as settings).
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "QUERY_COUNT_HEADER": True,
-                      "RATELIMIT_AUTH": "1000 per minute", "UPLOAD_FOLDER": str(workdir / "uploads"),
-                      "MAIL_FOLDER": str(workdir / "mail")})
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as workdir:
+        # What bench.run's environment gives gunicorn's workers (challenge.config read the environment when
+        # bench.cases imported it, so it is handed over as settings).
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "QUERY_COUNT_HEADER": True,
+                          "RATELIMIT_AUTH": "1000 per minute", "UPLOAD_FOLDER": f"{workdir}/uploads",
+                          "MAIL_FOLDER": f"{workdir}/mail"})
+        serve_all(app, facts, args)
+    return 0
+
+
+def serve_all(app, facts, args) -> None:
+    """Every case in turn, then the summary."""
     gc.collect()
     start, at_start = rss(), mappings()
     print(f"after create_app(): RSS {start:.1f} MB, {len(sys.modules)} modules", flush=True)
@@ -262,7 +268,6 @@ def main(argv: list[str] | None = None) -> int:
         if not case.baseline and args.cases in case.name:
             serve(app, case, facts, clients, args.rounds, args.top if args.trace else None)
     summary(app, start, at_start, first, 3 * args.top)
-    return 0
 
 
 if __name__ == "__main__":
