@@ -8,6 +8,8 @@ import markdown as md
 import nh3
 from markupsafe import Markup
 
+from challenge.platform.imports import hidden
+
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "hr",
     "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
@@ -46,5 +48,8 @@ _local = threading.local()
 def _converter() -> md.Markdown:
     """One Markdown instance per thread: they are not thread-safe, and cheap to reset()."""
     if not hasattr(_local, "converter"):
-        _local.converter = md.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        # "extra"'s fenced code imports Pygments for highlighting, which is off: hidden, it stays out of the
+        # worker (platform/imports.py).
+        with hidden("pygments"):
+            _local.converter = md.Markdown(extensions=["extra", "sane_lists"], output_format="html")
     return _local.converter

@@ -9,7 +9,9 @@ numbers is a new key (never a stale chart) and unchanged numbers are not drawn a
 CHARTS_KEPT charts are kept per worker.
 
 pygal is imported when the first chart is drawn, not with the app: it costs each worker ~7 MB and only the
-dashboards draw charts (tests/test_memory.py).
+dashboards draw charts (tests/test_memory.py). It draws with the standard library's xml.etree, not lxml,
+which pygal would otherwise import and use: lxml adds ~4 MB to a worker, and the SVG is the same but for
+an unused xlink namespace and a space before "/>" (bench/memory.py; docs/benchmarks.md, worker memory).
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ import re
 from functools import lru_cache
 
 from markupsafe import Markup
+
+from challenge.platform.imports import hidden
 
 STYLE = dict(
     background="#ffffff", plot_background="#ffffff", foreground="#0b0c0c", foreground_strong="#0b0c0c",
@@ -27,6 +31,18 @@ STYLE = dict(
 
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
+
+
+def _pygal():
+    """pygal, drawing with xml.etree. pygal.etree picks lxml when it can import it: lxml is hidden while
+    pygal is first imported, and pygal is then told to use xml.etree in any case (lxml may have been
+    imported before, for an invoice's PDF), so every chart is written the same way."""
+    with hidden("lxml"):
+        import pygal
+    from pygal.etree import etree
+
+    etree.to_etree()
+    return pygal
 
 
 def _config(**extra) -> dict:
@@ -59,8 +75,7 @@ def bar(title: str, rows: list[tuple[str, float]], *, horizontal: bool = False, 
 
 @lru_cache(maxsize=CHARTS_KEPT)
 def _drawn(title: str, rows: tuple[tuple[str, float], ...], whole: bool, horizontal: bool, formatter) -> Markup:
-    import pygal
-
+    pygal = _pygal()
     chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(**_config(title=title))
     if formatter:
         chart.value_formatter = formatter

@@ -177,9 +177,23 @@ def _fetch(round_: Round):
 # Computed results by round, with the results version they were computed at: the version changes with every
 # score, declaration, reassignment, panel change or decision (touch()), so a cached answer is never stale, and
 # an older version's answer, never asked for again, is replaced rather than kept beside the new one. Only plain
-# data is kept; the round and its criteria are re-read by each request. A 500 × 8 × 5 panel's results hold
-# ~3 MB, so a worker keeps 8 rounds' at most (~25 MB of that size; docs/benchmarks.md, worker memory).
-_CACHE: LRUCache[int, tuple[str, Results]] = LRUCache(maxsize=8)
+# data is kept; the round and its criteria are re-read by each request. A worker keeps rounds' results up to
+# RESULTS_KEPT_BYTES by their estimated size (a 500 × 8 × 5 panel's hold ~2.8 MB, so four of those, or dozens of
+# small rounds; a count of rounds would let eight large ones fill a worker: bench/memory.py, issue 13).
+RESULTS_KEPT_BYTES = 12 * 1024 * 1024
+
+
+def kept_bytes(kept: tuple[str, Results]) -> int:
+    """About what a round's cached results hold (measured by tracemalloc on 500 × 8 × 5: ~600 bytes an entry,
+    ~400 a cell of the panel table, ~50 a score), at most the whole budget: a round larger than it is kept
+    alone rather than recomputed on every view."""
+    results = kept[1]
+    cells = sum(len(e.cells) for e in results.entries)
+    scores = sum(len(by_judge) for by_criterion in results.scores.values() for by_judge in by_criterion.values())
+    return min(RESULTS_KEPT_BYTES, 600 * len(results.entries) + 400 * cells + 50 * scores)
+
+
+_CACHE: LRUCache[int, tuple[str, Results]] = LRUCache(maxsize=RESULTS_KEPT_BYTES, getsizeof=kept_bytes)
 # Rounds judged otherwise than by score sheets, by strategy: their own loader of the same Results
 # (judging/comparisons.py registers the pairwise round's ranking).
 KINDS: dict[str, Callable[[Round], Results]] = {}

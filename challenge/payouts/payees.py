@@ -11,8 +11,6 @@ import re
 from datetime import datetime, timedelta
 
 from flask import current_app
-from schwifty import BIC, IBAN
-from schwifty import exceptions as bad
 
 from challenge.accounts import security
 from challenge.accounts.services import authenticate
@@ -61,6 +59,8 @@ def transfer_details(account: PayeeAccount | None) -> list[tuple[str, str]]:
         security.bank_details_viewed(account)
     rows = [("Name on the account", account.account_holder)] if details else []
     if "iban" in details:
+        from schwifty import IBAN
+
         rows += [("IBAN", IBAN(details["iban"]).formatted), ("BIC", details["bic"])]
     elif "account_number" in details:
         code = details["sort_code"]
@@ -68,31 +68,36 @@ def transfer_details(account: PayeeAccount | None) -> list[tuple[str, str]]:
     return rows
 
 
+# By the name of schwifty's exception (schwifty.exceptions), so that schwifty, with pycountry, is imported only
+# when bank details are checked or shown in full: ~1 MB a worker that never sees any (tests/test_memory.py).
 IBAN_PROBLEMS = {
-    bad.InvalidChecksumDigits: "The IBAN's check digits do not match: look for a mistyped character.",
-    bad.InvalidLength: "The IBAN has the wrong number of characters for its country.",
-    bad.InvalidCountryCode: "An IBAN starts with a two-letter country code, like DE or FR.",
-    bad.InvalidBBANChecksum: "The account number inside the IBAN fails its bank's check: look for a typo.",
+    "InvalidChecksumDigits": "The IBAN's check digits do not match: look for a mistyped character.",
+    "InvalidLength": "The IBAN has the wrong number of characters for its country.",
+    "InvalidCountryCode": "An IBAN starts with a two-letter country code, like DE or FR.",
+    "InvalidBBANChecksum": "The account number inside the IBAN fails its bank's check: look for a typo.",
 }
 BIC_PROBLEMS = {
-    bad.InvalidLength: "A BIC has 8 or 11 characters, like DEUTDEFF or DEUTDEFF500.",
-    bad.InvalidCountryCode: "The BIC's letters 5 and 6 must be a country code, like DE in DEUTDEFF.",
+    "InvalidLength": "A BIC has 8 or 11 characters, like DEUTDEFF or DEUTDEFF500.",
+    "InvalidCountryCode": "The BIC's letters 5 and 6 must be a country code, like DE in DEUTDEFF.",
 }
 
 
 def _international(iban: str, bic: str) -> dict:
     """An IBAN and BIC checked by schwifty (checksum, length and format of the country); FieldError on each."""
+    from schwifty import BIC, IBAN
+    from schwifty import exceptions as bad
+
     try:
         checked_iban = IBAN(iban)
     except bad.SchwiftyException as exc:
-        raise FieldError(IBAN_PROBLEMS.get(type(exc), "This is not a valid IBAN: copy it from your bank "
+        raise FieldError(IBAN_PROBLEMS.get(type(exc).__name__, "This is not a valid IBAN: copy it from your bank "
                                                       "statement, like DE89 3704 0044 0532 0130 00."), "iban")
     if not bic:
         raise FieldError("Enter your bank's BIC (also called SWIFT code), like DEUTDEFF.", "bic")
     try:
         checked_bic = BIC(bic)
     except bad.SchwiftyException as exc:
-        raise FieldError(BIC_PROBLEMS.get(type(exc), "This is not a valid BIC: 8 or 11 letters and digits, "
+        raise FieldError(BIC_PROBLEMS.get(type(exc).__name__, "This is not a valid BIC: 8 or 11 letters and digits, "
                                                      "like DEUTDEFF."), "bic")
     return {"iban": checked_iban.compact, "bic": checked_bic.compact}
 
