@@ -146,12 +146,6 @@ def with_token(html: str) -> Markup:
     return Markup(html.replace(CSRF_SLOT, generate_csrf()))
 
 
-def shared_form(name: str, render: Callable[[], str]) -> Markup:
-    """A shared part holding a form that is the same for everyone but its CSRF token: `render()` writes
-    CSRF_SLOT in the token's place, and each request gets the kept form with its own token."""
-    return with_token(shared_part(name, render))
-
-
 def shared_value(name: str, compute: Callable[[], Any]) -> Any:
     """The value `compute()` returns, kept like a shared part (the same for every visitor)."""
     return _kept(f"value:{name}", compute)
