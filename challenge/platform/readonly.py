@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
@@ -29,7 +30,10 @@ def _note(conn, cursor, statement: str, parameters, context, executemany) -> Non
 
 
 def _forget(conn, *args) -> None:
-    conn.info.pop(WROTE, None)
+    # Runs inside every commit and rollback, so it must never fail one: a connection the database dropped is
+    # invalidated, and asking for its info would try to revalidate it (and the pool forgets it anyway).
+    if not conn.invalidated:
+        conn.info.pop(WROTE, None)
 
 
 def _forget_record(dbapi_connection, connection_record, *args) -> None:
@@ -53,7 +57,11 @@ def only_read(session: Session) -> bool:
     transaction = session.get_transaction()
     if transaction is None or not transaction.is_active or session.new or session.dirty or session.deleted:
         return False  # nothing begun, a failed flush waiting for its rollback, or changes not yet sent
-    return not session.connection().info.get(WROTE)  # the app has one database: one connection per transaction
+    try:
+        connection = session.connection()  # the app has one database: one connection per transaction
+    except SQLAlchemyError:  # its connection was lost: only a rollback can end it
+        return False
+    return not connection.invalidated and not connection.info.get(WROTE)
 
 
 def end(session: Session) -> None:

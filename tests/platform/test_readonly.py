@@ -113,3 +113,16 @@ def test_a_failed_flush_left_for_the_rollback_is_rolled_back(app, endings, make_
             db.session.flush()
     assert "commit" not in endings
     assert db.session.scalar(select(db.func.count(User.id)).where(User.email == first.email)) == 1
+
+
+def test_a_connection_the_database_dropped_is_rolled_back_without_an_error(app, endings, make_user):
+    """The database went away after the request's last read: the connection is invalidated, and ending the
+    context neither commits nor fails (the rollback that follows must not trip over the lost connection)."""
+    make_user()
+    endings.clear()
+    with app.app_context():
+        db.session.scalars(select(User.id)).all()
+        db.session.connection().invalidate()
+    assert "commit" not in endings
+    with app.app_context():  # and the next context works
+        assert db.session.scalars(select(User.id)).all()
