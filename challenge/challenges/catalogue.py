@@ -182,40 +182,43 @@ class IdsFirstPagination(Pagination):
     """
 
     def _query_items(self) -> list:
-        select = self._query_args["select"]
+        select, now = self._query_args["select"], self._query_args["now"]
         by_parts = self._query_args["by_parts"] and self._query_offset + self.per_page <= PARTS_UP_TO
+        values = {"now": now, "rows": self._query_offset + self.per_page} if by_parts else {}
         if by_parts and self._query_args["unfiltered"] and self._query_args["cards"]:
-            rows = db.session.execute(_FIRST_CARDS, {
-                "now": self._query_args["now"], "rows": self._query_offset + self.per_page, "n": self.per_page,
-                "skip": self._query_offset}).all()
-            self._total_from_items = rows[0][-1] if rows else None
-            return [Card(*row[:-1]) for row in rows]
-        if self._query_args["cards"] and self._query_args["window_count"]:  # a search: cards and total at once
-            page = (select.with_only_columns(Challenge.id.label("id"), func.count().over().label("total"))
-                    .limit(self.per_page).offset(self._query_offset).subquery())
-            rows = db.session.execute(_CARD.add_columns(page.c.total).join(page, page.c.id == Challenge.id)
-                                      .order_by(*self._query_args["order"])).all()
+            rows = db.session.execute(_FIRST_CARDS, {**values, "n": self.per_page, "skip": self._query_offset}).all()
             self._total_from_items = rows[0][-1] if rows else None
             return [Card(*row[:-1]) for row in rows]
         if by_parts:
-            now, rows = self._query_args["now"], self._query_offset + self.per_page
             ids_select = (_LISTED_BY_PARTS if self._query_args["unfiltered"]
-                          else _closing_parts(select.order_by(None), now, rows))
-            values = {"now": now, "rows": rows}
+                          else _closing_parts(select.order_by(None), now, values["rows"]))
         else:
-            columns = (Challenge.id, func.count().over()) if self._query_args["window_count"] else (Challenge.id,)
-            ids_select, values = select.with_only_columns(*columns), {}
-        rows = db.session.execute(ids_select.limit(self.per_page).offset(self._query_offset), values).all()
+            ids_select = select.with_only_columns(Challenge.id)
+        if self._query_args["window_count"]:  # a search: the total from the same rows
+            ids_select = ids_select.add_columns(func.count().over())
+        ids_select = ids_select.limit(self.per_page).offset(self._query_offset)
+        if self._query_args["cards"]:  # the page's cards and the total in one statement
+            return self._cards(ids_select, values)
+        rows = db.session.execute(ids_select, values).all()
         self._total_from_items = rows[0][1] if rows and len(rows[0]) > 1 else None
         ids = [r[0] for r in rows]
         if not ids:
             return []
-        if self._query_args["cards"]:
-            found = {row.id: Card(*row) for row in db.session.execute(_CARD.where(Challenge.id.in_(ids)))}
-        else:
-            found = {c.id: c for c in db.session.scalars(
-                db.select(Challenge).options(joinedload(Challenge.organisation)).where(Challenge.id.in_(ids)))}
+        found = {c.id: c for c in db.session.scalars(
+            db.select(Challenge).options(joinedload(Challenge.organisation)).where(Challenge.id.in_(ids)))}
         return [found[i] for i in ids]
+
+    def _cards(self, ids_select, values: dict) -> list[Card]:
+        """The page's ids joined to their challenges and organisations, sorted again (a page of rows), with the
+        total: the search's window count, or the filters' count run once beside them."""
+        page = ids_select.subquery()
+        total = (page.c[1] if self._query_args["window_count"] else
+                 self._query_args["select"].with_only_columns(func.count()).order_by(None).correlate(None)
+                 .scalar_subquery())
+        rows = db.session.execute(_CARD.add_columns(total).join(page, page.c[0] == Challenge.id)
+                                  .order_by(*self._query_args["order"]), values).all()
+        self._total_from_items = rows[0][-1] if rows else None
+        return [Card(*row[:-1]) for row in rows]
 
     def _query_count(self) -> int:
         if self._total_from_items is not None:
