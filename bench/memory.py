@@ -28,13 +28,11 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine
-
-from bench.cases import CASES, discover
+from bench.cases import CASES
 from bench.dataset import PASSWORD
-from bench.profile import _postgresql, load
+from bench.profile import loaded
 from bench.server import BROKER_TOTP_SECRET, SECRET_KEY
-from challenge import clock, create_app
+from challenge import create_app
 from challenge.diagnostics import FRESH_HEADER
 
 UNCACHED_COOKIE = "bench-uncached"  # as bench.measure: not a valid session, so the visitor is anonymous
@@ -240,11 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trace", action="store_true", help="follow allocations with tracemalloc")
     parser.add_argument("--top", type=int, default=12, help="lines printed per case with --trace")
     args = parser.parse_args(argv)
-    if args.postgresql:
-        url, facts_file = _postgresql(args.postgresql, fresh=False)
-    else:
-        url, facts_file = f"sqlite:///{args.db}", args.db.with_suffix(".facts")
-    facts = discover(create_engine(url), clock.now(), load(url, facts_file, args.challenges))
+    url, facts = loaded(args.db, args.postgresql, args.challenges)
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as workdir:
         # What bench.run's environment gives gunicorn's workers (challenge.config read the environment when
         # bench.cases imported it, so it is handed over as settings).

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine
 
@@ -71,6 +72,16 @@ def _postgresql(name: str, fresh: bool, drop: bool = False) -> tuple[str, Path]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False), facts_file
+
+
+def loaded(db: Path, postgresql: str, challenges: int) -> tuple[str, Any]:
+    """The URL of the profiling data set (the SQLite file `db`, or the PostgreSQL database named `postgresql`),
+    loaded when missing, and the facts the cases need."""
+    if postgresql:
+        url, facts_file = _postgresql(postgresql, fresh=False)
+    else:
+        url, facts_file = f"sqlite:///{db}", db.with_suffix(".facts")
+    return url, discover(create_engine(url), clock.now(), load(url, facts_file, challenges))
 
 
 def signed_in_cases(app, facts, only: str = ""):

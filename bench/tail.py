@@ -18,12 +18,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import create_engine
-
-from bench.cases import discover
-from bench.profile import _postgresql, load, signed_in_cases
+from bench.profile import loaded, signed_in_cases
 from bench.server import SECRET_KEY
-from challenge import clock, create_app
+from challenge import create_app
 from challenge.judging import results
 
 
@@ -125,11 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gc-freeze-after", metavar="N,M", default=None,
                         help="the app's GC_FREEZE_AFTER for this run (\"\" turns the freeze off; default: the config's)")
     args = parser.parse_args(argv)
-    if args.postgresql:
-        url, facts_file = _postgresql(args.postgresql, fresh=False)
-    else:
-        url, facts_file = f"sqlite:///{args.db}", args.db.with_suffix(".facts")
-    facts = discover(create_engine(url), clock.now(), load(url, facts_file, args.challenges))
+    url, facts = loaded(args.db, args.postgresql, args.challenges)
     config = {"SQLALCHEMY_DATABASE_URI": url, "QUERY_COUNT_HEADER": True, "SECRET_KEY": SECRET_KEY,
               "WTF_CSRF_ENABLED": True}
     if args.gc_freeze_after is not None:
