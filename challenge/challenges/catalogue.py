@@ -91,10 +91,14 @@ def _order(sort: str, now: datetime):
         return (Challenge.published_at.desc(), Challenge.id.desc())
     if sort == "prize":
         return (Challenge.prize_pool.desc(), Challenge.id.desc())
-    # Closing soonest: what can still be entered first, by deadline; then the rest, latest closed first.
-    still_open = case((and_(Challenge.state == ChallengeState.PUBLISHED, Challenge.closes_at > now), 0), else_=1)
-    return (still_open, case((still_open == 0, Challenge.closes_at), else_=None).asc(),
-            Challenge.closes_at.desc(), Challenge.id)
+    return _closing_order(Challenge.state, Challenge.closes_at, Challenge.id, now)
+
+
+def _closing_order(state, closes_at, id_, now):
+    """Closing soonest: what can still be entered first, by deadline; then the rest, latest closed first (of
+    the challenges' own columns, or of the rows `_closing_parts` merged)."""
+    still_open = case((and_(state == ChallengeState.PUBLISHED, closes_at > now), 0), else_=1)
+    return (still_open, case((still_open == 0, closes_at), else_=None).asc(), closes_at.desc(), id_)
 
 
 def search_challenges(params: CatalogueParams, now: datetime, cards: bool = False):
@@ -152,24 +156,29 @@ def _closing_parts(select, now, rows):
     rows_of = [db.select(p.with_only_columns(Challenge.id, Challenge.state, Challenge.closes_at).limit(rows)
                          .subquery()) for p in parts]
     merged = union_all(*rows_of).subquery()
-    open_first = case((and_(merged.c.state == ChallengeState.PUBLISHED, merged.c.closes_at > now), 0), else_=1)
-    return db.select(merged.c.id).order_by(
-        open_first, case((open_first == 0, merged.c.closes_at), else_=None).asc(), merged.c.closes_at.desc(),
-        merged.c.id)
+    return db.select(merged.c.id).order_by(*_closing_order(merged.c.state, merged.c.closes_at, merged.c.id, now))
 
 
 # The first page anyone sees, built once (building the statement cost a third of running it): now and the rows a
 # part reads are parameters.
+def _with_cards(page, total, order):
+    """The page's ids (the first column of the subquery `page`) joined to their challenges and organisations and
+    sorted again (a page of rows), with `total` beside each row."""
+    return _CARD.add_columns(total).join(page, page.c[0] == Challenge.id).order_by(*order)
+
+
+def _count_of(select):
+    """How many rows `select` finds, as a value to put beside others (run once, not per row)."""
+    return select.with_only_columns(func.count()).order_by(None).correlate(None).scalar_subquery()
+
+
 _NOW = bindparam("now", type_=Challenge.closes_at.type)
-_LISTED_BY_PARTS = _closing_parts(db.select(Challenge.id).where(Challenge.state.in_(LISTED_STATES)),
-                                  _NOW, bindparam("rows", type_=Integer))
-# The same page as cards, with the number of listed challenges, in one statement: the page's ids joined to their
-# challenges and organisations, sorted again (twenty rows), and the count run once beside them.
-_PAGE = _LISTED_BY_PARTS.limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)).subquery()
-_FIRST_CARDS = (_CARD.add_columns(db.select(func.count()).select_from(Challenge.__table__)
-                                  .where(Challenge.__table__.c.state.in_(LISTED_STATES)).correlate(None)
-                                  .scalar_subquery())
-                .join(_PAGE, _PAGE.c.id == Challenge.id).order_by(*_order("closing", _NOW)))
+_LISTED = db.select(Challenge.id).where(Challenge.state.in_(LISTED_STATES))
+_LISTED_BY_PARTS = _closing_parts(_LISTED, _NOW, bindparam("rows", type_=Integer))
+# The same page as cards, with the number of listed challenges, in one statement.
+_FIRST_CARDS = _with_cards(
+    _LISTED_BY_PARTS.limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)).subquery(),
+    _count_of(_LISTED), _order("closing", _NOW))
 
 
 class IdsFirstPagination(Pagination):
@@ -209,14 +218,10 @@ class IdsFirstPagination(Pagination):
         return [found[i] for i in ids]
 
     def _cards(self, ids_select, values: dict) -> list[Card]:
-        """The page's ids joined to their challenges and organisations, sorted again (a page of rows), with the
-        total: the search's window count, or the filters' count run once beside them."""
+        """The page as cards with the total: the search's window count, or the filters' count."""
         page = ids_select.subquery()
-        total = (page.c[1] if self._query_args["window_count"] else
-                 self._query_args["select"].with_only_columns(func.count()).order_by(None).correlate(None)
-                 .scalar_subquery())
-        rows = db.session.execute(_CARD.add_columns(total).join(page, page.c[0] == Challenge.id)
-                                  .order_by(*self._query_args["order"]), values).all()
+        total = page.c[1] if self._query_args["window_count"] else _count_of(self._query_args["select"])
+        rows = db.session.execute(_with_cards(page, total, self._query_args["order"]), values).all()
         self._total_from_items = rows[0][-1] if rows else None
         return [Card(*row[:-1]) for row in rows]
 
