@@ -27,6 +27,7 @@ STYLE = dict(
     foreground_subtle="#505a5f", colors=("#0b4f6c", "#b3441e", "#00703c", "#4c2c92", "#505a5f"),
     font_family="system-ui, sans-serif", label_font_size=13, major_label_font_size=13, value_font_size=13,
     title_font_size=16, legend_font_size=13, tooltip_font_size=13, opacity="1", opacity_hover="0.85",
+    no_data_font_size=16,  # pygal's default (64 px) fills an empty chart with its "Nothing to show yet"
 )
 
 
@@ -56,8 +57,10 @@ def _render(chart) -> Markup:
     # pygal always writes its config as an inline <script>, even with js=[]; the CSP would block it and
     # nothing needs it, so it goes.
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
-    # The figure's caption and table describe the chart; the SVG itself is a picture of them.
-    svg = svg.replace("<svg ", '<svg role="img" focusable="false" class="img-fluid" ', 1)
+    # The figure's caption and table describe the chart; the SVG itself is a picture of them. pygal writes
+    # its own class on the <svg>: Bootstrap's goes into it, as an element may have one class attribute.
+    svg = svg.replace("<svg ", '<svg role="img" focusable="false" ', 1).replace(
+        'class="pygal-chart"', 'class="pygal-chart img-fluid"', 1)
     return Markup(svg)
 
 

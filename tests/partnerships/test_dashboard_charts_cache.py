@@ -51,3 +51,14 @@ def test_a_change_in_the_data_shows_in_the_chart_at_once(client, login, world, m
     assert submissions_chart not in before and "Zebra crossings" in submissions_chart
     states_chart = next(svg for svg in after if "Challenges by state" in svg)
     assert states_chart not in before  # one more published challenge
+
+
+def test_a_chart_is_one_svg_element_with_one_class_attribute_and_a_readable_empty_text():
+    charts._drawn.cache_clear()
+    drawn = str(charts.bar("Class test chart", [("a", 1), ("b", 2)]))
+    opening = drawn[:drawn.index(">") + 1]
+    assert opening.count(" class=") == 1 and 'class="pygal-chart img-fluid"' in opening
+    assert 'role="img"' in opening and 'focusable="false"' in opening
+    empty = str(charts.bar("Empty test chart", []))
+    assert "Nothing to show yet" in empty
+    assert re.search(r"\.no_data\s*\{[^}]*font-size:\s*16px", empty), "the empty text is drawn at the body's size"
