@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import bindparam
 
 from challenge.accounts import security
 from challenge.accounts.services import authenticate
@@ -124,8 +125,11 @@ def _bank_details(sort_code: str, account_number: str, iban: str, bic: str) -> d
 
 
 def account_for(user, provider: str) -> PayeeAccount | None:
-    return db.session.scalar(db.select(PayeeAccount).where(PayeeAccount.user_id == user.id,
-                                                           PayeeAccount.provider == provider))
+    return db.session.scalar(_ACCOUNT, {"user_id": user.id, "provider": provider})
+
+
+_ACCOUNT = db.select(PayeeAccount).where(PayeeAccount.user_id == bindparam("user_id"),
+                                         PayeeAccount.provider == bindparam("provider"))
 
 
 def _get_or_create(user, provider: str, now: datetime) -> PayeeAccount:

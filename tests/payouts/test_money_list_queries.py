@@ -3,6 +3,7 @@ awards, splits and payouts, and the finance page (and its CSV) with pools, fees,
 from __future__ import annotations
 
 from challenge import clock
+from challenge.accounts.models import User
 from challenge.extensions import db
 from challenge.payouts import awards, finance, refunds, splits
 from tests.factories import counted_statements, get_counted
@@ -79,3 +80,20 @@ def test_the_finance_page_runs_the_same_statements_for_1_and_6_challenges(client
         assert r.fee > 0 and r.funded == r.pledged
     db.session.expire_all()
     assert [finance.row_for(r.challenge) for r in rows] == rows  # one row at a time: the same answer
+
+
+def test_my_payouts_shows_each_person_the_awards_of_their_own_entries_and_teams(client, login, world, make_user,
+                                                                              make_submission):
+    """The page's statement is built once with the person as a parameter: the lead and the teammate each see the
+    team's award, the lead's solo award is the lead's alone, and someone else sees none of them."""
+    lead, other = make_user("Lena Lead"), make_user("Otto Other")
+    solo, team_world = _awarded(world, make_user, make_submission, lead, 2)
+    mate = db.session.scalar(db.select(User).where(User.name == "Mate 1"))  # _awarded's teammate in the odd one
+    pages = {}
+    for person in (lead, mate, other, lead):  # the lead again: nothing kept from the people in between
+        login(person)
+        pages.setdefault(person.id, []).append(client.get("/my/payouts").text)
+    for page in pages[lead.id]:
+        assert solo.challenge.title in page and team_world.challenge.title in page
+    assert team_world.challenge.title in pages[mate.id][0] and solo.challenge.title not in pages[mate.id][0]
+    assert solo.challenge.title not in pages[other.id][0] and team_world.challenge.title not in pages[other.id][0]
