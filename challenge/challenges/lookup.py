@@ -1,6 +1,9 @@
 """Finding a challenge from a URL: the one loader every package's views use."""
 from __future__ import annotations
 
+from flask import abort
+from sqlalchemy import bindparam
+
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.permissions import ensure
@@ -14,7 +17,13 @@ def challenge_or_404(slug: str, action: str | None = "challenge.view") -> Challe
     `action=None` only finds it: for pages whose own rule decides (a judge's queue, an invitation), the view
     calls `ensure()` with that rule straight after.
     """
-    return visible_or_404(db.first_or_404(db.select(Challenge).where(Challenge.slug == slug[:MAX_SLUG])), action)
+    challenge = db.session.scalar(_BY_SLUG, {"slug": slug[:MAX_SLUG]})
+    if challenge is None:
+        abort(404)
+    return visible_or_404(challenge, action)
+
+
+_BY_SLUG = db.select(Challenge).where(Challenge.slug == bindparam("slug"))  # built once: most pages start here
 
 
 def visible_or_404(challenge: Challenge, action: str | None = "challenge.view") -> Challenge:
