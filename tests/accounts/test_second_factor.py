@@ -1,6 +1,7 @@
 """Sign-in codes: brokers and the owners of paying organisations must use an authenticator app; anyone may."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ import pyotp
 import pytest
 
 from challenge import clock
-from challenge.accounts import twofactor
+from challenge.accounts import sessions, twofactor
 from challenge.accounts.models import RecoveryCode, SecondFactor, User
 from challenge.extensions import db
 from challenge.payouts.models import Funder
@@ -246,3 +247,29 @@ def test_ten_wrong_codes_from_anywhere_close_the_account_s_code_step_for_a_while
     clock.travel(timedelta(minutes=16))
     _password(third)
     assert _code(third, second_factor_code(broker.id)).status_code == 302 and _signed_in(third)
+
+
+def _session_cookie_contents(app, client) -> str:
+    """What anyone holding the session cookie can read: Flask signs it, it does not encrypt it."""
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    return json.dumps(app.session_interface.get_signing_serializer(app).loads(cookie.value))
+
+
+def test_the_secret_being_set_up_is_not_readable_in_the_session_cookie(app, client, make_user, login):
+    sam = login(make_user(email="sam@example.org", second_factor=False))
+    secret = _setup_secret(client)
+    contents = _session_cookie_contents(app, client)
+    assert secret not in contents and secret.lower() not in contents
+    assert twofactor.SETUP_SECRETS.unseal(json.loads(contents)[sessions.SETUP_SECRET]) == secret
+    assert _setup_secret(client) == secret  # kept, sealed, until confirmed
+    assert client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}).status_code == 200
+    db.session.rollback()
+    assert twofactor.secret_of(twofactor.factor_of(sam)) == secret
+
+
+def test_a_sealed_secret_that_no_longer_opens_starts_the_set_up_again(app, client, make_user, login):
+    login(make_user(email="ned@example.org", second_factor=False))
+    with client.session_transaction() as session:
+        session[sessions.SETUP_SECRET] = "not-a-sealed-value"
+    secret = _setup_secret(client)  # a new secret, shown: no 500
+    assert client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}).status_code == 200

@@ -55,8 +55,10 @@ def _setup_page(form: SecondFactorForm | None = None, codes: list[str] | None = 
     on = twofactor.enabled(user)
     secret = None
     if not on:
-        secret = session.get(sessions.SETUP_SECRET) or twofactor.new_secret()
-        session[sessions.SETUP_SECRET] = secret  # only in the signed session until confirmed: a GET stores nothing
+        # Only in the session, sealed, until a code confirms it: a GET stores nothing in the database.
+        secret, sealed = twofactor.setup_secret(session.get(sessions.SETUP_SECRET))
+        if sealed:
+            session[sessions.SETUP_SECRET] = sealed
     uri = twofactor.provisioning_uri(user, secret) if secret else None
     page, shown = tx.render_form(
         "accounts/two_factor.html", form or SecondFactorForm(formdata=None), on=on, codes=codes,
@@ -96,7 +98,7 @@ def _turned_on(codes: list[str]):
 @login_required
 @limiter.limit(auth_limit, on_breach=security.locked_out)
 def confirm():
-    secret = session.get(sessions.SETUP_SECRET)
+    secret = twofactor.kept_setup_secret(session.get(sessions.SETUP_SECRET))
     return _with_code(lambda code, now: twofactor.turn_on(current_user, secret, code, now), _turned_on,
                       ready=bool(secret))
 
