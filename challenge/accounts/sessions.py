@@ -1,9 +1,12 @@
-"""What a sign-in keeps in the session: a fresh session at login, the second factor's pending step, and a
-new API token until the account page has shown it once.
+"""What a sign-in keeps in the session: a fresh session at login, the second factor's pending step and the
+secret being set up, and a new API token until the account page has shown it once.
 
 Between a right password and a right code, the session holds only who is signing in (for PENDING_FOR);
 someone whose role needs a second factor but has none is told to set it up (MUST_SET_UP) and can open
 nothing else until then (views/hooks.py).
+
+The secret of an authenticator app being set up waits in the session until a code confirms it (only then does
+it reach the database), sealed like a new API token below.
 
 A new API token is created by a POST that redirects to the account page (so a refresh creates nothing). The
 token travels to that one GET sealed (platform/sealed.py: the session cookie is signed, not encrypted) and
@@ -19,7 +22,7 @@ from flask_login import login_user
 
 from challenge import clock
 from challenge.accounts import security, services
-from challenge.accounts import tokens
+from challenge.accounts import tokens, twofactor
 from challenge.accounts.models import User
 from challenge.platform import sealed
 
@@ -28,6 +31,7 @@ NEW_API_TOKEN = "api_token_to_show"
 PENDING_FOR = timedelta(minutes=5)
 SHOW_TOKEN_FOR = timedelta(minutes=10)  # a token not shown by then (the redirect never followed) is not shown
 _TOKEN_ONCE = sealed.Purpose(salt=b"challenge-exchange-api-token-once", info=b"new api token shown once v1")
+_SETUP_SECRET = sealed.Purpose(salt=b"challenge-exchange-second-factor-setup", info=b"totp setup secret in session v1")
 MAX_ATTEMPTS = 5
 
 # A path on this site in printable ASCII: no spaces, tabs, line breaks or backslashes, which browsers
@@ -74,6 +78,21 @@ def count_wrong_code(user: User, pending: dict, now) -> bool:
     return pending["attempts"] >= MAX_ATTEMPTS
 
 
+def setup_secret() -> str:
+    """The secret of the authenticator app being set up: the one kept in the session, else a new one, kept."""
+    secret = kept_setup_secret()
+    if secret is None:
+        secret = twofactor.new_secret()
+        session[SETUP_SECRET] = _SETUP_SECRET.seal(secret)
+    return secret
+
+
+def kept_setup_secret() -> str | None:
+    """The secret `setup_secret` kept, or None when there is none or it no longer opens (SECRET_KEY changed)."""
+    kept = session.get(SETUP_SECRET)
+    return sealed.unsealed_or_none(_SETUP_SECRET, kept) if isinstance(kept, str) else None
+
+
 def keep_new_token(token_id: int, secret: str) -> None:
     """Keep a token just created, sealed, for the account page to show once."""
     session[NEW_API_TOKEN] = {"id": token_id, "sealed": _TOKEN_ONCE.seal(secret)}
@@ -88,4 +107,4 @@ def take_new_token(user: User, now) -> str | None:
     token = tokens.own_token(user, kept.get("id") if isinstance(kept.get("id"), int) else 0)
     if token is None or now - token.created_at > SHOW_TOKEN_FOR:
         return None
-    return _TOKEN_ONCE.unseal(str(kept.get("sealed", "")))
+    return sealed.unsealed_or_none(_TOKEN_ONCE, str(kept.get("sealed", "")))

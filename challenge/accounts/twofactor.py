@@ -31,36 +31,8 @@ _DIGITS = re.compile(r"\d{6}")
 SECRETS = Purpose(salt=b"challenge-exchange-second-factor", info=b"totp secret v1")
 
 
-# The secret being set up waits in the person's session cookie until a code confirms it. The cookie is signed, not
-# encrypted, so the secret goes into it sealed with a key of its own: a copied cookie, or one written to a log,
-# does not give away the authenticator it is about to become.
-SETUP_SECRETS = Purpose(salt=b"challenge-exchange-second-factor-setup", info=b"totp setup secret in session v1")
-
-
 def new_secret() -> str:
     return pyotp.random_base32()
-
-
-def setup_secret(kept: str | None) -> tuple[str, str | None]:
-    """The secret being set up, from the session's sealed copy `kept` (a new one when there is none, or it no
-    longer opens, say after SECRET_KEY changed), and the sealed copy to keep when it is new (else None)."""
-    secret = kept_setup_secret(kept)
-    if secret:
-        return secret, None
-    secret = new_secret()
-    return secret, SETUP_SECRETS.seal(secret)
-
-
-def kept_setup_secret(kept: str | None) -> str | None:
-    """The secret the session's sealed copy `kept` holds, or None when there is none or it does not open."""
-    if not kept:
-        return None
-    from cryptography.fernet import InvalidToken
-
-    try:
-        return SETUP_SECRETS.unseal(kept)
-    except (InvalidToken, ValueError):
-        return None
 
 
 def code_at(secret: str, when: datetime) -> str:

@@ -54,6 +54,16 @@ def _fernet(salt: bytes, info: bytes, secret: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
+def unsealed_or_none(purpose: Purpose, token: str) -> str | None:
+    """`token` unsealed, or None when it does not open (tampered with, or sealed under another SECRET_KEY)."""
+    from cryptography.fernet import InvalidToken
+
+    try:
+        return purpose.unseal(token)
+    except (InvalidToken, ValueError):
+        return None
+
+
 # Health and service-user data (UK GDPR Article 9): the columns a personal_data.py declares `special`.
 SPECIAL_CATEGORY = Purpose(salt=b"challenge-exchange-special-category", info=b"special category data v1")
 

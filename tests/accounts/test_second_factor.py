@@ -260,7 +260,7 @@ def test_the_secret_being_set_up_is_not_readable_in_the_session_cookie(app, clie
     secret = _setup_secret(client)
     contents = _session_cookie_contents(app, client)
     assert secret not in contents and secret.lower() not in contents
-    assert twofactor.SETUP_SECRETS.unseal(json.loads(contents)[sessions.SETUP_SECRET]) == secret
+    assert sessions._SETUP_SECRET.unseal(json.loads(contents)[sessions.SETUP_SECRET]) == secret
     assert _setup_secret(client) == secret  # kept, sealed, until confirmed
     assert client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}).status_code == 200
     db.session.rollback()

@@ -55,10 +55,7 @@ def _setup_page(form: SecondFactorForm | None = None, codes: list[str] | None = 
     on = twofactor.enabled(user)
     secret = None
     if not on:
-        # Only in the session, sealed, until a code confirms it: a GET stores nothing in the database.
-        secret, sealed = twofactor.setup_secret(session.get(sessions.SETUP_SECRET))
-        if sealed:
-            session[sessions.SETUP_SECRET] = sealed
+        secret = sessions.setup_secret()  # in the session, sealed, until a code confirms it: a GET stores nothing
     uri = twofactor.provisioning_uri(user, secret) if secret else None
     page, shown = tx.render_form(
         "accounts/two_factor.html", form or SecondFactorForm(formdata=None), on=on, codes=codes,
@@ -98,7 +95,7 @@ def _turned_on(codes: list[str]):
 @login_required
 @limiter.limit(auth_limit, on_breach=security.locked_out)
 def confirm():
-    secret = twofactor.kept_setup_secret(session.get(sessions.SETUP_SECRET))
+    secret = sessions.kept_setup_secret()
     return _with_code(lambda code, now: twofactor.turn_on(current_user, secret, code, now), _turned_on,
                       ready=bool(secret))
 
