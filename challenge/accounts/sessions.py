@@ -10,7 +10,8 @@ it reach the database), sealed like a new API token below.
 
 A new API token is created by a POST that redirects to the account page (so a refresh creates nothing). The
 token travels to that one GET sealed (platform/sealed.py: the session cookie is signed, not encrypted) and
-is taken out of the session as it is shown, so a second visit or a refresh shows it no more.
+is taken out of the session as it is shown, so a second visit or a refresh shows it no more. New recovery
+codes (turning sign-in codes on, or making new ones) travel to the sign-in codes page the same way.
 """
 from __future__ import annotations
 
@@ -27,10 +28,11 @@ from challenge.accounts.models import User
 from challenge.platform import sealed
 
 PENDING, SETUP_SECRET, MUST_SET_UP = "second_factor_pending", "second_factor_secret", "second_factor_required"
-NEW_API_TOKEN = "api_token_to_show"
+NEW_API_TOKEN, NEW_RECOVERY_CODES = "api_token_to_show", "recovery_codes_to_show"
 PENDING_FOR = timedelta(minutes=5)
 SHOW_TOKEN_FOR = timedelta(minutes=10)  # a token not shown by then (the redirect never followed) is not shown
 _TOKEN_ONCE = sealed.Purpose(salt=b"challenge-exchange-api-token-once", info=b"new api token shown once v1")
+_CODES_ONCE = sealed.Purpose(salt=b"challenge-exchange-recovery-codes-once", info=b"new recovery codes shown once v1")
 _SETUP_SECRET = sealed.Purpose(salt=b"challenge-exchange-second-factor-setup", info=b"totp setup secret in session v1")
 MAX_ATTEMPTS = 5
 
@@ -108,3 +110,18 @@ def take_new_token(user: User, now) -> str | None:
     if token is None or now - token.created_at > SHOW_TOKEN_FOR:
         return None
     return sealed.unsealed_or_none(_TOKEN_ONCE, str(kept.get("sealed", "")))
+
+
+def keep_new_codes(codes: list[str], now) -> None:
+    """Keep recovery codes just made, sealed, for the sign-in codes page to show once."""
+    session[NEW_RECOVERY_CODES] = {"at": now.timestamp(), "sealed": _CODES_ONCE.seal(" ".join(codes))}
+
+
+def take_new_codes(now) -> list[str] | None:
+    """The codes kept by `keep_new_codes`, removed from the session as they are read; None when there are none
+    or they were kept more than SHOW_TOKEN_FOR ago (the redirect never followed)."""
+    kept = session.pop(NEW_RECOVERY_CODES, None)
+    if not isinstance(kept, dict) or now.timestamp() - float(kept.get("at", 0)) > SHOW_TOKEN_FOR.total_seconds():
+        return None
+    codes = sealed.unsealed_or_none(_CODES_ONCE, str(kept.get("sealed", "")))
+    return codes.split() if codes else None

@@ -37,6 +37,14 @@ def _setup_secret(client) -> str:
     return re.search(r'<code class="fs-5 text-break" id="secret">([A-Z2-7]+)</code>', page).group(1)
 
 
+def _codes_shown(client) -> list[str]:
+    """The recovery codes the sign-in codes page shows now (a page showing them is not kept by the browser)."""
+    page = client.get("/account/two-factor")
+    codes = re.findall(r"<li class=\"col\">([0-9a-f]{5}-[0-9a-f]{5})</li>", page.get_data(as_text=True))
+    assert page.status_code == 200 and (page.headers.get("Cache-Control") == "private, no-store") == bool(codes)
+    return codes
+
+
 def test_a_broker_is_asked_for_a_code_after_the_password(app, make_user):
     broker = make_user(email="bea@example.org", broker=True)
     client = app.test_client()
@@ -114,9 +122,10 @@ def test_a_broker_without_one_is_sent_to_set_it_up_before_any_page(app, client, 
 
     assert client.post("/account/two-factor", data={"code": "123456"}).status_code == 400
     answer = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
-    assert answer.status_code == 200
-    codes = re.findall(r"<li class=\"col\">([0-9a-f]{5}-[0-9a-f]{5})</li>", answer.get_data(as_text=True))
+    assert answer.status_code == 302 and answer.location == "/account/two-factor"  # a refresh posts nothing again
+    codes = _codes_shown(client)
     assert len(codes) == 10
+    assert _codes_shown(client) == []  # shown once: a second visit, a refresh or Back shows them no more
     assert client.get("/admin/").status_code == 200  # this session goes on
 
     db.session.rollback()
@@ -180,8 +189,10 @@ def test_new_recovery_codes_replace_the_old_ones(client, make_user, login):
     old = twofactor._new_recovery_codes(broker, clock.now())
     db.session.commit()
     answer = client.post("/account/two-factor/recovery-codes", data={"code": second_factor_code(broker.id)})
-    new = re.findall(r"<li class=\"col\">([0-9a-f]{5}-[0-9a-f]{5})</li>", answer.get_data(as_text=True))
+    assert answer.status_code == 302 and answer.location == "/account/two-factor"
+    new = _codes_shown(client)
     assert len(new) == 10 and not set(new) & set(old)
+    assert _codes_shown(client) == []
     assert twofactor.check(broker, old[0], clock.now()) is None
     assert twofactor.check(broker, new[0], clock.now()) == "recovery"
 
@@ -262,7 +273,7 @@ def test_the_secret_being_set_up_is_not_readable_in_the_session_cookie(app, clie
     assert secret not in contents and secret.lower() not in contents
     assert sessions._SETUP_SECRET.unseal(json.loads(contents)[sessions.SETUP_SECRET]) == secret
     assert _setup_secret(client) == secret  # kept, sealed, until confirmed
-    assert client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}).status_code == 200
+    assert client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
     db.session.rollback()
     assert twofactor.secret_of(twofactor.factor_of(sam)) == secret
 
@@ -272,4 +283,21 @@ def test_a_sealed_secret_that_no_longer_opens_starts_the_set_up_again(app, clien
     with client.session_transaction() as session:
         session[sessions.SETUP_SECRET] = "not-a-sealed-value"
     secret = _setup_secret(client)  # a new secret, shown: no 500
-    assert client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}).status_code == 200
+    assert client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+
+
+def test_recovery_codes_not_shown_within_ten_minutes_are_not_shown_at_all(client, make_user, login, monkeypatch):
+    broker = login(make_user(email="bea@example.org", broker=True))
+    client.post("/account/two-factor/recovery-codes", data={"code": second_factor_code(broker.id)})
+    later = clock.now() + timedelta(minutes=11)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert _codes_shown(client) == []
+    assert twofactor.recovery_codes_left(broker) == 10  # made all the same: new ones can be made with a code
+
+
+def test_the_recovery_codes_are_not_readable_in_the_session_cookie(app, client, make_user, login):
+    broker = login(make_user(email="bea@example.org", broker=True))
+    client.post("/account/two-factor/recovery-codes", data={"code": second_factor_code(broker.id)})
+    contents = _session_cookie_contents(app, client)
+    codes = _codes_shown(client)
+    assert len(codes) == 10 and not any(code in contents for code in codes)

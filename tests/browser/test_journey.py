@@ -67,7 +67,8 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
         check(page, "sign-in-codes-setup")
         secret = page.locator("#secret").inner_text().strip()
         page.get_by_label("Code", exact=True).fill(pyotp.TOTP(secret).at(clock.now()))
-        page.get_by_role("button", name="Turn on sign-in codes").click()
+        with page.expect_navigation():  # the answer redirects to the page that shows the codes once
+            page.get_by_role("button", name="Turn on sign-in codes").click()
         assert "Save your recovery codes now" in page.content()
         check(page, "sign-in-codes-recovery")
         return

@@ -1,7 +1,7 @@
 """The second factor's pages: the code asked after the password, and setting up an authenticator app."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, make_response, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user
 
 from challenge import clock
@@ -80,15 +80,22 @@ def _with_code(step, after, ready: bool = True):
 @bp.get("/account/two-factor")
 @login_required
 def setup():
-    return _setup_page()
+    """The set-up page; recovery codes just made are shown this once (sessions.take_new_codes)."""
+    codes = sessions.take_new_codes(clock.now())
+    page, status = _setup_page(codes=codes)
+    response = make_response(page, status)
+    if codes:  # not kept by the browser's cache either: Back shows the page without them
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _turned_on(codes: list[str]):
     remember = bool(request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"]))
     session.clear()  # the new session token ended every session; begin this one again
     login_user(current_user._get_current_object(), remember=remember)
+    sessions.keep_new_codes(codes, clock.now())  # shown by the page the redirect opens: a refresh makes none
     flash("Your authenticator app is set up. You will be asked for a code each time you sign in.", "success")
-    return _setup_page(codes=codes)
+    return redirect(url_for("twofactor.setup"))
 
 
 @bp.post("/account/two-factor")
@@ -101,8 +108,9 @@ def confirm():
 
 
 def _new_codes_shown(codes: list[str]):
+    sessions.keep_new_codes(codes, clock.now())
     flash("Your new recovery codes are below. The old ones no longer work.", "success")
-    return _setup_page(codes=codes)
+    return redirect(url_for("twofactor.setup"))
 
 
 @bp.post("/account/two-factor/recovery-codes")
