@@ -51,3 +51,49 @@ def test_the_state_badge_macro_draws_what_the_include_drew(app):
             label = state.replace("_", " ").capitalize()
             assert drawn.strip() == f'<span class="badge {style}">{label}</span>', drawn
     assert {s.value for s in SubmissionState} <= set(BADGES)
+
+
+def test_a_challenges_list_built_once_is_the_plain_list_for_each_viewer_and_state(
+        app, make_user, make_org, make_challenge, make_submission):
+    """queries.challenge_page and count_by_state (statements built once, states bound) list and count what the
+    plain ORM reading of the challenge's submissions lists, for its seeker and a broker, every state filter, every
+    page; the CSV's statement (for_challenge) reads the same entries in the same order."""
+    seeker, broker = make_user("Sita Seeker"), make_user("Bea Broker", broker=True)
+    challenge = make_challenge(make_org(seeker), "closed")
+    other = make_challenge(make_org(make_user()), "closed")
+    states = ["submitted", "draft", "shortlisted", "withdrawn", "winner", "not_selected", "disqualified"]
+    made = [make_submission(challenge, make_user(f"Entrant {i}"), states[i % len(states)],
+                            team=(make_user(),) * (i % 2), title=f"Entry {i:02d}",
+                            organisation=make_org(make_user(), name=f"Org {i}") if i % 3 else None)
+            for i in range(23)]
+    make_submission(other, make_user(), "submitted")
+    made[4].submitted_at = made[5].submitted_at  # a tie on the date: the id decides
+    made[6].submitted_at = made[6].submitted_at - timedelta(days=2)
+    db.session.commit()
+    for viewer in (seeker, broker):
+        for state in (None, "submitted", "draft", "winner", "nonsense"):
+            with app.test_request_context("/"):
+                allowed = queries.states_for(viewer, challenge)
+                shown = [state] if state in allowed else list(allowed)
+                plain = sorted((s for s in made if s.state in shown),
+                               key=lambda s: (s.submitted_at is None, s.submitted_at or clock.now(), s.id))
+                counts = queries.count_by_state(challenge, viewer)
+                assert counts == {name: n for name in allowed
+                                  if (n := sum(s.state == name for s in made))}
+                csv_rows = db.session.scalars(queries.for_challenge(challenge, viewer, state)).all()
+                assert [s.id for s in csv_rows] == [s.id for s in plain]
+            lines = []
+            for number in range(1, 9):
+                with app.test_request_context(f"/?page={number}"):
+                    app.config["TABLE_PER_PAGE"], kept = 5, app.config["TABLE_PER_PAGE"]
+                    try:
+                        page = queries.challenge_page(challenge, viewer, state, counts)
+                    finally:
+                        app.config["TABLE_PER_PAGE"] = kept
+                    assert page.total == len(plain)
+                    lines += page.items
+            assert [line.reference for line in lines] == [s.reference for s in plain], (viewer.name, state)
+            for line, sub in zip(lines, plain):
+                assert line == queries.EntryLine(sub.reference, sub.title, sub.state, sub.submitted_at, sub.owner.name,
+                                                 sub.organisation.name if sub.organisation else None, len(sub.team),
+                                                 len(sub.attachments))
