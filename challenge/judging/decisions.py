@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import selectinload
 
 from challenge.challenges.models import Challenge, Prize
@@ -286,14 +287,18 @@ def placements(challenge: Challenge, now: datetime | None = None) -> list[tuple[
     return placements_for([challenge], now)[challenge.id]
 
 
+# placements_for's statement, built once ("Your submissions" asks it on every visit).
+_PUBLISHED_FINALS = (
+    db.select(Decision).where(Decision.challenge_id.in_(bindparam("ids", expanding=True)), Decision.kind == "final",
+                              Decision.published_at.is_not(None))
+    .options(selectinload(Decision.selections).selectinload(Selection.submission),
+             selectinload(Decision.selections).selectinload(Selection.prize)))
+
+
 def placements_for(challenges, now: datetime | None = None) -> dict[int, list[tuple[Submission, Prize]]]:
     """placements() of each of several challenges (the entries of a list), in a fixed number of queries."""
     ids = {c.id for c in challenges}
-    decisions = {d.challenge_id: d for d in db.session.scalars(
-        db.select(Decision).where(Decision.challenge_id.in_(ids), Decision.kind == "final",
-                                  Decision.published_at.is_not(None))
-        .options(selectinload(Decision.selections).selectinload(Selection.submission),
-                 selectinload(Decision.selections).selectinload(Selection.prize)))} if ids else {}
+    decisions = {d.challenge_id: d for d in db.session.scalars(_PUBLISHED_FINALS, {"ids": list(ids)})} if ids else {}
     winners = vote_winners(challenges, now)
     out: dict[int, list[tuple[Submission, Prize]]] = {}
     for cid in ids:

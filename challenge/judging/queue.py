@@ -98,20 +98,20 @@ def rounds_with_work(member: PanelMember) -> list[Round]:
         .order_by(Round.position))))
 
 
-def read_seat_and_rounds(user, challenge: Challenge) -> None:
-    """The user's seat on the challenge's panel and, when they have one, the rounds that have opened and the
-    number of conflicts the seat declared, in one statement: what rules.panel_member, rounds_with_work and
-    declared_conflicts would each ask on the judge's queue."""
-    rows = db.session.execute(
-        db.select(PanelMember, Round, _conflict_count(PanelMember.id))
-        .outerjoin(Round, (Round.challenge_id == PanelMember.challenge_id) & (Round.state != RoundState.PENDING))
-        .where(PanelMember.challenge_id == challenge.id, PanelMember.user_id == user.id)
-        .order_by(PanelMember.id, Round.position)).all()
-    member = rows[0][0] if rows else None
+def challenge_with_seat(user, slug: str) -> Challenge:
+    """The challenge at `slug` (404 when there is none: found as challenge_or_404(slug, action=None) finds it,
+    the queue's rule decides) with the user's seat on its panel and, when they have one, the rounds that have
+    opened and the number of conflicts the seat declared, in one statement: what rules.panel_member,
+    rounds_with_work and declared_conflicts would each ask on the judge's queue."""
+    rows = db.session.execute(_CHALLENGE_WITH_SEAT, {"slug": slug[:MAX_SLUG], "user_id": user.id}).all()
+    if not rows:
+        abort(404)
+    challenge, member = rows[0][0], rows[0][1]
     remember("panel_member", (user.id, challenge.id), member)
     if member is not None:
-        remember("rounds_with_work", member.id, [r for m, r, _ in rows if m is member and r is not None])
-        remember("declared_conflicts", member.id, rows[0][2])
+        remember("rounds_with_work", member.id, [r for _, m, r, _ in rows if m is member and r is not None])
+        remember("declared_conflicts", member.id, rows[0][3])
+    return challenge
 
 
 def _conflict_count(member_id):
@@ -119,6 +119,15 @@ def _conflict_count(member_id):
     value)."""
     return db.select(db.func.count()).where(Conflict.panel_member_id == member_id,
                                             Conflict.has_conflict.is_(True)).scalar_subquery()
+
+
+# challenge_with_seat's statement, built once (building it cost the client about as much as running it).
+_CHALLENGE_WITH_SEAT = (
+    db.select(Challenge, PanelMember, Round, _conflict_count(PanelMember.id))
+    .outerjoin(PanelMember, (PanelMember.challenge_id == Challenge.id) & (PanelMember.user_id == bindparam("user_id")))
+    .outerjoin(Round, (Round.challenge_id == PanelMember.challenge_id) & (Round.state != RoundState.PENDING))
+    .where(Challenge.slug == bindparam("slug"))
+    .order_by(PanelMember.id, Round.position))
 
 
 def declared_conflicts(member: PanelMember) -> int:
@@ -165,24 +174,35 @@ def queue_page(member: PanelMember, position: str, per_page: int):
     chosen = _chosen_round(member, position)
     if chosen is None:
         return None, None, {"total": 0, "submitted": 0, "not_started": 0}, []
-    mine = (Assignment.round_id == chosen.id, Assignment.panel_member_id == member.id)
-    no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == member.id,
+    mine = {"round_id": chosen.id, "member_id": member.id}
+    page = paginate_rows(_QUEUE_ROWS.params(mine), per_page=per_page)
+    if page.items or not page.total:
+        figures = page.items[0][-2:] if page.items else (0, 0)
+    else:  # a page past the end: the round counted apart
+        figures = db.session.execute(_QUEUE_TALLY, mine).one()
+    page.items = [QueueRow(id_, reference, title, _status(state, is_declared))
+                  for id_, state, reference, title, is_declared, _, _ in page.items]
+    tally = {"total": page.total, "submitted": figures[0], "not_started": figures[1]}
+    return chosen, page, tally, _conflicts(member) if declared_conflicts(member) else []
+
+
+def _queue_statements():
+    """The queue's page of rows (each sheet with its entry, whether the judge declared no conflict, and the
+    round's tally beside it) and the tally alone, for one judge's sheets in one round: built once."""
+    mine = (Assignment.round_id == bindparam("round_id"), Assignment.panel_member_id == bindparam("member_id"))
+    no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == bindparam("member_id"),
                                                           Conflict.has_conflict.is_(False))
     declared = Assignment.submission_id.in_(no_conflict.correlate(None))
     submitted = Assignment.state == AssignmentState.SUBMITTED
     not_started = (Assignment.state == AssignmentState.PENDING) & ~declared
     count = db.func.count()
-    page = paginate_rows(db.select(Assignment.id, Assignment.state, Submission.reference, Submission.title, declared,
-                                   count.filter(submitted).over(), count.filter(not_started).over())
-                         .join(Submission).where(*mine).order_by(Submission.reference), per_page=per_page)
-    if page.items or not page.total:
-        figures = page.items[0][-2:] if page.items else (0, 0)
-    else:  # a page past the end: the round counted apart
-        figures = db.session.execute(db.select(count.filter(submitted), count.filter(not_started)).where(*mine)).one()
-    page.items = [QueueRow(id_, reference, title, _status(state, is_declared))
-                  for id_, state, reference, title, is_declared, _, _ in page.items]
-    tally = {"total": page.total, "submitted": figures[0], "not_started": figures[1]}
-    return chosen, page, tally, _conflicts(member) if declared_conflicts(member) else []
+    rows = (db.select(Assignment.id, Assignment.state, Submission.reference, Submission.title, declared,
+                      count.filter(submitted).over(), count.filter(not_started).over())
+            .join(Submission).where(*mine).order_by(Submission.reference))
+    return rows, db.select(count.filter(submitted), count.filter(not_started)).where(*mine)
+
+
+_QUEUE_ROWS, _QUEUE_TALLY = _queue_statements()
 
 
 def _status(state: str, declared: bool) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import selectinload
 
 from challenge.challenges import services as challenge_services
@@ -51,14 +52,17 @@ def settings_of(challenge: Challenge) -> JudgingSettings | None:
     return db.session.scalar(db.select(JudgingSettings).where(JudgingSettings.challenge_id == challenge.id))
 
 
+# settings_for's statement, built once ("Your submissions" asks it on every visit).
+_SETTINGS_FOR = (db.select(JudgingSettings).where(JudgingSettings.challenge_id.in_(bindparam("ids", expanding=True)))
+                 .options(selectinload(JudgingSettings.peoples_choice_prize)))
+
+
 def settings_for(challenges) -> dict[int, JudgingSettings | None]:
     """Each challenge's judging settings (None where it has none), with the people's-choice prize, in one
     query for a list of entries. Kept for the request (`permissions.remember`), so the rules then asked about
     the same challenges (`kept_settings`) read no more."""
     ids = {c.id for c in challenges}
-    found = {s.challenge_id: s for s in db.session.scalars(
-        db.select(JudgingSettings).where(JudgingSettings.challenge_id.in_(ids))
-        .options(selectinload(JudgingSettings.peoples_choice_prize)))} if ids else {}
+    found = {s.challenge_id: s for s in db.session.scalars(_SETTINGS_FOR, {"ids": list(ids)})} if ids else {}
     for cid in ids:
         remember("judging_settings", cid, found.get(cid))
     return {cid: found.get(cid) for cid in ids}

@@ -5,10 +5,12 @@ from collections.abc import Callable
 
 from flask import request, url_for
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from challenge import clock
 from challenge.accounts.services import organisations_of
 from challenge.errors import FieldError
+from challenge.permissions import can
 from challenge.platform import tx
 from challenge.challenges.entry_questions import QuestionKind
 from challenge.submissions import answers as entry_answers
@@ -38,6 +40,13 @@ def outcomes(subs) -> dict[int, object]:
         for sid, outcome in source(list(subs)).items():
             found.setdefault(sid, outcome)
     return found
+
+
+def feedback_open(user, entries, now) -> set[int]:
+    """The ids of the entries whose feedback `user` may read at `now` ("judging.feedback"), asked of the person
+    once rather than through Flask-Login's proxy for every row of a list."""
+    person = user._get_current_object() if isinstance(user, LocalProxy) else user
+    return {entry.id for entry in entries if can(person, "judging.feedback", entry, now)}
 
 
 def show_url(sub: Submission, anchor: str | None = None) -> str:

@@ -34,19 +34,23 @@ def states_for(viewer, challenge: Challenge | None = None) -> tuple[str, ...]:
     return tuple(SubmissionState) if can(viewer, "submission.moderate") else SEEN_BY_SEEKERS
 
 
-def _of_challenge(challenge: Challenge, viewer, state: str | None) -> tuple[Select, tuple[str, ...]]:
-    """A challenge's submissions in the states the viewer may list (only `state` when it is one of them), oldest
-    entry first; and those states."""
+def _listed_states(challenge: Challenge, viewer, state: str | None) -> list[str]:
+    """The states the viewer may list in the challenge's list: only `state` when it is one of them."""
     states = states_for(viewer, challenge)
-    if state in states:
-        states = (state,)
-    return (db.select(Submission).where(Submission.challenge_id == challenge.id, Submission.state.in_(states))
-            .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Submission.id)), states
+    return [state] if state in states else list(states)
+
+
+# A challenge's submissions in some states (bound: challenge_id, states), oldest entry first; built once.
+_OF_CHALLENGE = (db.select(Submission)
+                 .where(Submission.challenge_id == bindparam("challenge_id"),
+                        Submission.state.in_(bindparam("states", expanding=True)))
+                 .order_by(Submission.submitted_at.is_(None), Submission.submitted_at, Submission.id))
 
 
 def for_challenge(challenge: Challenge, viewer, state: str | None = None) -> Select:
     """A challenge's submissions for its seekers (after the close) or a broker, oldest entry first."""
-    return _with_people(_of_challenge(challenge, viewer, state)[0])
+    return _with_people(_OF_CHALLENGE).params(challenge_id=challenge.id,
+                                              states=_listed_states(challenge, viewer, state))
 
 
 class EntryLine(NamedTuple):
@@ -86,8 +90,12 @@ def _lines_page(stmt: Select | Callable[[int, int], Select], total: int) -> Pagi
 def challenge_page(challenge: Challenge, viewer, state: str | None, counts: dict[str, int]) -> Pagination:
     """A page of the challenge's list (`for_challenge`) as EntryLines, in one statement and no count of its own
     (`counts`, from count_by_state, give the total)."""
-    stmt, states = _of_challenge(challenge, viewer, state)
-    return _lines_page(_as_lines(stmt), total=sum(n for name, n in counts.items() if name in states))
+    states = _listed_states(challenge, viewer, state)
+    return _lines_page(_CHALLENGE_LINES.params(challenge_id=challenge.id, states=states),
+                       total=sum(n for name, n in counts.items() if name in states))
+
+
+_CHALLENGE_LINES = _as_lines(_OF_CHALLENGE)
 
 
 def _everything(state: str | None) -> Select:
@@ -163,13 +171,16 @@ _MINE = (
 
 
 def count_by_state(challenge: Challenge, viewer) -> dict[str, int]:
-    states = states_for(viewer, challenge)
-    rows = db.session.execute(
-        db.select(Submission.state, db.func.count(Submission.id))
-        .where(Submission.challenge_id == challenge.id, Submission.state.in_(states))
-        .group_by(Submission.state)
-    ).all()
+    """How many of the challenge's submissions are in each state the viewer may list (states with none left out)."""
+    rows = db.session.execute(_COUNT_BY_STATE, {"challenge_id": challenge.id,
+                                                "states": list(states_for(viewer, challenge))})
     return {state: n for state, n in rows}
+
+
+_COUNT_BY_STATE = (db.select(Submission.state, db.func.count(Submission.id))
+                   .where(Submission.challenge_id == bindparam("challenge_id"),
+                          Submission.state.in_(bindparam("states", expanding=True)))
+                   .group_by(Submission.state))
 
 
 def entry_of(challenge: Challenge, user) -> Submission | None:

@@ -23,10 +23,10 @@ def test_the_judges_queue_runs_the_same_number_of_queries_for_3_and_30_entries(a
         assert page.count("Review<span class=\"visually-hidden\">") == n  # every entry listed, each scored
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    # the user, the challenge, the judge's seat with the rounds and the number of conflicts declared, and the page
+    # the user, the challenge with the judge's seat, the rounds and the number of conflicts declared, and the page
     # (each row with its declaration, and the round's tally): no separate count, no separate look-up of
     # declarations, and no look-up of declared conflicts when there are none
-    assert counts[0] == 4, counts
+    assert counts[0] == 3, counts
 
 
 def test_the_judges_queue_is_paged_with_progress_over_the_whole_round(app, client, login, monkeypatch):
@@ -132,7 +132,7 @@ def test_the_tally_counted_with_the_page_is_the_tally_counted_alone(app, login):
     tallies = []
     for url in ("/judging/x/queue", "/judging/x/queue?page=9"):  # with the page's rows; past the end, apart
         with app.test_request_context(url):
-            queue.read_seat_and_rounds(user, member.challenge)
+            queue.challenge_with_seat(user, member.challenge.slug)
             _, page, tally, conflicts = queue.queue_page(panel_member(user, member.challenge), "", 3)
             tallies.append(tally)
             assert [c.submission_id for c in conflicts] == [sheets[0].submission_id]

@@ -5,7 +5,6 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from challenge import clock
-from challenge.challenges.lookup import challenge_or_404
 from challenge.judging import assignment as assign
 from challenge.judging import queue as queries
 from challenge.judging import services
@@ -31,8 +30,7 @@ def my_panels():
 @bp.get("/judging/<slug>/queue")
 @login_required
 def queue(slug: str):
-    challenge = challenge_or_404(slug, action=None)
-    queries.read_seat_and_rounds(current_user, challenge)  # the seat the rule asks for, with the rounds
+    challenge = queries.challenge_with_seat(current_user, slug)  # with the seat the rule asks for, and the rounds
     ensure("judging.queue", challenge)
     member = panel_member(current_user, challenge)
     round_, page, tally, conflicts = queries.queue_page(member, request.args.get("round", ""), QUEUE_PER_PAGE)

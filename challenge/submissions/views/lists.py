@@ -28,9 +28,9 @@ def _state_arg() -> str | None:
 @bp.get("/my/submissions")
 @login_required
 def mine():
-    submissions = queries.mine(current_user)
+    submissions, now = queries.mine(current_user), clock.now()
     return render_template("submissions/mine.html", submissions=submissions, outcomes=pages.outcomes(submissions),
-                           now=clock.now())
+                           feedback=pages.feedback_open(current_user, submissions, now), now=now)
 
 
 @bp.get("/challenges/<slug>/submissions")
