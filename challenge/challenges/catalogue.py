@@ -5,11 +5,13 @@ same rule as `states.phase_of`, so the catalogue is right on every request witho
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, and_, bindparam, case, func, or_, union_all
 from sqlalchemy.orm import joinedload
@@ -123,8 +125,7 @@ def search_challenges(params: CatalogueParams, now: datetime, cards: bool = Fals
     if params.organisation:
         query = query.join(Organisation, Challenge.organisation_id == Organisation.id).where(
             Organisation.slug == params.organisation)
-    order = _order(params.sort, now)
-    return IdsFirstPagination(select=query.order_by(*order), order=order, session=db.session,
+    return IdsFirstPagination(select=query, sort=params.sort, session=db.session,
                               window_count=bool(params.q.strip()), unfiltered=not params.filtered(),
                               by_parts=params.sort == "closing" and not params.q.strip(), now=now, cards=cards,
                               page=max(params.page, 1), per_page=current_app.config["PER_PAGE"],
@@ -190,6 +191,10 @@ class IdsFirstPagination(Pagination):
     index is cheaper than the window.
     """
 
+    def _order(self) -> tuple:
+        """The sort's ORDER BY (built only by the paths that run one: the first pages' statement is built once)."""
+        return _order(self._query_args["sort"], self._query_args["now"])
+
     def _query_items(self) -> list:
         select, now = self._query_args["select"], self._query_args["now"]
         by_parts = self._query_args["by_parts"] and self._query_offset + self.per_page <= PARTS_UP_TO
@@ -200,9 +205,9 @@ class IdsFirstPagination(Pagination):
             return [Card(*row[:-1]) for row in rows]
         if by_parts:
             ids_select = (_LISTED_BY_PARTS if self._query_args["unfiltered"]
-                          else _closing_parts(select.order_by(None), now, values["rows"]))
+                          else _closing_parts(select, now, values["rows"]))
         else:
-            ids_select = select.with_only_columns(Challenge.id)
+            ids_select = select.with_only_columns(Challenge.id).order_by(*self._order())
         if self._query_args["window_count"]:  # a search: the total from the same rows
             ids_select = ids_select.add_columns(func.count().over())
         ids_select = ids_select.limit(self.per_page).offset(self._query_offset)
@@ -221,7 +226,7 @@ class IdsFirstPagination(Pagination):
         """The page as cards with the total: the search's window count, or the filters' count."""
         page = ids_select.subquery()
         total = page.c[1] if self._query_args["window_count"] else _count_of(self._query_args["select"])
-        rows = db.session.execute(_with_cards(page, total, self._query_args["order"]), values).all()
+        rows = db.session.execute(_with_cards(page, total, self._order()), values).all()
         self._total_from_items = rows[0][-1] if rows else None
         return [Card(*row[:-1]) for row in rows]
 
@@ -229,12 +234,28 @@ class IdsFirstPagination(Pagination):
         if self._total_from_items is not None:
             return self._total_from_items
         select = self._query_args["select"]  # past the last page: count separately
-        return db.session.scalar(select.with_only_columns(func.count()).order_by(None))
+        return db.session.scalar(select.with_only_columns(func.count()))
+
+
+# Characters url_for writes as they are in a path: a slug of only these needs no quoting.
+_PLAIN_SLUG = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def challenge_links() -> Callable[[str], str]:
+    """The address of a challenge's page from its slug: url_for once, then its prefix and the slug (a page of
+    cards asked url_for a dozen times); a slug that url_for would quote is still built by url_for."""
+    prefix = url_for("challenges.show", slug="-")[:-1]
+
+    def link(slug: str) -> str:
+        return prefix + slug if _PLAIN_SLUG.fullmatch(slug) else url_for("challenges.show", slug=slug)
+
+    return link
 
 
 def organisations_with_challenges() -> list[tuple[str, str]]:
-    """(slug, name) of organisations with at least one listed challenge, for the filter."""
-    return [tuple(r) for r in db.session.execute(_ORGANISATIONS)]
+    """(slug, name) of organisations with at least one listed challenge, for the filter: read through the
+    session's connection (plain rows; the ORM's handling of 326 rows cost as much as the statement)."""
+    return list(map(tuple, db.session.connection().execute(_ORGANISATIONS).all()))
 
 
 # EXISTS probes ix_challenges_organisation_state once per organisation instead of reading every challenge.
