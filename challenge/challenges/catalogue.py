@@ -106,7 +106,7 @@ def _closing_order(state, closes_at, id_, now):
 def search_challenges(params: CatalogueParams, now: datetime, cards: bool = False):
     """The page of listed challenges matching `params`, as a Flask-SQLAlchemy pagination: of challenges, or
     with `cards` of `Card` rows."""
-    query = db.select(Challenge).where(Challenge.state.in_(LISTED_STATES))
+    query = _LISTED_CHALLENGES
     if params.q.strip():
         query = query.where(text_clause(params.q.strip(), db.engine.dialect.name))
     if params.sector:
@@ -174,6 +174,7 @@ def _count_of(select):
 
 
 _NOW = bindparam("now", type_=Challenge.closes_at.type)
+_LISTED_CHALLENGES = db.select(Challenge).where(Challenge.state.in_(LISTED_STATES))  # what every search narrows
 _LISTED = db.select(Challenge.id).where(Challenge.state.in_(LISTED_STATES))
 _LISTED_BY_PARTS = _closing_parts(_LISTED, _NOW, bindparam("rows", type_=Integer))
 # The same page as cards, with the number of listed challenges, in one statement.
@@ -192,8 +193,10 @@ class IdsFirstPagination(Pagination):
     """
 
     def _order(self) -> tuple:
-        """The sort's ORDER BY (built only by the paths that run one: the first pages' statement is built once)."""
-        return _order(self._query_args["sort"], self._query_args["now"])
+        """The sort's ORDER BY, built once by the paths that run one (the first pages' statement is built at import)."""
+        if "order" not in self._query_args:
+            self._query_args["order"] = _order(self._query_args["sort"], self._query_args["now"])
+        return self._query_args["order"]
 
     def _query_items(self) -> list:
         select, now = self._query_args["select"], self._query_args["now"]
@@ -250,6 +253,17 @@ def challenge_links() -> Callable[[str], str]:
         return prefix + slug if _PLAIN_SLUG.fullmatch(slug) else url_for("challenges.show", slug=slug)
 
     return link
+
+
+_PAGE_SLOT = 1_234_567_890_123  # a page number no address holds otherwise
+
+
+def page_links(endpoint: str, args: dict) -> Callable[[int], str]:
+    """The address of page n of `endpoint` (which takes the page in its query) with `args`: one url_for, then the
+    page number put in its place (a pager asked url_for for each of its links). The filters' values cannot hold
+    the slot: url_for quotes their "="."""
+    before, _, after = url_for(endpoint, page=_PAGE_SLOT, **args).partition(f"page={_PAGE_SLOT}")
+    return lambda n: f"{before}page={n}{after}"
 
 
 def organisations_with_challenges() -> list[tuple[str, str]]:

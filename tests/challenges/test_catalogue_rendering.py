@@ -118,3 +118,17 @@ def test_the_organisation_filter_reads_what_the_orm_read(world, make_org, make_u
     assert found == [tuple(r) for r in db.session.execute(_ORGANISATIONS)]
     assert [name for _, name in found] == ["Org 0 <&>", "Org 2 <&>", "Org 3 <&>"]
     assert all(type(row) is tuple for row in found)
+
+
+@pytest.mark.parametrize("args", [{}, {"q": "hospital"}, {"q": "a b & c", "sector": "health", "min_prize": "1,000"},
+                                  {"q": "page=1234567890123 ünï", "sort": "prize"}, {"q": "1234567890123"}])
+def test_page_links_are_url_for(app, args):
+    """Each numbered page link is what url_for builds for that page, whatever the filters hold."""
+    from flask import url_for
+
+    from challenge.challenges.catalogue import page_links
+
+    with app.test_request_context("/", base_url="http://example.org/sub/"):
+        link = page_links("challenges.catalogue", args)
+        for n in (1, 2, 9, 10, 566, 1234567890123):
+            assert link(n) == url_for("challenges.catalogue", page=n, **args)
