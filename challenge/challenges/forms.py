@@ -263,9 +263,11 @@ class FastSelect(Select):
 def _escaped(texts: list[str]) -> list[str]:
     """Each text escaped for HTML, all in one call (five times faster for hundreds of short texts), unless one is
     not a plain string (Markup is kept as it is) or holds the separator."""
-    if not texts or any(type(t) is not str or "\0" in t for t in texts):
-        return [str(escape(t)) for t in texts]
-    return str(escape("\0".join(texts))).split("\0")
+    if texts and set(map(type, texts)) == {str}:  # checked without a Python step per text
+        joined = "\0".join(texts)
+        if joined.count("\0") == len(texts) - 1:
+            return str(escape(joined)).split("\0")
+    return [str(escape(t)) for t in texts]
 
 
 class FastSelectField(SelectField):
