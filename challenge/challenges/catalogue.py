@@ -203,7 +203,7 @@ class IdsFirstPagination(Pagination):
         by_parts = self._query_args["by_parts"] and self._query_offset + self.per_page <= PARTS_UP_TO
         values = {"now": now, "rows": self._query_offset + self.per_page} if by_parts else {}
         if by_parts and self._query_args["unfiltered"] and self._query_args["cards"]:
-            rows = db.session.execute(_FIRST_CARDS, {**values, "n": self.per_page, "skip": self._query_offset}).all()
+            rows = _rows(_FIRST_CARDS, {**values, "n": self.per_page, "skip": self._query_offset})
             self._total_from_items = rows[0][-1] if rows else None
             return [Card(*row[:-1]) for row in rows]
         if by_parts:
@@ -229,7 +229,7 @@ class IdsFirstPagination(Pagination):
         """The page as cards with the total: the search's window count, or the filters' count."""
         page = ids_select.subquery()
         total = page.c[1] if self._query_args["window_count"] else _count_of(self._query_args["select"])
-        rows = db.session.execute(_with_cards(page, total, self._order()), values).all()
+        rows = _rows(_with_cards(page, total, self._order()), values)
         self._total_from_items = rows[0][-1] if rows else None
         return [Card(*row[:-1]) for row in rows]
 
@@ -267,9 +267,15 @@ def page_links(endpoint: str, args: dict) -> Callable[[int], str]:
 
 
 def organisations_with_challenges() -> list[tuple[str, str]]:
-    """(slug, name) of organisations with at least one listed challenge, for the filter: read through the
-    session's connection (plain rows; the ORM's handling of 326 rows cost as much as the statement)."""
-    return list(map(tuple, db.session.connection().execute(_ORGANISATIONS).all()))
+    """(slug, name) of organisations with at least one listed challenge, for the filter."""
+    return list(map(tuple, _rows(_ORGANISATIONS)))
+
+
+def _rows(statement, values: dict | None = None) -> list:
+    """The rows of a statement of columns (no entities), run on the session's connection after the flush the session
+    would make: the ORM's result handling of the organisation filter's 326 rows cost as much as the statement."""
+    db.session.flush()
+    return db.session.connection().execute(statement, values or {}).all()
 
 
 # EXISTS probes ix_challenges_organisation_state once per organisation instead of reading every challenge.

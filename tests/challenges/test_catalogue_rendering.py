@@ -132,3 +132,20 @@ def test_page_links_are_url_for(app, args):
         link = page_links("challenges.catalogue", args)
         for n in (1, 2, 9, 10, 566, 1234567890123):
             assert link(n) == url_for("challenges.catalogue", page=n, **args)
+
+
+def test_cards_read_on_the_connection_see_what_the_session_holds(world, make_challenge):
+    """The cards and the organisation list are read on the session's connection, after the session's own flush: a
+    challenge published in this transaction and not yet flushed is listed, as the ORM would have listed it."""
+    from challenge import clock
+    from challenge.challenges.catalogue import CatalogueParams, organisations_with_challenges, search_challenges
+    from challenge.extensions import db
+
+    make_challenge(world.other_org, "open", title="Listed before")
+    db.session.commit()
+    draft = make_challenge(world.org, "draft", title="Published just now")
+    db.session.commit()
+    draft.state = "published"  # pending, not flushed
+    page = search_challenges(CatalogueParams(), clock.now(), cards=True)
+    assert sorted(c.title for c in page.items) == ["Listed before", "Published just now"] and page.total == 2
+    assert sorted(name for _, name in organisations_with_challenges()) == ["Camden Council", "Leeds City Council"]
