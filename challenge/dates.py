@@ -14,15 +14,19 @@ def local(dt: datetime) -> datetime:
     return dt.astimezone(ZoneInfo(current_app.config["SITE_TIMEZONE"]))
 
 
+# strftime's %a and %b in the C locale the app runs in, looked up rather than formatted (a catalogue page writes
+# two dozen dates).
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_dt(dt: datetime | None, with_year: bool = False) -> str:
     """`Fri 12 Dec, 17:00` in the site's time zone (`Fri 12 Dec 2026, 17:00` with the year)."""
     if dt is None:
         return "not set"
     d = local(dt)
-    day = d.strftime("%a ") + str(d.day) + d.strftime(" %b")
-    if with_year:
-        day += d.strftime(" %Y")
-    return f"{day}, {d:%H:%M}"
+    year = f" {d.year}" if with_year else ""
+    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]}{year}, {d.hour:02d}:{d.minute:02d}"
 
 
 def format_date(dt: datetime | None) -> str:
@@ -30,6 +34,18 @@ def format_date(dt: datetime | None) -> str:
     if dt is None:
         return "not set"
     return format_dt(dt, with_year=True).rsplit(",", 1)[0]
+
+
+def deadline(phase: str, opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> str:
+    """What a challenge in `phase` (its value: "upcoming", "open"…) waits for, in words: `Opens in 3 days (Fri 12
+    Dec, 17:00)`, `Closes in 5 hours (…)`, `Closed Fri 12 Dec 2025, 17:00`, or `No closing date yet`."""
+    if phase == "upcoming":
+        return f"Opens in {time_left(opens_at, now)} ({format_dt(opens_at)})"
+    if phase in ("open", "draft", "in_review") and closes_at and closes_at > now:
+        return f"Closes in {time_left(closes_at, now)} ({format_dt(closes_at)})"
+    if closes_at:
+        return f"Closed {format_dt(closes_at, with_year=True)}"
+    return "No closing date yet"
 
 
 def time_left(dt: datetime | None, now: datetime | None = None) -> str:

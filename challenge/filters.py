@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from challenge import clock
-from challenge.dates import format_date, format_dt, time_left
+from challenge.dates import deadline, format_date, format_dt, time_left
 from challenge.markdown import render as render_markdown
 from challenge.money import format_money
 from challenge.platform.links import row_link
@@ -24,4 +24,5 @@ def register_filters(app: Flask) -> None:
         money=format_money, markdown=render_markdown, dt=format_dt, date=format_date, time_left=time_left,
         count=count, word_for=word_for,
     )
-    app.jinja_env.globals.update(format_money=format_money, now=clock.now, can=can_current, row_link=row_link)
+    app.jinja_env.globals.update(format_money=format_money, now=clock.now, can=can_current, row_link=row_link,
+                                  deadline_words=deadline)

@@ -5,11 +5,13 @@ same rule as `states.phase_of`, so the catalogue is right on every request witho
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, and_, bindparam, case, func, or_, union_all
 from sqlalchemy.orm import joinedload
@@ -104,7 +106,7 @@ def _closing_order(state, closes_at, id_, now):
 def search_challenges(params: CatalogueParams, now: datetime, cards: bool = False):
     """The page of listed challenges matching `params`, as a Flask-SQLAlchemy pagination: of challenges, or
     with `cards` of `Card` rows."""
-    query = db.select(Challenge).where(Challenge.state.in_(LISTED_STATES))
+    query = _LISTED_CHALLENGES
     if params.q.strip():
         query = query.where(text_clause(params.q.strip(), db.engine.dialect.name))
     if params.sector:
@@ -123,8 +125,7 @@ def search_challenges(params: CatalogueParams, now: datetime, cards: bool = Fals
     if params.organisation:
         query = query.join(Organisation, Challenge.organisation_id == Organisation.id).where(
             Organisation.slug == params.organisation)
-    order = _order(params.sort, now)
-    return IdsFirstPagination(select=query.order_by(*order), order=order, session=db.session,
+    return IdsFirstPagination(select=query, sort=params.sort, session=db.session,
                               window_count=bool(params.q.strip()), unfiltered=not params.filtered(),
                               by_parts=params.sort == "closing" and not params.q.strip(), now=now, cards=cards,
                               page=max(params.page, 1), per_page=current_app.config["PER_PAGE"],
@@ -173,6 +174,7 @@ def _count_of(select):
 
 
 _NOW = bindparam("now", type_=Challenge.closes_at.type)
+_LISTED_CHALLENGES = db.select(Challenge).where(Challenge.state.in_(LISTED_STATES))  # what every search narrows
 _LISTED = db.select(Challenge.id).where(Challenge.state.in_(LISTED_STATES))
 _LISTED_BY_PARTS = _closing_parts(_LISTED, _NOW, bindparam("rows", type_=Integer))
 # The same page as cards, with the number of listed challenges, in one statement.
@@ -190,19 +192,25 @@ class IdsFirstPagination(Pagination):
     index is cheaper than the window.
     """
 
+    def _order(self) -> tuple:
+        """The sort's ORDER BY, built once by the paths that run one (the first pages' statement is built at import)."""
+        if "order" not in self._query_args:
+            self._query_args["order"] = _order(self._query_args["sort"], self._query_args["now"])
+        return self._query_args["order"]
+
     def _query_items(self) -> list:
         select, now = self._query_args["select"], self._query_args["now"]
         by_parts = self._query_args["by_parts"] and self._query_offset + self.per_page <= PARTS_UP_TO
         values = {"now": now, "rows": self._query_offset + self.per_page} if by_parts else {}
         if by_parts and self._query_args["unfiltered"] and self._query_args["cards"]:
-            rows = db.session.execute(_FIRST_CARDS, {**values, "n": self.per_page, "skip": self._query_offset}).all()
+            rows = _rows(_FIRST_CARDS, {**values, "n": self.per_page, "skip": self._query_offset})
             self._total_from_items = rows[0][-1] if rows else None
             return [Card(*row[:-1]) for row in rows]
         if by_parts:
             ids_select = (_LISTED_BY_PARTS if self._query_args["unfiltered"]
-                          else _closing_parts(select.order_by(None), now, values["rows"]))
+                          else _closing_parts(select, now, values["rows"]))
         else:
-            ids_select = select.with_only_columns(Challenge.id)
+            ids_select = select.with_only_columns(Challenge.id).order_by(*self._order())
         if self._query_args["window_count"]:  # a search: the total from the same rows
             ids_select = ids_select.add_columns(func.count().over())
         ids_select = ids_select.limit(self.per_page).offset(self._query_offset)
@@ -221,7 +229,7 @@ class IdsFirstPagination(Pagination):
         """The page as cards with the total: the search's window count, or the filters' count."""
         page = ids_select.subquery()
         total = page.c[1] if self._query_args["window_count"] else _count_of(self._query_args["select"])
-        rows = db.session.execute(_with_cards(page, total, self._query_args["order"]), values).all()
+        rows = _rows(_with_cards(page, total, self._order()), values)
         self._total_from_items = rows[0][-1] if rows else None
         return [Card(*row[:-1]) for row in rows]
 
@@ -229,12 +237,45 @@ class IdsFirstPagination(Pagination):
         if self._total_from_items is not None:
             return self._total_from_items
         select = self._query_args["select"]  # past the last page: count separately
-        return db.session.scalar(select.with_only_columns(func.count()).order_by(None))
+        return db.session.scalar(select.with_only_columns(func.count()))
+
+
+# Characters url_for writes as they are in a path: a slug of only these needs no quoting.
+_PLAIN_SLUG = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def challenge_links() -> Callable[[str], str]:
+    """The address of a challenge's page from its slug: url_for once, then its prefix and the slug (a page of
+    cards asked url_for a dozen times); a slug that url_for would quote is still built by url_for."""
+    prefix = url_for("challenges.show", slug="-")[:-1]
+
+    def link(slug: str) -> str:
+        return prefix + slug if _PLAIN_SLUG.fullmatch(slug) else url_for("challenges.show", slug=slug)
+
+    return link
+
+
+_PAGE_SLOT = 1_234_567_890_123  # a page number no address holds otherwise
+
+
+def page_links(endpoint: str, args: dict) -> Callable[[int], str]:
+    """The address of page n of `endpoint` (which takes the page in its query) with `args`: one url_for, then the
+    page number put in its place (a pager asked url_for for each of its links). The filters' values cannot hold
+    the slot: url_for quotes their "="."""
+    before, _, after = url_for(endpoint, page=_PAGE_SLOT, **args).partition(f"page={_PAGE_SLOT}")
+    return lambda n: f"{before}page={n}{after}"
 
 
 def organisations_with_challenges() -> list[tuple[str, str]]:
     """(slug, name) of organisations with at least one listed challenge, for the filter."""
-    return [tuple(r) for r in db.session.execute(_ORGANISATIONS)]
+    return list(map(tuple, _rows(_ORGANISATIONS)))
+
+
+def _rows(statement, values: dict | None = None) -> list:
+    """The rows of a statement of columns (no entities), run on the session's connection after the flush the session
+    would make: the ORM's result handling of the organisation filter's 326 rows cost as much as the statement."""
+    db.session.flush()
+    return db.session.connection().execute(statement, values or {}).all()
 
 
 # EXISTS probes ix_challenges_organisation_state once per organisation instead of reading every challenge.

@@ -10,7 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, RadioField, SelectField,
                      StringField, TextAreaField)
 from markupsafe import Markup, escape
-from wtforms.widgets import Select, html_params
+from wtforms.widgets import Select, TextInput
+from wtforms.widgets.core import clean_key
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from challenge.challenges.catalogue import SORTS, STATUSES, CatalogueParams
@@ -227,6 +228,24 @@ class AnswerForm(FlaskForm):
                            validators=[DataRequired("Enter an answer"), Length(max=10_000)])
 
 
+def attributes(**kwargs) -> str:
+    """WTForms' html_params, the same text, without a Markup.format (and its string.Formatter) per attribute: those
+    were most of the time the catalogue's eight filter fields took to write."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        if value is True:
+            params.append(escape(clean_key(key)))
+        elif value is not False:
+            params.append(f'{escape(clean_key(key))}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+    return " ".join(params)
+
+
+class FastTextInput(TextInput):
+    """WTForms' text input, its attributes written by `attributes`."""
+
+    html_params = staticmethod(attributes)
+
+
 class FastSelect(Select):
     """The same <select> as WTForms' own, built with one join: the organisation filter lists hundreds of
     options and WTForms' per-option normalising and html_params() were most of the catalogue's time (the
@@ -238,15 +257,17 @@ class FastSelect(Select):
         options = "".join([f'<option value="{value}" selected>{label}</option>' if raw == field.data
                            else f'<option value="{value}">{label}</option>'
                            for (raw, _), value, label in zip(field.choices, values, labels)])
-        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+        return Markup(f"<select {attributes(name=field.name, **kwargs)}>{options}</select>")
 
 
 def _escaped(texts: list[str]) -> list[str]:
     """Each text escaped for HTML, all in one call (five times faster for hundreds of short texts), unless one is
     not a plain string (Markup is kept as it is) or holds the separator."""
-    if not texts or any(type(t) is not str or "\0" in t for t in texts):
-        return [str(escape(t)) for t in texts]
-    return str(escape("\0".join(texts))).split("\0")
+    if texts and set(map(type, texts)) == {str}:  # checked without a Python step per text
+        joined = "\0".join(texts)
+        if joined.count("\0") == len(texts) - 1:
+            return str(escape(joined)).split("\0")
+    return [str(escape(t)) for t in texts]
 
 
 class FastSelectField(SelectField):
@@ -262,12 +283,14 @@ class FastSelectField(SelectField):
 class CatalogueForm(Form):
     """The GET filters; invalid values are reported and ignored, never an error page."""
 
-    q = StringField("Search", filters=[clean_line], validators=[Length(max=200)])
+    q = StringField("Search", filters=[clean_line], validators=[Length(max=200)], widget=FastTextInput())
     sector = FastSelectField("Sector", choices=[("", "Any sector"), *SECTORS], validators=[Optional()])
     status = FastSelectField("Status", choices=[("", "Any status"), *STATUSES], validators=[Optional()])
     type = FastSelectField("Type", choices=[("", "Any type"), *_choices(ChallengeType)], validators=[Optional()])
-    min_prize = StringField("Prize pool from (£)", filters=[clean_line], validators=[Length(max=30)])
-    max_prize = StringField("Prize pool up to (£)", filters=[clean_line], validators=[Length(max=30)])
+    min_prize = StringField("Prize pool from (£)", filters=[clean_line], validators=[Length(max=30)],
+                            widget=FastTextInput())
+    max_prize = StringField("Prize pool up to (£)", filters=[clean_line], validators=[Length(max=30)],
+                            widget=FastTextInput())
     organisation = FastSelectField("Organisation", choices=[("", "Any organisation")], validators=[Optional()])
     sort = FastSelectField("Sort by", choices=SORTS, default="closing", validators=[Optional()])
 

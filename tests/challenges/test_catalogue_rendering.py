@@ -1,0 +1,151 @@
+"""The catalogue page's cheaper writing says what the plain way said: dates, deadlines, card links, form fields and
+the organisation filter's rows, each compared with the way it was written before."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+
+def _strftime_dt(d: datetime, with_year: bool = False) -> str:
+    """format_dt as it was written with strftime (in the C locale)."""
+    day = d.strftime("%a ") + str(d.day) + d.strftime(" %b")
+    if with_year:
+        day += d.strftime(" %Y")
+    return f"{day}, {d:%H:%M}"
+
+
+def test_dates_read_as_strftime_wrote_them(app):
+    """Every day of the week and month, both sides of the clocks changing, with and without the year."""
+    from challenge.dates import format_dt, local
+
+    start = datetime(2026, 1, 1, 0, 7, tzinfo=timezone.utc)
+    for hours in range(0, 24 * 400, 13):
+        moment = start + timedelta(hours=hours, minutes=hours % 60)
+        for with_year in (False, True):
+            assert format_dt(moment, with_year) == _strftime_dt(local(moment), with_year)
+    assert format_dt(None) == "not set"
+
+
+_OLD_DEADLINE = """{% set phase = challenge.phase(now).value %}
+  {% if phase == 'upcoming' %}Opens in {{ challenge.opens_at|time_left(now) }} ({{ challenge.opens_at|dt }})
+  {% elif phase in ('open', 'draft', 'in_review') and challenge.closes_at and challenge.closes_at > now %}Closes in {{ challenge.closes_at|time_left(now) }} ({{ challenge.closes_at|dt }})
+  {% elif challenge.closes_at %}Closed {{ challenge.closes_at|dt(with_year=True) }}
+  {% else %}No closing date yet{% endif %}"""
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "published", "judging", "decided", "completed", "cancelled"])
+def test_the_deadline_says_what_the_template_said(app, state):
+    """The `deadline` macro (and each card) words a deadline as the Jinja it replaced did, for every state, before
+    opening, while open, after closing, and without dates."""
+    from flask import render_template_string
+
+    from challenge.challenges.catalogue import Card
+
+    now = datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc)
+    moments = [None, now - timedelta(days=400), now - timedelta(minutes=1), now, now + timedelta(seconds=30),
+               now + timedelta(hours=5), now + timedelta(days=1, hours=3), now + timedelta(days=9)]
+    with app.test_request_context("/"):
+        for opens in moments:
+            for closes in moments:
+                card = Card(1, "a-slug", "T", "S", "health", 100, "GBP", state, opens, closes, "Org")
+                old = render_template_string(_OLD_DEADLINE, challenge=card, now=now)
+                new = render_template_string('{% from "challenges/_macros.html" import deadline %}'
+                                             "{{ deadline(challenge, now) }}", challenge=card, now=now)
+                assert " ".join(new.split()) == " ".join(old.split())
+
+
+def test_card_links_are_url_for(app):
+    """A card's link is what url_for builds, for plain slugs and for ones url_for has to quote."""
+    from flask import url_for
+
+    from challenge.challenges.catalogue import challenge_links
+
+    with app.test_request_context("/", base_url="http://example.org/sub/"):
+        link = challenge_links()
+        for slug in ("hospital-discharge-2", "A.b_c~d", "x", "café", "a b", "50%", "a/b", "q?x=1", "<b>"):
+            assert link(slug) == url_for("challenges.show", slug=slug)
+        assert link("plain").startswith("/sub/")
+
+
+@pytest.mark.parametrize("kwargs", [
+    {},
+    {"id": "q", "class_": "form-control", "name": "q", "value": ""},
+    {"value": '<b>"quoted" & \'single\'</b>', "aria_describedby": "q-hint q-error", "data_x_y": 3},
+    {"required": True, "readonly": False, "maxlength": 200, "for_": "x", "class__": "y", "data_on_off": True},
+])
+def test_attributes_are_html_params(kwargs):
+    from markupsafe import Markup
+    from wtforms.widgets import html_params
+
+    from challenge.challenges.forms import attributes
+
+    assert attributes(**kwargs) == html_params(**kwargs)
+    assert attributes(title=Markup('<i>"kept"</i>')) == html_params(title=Markup('<i>"kept"</i>'))
+
+
+@pytest.mark.parametrize("query", ["", "?q=%3Cscript%3E%22x%22&min_prize=12%2C000&max_prize=abc",
+                                   "?q=" + "long+" * 60])
+def test_the_filter_text_inputs_are_wtforms_own(app, query):
+    """The search and prize inputs (FastTextInput) write WTForms' own <input>, errors and all."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms.widgets import TextInput
+
+    from challenge.challenges.forms import CatalogueForm, FastTextInput
+
+    with app.test_request_context(f"/{query}"):
+        from flask import request
+
+        form = CatalogueForm(MultiDict(request.args))
+        form.validate()
+        fast = [f for f in form if isinstance(f.widget, FastTextInput)]
+        assert {f.name for f in fast} == {"q", "min_prize", "max_prize"}
+        for f in fast:
+            for attrs in ({"class_": "form-control"}, {"class_": "form-control is-invalid", "aria-describedby": "a b"}):
+                assert f(**attrs) == TextInput()(f, **attrs)
+
+
+def test_the_organisation_filter_reads_what_the_orm_read(world, make_org, make_user, make_challenge):
+    """Plain rows, the same (slug, name) pairs in the same order as the ORM's, only organisations with a listed
+    challenge."""
+    from challenge.challenges.catalogue import _ORGANISATIONS, organisations_with_challenges
+    from challenge.extensions import db
+
+    for n, state in enumerate(("open", "draft", "closed", "decided", "cancelled")):
+        make_challenge(make_org(make_user(), name=f"Org {n} <&>"), state)
+    db.session.commit()
+    found = organisations_with_challenges()
+    assert found == [tuple(r) for r in db.session.execute(_ORGANISATIONS)]
+    assert [name for _, name in found] == ["Org 0 <&>", "Org 2 <&>", "Org 3 <&>"]
+    assert all(type(row) is tuple for row in found)
+
+
+@pytest.mark.parametrize("args", [{}, {"q": "hospital"}, {"q": "a b & c", "sector": "health", "min_prize": "1,000"},
+                                  {"q": "page=1234567890123 ünï", "sort": "prize"}, {"q": "1234567890123"}])
+def test_page_links_are_url_for(app, args):
+    """Each numbered page link is what url_for builds for that page, whatever the filters hold."""
+    from flask import url_for
+
+    from challenge.challenges.catalogue import page_links
+
+    with app.test_request_context("/", base_url="http://example.org/sub/"):
+        link = page_links("challenges.catalogue", args)
+        for n in (1, 2, 9, 10, 566, 1234567890123):
+            assert link(n) == url_for("challenges.catalogue", page=n, **args)
+
+
+def test_cards_read_on_the_connection_see_what_the_session_holds(world, make_challenge):
+    """The cards and the organisation list are read on the session's connection, after the session's own flush: a
+    challenge published in this transaction and not yet flushed is listed, as the ORM would have listed it."""
+    from challenge import clock
+    from challenge.challenges.catalogue import CatalogueParams, organisations_with_challenges, search_challenges
+    from challenge.extensions import db
+
+    make_challenge(world.other_org, "open", title="Listed before")
+    db.session.commit()
+    draft = make_challenge(world.org, "draft", title="Published just now")
+    db.session.commit()
+    draft.state = "published"  # pending, not flushed
+    page = search_challenges(CatalogueParams(), clock.now(), cards=True)
+    assert sorted(c.title for c in page.items) == ["Listed before", "Published just now"] and page.total == 2
+    assert sorted(name for _, name in organisations_with_challenges()) == ["Camden Council", "Leeds City Council"]
