@@ -1,6 +1,6 @@
 """A broker's dashboard lists the challenges waiting for review as plain rows (issue 13): the same challenges, in
 the same order (the longest-waiting first, never-sent ones last, ties by id), with the same names, links and
-dates as the entities they replace; nobody else sees the list."""
+dates as the entities they replace; nobody else sees the list. Every row links to its challenge."""
 from __future__ import annotations
 
 import random
@@ -57,3 +57,19 @@ def test_the_broker_dashboard_shows_each_waiting_challenge(client, login, make_u
         at = section.index(item, at)  # each one, in this order
     login(make_user())
     assert 'id="review-h"' not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_own_and_followed_rows_link_to_their_challenges(client, login, make_user, make_org, make_challenge):
+    """The own challenges' table (a macro given the page's link builder) and the followed list link each row to
+    its own challenge page."""
+    from challenge.challenges.models import Follow
+
+    seeker = make_user("Sam Seeker")
+    own = [make_challenge(make_org(owner=seeker, name="Our Council"), "open", title=f"Own {n}") for n in range(2)]
+    followed = make_challenge(make_org(make_user(), name="Their Council"), "open", title="Followed one")
+    db.session.add(Follow(user_id=seeker.id, challenge_id=followed.id, created_at=clock.now()))
+    db.session.commit()
+    login(seeker)
+    page = client.get("/dashboard").get_data(as_text=True)
+    for c in own + [followed]:
+        assert f'<a href="/challenges/{c.slug}">{c.title}</a>' in page, c.title
