@@ -19,7 +19,7 @@ from challenge.platform.paging import paginate_rows
 PER_PAGE = 4
 
 
-def _plain(path: str):
+def _plain():
     """The queue as the ORM writes it plainly: every waiting row, the total counted over the whole rows."""
     sent = queries._sent_for_review().label("sent")
     stmt = (db.select(Challenge.id, Challenge.title, Challenge.slug, Challenge.prize_pool, Challenge.currency,
@@ -57,7 +57,7 @@ def queue(make_user, make_org, make_challenge):
 def test_every_page_of_the_queue_is_the_plain_statements(app, queue, page):
     with app.test_request_context(f"/admin/review?page={page}"):
         fast = queries.review_queue_page(PER_PAGE)
-        items, total, pages = _plain(f"/admin/review?page={page}")
+        items, total, pages = _plain()
     assert total == 11 and pages == 3
     assert (fast.items, fast.total, fast.pages) == (items, total, pages)
     assert len(fast.items) == {1: 4, 2: 4, 3: 3}.get(page, 0)
