@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, literal_column, null, union_all
-from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge, Follow, Question
@@ -59,6 +58,21 @@ _CHALLENGES = _board.order_by(*(_board.selected_columns[name] for name in ("kind
                               _board.selected_columns.newest.desc(), _board.selected_columns.id.desc())
 
 
+class ReviewLine(NamedTuple):
+    """A challenge waiting for a broker's review, as the board lists it: plain columns, no entity."""
+    slug: str
+    title: str
+    organisation_name: str
+    sent_for_review_at: datetime | None
+
+
+# The challenges waiting for review, the longest-waiting first, built once: with hundreds waiting, loading each
+# as an entity with its organisation cost a broker's board most of its time.
+_TO_REVIEW = (db.select(Challenge.slug, Challenge.title, Organisation.name, Challenge.sent_for_review_at)
+              .join(Organisation, Organisation.id == Challenge.organisation_id)
+              .where(Challenge.state == ChallengeState.IN_REVIEW).order_by(Challenge.sent_for_review_at, Challenge.id))
+
+
 @dataclass
 class OwnChallenge:
     challenge: ChallengeLine
@@ -73,7 +87,7 @@ class Board:
     own: list[OwnChallenge] = field(default_factory=list)
     submissions: list = field(default_factory=list)  # the user's own and team entries
     has_organisation: bool = False
-    to_review: list[Challenge] = field(default_factory=list)  # brokers only
+    to_review: list[ReviewLine] = field(default_factory=list)  # brokers only
     tasks: list = field(default_factory=list)  # invitations waiting for an answer (notifications/tasks.py)
     notices: list = field(default_factory=list)  # what happened since they last looked (notifications/feed.py)
     email_confirmed: bool = True
@@ -107,10 +121,7 @@ def next_action(challenge: Challenge | ChallengeLine, now: datetime, entries: in
 def for_user(user, now: datetime) -> Board:
     board = Board()
     if can(user, "challenge.review", None, now):  # the challenges waiting for this broker's review
-        board.to_review = list(db.session.scalars(
-            db.select(Challenge).where(Challenge.state == ChallengeState.IN_REVIEW).options(joinedload(Challenge.organisation))
-            .order_by(Challenge.sent_for_review_at, Challenge.id)
-        ))
+        board.to_review = [ReviewLine(*row) for row in db.session.execute(_TO_REVIEW)]
     org_ids = list(roles_of(user))  # read with the signed-in user: no query
     board.has_organisation = bool(org_ids)
     for own, *line, entries, asked, _, _ in db.session.execute(_CHALLENGES, {"user_id": user.id, "org_ids": org_ids}):

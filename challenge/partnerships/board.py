@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Select, or_
+from sqlalchemy import Integer, Select, String, bindparam, or_
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import aliased, joinedload
 
@@ -15,7 +16,7 @@ from challenge.partnerships.csvout import pounds
 from challenge.partnerships.models import Partnership
 from challenge.partnerships.states import KIND_LABELS, STAGE_LABELS, Stage
 from challenge.permissions import roles_of
-from challenge.platform.paging import paginate_rows
+from challenge.platform.hygiene import page_arg
 
 OWNER_CHOICES = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned")]
 
@@ -49,36 +50,51 @@ def _loaded():
         joinedload(Partnership.creator_organisation), joinedload(Partnership.owner))
 
 
-def _matching(stmt: Select, filters: Filters, user, now: datetime) -> Select:
-    """`stmt` narrowed to the partnerships that match the filters."""
-    if filters.q:
-        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+class Shape(NamedTuple):
+    """Which filters are in use (not their values): the statements differ by this alone."""
+    q: bool = False
+    kind: bool = False
+    stage: bool = False
+    owner: str = ""
+    overdue: bool = False
+
+
+def _shape(filters: Filters) -> Shape:
+    return Shape(bool(filters.q), bool(filters.kind), bool(filters.stage), filters.owner, filters.overdue)
+
+
+def _values(filters: Filters, user, now: datetime) -> dict:
+    """The values _matching's statements are run with."""
+    pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return {"pattern": pattern, "kind": filters.kind, "stage": filters.stage, "user_id": user.id, "now": now}
+
+
+def _matching(stmt: Select, shape: Shape) -> Select:
+    """`stmt` narrowed to the partnerships that match filters of this shape, their values bound by name (to run
+    with _values)."""
+    if shape.q:
+        pattern = bindparam("pattern", type_=String)
         counterpart_ids = db.select(Organisation.id).where(Organisation.name.ilike(pattern, escape="\\"))
         creator_ids = db.select(User.id).where(User.name.ilike(pattern, escape="\\"))
         stmt = stmt.where(or_(Partnership.title.ilike(pattern, escape="\\"),
                               Partnership.counterpart_id.in_(counterpart_ids),
                               Partnership.creator_id.in_(creator_ids)))
-    if filters.kind:
-        stmt = stmt.where(Partnership.kind == filters.kind)
-    if filters.stage:
-        stmt = stmt.where(Partnership.stage == filters.stage)
-    if filters.owner == "mine":
-        stmt = stmt.where(Partnership.owner_id == user.id)
-    elif filters.owner == "unassigned":
+    if shape.kind:
+        stmt = stmt.where(Partnership.kind == bindparam("kind"))
+    if shape.stage:
+        stmt = stmt.where(Partnership.stage == bindparam("stage"))
+    if shape.owner == "mine":
+        stmt = stmt.where(Partnership.owner_id == bindparam("user_id"))
+    elif shape.owner == "unassigned":
         stmt = stmt.where(Partnership.owner_id.is_(None))
-    if filters.overdue:
-        stmt = stmt.where(Partnership.next_action != "", Partnership.next_action_due < now,
+    if shape.overdue:
+        stmt = stmt.where(Partnership.next_action != "", Partnership.next_action_due < bindparam("now"),
                           Partnership.stage != Stage.CLOSED_LOST)
     return stmt
 
 
 def _most_urgent_first() -> tuple:
     return Partnership.next_action_due.is_(None), Partnership.next_action_due, Partnership.id
-
-
-def search_query(filters: Filters, user, now: datetime) -> Select:
-    """The partnerships matching the filters, the most urgent next action first."""
-    return _matching(_loaded(), filters, user, now).order_by(*_most_urgent_first())
 
 
 class Named(NamedTuple):
@@ -130,31 +146,49 @@ _CARDS = (db.select(Partnership.id, Partnership.title, Partnership.kind, Partner
           .outerjoin(_Owner, _Owner.id == Partnership.owner_id))
 
 
+@lru_cache(maxsize=2 * 2 * 2 * 3 * 2)  # one for each shape the filters can take
+def _board_statements(shape: Shape) -> tuple[Select, Select]:
+    """The counts at each stage and a page of Cards (the most urgent next action first, `n` from `skip`) for
+    filters of this shape, built once: building them cost about as much as running them. The page is cut
+    from the matching partnerships before the names on its cards are joined to it."""
+    counts = _matching(db.select(Partnership.stage, db.func.count()), shape).group_by(Partnership.stage)
+    cut = (_matching(db.select(Partnership.id), shape).order_by(*_most_urgent_first())
+           .limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)))
+    return counts, _CARDS.where(Partnership.id.in_(cut)).order_by(*_most_urgent_first())
+
+
+class _BoardPage(Pagination):
+    """A page of Cards from _board_statements' page, its total given (from the counts at each stage)."""
+
+    def _query_items(self) -> list[Card]:
+        values = self._query_args["values"] | {"n": self.per_page, "skip": self._query_offset}
+        return [Card.from_row(row) for row in db.session.execute(self._query_args["select"], values)]
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
 def board_page(filters: Filters, user, now: datetime, per_page: int) -> tuple[Pagination, dict[str, int]]:
     """A page of the board or list as Cards (the most urgent next action first) and the count at each stage,
-    which also gives the total: two statements. The page is cut from the matching partnerships before the
-    names on its cards are joined to it."""
-    totals = stage_counts(filters, user, now)
-
-    def page_of(limit: int, offset: int) -> Select:
-        cut = _matching(db.select(Partnership.id), filters, user, now).order_by(*_most_urgent_first())
-        return _CARDS.where(Partnership.id.in_(cut.limit(limit).offset(offset))).order_by(*_most_urgent_first())
-
-    page = paginate_rows(page_of, per_page=per_page, total=sum(totals.values()))
-    page.items = [Card.from_row(row) for row in page.items]
+    which also gives the total: two statements."""
+    counts, cards = _board_statements(_shape(filters))
+    values = _values(filters, user, now)
+    totals = _counted(counts, values)
+    page = _BoardPage(page=page_arg(), per_page=per_page, error_out=False, select=cards, values=values,
+                      total=sum(totals.values()))
     return page, totals
 
 
 def search(filters: Filters, user, now: datetime) -> list[Partnership]:
     """Every partnership matching the filters, the most urgent next action first (the CSV and the API)."""
-    return list(db.session.scalars(search_query(filters, user, now)).unique())
+    stmt = _matching(_loaded(), _shape(filters)).order_by(*_most_urgent_first())
+    return list(db.session.scalars(stmt, _values(filters, user, now)).unique())
 
 
-def stage_counts(filters: Filters, user, now: datetime) -> dict[str, int]:
+def _counted(stmt: Select, values: dict) -> dict[str, int]:
     """How many partnerships matching the filters are at each stage (every stage, 0 when none)."""
-    stmt = _matching(db.select(Partnership.stage, db.func.count()), filters, user, now).group_by(Partnership.stage)
     counts = {s.value: 0 for s in Stage}
-    counts.update({str(stage): n for stage, n in db.session.execute(stmt)})
+    counts.update({str(stage): n for stage, n in db.session.execute(stmt, values)})
     return counts
 
 

@@ -17,6 +17,8 @@ from challenge.platform import tx
 
 # Cards on one page of the board (the most urgent first): enough for a week's work, within the 10 ms budget.
 BOARD_PER_PAGE = 30
+# The forward moves a card offers at each stage (the board's buttons), found once rather than per card.
+FORWARD_MOVES = {stage.value: [m for m in moves_from(stage) if m.forward] for stage in Stage}
 
 
 def render_show(p: Partnership, **bound):
@@ -42,7 +44,7 @@ def index():
                            columns=board.by_stage(page.items), totals=totals,
                            filters=filters, view=view, stages=list(Stage), stage_labels=STAGE_LABELS,
                            kind_labels=KIND_LABELS, owner_choices=board.OWNER_CHOICES, now=now,
-                           moves_from=moves_from)
+                           forward_moves=FORWARD_MOVES)
 
 
 @bp.get("/export.csv")

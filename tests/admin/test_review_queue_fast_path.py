@@ -1,0 +1,71 @@
+"""The review queue's page, cut and counted from narrow rows before the names are joined (issue 13), gives what
+the plain statement gives: the same rows in the same order, the same total, on every page and past the end."""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from challenge import clock
+from challenge.accounts.models import Organisation
+from challenge.admin import queries
+from challenge.challenges.models import Challenge
+from challenge.challenges.services import move
+from challenge.challenges.states import ChallengeState
+from challenge.extensions import db
+from challenge.platform.paging import paginate_rows
+
+PER_PAGE = 4
+
+
+def _plain():
+    """The queue as the ORM writes it plainly: every waiting row, the total counted over the whole rows."""
+    sent = queries._sent_for_review().label("sent")
+    stmt = (db.select(Challenge.id, Challenge.title, Challenge.slug, Challenge.prize_pool, Challenge.currency,
+                      Organisation.name, Organisation.slug, Organisation.verified, sent)
+            .join(Organisation, Organisation.id == Challenge.organisation_id)
+            .where(Challenge.state == ChallengeState.IN_REVIEW).order_by(sent, Challenge.id))
+    page = paginate_rows(stmt, per_page=PER_PAGE)
+    return [queries.Waiting(*row) for row in page.items], page.total, page.pages
+
+
+@pytest.fixture()
+def queue(make_user, make_org, make_challenge):
+    """Eleven challenges waiting (some sent with an audit event, some on the same instant, two organisations,
+    one verified), and others that are not waiting."""
+    now, chance = clock.now(), random.Random(11)
+    owner = make_user()
+    orgs = [make_org(owner=owner, name="Calderdale Council"), make_org(owner=owner, name="Kirklees Trust")]
+    orgs[1].verified = True
+    instants = [now - timedelta(days=d) for d in (1, 3, 3, 7)]
+    for n in range(11):
+        org = chance.choice(orgs)
+        if n % 3 == 0:
+            made = make_challenge(org, "draft", title=f"Audited {n:02d}")
+            move(made, "submit_for_review", owner, chance.choice(instants))
+        else:
+            made = make_challenge(org, "in_review", title=f"Waiting {n:02d}")
+            made.updated_at = chance.choice(instants)
+        made.prize_pool = 1000 * n
+    make_challenge(orgs[0], "open", title="Already live")
+    make_challenge(orgs[1], "draft", title="Still a draft")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("page", [1, 2, 3, 4, 9])
+def test_every_page_of_the_queue_is_the_plain_statements(app, queue, page):
+    with app.test_request_context(f"/admin/review?page={page}"):
+        fast = queries.review_queue_page(PER_PAGE)
+        items, total, pages = _plain()
+    assert total == 11 and pages == 3
+    assert (fast.items, fast.total, fast.pages) == (items, total, pages)
+    assert len(fast.items) == {1: 4, 2: 4, 3: 3}.get(page, 0)
+
+
+def test_an_empty_queue_counts_nothing_more(app, make_user, make_org, make_challenge):
+    make_challenge(make_org(owner=make_user()), "open", title="Already live")
+    db.session.commit()
+    with app.test_request_context("/admin/review"):
+        page = queries.review_queue_page(PER_PAGE)
+    assert (page.items, page.total, page.pages) == ([], 0, 0)
