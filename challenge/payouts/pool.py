@@ -95,7 +95,7 @@ def pool_statuses(challenges: list[Challenge]) -> dict[int, PoolStatus]:
     ids = [c.id for c in challenges]
     if not ids:
         return {}
-    rows = db.session.execute(_pool_select().where(Challenge.id.in_(ids)))
+    rows = db.session.execute(_pool_statuses_statement(), {"ids": ids})
     found = {cid: (finance, int(held), -int(paid)) for cid, finance, held, paid in rows}
     return {c.id: _status(c, found[c.id][0], found[c.id][2], found[c.id][1]) for c in challenges}
 
@@ -106,6 +106,12 @@ def pool_and_funders(challenge: Challenge) -> tuple[PoolStatus, list[Funder]]:
     rows = db.session.execute(_pool_and_funders_statement(), {"challenge_id": challenge.id}).all()
     _, finance, held, paid, _, _ = rows[0]
     return _status(challenge, finance, -int(paid), int(held)), [r[4] for r in rows if r[4] is not None]
+
+
+@lru_cache(maxsize=1)
+def _pool_statuses_statement():
+    """pool_statuses' statement, built once (the review queue and the finance page ask it on every visit)."""
+    return _pool_select().where(Challenge.id.in_(bindparam("ids", expanding=True)))
 
 
 @lru_cache(maxsize=1)
