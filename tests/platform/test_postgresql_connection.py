@@ -1,6 +1,6 @@
-"""On PostgreSQL a pooled connection's liveness check is its transaction's BEGIN, sent at checkout
-(platform/checkout.py): no separate ping, and a connection the server dropped is still replaced before any
-statement of the request runs on it."""
+"""How the app's engine talks to PostgreSQL (platform/postgresql.py): a pooled connection's liveness check is
+its transaction's BEGIN, sent at checkout (no separate ping, and a connection the server dropped is still
+replaced before any statement of the request runs on it); a result's description is built when read."""
 from __future__ import annotations
 
 import re
@@ -11,11 +11,11 @@ from psycopg import pq
 from sqlalchemy import text
 
 from challenge.extensions import db
-from challenge.platform import checkout
+from challenge.platform import postgresql as pg
 
 
 @pytest.fixture()
-def postgresql(app):
+def postgresql(app):  # the app's engine, on PostgreSQL
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the BEGIN replaces PostgreSQL's ping; SQLite keeps pool_pre_ping")
     return db.engine
@@ -68,4 +68,26 @@ def test_a_connection_the_server_dropped_is_replaced_before_the_request_uses_it(
 def test_sqlite_keeps_its_ping(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's case")
-    assert not app.config.get(checkout.ASKED)
+    assert not app.config.get(pg.ASKED)
+
+
+def test_a_description_is_psycopgs_own_when_read(app, postgresql):
+    with postgresql.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()
+        cursor.execute("SELECT 1 AS one, 'x'::text AS letter, now() AS moment")
+        lazy = cursor.description
+        assert isinstance(lazy, pg.LazyDescription) and len(lazy) == 3
+        assert [(c.name, c.type_code) for c in lazy] == [
+            (c.name, c.type_code) for c in psycopg.Cursor.description.fget(cursor)]
+        assert lazy[-1].name == "moment" and [c.name for c in lazy[1:]] == ["letter", "moment"]
+        cursor.execute("SELECT 2 AS two")
+        with pytest.raises(RuntimeError):  # never another result's columns
+            pg.LazyDescription(cursor, object(), psycopg.Cursor.description.fget)[0]
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        assert cursor.description is None
+
+
+def test_sqlalchemy_learns_each_new_statements_columns_from_it(app, postgresql):
+    label = f"n{id(app)}"  # a statement this process has not compiled before
+    row = db.session.execute(text(f"SELECT 7 AS {label}, 'b' AS second")).mappings().one()
+    assert dict(row) == {label: 7, "second": "b"}
