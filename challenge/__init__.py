@@ -36,8 +36,12 @@ def _init_extensions(app: Flask) -> None:
     from challenge import models  # noqa: F401  (every model, for migrations and relationships)
     from challenge.accounts.services import load_user
     from challenge.extensions import bootstrap, csrf, db, limiter, login_manager
+    from challenge.platform import postgresql
 
+    postgresql.before_engine(app)  # PostgreSQL: BEGIN at checkout instead of a ping (platform/postgresql.py)
     db.init_app(app)
+    with app.app_context():
+        postgresql.after_engine(app, db.engine)
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)

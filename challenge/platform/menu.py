@@ -1,9 +1,12 @@
-"""The navigation bar, rendered once per worker for each kind of visitor rather than on every page.
+"""The navigation bar, and what every page has around it, rendered once per worker rather than on every page.
 
 What the bar shows depends only on a few yes-or-no facts about the visitor (signed in, on a judging panel,
 a broker, in an organisation) and on where the app is mounted, so each combination is rendered once
 (`templates/_menu.html`) and kept for the life of the worker. The one per-person thing in it, the CSRF
-token of the sign-out form, is put in on every request and is never kept."""
+token of the sign-out form, is put in on every request and is never kept.
+
+The page's stylesheets and its footer and scripts (`templates/_site_head.html`, `_site_foot.html`) depend
+only on where the app is mounted, so `site_part` keeps them the same way."""
 from __future__ import annotations
 
 import threading
@@ -38,16 +41,31 @@ def site_menu(on_a_panel: bool = False) -> Markup:
                     finance=bool(user.is_broker or user.memberships))
     else:
         menu = Menu()
-    kept, lock = current_app.extensions["site_menu"]
-    key = (request.script_root, menu)
+    html = _kept("site_menu", TEMPLATE, menu)
+    return with_token(html) if menu.signed_in else Markup(html)
+
+
+def site_part(template: str) -> Markup:
+    """`template`, which shows nothing that depends on the visitor, the request or the data, as rendered
+    the first time this worker showed it (for where the app is mounted)."""
+    return Markup(_kept("site_parts", template))
+
+
+def _kept(store: str, template: str, menu: Menu | None = None) -> str:
+    """`template` rendered with `menu`, kept in the app's `store` once per worker for each `menu` and where the
+    app is mounted (a few templates, a few kinds of visitor and one mount point: bounded by the code)."""
+    kept, lock = current_app.extensions[store]
+    key = (request.script_root, template, menu)
     html = kept.get(key)
     if html is None:
-        html = render_template(TEMPLATE, menu=menu)
+        html = render_template(template, menu=menu)
         with lock:
             kept[key] = html
-    return with_token(html) if menu.signed_in else Markup(html)
+    return html
 
 
 def register_menu(app: Flask) -> None:
     app.extensions["site_menu"] = ({}, threading.Lock())
+    app.extensions["site_parts"] = ({}, threading.Lock())
     app.add_template_global(site_menu, "site_menu")
+    app.add_template_global(site_part, "site_part")
