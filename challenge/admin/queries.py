@@ -18,8 +18,8 @@ from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.platform import audit, csvsafe
-from challenge.platform.hygiene import page_arg
 from challenge.platform.models import AuditEvent
+from challenge.platform.paging import paginate_rows
 from challenge.submissions.models import Submission
 
 
@@ -78,24 +78,11 @@ _WAITING_PAGE = (db.select(Challenge.id, Challenge.title, Challenge.slug, Challe
                  .order_by(_cut.c.sent, _cut.c.id))
 
 
-class _WaitingPage(Pagination):
-    """A page of Waiting rows, the total read with them (none on the first page: none waiting); a page past the
-    end counts apart."""
-
-    def _query_items(self) -> list[Waiting]:
-        rows = db.session.execute(_WAITING_PAGE, {"n": self.per_page, "skip": self._query_offset}).all()
-        self._counted = rows[0][-1] if rows else 0 if self._query_offset == 0 else None
-        return [Waiting(*row[:-1]) for row in rows]
-
-    def _query_count(self) -> int:
-        return self._counted if self._counted is not None else review_count()
-
-
 def review_queue_page(per_page: int) -> Pagination:
     """A page of the challenges waiting for review (Waiting rows), the longest-waiting first, with when each
     was sent for review and the total, in one statement: only the columns the queue and the pools' figures
     show."""
-    return _WaitingPage(page=page_arg(), per_page=per_page, error_out=False)
+    return paginate_rows(_WAITING_PAGE, per_page=per_page, paged=True, recount=review_count, row=Waiting._make)
 
 
 def review_count() -> int:

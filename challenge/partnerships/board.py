@@ -16,7 +16,7 @@ from challenge.partnerships.csvout import pounds
 from challenge.partnerships.models import Partnership
 from challenge.partnerships.states import KIND_LABELS, STAGE_LABELS, Stage
 from challenge.permissions import roles_of
-from challenge.platform.hygiene import page_arg
+from challenge.platform.paging import paginate_rows
 
 OWNER_CHOICES = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned")]
 
@@ -157,25 +157,14 @@ def _board_statements(shape: Shape) -> tuple[Select, Select]:
     return counts, _CARDS.where(Partnership.id.in_(cut)).order_by(*_most_urgent_first())
 
 
-class _BoardPage(Pagination):
-    """A page of Cards from _board_statements' page, its total given (from the counts at each stage)."""
-
-    def _query_items(self) -> list[Card]:
-        values = self._query_args["values"] | {"n": self.per_page, "skip": self._query_offset}
-        return [Card.from_row(row) for row in db.session.execute(self._query_args["select"], values)]
-
-    def _query_count(self) -> int:
-        return self._query_args["total"]
-
-
 def board_page(filters: Filters, user, now: datetime, per_page: int) -> tuple[Pagination, dict[str, int]]:
     """A page of the board or list as Cards (the most urgent next action first) and the count at each stage,
     which also gives the total: two statements."""
     counts, cards = _board_statements(_shape(filters))
     values = _values(filters, user, now)
     totals = _counted(counts, values)
-    page = _BoardPage(page=page_arg(), per_page=per_page, error_out=False, select=cards, values=values,
-                      total=sum(totals.values()))
+    page = paginate_rows(cards, per_page=per_page, total=sum(totals.values()), values=values, paged=True,
+                         row=Card.from_row)
     return page, totals
 
 

@@ -24,36 +24,56 @@ def paginate(stmt: Select, *, per_page: int | None = None) -> Pagination:
 class RowsPage(Pagination):
     """A page of a statement's rows, counted in the same statement (`count(*) OVER ()`) or by the caller.
 
-    Takes `select` and `total` (None: counted with the rows; a page past the end counts apart)."""
+    Takes `select`, `total` (None: counted with the rows; a page past the end counts apart), `values` (the
+    statement's parameters), `paged` (the statement places its page itself, with the parameters `n` and `skip`,
+    and when it counts, its last column is the count), `recount` (the count for a page past the end of a paged
+    statement) and `row` (what each row becomes)."""
 
     def _query_items(self) -> list[Any]:
         stmt, self._counted = self._query_args["select"], self._query_args["total"]
-        if self._counted is None:
-            stmt = stmt.add_columns(db.func.count().over())
-        if callable(stmt):  # a statement that places the page's limit and offset itself
-            rows = db.session.execute(stmt(self.per_page, self._query_offset)).all()
+        values = dict(self._query_args["values"] or {})
+        counting = self._counted is None
+        if self._query_args["paged"]:
+            values.update(n=self.per_page, skip=self._query_offset)
+        elif callable(stmt):  # a statement that places the page's limit and offset itself
+            stmt = stmt(self.per_page, self._query_offset)
         else:
-            rows = db.session.execute(stmt.limit(self.per_page).offset(self._query_offset)).all()
-        if self._query_args["total"] is None:
+            if counting:
+                stmt = stmt.add_columns(db.func.count().over())
+            stmt = stmt.limit(self.per_page).offset(self._query_offset)
+        rows = db.session.execute(stmt, values).all()
+        if counting:
             self._counted = rows[0][-1] if rows else 0 if self._query_offset == 0 else None
             rows = [row[:-1] for row in rows]
+        if self._query_args["row"]:
+            return [self._query_args["row"](row) for row in rows]
         return [row[0] if len(row) == 1 else tuple(row) for row in rows]
 
     def _query_count(self) -> int:
         if self._counted is not None:
             return self._counted
+        if self._query_args["recount"]:
+            return self._query_args["recount"]()
         stmt = self._query_args["select"].order_by(None).subquery()
-        return db.session.scalar(db.select(db.func.count()).select_from(stmt)) or 0
+        return db.session.scalar(db.select(db.func.count()).select_from(stmt), self._query_args["values"]) or 0
 
 
 def paginate_rows(stmt: Select | Callable[[int, int], Select], *, per_page: int | None = None,
-                  total: int | None = None) -> Pagination:
+                  total: int | None = None, values: dict | None = None, paged: bool = False,
+                  recount: Callable[[], int] | None = None, row: Callable[[Any], Any] | None = None) -> Pagination:
     """Like `paginate` in one statement fewer: the page's rows (an entity alone, or a tuple when `stmt` selects
-    more than one thing, such as an entity and a figure computed with it) with the total counted in the same
-    statement, or given as `total` when the page already knows it. Not for statements that join a collection
-    eagerly (the window would count the joined rows). `stmt` may also be a function of (limit, offset) giving
-    the page's statement (with `total`), for a page cut from a subquery before anything is joined to it."""
+    more than one thing, such as an entity and a figure computed with it; or each made into `row(the row)`) with
+    the total counted in the same statement, or given as `total` when the page already knows it. Not for
+    statements that join a collection eagerly (the window would count the joined rows).
+
+    A statement built once runs with `values`. With `paged`, it places its page itself, its limit and offset the
+    parameters `n` and `skip`, for a page cut from a subquery before anything is joined to it; it then either
+    counts (its last column the count over the matching rows, and `recount` counts for a page past the end) or
+    is given its `total`. `stmt` may also be a function of (limit, offset) giving the page's statement (with
+    `total`)."""
     if callable(stmt) and total is None:
         raise TypeError("a page built by a function needs its total")
+    if paged and total is None and recount is None:
+        raise TypeError("a paged statement that counts needs `recount`, for a page past its end")
     return RowsPage(page=page_arg(), per_page=per_page or current_app.config["TABLE_PER_PAGE"], error_out=False,
-                    select=stmt, total=total)
+                    select=stmt, total=total, values=values, paged=paged, recount=recount, row=row)
