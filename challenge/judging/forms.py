@@ -6,6 +6,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from markupsafe import Markup, escape
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateTimeLocalField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
@@ -160,6 +161,23 @@ def score_form(criteria) -> type[FlaskForm]:
         for v in range(c.scale_min, c.scale_max + 1))) for c in criteria))
 
 
+class ScoreField(RadioField):
+    """A criterion's levels on the score sheet. `radio_buttons` writes them as macros/forms.html's field() writes a
+    RadioField's, in one go: Jinja, a level at a time, cost the sheet more than anything else it writes (issue 13)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "RadioField"  # to every reader that asks (macros/forms.html field() writes it as one)
+
+    def radio_buttons(self) -> Markup:
+        name = escape(self.name)
+        return Markup("\n".join(
+            f'<div class="form-check"><input {"checked " if choice.selected else ""}class="form-check-input" '
+            f'id="{id_}" name="{name}" type="radio" value="{escape(choice.value)}"> '
+            f'<label class="form-check-label" for="{id_}">{escape(choice.label or choice.value)}</label></div>'
+            for n, choice in enumerate(self.iter_choices()) for id_ in (escape(f"{self.id}-{n}"),)))
+
+
 @lru_cache(maxsize=256)
 def _score_form(criteria: tuple) -> type[FlaskForm]:
     class ScoreForm(FlaskForm):
@@ -167,7 +185,7 @@ def _score_form(criteria: tuple) -> type[FlaskForm]:
                                 description="Entrants see comments without your name after the decision.")
 
     for id_, name, description, choices in criteria:
-        setattr(ScoreForm, f"score-{id_}", RadioField(name, choices=list(choices), validate_choice=False,
+        setattr(ScoreForm, f"score-{id_}", ScoreField(name, choices=list(choices), validate_choice=False,
                                                       validators=[Optional()], description=description))
     return ScoreForm
 
