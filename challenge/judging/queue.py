@@ -14,7 +14,7 @@ from challenge.challenges.lookup import MAX_SLUG
 from challenge.challenges.models import Challenge
 from challenge.errors import DomainError
 from challenge.extensions import db
-from sqlalchemy import Integer, String, bindparam
+from sqlalchemy import Boolean, Integer, String, bindparam
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from challenge.judging.models import (
@@ -299,47 +299,51 @@ class OtherSheet(NamedTuple):
     values: dict[int, int]  # criterion id -> score
 
 
-def other_sheets(assignment: Assignment) -> list[OtherSheet]:
-    """The other judges' submitted sheets for the same entry and round, with their scores (one statement)."""
-    sheets: dict[int, OtherSheet] = {}
-    for id_, comment, criterion_id, value in db.session.execute(_OTHER_SHEETS, {
-            "round_id": assignment.round_id, "submission_id": assignment.submission_id, "id": assignment.id}):
-        sheet = sheets.setdefault(id_, OtherSheet(comment, {}))
-        if criterion_id is not None:
-            sheet.values[criterion_id] = value
-    return list(sheets.values())
-
-
-_OTHER_SHEETS = (
-    db.select(Assignment.id, Assignment.comment, Score.criterion_id, Score.value)
-    .outerjoin(Score, Score.assignment_id == Assignment.id)
-    .where(Assignment.round_id == bindparam("round_id"), Assignment.submission_id == bindparam("submission_id"),
-           Assignment.id != bindparam("id"), Assignment.state == AssignmentState.SUBMITTED)
-    .order_by(Assignment.id))
-
-
-class FilesAndTeam(NamedTuple):
+class BesideTheSheet(NamedTuple):
+    """What the score sheet page shows beside the judge's own sheet."""
     files: list  # each attachment's (original_name, size), numbered from 1 in id order as its download link is
     team: list[str]  # the names of the entry's team members
+    others: list[OtherSheet] | None  # the other judges' submitted sheets; None when not asked for
 
 
-def files_and_team(submission_id: int) -> FilesAndTeam:
-    """The entry's attachments and its team's names, in one statement (plain rows, no objects)."""
-    out = FilesAndTeam([], [])
-    for kind, _, name, size in db.session.execute(_FILES_AND_TEAM, {"submission_id": submission_id}):
+def beside_the_sheet(assignment: Assignment, with_others: bool) -> BesideTheSheet:
+    """The entry's attachments and its team's names and, `with_others` (the rules let the judge see them), the
+    other judges' submitted sheets for the same entry and round with their scores: one statement of plain
+    rows, no objects (three cost PostgreSQL a round trip each)."""
+    out = BesideTheSheet([], [], [] if with_others else None)
+    sheets: dict[int, OtherSheet] = {}
+    for kind, id_, text, number, value in db.session.execute(_BESIDE_THE_SHEET, {
+            "submission_id": assignment.submission_id, "round_id": assignment.round_id, "id": assignment.id,
+            "with_others": with_others}):
         if kind == "file":
-            out.files.append((name, size))
+            out.files.append((text, number))
+        elif kind == "team":
+            out.team.append(text)
         else:
-            out.team.append(name)
+            sheet = sheets.get(id_)
+            if sheet is None:
+                sheet = sheets[id_] = OtherSheet(text, {})
+                out.others.append(sheet)
+            if number is not None:
+                sheet.values[number] = value
     return out
 
 
 _files = (db.select(db.literal("file", String).label("kind"), Attachment.id.label("id"),
-                    Attachment.original_name.label("name"), Attachment.size.label("size"))
+                    Attachment.original_name.label("text"), Attachment.size.label("number"),
+                    db.cast(db.null(), Integer).label("value"))
           .where(Attachment.submission_id == bindparam("submission_id")))
-_team = (db.select(db.literal("team", String), TeamMember.id, User.name, db.cast(db.null(), Integer))
+_team = (db.select(db.literal("team", String), TeamMember.id, User.name, db.cast(db.null(), Integer),
+                   db.cast(db.null(), Integer))
          .join(User, User.id == TeamMember.user_id).where(TeamMember.submission_id == bindparam("submission_id")))
-_FILES_AND_TEAM = db.union_all(_files, _team).order_by("kind", "id")
+# The other sheets: each sheet's comment, then (number, value) its scores (criterion id, score), one row a score
+# (a single row with none when it has none).
+_others = (db.select(db.literal("other", String), Assignment.id, Assignment.comment, Score.criterion_id, Score.value)
+           .outerjoin(Score, Score.assignment_id == Assignment.id)
+           .where(bindparam("with_others", type_=Boolean), Assignment.round_id == bindparam("round_id"),
+                  Assignment.submission_id == bindparam("submission_id"), Assignment.id != bindparam("id"),
+                  Assignment.state == AssignmentState.SUBMITTED))
+_BESIDE_THE_SHEET = db.union_all(_files, _team, _others).order_by("kind", "id")
 
 
 def member_or_404(challenge: Challenge, member_id: int) -> PanelMember:

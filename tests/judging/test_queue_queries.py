@@ -79,9 +79,9 @@ def test_a_score_sheet_runs_the_same_statements_beside_2_and_7_other_judges(app,
     assert counts[0] == counts[1], counts
     # the user, the sheet (with its challenge, round, entry and entrant, the judge's seat and declaration,
     # whether the challenge asks entry questions: these ask none, so no answers are read), the criteria (each
-    # with the sheet's score), the entry's files with its team, the other sheets (with their scores). The
+    # with the sheet's score), the entry's files with its team and the other sheets (with their scores). The
     # criteria are apart: PostgreSQL planned the sheet joined to them in twice the time it plans the two
-    assert counts[0] == 5, counts
+    assert counts[0] == 4, counts
 
 
 def test_the_queue_names_the_rounds_that_have_opened_read_with_the_judges_seat(client, login, make_world):
@@ -205,13 +205,15 @@ def test_the_other_sheets_are_the_other_submitted_sheets_with_every_score(app):
     sheets[1].state = AssignmentState.DRAFT  # a draft is not shown to the others
     db.session.execute(db.update(Score).where(Score.assignment_id == sheets[2].id).values(value=0))
     db.session.commit()
-    others = queue.other_sheets(sheets[0])
+    others = queue.beside_the_sheet(sheets[0], True).others
+    assert queue.beside_the_sheet(sheets[0], False).others is None
     assert [o.values for o in others] == [{s.criterion_id: s.value for s in a.scores} for a in sheets[2:]]
     assert [o.comment for o in others] == [a.comment for a in sheets[2:]] and set(others[0].values.values()) == {0}
 
 
 def test_files_and_team_are_the_entrys_attachments_in_order_and_its_team(app, make_user):
     from challenge.judging import queue
+    from challenge.judging.models import Assignment
     from challenge.submissions.models import Attachment, TeamMember
 
     panel = build_panel(2, 2, 2, clock.now())
@@ -227,9 +229,11 @@ def test_files_and_team_are_the_entrys_attachments_in_order_and_its_team(app, ma
         db.session.add(TeamMember(submission_id=entry.id, user_id=make_user(name).id))
     db.session.commit()
     db.session.expire_all()
-    got = queue.files_and_team(entry.id)
+    mine = db.session.scalar(db.select(Assignment).where(Assignment.submission_id == entry.id).limit(1))
+    got = queue.beside_the_sheet(mine, True)
     assert got.files == [(a.original_name, a.size) for a in entry.attachments] == [("b-plan.pdf", 2048),
                                                                                  ("a-budget.xlsx", 0)]
     assert got.team == [m.user.name for m in sorted(entry.team, key=lambda m: m.id)] == ["Zed Teammate",
                                                                                         "Amy Teammate"]
-    assert queue.files_and_team(other.id).team == []
+    theirs = db.session.scalar(db.select(Assignment).where(Assignment.submission_id == other.id).limit(1))
+    assert queue.beside_the_sheet(theirs, False).team == []

@@ -55,10 +55,10 @@ def _entry_page(challenge, assignment, conflict_form=None, form=None, criteria=N
                                     **{f"score-{s.criterion_id}": str(s.value) for s in assignment.scores})
     if conflict_form is not None:  # a second declaration, refused: said on this page
         form.form_errors.extend(conflict_form.form_errors)
-    others = queries.other_sheets(assignment) if can(None, "judging.others_scores", assignment) else None
+    beside = queries.beside_the_sheet(assignment, can(None, "judging.others_scores", assignment))
     return tx.render_form("judging/entry.html", form, challenge=challenge,
                           assignment=assignment, criteria=criteria, entry=assignment.submission, blind=blind,
-                          entrant=entrant, others=others, attached=queries.files_and_team(assignment.submission_id),
+                          entrant=entrant, others=beside.others, attached=beside,
                           answers=entry_answers.shown(assignment.submission, blind=blind) if asks_questions else [],
                           can_score=can(None, "judging.score", assignment), now=clock.now())
 
