@@ -157,8 +157,8 @@ def score_form(criteria) -> type[FlaskForm]:
     """A scoring form for this rubric: one set of radio buttons per criterion, each level described. The class
     is made once per rubric as it reads (a judge opens one sheet after another of the same rubric)."""
     return _score_form(tuple((c.id, c.name, c.description, tuple(
-        (str(v), f"{v} – {c.level_label(v)}" if c.level_label(v) else str(v))
-        for v in range(c.scale_min, c.scale_max + 1))) for c in criteria))
+        (str(v), f"{v} – {label}" if label else str(v))
+        for v in range(c.scale_min, c.scale_max + 1) for label in (c.level_label(v),))) for c in criteria))
 
 
 class ScoreField(RadioField):
