@@ -6,8 +6,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from markupsafe import Markup, escape
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField, DateTimeLocalField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
 )
