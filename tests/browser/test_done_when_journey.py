@@ -40,6 +40,7 @@ check = check_both_widths
 
 
 def flash(page) -> str:
+    page.wait_for_load_state()  # as in test_journey: the banner once the answer has loaded
     return " ".join(page.get_by_role("alert").all_inner_texts() + page.get_by_role("status").all_inner_texts())
 
 

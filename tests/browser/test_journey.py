@@ -33,6 +33,9 @@ def check(page, name: str) -> None:
 
 
 def flash(page) -> str:
+    # A button's click returns once the answer starts to load: read the banner when the page has loaded (on a
+    # busy machine the next page's DOM may not hold it yet).
+    page.wait_for_load_state()
     return " ".join(page.locator(".alert").all_inner_texts())
 
 
