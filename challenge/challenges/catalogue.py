@@ -5,13 +5,11 @@ same rule as `states.phase_of`, so the catalogue is right on every request witho
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Integer, and_, bindparam, case, func, or_, union_all
 from sqlalchemy.orm import joinedload
@@ -160,8 +158,6 @@ def _closing_parts(select, now, rows):
     return db.select(merged.c.id).order_by(*_closing_order(merged.c.state, merged.c.closes_at, merged.c.id, now))
 
 
-# The first page anyone sees, built once (building the statement cost a third of running it): now and the rows a
-# part reads are parameters.
 def _with_cards(page, total, order):
     """The page's ids (the first column of the subquery `page`) joined to their challenges and organisations and
     sorted again (a page of rows), with `total` beside each row."""
@@ -177,7 +173,8 @@ _NOW = bindparam("now", type_=Challenge.closes_at.type)
 _LISTED_CHALLENGES = db.select(Challenge).where(Challenge.state.in_(LISTED_STATES))  # what every search narrows
 _LISTED = db.select(Challenge.id).where(Challenge.state.in_(LISTED_STATES))
 _LISTED_BY_PARTS = _closing_parts(_LISTED, _NOW, bindparam("rows", type_=Integer))
-# The same page as cards, with the number of listed challenges, in one statement.
+# The first page anyone sees, as cards with the number of listed challenges, in one statement built once (building
+# it cost a third of running it): now and the rows a part reads are parameters.
 _FIRST_CARDS = _with_cards(
     _LISTED_BY_PARTS.limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)).subquery(),
     _count_of(_LISTED), _order("closing", _NOW))
@@ -238,32 +235,6 @@ class IdsFirstPagination(Pagination):
             return self._total_from_items
         select = self._query_args["select"]  # past the last page: count separately
         return db.session.scalar(select.with_only_columns(func.count()))
-
-
-# Characters url_for writes as they are in a path: a slug of only these needs no quoting.
-_PLAIN_SLUG = re.compile(r"[A-Za-z0-9._~-]+")
-
-
-def challenge_links() -> Callable[[str], str]:
-    """The address of a challenge's page from its slug: url_for once, then its prefix and the slug (a page of
-    cards asked url_for a dozen times); a slug that url_for would quote is still built by url_for."""
-    prefix = url_for("challenges.show", slug="-")[:-1]
-
-    def link(slug: str) -> str:
-        return prefix + slug if _PLAIN_SLUG.fullmatch(slug) else url_for("challenges.show", slug=slug)
-
-    return link
-
-
-_PAGE_SLOT = 1_234_567_890_123  # a page number no address holds otherwise
-
-
-def page_links(endpoint: str, args: dict) -> Callable[[int], str]:
-    """The address of page n of `endpoint` (which takes the page in its query) with `args`: one url_for, then the
-    page number put in its place (a pager asked url_for for each of its links). The filters' values cannot hold
-    the slot: url_for quotes their "="."""
-    before, _, after = url_for(endpoint, page=_PAGE_SLOT, **args).partition(f"page={_PAGE_SLOT}")
-    return lambda n: f"{before}page={n}{after}"
 
 
 def organisations_with_challenges() -> list[tuple[str, str]]:

@@ -175,7 +175,7 @@ def queue_page(member: PanelMember, position: str, per_page: int):
     if chosen is None:
         return None, None, {"total": 0, "submitted": 0, "not_started": 0}, []
     mine = {"round_id": chosen.id, "member_id": member.id}
-    page = paginate_rows(_QUEUE_ROWS.params(mine), per_page=per_page)
+    page = paginate_rows(_QUEUE_ROWS, per_page=per_page, values=mine)
     if page.items or not page.total:
         figures = page.items[0][-2:] if page.items else (0, 0)
     else:  # a page past the end: the round counted apart

@@ -5,6 +5,7 @@ take the host from the request (a forged Host header must not end up in an email
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,12 +26,23 @@ def site_link(endpoint: str, **values) -> str:
 
 def row_link(endpoint: str, vary: str, **values) -> Callable[[Any], str]:
     """`url_for(endpoint, **values, vary=v)` as a function of `v`, the same string, built once for a table whose
-    rows each link to `endpoint` differing only in the path part `vary` (Werkzeug's build is the dearest part
-    of such a row). Where the rule cannot be split that way it calls url_for for each row instead."""
+    rows each link to `endpoint` differing only in `vary` (Werkzeug's build is the dearest part of such a row): a
+    part of the path, or an argument of the query such as a pager's page. Where the address cannot be split that
+    way (or, in the query, a value would need quoting) it calls url_for instead."""
     rule = next(current_app.url_map.iter_rules(endpoint))
     converter = getattr(rule, "_converters", {}).get(vary)
-    url = url_for(endpoint, **values, **{vary: _MARK})
-    if converter is None or url.count(str(_MARK)) != 1:
-        return lambda value: url_for(endpoint, **values, **{vary: value})
+    url = url_for(endpoint, **{vary: _MARK}, **values)
+    if url.count(str(_MARK)) != 1:
+        return lambda value: url_for(endpoint, **{vary: value}, **values)
     before, _, after = url.partition(str(_MARK))
-    return lambda value: before + converter.to_url(value) + after
+    if converter is not None:
+        return lambda value: before + converter.to_url(value) + after
+
+    def in_query(value) -> str:  # written as it is when no encoding would change it (a page number)
+        text = str(value)
+        return before + text + after if _AS_IT_IS.fullmatch(text) else url_for(endpoint, **{vary: value}, **values)
+
+    return in_query
+
+
+_AS_IT_IS = re.compile(r"[A-Za-z0-9._~-]+")  # characters a URL's query carries unquoted

@@ -81,17 +81,15 @@ def _as_lines(stmt: Select, *more) -> Select:
             .outerjoin(Organisation, Organisation.id == Submission.organisation_id))
 
 
-def _lines_page(stmt: Select | Callable[[int, int], Select], total: int) -> Pagination:
-    page = paginate_rows(stmt, total=total)
-    page.items = [EntryLine(*row) for row in page.items]
-    return page
+def _lines_page(stmt: Select | Callable[[int, int], Select], total: int, values: dict | None = None) -> Pagination:
+    return paginate_rows(stmt, total=total, values=values, row=lambda row: EntryLine(*row))
 
 
 def challenge_page(challenge: Challenge, viewer, state: str | None, counts: dict[str, int]) -> Pagination:
     """A page of the challenge's list (`for_challenge`) as EntryLines, in one statement and no count of its own
     (`counts`, from count_by_state, give the total)."""
     states = _listed_states(challenge, viewer, state)
-    return _lines_page(_CHALLENGE_LINES.params(challenge_id=challenge.id, states=states),
+    return _lines_page(_CHALLENGE_LINES, values={"challenge_id": challenge.id, "states": states},
                        total=sum(n for name, n in counts.items() if name in states))
 
 

@@ -7,8 +7,7 @@ from flask_login import current_user, login_required
 from challenge import clock
 from challenge.challenges import dashboard as board
 from challenge.challenges.blueprint import bp
-from challenge.challenges.catalogue import (challenge_links, next_change, organisations_with_challenges, page_links,
-                                            search_challenges)
+from challenge.challenges.catalogue import next_change, organisations_with_challenges, search_challenges
 from challenge.challenges.forms import CatalogueForm
 from challenge.challenges.showpage import challenge_for_visitor, render_show
 from challenge.platform.hygiene import page_arg
@@ -28,7 +27,7 @@ def catalogue():
         if filling():
             keep_until(next_change(now))
         return render_template("challenges/_catalogue.html", form=form, page=search_challenges(params, now, cards=True),
-                               params=params, now=now, link=challenge_links(), page_links=page_links,
+                               params=params, now=now,
                                filtered=any(v for k, v in request.args.items() if k not in ("sort", "page")))
 
     return render_template("challenges/catalogue.html", form=form, params=params,
