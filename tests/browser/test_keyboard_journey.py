@@ -9,7 +9,7 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.browser
 
 FOCUSED = """() => {
-  const el = document.activeElement;
+  const el = document.activeElement || document.body;  // none while a page is being replaced
   const style = getComputedStyle(el);
   const label = el.labels && el.labels.length ? el.labels[0].innerText : "";
   return {tag: el.tagName, text: (el.innerText || "").trim(), label: label.trim(),
@@ -19,6 +19,7 @@ FOCUSED = """() => {
 
 def tab_to(page, name: str, limit: int = 60) -> dict:
     """Press Tab until the focused control's text or label starts with `name`; each stop must show focus."""
+    page.wait_for_load_state()  # a button pressed just before may still be loading its answer
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
