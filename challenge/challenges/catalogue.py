@@ -263,3 +263,21 @@ def next_change(now: datetime) -> datetime | None:
     closes = db.select(func.min(Challenge.closes_at)).where(published, Challenge.closes_at > now).scalar_subquery()
     first, second = db.session.execute(db.select(opens, closes)).one()
     return min((m for m in (first, second) if m is not None), default=None)
+
+
+def organisations_named(text: str) -> list[tuple[str, str]]:
+    """(slug, name) of at most two organisations with a listed challenge that `text` names, for the catalogue's
+    organisation filter: the one whose slug it is first, then those whose name it is in any case (as the database's
+    lower() folds case: SQLite's folds only ASCII letters, so there "Ünï" finds "Ünï" and "ünï" does not)."""
+    return list(map(tuple, _rows(_NAMED, {"slug": text.lower(), "name": text})))
+
+
+_SLUG = bindparam("slug", type_=Organisation.slug.type)
+# The slug is found by its unique index; a name by lower(name) (two or more organisations may share one).
+_NAMED = (db.select(Organisation.slug, Organisation.name)
+          .where(or_(Organisation.slug == _SLUG,
+                     func.lower(Organisation.name) == func.lower(bindparam("name", type_=Organisation.name.type))),
+                 db.select(Challenge.id).where(Challenge.organisation_id == Organisation.id,
+                                               Challenge.state.in_(LISTED_STATES)).exists())
+          .order_by((Organisation.slug == _SLUG).desc(), Organisation.id)
+          .limit(2))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -247,9 +248,9 @@ class FastTextInput(TextInput):
 
 
 class FastSelect(Select):
-    """The same <select> as WTForms' own, built with one join: the organisation filter lists hundreds of
-    options and WTForms' per-option normalising and html_params() were most of the catalogue's time (the
-    catalogue's other selects use it too: a quarter of a freshly rendered catalogue was its filter form)."""
+    """The same <select> as WTForms' own, built with one join: WTForms' per-option normalising and html_params()
+    were most of the catalogue's time when its organisation filter was a select of hundreds of options, and a
+    quarter of a freshly rendered catalogue was its filter form."""
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
@@ -280,6 +281,35 @@ class FastSelectField(SelectField):
             raise ValidationError(self.gettext("Not a valid choice."))
 
 
+class OrganisationFilterField(StringField):
+    """The catalogue's organisation filter: a name typed (in any case) or an organisation's slug, as links carry it.
+    `settle` finds the organisation: the field's data becomes its slug (for the pager's links) and the field shows
+    its name."""
+
+    widget = FastTextInput()
+    shown: str | None = None
+
+    def _value(self) -> str:
+        return self.shown if self.shown is not None else super()._value()
+
+    def settle(self, named: Callable[[str], list[tuple[str, str]]]) -> str:
+        """The slug to filter by, of the organisation `named` (the view's query) finds for what was typed; "" with a
+        message on the field when nothing was typed, or no organisation or more than one has that name."""
+        if not self.data or self.errors:
+            return ""
+        found = named(self.data)
+        if len(found) == 1 or (found and found[0][0] == self.data.lower()):
+            self.data, self.shown = found[0]
+            return self.data
+        if found:
+            message = (f"More than one organisation is called “{self.data}”: type the end of its page's address "
+                       f"instead, like {found[0][0]} or {found[1][0]}")
+        else:
+            message = f"No organisation with listed challenges is called “{self.data}”"
+        self.errors = [*self.errors, message]
+        return ""
+
+
 class CatalogueForm(Form):
     """The GET filters; invalid values are reported and ignored, never an error page."""
 
@@ -291,7 +321,10 @@ class CatalogueForm(Form):
                             widget=FastTextInput())
     max_prize = StringField("Prize pool up to (£)", filters=[clean_line], validators=[Length(max=30)],
                             widget=FastTextInput())
-    organisation = FastSelectField("Organisation", choices=[("", "Any organisation")], validators=[Optional()])
+    organisation = OrganisationFilterField(
+        "Organisation", description="Start typing a name", filters=[clean_line],
+        validators=[Length(max=200, message="Keep the organisation's name to 200 characters or fewer")],
+        render_kw={"list": "organisation-suggestions", "autocomplete": "off", "spellcheck": "false"})
     sort = FastSelectField("Sort by", choices=SORTS, default="closing", validators=[Optional()])
 
     def _money(self, field) -> int | None:
@@ -303,13 +336,14 @@ class CatalogueForm(Form):
             field.errors = [*field.errors, str(exc)]
             return None
 
-    def params(self, page: int) -> CatalogueParams:
-        """The valid filters; invalid ones are left out (their errors are on the fields)."""
+    def params(self, page: int, named: Callable[[str], list[tuple[str, str]]]) -> CatalogueParams:
+        """The valid filters; invalid ones are left out (their errors are on the fields). `named` finds the
+        organisations a name or slug typed in the organisation filter may mean."""
         self.validate()
         ok = lambda f: f.data if not f.errors else ""  # noqa: E731
         return CatalogueParams(
             q=ok(self.q) or "", sector=ok(self.sector), status=ok(self.status), type=ok(self.type),
             min_prize=self._money(self.min_prize), max_prize=self._money(self.max_prize),
-            organisation=ok(self.organisation), sort=ok(self.sort) or "closing",
+            organisation=self.organisation.settle(named), sort=ok(self.sort) or "closing",
             page=page,
         )

@@ -99,10 +99,10 @@ def test_the_filter_text_inputs_are_wtforms_own(app, query):
         form = CatalogueForm(MultiDict(request.args))
         form.validate()
         fast = [f for f in form if isinstance(f.widget, FastTextInput)]
-        assert {f.name for f in fast} == {"q", "min_prize", "max_prize"}
+        assert {f.name for f in fast} == {"q", "min_prize", "max_prize", "organisation"}
         for f in fast:
             for attrs in ({"class_": "form-control"}, {"class_": "form-control is-invalid", "aria-describedby": "a b"}):
-                assert f(**attrs) == TextInput()(f, **attrs)
+                assert f(**attrs) == TextInput()(f, **(f.render_kw or {}), **attrs)
 
 
 def test_the_organisation_filter_reads_what_the_orm_read(world, make_org, make_user, make_challenge):

@@ -167,8 +167,8 @@ def test_the_catalogue_runs_a_constant_number_of_queries(client, world, make_cha
     few = queries_for_page()
     for n in range(27):
         make_challenge(make_org(make_user()), "open")
-    # organisations; the page's cards with the total; the page cache's generation and the next opening or closing
-    assert queries_for_page() == few <= 4
+    # the page's cards with the total; the page cache's generation and the next opening or closing
+    assert queries_for_page() == few <= 3
 
 
 def test_the_challenge_page_runs_a_constant_number_of_queries(client, world, make_challenge, make_user):

@@ -108,6 +108,7 @@ EXPECTED: dict[str, dict] = {
     "privacy.unsubscribe": post(*ROLES),
     # challenges (the world's challenge is in judging, so editing answers 409 to those who may edit)
     "challenges.catalogue": public(),
+    "challenges.catalogue_organisations": public(),
     "challenges.show": public(),
     "challenges.dashboard": signed_in(),
     "challenges.new": signed_in(),

@@ -7,20 +7,19 @@ from flask_login import current_user, login_required
 from challenge import clock
 from challenge.challenges import dashboard as board
 from challenge.challenges.blueprint import bp
-from challenge.challenges.catalogue import next_change, organisations_with_challenges, search_challenges
+from challenge.challenges.catalogue import (next_change, organisations_named, organisations_with_challenges,
+                                            search_challenges)
 from challenge.challenges.forms import CatalogueForm
 from challenge.challenges.showpage import challenge_for_visitor, render_show
 from challenge.platform.hygiene import page_arg
-from challenge.platform.pagecache import anonymous_page, filling, keep_until, shared_part, shared_value
+from challenge.platform.pagecache import anonymous_page, filling, keep_until, shared_part
 
 
 @bp.get("/")
 @anonymous_page
 def catalogue():
     form = CatalogueForm(request.args)
-    form.organisation.choices = [("", "Any organisation"),
-                                 *shared_value("organisations_with_challenges", organisations_with_challenges)]
-    params = form.params(page_arg())
+    params = form.params(page_arg(), organisations_named)
 
     def body() -> str:
         now = clock.now()
@@ -32,6 +31,14 @@ def catalogue():
 
     return render_template("challenges/catalogue.html", form=form, params=params,
                            body=shared_part(f"catalogue:{request.full_path}", body))
+
+
+@bp.get("/catalogue/organisations.json")
+@anonymous_page
+def catalogue_organisations():
+    """The organisation filter's suggestions: every organisation with a listed challenge, by name. The catalogue's
+    script (static/catalogue.js) asks without cookies, so every visitor is answered from the one kept copy."""
+    return {"data": [{"slug": slug, "name": name} for slug, name in organisations_with_challenges()]}
 
 
 @bp.get("/challenges/<slug>")
