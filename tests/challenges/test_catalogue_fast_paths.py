@@ -197,3 +197,10 @@ def test_a_search_read_as_cards_in_one_statement_keeps_the_order_and_total(app, 
         assert [c.id for c in cards.items] == [c.id for c in challenges.items]
         assert cards.total == challenges.total == 17
         assert len(cards.items) == (4 if page <= 4 else 1 if page == 5 else 0)
+
+
+def test_the_filter_selects_are_drawn_as_selects(client, world, make_challenge):
+    """Bootstrap's form-select (the arrow that says "choose"), not a text box's form-control, on every select."""
+    make_challenge(world.org, "open")
+    selects = re.findall(r"<select [^>]*>", client.get("/?sector=nonsense").get_data(as_text=True))
+    assert len(selects) == 4 and all('class="form-select' in s for s in selects)
