@@ -238,7 +238,8 @@ class IdsFirstPagination(Pagination):
 
 
 def organisations_with_challenges() -> list[tuple[str, str]]:
-    """(slug, name) of organisations with at least one listed challenge, for the filter."""
+    """(slug, name) of organisations with at least one listed challenge, by name: the organisation filter's
+    suggestions and the API's list."""
     return list(map(tuple, _rows(_ORGANISATIONS)))
 
 
