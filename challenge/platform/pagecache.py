@@ -20,7 +20,8 @@ message, no CSRF token and no user. A page whose rendering wrote to the session 
 People who are signed in get their own page every time (their name, their menu, their CSRF token), but
 most of a page such as the catalogue looks the same to every one of them. `shared_part` keeps such a part
 under the same generation and time limits, for everyone in the same audience (signed in or not), and the
-view renders only the page around it; `shared_value` keeps data the same way. A part that would carry the request's CSRF token is never kept.
+view renders only the page around it; `shared_value` keeps data the same way. A part that would carry the
+request's CSRF token is never kept.
 """
 from __future__ import annotations
 
