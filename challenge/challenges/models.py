@@ -97,6 +97,10 @@ class Challenge(db.Model):
         Index("ix_challenges_organisation_state", "organisation_id", "state"),
         # Full-text search on PostgreSQL (SQLite: the FTS5 table). Same expression as search_document().
         Index("ix_challenges_search", text(SEARCH_SQL), postgresql_using="gin").ddl_if(dialect="postgresql"),
+        # SQLite: a search reads each match's state and deadline from this narrow index to sort and count them,
+        # not from the wide rows (catalogue._search_cards). PostgreSQL visits the rows for the text search
+        # anyway and keeps them narrow instead (migration 0040); the index is there too, so both schemas agree.
+        Index("ix_challenges_search_sort", "id", "state", "closes_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
