@@ -15,3 +15,4 @@ from challenge.notifications.models import *  # noqa: F401,F403
 from challenge.privacy.models import *  # noqa: F401,F403
 from challenge.webhooks.models import *  # noqa: F401,F403
 from challenge.submissions import counts  # noqa: F401,E402  (keeps submission_counts in step)
+from challenge.challenges import counts as challenge_counts  # noqa: F401,E402  (keeps challenge_counts in step)

@@ -97,6 +97,10 @@ class Challenge(db.Model):
         Index("ix_challenges_organisation_state", "organisation_id", "state"),
         # Full-text search on PostgreSQL (SQLite: the FTS5 table). Same expression as search_document().
         Index("ix_challenges_search", text(SEARCH_SQL), postgresql_using="gin").ddl_if(dialect="postgresql"),
+        # SQLite: a search reads each match's state and deadline from this narrow index to sort and count them,
+        # not from the wide rows (catalogue._search_cards). PostgreSQL visits the rows for the text search
+        # anyway and keeps them narrow instead (migration 0040); the index is there too, so both schemas agree.
+        Index("ix_challenges_search_sort", "id", "state", "closes_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,7 +120,8 @@ class Challenge(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="GBP")
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    state: Mapped[str] = mapped_column(String(16), default=ChallengeState.DRAFT)
+    # active_history: the old state is loaded before a change, so challenges/counts.py can move its count.
+    state: Mapped[str] = mapped_column(String(16), default=ChallengeState.DRAFT, active_history=True)
     review_note: Mapped[str] = mapped_column(Text, default="")
     blind_judging: Mapped[bool] = mapped_column(default=False)
     feedback_to_entrants: Mapped[bool] = mapped_column(default=True)
@@ -285,6 +290,16 @@ class ChallengeDocument(db.Model):
 
 
 SEARCH_CONFIG = literal_column("'english'::regconfig")
+
+
+class ChallengeCount(db.Model):
+    """How many challenges are in a state: kept by challenges/counts.py in the same transaction as the
+    challenges, so the catalogue says how many are listed without counting them (issue 13)."""
+
+    __tablename__ = "challenge_counts"
+
+    state: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
 
 
 def search_document():

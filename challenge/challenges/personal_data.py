@@ -10,6 +10,7 @@ declare("challenges", AREA, data="Who drafted the challenge; the broker's review
         recipients="Brokers; the seeker organisation's members",
         not_personal=("title", "summary", "cancel_reason", "ip_terms"))
 no_personal_data("prizes", AREA, "name")
+no_personal_data("challenge_counts", AREA)
 declare("follows", AREA, data="Who follows a challenge", columns=("user_id",),
         subjects="People who follow a challenge", purpose="Sending the challenge's updates and reminders",
         basis=Basis.CONTRACT, retention="Until unfollowed or the account is erased", recipients="Nobody else")

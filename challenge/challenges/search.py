@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, literal_column, not_, or_, select, text, true
+from sqlalchemy import String, and_, bindparam, false, func, literal_column, not_, or_, select, text, true
 
 from challenge.challenges.models import SEARCH_CONFIG, SEARCH_INDEX_TABLE, Challenge, search_document
 from challenge.extensions import db
@@ -71,6 +71,38 @@ def text_clause(q: str, dialect: str):
     return fts_clause(parse(q))
 
 
+def words_clause(dialect: str):
+    """The condition `text_clause` makes, in one shape for every search, its words a parameter (`words_values`
+    gives it): a statement built around it is built once, not per search (building the catalogue's search
+    statement cost more Python than running it)."""
+    if dialect == "postgresql":
+        return search_document().op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, bindparam("words", type_=String)))
+    return Challenge.id.in_(_matching(bindparam("words", type_=String)))
+
+
+def words_values(q: str, dialect: str) -> dict | None:
+    """The parameter of `words_clause` for the search `q`, or None where that one shape cannot say it (SQLite: a
+    part of the query that only leaves words out); `text_clause` then builds the condition for it."""
+    if dialect == "postgresql":
+        return {"words": q[:MAX_QUERY]}
+    expression = fts_expression(parse(q))
+    return None if expression is None else {"words": expression}
+
+
+def fts_expression(groups: list[list[Term]]) -> str | None:
+    """SQLite: the whole query as one FTS5 expression, meaning what `fts_clause` means: each group's positive
+    terms AND-ed, NOT any of its negative ones, the groups OR-ed. None when a group has no positive term (FTS5's
+    NOT needs something on its left) or there is nothing to search for."""
+    if not groups or any(not any(not t.negated for t in group) for group in groups):
+        return None
+    alternatives = []
+    for group in groups:
+        wanted = " AND ".join(_fts(t) for t in group if not t.negated)
+        unwanted = " OR ".join(_fts(t) for t in group if t.negated)
+        alternatives.append(f"(({wanted}) NOT ({unwanted}))" if unwanted else f"({wanted})")
+    return " OR ".join(alternatives)
+
+
 def fts_clause(groups: list[list[Term]]):
     """SQLite: each term asks the FTS5 index once; a group's positive terms must all match and none of
     its negative ones; any group may match. Nothing to search for matches nothing, as on PostgreSQL."""
@@ -93,7 +125,7 @@ def _fts(term: Term) -> str:
     return '"' + " ".join(term.tokens) + '"'
 
 
-def _matching(expression: str):
+def _matching(expression):
     table = literal_column(SEARCH_INDEX_TABLE)
     return select(literal_column("rowid")).select_from(text(SEARCH_INDEX_TABLE)).where(
         table.op("MATCH")(expression))

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, or_
 
-from challenge.challenges.models import Challenge
+from challenge.challenges.models import Challenge, ChallengeCount
 from challenge.challenges.states import PHASE_LABELS, ChallengeState, Phase
 from challenge.extensions import db
 from challenge.partnerships import outcomes
@@ -50,6 +50,9 @@ STATE_LABELS = {
 
 
 def challenges_by_state(scope: Scope | None) -> list[tuple[str, int]]:
+    if scope is None:  # the whole platform: the counts kept with the challenges (challenges/counts.py)
+        rows = dict(db.session.execute(db.select(ChallengeCount.state, ChallengeCount.n)).all())
+        return [(STATE_LABELS[s], rows[s]) for s in STATE_LABELS if rows.get(s)]
     # count(*), not count(id): the state is in an index (ix_challenges_organisation_state) and the id is not, so
     # PostgreSQL can count from the index alone (an index-only scan, once vacuum has marked the pages visible)
     # instead of reading every challenge's wide row.

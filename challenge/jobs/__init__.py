@@ -51,6 +51,7 @@ SCHEDULE: dict[str, timedelta] = {
     "judging.peoples_choice": timedelta(minutes=5),
     "uploads.sweep": timedelta(hours=1),
     "privacy.retention": timedelta(days=1),
+    "database.analyze": timedelta(days=1),
 }
 
 

@@ -134,3 +134,16 @@ def apply_retention(now: datetime) -> Report:
     counts, _ = retention.run(now)
     return Report([f"{name}: {n} done" for name, n in counts.items()]
                   + [f"{count(sum(counts.values()), 'row')} done."])
+
+
+@job("database.analyze")
+def analyze_database(now: datetime) -> Report:
+    """Refresh the query planner's statistics on SQLite (PostgreSQL's autovacuum does it there by itself)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return Report([f"Nothing to do on {engine.dialect.name}: its autovacuum keeps the statistics."])
+    # Without statistics SQLite guesses from the indexes' shapes alone, and a catalogue search read every match's
+    # wide row rather than the narrow index made for it (ix_challenges_search_sort): 4.9 ms instead of 2.9 ms.
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    return Report(["Statistics refreshed (ANALYZE)."])

@@ -164,3 +164,22 @@ def test_a_failing_job_leaves_nothing_half_written(app, monkeypatch):
     with pytest.raises(RuntimeError):
         jobs.run("test.fail")
     assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_the_analyze_job_gives_sqlite_its_statistics(app, runner, make_user, make_org, make_challenge):
+    """On SQLite the daily job gathers the planner's statistics (a search then reads its narrow index); on
+    PostgreSQL it leaves that to autovacuum and says so."""
+    from sqlalchemy import text
+
+    from challenge.extensions import db
+
+    make_challenge(make_org(make_user()), "open")
+    result = runner.invoke(args=["jobs", "run", "database.analyze"])
+    assert result.exit_code == 0
+    if db.engine.dialect.name == "sqlite":
+        assert "Statistics refreshed" in result.output
+        indexes = set(db.session.scalars(text("SELECT idx FROM sqlite_stat1 WHERE tbl = 'challenges'")))
+        assert "ix_challenges_search_sort" in indexes
+    else:
+        assert "autovacuum" in result.output
+    assert jobs.SCHEDULE["database.analyze"] == timedelta(days=1)

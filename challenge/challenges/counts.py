@@ -1,0 +1,28 @@
+"""How many challenges are in each state, kept in `challenge_counts` (issue 13).
+
+The catalogue's first page says how many challenges are listed; counting them read every listed challenge's
+index entry on each request (1 ms on PostgreSQL at 10,000). Every flush that adds, deletes or moves a challenge
+adds its difference to the count of its state in the same transaction (platform/kept_counts.py). Rows written
+around the ORM (bench/) call `recount`.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func
+
+from challenge.challenges.models import Challenge, ChallengeCount
+from challenge.challenges.states import LISTED_STATES
+from challenge.extensions import db
+from challenge.platform.kept_counts import keep_counts
+
+KEPT = keep_counts(Challenge, ChallengeCount, ("state",), moving=("state",))
+
+
+def recount() -> None:
+    """Rebuild the counts from the challenges: for bulk loaders."""
+    KEPT.recount()
+
+
+def listed():
+    """How many challenges are listed (the catalogue shows them), as a value to put beside others."""
+    return (db.select(func.coalesce(func.sum(ChallengeCount.n), 0))
+            .where(ChallengeCount.state.in_(LISTED_STATES)).scalar_subquery())
