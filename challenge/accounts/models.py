@@ -85,6 +85,8 @@ class User(UserMixin, db.Model):
 
 class Organisation(db.Model):
     __tablename__ = "organisations"
+    # The catalogue's organisation filter finds an organisation by its name in any case (catalogue.organisations_named).
+    __table_args__ = (Index("ix_organisations_name_lower", func.lower("name")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))

@@ -174,3 +174,27 @@ def test_the_catalogue_loads_its_script_and_names_the_suggestions(client, counci
     assert 'id="organisation-hint"' in page and "Start typing a name" in page
     assert "catalogue.js" not in client.get("/login").get_data(as_text=True)
     assert client.get("/static/catalogue.js").status_code == 200
+
+
+def test_a_name_is_found_by_its_index_not_a_scan(app, world, make_challenge):
+    """SQLite: the slug by its unique index and the name by ix_organisations_name_lower (migration 0042), not a scan
+    of every organisation."""
+    from sqlalchemy import event
+
+    from challenge.challenges.catalogue import organisations_named
+    from challenge.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    make_challenge(world.org, "open")
+    seen = []
+    note = lambda conn, cursor, statement, parameters, *rest: seen.append((statement, parameters))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert organisations_named("CAMDEN council") == [(world.org.slug, "Camden Council")]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    [(statement, parameters)] = [(s, p) for s, p in seen if "lower(organisations.name)" in s]
+    plan = " | ".join(row[-1] for row in db.session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + statement, parameters))
+    assert "ix_organisations_name_lower" in plan and "SCAN organisations" not in plan, plan
