@@ -81,6 +81,8 @@ def test_two_seekers_one_after_the_other_each_see_only_their_own_rows(client, lo
                                                                       make_challenge, make_submission):
     """The board's statements are built once and each row's phase and links are worked out per request: one person's
     rows never reach the next person's page, in whichever order they ask."""
+    from challenge.dates import deadline
+
     people = {}
     for name in ("Ada", "Bea"):
         seeker = make_user(f"{name} Seeker")
@@ -92,6 +94,7 @@ def test_two_seekers_one_after_the_other_each_see_only_their_own_rows(client, lo
         make_submission(make_challenge(make_org(make_user()), "open"), seeker, title=f"{name}'s entry")
         make_submission(own, make_user())
         people[name] = (seeker, [f'href="/challenges/{own.slug}"', f'href="/challenges/{followed.slug}"'])
+        dates = deadline("upcoming", followed.opens_at, followed.closes_at, clock.now())  # the same for both
     db.session.commit()
     for name, other in (("Ada", "Bea"), ("Bea", "Ada"), ("Ada", "Bea")):
         login(people[name][0])
@@ -102,4 +105,4 @@ def test_two_seekers_one_after_the_other_each_see_only_their_own_rows(client, lo
         for theirs in (f"{other}&#39;s own challenge", f"Followed by {other}", f"{other}&#39;s entry",
                        f"{other} Council", *people[other][1]):
             assert theirs not in page, (name, theirs)
-        assert "Open, 1 entry so far" in page
+        assert "Open, 1 entry so far" in page and dates in page
