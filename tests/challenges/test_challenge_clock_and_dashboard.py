@@ -121,6 +121,10 @@ def test_each_own_row_shows_the_badge_dates_and_next_action_of_its_own_phase(cli
     now = clock.now()
     made = {state: make_challenge(world.org, state, title=f"The {state} one") for state in
             ("draft", "in_review", "upcoming", "open", "closed", "judging", "completed")}
+    for state in ("draft", "in_review", "open"):  # half a day off a whole day: worded alike a few seconds later
+        made[state].closes_at = now + timedelta(days=9, hours=12)
+    made["upcoming"].opens_at = now + timedelta(days=5, hours=12)
+    db.session.commit()
     as_role("seeker")
     page = client.get("/dashboard").get_data(as_text=True)
     rows = {row.split("</a>")[0].rsplit(">", 1)[1]: row for row in page.split("<tr>")[2:]}

@@ -81,6 +81,8 @@ def test_two_seekers_one_after_the_other_each_see_only_their_own_rows(client, lo
                                                                       make_challenge, make_submission):
     """The board's statements are built once and each row's phase and links are worked out per request: one person's
     rows never reach the next person's page, in whichever order they ask."""
+    from datetime import timedelta
+
     from challenge.dates import deadline
 
     people = {}
@@ -90,11 +92,12 @@ def test_two_seekers_one_after_the_other_each_see_only_their_own_rows(client, lo
         own = make_challenge(org, "open", author=seeker, title=f"{name}'s own challenge")
         followed = make_challenge(make_org(make_user(), name=f"{name}'s neighbours"), "upcoming",
                                   title=f"Followed by {name}")
+        followed.opens_at = clock.now() + timedelta(days=5, hours=12)  # worded alike a few seconds later
         db.session.add(Follow(user_id=seeker.id, challenge_id=followed.id, created_at=clock.now()))
         make_submission(make_challenge(make_org(make_user()), "open"), seeker, title=f"{name}'s entry")
         make_submission(own, make_user())
         people[name] = (seeker, [f'href="/challenges/{own.slug}"', f'href="/challenges/{followed.slug}"'])
-        dates = deadline("upcoming", followed.opens_at, followed.closes_at, clock.now())  # the same for both
+        dates = deadline("upcoming", followed.opens_at, followed.closes_at, clock.now())  # alike for both
     db.session.commit()
     for name, other in (("Ada", "Bea"), ("Bea", "Ada"), ("Ada", "Bea")):
         login(people[name][0])
