@@ -42,12 +42,11 @@ def console_counts() -> dict:
 
 
 def _sent_for_review():
-    """When each challenge was (last) sent for review: its audit event, else when it last changed."""
-    sent = (db.select(db.func.max(AuditEvent.at))
-            .where(AuditEvent.object_type == "challenge", AuditEvent.object_id == Challenge.id,
-                   AuditEvent.action == "challenge.submit_for_review")
-            .correlate(Challenge).scalar_subquery())
-    return db.func.coalesce(sent, Challenge.updated_at)
+    """When each challenge was (last) sent for review: the time `challenges/services.submit_for_review` writes on
+    the challenge (the only way in, and the same instant as its audit event), else when it last changed (a row
+    written without the service). Read from the challenge's own row: the queue's order is computed for every
+    waiting challenge, and asking the audit log for each was a quarter of PostgreSQL's time on the page."""
+    return db.func.coalesce(Challenge.sent_for_review_at, Challenge.updated_at)
 
 
 class Waiting(NamedTuple):

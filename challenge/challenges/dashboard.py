@@ -79,6 +79,7 @@ class OwnChallenge:
     entries: int
     unanswered: int
     next_action: str
+    phase: Phase  # worked out once for the row: its badge, its dates and its next action all need it
 
 
 @dataclass
@@ -98,9 +99,8 @@ class Board:
 BOARD_HOOKS: list[Callable[[Board, object, datetime], None]] = []
 
 
-def next_action(challenge: Challenge | ChallengeLine, now: datetime, entries: int, unanswered: int) -> str:
-    """The one thing the seeker should do next, in words."""
-    phase = challenge.phase(now)
+def next_action(challenge: Challenge | ChallengeLine, phase: Phase, entries: int, unanswered: int) -> str:
+    """The one thing the seeker should do next, in words, for a challenge in `phase`."""
     if phase == Phase.DRAFT:
         return "Changes requested: edit and send for review again" if challenge.review_note else \
             "Finish the draft and send it for review"
@@ -129,7 +129,8 @@ def for_user(user, now: datetime) -> Board:
         if not own:
             board.followed.append(challenge)
         else:
-            board.own.append(OwnChallenge(challenge, entries, asked, next_action(challenge, now, entries, asked)))
+            phase = challenge.phase(now)
+            board.own.append(OwnChallenge(challenge, entries, asked, next_action(challenge, phase, entries, asked), phase))
     board.submissions = submission_queries.mine(user)
     for hook in BOARD_HOOKS:
         hook(board, user, now)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, url_for
+from werkzeug.routing import BaseConverter
 
 _MARK = 2_000_000_011  # stands in for the varying value while the rest of a row link is built once
 
@@ -36,7 +37,14 @@ def row_link(endpoint: str, vary: str, **values) -> Callable[[Any], str]:
         return lambda value: url_for(endpoint, **{vary: value}, **values)
     before, _, after = url.partition(str(_MARK))
     if converter is not None:
-        return lambda value: before + converter.to_url(value) + after
+        to_url = converter.to_url
+        if type(converter).to_url is not BaseConverter.to_url:
+            return lambda value: before + to_url(value) + after
+
+        def in_path(value) -> str:  # the converter only quotes: characters it never quotes are written as they are
+            return before + (value if type(value) is str and _AS_IT_IS.fullmatch(value) else to_url(value)) + after
+
+        return in_path
 
     def in_query(value) -> str:  # written as it is when no encoding would change it (a page number)
         text = str(value)

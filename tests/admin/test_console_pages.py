@@ -71,11 +71,35 @@ def test_the_queue_offers_publish_and_send_back(client, broker, make_user, make_
 
 
 
+def test_brokers_one_after_another_get_the_same_queue_and_nobody_else_gets_it(client, login, make_user, make_org,
+                                                                             make_challenge):
+    """The queue's statements are built once and its links per page: each broker gets every waiting row with its
+    own figures, and a seeker asking in between gets a 404, whatever came before."""
+    owner = make_user()
+    org = make_org(owner=owner, name="Barnsley Council")
+    waiting = [make_challenge(org, "in_review", title=f"Waiting {n}", prizes=((1_000 * (n + 1), 1),)) for n in range(3)]
+    db.session.commit()
+    brokers = [make_user(f"Broker {n}", broker=True) for n in range(2)]
+    for who in (brokers[0], owner, brokers[1], make_user(), brokers[0]):
+        login(who)
+        answer = client.get("/admin/review")
+        if not who.is_broker:
+            assert answer.status_code == 404
+            continue
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 200 and "3 challenges waiting" in page
+        for challenge in waiting:
+            row = page.split(f"<td>{challenge.title}</td>", 1)[1].split("</tr>", 1)[0]
+            pool = f"{challenge.prize_pool // 100:,}"
+            assert f'href="/challenges/{challenge.slug}"' in row and f"£{pool}" in row
+            assert f'href="/challenges/{challenge.slug}/funding"' in row
+
 
 def test_the_review_queue_rows_carry_the_organisation_and_when_each_was_sent(app, make_user, make_org,
                                                                             make_challenge):
     """review_queue_page reads plain rows: the challenge's columns, its organisation's, and when it was sent
-    (its audit event, else its last change), the longest-waiting first; only challenges in review."""
+    (the time submit_for_review writes, else its last change), the longest-waiting first; only challenges in
+    review."""
     from datetime import timedelta
 
     from challenge.admin import queries

@@ -11,10 +11,11 @@ from challenge import clock
 from challenge.accounts.models import Organisation
 from challenge.admin import queries
 from challenge.challenges.models import Challenge
-from challenge.challenges.services import move
+from challenge.challenges.services import submit_for_review
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.platform.paging import paginate_rows
+from tests.factories import PUBLISHABLE
 
 PER_PAGE = 4
 
@@ -31,9 +32,9 @@ def _plain():
 
 
 @pytest.fixture()
-def queue(make_user, make_org, make_challenge):
-    """Eleven challenges waiting (some sent with an audit event, some on the same instant, two organisations,
-    one verified), and others that are not waiting."""
+def queue(make_user, make_org, make_challenge, rubric_for):
+    """Eleven challenges waiting (some sent for review through the service, some written straight in that state,
+    some on the same instant, two organisations, one verified), and others that are not waiting."""
     now, chance = clock.now(), random.Random(11)
     owner = make_user()
     orgs = [make_org(owner=owner, name="Calderdale Council"), make_org(owner=owner, name="Kirklees Trust")]
@@ -42,8 +43,10 @@ def queue(make_user, make_org, make_challenge):
     for n in range(11):
         org = chance.choice(orgs)
         if n % 3 == 0:
-            made = make_challenge(org, "draft", title=f"Audited {n:02d}")
-            move(made, "submit_for_review", owner, chance.choice(instants))
+            made = make_challenge(org, "draft", title=f"Sent {n:02d}", outcomes="Fewer lonely people",
+                                  eligibility="Anyone")
+            rubric_for(made, criteria=PUBLISHABLE)
+            submit_for_review(made, owner, chance.choice(instants))
         else:
             made = make_challenge(org, "in_review", title=f"Waiting {n:02d}")
             made.updated_at = chance.choice(instants)
@@ -69,3 +72,25 @@ def test_an_empty_queue_counts_nothing_more(app, make_user, make_org, make_chall
     with app.test_request_context("/admin/review"):
         page = queries.review_queue_page(PER_PAGE)
     assert (page.items, page.total, page.pages) == ([], 0, 0)
+
+
+def test_the_queue_keeps_each_challenge_where_it_was_sent_for_review_however_it_changed_since(
+        app, make_user, make_org, make_challenge, rubric_for):
+    """The longest-waiting first: by when each was sent for review (what the service writes), not by when it last
+    changed; a challenge written straight into review (no such time) waits since it last changed."""
+    now, owner = clock.now(), make_user()
+    org = make_org(owner=owner)
+    sent = {}
+    for title, days in (("Sent first", 9), ("Sent second", 5)):
+        sent[title] = make_challenge(org, "draft", title=title, outcomes="Fewer lonely people", eligibility="Anyone")
+        rubric_for(sent[title], criteria=PUBLISHABLE)
+        submit_for_review(sent[title], owner, now - timedelta(days=days))
+    sent["Sent first"].updated_at = now  # changed since (a broker's note, a fee): it keeps its place
+    written = make_challenge(org, "in_review", title="Written in review")
+    written.updated_at = now - timedelta(days=7)
+    db.session.commit()
+    with app.test_request_context("/admin/review"):
+        page = queries.review_queue_page(PER_PAGE)
+    assert [(row.title, row.sent) for row in page.items] == [
+        ("Sent first", now - timedelta(days=9)), ("Written in review", now - timedelta(days=7)),
+        ("Sent second", now - timedelta(days=5))]

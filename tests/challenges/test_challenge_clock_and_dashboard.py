@@ -108,9 +108,32 @@ def test_next_action_for_every_phase(world, make_challenge):
         "decided": "Awarded: pay the prizes", "completed": "Completed", "cancelled": "Cancelled",
     }
     for state, words in expected.items():
-        assert next_action(make_challenge(world.org, state), now, 0, 0).startswith(words), state
+        made = make_challenge(world.org, state)
+        assert next_action(made, made.phase(now), 0, 0).startswith(words), state
     sent_back = make_challenge(world.org, "draft", review_note="Add a budget")
-    assert next_action(sent_back, now, 0, 0).startswith("Changes requested")
+    assert next_action(sent_back, sent_back.phase(now), 0, 0).startswith("Changes requested")
+
+
+def test_each_own_row_shows_the_badge_dates_and_next_action_of_its_own_phase(client, world, make_challenge, as_role):
+    """The board works out each row's phase once; its badge, its dates and its next thing to do all say it."""
+    from challenge.dates import deadline
+
+    now = clock.now()
+    made = {state: make_challenge(world.org, state, title=f"The {state} one") for state in
+            ("draft", "in_review", "upcoming", "open", "closed", "judging", "completed")}
+    for state in ("draft", "in_review", "open"):  # half a day off a whole day: worded alike a few seconds later
+        made[state].closes_at = now + timedelta(days=9, hours=12)
+    made["upcoming"].opens_at = now + timedelta(days=5, hours=12)
+    db.session.commit()
+    as_role("seeker")
+    page = client.get("/dashboard").get_data(as_text=True)
+    rows = {row.split("</a>")[0].rsplit(">", 1)[1]: row for row in page.split("<tr>")[2:]}
+    for state, challenge in made.items():
+        phase = challenge.phase(now)
+        row = rows[challenge.title]
+        assert f">{phase.label}</span>" in row, state
+        assert deadline(phase.value, challenge.opens_at, challenge.closes_at, now) in row, state
+        assert next_action(challenge, phase, 0, 0) in row, state
 
 
 def test_brokers_see_what_waits_for_review(client, world, make_challenge, as_role):

@@ -75,3 +75,37 @@ def test_the_boards_one_statement_gives_each_list_in_its_order_with_its_figures(
     assert [(r.challenge.title, r.entries, r.unanswered) for r in board.own] == [("Newer", 1, 1), ("Older", 0, 0)]
     assert board.own[0].challenge.phase(now) == newer.phase(now) and board.own[0].next_action == "Answer 1 question"
     assert for_user(make_user("Nora Nobody"), now).own == []
+
+
+def test_two_seekers_one_after_the_other_each_see_only_their_own_rows(client, login, make_user, make_org,
+                                                                      make_challenge, make_submission):
+    """The board's statements are built once and each row's phase and links are worked out per request: one person's
+    rows never reach the next person's page, in whichever order they ask."""
+    from datetime import timedelta
+
+    from challenge.dates import deadline
+
+    people = {}
+    for name in ("Ada", "Bea"):
+        seeker = make_user(f"{name} Seeker")
+        org = make_org(owner=seeker, name=f"{name} Council")
+        own = make_challenge(org, "open", author=seeker, title=f"{name}'s own challenge")
+        followed = make_challenge(make_org(make_user(), name=f"{name}'s neighbours"), "upcoming",
+                                  title=f"Followed by {name}")
+        followed.opens_at = clock.now() + timedelta(days=5, hours=12)  # worded alike a few seconds later
+        db.session.add(Follow(user_id=seeker.id, challenge_id=followed.id, created_at=clock.now()))
+        make_submission(make_challenge(make_org(make_user()), "open"), seeker, title=f"{name}'s entry")
+        make_submission(own, make_user())
+        people[name] = (seeker, [f'href="/challenges/{own.slug}"', f'href="/challenges/{followed.slug}"'])
+        dates = deadline("upcoming", followed.opens_at, followed.closes_at, clock.now())  # alike for both
+    db.session.commit()
+    for name, other in (("Ada", "Bea"), ("Bea", "Ada"), ("Ada", "Bea")):
+        login(people[name][0])
+        page = client.get("/dashboard").get_data(as_text=True)
+        for mine in (f"{name}&#39;s own challenge", f"Followed by {name}", f"{name}&#39;s entry", f"{name} Council",
+                     *people[name][1]):
+            assert mine in page, (name, mine)
+        for theirs in (f"{other}&#39;s own challenge", f"Followed by {other}", f"{other}&#39;s entry",
+                       f"{other} Council", *people[other][1]):
+            assert theirs not in page, (name, theirs)
+        assert "Open, 1 entry so far" in page and dates in page

@@ -12,7 +12,7 @@ def test_row_link_gives_what_url_for_gives(app):
         for n in (1, 42, 2_000_000_011, 2**31 - 1):
             assert entry(n) == url_for("judging.entry", slug="a slug/with ü & ?", assignment_id=n)
         show = row_link("challenges.show", "slug")
-        for slug in ("plain", "2000000011", "spaces and ü", "a/b?c=d#e", "100%"):
+        for slug in ("plain", "2000000011", "spaces and ü", "a/b?c=d#e", "100%", "~a.b_c-D9", "a+b", "x:y", "Ünï", "", 7):
             assert show(slug) == url_for("challenges.show", slug=slug)
 
 
