@@ -22,7 +22,17 @@ def recount() -> None:
     KEPT.recount()
 
 
+def in_states(*states: str):
+    """How many challenges are in these states, as a value to put beside others (a statement's column)."""
+    return (db.select(func.coalesce(func.sum(ChallengeCount.n), 0))
+            .where(ChallengeCount.state.in_(states)).scalar_subquery())
+
+
 def listed():
     """How many challenges are listed (the catalogue shows them), as a value to put beside others."""
-    return (db.select(func.coalesce(func.sum(ChallengeCount.n), 0))
-            .where(ChallengeCount.state.in_(LISTED_STATES)).scalar_subquery())
+    return in_states(*LISTED_STATES)
+
+
+def by_state() -> dict[str, int]:
+    """How many challenges each state holds (states with none may be missing)."""
+    return {state: n for state, n in db.session.execute(db.select(ChallengeCount.state, ChallengeCount.n)) if n}

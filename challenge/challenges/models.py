@@ -101,6 +101,9 @@ class Challenge(db.Model):
         # not from the wide rows (catalogue._search_cards). PostgreSQL visits the rows for the text search
         # anyway and keeps them narrow instead (migration 0040); the index is there too, so both schemas agree.
         Index("ix_challenges_search_sort", "id", "state", "closes_at"),
+        # The broker's review queue: the challenges in review, longest-waiting first (admin/queries._WAITING_PAGE reads
+        # only its page's rows from here; the same expression as admin/queries._sent_for_review).
+        Index("ix_challenges_review_queue", "state", text("coalesce(sent_for_review_at, updated_at)"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

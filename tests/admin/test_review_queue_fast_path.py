@@ -94,3 +94,26 @@ def test_the_queue_keeps_each_challenge_where_it_was_sent_for_review_however_it_
     assert [(row.title, row.sent) for row in page.items] == [
         ("Sent first", now - timedelta(days=9)), ("Written in review", now - timedelta(days=7)),
         ("Sent second", now - timedelta(days=5))]
+
+
+def test_the_page_is_read_in_order_from_its_index(app, queue):
+    """SQLite: the page's ids come in order from ix_challenges_review_queue (migration 0043), reading only the rows
+    up to the page's end, with no sort of every waiting challenge; the total is the kept count."""
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    seen = []
+    note = lambda conn, cursor, statement, parameters, *rest: seen.append((statement, parameters))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        with app.test_request_context("/admin/review"):
+            page = queries.review_queue_page(PER_PAGE)
+            assert page.total == _plain()[1] == 11
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    [(statement, parameters)] = [(s, p) for s, p in seen if "challenge_counts" in s]
+    plan = " | ".join(row[-1] for row in db.session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + statement, parameters))
+    assert "ix_challenges_review_queue" in plan, plan
+    assert "challenge_counts" in statement and "count(*) OVER" not in statement
