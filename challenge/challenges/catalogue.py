@@ -78,7 +78,9 @@ _CARD = db.select(Challenge.id, Challenge.slug, Challenge.title, Challenge.summa
 
 
 def status_clause(status: str, now: datetime):
-    """SQL for one catalogue status at `now`."""
+    """SQL for one catalogue status at `now` (None for none)."""
+    if not status:  # most requests: nothing to build
+        return None
     published = Challenge.state == ChallengeState.PUBLISHED
     if status == "upcoming":
         return and_(published, Challenge.opens_at > now)
