@@ -45,20 +45,22 @@ def site_menu(on_a_panel: bool = False) -> Markup:
     return with_token(html) if menu.signed_in else Markup(html)
 
 
-def site_part(template: str) -> Markup:
+def site_part(template: str, **same_every_time) -> Markup:
     """`template`, which shows nothing that depends on the visitor, the request or the data, as rendered
-    the first time this worker showed it (for where the app is mounted)."""
-    return Markup(_kept("site_parts", template))
+    the first time this worker showed it (for where the app is mounted). What it needs to render (a form with
+    nothing filled in) is passed as `same_every_time`: it must render the same on every request, as the kept copy
+    is filed under the template's name alone."""
+    return Markup(_kept("site_parts", template, context=same_every_time))
 
 
-def _kept(store: str, template: str, menu: Menu | None = None) -> str:
+def _kept(store: str, template: str, menu: Menu | None = None, context: dict | None = None) -> str:
     """`template` rendered with `menu`, kept in the app's `store` once per worker for each `menu` and where the
     app is mounted (a few templates, a few kinds of visitor and one mount point: bounded by the code)."""
     kept, lock = current_app.extensions[store]
     key = (request.script_root, template, menu)
     html = kept.get(key)
     if html is None:
-        html = render_template(template, menu=menu)
+        html = render_template(template, menu=menu, **(context or {}))
         with lock:
             kept[key] = html
     return html

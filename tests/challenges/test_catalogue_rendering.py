@@ -149,3 +149,32 @@ def test_cards_read_on_the_connection_see_what_the_session_holds(world, make_cha
     page = search_challenges(CatalogueParams(), clock.now(), cards=True)
     assert sorted(c.title for c in page.items) == ["Listed before", "Published just now"] and page.total == 2
     assert sorted(name for _, name in organisations_with_challenges()) == ["Camden Council", "Leeds City Council"]
+
+
+def test_the_blank_filter_form_is_rendered_once_and_never_carries_a_visitors_values(app, client, world,
+                                                                                      make_challenge):
+    """With nothing filled in (a page number aside) the filter form is the same for everyone: rendered once per worker
+    (browse.filter_panel) and equal to a form rendered afresh; a request with filters gets its own, and what it
+    filled in never reaches the kept one."""
+    import re
+
+    from flask import render_template
+
+    from challenge.challenges.forms import CatalogueForm
+    from challenge.challenges.views.browse import FILTERS
+    from challenge.diagnostics import FRESH_HEADER
+
+    make_challenge(world.org, "open", title="Hospital discharge")
+    form_of = lambda html: re.search(r'<form method="get".*?</form>', html, re.S).group(0)  # noqa: E731
+    first = form_of(client.get("/").get_data(as_text=True))
+    with app.test_request_context("/"):
+        assert first == render_template(FILTERS, form=CatalogueForm(), filtered=False)
+    kept, _ = app.extensions["site_parts"]
+    assert [key for key in kept if key[1] == FILTERS] == [("", FILTERS, None)]
+    searched = form_of(client.get("/?q=%3Cb%3Ehospital&status=bogus&sort=prize").get_data(as_text=True))
+    assert 'value="&lt;b&gt;hospital"' in searched and "Not a valid choice" in searched
+    assert '<option value="prize" selected>' in searched and "Clear filters" in searched
+    for path in ("/", "/?page=2", "/?page=nonsense"):
+        again = form_of(client.get(path, headers={FRESH_HEADER: "1"}).get_data(as_text=True))
+        assert again == first, path
+        assert "hospital" not in again and "Clear filters" not in again

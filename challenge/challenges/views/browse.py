@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from markupsafe import Markup
 from flask_login import current_user, login_required
 
 from challenge import clock
@@ -12,6 +13,7 @@ from challenge.challenges.catalogue import (next_change, organisations_named, or
 from challenge.challenges.forms import CatalogueForm
 from challenge.challenges.showpage import challenge_for_visitor, render_show
 from challenge.platform.hygiene import page_arg
+from challenge.platform.menu import site_part
 from challenge.platform.pagecache import anonymous_page, filling, keep_until, shared_part
 
 
@@ -25,12 +27,24 @@ def catalogue():
         now = clock.now()
         if filling():
             keep_until(next_change(now))
+        filtered = any(v for k, v in request.args.items() if k not in ("sort", "page"))
         return render_template("challenges/_catalogue.html", form=form, page=search_challenges(params, now, cards=True),
-                               params=params, now=now,
-                               filtered=any(v for k, v in request.args.items() if k not in ("sort", "page")))
+                               params=params, now=now, filtered=filtered, filters=filter_panel(form, filtered))
 
     return render_template("challenges/catalogue.html", form=form, params=params,
                            body=shared_part(f"catalogue:{request.full_path}", body))
+
+
+FILTERS = "challenges/_catalogue_filters.html"
+
+
+def filter_panel(form: CatalogueForm, filtered: bool) -> Markup:
+    """The catalogue's filter form. Nothing filled in (a page number aside, which the form does not show), it is
+    the same for every visitor and every request, whatever the data: rendered once per worker (a tenth of the
+    first page's time), like the page's head and foot."""
+    if all(name == "page" for name in request.args):
+        return site_part(FILTERS, form=CatalogueForm(), filtered=False)
+    return Markup(render_template(FILTERS, form=form, filtered=filtered))
 
 
 @bp.get("/catalogue/organisations.json")
