@@ -154,7 +154,7 @@ def test_cards_read_on_the_connection_see_what_the_session_holds(world, make_cha
 def test_the_blank_filter_form_is_rendered_once_and_never_carries_a_visitors_values(app, client, world,
                                                                                       make_challenge):
     """With nothing filled in (a page number aside) the filter form is the same for everyone: rendered once per worker
-    (browse.filter_panel) and equal to a form rendered afresh; a request with filters gets its own, and what it
+    (browse.blank_filters) and equal to a form rendered afresh; a request with filters gets its own, and what it
     filled in never reaches the kept one."""
     import re
 

@@ -29,7 +29,7 @@ def catalogue():
             keep_until(next_change(now))
         filtered = any(v for k, v in request.args.items() if k not in ("sort", "page"))
         return render_template("challenges/_catalogue.html", form=form, page=search_challenges(params, now, cards=True),
-                               params=params, now=now, filtered=filtered, filters=filter_panel(form, filtered))
+                               params=params, now=now, filtered=filtered, filters=blank_filters())
 
     return render_template("challenges/catalogue.html", form=form, params=params,
                            body=shared_part(f"catalogue:{request.full_path}", body))
@@ -38,13 +38,13 @@ def catalogue():
 FILTERS = "challenges/_catalogue_filters.html"
 
 
-def filter_panel(form: CatalogueForm, filtered: bool) -> Markup:
-    """The catalogue's filter form. Nothing filled in (a page number aside, which the form does not show), it is
-    the same for every visitor and every request, whatever the data: rendered once per worker (a tenth of the
-    first page's time), like the page's head and foot."""
+def blank_filters() -> Markup | None:
+    """The catalogue's filter form when nothing is filled in (a page number aside, which the form does not show): the
+    same for every visitor and every request, whatever the data, so rendered once per worker (a tenth of the first
+    page's time), like the page's head and foot. None when something is: the page includes the form with it."""
     if all(name == "page" for name in request.args):
         return site_part(FILTERS, form=CatalogueForm(), filtered=False)
-    return Markup(render_template(FILTERS, form=form, filtered=filtered))
+    return None
 
 
 @bp.get("/catalogue/organisations.json")
