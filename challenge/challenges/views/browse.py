@@ -29,7 +29,7 @@ def catalogue():
             keep_until(next_change(now))
         filtered = any(v for k, v in request.args.items() if k not in ("sort", "page"))
         return render_template("challenges/_catalogue.html", form=form, page=search_challenges(params, now, cards=True),
-                               params=params, now=now, filtered=filtered, filters=blank_filters())
+                               params=params, now=now, filtered=filtered, filters=blank_filters(form))
 
     return render_template("challenges/catalogue.html", form=form, params=params,
                            body=shared_part(f"catalogue:{request.full_path}", body))
@@ -38,12 +38,12 @@ def catalogue():
 FILTERS = "challenges/_catalogue_filters.html"
 
 
-def blank_filters() -> Markup | None:
+def blank_filters(form: CatalogueForm) -> Markup | None:
     """The catalogue's filter form when nothing is filled in (a page number aside, which the form does not show): the
     same for every visitor and every request, whatever the data, so rendered once per worker (a tenth of the first
     page's time), like the page's head and foot. None when something is: the page includes the form with it."""
     if all(name == "page" for name in request.args):
-        return site_part(FILTERS, form=CatalogueForm(), filtered=False)
+        return site_part(FILTERS, form=form, filtered=False)  # `form` has nothing in it: used only the first time
     return None
 
 
