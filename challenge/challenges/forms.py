@@ -237,8 +237,13 @@ def attributes(**kwargs) -> str:
         if value is True:
             params.append(escape(clean_key(key)))
         elif value is not False:
-            params.append(f'{escape(clean_key(key))}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+            params.append(f'{escape(clean_key(key))}="{attribute_value(value)}"')
     return " ".join(params)
+
+
+def attribute_value(value) -> str:
+    """`value` as `attributes` writes it between an attribute's quotes."""
+    return str(escape(value)).replace(chr(34), "&quot;")
 
 
 class FastTextInput(TextInput):

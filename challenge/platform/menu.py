@@ -10,6 +10,7 @@ only on where the app is mounted, so `site_part` keeps them the same way."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, render_template, request
@@ -45,22 +46,24 @@ def site_menu(on_a_panel: bool = False) -> Markup:
     return with_token(html) if menu.signed_in else Markup(html)
 
 
-def site_part(template: str, **same_every_time) -> Markup:
+def site_part(template: str, variant: str = "", context: Callable[[], dict] | None = None) -> Markup:
     """`template`, which shows nothing that depends on the visitor, the request or the data, as rendered
     the first time this worker showed it (for where the app is mounted). What it needs to render (a form with
-    nothing filled in) is passed as `same_every_time`: it must render the same on every request, as the kept copy
-    is filed under the template's name alone."""
-    return Markup(_kept("site_parts", template, context=same_every_time))
+    nothing filled in) is made by `context()` that first time: it must render the same on every request, as the
+    kept copy is filed under the template's name and `variant` alone."""
+    return Markup(_kept("site_parts", template, variant or None, context))
 
 
-def _kept(store: str, template: str, menu: Menu | None = None, context: dict | None = None) -> str:
-    """`template` rendered with `menu`, kept in the app's `store` once per worker for each `menu` and where the
-    app is mounted (a few templates, a few kinds of visitor and one mount point: bounded by the code)."""
+def _kept(store: str, template: str, menu: Menu | str | None = None,
+          context: Callable[[], dict] | None = None) -> str:
+    """`template` rendered with `menu`, kept in the app's `store` once per worker for each `menu` (or variant) and
+    where the app is mounted (a few templates, a few kinds of visitor and one mount point: bounded by the code)."""
     kept, lock = current_app.extensions[store]
     key = (request.script_root, template, menu)
     html = kept.get(key)
     if html is None:
-        html = render_template(template, menu=menu, **(context or {}))
+        html = render_template(template, **({} if isinstance(menu, str) else {"menu": menu}),
+                               **(context() if context else {}))
         with lock:
             kept[key] = html
     return html

@@ -154,7 +154,7 @@ def test_cards_read_on_the_connection_see_what_the_session_holds(world, make_cha
 def test_the_blank_filter_form_is_rendered_once_and_never_carries_a_visitors_values(app, client, world,
                                                                                       make_challenge):
     """With nothing filled in (a page number aside) the filter form is the same for everyone: rendered once per worker
-    (browse.blank_filters) and equal to a form rendered afresh; a request with filters gets its own, and what it
+    (browse.kept_filters) and equal to a form rendered afresh; a request with filters gets its own, and what it
     filled in never reaches the kept one."""
     import re
 
@@ -170,7 +170,7 @@ def test_the_blank_filter_form_is_rendered_once_and_never_carries_a_visitors_val
     with app.test_request_context("/"):
         assert first == render_template(FILTERS, form=CatalogueForm(), filtered=False)
     kept, _ = app.extensions["site_parts"]
-    assert [key for key in kept if key[1] == FILTERS] == [("", FILTERS, None)]
+    assert ("", FILTERS, None) in kept
     searched = form_of(client.get("/?q=%3Cb%3Ehospital&status=bogus&sort=prize").get_data(as_text=True))
     assert 'value="&lt;b&gt;hospital"' in searched and "Not a valid choice" in searched
     assert '<option value="prize" selected>' in searched and "Clear filters" in searched
@@ -178,3 +178,31 @@ def test_the_blank_filter_form_is_rendered_once_and_never_carries_a_visitors_val
         again = form_of(client.get(path, headers={FRESH_HEADER: "1"}).get_data(as_text=True))
         assert again == first, path
         assert "hospital" not in again and "Clear filters" not in again
+
+
+@pytest.mark.parametrize("words", ["hospital", '"hospital discharge" -carers', "<b>&amp;</b>", "a'b\"c", "cx-words-slot",
+                                   "  ünï   code  ", "x" * 200])
+def test_the_kept_form_with_words_alone_is_the_form_rendered_for_them(app, client, world, make_challenge, words):
+    """With only words filled in, the filter form is kept once per worker with a slot where the words go: what it
+    gives is, byte for byte, the form rendered for those words (escaped once), and it never keeps anyone's words."""
+    import re
+
+    from flask import render_template
+    from werkzeug.datastructures import MultiDict
+
+    from challenge.challenges.forms import CatalogueForm
+    from challenge.challenges.views.browse import FILTERS, WORDS_SLOT
+    from challenge.diagnostics import FRESH_HEADER
+
+    make_challenge(world.org, "open", title="Hospital discharge")
+    form_of = lambda html: re.search(r'<form method="get".*?</form>', html, re.S).group(0)  # noqa: E731
+    client.get("/?q=warm-up", headers={FRESH_HEADER: "1"})  # the kept copy is made here
+    page = client.get("/", query_string={"q": words}, headers={FRESH_HEADER: "1"}).get_data(as_text=True)
+    with app.test_request_context("/", query_string={"q": words}):
+        form = CatalogueForm(MultiDict({"q": words}))
+        form.validate()
+        expected = render_template(FILTERS, form=form, filtered=True)
+    assert form_of(page) == form_of(expected)
+    kept, _ = app.extensions["site_parts"]
+    [copy] = [html for key, html in kept.items() if key[1:] == (FILTERS, "words")]
+    assert copy.count(WORDS_SLOT) == 1 and "warm-up" not in copy

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 from flask_login import current_user, login_required
 
 from challenge import clock
@@ -10,7 +11,7 @@ from challenge.challenges import dashboard as board
 from challenge.challenges.blueprint import bp
 from challenge.challenges.catalogue import (next_change, organisations_named, organisations_with_challenges,
                                             search_challenges)
-from challenge.challenges.forms import CatalogueForm
+from challenge.challenges.forms import CatalogueForm, attribute_value
 from challenge.challenges.showpage import challenge_for_visitor, render_show
 from challenge.platform.hygiene import page_arg
 from challenge.platform.menu import site_part
@@ -29,7 +30,7 @@ def catalogue():
             keep_until(next_change(now))
         filtered = any(v for k, v in request.args.items() if k not in ("sort", "page"))
         return render_template("challenges/_catalogue.html", form=form, page=search_challenges(params, now, cards=True),
-                               params=params, now=now, filtered=filtered, filters=blank_filters(form))
+                               params=params, now=now, filtered=filtered, filters=kept_filters(form))
 
     return render_template("challenges/catalogue.html", form=form, params=params,
                            body=shared_part(f"catalogue:{request.full_path}", body))
@@ -38,13 +39,24 @@ def catalogue():
 FILTERS = "challenges/_catalogue_filters.html"
 
 
-def blank_filters(form: CatalogueForm) -> Markup | None:
-    """The catalogue's filter form when nothing is filled in (a page number aside, which the form does not show): the
-    same for every visitor and every request, whatever the data, so rendered once per worker (a tenth of the first
-    page's time), like the page's head and foot. None when something is: the page includes the form with it."""
-    if all(name == "page" for name in request.args):
-        return site_part(FILTERS, form=form, filtered=False)  # `form` has nothing in it: used only the first time
+def kept_filters(form: CatalogueForm) -> Markup | None:
+    """The catalogue's filter form when it is the same for everyone, rendered once per worker like the page's head
+    and foot (a tenth of the catalogue's time): with nothing filled in (a page number aside, which the form does not
+    show), or with only words to search for, whose kept copy holds WORDS_SLOT where the words go. None otherwise: the
+    page renders the form itself."""
+    names = set(request.args) - {"page"}
+    if not names:  # `form` has nothing in it, and is used only the first time
+        return site_part(FILTERS, context=lambda: {"form": form, "filtered": False})
+    words = form.q.data
+    if names == {"q"} and words and not form.errors:
+        html = site_part(FILTERS, "words", lambda: {"form": CatalogueForm(MultiDict({"q": WORDS_SLOT})),
+                                                    "filtered": True})
+        return Markup(str(html).replace(WORDS_SLOT, attribute_value(words), 1))
     return None
+
+
+# Stands for the words in the kept filter form (no label, hint or address the form writes holds it).
+WORDS_SLOT = "cx-words-slot"
 
 
 @bp.get("/catalogue/organisations.json")
