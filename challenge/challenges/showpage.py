@@ -61,7 +61,7 @@ class ChallengePage:
     funding_funders: list = field(default_factory=list)
     my_entry: Any = None  # submissions/_challenge_actions.html: the visitor's entry, and the list's size
     entry_list_count: int | None = None
-    parts: dict[str, Markup] | None = None  # the shared parts, by PARTS' names, when this visitor gets them
+    parts: dict[str, Markup] | None = None  # the parts, by PARTS' names: kept when this visitor shares them
 
     @property
     def has_errors(self) -> bool:
@@ -118,15 +118,15 @@ def challenge_page(challenge: Challenge, now: datetime, *, question_form=None, a
     page.my_entry = submission_queries.entry_of(challenge, current_user)
     if can(None, "challenge.view_submissions", challenge):
         page.entry_list_count = submission_queries.entry_count(challenge, current_user)
-    if shared:
-        kept = shared_part(f"challenge:{challenge.id}", lambda: _render_parts(page))
-        page.parts = dict(zip(PARTS, kept.split(Markup(_BETWEEN_PARTS)), strict=True))
+    html = (shared_part(f"challenge:{challenge.id}", lambda: _render_parts(_add_public(page))) if shared
+            else _render_parts(page))
+    page.parts = dict(zip(PARTS, html.split(Markup(_BETWEEN_PARTS)), strict=True))
     return page
 
 
-# The templates of the shared parts (templates/challenges/_show_<name>.html), and what joins them in the kept
-# copy: an HTML comment, which no challenge text can hold (Markdown is sanitised without comments; the rest
-# is escaped).
+# The parts of the page that look the same to everyone who shares them (templates/challenges/_show_parts.html
+# renders them in this order), and what joins them there: an HTML comment, which no challenge text can hold
+# (Markdown is sanitised without comments; the rest is escaped).
 PARTS = ("header", "main", "aside", "questions")
 _BETWEEN_PARTS = "<!--cx:part-->"
 
@@ -145,21 +145,22 @@ def shows_everyone_the_same(challenge: Challenge) -> bool:
     return my_feedback(challenge) is None
 
 
-def _add_public(page: ChallengePage) -> None:
-    """What the shared parts show."""
+def _add_public(page: ChallengePage) -> ChallengePage:
+    """`page` with what the shared parts show."""
     challenge = page.challenge
     public = memo("challenge_public", challenge.id, lambda: _read_public(challenge))
     page.entries, page.documents, page.entry_questions, page.questions, page.updates = public
     page.organisation_url = organisation_url(challenge.organisation)
     page.judging_panel = public_rubric(challenge)
     page.funding_pool, page.funding_funders = pool_and_funders(challenge)
+    return page
 
 
-def _render_parts(page: ChallengePage) -> str:
-    _add_public(page)
+def _render_parts(page: ChallengePage) -> Markup:
+    """The parts of `page` (gathered by _add_public) in one rendering, _BETWEEN_PARTS between them: kept for
+    those who share them, rendered for each of the others."""
     keep_until(page.challenge.opens_at, page.challenge.closes_at)
-    return render_template("challenges/_show_parts.html", **page.context(), part_names=PARTS,
-                           between=Markup(_BETWEEN_PARTS))
+    return Markup(render_template("challenges/_show_parts.html", **page.context(), between=Markup(_BETWEEN_PARTS)))
 
 
 def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, refused=None):

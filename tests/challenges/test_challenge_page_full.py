@@ -3,6 +3,7 @@ first visitor after a change): gathered in a few statements (challenges/showpage
 exactly what the owning packages' single readers give."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,8 +16,9 @@ from challenge.challenges.documents import documents_of
 from challenge.challenges.entry_questions import EntryQuestion, questions_of
 from challenge.challenges.models import Challenge, ChallengeDocument, Question, Update
 from challenge.challenges.services import entry_count
-from challenge.challenges.showpage import (PARTS, ChallengePage, _add_public, challenge_for_visitor, challenge_page,
-                                          organisation_url)
+from challenge.challenges import showpage
+from challenge.challenges.showpage import (_BETWEEN_PARTS, PARTS, ChallengePage, _add_public, _render_parts,
+                                          challenge_for_visitor, challenge_page, organisation_url)
 from challenge.extensions import db
 from challenge.judging import rubric
 from challenge.judging.models import JudgingSettings
@@ -100,7 +102,14 @@ def rendered(app, user_id: int | None, slug: str, gather, now) -> tuple[dict[str
         challenge = db.session.scalar(db.select(Challenge).where(Challenge.slug == slug))
         with counted_statements() as seen:
             page = gather(challenge, now)
-        return {name: render_template(f"challenges/_show_{name}.html", **page.context()) for name in PARTS}, len(seen)
+        return parts_of(page), len(seen)
+
+
+def parts_of(page: ChallengePage) -> dict[str, str]:
+    """The page's parts, by name, as the page renders them (in one go, cut apart)."""
+    html = _render_parts(page)
+    assert html.count(_BETWEEN_PARTS) == len(PARTS) - 1
+    return dict(zip(PARTS, html.split(_BETWEEN_PARTS), strict=True))
 
 
 def in_few_statements(challenge: Challenge, now) -> ChallengePage:
@@ -138,27 +147,33 @@ def test_an_anonymous_visitors_page_reads_the_prize_card_with_the_challenge(app,
     with app.test_request_context(f"/challenges/{slug}"):
         with counted_statements() as seen:
             page = in_few_statements(challenge_for_visitor(slug), now)
-        new = {name: render_template(f"challenges/_show_{name}.html", **page.context()) for name in PARTS}
+        new = parts_of(page)
     assert new == old
     assert len(seen) == 3  # the challenge with its prize card and lists, the rubric, the pool
 
 
 @pytest.mark.parametrize("who", ["creator", "anonymous"])
-def test_the_page_with_its_shared_parts_is_the_page_rendered_whole(app, world, rich, who):
-    """The shared parts are rendered together and cut apart again (showpage._render_parts): put back into the
-    page, they make the page that includes each part itself."""
+def test_the_page_with_its_shared_parts_is_the_page_rendered_for_the_visitor(app, world, rich, who, monkeypatch):
+    """The shared parts are rendered together and cut apart again (showpage._render_parts), for those who share
+    them once and kept: the page made with them is the page made with parts rendered for the visitor alone, as
+    for a seeker."""
     slug, user_id = rich[0].slug, getattr(world, who).id if who != "anonymous" else None
-    db.session.expunge_all()
-    with app.test_request_context(f"/challenges/{slug}"):
-        if user_id is not None:
-            login_user(db.session.get(User, user_id))
-        page = challenge_page(challenge_for_visitor(slug), clock.now())
-        assert page.parts is not None
-        shared = render_template("challenges/show.html", **page.context())
-        page.parts = None
-        _add_public(page)
-        assert render_template("challenges/show.html", **page.context()) == shared
+
+    def page(shares: bool) -> str:
+        db.session.expunge_all()
+        with app.test_request_context(f"/challenges/{slug}"):
+            if user_id is not None:
+                login_user(db.session.get(User, user_id))
+            monkeypatch.setattr(showpage, "shows_everyone_the_same", lambda challenge: shares)
+            made = challenge_page(challenge_for_visitor(slug), now)
+            html = render_template("challenges/show.html", **made.context())
+            return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "TOKEN", html)
+
+    now = clock.now()
+    shared = page(True)
+    assert shared == page(False)
     assert "Trust 0" in shared and "Can teams enter?" in shared and "Prize 3" in shared
+    assert _BETWEEN_PARTS not in shared
 
 
 def test_the_funding_panel_reads_what_pool_status_and_funders_of_read(app, world, rich):
