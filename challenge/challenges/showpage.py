@@ -233,8 +233,8 @@ def _public_statement(by: str):
     """The statement of a challenge's organisation, entries received and Public's lists, built once: `by`
     "slug" (each row holds the challenge) or "id" (its id). A row for each item of the five lists, tagged by
     `part` (0 the prize tiers, then documents, entry questions, the Q&A and updates), the columns of the
-    other parts null; each part is joined to a row of its own, so the lists never multiply, and a part with
-    no items has one row."""
+    other parts null; each part is joined to a row of its own, so the lists never multiply. Part 0 has a row
+    even without prize tiers (the challenge's row); the others have none without items."""
     parts = db.union_all(*(db.select(db.literal(n).label("part")) for n in range(5))).subquery("parts")
     part = parts.c.part
     found = (db.select(part, Challenge, Organisation).where(Challenge.slug == bindparam("slug")) if by == "slug"
@@ -250,6 +250,8 @@ def _public_statement(by: str):
             .outerjoin(EntryQuestion, (part == 2) & (EntryQuestion.challenge_id == Challenge.id))
             .outerjoin(Question, (part == 3) & (Question.challenge_id == Challenge.id))
             .outerjoin(Update, (part == 4) & (Update.challenge_id == Challenge.id))
+            .where((part == 0) | ChallengeDocument.id.is_not(None) | EntryQuestion.id.is_not(None)
+                   | Question.id.is_not(None) | Update.id.is_not(None))
             .order_by(part, Prize.position, Prize.id, *DOCUMENT_ORDER, *QUESTION_ORDER, Question.asked_at,
                       Question.id, Update.posted_at.desc(), Update.id.desc()))
 

@@ -182,3 +182,18 @@ def test_the_funding_panel_reads_what_pool_status_and_funders_of_read(app, world
         status, funders = pool_and_funders(challenge)
         assert status == pool_status(challenge) and funders == funders_of(challenge)
         assert [f.organisation.name for f in funders] == ["Trust 0", "Trust 1"]
+
+
+def test_a_challenge_with_nothing_in_its_lists_is_found_and_shown(app, client, world, make_challenge):
+    """The challenge's own statement has a row for the challenge even without prize tiers, documents, entry
+    questions, questions or updates (their parts have no rows then)."""
+    slug = make_challenge(world.org, "open", title="Bare bones", prizes=()).slug
+    db.session.expunge_all()
+    with app.test_request_context(f"/challenges/{slug}"):
+        challenge = challenge_for_visitor(slug)
+        page = in_few_statements(challenge, clock.now())
+        assert challenge.title == "Bare bones" and challenge.prizes == [] and challenge.organisation is not None
+        assert (page.entries, page.documents, page.entry_questions, page.questions, page.updates) == (0, [], [], [], [])
+    response = client.get(f"/challenges/{slug}")
+    assert response.status_code == 200 and "Bare bones" in response.get_data(as_text=True)
+    assert "No questions yet." in response.get_data(as_text=True)
