@@ -197,3 +197,24 @@ def test_a_challenge_with_nothing_in_its_lists_is_found_and_shown(app, client, w
     response = client.get(f"/challenges/{slug}")
     assert response.status_code == 200 and "Bare bones" in response.get_data(as_text=True)
     assert "No questions yet." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("criteria, rounds, settings", [
+    ((), (), False), ((("Impact", 100),), (), True), ((), ({"name": "Sift"},), False),
+    ((("Impact", 60), ("Reach", 40)), ({"name": "Sift"}, {"name": "Final"}), True)])
+def test_the_rubric_read_with_the_seat_is_the_rubric_read_piece_by_piece(app, world, make_challenge, rubric_for,
+                                                                         criteria, rounds, settings):
+    """judging/pages._rubric_and_seat reads criteria, rounds and settings in one statement, whichever of them a
+    challenge has (a part without items has no row, but the statement always has one)."""
+    from challenge.judging.pages import _rubric_and_seat
+
+    challenge = make_challenge(world.org, "open", title="Rubric")
+    rubric_for(challenge, criteria=criteria, rounds=rounds)
+    if settings:
+        db.session.add(JudgingSettings(challenge_id=challenge.id, feedback_at=clock.now()))
+        db.session.commit()
+    with app.test_request_context("/"):
+        assert _rubric_and_seat(challenge) == (rubric.criteria_of(challenge), rubric.rounds_of(challenge),
+                                               rubric.settings_of(challenge))
+        assert (len(_rubric_and_seat(challenge)[0]), len(_rubric_and_seat(challenge)[1])) == (len(criteria), len(rounds))
+        assert (_rubric_and_seat(challenge)[2] is not None) == settings
