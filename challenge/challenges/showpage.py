@@ -61,7 +61,7 @@ class ChallengePage:
     funding_funders: list = field(default_factory=list)
     my_entry: Any = None  # submissions/_challenge_actions.html: the visitor's entry, and the list's size
     entry_list_count: int | None = None
-    parts: dict[str, Markup] | None = None  # the shared parts, by PARTS' names, when this visitor gets them
+    parts: dict[str, Markup] | None = None  # the parts, by PARTS' names: kept when this visitor shares them
 
     @property
     def has_errors(self) -> bool:
@@ -77,12 +77,14 @@ def challenge_for_visitor(slug: str) -> Challenge:
     follow and their entry, kept as `following` and `entry_of` would read them, so the page asks nothing
     more about them. An anonymous visitor's page is rendered only when no kept copy answers, and then its
     shared parts are rarely kept either (they expire with the page): for them the same statement reads what
-    the prize card shows, the organisation, the prize tiers and the entries received."""
+    the shared parts show of the challenge's own (_public_statement)."""
     if not signed_in(current_user):
-        rows = db.session.execute(_organisation_statement("slug"), {"slug": slug[:MAX_SLUG]}).all()
+        rows = db.session.execute(_public_statement("slug"), {"slug": slug[:MAX_SLUG]}).all()
         if not rows:
             abort(404)
-        return visible_or_404(_keep_organisation_prizes_and_entries(rows[0][0], rows))
+        challenge = rows[0][1]
+        _keep_public(challenge, rows)
+        return visible_or_404(challenge)
     row = db.session.execute(_visitor_statement(), {"slug": slug[:MAX_SLUG], "user_id": current_user.id}).first()
     if row is None:
         abort(404)
@@ -116,15 +118,15 @@ def challenge_page(challenge: Challenge, now: datetime, *, question_form=None, a
     page.my_entry = submission_queries.entry_of(challenge, current_user)
     if can(None, "challenge.view_submissions", challenge):
         page.entry_list_count = submission_queries.entry_count(challenge, current_user)
-    if shared:
-        kept = shared_part(f"challenge:{challenge.id}", lambda: _render_parts(page))
-        page.parts = dict(zip(PARTS, kept.split(Markup(_BETWEEN_PARTS)), strict=True))
+    html = (shared_part(f"challenge:{challenge.id}", lambda: _render_parts(_add_public(page))) if shared
+            else _render_parts(page))
+    page.parts = dict(zip(PARTS, html.split(Markup(_BETWEEN_PARTS)), strict=True))
     return page
 
 
-# The templates of the shared parts (templates/challenges/_show_<name>.html), and what joins them in the kept
-# copy: an HTML comment, which no challenge text can hold (Markdown is sanitised without comments; the rest
-# is escaped).
+# The parts of the page that look the same to everyone who shares them (templates/challenges/_show_parts.html
+# renders them in this order), and what joins them there: an HTML comment, which no challenge text can hold
+# (Markdown is sanitised without comments; the rest is escaped).
 PARTS = ("header", "main", "aside", "questions")
 _BETWEEN_PARTS = "<!--cx:part-->"
 
@@ -143,21 +145,22 @@ def shows_everyone_the_same(challenge: Challenge) -> bool:
     return my_feedback(challenge) is None
 
 
-def _add_public(page: ChallengePage) -> None:
-    """What the shared parts show."""
+def _add_public(page: ChallengePage) -> ChallengePage:
+    """`page` with what the shared parts show."""
     challenge = page.challenge
-    page.entries = memo("challenge_entries", challenge.id, lambda: _organisation_prizes_and_entries(challenge))
+    public = memo("challenge_public", challenge.id, lambda: _read_public(challenge))
+    page.entries, page.documents, page.entry_questions, page.questions, page.updates = public
     page.organisation_url = organisation_url(challenge.organisation)
-    page.documents, page.entry_questions, page.questions, page.updates = _lists(challenge)
     page.judging_panel = public_rubric(challenge)
     page.funding_pool, page.funding_funders = pool_and_funders(challenge)
+    return page
 
 
-def _render_parts(page: ChallengePage) -> str:
-    _add_public(page)
+def _render_parts(page: ChallengePage) -> Markup:
+    """The parts of `page` (gathered by _add_public) in one rendering, _BETWEEN_PARTS between them: kept for
+    those who share them, rendered for each of the others."""
     keep_until(page.challenge.opens_at, page.challenge.closes_at)
-    return render_template("challenges/_show_parts.html", **page.context(), part_names=PARTS,
-                           between=Markup(_BETWEEN_PARTS))
+    return Markup(render_template("challenges/_show_parts.html", **page.context(), between=Markup(_BETWEEN_PARTS)))
 
 
 def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, refused=None):
@@ -165,37 +168,6 @@ def render_show(challenge: Challenge, *, question_form=None, answer_forms=None, 
     answer form `refused` was refused."""
     page = challenge_page(challenge, clock.now(), question_form=question_form, answer_forms=answer_forms)
     return tx.render_form("challenges/show.html", refused, **page.context())
-
-
-def _organisation_prizes_and_entries(challenge: Challenge) -> int:
-    """The challenge's entries received (services.entry_count), read in one statement with its organisation
-    and its prize tiers, which are kept on the challenge as its relationships would load them."""
-    rows = db.session.execute(_organisation_statement("id"), {"challenge_id": challenge.id}).all()
-    _keep_organisation_prizes_and_entries(challenge, rows)
-    return int(rows[0][2]) if rows else 0
-
-
-def _keep_organisation_prizes_and_entries(challenge: Challenge, rows) -> Challenge:
-    """`challenge` with the organisation and prize tiers of `rows` (_organisation_statement's) kept on it as its
-    relationships would load them, and its entries received remembered for the request."""
-    unloaded = inspect(challenge).unloaded
-    if "organisation" in unloaded:
-        set_committed_value(challenge, "organisation", rows[0][1])
-    if "prizes" in unloaded:
-        set_committed_value(challenge, "prizes", [prize for *_, prize in rows if prize is not None])
-    remember("challenge_entries", challenge.id, int(rows[0][2]))
-    return challenge
-
-
-@lru_cache(maxsize=2)
-def _organisation_statement(by: str):
-    """The statement of a challenge's organisation, entries received and prize tiers (a row per tier, one when
-    it has none), built once: `by` "slug" (the row starts with the challenge) or "id" (with its id)."""
-    found = (db.select(Challenge, Organisation).where(Challenge.slug == bindparam("slug")) if by == "slug"
-             else db.select(Challenge.id, Organisation).where(Challenge.id == bindparam("challenge_id")))
-    return (found.add_columns(entries_sql(Challenge.id), Prize)
-            .join(Organisation, Organisation.id == Challenge.organisation_id)
-            .outerjoin(Prize, Prize.challenge_id == Challenge.id).order_by(Prize.position, Prize.id))
 
 
 class AskedQuestion(NamedTuple):
@@ -215,40 +187,73 @@ class PostedUpdate(NamedTuple):
     posted_at: datetime
 
 
-def _lists(challenge: Challenge) -> tuple[list[ChallengeDocument], list[EntryQuestion], list[AskedQuestion],
-                                          list[PostedUpdate]]:
-    """The challenge's documents and entry questions (as documents_of and questions_of read them), its public
-    Q&A (oldest first) and its updates (newest first), in one statement."""
-    found: tuple[list, list, list, list] = ([], [], [], [])
-    for part, document, question, *rest in db.session.execute(_lists_statement(), {"challenge_id": challenge.id}):
-        if part == 0 and document is not None:
-            found[0].append(document)
-        elif part == 1 and question is not None:
-            found[1].append(question)
-        elif part == 2 and rest[0] is not None:
-            found[2].append(AskedQuestion(*rest[:5]))
-        elif part == 3 and rest[5] is not None:
-            found[3].append(PostedUpdate(*rest[5:]))
-    return found
+class Public(NamedTuple):
+    """What the shared parts show of the challenge's own, besides its columns, organisation and prize tiers."""
+
+    entries: int  # entries received (services.entry_count)
+    documents: list[ChallengeDocument]  # as documents_of reads them
+    entry_questions: list[EntryQuestion]  # as questions_of reads them
+    questions: list[AskedQuestion]  # the public Q&A, oldest first
+    updates: list[PostedUpdate]  # newest first
 
 
-@lru_cache(maxsize=1)
-def _lists_statement():
-    """_lists' statement, built once: a row for each item of the four lists, tagged by `part` (0 to 3), the
-    columns of the other parts null. Each part is joined to a row of its own, so the lists never multiply."""
-    challenge_id = bindparam("challenge_id")
-    parts = db.union_all(*(db.select(db.literal(n).label("part")) for n in range(4))).subquery("parts")
+def _read_public(challenge: Challenge) -> Public:
+    """The challenge's Public, read in one statement with its organisation and prize tiers (kept on it as its
+    relationships would load them)."""
+    return _keep_public(challenge, db.session.execute(_public_statement("id"), {"challenge_id": challenge.id}).all())
+
+
+def _keep_public(challenge: Challenge, rows) -> Public:
+    """The Public of `rows` (_public_statement's), remembered for the request (`memo("challenge_public")`), and
+    their organisation and prize tiers kept on `challenge` as its relationships would load them."""
+    found: tuple[list, list, list, list, list] = ([], [], [], [], [])
+    for part, _, _, _, prize, document, question, *rest in rows:
+        if part == 0 and prize is not None:
+            found[0].append(prize)
+        elif part == 1 and document is not None:
+            found[1].append(document)
+        elif part == 2 and question is not None:
+            found[2].append(question)
+        elif part == 3 and rest[0] is not None:
+            found[3].append(AskedQuestion(*rest[:5]))
+        elif part == 4 and rest[5] is not None:
+            found[4].append(PostedUpdate(*rest[5:]))
+    unloaded = inspect(challenge).unloaded
+    if "organisation" in unloaded:
+        set_committed_value(challenge, "organisation", rows[0][2])
+    if "prizes" in unloaded:
+        set_committed_value(challenge, "prizes", found[0])
+    public = Public(int(rows[0][3]), *found[1:])
+    remember("challenge_public", challenge.id, public)
+    return public
+
+
+@lru_cache(maxsize=2)
+def _public_statement(by: str):
+    """The statement of a challenge's organisation, entries received and Public's lists, built once: `by`
+    "slug" (each row holds the challenge) or "id" (its id). A row for each item of the five lists, tagged by
+    `part` (0 the prize tiers, then documents, entry questions, the Q&A and updates), the columns of the
+    other parts null; each part is joined to a row of its own, so the lists never multiply. Part 0 has a row
+    even without prize tiers (the challenge's row); the others have none without items."""
+    parts = db.union_all(*(db.select(db.literal(n).label("part")) for n in range(5))).subquery("parts")
     part = parts.c.part
-    return (db.select(part, ChallengeDocument, EntryQuestion,
-                      Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at,
-                      Update.id, Update.title, Update.body, Update.posted_at)
-            .select_from(parts)
-            .outerjoin(ChallengeDocument, (part == 0) & (ChallengeDocument.challenge_id == challenge_id))
-            .outerjoin(EntryQuestion, (part == 1) & (EntryQuestion.challenge_id == challenge_id))
-            .outerjoin(Question, (part == 2) & (Question.challenge_id == challenge_id))
-            .outerjoin(Update, (part == 3) & (Update.challenge_id == challenge_id))
-            .order_by(part, *DOCUMENT_ORDER, *QUESTION_ORDER, Question.asked_at, Question.id,
-                      Update.posted_at.desc(), Update.id.desc()))
+    found = (db.select(part, Challenge, Organisation).where(Challenge.slug == bindparam("slug")) if by == "slug"
+             else db.select(part, Challenge.id, Organisation).where(Challenge.id == bindparam("challenge_id")))
+    return (found.add_columns(entries_sql(Challenge.id), Prize, ChallengeDocument, EntryQuestion,
+                              Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at,
+                              Update.id, Update.title, Update.body, Update.posted_at)
+            .select_from(Challenge)
+            .join(Organisation, Organisation.id == Challenge.organisation_id)
+            .join(parts, db.true())
+            .outerjoin(Prize, (part == 0) & (Prize.challenge_id == Challenge.id))
+            .outerjoin(ChallengeDocument, (part == 1) & (ChallengeDocument.challenge_id == Challenge.id))
+            .outerjoin(EntryQuestion, (part == 2) & (EntryQuestion.challenge_id == Challenge.id))
+            .outerjoin(Question, (part == 3) & (Question.challenge_id == Challenge.id))
+            .outerjoin(Update, (part == 4) & (Update.challenge_id == Challenge.id))
+            .where((part == 0) | ChallengeDocument.id.is_not(None) | EntryQuestion.id.is_not(None)
+                   | Question.id.is_not(None) | Update.id.is_not(None))
+            .order_by(part, Prize.position, Prize.id, *DOCUMENT_ORDER, *QUESTION_ORDER, Question.asked_at,
+                      Question.id, Update.posted_at.desc(), Update.id.desc()))
 
 
 def _add_forms(page: ChallengePage) -> None:

@@ -165,8 +165,9 @@ def _rubric_and_seat(challenge) -> tuple[list[Criterion], list[Round], JudgingSe
 @lru_cache(maxsize=1)
 def _rubric_statement():
     """_rubric_and_seat's statement, built once: a row per criterion (part 0) and per round (part 1), each
-    part joined to a row of its own so the two lists never multiply (a part with none has one row), every
-    row with the settings and the seat of `user_id` (None for an anonymous visitor: no seat)."""
+    part joined to a row of its own so the two lists never multiply (without criteria part 0 has one row, so
+    that there is always one; without rounds part 1 has none), every row with the settings and the seat of
+    `user_id` (None for an anonymous visitor: no seat)."""
     parts = db.union_all(db.select(db.literal(0).label("part")), db.select(db.literal(1))).subquery("parts")
     part = parts.c.part
     return (db.select(part, JudgingSettings, PanelMember, Criterion, Round).select_from(Challenge)
@@ -176,7 +177,7 @@ def _rubric_statement():
                        & (PanelMember.user_id == bindparam("user_id")))
             .outerjoin(Criterion, (part == 0) & (Criterion.challenge_id == Challenge.id))
             .outerjoin(Round, (part == 1) & (Round.challenge_id == Challenge.id))
-            .where(Challenge.id == bindparam("challenge_id"))
+            .where(Challenge.id == bindparam("challenge_id"), (part == 0) | Round.id.is_not(None))
             .order_by(part, *rubric.CRITERION_ORDER, *rubric.ROUND_ORDER))
 
 

@@ -3,6 +3,7 @@ first visitor after a change): gathered in a few statements (challenges/showpage
 exactly what the owning packages' single readers give."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,8 +16,9 @@ from challenge.challenges.documents import documents_of
 from challenge.challenges.entry_questions import EntryQuestion, questions_of
 from challenge.challenges.models import Challenge, ChallengeDocument, Question, Update
 from challenge.challenges.services import entry_count
-from challenge.challenges.showpage import (PARTS, ChallengePage, _add_public, challenge_for_visitor, challenge_page,
-                                          organisation_url)
+from challenge.challenges import showpage
+from challenge.challenges.showpage import (_BETWEEN_PARTS, PARTS, ChallengePage, _add_public, _render_parts,
+                                          challenge_for_visitor, challenge_page, organisation_url)
 from challenge.extensions import db
 from challenge.judging import rubric
 from challenge.judging.models import JudgingSettings
@@ -100,7 +102,14 @@ def rendered(app, user_id: int | None, slug: str, gather, now) -> tuple[dict[str
         challenge = db.session.scalar(db.select(Challenge).where(Challenge.slug == slug))
         with counted_statements() as seen:
             page = gather(challenge, now)
-        return {name: render_template(f"challenges/_show_{name}.html", **page.context()) for name in PARTS}, len(seen)
+        return parts_of(page), len(seen)
+
+
+def parts_of(page: ChallengePage) -> dict[str, str]:
+    """The page's parts, by name, as the page renders them (in one go, cut apart)."""
+    html = _render_parts(page)
+    assert html.count(_BETWEEN_PARTS) == len(PARTS) - 1
+    return dict(zip(PARTS, html.split(_BETWEEN_PARTS), strict=True))
 
 
 def in_few_statements(challenge: Challenge, now) -> ChallengePage:
@@ -117,7 +126,7 @@ def test_the_page_gathered_in_few_statements_is_the_page_gathered_piece_by_piece
     old, old_statements = rendered(app, user_id, slug, piece_by_piece, now)
     new, new_statements = rendered(app, user_id, slug, in_few_statements, now)
     assert new == old
-    assert new_statements == 4 < old_statements
+    assert new_statements == 3 < old_statements
     page = "".join(new.values())
     for piece in ("Trust 0", "Trust 1", "Sift", "Final", "Webinar", "Deadline", "Visits 2025", "Your sector",
                   "Are you UK based?", "Can teams enter?", "Is there a data pack?", "Camden Council", "Prize 3",
@@ -129,7 +138,8 @@ def test_the_page_gathered_in_few_statements_is_the_page_gathered_piece_by_piece
 
 def test_an_anonymous_visitors_page_reads_the_prize_card_with_the_challenge(app, world, rich):
     """Anonymous visitors' pages are rendered when no kept copy answers: the challenge's own statement reads its
-    organisation, prize tiers and entries received, and the parts are the same as pieced together."""
+    organisation, prize tiers, entries received, documents, entry questions, Q&A and updates, and the parts are
+    the same as pieced together."""
     challenge, _ = rich
     slug, now = challenge.slug, clock.now()
     old, _ = rendered(app, None, slug, piece_by_piece, now)
@@ -137,27 +147,33 @@ def test_an_anonymous_visitors_page_reads_the_prize_card_with_the_challenge(app,
     with app.test_request_context(f"/challenges/{slug}"):
         with counted_statements() as seen:
             page = in_few_statements(challenge_for_visitor(slug), now)
-        new = {name: render_template(f"challenges/_show_{name}.html", **page.context()) for name in PARTS}
+        new = parts_of(page)
     assert new == old
-    assert len(seen) == 4  # the challenge with its prize card, the lists, the rubric, the pool
+    assert len(seen) == 3  # the challenge with its prize card and lists, the rubric, the pool
 
 
 @pytest.mark.parametrize("who", ["creator", "anonymous"])
-def test_the_page_with_its_shared_parts_is_the_page_rendered_whole(app, world, rich, who):
-    """The shared parts are rendered together and cut apart again (showpage._render_parts): put back into the
-    page, they make the page that includes each part itself."""
+def test_the_page_with_its_shared_parts_is_the_page_rendered_for_the_visitor(app, world, rich, who, monkeypatch):
+    """The shared parts are rendered together and cut apart again (showpage._render_parts), for those who share
+    them once and kept: the page made with them is the page made with parts rendered for the visitor alone, as
+    for a seeker."""
     slug, user_id = rich[0].slug, getattr(world, who).id if who != "anonymous" else None
-    db.session.expunge_all()
-    with app.test_request_context(f"/challenges/{slug}"):
-        if user_id is not None:
-            login_user(db.session.get(User, user_id))
-        page = challenge_page(challenge_for_visitor(slug), clock.now())
-        assert page.parts is not None
-        shared = render_template("challenges/show.html", **page.context())
-        page.parts = None
-        _add_public(page)
-        assert render_template("challenges/show.html", **page.context()) == shared
+
+    def page(shares: bool) -> str:
+        db.session.expunge_all()
+        with app.test_request_context(f"/challenges/{slug}"):
+            if user_id is not None:
+                login_user(db.session.get(User, user_id))
+            monkeypatch.setattr(showpage, "shows_everyone_the_same", lambda challenge: shares)
+            made = challenge_page(challenge_for_visitor(slug), now)
+            html = render_template("challenges/show.html", **made.context())
+            return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "TOKEN", html)
+
+    now = clock.now()
+    shared = page(True)
+    assert shared == page(False)
     assert "Trust 0" in shared and "Can teams enter?" in shared and "Prize 3" in shared
+    assert _BETWEEN_PARTS not in shared
 
 
 def test_the_funding_panel_reads_what_pool_status_and_funders_of_read(app, world, rich):
@@ -166,3 +182,39 @@ def test_the_funding_panel_reads_what_pool_status_and_funders_of_read(app, world
         status, funders = pool_and_funders(challenge)
         assert status == pool_status(challenge) and funders == funders_of(challenge)
         assert [f.organisation.name for f in funders] == ["Trust 0", "Trust 1"]
+
+
+def test_a_challenge_with_nothing_in_its_lists_is_found_and_shown(app, client, world, make_challenge):
+    """The challenge's own statement has a row for the challenge even without prize tiers, documents, entry
+    questions, questions or updates (their parts have no rows then)."""
+    slug = make_challenge(world.org, "open", title="Bare bones", prizes=()).slug
+    db.session.expunge_all()
+    with app.test_request_context(f"/challenges/{slug}"):
+        challenge = challenge_for_visitor(slug)
+        page = in_few_statements(challenge, clock.now())
+        assert challenge.title == "Bare bones" and challenge.prizes == [] and challenge.organisation is not None
+        assert (page.entries, page.documents, page.entry_questions, page.questions, page.updates) == (0, [], [], [], [])
+    response = client.get(f"/challenges/{slug}")
+    assert response.status_code == 200 and "Bare bones" in response.get_data(as_text=True)
+    assert "No questions yet." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("criteria, rounds, settings", [
+    ((), (), False), ((("Impact", 100),), (), True), ((), ({"name": "Sift"},), False),
+    ((("Impact", 60), ("Reach", 40)), ({"name": "Sift"}, {"name": "Final"}), True)])
+def test_the_rubric_read_with_the_seat_is_the_rubric_read_piece_by_piece(app, world, make_challenge, rubric_for,
+                                                                         criteria, rounds, settings):
+    """judging/pages._rubric_and_seat reads criteria, rounds and settings in one statement, whichever of them a
+    challenge has (a part without items has no row, but the statement always has one)."""
+    from challenge.judging.pages import _rubric_and_seat
+
+    challenge = make_challenge(world.org, "open", title="Rubric")
+    rubric_for(challenge, criteria=criteria, rounds=rounds)
+    if settings:
+        db.session.add(JudgingSettings(challenge_id=challenge.id, feedback_at=clock.now()))
+        db.session.commit()
+    with app.test_request_context("/"):
+        assert _rubric_and_seat(challenge) == (rubric.criteria_of(challenge), rubric.rounds_of(challenge),
+                                               rubric.settings_of(challenge))
+        assert (len(_rubric_and_seat(challenge)[0]), len(_rubric_and_seat(challenge)[1])) == (len(criteria), len(rounds))
+        assert (_rubric_and_seat(challenge)[2] is not None) == settings

@@ -112,3 +112,15 @@ def test_the_kept_question_form_is_the_form_rendered_for_each_challenge(app, wor
                                     question_form=QuestionForm(formdata=None, meta={"csrf": False}))
             assert kept == fresh and f'action="/challenges/{challenge.slug}/questions"' in kept
     assert list(app.extensions["empty_question_form"]) == [""]  # one copy, whatever the challenge
+
+
+def test_an_anonymous_visitor_is_asked_to_sign_in_and_come_back_to_the_page(client, login, world):
+    """The "Sign in" links to follow and to ask a question both lead back to the page (show.html builds the
+    address once for both)."""
+    slug = world["challenge"].slug
+    text, _ = page(client, slug)
+    back = f'<a href="/login?next=/challenges/{slug}">Sign in</a>'
+    assert f"{back} to follow this challenge" in text and f"{back} to ask a question" in text
+    login(world["stranger"])
+    text, _ = page(client, slug)
+    assert "/login?next=" not in text

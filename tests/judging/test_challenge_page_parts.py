@@ -26,7 +26,7 @@ PYTHON_RULES = {"judging.edit_rubric", "judging.view_setup", "judging.queue", "p
 
 def rules_the_parts_ask() -> set[str]:
     """Every permission the shared parts' templates ask, following their includes."""
-    seen, todo, rules = set(), [f"challenges/_show_{name}.html" for name in PARTS], set(PYTHON_RULES)
+    seen, todo, rules = set(), ["challenges/_show_parts.html"], set(PYTHON_RULES)
     while todo:
         name = todo.pop()
         if name in seen:

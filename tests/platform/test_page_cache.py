@@ -244,3 +244,19 @@ def test_a_failed_renewal_does_not_fail_the_committed_change(challenge, monkeypa
     db.session.expire_all()
     assert challenge.summary == "Saved all the same"
     assert "could not be renewed" in caplog.text
+
+
+@pytest.mark.parametrize("cookie, anonymous", [(None, True), ("session=x", False), ("remember_token=x", False)])
+def test_a_request_with_a_cookie_is_not_anonymous_and_its_address_is_not_built_to_say_so(app, cookie, anonymous):
+    """Werkzeug builds the whole URL to measure its length; a request with a session or remember-me cookie is
+    answered without it."""
+    from flask import request
+
+    from challenge.platform.pagecache import _anonymous_request
+
+    headers = {"Cookie": cookie} if cookie else {}
+    with app.test_request_context("/challenges/lonely-evenings", headers=headers):
+        assert _anonymous_request() is anonymous
+        assert ("url" in request.__dict__) is anonymous
+    with app.test_request_context("/?q=" + "x" * 2000, headers=headers):
+        assert _anonymous_request() is False
