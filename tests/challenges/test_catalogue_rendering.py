@@ -170,7 +170,7 @@ def test_the_blank_filter_form_is_rendered_once_and_never_carries_a_visitors_val
     with app.test_request_context("/"):
         assert first == render_template(FILTERS, form=CatalogueForm(), filtered=False)
     kept, _ = app.extensions["site_parts"]
-    assert ("", FILTERS, None) in kept
+    assert ("", FILTERS, "blank:") in kept
     searched = form_of(client.get("/?q=%3Cb%3Ehospital&status=bogus&sort=prize").get_data(as_text=True))
     assert 'value="&lt;b&gt;hospital"' in searched and "Not a valid choice" in searched
     assert '<option value="prize" selected>' in searched and "Clear filters" in searched
@@ -204,5 +204,37 @@ def test_the_kept_form_with_words_alone_is_the_form_rendered_for_them(app, clien
         expected = render_template(FILTERS, form=form, filtered=True)
     assert form_of(page) == form_of(expected)
     kept, _ = app.extensions["site_parts"]
-    [copy] = [html for key, html in kept.items() if key[1:] == (FILTERS, "words")]
+    [copy] = [html for key, html in kept.items() if key[1:] == (FILTERS, "words:")]
     assert copy.count(WORDS_SLOT) == 1 and "warm-up" not in copy
+
+
+def test_every_kept_filter_form_is_the_form_the_request_would_render_in_any_order(app, client, world, make_challenge):
+    """Whatever came before (links with no fields, the form sent with its empty fields, words alone or with empty
+    fields, junk arguments), the filter form a page shows is the one rendered for that request's own form."""
+    import random
+    import re
+
+    from flask import render_template
+    from werkzeug.datastructures import MultiDict
+
+    from challenge.challenges.forms import CatalogueForm
+    from challenge.challenges.views.browse import FILTERS
+    from challenge.diagnostics import FRESH_HEADER
+
+    make_challenge(world.org, "open", title="Hospital discharge")
+    empty = "status=&sector=&type=&organisation=&min_prize=&max_prize="
+    queries = ["", "page=2", "sort=closing", f"q=&{empty}&sort=closing", f"q=hospital&{empty}&sort=closing",
+               "q=hospital", "q=carers&page=2", "q=hospital&utm_source=x&a1=", "status=&q=%22a%27b%22", "sector=&type=",
+               f"q=&{empty}&sort=prize", "q=hospital&status=open", "status=%20", "q=x&sort=newest"]
+    form_of = lambda html: re.search(r'<form method="get".*?</form>', html, re.S).group(0)  # noqa: E731
+    for order in range(3):
+        random.Random(order).shuffle(queries)
+        for query in queries:
+            page = client.get(f"/?{query}", headers={FRESH_HEADER: "1"}).get_data(as_text=True)
+            with app.test_request_context(f"/?{query}"):
+                from flask import request
+                form = CatalogueForm(request.args)
+                form.validate()
+                filtered = any(v for k, v in request.args.items() if k not in ("sort", "page"))
+                expected = render_template(FILTERS, form=form, filtered=filtered)
+            assert form_of(page) == form_of(expected), query

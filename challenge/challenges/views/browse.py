@@ -42,15 +42,22 @@ FILTERS = "challenges/_catalogue_filters.html"
 def kept_filters(form: CatalogueForm) -> Markup | None:
     """The catalogue's filter form when it is the same for everyone, rendered once per worker like the page's head
     and foot (a tenth of the catalogue's time): with nothing filled in (a page number aside, which the form does not
-    show), or with only words to search for, whose kept copy holds WORDS_SLOT where the words go. None otherwise: the
-    page renders the form itself."""
-    names = set(request.args) - {"page"}
-    if not names:  # `form` has nothing in it, and is used only the first time
-        return site_part(FILTERS, context=lambda: {"form": form, "filtered": False})
+    show, and the default order), or with only words to search for, whose kept copy holds WORDS_SLOT where the words
+    go. None otherwise (other filters, or a value the form refused): the page renders the form itself.
+
+    A field sent empty (the form sends every field) marks its "any" option as chosen and one not sent does not, so
+    each set of fields sent is its own copy (at most one per set of the form's fields)."""
+    if form.errors:
+        return None
+    filled = {name for name, value in request.args.items(multi=True)
+              if value and name != "page" and (name, value) != ("sort", "closing")}
+    sent = sorted(name for name in set(request.args) & form._fields.keys() if name not in ("sort", "q"))
+    if not filled:  # `form` shows nothing filled in, and is used only the first time
+        return site_part(FILTERS, f"blank:{','.join(sent)}", lambda: {"form": form, "filtered": False})
     words = form.q.data
-    if names == {"q"} and words and not form.errors:
-        html = site_part(FILTERS, "words", lambda: {"form": CatalogueForm(MultiDict({"q": WORDS_SLOT})),
-                                                    "filtered": True})
+    if filled == {"q"} and words:
+        html = site_part(FILTERS, f"words:{','.join(sent)}", lambda: {
+            "form": CatalogueForm(MultiDict([(name, "") for name in sent] + [("q", WORDS_SLOT)])), "filtered": True})
         return Markup(str(html).replace(WORDS_SLOT, attribute_value(words), 1))
     return None
 
