@@ -90,8 +90,9 @@ def test_the_last_two_members_agreeing_at_once_complete_the_split(app, team_awar
     def agree(user_id):
         def run():
             award = splits.agree_split(db.session.get(Award, award_id), db.session.get(User, user_id), clock.now())
-            db.session.commit()
-            return award.split_state
+            state = award.split_state  # what this agreement left, read before the commit expires it (read after,
+            db.session.commit()        # it could already show the other member's agreement, committed meanwhile)
+            return state
         return run
 
     queue = [agree(uid) for uid in member_ids]
