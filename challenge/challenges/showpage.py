@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from flask import abort, current_app, render_template, request, url_for
-from sqlalchemy import bindparam, inspect
+from sqlalchemy import bindparam, case, inspect
 from sqlalchemy.orm.attributes import set_committed_value
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -239,7 +239,8 @@ def _public_statement(by: str):
     part = parts.c.part
     found = (db.select(part, Challenge, Organisation).where(Challenge.slug == bindparam("slug")) if by == "slug"
              else db.select(part, Challenge.id, Organisation).where(Challenge.id == bindparam("challenge_id")))
-    return (found.add_columns(entries_sql(Challenge.id), Prize, ChallengeDocument, EntryQuestion,
+    # Entries received on the prize tiers' rows only (the first row is one): not counted again for every item.
+    return (found.add_columns(case((part == 0, entries_sql(Challenge.id))), Prize, ChallengeDocument, EntryQuestion,
                               Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at,
                               Update.id, Update.title, Update.body, Update.posted_at)
             .select_from(Challenge)
