@@ -11,7 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, or_
 
-from challenge.challenges.models import Challenge, ChallengeCount
+from challenge.challenges import counts as challenge_counts
+from challenge.challenges.models import Challenge
 from challenge.challenges.states import PHASE_LABELS, ChallengeState, Phase
 from challenge.extensions import db
 from challenge.partnerships import outcomes
@@ -50,8 +51,8 @@ STATE_LABELS = {
 
 
 def challenges_by_state(scope: Scope | None) -> list[tuple[str, int]]:
-    if scope is None:  # the whole platform: the counts kept with the challenges (challenges/counts.py)
-        rows = dict(db.session.execute(db.select(ChallengeCount.state, ChallengeCount.n)).all())
+    if scope is None:  # the whole platform: the counts kept with the challenges
+        rows = challenge_counts.by_state()
         return [(STATE_LABELS[s], rows[s]) for s in STATE_LABELS if rows.get(s)]
     # count(*), not count(id): the state is in an index (ix_challenges_organisation_state) and the id is not, so
     # PostgreSQL can count from the index alone (an index-only scan, once vacuum has marked the pages visible)
