@@ -42,7 +42,7 @@ def site_menu(on_a_panel: bool = False) -> Markup:
                     finance=bool(user.is_broker or user.memberships))
     else:
         menu = Menu()
-    html = _kept("site_menu", TEMPLATE, menu)
+    html = _kept("site_menu", TEMPLATE, menu, lambda: {"menu": menu})
     return with_token(html) if menu.signed_in else Markup(html)
 
 
@@ -51,19 +51,18 @@ def site_part(template: str, variant: str = "", context: Callable[[], dict] | No
     the first time this worker showed it (for where the app is mounted). What it needs to render (a form with
     nothing filled in) is made by `context()` that first time: it must render the same on every request, as the
     kept copy is filed under the template's name and `variant` alone."""
-    return Markup(_kept("site_parts", template, variant or None, context))
+    return Markup(_kept("site_parts", template, variant, context or dict))
 
 
-def _kept(store: str, template: str, menu: Menu | str | None = None,
-          context: Callable[[], dict] | None = None) -> str:
-    """`template` rendered with `menu`, kept in the app's `store` once per worker for each `menu` (or variant) and
-    where the app is mounted (a few templates, a few kinds of visitor and one mount point: bounded by the code)."""
+def _kept(store: str, template: str, variant: object, context: Callable[[], dict]) -> str:
+    """`template` rendered with what `context()` gives, kept in the app's `store` once per worker for each
+    `variant` (a kind of visitor's Menu, a form's state) and where the app is mounted (a few templates, a few
+    variants and one mount point: bounded by the code)."""
     kept, lock = current_app.extensions[store]
-    key = (request.script_root, template, menu)
+    key = (request.script_root, template, variant)
     html = kept.get(key)
     if html is None:
-        html = render_template(template, **({} if isinstance(menu, str) else {"menu": menu}),
-                               **(context() if context else {}))
+        html = render_template(template, **context())
         with lock:
             kept[key] = html
     return html
