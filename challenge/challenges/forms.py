@@ -298,8 +298,8 @@ class OrganisationFilterField(StringField):
         return self.shown if self.shown is not None else super()._value()
 
     def settle(self, named: Callable[[str], list[tuple[str, str]]]) -> str:
-        """The slug to filter by, of the organisation `named` (the view's query) finds for what was typed; "" with a
-        message on the field when nothing was typed, or no organisation or more than one has that name."""
+        """The slug to filter by, of the organisation `named` (the view's query) finds for what was typed; "" when
+        nothing was typed, and "" with a message on the field when no organisation, or more than one, has that name."""
         if not self.data or self.errors:
             return ""
         found = named(self.data)

@@ -28,9 +28,10 @@ def catalogue():
         now = clock.now()
         if filling():
             keep_until(next_change(now))
-        filtered = any(v for k, v in request.args.items() if k not in ("sort", "page"))
+        filled = _filled()
         return render_template("challenges/_catalogue.html", form=form, page=search_challenges(params, now, cards=True),
-                               params=params, now=now, filtered=filtered, filters=kept_filters(form))
+                               params=params, now=now, filtered=bool(filled - {"sort"}),
+                               filters=kept_filters(form, filled))
 
     return render_template("challenges/catalogue.html", form=form, params=params,
                            body=shared_part(f"catalogue:{request.full_path}", body))
@@ -39,18 +40,23 @@ def catalogue():
 FILTERS = "challenges/_catalogue_filters.html"
 
 
-def kept_filters(form: CatalogueForm) -> Markup | None:
+def _filled() -> set[str]:
+    """The names of the catalogue's arguments filled in: the form sends every field, most of them empty; the page
+    number is not the form's, and "closing soonest" is the default order."""
+    return {name for name, value in request.args.items(multi=True)
+            if value and name != "page" and (name, value) != ("sort", "closing")}
+
+
+def kept_filters(form: CatalogueForm, filled: set[str]) -> Markup | None:
     """The catalogue's filter form when it is the same for everyone, rendered once per worker like the page's head
-    and foot (a tenth of the catalogue's time): with nothing filled in (a page number aside, which the form does not
-    show, and the default order), or with only words to search for, whose kept copy holds WORDS_SLOT where the words
-    go. None otherwise (other filters, or a value the form refused): the page renders the form itself.
+    and foot (a tenth of the catalogue's time): with nothing `filled` in (see _filled), or with only words to search
+    for, whose kept copy holds WORDS_SLOT where the words go. None otherwise (other filters, or a value the form
+    refused): the page renders the form itself.
 
     A field sent empty (the form sends every field) marks its "any" option as chosen and one not sent does not, so
     each set of fields sent is its own copy (at most one per set of the form's fields)."""
     if form.errors:
         return None
-    filled = {name for name, value in request.args.items(multi=True)
-              if value and name != "page" and (name, value) != ("sort", "closing")}
     sent = sorted(name for name in set(request.args) & form._fields.keys() if name not in ("sort", "q"))
     if not filled:  # `form` shows nothing filled in, and is used only the first time
         return site_part(FILTERS, f"blank:{','.join(sent)}", lambda: {"form": form, "filtered": False})
