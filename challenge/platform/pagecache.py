@@ -20,8 +20,7 @@ message, no CSRF token and no user. A page whose rendering wrote to the session 
 People who are signed in get their own page every time (their name, their menu, their CSRF token), but
 most of a page such as the catalogue looks the same to every one of them. `shared_part` keeps such a part
 under the same generation and time limits, for everyone in the same audience (signed in or not), and the
-view renders only the page around it; `shared_value` keeps data the same way. A part that would carry the
-request's CSRF token is never kept.
+view renders only the page around it. A part that would carry the request's CSRF token is never kept.
 """
 from __future__ import annotations
 
@@ -144,11 +143,6 @@ CSRF_SLOT = "cx-csrf-token-slot"
 def with_token(html: str) -> Markup:
     """Kept HTML with the request's own CSRF token where it says CSRF_SLOT."""
     return Markup(html.replace(CSRF_SLOT, generate_csrf()))
-
-
-def shared_value(name: str, compute: Callable[[], Any]) -> Any:
-    """The value `compute()` returns, kept like a shared part (the same for every visitor)."""
-    return _kept(f"value:{name}", compute)
 
 
 def _kept(name: str, make: Callable[[], Any]) -> Any:

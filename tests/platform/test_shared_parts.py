@@ -10,7 +10,7 @@ from flask import render_template_string
 from challenge import clock
 from challenge.diagnostics import FRESH_HEADER
 from challenge.extensions import db
-from challenge.platform.pagecache import shared_part, shared_value
+from challenge.platform.pagecache import shared_part
 from tests.factories import counted_statements
 
 
@@ -109,20 +109,3 @@ def test_a_part_holding_the_csrf_token_is_never_kept(app, make_user, login):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert len(made) == 2
-
-
-def test_a_shared_value_is_computed_once_per_generation(app, challenge):
-    computed = []
-
-    def compute():
-        computed.append(1)
-        return ["kept"]
-
-    for _ in range(2):
-        with app.test_request_context("/"):
-            assert shared_value("test value", compute) == ["kept"]
-    challenge.title = "Renamed"
-    db.session.commit()
-    with app.test_request_context("/"):
-        shared_value("test value", compute)
-    assert len(computed) == 2
