@@ -134,7 +134,8 @@ def test_sqlite_sorts_and_counts_matches_from_the_narrow_index(app, world, make_
 
 def test_postgresql_keeps_challenge_rows_narrow(app, world, make_challenge):
     """On PostgreSQL a search visits each match's row in the heap, so long texts are kept out of the row (migration
-    0040): thirty challenges with long texts fit in a page or two of the heap, not one page per three or four."""
+    0040): sixty challenges with long texts fit in a few pages of the heap (where the free space map puts each new
+    row version varies from run to run), not one page for every three or four of them (15 or more)."""
     import random
 
     from sqlalchemy import text
@@ -146,7 +147,7 @@ def test_postgresql_keeps_challenge_rows_narrow(app, world, make_challenge):
     chance = random.Random(3)
     letters = "abcdefghijklmnopqrstuvwxyz"  # words that do not compress
     text_of = lambda: " ".join("".join(chance.choices(letters, k=7)) for _ in range(80))  # noqa: E731  (640 chars)
-    made = [make_challenge(world.org, "open") for _ in range(30)]
+    made = [make_challenge(world.org, "open") for _ in range(60)]
     for challenge in made:  # texts of a few hundred characters each, as real ones are: by default, a row of 2 kB
         challenge.problem, challenge.context, challenge.outcomes, challenge.eligibility = (
             text_of(), text_of(), text_of(), text_of())
@@ -154,7 +155,7 @@ def test_postgresql_keeps_challenge_rows_narrow(app, world, make_challenge):
     db.session.commit()
     pages = db.session.scalar(text("SELECT count(DISTINCT (ctid::text::point)[0]) FROM challenges WHERE id = ANY(:ids)"),
                               {"ids": [c.id for c in made]})
-    assert pages <= 3, f"30 long challenges spread over {pages} heap pages"
+    assert pages <= 8, f"60 long challenges spread over {pages} heap pages"
     # What a card shows stays in the row; the texts only a challenge's page reads still read back whole.
     storage = dict(db.session.execute(text(
         "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'challenges'::regclass "
