@@ -165,12 +165,16 @@ def _fetch(round_: Round):
     assignments = db.session.execute(
         db.select(Assignment.id, Assignment.panel_member_id, Assignment.submission_id, Assignment.state,
                   Assignment.comment).where(Assignment.round_id == round_.id).order_by(Assignment.id)).all()
-    scores = db.session.execute(
-        db.select(Score.assignment_id, Score.criterion_id, Score.value).join(Assignment)
-        .where(Assignment.round_id == round_.id, Assignment.state == AssignmentState.SUBMITTED)).all()
     conflicts = set(db.session.execute(
         db.select(Conflict.panel_member_id, Conflict.submission_id).join(PanelMember)
         .where(PanelMember.challenge_id == round_.challenge_id, Conflict.has_conflict.is_(True))).all())
+    # The scores (one row per criterion of every sheet: 20,000 for 500 × 8 × 5) are read last, from the
+    # connection rather than the ORM, and handed over as rows to iterate: a list of them (a row object and a
+    # tuple each in both layers) was 5 MB at the request's peak, a high-water mark each worker kept (issue 13).
+    db.session.flush()
+    scores = db.session.connection().execute(
+        db.select(Score.assignment_id, Score.criterion_id, Score.value).join(Assignment)
+        .where(Assignment.round_id == round_.id, Assignment.state == AssignmentState.SUBMITTED))
     return criteria, members, subs, assignments, scores, conflicts
 
 
@@ -252,6 +256,7 @@ def _load(round_: Round) -> Results:
                 if comment:
                     comments.setdefault(eid, []).append(comment)
         entry.cells[jid] = (state, value)
+    del by_assignment, score_rows  # read into the sheets: not held through the fits (the request's peak)
     groups = _compute(round_, list(entries.values()), judges, weighted, scale, scores)
     judge_ids = list(judges)
     streams = {}
