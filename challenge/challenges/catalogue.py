@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from challenge.accounts.models import Organisation
 from challenge.challenges import counts
 from challenge.challenges.models import SECTOR_LABELS, Challenge
-from challenge.challenges.search import text_clause, words_clause, words_values
+from challenge.challenges.search import text_clause, words_clause, words_count, words_values
 from challenge.challenges.states import LISTED_STATES, ChallengeState, Phase, phase_of
 from challenge.extensions import db
 from challenge.platform.hygiene import DB_INT_MAX
@@ -181,12 +181,21 @@ def _listed_matching(dialect: str):
 @lru_cache(maxsize=2)
 def _search_cards(dialect: str):
     """A page of cards of the listed challenges matching the words given as a parameter, closing soonest first,
-    with how many match (a window count of the same rows): the catalogue's search, built once per database. Each
-    match's state and deadline are read for the sort; on SQLite from ix_challenges_search_sort, not the wide rows."""
+    with how many match: the catalogue's search, built once per database.
+
+    PostgreSQL counts with a window over the same rows: it visits each match's row for its state anyway, and a
+    second count would visit them again. SQLite's FTS5 table holds only the listed challenges (migration 0044), so
+    the matches are read from it alone, each one's state and deadline from ix_challenges_search_sort for the sort,
+    and how many match is counted from the FTS5 index alone: the window (all the matches kept to be counted before
+    the page is cut) cost as much as finding them ("hospital": 2.4 → 0.8 ms)."""
     order = _order("closing", _NOW)
-    page = (_LISTED.where(words_clause(dialect)).add_columns(func.count().over()).order_by(*order)
-            .limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)).subquery())
-    return _with_cards(page, page.c[1], order)
+    if dialect == "sqlite":
+        matching, total = db.select(Challenge.id).where(words_clause(dialect)), words_count()
+    else:
+        matching, total = _LISTED.where(words_clause(dialect)).add_columns(func.count().over()), None
+    page = (matching.order_by(*order).limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer))
+            .subquery())
+    return _with_cards(page, page.c[1] if total is None else total, order)
 
 
 def _with_cards(page, total, order):

@@ -74,7 +74,8 @@ SECTOR_LABELS = dict(SECTORS)
 # The catalogue's search reads one stored text per challenge, `search_text`: its words, tags and outcomes
 # and its organisation's name, kept by `_keep_search_text` below. PostgreSQL searches it through this GIN
 # expression index (the English configuration: stemming and stop words); SQLite through the FTS5 table
-# SEARCH_INDEX_TABLE (the porter tokenizer), which triggers created by the migration keep in step.
+# SEARCH_INDEX_TABLE (the porter tokenizer), which holds the listed challenges only and which triggers created by
+# the migrations keep in step (0017, 0044: on a change of state too).
 SEARCH_SQL = "to_tsvector('english'::regconfig, search_text)"
 SEARCH_INDEX_TABLE = "challenges_fts"
 # The fields that make up the search text, in order; the organisation's name comes last.
@@ -97,8 +98,8 @@ class Challenge(db.Model):
         Index("ix_challenges_organisation_state", "organisation_id", "state"),
         # Full-text search on PostgreSQL (SQLite: the FTS5 table). Same expression as search_document().
         Index("ix_challenges_search", text(SEARCH_SQL), postgresql_using="gin").ddl_if(dialect="postgresql"),
-        # SQLite: a search reads each match's state and deadline from this narrow index to sort and count them,
-        # not from the wide rows (catalogue._search_cards). PostgreSQL visits the rows for the text search
+        # SQLite: a search reads each match's state and deadline from this narrow index to sort them, not from the
+        # wide rows (catalogue._search_cards). PostgreSQL visits the rows for the text search
         # anyway and keeps them narrow instead (migration 0040); the index is there too, so both schemas agree.
         Index("ix_challenges_search_sort", "id", "state", "closes_at"),
         # The broker's review queue: the challenges in review, longest-waiting first (admin/queries._WAITING_PAGE reads
