@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload
 from challenge.accounts.models import Organisation
 from challenge.challenges import counts
 from challenge.challenges.models import SECTOR_LABELS, Challenge
-from challenge.challenges.search import text_clause, words_clause, words_count, words_values
+from challenge.challenges.search import (LISTED_SEARCH, listed_words_clause, text_clause, words_clause,
+                                        words_count, words_values)
 from challenge.challenges.states import LISTED_STATES, ChallengeState, Phase, phase_of
 from challenge.extensions import db
 from challenge.platform.hygiene import DB_INT_MAX
@@ -183,18 +184,20 @@ def _search_cards(dialect: str):
     """A page of cards of the listed challenges matching the words given as a parameter, closing soonest first,
     with how many match: the catalogue's search, built once per database.
 
-    PostgreSQL counts with a window over the same rows: it visits each match's row for its state anyway, and a
-    second count would visit them again. SQLite's FTS5 table holds only the listed challenges (migration 0044), so
-    the matches are read from it alone, each one's state and deadline from ix_challenges_search_sort for the sort,
-    and how many match is counted from the FTS5 index alone: the window (all the matches kept to be counted before
-    the page is cut) cost as much as finding them ("hospital": 2.4 → 0.8 ms)."""
+    Both read only the listed challenges' words (migration 0044), and each match's state and deadline from narrow
+    rows for the sort. SQLite: the FTS5 table holds the listed challenges alone, each match's state and deadline come
+    from ix_challenges_search_sort, and how many match is counted from the FTS5 index alone: the window (every match
+    kept to be counted before the page is cut) cost as much as finding them ("hospital": 2.0 → 1.0 ms). PostgreSQL:
+    the matches are rows of LISTED_SEARCH (80 pages, not a page of challenges for each match: 1.4 → 0.8 ms), counted
+    by a window, as a separate count would visit them again."""
     order = _order("closing", _NOW)
     if dialect == "sqlite":
-        matching, total = db.select(Challenge.id).where(words_clause(dialect)), words_count()
+        matching, total = db.select(Challenge.id).where(words_clause(dialect)).order_by(*order), words_count()
     else:
-        matching, total = _LISTED.where(words_clause(dialect)).add_columns(func.count().over()), None
-    page = (matching.order_by(*order).limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer))
-            .subquery())
+        rows = LISTED_SEARCH.c
+        matching, total = (db.select(rows.id, func.count().over()).where(listed_words_clause())
+                           .order_by(*_closing_order(rows.state, rows.closes_at, rows.id, _NOW))), None
+    page = matching.limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)).subquery()
     return _with_cards(page, page.c[1] if total is None else total, order)
 
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from sqlalchemy import (Integer, String, and_, bindparam, column, false, func, literal_column, not_, or_, select,
                         table, true)
 
-from challenge.challenges.models import SEARCH_CONFIG, SEARCH_INDEX_TABLE, Challenge, search_document
+from challenge.challenges.models import (SEARCH_CONFIG, SEARCH_INDEX_TABLE, SEARCH_LISTED_TABLE, Challenge,
+                                        search_document)
 from challenge.extensions import db
 
 MAX_TERMS = 8
@@ -86,6 +87,18 @@ def words_count():
     listed challenges), as a value to put beside others."""
     words = bindparam("words", type_=String)
     return select(func.count()).select_from(_FTS_INDEX).where(_fts_match(words)).scalar_subquery()
+
+
+# PostgreSQL: the listed challenges' narrow rows (models.SEARCH_LISTED_TABLE).
+LISTED_SEARCH = table(SEARCH_LISTED_TABLE, column("id", Integer), column("state", String),
+                      column("closes_at", Challenge.closes_at.type), column("search_text", String))
+
+
+def listed_words_clause():
+    """PostgreSQL: the condition that a row of LISTED_SEARCH matches the words parameter (as `words_clause`), through
+    its GIN index (the same expression)."""
+    document = func.to_tsvector(SEARCH_CONFIG, LISTED_SEARCH.c.search_text)
+    return document.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, bindparam("words", type_=String)))
 
 
 def words_values(q: str, dialect: str) -> dict | None:

@@ -1,7 +1,8 @@
 """The search finds the listed challenges only (published, judging, decided, completed) and answers for a state change
 at once, in its cards and its total; the search box's statement (catalogue._search_cards) and the general one agree
-on the order across the deadline. On SQLite the FTS5 table holds only the listed challenges, kept so by triggers on
-the state and the search text (migration 0044). Run on SQLite and PostgreSQL."""
+on the order across the deadline. SQLite's FTS5 table holds only the listed challenges, kept so by triggers on the
+state and the search text, and PostgreSQL's narrow table of them by a trigger on the state, the deadline and the search
+text (migration 0044). Run on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -35,13 +36,16 @@ def every_page(q: str, cards: bool) -> tuple[list[str], set[int]]:
 
 
 def index_holds_the_listed_challenges_only() -> bool:
-    """SQLite: the FTS5 table finds the listed challenges' words and nobody else's (every test title has 'hospital')."""
-    if db.engine.dialect.name != "sqlite":
-        return True
-    indexed = {row[0] for row in db.session.execute(
-        text("SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH 'hospital'"))}
-    listed = set(db.session.scalars(db.select(Challenge.id).where(Challenge.state.in_(LISTED_STATES))))
-    return indexed == listed
+    """SQLite: the FTS5 table finds the listed challenges' words and nobody else's (every test title has 'hospital').
+    PostgreSQL: the narrow table holds each listed challenge's state, deadline and search text, and nothing else."""
+    listed = db.select(Challenge.id, Challenge.state, Challenge.closes_at, Challenge.search_text).where(
+        Challenge.state.in_(LISTED_STATES))
+    if db.engine.dialect.name == "sqlite":
+        indexed = {row[0] for row in db.session.execute(
+            text("SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH 'hospital'"))}
+        return indexed == {row.id for row in db.session.execute(listed)}
+    kept = db.session.execute(text("SELECT id, state, closes_at, search_text FROM challenges_listed_search"))
+    return set(map(tuple, kept)) == set(map(tuple, db.session.execute(listed)))
 
 
 def test_a_challenge_leaving_the_listed_states_leaves_the_search_and_its_total_at_once(world, make_challenge):
