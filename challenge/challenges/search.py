@@ -82,9 +82,11 @@ def words_clause(dialect: str):
     return Challenge.id.in_(_matching(bindparam("words", type_=String)))
 
 
-def words_count():
-    """SQLite: how many listed challenges `words_clause` finds, counted from the FTS5 index alone (it holds only the
-    listed challenges), as a value to put beside others."""
+def words_count(dialect: str):
+    """How many listed challenges `words_clause` finds, as a value to put beside others: counted from the search's
+    own index of the listed challenges alone (SQLite: the FTS5 table; PostgreSQL: LISTED_SEARCH's narrow rows)."""
+    if dialect == "postgresql":
+        return select(func.count()).select_from(LISTED_SEARCH).where(listed_words_clause()).scalar_subquery()
     words = bindparam("words", type_=String)
     return select(func.count()).select_from(_FTS_INDEX).where(_fts_match(words)).scalar_subquery()
 
