@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload
 from challenge.accounts.models import Organisation
 from challenge.challenges import counts
 from challenge.challenges.models import SECTOR_LABELS, Challenge
-from challenge.challenges.search import text_clause, words_clause, words_values
+from challenge.challenges.search import (LISTED_SEARCH, listed_words_clause, text_clause, words_clause,
+                                        words_count, words_values)
 from challenge.challenges.states import LISTED_STATES, ChallengeState, Phase, phase_of
 from challenge.extensions import db
 from challenge.platform.hygiene import DB_INT_MAX
@@ -181,12 +182,22 @@ def _listed_matching(dialect: str):
 @lru_cache(maxsize=2)
 def _search_cards(dialect: str):
     """A page of cards of the listed challenges matching the words given as a parameter, closing soonest first,
-    with how many match (a window count of the same rows): the catalogue's search, built once per database. Each
-    match's state and deadline are read for the sort; on SQLite from ix_challenges_search_sort, not the wide rows."""
+    with how many match: the catalogue's search, built once per database.
+
+    Both read only the listed challenges' words (migration 0044), each match's state and deadline from narrow rows
+    for the sort, and count the matches from the same narrow rows (`search.words_count`), not with a window (which
+    keeps every match to be counted before the page is cut). SQLite: the FTS5 table holds the listed challenges alone
+    and ix_challenges_search_sort gives each match's state and deadline ("hospital": 2.0 → 1.0 ms). PostgreSQL: the
+    matches are rows of LISTED_SEARCH (80 pages, not a page of challenges for each match: 1.4 → 0.7 ms)."""
     order = _order("closing", _NOW)
-    page = (_LISTED.where(words_clause(dialect)).add_columns(func.count().over()).order_by(*order)
-            .limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)).subquery())
-    return _with_cards(page, page.c[1], order)
+    if dialect == "sqlite":
+        matching = db.select(Challenge.id).where(words_clause(dialect)).order_by(*order)
+    else:
+        rows = LISTED_SEARCH.c
+        matching = (db.select(rows.id).where(listed_words_clause())
+                    .order_by(*_closing_order(rows.state, rows.closes_at, rows.id, _NOW)))
+    page = matching.limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)).subquery()
+    return _with_cards(page, words_count(dialect), order)
 
 
 def _with_cards(page, total, order):

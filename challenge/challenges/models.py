@@ -74,9 +74,13 @@ SECTOR_LABELS = dict(SECTORS)
 # The catalogue's search reads one stored text per challenge, `search_text`: its words, tags and outcomes
 # and its organisation's name, kept by `_keep_search_text` below. PostgreSQL searches it through this GIN
 # expression index (the English configuration: stemming and stop words); SQLite through the FTS5 table
-# SEARCH_INDEX_TABLE (the porter tokenizer), which triggers created by the migration keep in step.
+# SEARCH_INDEX_TABLE (the porter tokenizer), which holds the listed challenges only and which triggers created by
+# the migrations keep in step (0017, 0044: on a change of state too).
 SEARCH_SQL = "to_tsvector('english'::regconfig, search_text)"
 SEARCH_INDEX_TABLE = "challenges_fts"
+# PostgreSQL: the listed challenges' state, deadline and search text in narrow rows, with a GIN index like the one
+# above, kept by a trigger (migration 0044): the search box's statement visits these rows, not the challenges'.
+SEARCH_LISTED_TABLE = "challenges_listed_search"
 # The fields that make up the search text, in order; the organisation's name comes last.
 SEARCH_FIELDS = ("title", "summary", "problem", "context", "outcomes", "tags")
 
@@ -97,9 +101,9 @@ class Challenge(db.Model):
         Index("ix_challenges_organisation_state", "organisation_id", "state"),
         # Full-text search on PostgreSQL (SQLite: the FTS5 table). Same expression as search_document().
         Index("ix_challenges_search", text(SEARCH_SQL), postgresql_using="gin").ddl_if(dialect="postgresql"),
-        # SQLite: a search reads each match's state and deadline from this narrow index to sort and count them,
-        # not from the wide rows (catalogue._search_cards). PostgreSQL visits the rows for the text search
-        # anyway and keeps them narrow instead (migration 0040); the index is there too, so both schemas agree.
+        # SQLite: a search reads each match's state and deadline from this narrow index to sort them, not from the
+        # wide rows (catalogue._search_cards). PostgreSQL's search box reads them from its own narrow table
+        # (SEARCH_LISTED_TABLE, migration 0044); the index is there too, so both schemas agree.
         Index("ix_challenges_search_sort", "id", "state", "closes_at"),
         # The broker's review queue: the challenges in review, longest-waiting first (admin/queries._WAITING_PAGE reads
         # only its page's rows from here; the same expression as admin/queries._sent_for_review).
@@ -317,9 +321,10 @@ def search_text_of(challenge: Challenge, organisation_name: str) -> str:
 
 
 def include_in_schema_compare(name, type_, parent_names) -> bool:
-    """Alembic's filter: SQLite's FTS5 table and its shadow tables are made by the search migration's
-    raw SQL, not by the models, so comparing models with the database leaves them out."""
-    return not (type_ == "table" and name.startswith(SEARCH_INDEX_TABLE))
+    """Alembic's filter: SQLite's FTS5 table and its shadow tables, and PostgreSQL's table of the listed challenges'
+    search texts, are made by the search migrations' raw SQL, not by the models, so comparing models with the
+    database leaves them out."""
+    return not (type_ == "table" and (name.startswith(SEARCH_INDEX_TABLE) or name == SEARCH_LISTED_TABLE))
 
 
 @event.listens_for(Session, "before_flush")

@@ -3,7 +3,7 @@
 Both search a challenge's stored `search_text` (its words, tags, outcomes and organisation's name; see
 models.SEARCH_SQL). PostgreSQL reads the query with `websearch_to_tsquery` and the English configuration;
 SQLite has no such parser, so `parse` reads the same syntax here and `fts_clause` asks the FTS5 table
-(porter tokenizer) for each part:
+(porter tokenizer, holding the listed challenges only: migration 0044) for each part:
 
 - words are all required and stemmed ("exclusions" finds "exclusion"); PostgreSQL's English stop words
   ("the", "of", "for") are left out, as PostgreSQL leaves them out;
@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, bindparam, false, func, literal_column, not_, or_, select, text, true
+from sqlalchemy import (Integer, String, and_, bindparam, column, false, func, literal_column, not_, or_, select,
+                        table, true)
 
-from challenge.challenges.models import SEARCH_CONFIG, SEARCH_INDEX_TABLE, Challenge, search_document
+from challenge.challenges.models import (SEARCH_CONFIG, SEARCH_INDEX_TABLE, SEARCH_LISTED_TABLE, Challenge,
+                                        search_document)
 from challenge.extensions import db
 
 MAX_TERMS = 8
@@ -80,6 +82,27 @@ def words_clause(dialect: str):
     return Challenge.id.in_(_matching(bindparam("words", type_=String)))
 
 
+def words_count(dialect: str):
+    """How many listed challenges `words_clause` finds, as a value to put beside others: counted from the search's
+    own index of the listed challenges alone (SQLite: the FTS5 table; PostgreSQL: LISTED_SEARCH's narrow rows)."""
+    if dialect == "postgresql":
+        return select(func.count()).select_from(LISTED_SEARCH).where(listed_words_clause()).scalar_subquery()
+    words = bindparam("words", type_=String)
+    return select(func.count()).select_from(_FTS_INDEX).where(_fts_match(words)).scalar_subquery()
+
+
+# PostgreSQL: the listed challenges' narrow rows (models.SEARCH_LISTED_TABLE).
+LISTED_SEARCH = table(SEARCH_LISTED_TABLE, column("id", Integer), column("state", String),
+                      column("closes_at", Challenge.closes_at.type), column("search_text", String))
+
+
+def listed_words_clause():
+    """PostgreSQL: the condition that a row of LISTED_SEARCH matches the words parameter (as `words_clause`), through
+    its GIN index (the same expression)."""
+    document = func.to_tsvector(SEARCH_CONFIG, LISTED_SEARCH.c.search_text)
+    return document.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, bindparam("words", type_=String)))
+
+
 def words_values(q: str, dialect: str) -> dict | None:
     """The parameter of `words_clause` for the search `q`, or None where that one shape cannot say it (SQLite: a
     part of the query that only leaves words out); `text_clause` then builds the condition for it."""
@@ -125,7 +148,14 @@ def _fts(term: Term) -> str:
     return '"' + " ".join(term.tokens) + '"'
 
 
+# SQLite's FTS5 table of the listed challenges' search texts, its rowid the challenge's id.
+_FTS_INDEX = table(SEARCH_INDEX_TABLE, column("rowid", Integer))
+
+
+def _fts_match(expression):
+    """SQLite: the condition that _FTS_INDEX's row matches the FTS5 `expression` (a value or a parameter)."""
+    return literal_column(SEARCH_INDEX_TABLE).op("MATCH")(expression)
+
+
 def _matching(expression):
-    table = literal_column(SEARCH_INDEX_TABLE)
-    return select(literal_column("rowid")).select_from(text(SEARCH_INDEX_TABLE)).where(
-        table.op("MATCH")(expression))
+    return select(_FTS_INDEX.c.rowid).where(_fts_match(expression))
