@@ -9,7 +9,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Integer, Select, bindparam
+from sqlalchemy import Select
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import aliased, contains_eager
 
@@ -20,7 +20,7 @@ from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.platform import audit, csvsafe
 from challenge.platform.models import AuditEvent
-from challenge.platform.paging import paginate_rows
+from challenge.platform.paging import page_size, paginate_rows
 from challenge.submissions.models import Submission
 
 
@@ -69,7 +69,7 @@ _SENT = _sent_for_review().label("sent")
 # before the titles and the organisations are joined to them, and the total is the count kept with the challenges
 # (challenges/counts.py) rather than a count of every waiting row.
 _cut = (db.select(Challenge.id, _SENT).where(Challenge.state == ChallengeState.IN_REVIEW).order_by(_SENT, Challenge.id)
-        .limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)).subquery("cut"))
+        .limit(page_size("n")).offset(page_size("skip")).subquery("cut"))
 _WAITING_PAGE = (db.select(Challenge.id, Challenge.title, Challenge.slug, Challenge.prize_pool, Challenge.currency,
                            Organisation.name, Organisation.slug, Organisation.verified, _cut.c.sent,
                            challenge_counts.in_states(ChallengeState.IN_REVIEW).label("total"))

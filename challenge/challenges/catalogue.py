@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Integer, and_, bindparam, case, func, or_, union_all
+from sqlalchemy import and_, bindparam, case, func, or_, union_all
 from sqlalchemy.orm import joinedload
 
 from challenge.accounts.models import Organisation
@@ -23,6 +23,7 @@ from challenge.challenges.search import (LISTED_SEARCH, listed_words_clause, tex
 from challenge.challenges.states import LISTED_STATES, ChallengeState, Phase, phase_of
 from challenge.extensions import db
 from challenge.platform.hygiene import DB_INT_MAX
+from challenge.platform.paging import page_size
 
 STATUSES = [("upcoming", "Upcoming"), ("open", "Open"), ("closed", "Closed"), ("awarded", "Awarded")]
 SORTS = [("closing", "Closing soonest"), ("newest", "Newest"), ("prize", "Largest prize")]
@@ -196,7 +197,7 @@ def _search_cards(dialect: str):
         rows = LISTED_SEARCH.c
         matching = (db.select(rows.id).where(listed_words_clause())
                     .order_by(*_closing_order(rows.state, rows.closes_at, rows.id, _NOW)))
-    page = matching.limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)).subquery()
+    page = matching.limit(page_size("n")).offset(page_size("skip")).subquery()
     return _with_cards(page, words_count(dialect), order)
 
 
@@ -217,19 +218,15 @@ _LISTED = db.select(Challenge.id).where(Challenge.state.in_(LISTED_STATES))
 # Each part names its state, and together they are the listed states: the listed filter is not repeated in all six
 # (it made the first page's statement 4,419 bytes long, and psycopg parses a statement longer than 4,096 again on
 # every request instead of keeping it: 0.5 ms of a 2.5 ms page on PostgreSQL).
-# The page's sizes (the rows a part reads, the page's length and offset) are written into the statement when it runs,
-# not sent as parameters: with the LIMITs unknown PostgreSQL judged a plan made for any value dearer than one made
-# for the values given, so it planned the statement afresh on every request (0 generic plans in
-# pg_prepared_statements; 0.44 ms of planning, half the server's CPU for the page). With only `now` a parameter it
-# keeps one plan per page size. Each page is then a statement of its own, kept by psycopg and PostgreSQL once it has
-# run five times on a connection: the first pages are.
-_PAGE_SIZE = {"type_": Integer, "literal_execute": True}
-_LISTED_BY_PARTS = _closing_parts(db.select(Challenge.id), _NOW, bindparam("rows", **_PAGE_SIZE))
+# The page's sizes (the rows a part reads, the page's length and offset) are written into the statement when it runs
+# (platform/paging.page_size): while they were parameters PostgreSQL planned it afresh on every request (0.44 ms of
+# planning, half the server's CPU for the page).
+_LISTED_BY_PARTS = _closing_parts(db.select(Challenge.id), _NOW, page_size("rows"))
 # The first page anyone sees, as cards with the number of listed challenges (kept by challenges/counts.py: counting
 # them took 1 ms on PostgreSQL), in one statement built once (building it cost a third of running it): now and the
 # page's sizes are given when it runs.
 _FIRST_CARDS = _with_cards(
-    _LISTED_BY_PARTS.limit(bindparam("n", **_PAGE_SIZE)).offset(bindparam("skip", **_PAGE_SIZE)).subquery(),
+    _LISTED_BY_PARTS.limit(page_size("n")).offset(page_size("skip")).subquery(),
     counts.listed(), _order("closing", _NOW))
 
 

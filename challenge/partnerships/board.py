@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Select, String, bindparam, or_
+from sqlalchemy import Select, String, bindparam, or_
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import aliased, joinedload
 
@@ -16,7 +16,7 @@ from challenge.partnerships.csvout import pounds
 from challenge.partnerships.models import Partnership
 from challenge.partnerships.states import KIND_LABELS, STAGE_LABELS, Stage
 from challenge.permissions import roles_of
-from challenge.platform.paging import paginate_rows
+from challenge.platform.paging import page_size, paginate_rows
 
 OWNER_CHOICES = [("", "Anyone"), ("mine", "Mine"), ("unassigned", "Unassigned")]
 
@@ -153,7 +153,7 @@ def _board_statements(shape: Shape) -> tuple[Select, Select]:
     from the matching partnerships before the names on its cards are joined to it."""
     counts = _matching(db.select(Partnership.stage, db.func.count()), shape).group_by(Partnership.stage)
     cut = (_matching(db.select(Partnership.id), shape).order_by(*_most_urgent_first())
-           .limit(bindparam("n", type_=Integer)).offset(bindparam("skip", type_=Integer)))
+           .limit(page_size("n")).offset(page_size("skip")))
     return counts, _CARDS.where(Partnership.id.in_(cut)).order_by(*_most_urgent_first())
 
 

@@ -16,7 +16,7 @@ from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.permissions import can
-from challenge.platform.paging import paginate_rows
+from challenge.platform.paging import page_size, paginate_rows
 from challenge.submissions.models import (ACTIVE_STATES, SEEN_BY_SEEKERS, Attachment, Submission, SubmissionCount,
                                           SubmissionState, TeamMember)
 
@@ -106,7 +106,8 @@ def everything_page(state: str | None = None) -> Pagination:
     EntryLines with their challenge: the page's ids cut first (so the files and team are counted for its rows
     only), the total from the kept counts (submissions/counts.py)."""
     def page(limit: int, offset: int) -> Select:
-        ids = _everything(state).with_only_columns(Submission.id).limit(limit).offset(offset).subquery()
+        ids = _everything(state).with_only_columns(Submission.id).limit(page_size("n", limit)).offset(
+            page_size("skip", offset)).subquery()
         return (_as_lines(_everything(state), Challenge.slug, Challenge.title)
                 .join(Challenge, Challenge.id == Submission.challenge_id)
                 .where(Submission.id.in_(db.select(ids.c.id))))
