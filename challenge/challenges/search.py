@@ -78,8 +78,8 @@ def words_clause(dialect: str):
     gives it): a statement built around it is built once, not per search (building the catalogue's search
     statement cost more Python than running it)."""
     if dialect == "postgresql":
-        return search_document().op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, bindparam("words", type_=String)))
-    return Challenge.id.in_(_matching(bindparam("words", type_=String)))
+        return search_document().op("@@")(_words_query())
+    return Challenge.id.in_(_matching(_words()))
 
 
 def words_count(dialect: str):
@@ -87,8 +87,7 @@ def words_count(dialect: str):
     own index of the listed challenges alone (SQLite: the FTS5 table; PostgreSQL: LISTED_SEARCH's narrow rows)."""
     if dialect == "postgresql":
         return select(func.count()).select_from(LISTED_SEARCH).where(listed_words_clause()).scalar_subquery()
-    words = bindparam("words", type_=String)
-    return select(func.count()).select_from(_FTS_INDEX).where(_fts_match(words)).scalar_subquery()
+    return select(func.count()).select_from(_FTS_INDEX).where(_fts_match(_words())).scalar_subquery()
 
 
 # PostgreSQL: the listed challenges' narrow rows (models.SEARCH_LISTED_TABLE).
@@ -99,8 +98,17 @@ LISTED_SEARCH = table(SEARCH_LISTED_TABLE, column("id", Integer), column("state"
 def listed_words_clause():
     """PostgreSQL: the condition that a row of LISTED_SEARCH matches the words parameter (as `words_clause`), through
     its GIN index (the same expression)."""
-    document = func.to_tsvector(SEARCH_CONFIG, LISTED_SEARCH.c.search_text)
-    return document.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, bindparam("words", type_=String)))
+    return func.to_tsvector(SEARCH_CONFIG, LISTED_SEARCH.c.search_text).op("@@")(_words_query())
+
+
+def _words():
+    """The words parameter of the statements built once (`words_values` gives its value)."""
+    return bindparam("words", type_=String)
+
+
+def _words_query():
+    """PostgreSQL: the words parameter read as a web search's query."""
+    return func.websearch_to_tsquery(SEARCH_CONFIG, _words())
 
 
 def words_values(q: str, dialect: str) -> dict | None:

@@ -18,6 +18,7 @@ from challenge.judging import scoring
 from challenge.judging.models import (
     Assignment, AssignmentState, Conflict, Criterion, PanelMember, PanelRole, Round, Score, new_version,
 )
+from challenge.platform.columns import read_columns
 from challenge.submissions.models import Submission
 
 
@@ -168,11 +169,10 @@ def _fetch(round_: Round):
     conflicts = set(db.session.execute(
         db.select(Conflict.panel_member_id, Conflict.submission_id).join(PanelMember)
         .where(PanelMember.challenge_id == round_.challenge_id, Conflict.has_conflict.is_(True))).all())
-    # The scores (one row per criterion of every sheet: 20,000 for 500 × 8 × 5) are read last, from the
-    # connection rather than the ORM, and handed over as rows to iterate: a list of them (a row object and a
-    # tuple each in both layers) was 5 MB at the request's peak, a high-water mark each worker kept (issue 13).
-    db.session.flush()
-    scores = db.session.connection().execute(
+    # The scores (one row per criterion of every sheet: 20,000 for 500 × 8 × 5) are read last, around the ORM,
+    # and handed over as rows to iterate: a list of them (a row object and a tuple each in both layers) was 5 MB
+    # at the request's peak, a high-water mark each worker kept (issue 13).
+    scores = read_columns(
         db.select(Score.assignment_id, Score.criterion_id, Score.value).join(Assignment)
         .where(Assignment.round_id == round_.id, Assignment.state == AssignmentState.SUBMITTED))
     return criteria, members, subs, assignments, scores, conflicts

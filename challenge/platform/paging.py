@@ -17,9 +17,10 @@ def page_size(name: str, value: int | None = None) -> BindParameter:
     """A page's LIMIT or OFFSET (`value`, or given as `name` when the statement runs), written into the statement
     when it runs rather than sent as a parameter. PostgreSQL plans a prepared statement for its parameters' values
     until it judges a plan for any value as cheap, and a LIMIT it does not know makes every plan look dear: the
-    catalogue's first page, the review queue, the partnership board and the seeker's entries were planned afresh
-    on every request (0 generic plans in pg_prepared_statements; the first page's planning was half the server's
-    CPU for it). With the sizes written in, each page size is a statement of its own and keeps its plan."""
+    catalogue's first page, the review queue and the partnership board were planned afresh on every request (0
+    generic plans in pg_prepared_statements; the first page's planning was half the server's CPU for it). With the
+    sizes written in, each page size is a statement of its own, and PostgreSQL keeps one plan for it unless the
+    statement's other parameters make plans for their values worth it."""
     return bindparam(name, value, type_=Integer, literal_execute=True)
 
 
