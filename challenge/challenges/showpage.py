@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from flask import abort, current_app, render_template, request, url_for
 from sqlalchemy import bindparam, case, inspect
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -30,8 +31,13 @@ from challenge.challenges.models import Challenge, ChallengeDocument, Follow, Pr
 from challenge.challenges.services import entries_sql, missing_for_review
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
-from challenge.judging.pages import my_feedback, on_a_judging_panel, public_rubric
+from challenge.judging.models import Criterion, JudgingSettings, PanelMember, Round
+from challenge.judging.pages import keep_rubric_and_seat, my_feedback, on_a_judging_panel, public_rubric
+from challenge.judging.rubric import CRITERION_ORDER, ROUND_ORDER
 from challenge.payouts.funding import pool_and_funders
+from challenge.payouts.models import ChallengeFinance, Funder
+from challenge.payouts.pool import FUNDER_ORDER, keep_pool_and_funders, pool_sums_sql
+from challenge.payouts.states import FunderState
 from challenge.permissions import can, memo, remember, signed_in
 from challenge.platform import tx
 from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_part, with_token
@@ -79,7 +85,7 @@ def challenge_for_visitor(slug: str) -> Challenge:
     shared parts are rarely kept either (they expire with the page): for them the same statement reads what
     the shared parts show of the challenge's own (_public_statement)."""
     if not signed_in(current_user):
-        rows = db.session.execute(_public_statement("slug"), {"slug": slug[:MAX_SLUG]}).all()
+        rows = db.session.execute(_public_statement("slug"), {"slug": slug[:MAX_SLUG], "user_id": None}).all()
         if not rows:
             abort(404)
         challenge = rows[0][1]
@@ -199,50 +205,69 @@ class Public(NamedTuple):
 
 def _read_public(challenge: Challenge) -> Public:
     """The challenge's Public, read in one statement with its organisation and prize tiers (kept on it as its
-    relationships would load them)."""
-    return _keep_public(challenge, db.session.execute(_public_statement("id"), {"challenge_id": challenge.id}).all())
+    relationships would load them), its rubric and funding panel."""
+    user_id = current_user.id if signed_in(current_user) else None
+    rows = db.session.execute(_public_statement("id"), {"challenge_id": challenge.id, "user_id": user_id}).all()
+    return _keep_public(challenge, rows, user_id)
 
 
-def _keep_public(challenge: Challenge, rows) -> Public:
+def _keep_public(challenge: Challenge, rows, user_id: int | None = None) -> Public:
     """The Public of `rows` (_public_statement's), remembered for the request (`memo("challenge_public")`), and
-    their organisation and prize tiers kept on `challenge` as its relationships would load them."""
-    found: tuple[list, list, list, list, list] = ([], [], [], [], [])
-    for part, _, _, _, prize, document, question, *rest in rows:
-        if part == 0 and prize is not None:
-            found[0].append(prize)
-        elif part == 1 and document is not None:
-            found[1].append(document)
-        elif part == 2 and question is not None:
-            found[2].append(question)
-        elif part == 3 and rest[0] is not None:
-            found[3].append(AskedQuestion(*rest[:5]))
-        elif part == 4 and rest[5] is not None:
-            found[4].append(PostedUpdate(*rest[5:]))
+    their organisation and prize tiers kept on `challenge` as its relationships would load them; the judging
+    section's rubric and the visitor's seat, and the funding panel, kept as their packages would read them."""
+    found: tuple[list, ...] = ([], [], [], [], [], [], [], [])
+    for row in rows:
+        part = row[0]
+        if part == 3:
+            if row[7] is not None:
+                found[3].append(AskedQuestion(*row[7:12]))
+        elif part == 4:
+            if row[12] is not None:
+                found[4].append(PostedUpdate(*row[12:16]))
+        elif row[_ITEM[part]] is not None:
+            found[part].append(row[_ITEM[part]])
+    first = rows[0]
     unloaded = inspect(challenge).unloaded
     if "organisation" in unloaded:
-        set_committed_value(challenge, "organisation", rows[0][2])
+        set_committed_value(challenge, "organisation", first[2])
     if "prizes" in unloaded:
         set_committed_value(challenge, "prizes", found[0])
-    public = Public(int(rows[0][3]), *found[1:])
+    public = Public(int(first[3]), *found[1:5])
     remember("challenge_public", challenge.id, public)
+    settings, seat, finance, held, paid = first[16:21]
+    keep_rubric_and_seat(challenge.id, user_id, found[5], found[6], settings, seat)
+    keep_pool_and_funders(challenge, finance, held, paid, found[7])
     return public
+
+
+# Where the item of each part but the Q&A's (columns 7-11) and the updates' (12-15) is in a row of _public_statement.
+_ITEM = {0: 4, 1: 5, 2: 6, 5: 21, 6: 22, 7: 23}
+_FUNDER_ORGANISATION = aliased(Organisation, name="funder_organisations")
 
 
 @lru_cache(maxsize=2)
 def _public_statement(by: str):
-    """The statement of a challenge's organisation, entries received and Public's lists, built once: `by`
-    "slug" (each row holds the challenge) or "id" (its id). A row for each item of the five lists, tagged by
-    `part` (0 the prize tiers, then documents, entry questions, the Q&A and updates), the columns of the
-    other parts null; each part is joined to a row of its own, so the lists never multiply. Part 0 has a row
-    even without prize tiers (the challenge's row); the others have none without items."""
-    parts = db.union_all(*(db.select(db.literal(n).label("part")) for n in range(5))).subquery("parts")
+    """The statement of a challenge's organisation, entries received, Public's lists, judging section and
+    funding panel, built once: `by` "slug" (each row holds the challenge) or "id" (its id), with the seat on the
+    panel of `user_id` (None: no seat). A row for each item of eight lists, tagged by `part` (0 the prize tiers,
+    then documents, entry questions, the Q&A, updates, criteria, rounds and accepted funders), the columns of
+    the other parts null; each part is joined to a row of its own, so the lists never multiply. Part 0 has a
+    row even without prize tiers (the challenge's row), and its rows carry what there is one of (the entries
+    received, the judging settings, the seat, the finance settings and the pool's two sums); the others have
+    no row without items. (One statement rather than three: on PostgreSQL each round trip costs the worker
+    and the server more than the rows do, issue 13.)"""
+    parts = db.union_all(*(db.select(db.literal(n).label("part")) for n in range(8))).subquery("parts")
     part = parts.c.part
     found = (db.select(part, Challenge, Organisation).where(Challenge.slug == bindparam("slug")) if by == "slug"
              else db.select(part, Challenge.id, Organisation).where(Challenge.id == bindparam("challenge_id")))
-    # Entries received on the prize tiers' rows only (the first row is one): not counted again for every item.
+    held, paid = pool_sums_sql()
+    funder_org = _FUNDER_ORGANISATION
+    # What there is one of on the prize tiers' rows only (the first row is one): not read again for every item.
     return (found.add_columns(case((part == 0, entries_sql(Challenge.id))), Prize, ChallengeDocument, EntryQuestion,
                               Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at,
-                              Update.id, Update.title, Update.body, Update.posted_at)
+                              Update.id, Update.title, Update.body, Update.posted_at,
+                              JudgingSettings, PanelMember, ChallengeFinance, case((part == 0, held)),
+                              case((part == 0, paid)), Criterion, Round, Funder, funder_org)
             .select_from(Challenge)
             .join(Organisation, Organisation.id == Challenge.organisation_id)
             .join(parts, db.true())
@@ -251,10 +276,21 @@ def _public_statement(by: str):
             .outerjoin(EntryQuestion, (part == 2) & (EntryQuestion.challenge_id == Challenge.id))
             .outerjoin(Question, (part == 3) & (Question.challenge_id == Challenge.id))
             .outerjoin(Update, (part == 4) & (Update.challenge_id == Challenge.id))
+            .outerjoin(JudgingSettings, (part == 0) & (JudgingSettings.challenge_id == Challenge.id))
+            .outerjoin(PanelMember, (part == 0) & (PanelMember.challenge_id == Challenge.id)
+                       & (PanelMember.user_id == bindparam("user_id")))
+            .outerjoin(ChallengeFinance, (part == 0) & (ChallengeFinance.challenge_id == Challenge.id))
+            .outerjoin(Criterion, (part == 5) & (Criterion.challenge_id == Challenge.id))
+            .outerjoin(Round, (part == 6) & (Round.challenge_id == Challenge.id))
+            .outerjoin(Funder, (part == 7) & (Funder.challenge_id == Challenge.id)
+                       & (Funder.state == FunderState.ACCEPTED))
+            .outerjoin(funder_org, funder_org.id == Funder.organisation_id)
             .where((part == 0) | ChallengeDocument.id.is_not(None) | EntryQuestion.id.is_not(None)
-                   | Question.id.is_not(None) | Update.id.is_not(None))
+                   | Question.id.is_not(None) | Update.id.is_not(None) | Criterion.id.is_not(None)
+                   | Round.id.is_not(None) | Funder.id.is_not(None))
             .order_by(part, Prize.position, Prize.id, *DOCUMENT_ORDER, *QUESTION_ORDER, Question.asked_at,
-                      Question.id, Update.posted_at.desc(), Update.id.desc()))
+                      Question.id, Update.posted_at.desc(), Update.id.desc(), *CRITERION_ORDER, *ROUND_ORDER,
+                      *FUNDER_ORDER))
 
 
 def _add_forms(page: ChallengePage) -> None:

@@ -20,7 +20,7 @@ from challenge.judging.models import (DECIDED, Assignment, AssignmentState, Conf
 from challenge.judging.pairwise_models import PAIRWISE
 from challenge.payouts.awards import stage_grant_room
 from challenge.payouts.funding import fee_on, pool_status
-from challenge.permissions import can, remember, signed_in
+from challenge.permissions import can, memo, remember, signed_in
 from challenge.platform.pagecache import keep_until
 from challenge.submissions import cleaning
 from challenge.submissions.models import Submission, TeamMember
@@ -151,15 +151,30 @@ def public_rubric(challenge) -> dict:
 def _rubric_and_seat(challenge) -> tuple[list[Criterion], list[Round], JudgingSettings | None]:
     """`rubric.criteria_of`, `rubric.rounds_of` and `rubric.settings_of` in one statement, with the signed-in
     visitor's seat on the panel: the settings and the seat are kept for the request as `rubric.kept_settings`
-    and `rules.panel_member` would read them, so the page's judging rules ask nothing more."""
+    and `rules.panel_member` would read them, so the page's judging rules ask nothing more. Kept for the request
+    too (the challenge page reads them in its own statement and keeps them with `keep_rubric_and_seat`)."""
     user_id = current_user.id if signed_in(current_user) else None
-    rows = db.session.execute(_rubric_statement(), {"challenge_id": challenge.id, "user_id": user_id}).all()
+    return memo("public_rubric", (challenge.id, user_id), lambda: _read_rubric_and_seat(challenge.id, user_id))
+
+
+def _read_rubric_and_seat(challenge_id: int, user_id: int | None):
+    rows = db.session.execute(_rubric_statement(), {"challenge_id": challenge_id, "user_id": user_id}).all()
     settings, seat = (rows[0][1], rows[0][2]) if rows else (None, None)
-    remember("judging_settings", challenge.id, settings)
+    return keep_rubric_and_seat(challenge_id, user_id, [c for part, _, _, c, _ in rows if part == 0 and c is not None],
+                                [r for part, _, _, _, r in rows if part == 1 and r is not None], settings, seat)
+
+
+def keep_rubric_and_seat(challenge_id: int, user_id: int | None, criteria: list[Criterion], rounds: list[Round],
+                         settings: JudgingSettings | None, seat: PanelMember | None):
+    """What `_rubric_and_seat` answers for the visitor `user_id` (None: anonymous), from what a wider statement
+    read: the criteria in rubric.CRITERION_ORDER, the rounds in rubric.ROUND_ORDER, the settings and the
+    visitor's seat (or None); kept for the request."""
+    remember("judging_settings", challenge_id, settings)
     if user_id is not None:
-        remember("panel_member", (user_id, challenge.id), seat)
-    criteria = [c for part, _, _, c, _ in rows if part == 0 and c is not None]
-    return criteria, [r for part, _, _, _, r in rows if part == 1 and r is not None], settings
+        remember("panel_member", (user_id, challenge_id), seat)
+    found = (criteria, rounds, settings)
+    remember("public_rubric", (challenge_id, user_id), found)
+    return found
 
 
 @lru_cache(maxsize=1)

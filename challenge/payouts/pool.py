@@ -23,6 +23,7 @@ from challenge.payouts import ledger
 from challenge.payouts.models import Award, ChallengeFinance, Funder, LedgerEntry
 from challenge.payouts.rules import allowed
 from challenge.payouts.states import FunderState
+from challenge.permissions import memo, remember
 from challenge.platform import audit
 
 
@@ -102,10 +103,25 @@ def pool_statuses(challenges: list[Challenge]) -> dict[int, PoolStatus]:
 
 def pool_and_funders(challenge: Challenge) -> tuple[PoolStatus, list[Funder]]:
     """`pool_status(challenge)` and `funders_of(challenge)` (with each funder's organisation) in one
-    statement, for the challenge page's funding panel."""
+    statement, for the challenge page's funding panel; kept for the request (the challenge page reads them in
+    its own statement and keeps them with `keep_pool_and_funders`)."""
+    return memo("pool_and_funders", challenge.id, lambda: _read_pool_and_funders(challenge))
+
+
+def _read_pool_and_funders(challenge: Challenge) -> tuple[PoolStatus, list[Funder]]:
     rows = db.session.execute(_pool_and_funders_statement(), {"challenge_id": challenge.id}).all()
     _, finance, held, paid, _, _ = rows[0]
-    return _status(challenge, finance, -int(paid), int(held)), [r[4] for r in rows if r[4] is not None]
+    return keep_pool_and_funders(challenge, finance, held, paid, [r[4] for r in rows if r[4] is not None])
+
+
+def keep_pool_and_funders(challenge: Challenge, finance: ChallengeFinance | None, held, paid,
+                          funders: list[Funder]) -> tuple[PoolStatus, list[Funder]]:
+    """What `pool_and_funders(challenge)` answers, from what a wider statement read: the challenge's finance
+    settings (or None), `pool_sums_sql`'s two sums and its accepted funders in FUNDER_ORDER (their organisations
+    read with them); kept for the request."""
+    found = (_status(challenge, finance, -int(paid), int(held)), funders)
+    remember("pool_and_funders", challenge.id, found)
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -123,16 +139,20 @@ def _pool_and_funders_statement():
             .where(Challenge.id == bindparam("challenge_id")).order_by(*FUNDER_ORDER))
 
 
-def _pool_select():
-    """Each challenge's id, finance settings (or None), what its escrow holds and what its accepted funders
-    have paid in (negative, as the ledger books it)."""
+def pool_sums_sql() -> tuple:
+    """What the escrow of each `Challenge` row holds and what its accepted funders have paid in (negative, as
+    the ledger books it): two SQL expressions correlated to the challenge."""
     paid_in = (db.select(func.coalesce(func.sum(LedgerEntry.amount), 0)).select_from(Funder)
                .join(LedgerEntry, (LedgerEntry.account == ledger.funder_sql(Funder.id))
                      & (LedgerEntry.currency == Funder.currency))
                .where(Funder.challenge_id == Challenge.id, Funder.state == FunderState.ACCEPTED)
                .correlate(Challenge).scalar_subquery())
-    return (db.select(Challenge.id, ChallengeFinance,
-                      ledger.balance_sql(ledger.escrow_sql(Challenge.id), Challenge.currency), paid_in)
+    return ledger.balance_sql(ledger.escrow_sql(Challenge.id), Challenge.currency), paid_in
+
+
+def _pool_select():
+    """Each challenge's id, finance settings (or None) and `pool_sums_sql`."""
+    return (db.select(Challenge.id, ChallengeFinance, *pool_sums_sql())
             .outerjoin(ChallengeFinance, ChallengeFinance.challenge_id == Challenge.id))
 
 

@@ -19,7 +19,16 @@ statement) and otherwise only checks that it is not None. The challenge page's t
 columns: ~500 Python calls per request for nothing. `Cursor.description` here is a sequence of the same
 length whose Column objects psycopg builds when one is first read.
 
-Only the app's own engine, and only for `postgresql+psycopg` with pool_pre_ping asked for.
+**Statements up to 16 kB stay parsed.** psycopg converts a statement's `%(name)s` placeholders to PostgreSQL's
+`$1` once and keeps the result, but only for a statement of at most 4,096 bytes (and 50 parameters): anything
+longer is parsed again on every run. The limit keeps out the long INSERTs an ORM writes with a different number
+of rows each time; those also have more than 50 parameters, which still keeps them out. The challenge page reads
+everything it shows in one statement of ~8 kB (challenges/showpage.py), rather than three round trips; parsing it
+anew would cost more than the round trips saved. So `STATEMENT_BYTES` replaces psycopg's length limit (a module
+constant of `psycopg._queries`, read on each run; left alone if a psycopg release renames it).
+
+The first two only for the app's own engine, with `postgresql+psycopg` and pool_pre_ping asked for; the third for
+the process, once an engine for psycopg is made.
 """
 from __future__ import annotations
 
@@ -31,6 +40,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InvalidatePoolError
 
 ASKED = "CX_POSTGRESQL_TUNED"
+STATEMENT_BYTES = 16_384
 
 
 def before_engine(app: Flask) -> None:
@@ -48,6 +58,19 @@ def after_engine(app: Flask, engine: Engine) -> None:
     if app.config.get(ASKED) and not event.contains(engine, "checkout", begin):
         event.listen(engine, "checkout", begin)
         event.listen(engine, "connect", use_lazy_description)
+    if engine.dialect.driver == "psycopg":
+        keep_long_statements_parsed()
+
+
+def keep_long_statements_parsed() -> bool:
+    """Let psycopg keep statements of up to STATEMENT_BYTES parsed (see the module's doc); whether it could."""
+    from psycopg import _queries
+
+    limit = getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", None)
+    if not isinstance(limit, int):
+        return False
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(limit, STATEMENT_BYTES)
+    return True
 
 
 def begin(dbapi_connection, connection_record, connection_proxy) -> None:
