@@ -180,6 +180,32 @@ def test_the_blank_filter_form_is_rendered_once_and_never_carries_a_visitors_val
         assert "hospital" not in again and "Clear filters" not in again
 
 
+def test_the_first_page_without_arguments_reuses_one_blank_form_and_hands_out_copies_of_its_filters(
+        app, client, world, make_challenge):
+    """The first page with no arguments at all builds and checks its filter form once per worker
+    (browse._form_and_params): the page is the page a form built afresh renders, a request with filters, or with
+    values the form refuses, gets its own form, and nothing it filled in or changed reaches the blank one."""
+    from challenge.challenges.views import browse
+    from challenge.diagnostics import FRESH_HEADER
+
+    make_challenge(world.org, "open", title="Hospital discharge")
+    fresh = {FRESH_HEADER: "1"}
+    first = client.get("/", headers=fresh).get_data(as_text=True)
+    form, params = app.extensions["blank_catalogue_form"]
+    assert not form.errors and params.page == 1 and params.sort == "closing" and not params.filtered()
+    refused = client.get("/?min_prize=lots&status=bogus&page=3", headers=fresh).get_data(as_text=True)
+    assert "Not a valid choice" in refused
+    with app.test_request_context("/"):
+        mine, copied = browse._form_and_params()
+        assert mine is form and copied == params and copied is not params
+        copied.page, copied.q = 7, "changed"
+    assert app.extensions["blank_catalogue_form"] == (form, params) and params.page == 1 and params.q == ""
+    with app.test_request_context("/?q=hospital"):
+        assert browse._form_and_params()[0] is not form
+    assert client.get("/", headers=fresh).get_data(as_text=True) == first
+    assert "Not a valid choice" not in first and not form.errors
+
+
 @pytest.mark.parametrize("words", ["hospital", '"hospital discharge" -carers', "<b>&amp;</b>", "a'b\"c", "cx-words-slot",
                                    "  ünï   code  ", "x" * 200])
 def test_the_kept_form_with_words_alone_is_the_form_rendered_for_them(app, client, world, make_challenge, words):
