@@ -225,7 +225,7 @@ def _keep_public(challenge: Challenge, rows, user_id: int | None = None) -> Publ
             if row[12] is not None:
                 found[4].append(PostedUpdate(*row[12:16]))
         elif row[_ITEM[part]] is not None:
-            found[part].append(row[_ITEM[part]])
+            found[part].append(row[_ITEM[part]] if part != 7 else (row[23], row[24]))
     first = rows[0]
     unloaded = inspect(challenge).unloaded
     if "organisation" in unloaded:
@@ -240,7 +240,8 @@ def _keep_public(challenge: Challenge, rows, user_id: int | None = None) -> Publ
     return public
 
 
-# Where the item of each part but the Q&A's (columns 7-11) and the updates' (12-15) is in a row of _public_statement.
+# Where the item of each part but the Q&A's (columns 7-11) and the updates' (12-15) is in a row of _public_statement
+# (a funder's organisation follows it).
 _ITEM = {0: 4, 1: 5, 2: 6, 5: 21, 6: 22, 7: 23}
 _FUNDER_ORGANISATION = aliased(Organisation, name="funder_organisations")
 

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from flask_login import current_user
-from sqlalchemy import bindparam
 
 from challenge import clock
 from challenge.accounts.services import user_fact, user_fact_sql
-from challenge.challenges.models import Challenge
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
 from challenge.judging import assignment as assign
@@ -149,51 +146,23 @@ def public_rubric(challenge) -> dict:
 
 
 def _rubric_and_seat(challenge) -> tuple[list[Criterion], list[Round], JudgingSettings | None]:
-    """`rubric.criteria_of`, `rubric.rounds_of` and `rubric.settings_of` in one statement, with the signed-in
-    visitor's seat on the panel: the settings and the seat are kept for the request as `rubric.kept_settings`
-    and `rules.panel_member` would read them, so the page's judging rules ask nothing more. Kept for the request
-    too (the challenge page reads them in its own statement and keeps them with `keep_rubric_and_seat`)."""
+    """The challenge's criteria, rounds and judging settings, as the challenge page's statement read them with the
+    visitor's seat (`keep_rubric_and_seat`); read piece by piece by `rubric`'s own readers only when it has not."""
     user_id = current_user.id if signed_in(current_user) else None
-    return memo("public_rubric", (challenge.id, user_id), lambda: _read_rubric_and_seat(challenge.id, user_id))
-
-
-def _read_rubric_and_seat(challenge_id: int, user_id: int | None):
-    rows = db.session.execute(_rubric_statement(), {"challenge_id": challenge_id, "user_id": user_id}).all()
-    settings, seat = (rows[0][1], rows[0][2]) if rows else (None, None)
-    return keep_rubric_and_seat(challenge_id, user_id, [c for part, _, _, c, _ in rows if part == 0 and c is not None],
-                                [r for part, _, _, _, r in rows if part == 1 and r is not None], settings, seat)
+    return memo("public_rubric", (challenge.id, user_id), lambda: (
+        rubric.criteria_of(challenge), rubric.rounds_of(challenge), rubric.kept_settings(challenge)))
 
 
 def keep_rubric_and_seat(challenge_id: int, user_id: int | None, criteria: list[Criterion], rounds: list[Round],
-                         settings: JudgingSettings | None, seat: PanelMember | None):
-    """What `_rubric_and_seat` answers for the visitor `user_id` (None: anonymous), from what a wider statement
-    read: the criteria in rubric.CRITERION_ORDER, the rounds in rubric.ROUND_ORDER, the settings and the
-    visitor's seat (or None); kept for the request."""
+                         settings: JudgingSettings | None, seat: PanelMember | None) -> None:
+    """Keep for the request what a wider statement (the challenge page's) read for the visitor `user_id` (None:
+    anonymous): the criteria in rubric.CRITERION_ORDER, the rounds in rubric.ROUND_ORDER, the settings and the
+    visitor's seat (or None), as `_rubric_and_seat`, `rubric.kept_settings` and `rules.panel_member` would read
+    them, so the page's judging section and rules ask nothing more."""
     remember("judging_settings", challenge_id, settings)
     if user_id is not None:
         remember("panel_member", (user_id, challenge_id), seat)
-    found = (criteria, rounds, settings)
-    remember("public_rubric", (challenge_id, user_id), found)
-    return found
-
-
-@lru_cache(maxsize=1)
-def _rubric_statement():
-    """_rubric_and_seat's statement, built once: a row per criterion (part 0) and per round (part 1), each
-    part joined to a row of its own so the two lists never multiply (without criteria part 0 has one row, so
-    that there is always one; without rounds part 1 has none), every row with the settings and the seat of
-    `user_id` (None for an anonymous visitor: no seat)."""
-    parts = db.union_all(db.select(db.literal(0).label("part")), db.select(db.literal(1))).subquery("parts")
-    part = parts.c.part
-    return (db.select(part, JudgingSettings, PanelMember, Criterion, Round).select_from(Challenge)
-            .join(parts, db.true())
-            .outerjoin(JudgingSettings, JudgingSettings.challenge_id == Challenge.id)
-            .outerjoin(PanelMember, (PanelMember.challenge_id == Challenge.id)
-                       & (PanelMember.user_id == bindparam("user_id")))
-            .outerjoin(Criterion, (part == 0) & (Criterion.challenge_id == Challenge.id))
-            .outerjoin(Round, (part == 1) & (Round.challenge_id == Challenge.id))
-            .where(Challenge.id == bindparam("challenge_id"), (part == 0) | Round.id.is_not(None))
-            .order_by(part, *rubric.CRITERION_ORDER, *rubric.ROUND_ORDER))
+    remember("public_rubric", (challenge_id, user_id), (criteria, rounds, settings))
 
 
 def my_feedback(challenge) -> Submission | None:

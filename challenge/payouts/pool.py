@@ -12,7 +12,8 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, inspect
+from sqlalchemy.orm.attributes import set_committed_value
 
 from challenge.accounts.models import Organisation
 from challenge.challenges.models import Challenge
@@ -102,41 +103,27 @@ def pool_statuses(challenges: list[Challenge]) -> dict[int, PoolStatus]:
 
 
 def pool_and_funders(challenge: Challenge) -> tuple[PoolStatus, list[Funder]]:
-    """`pool_status(challenge)` and `funders_of(challenge)` (with each funder's organisation) in one
-    statement, for the challenge page's funding panel; kept for the request (the challenge page reads them in
-    its own statement and keeps them with `keep_pool_and_funders`)."""
-    return memo("pool_and_funders", challenge.id, lambda: _read_pool_and_funders(challenge))
-
-
-def _read_pool_and_funders(challenge: Challenge) -> tuple[PoolStatus, list[Funder]]:
-    rows = db.session.execute(_pool_and_funders_statement(), {"challenge_id": challenge.id}).all()
-    _, finance, held, paid, _, _ = rows[0]
-    return keep_pool_and_funders(challenge, finance, held, paid, [r[4] for r in rows if r[4] is not None])
+    """`pool_status(challenge)` and `funders_of(challenge)`, for the challenge page's funding panel: as the page's
+    statement read them (`keep_pool_and_funders`), or read here when it has not."""
+    return memo("pool_and_funders", challenge.id, lambda: (pool_status(challenge), funders_of(challenge)))
 
 
 def keep_pool_and_funders(challenge: Challenge, finance: ChallengeFinance | None, held, paid,
-                          funders: list[Funder]) -> tuple[PoolStatus, list[Funder]]:
-    """What `pool_and_funders(challenge)` answers, from what a wider statement read: the challenge's finance
-    settings (or None), `pool_sums_sql`'s two sums and its accepted funders in FUNDER_ORDER (their organisations
-    read with them); kept for the request."""
-    found = (_status(challenge, finance, -int(paid), int(held)), funders)
-    remember("pool_and_funders", challenge.id, found)
-    return found
+                          funders: list[tuple[Funder, Organisation]]) -> None:
+    """Keep for the request what a wider statement (the challenge page's) read: the challenge's finance settings
+    (or None), `pool_sums_sql`'s two sums and its accepted funders in FUNDER_ORDER, each with its organisation
+    (kept on it as its relationship would load it: the panel names them), as `pool_and_funders` answers."""
+    for funder, organisation in funders:
+        if "organisation" in inspect(funder).unloaded:
+            set_committed_value(funder, "organisation", organisation)
+    remember("pool_and_funders", challenge.id,
+             (_status(challenge, finance, -int(paid), int(held)), [funder for funder, _ in funders]))
 
 
 @lru_cache(maxsize=1)
 def _pool_statuses_statement():
     """pool_statuses' statement, built once (the review queue and the finance page ask it on every visit)."""
     return _pool_select().where(Challenge.id.in_(bindparam("ids", expanding=True)))
-
-
-@lru_cache(maxsize=1)
-def _pool_and_funders_statement():
-    """pool_and_funders' statement, built once: a row per accepted funder (one with none when there are none)."""
-    return (_pool_select().add_columns(Funder, Organisation)
-            .outerjoin(Funder, (Funder.challenge_id == Challenge.id) & (Funder.state == FunderState.ACCEPTED))
-            .outerjoin(Organisation, Organisation.id == Funder.organisation_id)
-            .where(Challenge.id == bindparam("challenge_id")).order_by(*FUNDER_ORDER))
 
 
 def pool_sums_sql() -> tuple:

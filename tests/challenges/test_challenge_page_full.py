@@ -17,8 +17,8 @@ from challenge.challenges.entry_questions import EntryQuestion, questions_of
 from challenge.challenges.models import Challenge, ChallengeDocument, Question, Update
 from challenge.challenges.services import entry_count
 from challenge.challenges import showpage
-from challenge.challenges.showpage import (_BETWEEN_PARTS, PARTS, ChallengePage, _add_public, _render_parts,
-                                          challenge_for_visitor, challenge_page, organisation_url)
+from challenge.challenges.showpage import (_BETWEEN_PARTS, PARTS, ChallengePage, _add_public, _read_public,
+                                          _render_parts, challenge_for_visitor, challenge_page, organisation_url)
 from challenge.extensions import db
 from challenge.judging import rubric
 from challenge.judging.models import JudgingSettings
@@ -94,15 +94,15 @@ def piece_by_piece(challenge: Challenge, now) -> ChallengePage:
 
 def rendered(app, user_id: int | None, slug: str, gather, now) -> tuple[dict[str, str], int]:
     """The page's parts for the user `user_id` (None: anonymous), with the page gathered by `gather`, from a
-    session that holds nothing yet; and the statements gathering it took."""
+    session that holds nothing yet; and the statements gathering and rendering it took."""
     db.session.expunge_all()
     with app.test_request_context("/"):
         if user_id is not None:
             login_user(db.session.get(User, user_id))
         challenge = db.session.scalar(db.select(Challenge).where(Challenge.slug == slug))
-        with counted_statements() as seen:
-            page = gather(challenge, now)
-        return parts_of(page), len(seen)
+        with counted_statements() as seen:  # rendering included: a part that loaded more would be counted
+            parts = parts_of(gather(challenge, now))
+        return parts, len(seen)
 
 
 def parts_of(page: ChallengePage) -> dict[str, str]:
@@ -177,11 +177,20 @@ def test_the_page_with_its_shared_parts_is_the_page_rendered_for_the_visitor(app
 
 
 def test_the_funding_panel_reads_what_pool_status_and_funders_of_read(app, world, rich):
+    """The page's statement keeps the funding panel as pool_status and funders_of read it, the funders'
+    organisations with them (nothing more is asked); without it, pool_and_funders reads them itself."""
     challenge, _ = rich
+    db.session.refresh(challenge)
     with app.test_request_context("/"):
-        status, funders = pool_and_funders(challenge)
+        with counted_statements() as seen:
+            _read_public(challenge)
+            status, funders = pool_and_funders(challenge)
+            names = [f.organisation.name for f in funders]
+        assert names == ["Trust 0", "Trust 1"], names
+        assert len(seen) == 1, seen
         assert status == pool_status(challenge) and funders == funders_of(challenge)
-        assert [f.organisation.name for f in funders] == ["Trust 0", "Trust 1"]
+    with app.test_request_context("/"):
+        assert pool_and_funders(challenge) == (pool_status(challenge), funders_of(challenge))
 
 
 def test_a_challenge_with_nothing_in_its_lists_is_found_and_shown(app, client, world, make_challenge):
@@ -202,10 +211,11 @@ def test_a_challenge_with_nothing_in_its_lists_is_found_and_shown(app, client, w
 @pytest.mark.parametrize("criteria, rounds, settings", [
     ((), (), False), ((("Impact", 100),), (), True), ((), ({"name": "Sift"},), False),
     ((("Impact", 60), ("Reach", 40)), ({"name": "Sift"}, {"name": "Final"}), True)])
-def test_the_rubric_read_with_the_seat_is_the_rubric_read_piece_by_piece(app, world, make_challenge, rubric_for,
+def test_the_rubric_read_with_the_page_is_the_rubric_read_piece_by_piece(app, world, make_challenge, rubric_for,
                                                                          criteria, rounds, settings):
-    """judging/pages._rubric_and_seat reads criteria, rounds and settings in one statement, whichever of them a
-    challenge has (a part without items has no row, but the statement always has one)."""
+    """The page's statement keeps the criteria, rounds and settings as `rubric` reads them, whichever of them a
+    challenge has (a part without items has no row, but the statement always has one), and the judging section
+    then asks nothing more."""
     from challenge.judging.pages import _rubric_and_seat
 
     challenge = make_challenge(world.org, "open", title="Rubric")
@@ -213,8 +223,11 @@ def test_the_rubric_read_with_the_seat_is_the_rubric_read_piece_by_piece(app, wo
     if settings:
         db.session.add(JudgingSettings(challenge_id=challenge.id, feedback_at=clock.now()))
         db.session.commit()
+    db.session.refresh(challenge)
     with app.test_request_context("/"):
-        assert _rubric_and_seat(challenge) == (rubric.criteria_of(challenge), rubric.rounds_of(challenge),
-                                               rubric.settings_of(challenge))
-        assert (len(_rubric_and_seat(challenge)[0]), len(_rubric_and_seat(challenge)[1])) == (len(criteria), len(rounds))
-        assert (_rubric_and_seat(challenge)[2] is not None) == settings
+        with counted_statements() as seen:
+            _read_public(challenge)
+            kept = _rubric_and_seat(challenge)
+        assert len(seen) == 1
+        assert kept == (rubric.criteria_of(challenge), rubric.rounds_of(challenge), rubric.settings_of(challenge))
+        assert (len(kept[0]), len(kept[1]), kept[2] is not None) == (len(criteria), len(rounds), settings)

@@ -44,8 +44,8 @@ FILTERS = "challenges/_catalogue_filters.html"
 def _form_and_params() -> tuple[CatalogueForm, CatalogueParams]:
     """The catalogue's filter form as sent and the valid filters. The first page as most visitors open it (no
     arguments at all) has the same blank form every time: each worker builds and checks that one once (building
-    and checking a form was a tenth of the first page's time) and hands out copies of its filters. The page only
-    reads the form, so one instance serves every request."""
+    and checking a form was ~5 % of the first page's Python calls, 0.07 ms) and hands out copies of its filters.
+    The page only reads the form, so one instance serves every request."""
     if request.args:
         form = CatalogueForm(request.args)
         return form, form.params(page_arg(), organisations_named)
