@@ -76,7 +76,7 @@ def can(user, action: str, thing: Any = None, now: datetime | None = None) -> bo
     if user is None or isinstance(user, LocalProxy):
         # The person behind the proxy, once: a rule reads several of their attributes, and each read through
         # the proxy looks them up again.
-        user = (current_user if user is None else user)._get_current_object()
+        user = viewer() if user is None or user is current_user else user._get_current_object()
     return bool(RULES[action](user, thing, now or clock.now()))
 
 
@@ -127,7 +127,20 @@ def _forget_after_bulk_write(state) -> None:
 
 # --- who someone is ----------------------------------------------------------------------------------
 
+def viewer():
+    """The person this request is for (Flask-Login's anonymous user when nobody signed in; None outside a request):
+    `current_user` without its proxy, which finds them again through three more proxies on every use. A challenge
+    page asked ~30 times (issue 13). Flask-Login keeps the person in `g._login_user` once it has loaded them."""
+    try:
+        user = g.get("_login_user")
+    except RuntimeError:  # no app context
+        user = None
+    return user if user is not None else current_user._get_current_object()
+
+
 def signed_in(user) -> bool:
+    if user is current_user:
+        user = viewer()
     return bool(user and getattr(user, "is_authenticated", False))
 
 

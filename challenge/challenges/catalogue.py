@@ -22,9 +22,9 @@ from challenge.challenges.search import (LISTED_SEARCH, listed_words_clause, tex
                                         words_count, words_values)
 from challenge.challenges.states import LISTED_STATES, ChallengeState, Phase, phase_of
 from challenge.extensions import db
-from challenge.platform.columns import read_columns
+from challenge.platform.columns import one_of, read_columns
 from challenge.platform.hygiene import DB_INT_MAX
-from challenge.platform.paging import page_size
+from challenge.platform.paging import fixed_size, page_size
 
 STATUSES = [("upcoming", "Upcoming"), ("open", "Open"), ("closed", "Closed"), ("awarded", "Awarded")]
 SORTS = [("closing", "Closing soonest"), ("newest", "Newest"), ("prize", "Largest prize")]
@@ -181,10 +181,11 @@ def _listed_matching(dialect: str):
     return _LISTED_CHALLENGES.where(words_clause(dialect))
 
 
-@lru_cache(maxsize=2)
-def _search_cards(dialect: str):
+@lru_cache(maxsize=8)
+def _search_cards(dialect: str, first: int | None = None):
     """A page of cards of the listed challenges matching the words given as a parameter, closing soonest first,
-    with how many match: the catalogue's search, built once per database.
+    with how many match: the catalogue's search, built once per database (and for its first page of `first`
+    cards, with the sizes written in: platform/paging.fixed_size).
 
     Both read only the listed challenges' words (migration 0044), each match's state and deadline from narrow rows
     for the sort, and count the matches from the same narrow rows (`search.words_count`), not with a window (which
@@ -198,8 +199,9 @@ def _search_cards(dialect: str):
         rows = LISTED_SEARCH.c
         matching = (db.select(rows.id).where(listed_words_clause())
                     .order_by(*_closing_order(rows.state, rows.closes_at, rows.id, _NOW)))
-    page = matching.limit(page_size("n")).offset(page_size("skip")).subquery()
-    return _with_cards(page, words_count(dialect), order)
+    sized = (matching.limit(fixed_size(first)).offset(fixed_size(0)) if first
+             else matching.limit(page_size("n")).offset(page_size("skip")))
+    return _with_cards(sized.subquery(), words_count(dialect), order)
 
 
 def _with_cards(page, total, order):
@@ -214,7 +216,7 @@ def _count_of(select):
 
 
 _NOW = bindparam("now", type_=Challenge.closes_at.type)
-_LISTED_CHALLENGES = db.select(Challenge).where(Challenge.state.in_(LISTED_STATES))  # what every search narrows
+_LISTED_CHALLENGES = db.select(Challenge).where(one_of(Challenge.state, LISTED_STATES))  # what every search narrows
 # Each part names its state, and together they are the listed states: the listed filter is not repeated in all six
 # (it made the first page's statement 4,419 bytes long, and psycopg parses a statement longer than 4,096 again on
 # every request instead of keeping it: 0.5 ms of a 2.5 ms page on PostgreSQL).
@@ -228,6 +230,15 @@ _LISTED_BY_PARTS = _closing_parts(db.select(Challenge.id), _NOW, page_size("rows
 _FIRST_CARDS = _with_cards(
     _LISTED_BY_PARTS.limit(page_size("n")).offset(page_size("skip")).subquery(),
     counts.listed(), _order("closing", _NOW))
+
+
+@lru_cache(maxsize=4)
+def _first_page_cards(per_page: int):
+    """_FIRST_CARDS for the first page of `per_page` cards, its sizes written in as it is built: the page every
+    visitor opens first runs with nothing to write into its text but `now` (platform/paging.fixed_size)."""
+    size = fixed_size(per_page)
+    return _with_cards(_closing_parts(db.select(Challenge.id), _NOW, size).limit(size).offset(fixed_size(0))
+                       .subquery(), counts.listed(), _order("closing", _NOW))
 
 
 class IdsFirstPagination(Pagination):
@@ -249,14 +260,17 @@ class IdsFirstPagination(Pagination):
         select, now = self._query_args["select"], self._query_args["now"]
         words = self._query_args["words"]
         if words is not None:  # the search box's words alone: the statement built once
-            rows = _rows(_search_cards(db.engine.dialect.name),
-                         {**words, "now": now, "n": self.per_page, "skip": self._query_offset})
+            dialect = db.engine.dialect.name
+            rows = (_rows(_search_cards(dialect, self.per_page), {**words, "now": now}) if self._query_offset == 0
+                    else _rows(_search_cards(dialect), {**words, "now": now, "n": self.per_page,
+                                                        "skip": self._query_offset}))
             self._total_from_items = rows[0][-1] if rows else None
             return [Card(*row[:-1]) for row in rows]
         by_parts = self._query_args["by_parts"] and self._query_offset + self.per_page <= PARTS_UP_TO
         values = {"now": now, "rows": self._query_offset + self.per_page} if by_parts else {}
         if by_parts and self._query_args["unfiltered"] and self._query_args["cards"]:
-            rows = _rows(_FIRST_CARDS, {**values, "n": self.per_page, "skip": self._query_offset})
+            rows = (_rows(_first_page_cards(self.per_page), {"now": now}) if self._query_offset == 0
+                    else _rows(_FIRST_CARDS, {**values, "n": self.per_page, "skip": self._query_offset}))
             self._total_from_items = rows[0][-1] if rows else None
             return [Card(*row[:-1]) for row in rows]
         if by_parts:
@@ -308,7 +322,7 @@ def _rows(statement, values: dict | None = None) -> list:
 # EXISTS probes ix_challenges_organisation_state once per organisation instead of reading every challenge.
 _ORGANISATIONS = (db.select(Organisation.slug, Organisation.name)
                   .where(db.select(Challenge.id).where(Challenge.organisation_id == Organisation.id,
-                                                       Challenge.state.in_(LISTED_STATES)).exists())
+                                                       one_of(Challenge.state, LISTED_STATES)).exists())
                   .order_by(Organisation.name))
 
 
@@ -334,6 +348,6 @@ _NAMED = (db.select(Organisation.slug, Organisation.name)
           .where(or_(Organisation.slug == _SLUG,
                      func.lower(Organisation.name) == func.lower(bindparam("name", type_=Organisation.name.type))),
                  db.select(Challenge.id).where(Challenge.organisation_id == Organisation.id,
-                                               Challenge.state.in_(LISTED_STATES)).exists())
+                                               one_of(Challenge.state, LISTED_STATES)).exists())
           .order_by((Organisation.slug == _SLUG).desc(), Organisation.id)
           .limit(2))

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from challenge.challenges.models import Challenge, ChallengeCount
 from challenge.challenges.states import LISTED_STATES
 from challenge.extensions import db
+from challenge.platform.columns import one_of
 from challenge.platform.kept_counts import keep_counts
 
 KEPT = keep_counts(Challenge, ChallengeCount, ("state",), moving=("state",))
@@ -25,7 +26,7 @@ def recount() -> None:
 def in_states(*states: str):
     """How many challenges are in these states, as a value to put beside others (a statement's column)."""
     return (db.select(func.coalesce(func.sum(ChallengeCount.n), 0))
-            .where(ChallengeCount.state.in_(states)).scalar_subquery())
+            .where(one_of(ChallengeCount.state, states)).scalar_subquery())
 
 
 def listed():

@@ -19,6 +19,7 @@ from challenge.extensions import db
 from challenge.payouts.funding import assert_publishable
 from challenge.money import CURRENCIES
 from challenge.platform import audit, outbox
+from challenge.platform.columns import one_of
 from challenge.platform.links import site_link
 from challenge.submissions.models import NOT_ENTRY_STATES, Submission, SubmissionCount
 
@@ -279,7 +280,8 @@ def entries_sql(challenge_id):
     """SQL for the entries of the challenge whose id is `challenge_id` (a column), from the kept counts: to
     read with a list of challenges in the same statement."""
     return (db.select(db.func.coalesce(db.func.sum(SubmissionCount.n), 0))
-            .where(SubmissionCount.challenge_id == challenge_id, SubmissionCount.state.not_in(NOT_ENTRY_STATES))
+            .where(SubmissionCount.challenge_id == challenge_id,
+                   one_of(SubmissionCount.state, NOT_ENTRY_STATES, negate=True))
             .scalar_subquery())
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Integer, Select, bindparam
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy import Integer, Select, bindparam, literal_column
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from challenge.extensions import db
 from challenge.platform.hygiene import page_arg
@@ -22,6 +22,13 @@ def page_size(name: str, value: int | None = None) -> BindParameter:
     sizes written in, each page size is a statement of its own, and PostgreSQL keeps one plan for it unless the
     statement's other parameters make plans for their values worth it."""
     return bindparam(name, value, type_=Integer, literal_execute=True)
+
+
+def fixed_size(value: int) -> ColumnElement[int]:
+    """A page's LIMIT or OFFSET written into the statement as it is built, for a statement built once for that
+    size (the catalogue's first page): PostgreSQL plans it as it would `page_size`'s, and nothing is written into
+    its text each time it runs (SQLAlchemy's pass over the whole text, ~0.03 ms a page, issue 13)."""
+    return literal_column(str(int(value)), Integer)
 
 
 def paginate(stmt: Select, *, per_page: int | None = None) -> Pagination:

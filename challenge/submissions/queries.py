@@ -16,6 +16,7 @@ from challenge.accounts.models import Organisation, User
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
 from challenge.permissions import can
+from challenge.platform.columns import one_of
 from challenge.platform.paging import page_size, paginate_rows
 from challenge.submissions.models import (ACTIVE_STATES, SEEN_BY_SEEKERS, Attachment, Submission, SubmissionCount,
                                           SubmissionState, TeamMember)
@@ -197,7 +198,7 @@ def entry_id_sql(challenge_id, user_id):
     mine = aliased(Submission)
     team_of = db.select(TeamMember.submission_id).where(TeamMember.user_id == user_id)
     return (db.select(mine.id).where(
-        mine.challenge_id == challenge_id, mine.state.in_(ACTIVE_STATES),
+        mine.challenge_id == challenge_id, one_of(mine.state, ACTIVE_STATES),
         (mine.owner_id == user_id) | mine.id.in_(team_of))
         .order_by((mine.owner_id == user_id).desc()).limit(1).scalar_subquery())
 

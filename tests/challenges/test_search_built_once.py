@@ -47,8 +47,8 @@ def test_the_search_box_finds_what_the_general_search_finds(app, world, make_cha
     db.session.commit()
     monkeypatch.setitem(app.config, "PER_PAGE", 4)
     built = []
-    monkeypatch.setattr(catalogue, "_search_cards", lambda dialect, real=catalogue._search_cards: built.append(1)
-                        or real(dialect))
+    monkeypatch.setattr(catalogue, "_search_cards", lambda dialect, *first, real=catalogue._search_cards: built.append(1)
+                        or real(dialect, *first))
     now = clock.now()
     general = search_challenges(CatalogueParams(q=q), now)
     total = general.total
@@ -77,8 +77,8 @@ def test_filters_sorts_and_pages_past_the_end_keep_the_general_search(app, world
     for n in range(5):
         make_challenge(world.org, "open", title=f"Hospital discharge {n}", sector="health" if n % 2 else "education")
     built = []
-    monkeypatch.setattr(catalogue, "_search_cards", lambda dialect, real=catalogue._search_cards: built.append(1)
-                        or real(dialect))
+    monkeypatch.setattr(catalogue, "_search_cards", lambda dialect, *first, real=catalogue._search_cards: built.append(1)
+                        or real(dialect, *first))
     now = clock.now()
     assert search_challenges(CatalogueParams(q="hospital", sector="health"), now, cards=True).total == 2
     assert search_challenges(CatalogueParams(q="hospital", sort="prize"), now, cards=True).total == 5

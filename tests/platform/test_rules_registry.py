@@ -72,3 +72,49 @@ def test_a_lifecycle_refuses_in_its_own_words():
     with pytest.raises(InvalidTransition, match="Only a red light turns green"):
         table.apply(thing, "go")
     assert str(lifecycle.state_check("state", Light).sqltext) == "state in ('red', 'green')"
+
+
+def test_the_viewer_is_the_person_behind_current_user_in_every_case(app, make_user):
+    """`viewer()` (current_user without its proxy, for the questions a page asks ~30 times) is whoever current_user
+    is: nobody outside a request, the anonymous user before and after sign-in, the signed-in person in between; and
+    `can(None, …)` and `signed_in(current_user)` ask about them."""
+    from flask_login import current_user, login_user, logout_user
+
+    person = make_user()
+    db.session.commit()
+    with app.app_context():
+        assert permissions.viewer() is None and current_user._get_current_object() is None
+    with app.test_request_context():
+        anonymous = permissions.viewer()
+        assert anonymous is current_user._get_current_object() and not anonymous.is_authenticated
+        assert not permissions.signed_in(current_user)
+        login_user(person)
+        assert permissions.viewer() is person is current_user._get_current_object()
+        assert permissions.signed_in(current_user)
+        asked = []
+        permissions.RULES["test.viewer"] = lambda user, thing, now: asked.append(user) or True
+        try:
+            assert permissions.can(None, "test.viewer") and permissions.can(current_user, "test.viewer")
+        finally:
+            del permissions.RULES["test.viewer"]
+        assert asked == [person, person]
+        logout_user()
+        assert not permissions.viewer().is_authenticated and not permissions.signed_in(current_user)
+
+
+@pytest.mark.parametrize("negate", [False, True])
+def test_one_of_finds_what_in_finds_with_each_value_a_parameter_of_its_own(app, make_user, negate):
+    """platform/columns.one_of: the same rows as `in_()` / `not_in()`, with nothing written into the text at run time."""
+    from challenge.accounts.models import User
+    from challenge.platform.columns import one_of
+
+    people = [make_user() for _ in range(4)]
+    db.session.commit()
+    wanted = [people[0].email, people[2].email]
+    fixed = one_of(User.email, wanted, negate=negate)
+    expanding = User.email.not_in(wanted) if negate else User.email.in_(wanted)
+    found = set(db.session.scalars(db.select(User.id).where(fixed)))
+    assert found == set(db.session.scalars(db.select(User.id).where(expanding)))
+    assert ({people[0].id, people[2].id} & found) == (set() if negate else {people[0].id, people[2].id})
+    compiled = db.select(User.id).where(fixed).compile(dialect=db.engine.dialect)
+    assert not compiled.post_compile_params and len([b for b in compiled.binds if b.startswith("param")]) == 2
