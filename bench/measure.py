@@ -7,13 +7,14 @@ from urllib.parse import urlsplit
 
 import requests
 from flask import Flask
+from sqlalchemy.engine import make_url
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from bench import wrk
 from bench.cases import Case, Facts
 from bench.dataset import PASSWORD
-from bench.server import Gunicorn, sign_in
+from bench.server import Gunicorn, cpu_seconds, postgresql_pids, sign_in
 from challenge.diagnostics import FRESH_HEADER
 
 PROBE_TIMEOUT = 60
@@ -33,6 +34,10 @@ class Result:
     queries: int | None = None
     queries_small: int | None = None
     fraction: float | None = None
+    # CPU ms a request: the gunicorn workers' (the app, and SQLite inside it) and the PostgreSQL server's. Unlike
+    # the fraction, these do not move with how cheap the machine makes a bare request (its kernel and gunicorn).
+    app_cpu_ms: float | None = None
+    db_cpu_ms: float | None = None
     verdict: str = "—"
     probe_seconds: float = 0.0
     reasons: list[str] = field(default_factory=list)
@@ -118,9 +123,18 @@ def run_case(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: S
     if cookie is None and not case.page_cache:
         cookie = f"session={UNCACHED_COOKIE}"
     headers = {} if case.page_cache else {FRESH_HEADER: "1"}  # "rendered": no kept page, no shared part
+    url = make_url(server.env.get("DATABASE_URL") or "sqlite://")
+    database = postgresql_pids(url.database) if url.get_backend_name() == "postgresql" else []
+    app_before, db_before = server.cpu_seconds(), cpu_seconds(database)
     measured = wrk.run(server.url, paths, duration=duration, cookie=cookie, connections=case.connections,
                        headers=headers)
-    server.wait_idle()
+    server.wait_idle()  # the requests still queued when wrk stopped are served, and counted, before reading
+    served = measured.requests or measured.requests_per_second * duration
+    if served:
+        result.app_cpu_ms = (server.cpu_seconds() - app_before) * 1000 / served
+        if database:
+            result.db_cpu_ms = (cpu_seconds(sorted(set(database + postgresql_pids(url.database)))) - db_before) \
+                * 1000 / served
     result.rps, result.errors = measured.requests_per_second, measured.error_count
     result.p50, result.p95, result.p99 = measured.p(50), measured.p(95), measured.p(99)
     return result

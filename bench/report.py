@@ -13,7 +13,7 @@ from bench.server import Memory
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 MEMORY_LIMIT_MB = 150
 HEAD = ["case", "req/s", "p50 ms", "p95 ms", "p99 ms", "queries/req (small → full)", "of bare Flask",
-        "target", "result"]
+        "CPU ms/req (app + database)", "target", "result"]
 INTRO = """# Benchmarks
 
 Measured by `python -m bench.run` (see `bench/`): a fresh database loaded in bulk, the app served by
@@ -23,7 +23,11 @@ queue). Each page's throughput is quoted as a fraction of the ceiling, a bare Fl
 (`bench/hello.py`) served by the same gunicorn in the same run (the app's own `/healthz` is measured
 beside it), because the machine is shared and absolute numbers drift from run to run. Signed-in cases
 sign in through the login form as the role that uses the page (bench/cases.py); every request of theirs
-renders the page. Queries per request come from the app's opt-in `X-Query-Count` header
+renders the page. The CPU a request costs the app's workers (and, on PostgreSQL, the database server) is read
+from /proc around each wrk run: the fraction of bare Flask moves with the machine, because a bare request is mostly
+the kernel's and gunicorn's work, whose cost differs between machines more than Python's (a host where the ceiling
+read 10,600 req/s against another's 7,600 served the rendered challenge page at the same ~750), while the CPU a
+request costs is the code's own. Queries per request come from the app's opt-in `X-Query-Count` header
 (challenge/diagnostics.py), read once with the small data set and once with the full one: they must be
 equal. A page whose single request takes more than 5 s is not put under load (it would only build a
 queue) and is reported as not met. To measure another page, add a row to `CASES` in `bench/cases.py`; a
@@ -62,9 +66,17 @@ def row(r: Result) -> list[str]:
     target = r.case.target.describe(r.case.connections)
     if not r.ran:
         error = r.status.startswith("error")
-        return [r.case.name, r.status, "", "", "", queries if error else "", "", target, r.verdict if error else ""]
+        return [r.case.name, r.status, "", "", "", queries if error else "", "", "", target,
+                r.verdict if error else ""]
     fraction = "—" if r.fraction is None or r.case.baseline else f"{r.fraction:.0%}"
-    return [r.case.name, _n(r.rps, 0), _n(r.p50), _n(r.p95), _n(r.p99), queries, fraction, target, r.verdict]
+    return [r.case.name, _n(r.rps, 0), _n(r.p50), _n(r.p95), _n(r.p99), queries, fraction, cpu(r), target, r.verdict]
+
+
+def cpu(r: Result) -> str:
+    """The CPU a request cost the app's workers, and the database server beside them when it is PostgreSQL."""
+    if r.app_cpu_ms is None:
+        return "—"
+    return _n(r.app_cpu_ms, 2) + ("" if r.db_cpu_ms is None else f" + {r.db_cpu_ms:.2f}")
 
 
 def memory_line(run: Run) -> str:

@@ -167,6 +167,10 @@ class Gunicorn:
             before = now
         return before
 
+    def cpu_seconds(self) -> float:
+        """The CPU time (user and system) the workers have used so far."""
+        return cpu_seconds(self.worker_pids())
+
     def stop(self) -> None:
         stop_group(self.process)
 
@@ -192,6 +196,40 @@ def memory_of(pid: int) -> Memory:
         return Memory(int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) / 1024)
     kb = {name: int(value) for name, value in re.findall(r"^(\w+):\s+(\d+) kB", rollup, re.M)}
     return Memory(kb["Rss"] / 1024, kb["Pss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """The CPU time (user and system, from /proc/<pid>/stat) these processes have used so far; one that has
+    ended counts nothing."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgresql_pids(database: str) -> list[int]:
+    """The processes of this machine's PostgreSQL server that serve connections to `database` (the app's, and the
+    bench's own): one per connection, named by the server "postgres: [<cluster>:] <user> <database> <client> <state>". The
+    server's own processes (the checkpointer writing out what a bulk load left, say) are not the pages' cost."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if (proc / "comm").read_text().strip() != "postgres":
+                    continue
+                title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
+            except OSError:
+                continue
+            words = title[1:] if title[:1] == ["postgres:"] else []
+            if words and words[0].endswith(":"):  # the cluster's name ("15/main:"), when it has one
+                words = words[1:]
+            if len(words) > 1 and words[1] == database:
+                found.append(int(proc.name))
+    return found
 
 
 def stop_group(process: subprocess.Popen | None) -> None:

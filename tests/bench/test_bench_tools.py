@@ -264,3 +264,44 @@ def test_the_bench_challenges_can_be_found_by_the_words_the_search_cases_ask_for
     found = {w: search_challenges(CatalogueParams(q=w), now).total for w in SEARCH_WORDS}
     assert sum(found.values()) > 0 and found == {
         w: sum(w in r["search_text"].lower() for r in rows[:12]) for w in SEARCH_WORDS}
+
+
+def test_a_processes_cpu_time_is_read_from_proc_and_grows_with_its_work():
+    """bench.measure reads the workers' (and PostgreSQL's) CPU around each wrk run from /proc; an ended process
+    counts nothing."""
+    import os
+    import time
+
+    from bench.server import cpu_seconds
+
+    before = cpu_seconds([os.getpid()])
+    started = time.process_time()
+    while time.process_time() - started < 0.1:
+        sum(range(1000))
+    assert cpu_seconds([os.getpid()]) - before >= 0.05
+    assert cpu_seconds([2 ** 22 + 7]) == 0  # no such process
+
+
+def test_the_table_shows_the_cpu_of_a_request_for_the_app_and_the_database():
+    shown = Result(Case("page", lambda f: ["/"]), rps=800.0, app_cpu_ms=2.156, db_cpu_ms=0.4)
+    alone = Result(Case("page", lambda f: ["/"]), rps=800.0, app_cpu_ms=1.5)
+    assert report.cpu(shown) == "2.16 + 0.40" and report.cpu(alone) == "1.50"
+    assert report.cpu(Result(Case("page", lambda f: ["/"]))) == "—"
+    assert len(report.row(shown)) == len(report.HEAD) == len(report.row(Result(Case("x", lambda f: []),
+                                                                             status="skipped: no data")))
+
+
+def test_the_database_servers_cpu_counts_only_the_connections_to_the_benchs_database(app):
+    """On PostgreSQL the CPU beside the app's is that of the server processes connected to the bench's database:
+    not the checkpointer's or another database's."""
+    from sqlalchemy import text
+
+    from bench.server import postgresql_pids
+    from challenge.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's processes")
+    with db.engine.connect() as conn:
+        mine = conn.scalar(text("SELECT pg_backend_pid()"))
+        assert mine in postgresql_pids(db.engine.url.database)
+        assert mine not in postgresql_pids(db.engine.url.database + "_other")
