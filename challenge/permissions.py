@@ -138,6 +138,12 @@ def viewer():
     return user if user is not None else current_user._get_current_object()
 
 
+def viewer_id() -> int | None:
+    """The id of the person this request is for, or None when nobody signed in."""
+    user = viewer()
+    return user.id if signed_in(user) else None
+
+
 def signed_in(user) -> bool:
     if user is current_user:
         user = viewer()

@@ -24,7 +24,7 @@ from challenge.challenges.states import LISTED_STATES, ChallengeState, Phase, ph
 from challenge.extensions import db
 from challenge.platform.columns import one_of, read_columns
 from challenge.platform.hygiene import DB_INT_MAX
-from challenge.platform.paging import fixed_size, page_size
+from challenge.platform.paging import page_size, page_sizes, sized_values
 
 STATUSES = [("upcoming", "Upcoming"), ("open", "Open"), ("closed", "Closed"), ("awarded", "Awarded")]
 SORTS = [("closing", "Closing soonest"), ("newest", "Newest"), ("prize", "Largest prize")]
@@ -184,8 +184,8 @@ def _listed_matching(dialect: str):
 @lru_cache(maxsize=8)
 def _search_cards(dialect: str, first: int | None = None):
     """A page of cards of the listed challenges matching the words given as a parameter, closing soonest first,
-    with how many match: the catalogue's search, built once per database (and for its first page of `first`
-    cards, with the sizes written in: platform/paging.fixed_size).
+    with how many match: the catalogue's search, built once per database (for its first page of `first`
+    cards with the sizes written in, and for the later pages: platform/paging.page_sizes).
 
     Both read only the listed challenges' words (migration 0044), each match's state and deadline from narrow rows
     for the sort, and count the matches from the same narrow rows (`search.words_count`), not with a window (which
@@ -199,9 +199,8 @@ def _search_cards(dialect: str, first: int | None = None):
         rows = LISTED_SEARCH.c
         matching = (db.select(rows.id).where(listed_words_clause())
                     .order_by(*_closing_order(rows.state, rows.closes_at, rows.id, _NOW)))
-    sized = (matching.limit(fixed_size(first)).offset(fixed_size(0)) if first
-             else matching.limit(page_size("n")).offset(page_size("skip")))
-    return _with_cards(sized.subquery(), words_count(dialect), order)
+    n, skip = page_sizes(first)
+    return _with_cards(matching.limit(n).offset(skip).subquery(), words_count(dialect), order)
 
 
 def _with_cards(page, total, order):
@@ -224,21 +223,18 @@ _LISTED_CHALLENGES = db.select(Challenge).where(one_of(Challenge.state, LISTED_S
 # (platform/paging.page_size): while they were parameters PostgreSQL planned it afresh on every request (0.44 ms of
 # planning, half the server's CPU for the page).
 _LISTED_BY_PARTS = _closing_parts(db.select(Challenge.id), _NOW, page_size("rows"))
-# The first page anyone sees, as cards with the number of listed challenges (kept by challenges/counts.py: counting
-# them took 1 ms on PostgreSQL), in one statement built once (building it cost a third of running it): now and the
-# page's sizes are given when it runs.
-_FIRST_CARDS = _with_cards(
-    _LISTED_BY_PARTS.limit(page_size("n")).offset(page_size("skip")).subquery(),
-    counts.listed(), _order("closing", _NOW))
 
 
 @lru_cache(maxsize=4)
-def _first_page_cards(per_page: int):
-    """_FIRST_CARDS for the first page of `per_page` cards, its sizes written in as it is built: the page every
-    visitor opens first runs with nothing to write into its text but `now` (platform/paging.fixed_size)."""
-    size = fixed_size(per_page)
-    return _with_cards(_closing_parts(db.select(Challenge.id), _NOW, size).limit(size).offset(fixed_size(0))
-                       .subquery(), counts.listed(), _order("closing", _NOW))
+def _listed_cards(first: int | None):
+    """The catalogue's page as everyone first sees it: cards of the listed challenges, closing soonest first, with
+    how many are listed (kept by challenges/counts.py: counting them took 1 ms on PostgreSQL), in one statement
+    built once (building it cost a third of running it). For the first page of `first` cards its sizes are
+    written in; for the later pages (`first` None) the rows each part reads, the page's length and offset are
+    given as `rows`, `n` and `skip` when it runs (platform/paging.page_sizes); `now` always."""
+    n, skip = page_sizes(first)
+    by_parts = _closing_parts(db.select(Challenge.id), _NOW, n) if first else _LISTED_BY_PARTS
+    return _with_cards(by_parts.limit(n).offset(skip).subquery(), counts.listed(), _order("closing", _NOW))
 
 
 class IdsFirstPagination(Pagination):
@@ -251,7 +247,7 @@ class IdsFirstPagination(Pagination):
     """
 
     def _order(self) -> tuple:
-        """The sort's ORDER BY, built once by the paths that run one (the first pages' statement is built at import)."""
+        """The sort's ORDER BY, built once by the paths that run one (the first pages' statements build their own)."""
         if "order" not in self._query_args:
             self._query_args["order"] = _order(self._query_args["sort"], self._query_args["now"])
         return self._query_args["order"]
@@ -260,17 +256,15 @@ class IdsFirstPagination(Pagination):
         select, now = self._query_args["select"], self._query_args["now"]
         words = self._query_args["words"]
         if words is not None:  # the search box's words alone: the statement built once
-            dialect = db.engine.dialect.name
-            rows = (_rows(_search_cards(dialect, self.per_page), {**words, "now": now}) if self._query_offset == 0
-                    else _rows(_search_cards(dialect), {**words, "now": now, "n": self.per_page,
-                                                        "skip": self._query_offset}))
+            first, sized = sized_values(self.per_page, self._query_offset, {**words, "now": now})
+            rows = _rows(_search_cards(db.engine.dialect.name, first), sized)
             self._total_from_items = rows[0][-1] if rows else None
             return [Card(*row[:-1]) for row in rows]
         by_parts = self._query_args["by_parts"] and self._query_offset + self.per_page <= PARTS_UP_TO
         values = {"now": now, "rows": self._query_offset + self.per_page} if by_parts else {}
         if by_parts and self._query_args["unfiltered"] and self._query_args["cards"]:
-            rows = (_rows(_first_page_cards(self.per_page), {"now": now}) if self._query_offset == 0
-                    else _rows(_FIRST_CARDS, {**values, "n": self.per_page, "skip": self._query_offset}))
+            first, sized = sized_values(self.per_page, self._query_offset, values)
+            rows = _rows(_listed_cards(first), sized)
             self._total_from_items = rows[0][-1] if rows else None
             return [Card(*row[:-1]) for row in rows]
         if by_parts:

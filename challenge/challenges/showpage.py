@@ -38,7 +38,7 @@ from challenge.payouts.funding import pool_and_funders
 from challenge.payouts.models import ChallengeFinance, Funder
 from challenge.payouts.pool import FUNDER_ORDER, keep_pool_and_funders, pool_sums_sql
 from challenge.payouts.states import FunderState
-from challenge.permissions import can, memo, remember, signed_in
+from challenge.permissions import can, memo, remember, signed_in, viewer_id
 from challenge.platform import tx
 from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_part, with_token
 from challenge.submissions import queries as submission_queries
@@ -206,7 +206,7 @@ class Public(NamedTuple):
 def _read_public(challenge: Challenge) -> Public:
     """The challenge's Public, read in one statement with its organisation and prize tiers (kept on it as its
     relationships would load them), its rubric and funding panel."""
-    user_id = current_user.id if signed_in(current_user) else None
+    user_id = viewer_id()
     rows = db.session.execute(_public_statement("id"), {"challenge_id": challenge.id, "user_id": user_id}).all()
     return _keep_public(challenge, rows, user_id)
 

@@ -17,7 +17,7 @@ from challenge.judging.models import (DECIDED, Assignment, AssignmentState, Conf
 from challenge.judging.pairwise_models import PAIRWISE
 from challenge.payouts.awards import stage_grant_room
 from challenge.payouts.funding import fee_on, pool_status
-from challenge.permissions import can, memo, remember, signed_in
+from challenge.permissions import can, memo, remember, viewer_id
 from challenge.platform.pagecache import keep_until
 from challenge.submissions import cleaning
 from challenge.submissions.models import Submission, TeamMember
@@ -148,7 +148,7 @@ def public_rubric(challenge) -> dict:
 def _rubric_and_seat(challenge) -> tuple[list[Criterion], list[Round], JudgingSettings | None]:
     """The challenge's criteria, rounds and judging settings, as the challenge page's statement read them with the
     visitor's seat (`keep_rubric_and_seat`); read piece by piece by `rubric`'s own readers only when it has not."""
-    user_id = current_user.id if signed_in(current_user) else None
+    user_id = viewer_id()
     return memo("public_rubric", (challenge.id, user_id), lambda: (
         rubric.criteria_of(challenge), rubric.rounds_of(challenge), rubric.kept_settings(challenge)))
 

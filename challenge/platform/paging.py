@@ -31,6 +31,21 @@ def fixed_size(value: int) -> ColumnElement[int]:
     return literal_column(str(int(value)), Integer)
 
 
+def page_sizes(first: int | None) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """A page's LIMIT and OFFSET for a statement built once: for the first page of `first` rows, written in as it
+    is built (`fixed_size`); with `first` None, for any page, given as `n` and `skip` when it runs (`page_size`).
+    Run the statement with `sized_values(first, ...)`."""
+    return (fixed_size(first), fixed_size(0)) if first else (page_size("n"), page_size("skip"))
+
+
+def sized_values(per_page: int, offset: int, values: dict) -> tuple[int | None, dict]:
+    """The `first` to build a `page_sizes` statement with for this page (its length on the first page, else None),
+    and the values to run it with."""
+    if offset == 0:
+        return per_page, values
+    return None, {**values, "n": per_page, "skip": offset}
+
+
 def paginate(stmt: Select, *, per_page: int | None = None) -> Pagination:
     """The page of `stmt` asked for by `?page=` (a page past the end is empty, never an error).
 

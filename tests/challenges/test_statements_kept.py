@@ -35,8 +35,8 @@ def _as_sent(statement) -> tuple[str, dict]:
 
 
 @pytest.mark.parametrize("name, statement", [
-    ("first page", lambda: catalogue._FIRST_CARDS),
-    ("first page, sizes written in", lambda: catalogue._first_page_cards(12)),
+    ("first page", lambda: catalogue._listed_cards(12)),
+    ("later pages", lambda: catalogue._listed_cards(None)),
     ("search", lambda: catalogue._search_cards("postgresql")),
     ("search, first page", lambda: catalogue._search_cards("postgresql", 12)),
     ("challenge page, by slug", lambda: showpage._public_statement("slug")),
@@ -70,7 +70,7 @@ def test_the_first_pages_sizes_are_written_into_its_statement(app):
     (With a test's few rows PostgreSQL keeps one plan either way, so this holds the statement's shape instead.)"""
     from challenge import clock
 
-    compiled = catalogue._FIRST_CARDS.compile(dialect=psycopg_dialect())
+    compiled = catalogue._listed_cards(None).compile(dialect=psycopg_dialect())
     sent = compiled.construct_expanded_state({"now": clock.now(), "rows": 36, "n": 12, "skip": 24})
     assert not {"rows", "n", "skip"} & set(sent.parameters), sent.parameters
     assert "LIMIT 36" in sent.statement and "LIMIT 12 OFFSET 24" in sent.statement
@@ -78,7 +78,7 @@ def test_the_first_pages_sizes_are_written_into_its_statement(app):
 
 
 _EVERY_VIEW = [
-    ("first page", lambda: catalogue._first_page_cards(12)),
+    ("first page", lambda: catalogue._listed_cards(12)),
     ("search, first page", lambda: catalogue._search_cards("postgresql", 12)),
     ("challenge page, by slug", lambda: showpage._public_statement("slug")),
     ("challenge page, by id", lambda: showpage._public_statement("id")),
@@ -104,7 +104,7 @@ def test_nothing_is_written_into_the_text_of_a_statement_every_view_runs(app, na
 def test_the_first_pages_of_the_catalogue_and_the_search_have_their_sizes_written_in(app):
     """The first page of cards and of a search are statements of their own for their page length, with the rows each
     part reads, the length and the offset written in; later pages take them when they run (above)."""
-    first = str(catalogue._first_page_cards(12).compile(dialect=psycopg_dialect()))
+    first = str(catalogue._listed_cards(12).compile(dialect=psycopg_dialect()))
     assert first.count("LIMIT 12") == 7 and "LIMIT 12 OFFSET 0" in first  # six parts of 12 rows, then the page
     search = str(catalogue._search_cards("postgresql", 12).compile(dialect=psycopg_dialect()))
     assert "LIMIT 12 OFFSET 0" in search

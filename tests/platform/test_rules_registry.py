@@ -87,9 +87,10 @@ def test_the_viewer_is_the_person_behind_current_user_in_every_case(app, make_us
     with app.test_request_context():
         anonymous = permissions.viewer()
         assert anonymous is current_user._get_current_object() and not anonymous.is_authenticated
-        assert not permissions.signed_in(current_user)
+        assert not permissions.signed_in(current_user) and permissions.viewer_id() is None
         login_user(person)
         assert permissions.viewer() is person is current_user._get_current_object()
+        assert permissions.viewer_id() == person.id
         assert permissions.signed_in(current_user)
         asked = []
         permissions.RULES["test.viewer"] = lambda user, thing, now: asked.append(user) or True
