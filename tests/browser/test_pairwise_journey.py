@@ -58,8 +58,8 @@ def test_a_judge_compares_pairs_and_the_chair_sees_the_ranking(page, browser, li
     page.get_by_role("button", name="Skip this pair").click()
     focused = tab_to(page, "Entry A is better")  # keyboard alone: Tab to the choice, Enter to make it
     assert focused["tag"] == "BUTTON"
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form's POST and its redirect, not the page already loaded
+        page.keyboard.press("Enter")
     assert "You have made 4 comparisons in this round" in page.locator("main").inner_text()
     page.shots(page, "after-four")
     assert db.session.scalar(db.select(db.func.count(Comparison.id))) == 4
