@@ -124,8 +124,10 @@ def _assign(round_: Round, pairs, scored: bool, now: datetime) -> None:
         {"panel_member_id": j, "submission_id": e, "has_conflict": False, "reason": "", "declared_at": now}
         for j, e in pairs])
     state = AssignmentState.SUBMITTED if scored else AssignmentState.PENDING
+    reference = dict(db.session.execute(db.select(Submission.id, Submission.reference)
+                                        .where(Submission.challenge_id == round_.challenge_id)).all())
     db.session.execute(db.insert(Assignment), [
-        {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "state": state,
+        {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "reference": reference[e], "state": state,
          "comment": "Clear and well argued." if scored else "", "updated_at": now, "submitted_at": now if scored else None}
         for j, e in pairs])
 

@@ -158,8 +158,11 @@ def open_round(round_: Round, actor, now: datetime, *, override_reason: str = ""
         raise NotAllowed("Only a broker can open a round in which an entry has fewer than two judges.")
     round_.panel_override_reason = override_reason
     if pairs:  # a pairwise round has none
+        reference = dict(db.session.execute(db.select(Submission.id, Submission.reference)
+                                            .where(Submission.challenge_id == challenge.id)).all())
         db.session.execute(db.insert(Assignment), [
-            {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "state": AssignmentState.PENDING}
+            {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "reference": reference[e],
+             "state": AssignmentState.PENDING}
             for j, e in pairs
         ])
     before, after = ROUND_MOVES.apply(round_, "open")
@@ -278,12 +281,14 @@ def declare(assignment: Assignment, has_conflict: bool, reason: str, actor, now:
                  now, data={"submission": assignment.submission_id})
     if has_conflict:
         round_, entry, judge = assignment.round, assignment.submission_id, assignment.panel_member_id
+        reference = assignment.reference
         db.session.delete(assignment)
         db.session.flush()
         if round_.strategy == "k":
             stand_in = _least_loaded(round_, entry, exclude=[judge])
             if stand_in is not None:
-                db.session.add(Assignment(round_id=round_.id, panel_member_id=stand_in.id, submission_id=entry))
+                db.session.add(Assignment(round_id=round_.id, panel_member_id=stand_in.id, submission_id=entry,
+                                          reference=reference))
                 audit.record(actor, "judging.reassigned", round_, now, data={"submission": entry, "to": stand_in.id,
                                                                              "because": "conflict"})
         db.session.flush()

@@ -259,12 +259,16 @@ class Assignment(db.Model):
         UniqueConstraint("round_id", "panel_member_id", "submission_id"),
         state_check("state", AssignmentState),
         Index("ix_assignments_round_submission", "round_id", "submission_id"),
+        Index("ix_assignments_queue", "round_id", "panel_member_id", "reference"),  # a judge's queue, in order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     panel_member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"), index=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    # The entry's reference, given when the sheet is made (a reference never changes): the judge's queue is in
+    # reference order, read from ix_assignments_queue without reading every entry of the round (migration 0045).
+    reference: Mapped[str] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(10), default=AssignmentState.PENDING)
     comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -42,6 +42,8 @@ def test_every_page_of_the_queue_is_the_plain_readers_queue(app, per_page):
         plain_conflicts = [c.submission_id for c in conflicts]
         rounds = [r.id for r in queue.rounds_with_work(member)]
     assert {status for *_, status in plain} == {"not_started", "declared", "submitted"}
+    assert [reference for _, reference, *_ in plain] == sorted(s.reference for s in db.session.scalars(
+        db.select(Submission).join(Assignment).where(Assignment.panel_member_id == member.id)))
     db.session.expunge_all()
     seen = []
     for number in range(1, 10):

@@ -11,6 +11,7 @@ from challenge.errors import DomainError, InvalidTransition
 from challenge.extensions import db
 from challenge.judging import assignment as assign
 from challenge.judging.models import Assignment, Conflict
+from challenge.submissions.models import Submission
 from challenge.platform.models import AuditEvent, OutboxMessage
 from tests.judging.judging_helpers import open_round, score_all, sheet
 
@@ -184,6 +185,10 @@ def test_declaring_a_conflict_releases_the_entry_and_k_rounds_reassign_it(client
     judges = set(db.session.scalars(db.select(Assignment.panel_member_id).where(
         Assignment.round_id == round_.id, Assignment.submission_id == entry)))
     assert member.id not in judges and len(judges) == 2
+    # Every sheet, the stand-in's too, keeps its entry's reference (the judge's queue is read in its order).
+    sheets = db.session.execute(db.select(Assignment.reference, Submission.reference).join(
+        Submission, Submission.id == Assignment.submission_id).where(Assignment.round_id == round_.id)).all()
+    assert len(sheets) == 8 and all(kept == reference for kept, reference in sheets)
     conflict = db.session.scalar(db.select(Conflict))
     assert conflict.has_conflict and conflict.reason == "I mentor the team."
     queue = client.get(f"/judging/{world.challenge.slug}/queue").get_data(as_text=True)

@@ -88,7 +88,8 @@ def test_a_judge_cannot_score_for_someone_else(app, client, sec_world, login):
     from challenge.judging.models import Assignment, Conflict, Criterion, Score
 
     w = sec_world
-    chairs = Assignment(round_id=w.round.id, panel_member_id=w.chair_seat.id, submission_id=w.sub.id)
+    chairs = Assignment(round_id=w.round.id, panel_member_id=w.chair_seat.id, submission_id=w.sub.id,
+                        reference=w.sub.reference)
     foreign = Criterion(challenge_id=w.other_challenge.id, position=1, name="Other", weight=100, scale_min=0,
                         scale_max=4, levels=[])
     db.session.add_all([chairs, foreign, Conflict(panel_member_id=w.judge_seat.id, submission_id=w.sub.id,

@@ -67,7 +67,8 @@ def build_world(make_user, make_org, make_challenge, make_submission, rubric_for
     chair_seat, judge_seat = seat(challenge, chair, "chair"), seat(challenge, judge)
     sub = make_submission(challenge, creator, title="Phone befriending")
     other_sub = make_submission(challenge, other_creator, title="Walking groups")
-    assignment = Assignment(round_id=round_.id, panel_member_id=judge_seat.id, submission_id=sub.id)
+    assignment = Assignment(round_id=round_.id, panel_member_id=judge_seat.id, submission_id=sub.id,
+                            reference=sub.reference)
     db.session.add(assignment)
     stored = storage.store(io.BytesIO(PDF), "plan.pdf", current_app.config["UPLOAD_MAX_BYTES"])
     attachment = Attachment(submission_id=sub.id, original_name=stored.display_name, stored_name=stored.stored_name,
