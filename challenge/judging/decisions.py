@@ -19,9 +19,9 @@ from challenge.extensions import db
 from challenge.payouts.awards import create_stage_grants
 from challenge.payouts.funding import pool_status
 from challenge.judging import results as results_mod
-from challenge.judging.models import JUDGED_STATES, Decision, Round, RoundState, Selection
+from challenge.judging.models import JUDGED_STATES, Decision, JudgingSettings, Round, RoundState, Selection
 from challenge.judging.peoples import vote_winners
-from challenge.judging.rubric import rounds_of, settings_of
+from challenge.judging.rubric import keep_settings, rounds_of, settings_of
 from challenge.platform import audit, tx
 from challenge.submissions.models import Submission, SubmissionState
 
@@ -288,18 +288,33 @@ def placements(challenge: Challenge, now: datetime | None = None) -> list[tuple[
 
 
 # placements_for's statement, built once ("Your submissions" asks it on every visit).
-_PUBLISHED_FINALS = (
-    db.select(Decision).where(Decision.challenge_id.in_(bindparam("ids", expanding=True)), Decision.kind == "final",
-                              Decision.published_at.is_not(None))
-    .options(selectinload(Decision.selections).selectinload(Selection.submission),
+# placements_for's statement, built once: each challenge's judging settings (for the people's choice) and its
+# published final decision, in one statement rather than one for each ("Your submissions" asks it on every visit).
+_FINALS_AND_SETTINGS = (
+    db.select(Challenge.id, JudgingSettings, Decision).select_from(Challenge)
+    .outerjoin(JudgingSettings, JudgingSettings.challenge_id == Challenge.id)
+    .outerjoin(Decision, (Decision.challenge_id == Challenge.id) & (Decision.kind == "final")
+               & Decision.published_at.is_not(None))
+    .where(Challenge.id.in_(bindparam("ids", expanding=True)))
+    .options(selectinload(JudgingSettings.peoples_choice_prize),
+             selectinload(Decision.selections).selectinload(Selection.submission),
              selectinload(Decision.selections).selectinload(Selection.prize)))
 
 
 def placements_for(challenges, now: datetime | None = None) -> dict[int, list[tuple[Submission, Prize]]]:
-    """placements() of each of several challenges (the entries of a list), in a fixed number of queries."""
+    """placements() of each of several challenges (the entries of a list), in a fixed number of queries: their
+    published final decisions and their judging settings in one (the settings kept for the request, as
+    `rubric.settings_for` keeps them), then the people's choice where a vote has closed."""
     ids = {c.id for c in challenges}
-    decisions = {d.challenge_id: d for d in db.session.scalars(_PUBLISHED_FINALS, {"ids": list(ids)})} if ids else {}
-    winners = vote_winners(challenges, now)
+    decisions: dict[int, Decision] = {}
+    settings: dict[int, JudgingSettings | None] = {}
+    if ids:
+        for cid, kept, decision in db.session.execute(_FINALS_AND_SETTINGS, {"ids": list(ids)}):
+            settings[cid] = kept
+            if decision is not None:
+                decisions[cid] = decision
+        keep_settings(settings)
+    winners = vote_winners(challenges, now, settings)
     out: dict[int, list[tuple[Submission, Prize]]] = {}
     for cid in ids:
         decision = decisions.get(cid)

@@ -134,11 +134,13 @@ def vote_winner(challenge: Challenge, now: datetime | None = None) -> tuple[Subm
     return vote_winners([challenge], now).get(challenge.id)
 
 
-def vote_winners(challenges, now: datetime | None = None) -> dict[int, tuple[Submission, Prize]]:
-    """vote_winner for each of several challenges (a list of entries), in two queries however many: the
-    entry with the most votes (ties as `counts` orders them) of each challenge whose vote has closed."""
+def vote_winners(challenges, now: datetime | None = None,
+                 settings: dict[int, JudgingSettings | None] | None = None) -> dict[int, tuple[Submission, Prize]]:
+    """vote_winner for each of several challenges (a list of entries), in two queries however many (one when
+    their judging `settings` were read already): the entry with the most votes (ties as `counts` orders them) of
+    each challenge whose vote has closed."""
     now = now or clock.now()
-    closed = {cid: s for cid, s in settings_for(challenges).items()
+    closed = {cid: s for cid, s in (settings_for(challenges) if settings is None else settings).items()
               if window(s, now) == VoteWindow.CLOSED and s.peoples_choice_prize is not None}
     if not closed:
         return {}

@@ -63,9 +63,15 @@ def settings_for(challenges) -> dict[int, JudgingSettings | None]:
     the same challenges (`kept_settings`) read no more."""
     ids = {c.id for c in challenges}
     found = {s.challenge_id: s for s in db.session.scalars(_SETTINGS_FOR, {"ids": list(ids)})} if ids else {}
-    for cid in ids:
-        remember("judging_settings", cid, found.get(cid))
-    return {cid: found.get(cid) for cid in ids}
+    return keep_settings({cid: found.get(cid) for cid in ids})
+
+
+def keep_settings(settings: dict[int, JudgingSettings | None]) -> dict[int, JudgingSettings | None]:
+    """`settings` (each challenge's judging settings, None where it has none), kept for the request as
+    `kept_settings` reads them."""
+    for cid, found in settings.items():
+        remember("judging_settings", cid, found)
+    return settings
 
 
 def kept_settings(challenge: Challenge) -> JudgingSettings | None:

@@ -88,3 +88,25 @@ def test_the_list_and_the_single_entry_give_the_same_outcome(app, make_user, ent
                                                   "Not selected", "Winner: Prize 1", "Not selected"]
     assert publication.outcomes_of([]) == {} and pages.outcomes([]) == {}
 
+
+
+def test_the_decisions_and_the_settings_are_read_in_one_statement_and_kept(app, make_user, entered):
+    """The published final decisions and the judging settings of a list's challenges come in one statement (the
+    decisions' selections and the people's-choice prizes loaded after it), and the rules asked next about the same
+    challenges (feedback on every row) read the settings kept, not again."""
+    from challenge.judging.decisions import placements_for
+    from challenge.judging.rubric import kept_settings
+
+    subs = entered(make_user(), 6)
+    db.session.expire_all()
+    challenges = [s.challenge for s in subs]
+    with app.test_request_context("/"):
+        with counted_statements() as statements:
+            placed = placements_for(challenges)
+        finals = [s for s in statements if "judging_settings" in s and "decisions" in s]
+        assert len(finals) == 1, statements
+        assert not [s for s in statements if "judging_settings" in s and s is not finals[0]], statements
+        assert sorted(len(placed[c.id]) for c in challenges) == [1, 1, 1, 1, 2, 2]
+        with counted_statements() as again:
+            kept = [kept_settings(c) for c in challenges]
+        assert again == [] and all(s is not None and s.challenge_id == c.id for s, c in zip(kept, challenges))
