@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
+
 from challenge.accounts.models import Membership
 from challenge.challenges.models import Challenge
 from challenge.extensions import db
@@ -69,14 +71,20 @@ def _sums(stmt) -> dict[int, int]:
 def visible_challenges(user) -> list[Challenge]:
     """Brokers see every challenge with a prize pool; others the challenges their organisations lead or have
     agreed to fund (an organisation asked to co-fund sees nothing of the pool until it accepts)."""
-    with_pools = (db.select(ChallengeFinance.challenge_id)
-                  .union(db.select(Funder.challenge_id)))
-    query = db.select(Challenge).where(Challenge.id.in_(with_pools)).order_by(Challenge.created_at.desc())
-    if not user.is_broker:
-        orgs = db.select(Membership.organisation_id).where(Membership.user_id == user.id)
-        funded = db.select(Funder.challenge_id).where(Funder.organisation_id.in_(orgs), Funder.state == FunderState.ACCEPTED)
-        query = query.where(Challenge.organisation_id.in_(orgs) | Challenge.id.in_(funded))
-    return list(db.session.scalars(query))
+    if user.is_broker:
+        return list(db.session.scalars(_WITH_POOLS))
+    return list(db.session.scalars(_WITH_POOLS_OF_MINE, {"user_id": user.id}))
+
+
+# visible_challenges' statements, built once (the finance page asks one on every visit).
+_WITH_POOLS = (db.select(Challenge).where(Challenge.id.in_(db.select(ChallengeFinance.challenge_id)
+                                                           .union(db.select(Funder.challenge_id))))
+               .order_by(Challenge.created_at.desc()))
+_my_organisations = db.select(Membership.organisation_id).where(Membership.user_id == bindparam("user_id"))
+_WITH_POOLS_OF_MINE = _WITH_POOLS.where(
+    Challenge.organisation_id.in_(_my_organisations)
+    | Challenge.id.in_(db.select(Funder.challenge_id).where(Funder.organisation_id.in_(_my_organisations),
+                                                            Funder.state == FunderState.ACCEPTED)))
 
 
 def rows_for(user) -> list[FinanceRow]:
