@@ -90,6 +90,12 @@ def words_count(dialect: str):
     return select(func.count()).select_from(_FTS_INDEX).where(_fts_match(_words())).scalar_subquery()
 
 
+def fts_counted():
+    """SQLite: `words_count` as a common table expression (one row, its column `n`), for a statement that asks the
+    count more than once: SQLite counts once for the whole statement, where each scalar subquery counts again."""
+    return select(func.count().label("n")).select_from(_FTS_INDEX).where(_fts_match(_words())).cte("matched")
+
+
 # PostgreSQL: the listed challenges' narrow rows (models.SEARCH_LISTED_TABLE).
 LISTED_SEARCH = table(SEARCH_LISTED_TABLE, column("id", Integer), column("state", String),
                       column("closes_at", Challenge.closes_at.type), column("search_text", String))
