@@ -227,8 +227,8 @@ def _first_matches_open_first(n, counted):
     parts = ((db.select(Challenge.id).where(Challenge.state == ChallengeState.PUBLISHED, Challenge.closes_at > _NOW,
                                             matches).order_by(Challenge.closes_at, Challenge.id),
               case((many, n), else_=none)),
-             (db.select(Challenge.id).where(still_open == 1, matches).order_by(Challenge.closes_at.desc(), Challenge.id),
-              case((many, n), else_=none)),
+             (db.select(Challenge.id).where(still_open == 1, matches)
+              .order_by(Challenge.closes_at.desc(), Challenge.id), case((many, n), else_=none)),
              (db.select(Challenge.id).where(matches).order_by(*_order("closing", _NOW)), case((many, none), else_=n)))
     merged = union_all(*(db.select(part.limit(limit).subquery()) for part, limit in parts)).subquery()
     return db.select(merged.c.id).limit(n).subquery()

@@ -287,7 +287,6 @@ def placements(challenge: Challenge, now: datetime | None = None) -> list[tuple[
     return placements_for([challenge], now)[challenge.id]
 
 
-# placements_for's statement, built once ("Your submissions" asks it on every visit).
 # placements_for's statement, built once: each challenge's judging settings (for the people's choice) and its
 # published final decision, in one statement rather than one for each ("Your submissions" asks it on every visit).
 _FINALS_AND_SETTINGS = (

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-QUERIES = ["hospital", "discharge", "carers", "breaks", "day centre", "hospital or carers", "hospital -discharge", "nothing"]
+QUERIES = ["hospital", "discharge", "carers", "breaks", "day centre", "hospital or carers", "hospital -discharge",
+           "nothing"]
 
 
 @pytest.fixture()
