@@ -21,7 +21,7 @@ from challenge.accounts.models import Membership, Organisation, User
 from challenge.challenges.models import Challenge, Prize
 from challenge.challenges.states import ChallengeState
 from challenge.extensions import db
-from challenge.judging.assignment import STRATEGIES
+from challenge.judging.assignment import STRATEGIES, references_of
 from challenge.judging.models import (Assignment, AssignmentState, Conflict, Criterion, PanelMember, PanelRole, Round,
                                      RoundState, Score)
 from challenge.judging.presets import generic_levels
@@ -124,8 +124,7 @@ def _assign(round_: Round, pairs, scored: bool, now: datetime) -> None:
         {"panel_member_id": j, "submission_id": e, "has_conflict": False, "reason": "", "declared_at": now}
         for j, e in pairs])
     state = AssignmentState.SUBMITTED if scored else AssignmentState.PENDING
-    reference = dict(db.session.execute(db.select(Submission.id, Submission.reference)
-                                        .where(Submission.challenge_id == round_.challenge_id)).all())
+    reference = references_of(round_.challenge_id)
     db.session.execute(db.insert(Assignment), [
         {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "reference": reference[e], "state": state,
          "comment": "Clear and well argued." if scored else "", "updated_at": now, "submitted_at": now if scored else None}

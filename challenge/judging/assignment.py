@@ -122,6 +122,13 @@ def short_of_judges(round_: Round) -> tuple[str, int]:
     return (_too_few_judges(members, short), len(short)) if short else ("", 0)
 
 
+def references_of(challenge_id: int) -> dict[int, str]:
+    """Each of the challenge's entries' reference, by id: a score sheet keeps its entry's (the judge's queue is
+    read in their order, migration 0045)."""
+    return dict(db.session.execute(db.select(Submission.id, Submission.reference)
+                                   .where(Submission.challenge_id == challenge_id)).all())
+
+
 def open_round(round_: Round, actor, now: datetime, *, override_reason: str = "") -> int:
     """Open a round and assign its entries, after recording the automatic conflicts (entrants on the panel).
     Refuses unless the challenge is being judged, the earlier round has closed with a shortlist, the rubric
@@ -158,8 +165,7 @@ def open_round(round_: Round, actor, now: datetime, *, override_reason: str = ""
         raise NotAllowed("Only a broker can open a round in which an entry has fewer than two judges.")
     round_.panel_override_reason = override_reason
     if pairs:  # a pairwise round has none
-        reference = dict(db.session.execute(db.select(Submission.id, Submission.reference)
-                                            .where(Submission.challenge_id == challenge.id)).all())
+        reference = references_of(challenge.id)
         db.session.execute(db.insert(Assignment), [
             {"round_id": round_.id, "panel_member_id": j, "submission_id": e, "reference": reference[e],
              "state": AssignmentState.PENDING}
