@@ -87,13 +87,18 @@ def words_count(dialect: str):
     own index of the listed challenges alone (SQLite: the FTS5 table; PostgreSQL: LISTED_SEARCH's narrow rows)."""
     if dialect == "postgresql":
         return select(func.count()).select_from(LISTED_SEARCH).where(listed_words_clause()).scalar_subquery()
-    return select(func.count()).select_from(_FTS_INDEX).where(_fts_match(_words())).scalar_subquery()
+    return _fts_count().scalar_subquery()
 
 
 def fts_counted():
     """SQLite: `words_count` as a common table expression (one row, its column `n`), for a statement that asks the
     count more than once: SQLite counts once for the whole statement, where each scalar subquery counts again."""
-    return select(func.count().label("n")).select_from(_FTS_INDEX).where(_fts_match(_words())).cte("matched")
+    return _fts_count().cte("matched")
+
+
+def _fts_count():
+    """SQLite: how many rows of the FTS5 table match the words parameter, as a select of one column `n`."""
+    return select(func.count().label("n")).select_from(_FTS_INDEX).where(_fts_match(_words()))
 
 
 # PostgreSQL: the listed challenges' narrow rows (models.SEARCH_LISTED_TABLE).

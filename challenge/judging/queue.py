@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -175,12 +176,8 @@ def queue_page(member: PanelMember, position: str, per_page: int):
     if chosen is None:
         return None, None, {"total": 0, "submitted": 0, "not_started": 0}, []
     mine = {"round_id": chosen.id, "member_id": member.id}
-    counted: list = []
-
-    def counted_apart():  # the round's tally and total, for a page past the end only: read once
-        counted[:] = counted or [db.session.execute(_QUEUE_TALLY, mine).one()]
-        return counted[0]
-
+    # The round's tally and total read apart, for a page past the end only (and then once).
+    counted_apart = cache(lambda: db.session.execute(_QUEUE_TALLY, mine).one())
     page = paginate_rows(_QUEUE_ROWS, per_page=per_page, values=mine, paged=True,
                          recount=lambda: counted_apart()[2])
     if page.items or not page.total:
