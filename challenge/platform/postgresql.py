@@ -1,16 +1,26 @@
 """How the app's engine talks to PostgreSQL (psycopg): fewer round trips and less work per statement.
 
-**The check that a pooled connection is still alive is the BEGIN of the request's transaction.** With
-`pool_pre_ping`, SQLAlchemy sends an empty statement (in autocommit) whenever a connection leaves the pool, and
-psycopg then sends BEGIN before the request's first statement: two round trips before any work, on every
-request. A signed-in challenge page made five (the ping, BEGIN, the user, the page, COMMIT), and each wakes
-the database server and then the worker in turn, which on a busy machine costs more than either's CPU. Here
-the checkout sends BEGIN itself. A connection the server dropped (a restart, a terminated backend) fails it,
-and the pool replaces it and every connection opened before it, as a failed ping would; psycopg, finding the
-transaction open, sends no BEGIN of its own. How a transaction ends is unchanged (platform/readonly.py). A
-connection in autocommit, or somehow already in a transaction, is left alone. The one thing this rules out:
-turning a checked-out connection of the app's engine to autocommit or another isolation level (psycopg
-refuses inside a transaction); nothing does.
+**A request that only reads sends no BEGIN and no COMMIT.** Each round trip wakes the database server and then
+the worker in turn, which on a busy machine costs more than either's CPU: a page that only reads used to make
+three (BEGIN, its statements, COMMIT) where one would do. So a pooled connection is handed out in autocommit,
+where each SELECT is a transaction of its own. Under READ COMMITTED, the app's level, that changes nothing a
+read sees: a statement takes a fresh snapshot whether or not a transaction is open around it, and a plain
+SELECT takes no lock that the transaction would have held. The first statement that is not a plain read
+(`readonly.only_reads`: an INSERT, UPDATE or DELETE, a SAVEPOINT, DDL, SET, or a SELECT that locks rows, takes an
+advisory lock or sets a setting) turns autocommit off before it is sent, so psycopg sends BEGIN first, and from
+there on the request's statements are one transaction, committed or rolled back as before
+(platform/readonly.py). The reads before it read what they would have read inside it. A connection given an
+isolation level by SQLAlchemy (`execution_options(isolation_level=...)`, which sets psycopg's autocommit
+itself) is left as it was set. The one thing this rules out: a raw psycopg cursor used on the app's engine's
+connection to write, bypassing SQLAlchemy's events (it would write in autocommit); nothing does.
+
+**A connection the server dropped is found at checkout without a round trip.** SQLAlchemy's `pool_pre_ping`
+sends an empty statement whenever a connection leaves the pool. But a server that restarts, or ends a backend
+(`pg_terminate_backend`), first sends each connection a FATAL message and closes it, while a connection idle in
+the pool has nothing to read. So at checkout a connection whose socket can be read is read (libpq's
+`consume_input`), and if that fails or leaves it broken, the pool replaces it and every connection opened before
+it, as a failed ping would. A connection lost without a word (a cable cut) fails its first statement, and the
+request answers 503 with the retry page (platform/errors.py).
 
 **A result's description is built only if something reads it.** psycopg builds `cursor.description`, a
 Column object per column with its type looked up, each time it is asked, and SQLAlchemy asks after every
@@ -27,11 +37,12 @@ everything it shows in one statement of ~8 kB (challenges/showpage.py), rather t
 anew would cost more than the round trips saved. So `STATEMENT_BYTES` replaces psycopg's length limit (a module
 constant of `psycopg._queries`, read on each run; left alone if a psycopg release renames it).
 
-The first two only for the app's own engine, with `postgresql+psycopg` and pool_pre_ping asked for; the third for
+The first three only for the app's own engine, with `postgresql+psycopg` and pool_pre_ping asked for; the last for
 the process, once an engine for psycopg is made.
 """
 from __future__ import annotations
 
+import select
 from collections.abc import Sequence
 
 from flask import Flask
@@ -39,13 +50,16 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InvalidatePoolError
 
+from challenge.platform.readonly import only_reads
+
 ASKED = "CX_POSTGRESQL_TUNED"
+UNBEGUN = "cx_autocommit_until_a_write"  # in a pooled connection's info: in autocommit until its first write
 STATEMENT_BYTES = 16_384
 
 
 def before_engine(app: Flask) -> None:
     """Before the engine is made: on PostgreSQL with psycopg, take pool_pre_ping out of the engine's options
-    (`after_engine` puts the BEGIN in its place)."""
+    (`after_engine` puts the check at checkout in its place)."""
     options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
     url = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
     if options.get("pool_pre_ping") and url.startswith("postgresql+psycopg:"):
@@ -54,9 +68,11 @@ def before_engine(app: Flask) -> None:
 
 
 def after_engine(app: Flask, engine: Engine) -> None:
-    """Once the engine is made: BEGIN on each checkout, and the lazy description on each new connection."""
-    if app.config.get(ASKED) and not event.contains(engine, "checkout", begin):
-        event.listen(engine, "checkout", begin)
+    """Once the engine is made: the check and autocommit on each checkout, BEGIN before the first write, and the
+    lazy description on each new connection."""
+    if app.config.get(ASKED) and not event.contains(engine, "checkout", checkout):
+        event.listen(engine, "checkout", checkout)
+        event.listen(engine, "before_cursor_execute", begin_before_writing)
         event.listen(engine, "connect", use_lazy_description)
     if engine.dialect.driver == "psycopg":
         keep_long_statements_parsed()
@@ -73,22 +89,56 @@ def keep_long_statements_parsed() -> bool:
     return True
 
 
-def begin(dbapi_connection, connection_record, connection_proxy) -> None:
-    """The pool's checkout listener: BEGIN, or tell the pool that the connection is dead."""
+def checkout(dbapi_connection, connection_record, connection_proxy) -> None:
+    """The pool's checkout listener: a live connection in autocommit until its first write, or tell the pool
+    that the connection is dead."""
     from psycopg import Error, pq
 
-    if dbapi_connection.autocommit:
-        return
     pgconn = dbapi_connection.pgconn
     status = pgconn.transaction_status
-    if status not in (pq.TransactionStatus.IDLE, pq.TransactionStatus.UNKNOWN):
-        return
+    for _ in range(3):  # a closing server's FATAL message, then the end of the stream: each read in turn
+        if status != pq.TransactionStatus.IDLE or not _has_news(pgconn):
+            break
+        try:
+            pgconn.consume_input()
+        except Error as lost:
+            raise InvalidatePoolError(str(lost)) from lost
+        status = pgconn.transaction_status if pgconn.status == pq.ConnStatus.OK else pq.TransactionStatus.UNKNOWN
+    else:
+        status = pq.TransactionStatus.UNKNOWN  # still talking: not a connection to trust
+    if status == pq.TransactionStatus.UNKNOWN:
+        raise InvalidatePoolError("the server closed the connection while it was in the pool")
+    if status == pq.TransactionStatus.IDLE:  # otherwise (somehow still in a transaction) left alone
+        dbapi_connection.autocommit = True
+        connection_record.info[UNBEGUN] = True
+
+
+def _has_news(pgconn) -> bool:
+    """Whether the server has sent an idle connection anything (or closed it): its socket can be read."""
     try:
-        result = pgconn.exec_(b"BEGIN") if status == pq.TransactionStatus.IDLE else None
-    except Error as lost:
-        raise InvalidatePoolError(str(lost)) from lost
-    if result is None or result.status != pq.ExecStatus.COMMAND_OK:
-        raise InvalidatePoolError("the connection failed its BEGIN on checkout")
+        poller = select.poll()
+        poller.register(pgconn.socket, select.POLLIN)
+    except Exception:  # noqa: BLE001 (psycopg has no socket for a connection it knows is broken)
+        return True
+    return bool(poller.poll(0))
+
+
+def begin_before_writing(conn, cursor, statement: str, parameters, context, executemany) -> None:
+    """The engine's before_cursor_execute listener: before a connection's first write, out of autocommit, so
+    that psycopg sends BEGIN with it (see the module's doc). A read streamed through a server-side cursor
+    (`yield_per`, `stream_results`: psycopg's ServerCursor) needs the transaction too: PostgreSQL keeps such a
+    cursor only inside one."""
+    info = conn.info
+    if info.get(UNBEGUN) and (not only_reads(statement) or _server_side(cursor)):
+        info[UNBEGUN] = False
+        if conn.get_execution_options().get("isolation_level") is None:
+            conn.connection.dbapi_connection.autocommit = False
+
+
+def _server_side(cursor) -> bool:
+    from psycopg import ServerCursor
+
+    return isinstance(cursor, ServerCursor)
 
 
 def use_lazy_description(dbapi_connection, connection_record) -> None:

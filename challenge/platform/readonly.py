@@ -8,11 +8,17 @@ longer than it ran it (a challenge page: 4.4 ms of the server's CPU against 1.3 
 
 For a transaction that changed nothing, COMMIT and ROLLBACK leave the database the same. So at the end of
 each app context (`errors.close_session_even_if_the_database_went_away`), a session whose transaction ran
-only SELECT statements and holds no pending change is committed; anything else is rolled back as before. A
-statement counts as a write unless it starts with SELECT, so savepoints, DML, DDL and raw SQL all do; the
-mark lives on the connection and is cleared whenever its transaction ends.
+only reads (`only_reads`) and holds no pending change is committed; anything else is rolled back as before. A
+statement counts as a write unless it is a SELECT that takes no lock and sets no setting, so savepoints, DML,
+DDL, SELECT … FOR UPDATE and raw SQL all do; the mark lives on the connection and is cleared whenever its
+transaction ends. On the app's own PostgreSQL engine a request that only reads has no transaction at all
+(platform/postgresql.py: autocommit until the first write), and `only_reads` is what decides when one begins;
+this still serves connections that run in transactions from the start (an engine without that tuning).
 """
 from __future__ import annotations
+
+import functools
+import re
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -24,8 +30,20 @@ WROTE = "cx_transaction_wrote"
 _listening = False
 
 
+@functools.lru_cache(maxsize=1024)
+def only_reads(statement: str) -> bool:
+    """Whether a statement only reads: a SELECT that takes no lock (FOR UPDATE, FOR SHARE, an advisory lock) and
+    sets no setting. Anything else counts as a write: DML, savepoints, DDL, SET and raw SQL. Kept per statement
+    text (SQLAlchemy runs the same text again and again)."""
+    return statement.lstrip()[:6].upper() == "SELECT" and not _LOCKS_OR_SETS.search(statement)
+
+
+_LOCKS_OR_SETS = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bpg_advisory|\bset_config\b",
+                            re.IGNORECASE)
+
+
 def _note(conn, cursor, statement: str, parameters, context, executemany) -> None:
-    if not statement.lstrip()[:6].upper() == "SELECT":
+    if not only_reads(statement):
         conn.info[WROTE] = True
 
 
