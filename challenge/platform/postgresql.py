@@ -18,9 +18,10 @@ connection to write, bypassing SQLAlchemy's events (it would write in autocommit
 sends an empty statement whenever a connection leaves the pool. But a server that restarts, or ends a backend
 (`pg_terminate_backend`), first sends each connection a FATAL message and closes it, while a connection idle in
 the pool has nothing to read. So at checkout a connection whose socket can be read is read (libpq's
-`consume_input`), and if that fails or leaves it broken, the pool replaces it and every connection opened before
-it, as a failed ping would. A connection lost without a word (a cable cut) fails its first statement, and the
-request answers 503 with the retry page (platform/errors.py).
+`consume_input`). If the server has closed it, the pool replaces it and every connection opened before it, as a
+failed ping would; if the server only spoke (the FATAL can come a moment before the close, or in principle a
+notice), the pool replaces that one connection. A connection lost without a word (a cable cut) fails its first
+statement, and the request answers 503 with the retry page (platform/errors.py).
 
 **A result's description is built only if something reads it.** psycopg builds `cursor.description`, a
 Column object per column with its type looked up, each time it is asked, and SQLAlchemy asks after every
@@ -48,7 +49,7 @@ from collections.abc import Sequence
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.exc import DisconnectionError, InvalidatePoolError
 
 from challenge.platform.readonly import only_reads
 
@@ -96,18 +97,14 @@ def checkout(dbapi_connection, connection_record, connection_proxy) -> None:
 
     pgconn = dbapi_connection.pgconn
     status = pgconn.transaction_status
-    for _ in range(3):  # a closing server's FATAL message, then the end of the stream: each read in turn
-        if status != pq.TransactionStatus.IDLE or not _has_news(pgconn):
-            break
+    if status == pq.TransactionStatus.IDLE and _has_news(pgconn):
         try:
             pgconn.consume_input()
-        except Error as lost:
+        except Error as lost:  # the server closed it: replaced, and every connection opened before it
             raise InvalidatePoolError(str(lost)) from lost
-        status = pgconn.transaction_status if pgconn.status == pq.ConnStatus.OK else pq.TransactionStatus.UNKNOWN
-    else:
-        status = pq.TransactionStatus.UNKNOWN  # still talking: not a connection to trust
+        raise DisconnectionError("the server spoke to a connection idle in the pool: a FATAL before it closes")
     if status == pq.TransactionStatus.UNKNOWN:
-        raise InvalidatePoolError("the server closed the connection while it was in the pool")
+        raise InvalidatePoolError("the connection is broken")
     if status == pq.TransactionStatus.IDLE:  # otherwise (somehow still in a transaction) left alone
         dbapi_connection.autocommit = True
         connection_record.info[UNBEGUN] = True
