@@ -51,10 +51,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, InvalidatePoolError
 
-from challenge.platform.readonly import only_reads
+from challenge.platform.readonly import UNBEGUN, only_reads
 
 ASKED = "CX_POSTGRESQL_TUNED"
-UNBEGUN = "cx_autocommit_until_a_write"  # in a pooled connection's info: in autocommit until its first write
 STATEMENT_BYTES = 16_384
 
 
