@@ -32,11 +32,12 @@ UNBEGUN = "cx_autocommit_until_a_write"  # in a pooled connection's info: in aut
 _listening = False
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def only_reads(statement: str) -> bool:
     """Whether a statement only reads: a SELECT that takes no lock (FOR UPDATE, FOR SHARE, an advisory lock) and
     sets no setting. Anything else counts as a write: DML, savepoints, DDL, SET and raw SQL. Kept per statement
-    text (SQLAlchemy runs the same text again and again)."""
+    text (SQLAlchemy runs the same text again and again); 256 of them at most, since a page's LIMIT and OFFSET are
+    written into its text (platform/paging.page_size) and each deep page would otherwise keep one more."""
     return statement.lstrip()[:6].upper() == "SELECT" and not _LOCKS_OR_SETS.search(statement)
 
 
