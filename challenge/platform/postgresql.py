@@ -96,7 +96,7 @@ def checkout(dbapi_connection, connection_record, connection_proxy) -> None:
 
     pgconn = dbapi_connection.pgconn
     status = pgconn.transaction_status
-    if status == pq.TransactionStatus.IDLE and _has_news(pgconn):
+    if status == pq.TransactionStatus.IDLE and _has_news(pgconn, Error):
         try:
             pgconn.consume_input()
         except Error as lost:  # the server closed it: replaced, and every connection opened before it
@@ -105,16 +105,17 @@ def checkout(dbapi_connection, connection_record, connection_proxy) -> None:
     if status == pq.TransactionStatus.UNKNOWN:
         raise InvalidatePoolError("the connection is broken")
     if status == pq.TransactionStatus.IDLE:  # otherwise (somehow still in a transaction) left alone
-        dbapi_connection.autocommit = True
+        if not dbapi_connection.autocommit:  # after a read-only request it still is
+            dbapi_connection.autocommit = True
         connection_record.info[UNBEGUN] = True
 
 
-def _has_news(pgconn) -> bool:
+def _has_news(pgconn, psycopg_error: type[Exception]) -> bool:
     """Whether the server has sent an idle connection anything (or closed it): its socket can be read."""
     try:
         poller = select.poll()
         poller.register(pgconn.socket, select.POLLIN)
-    except Exception:  # noqa: BLE001 (psycopg has no socket for a connection it knows is broken)
+    except (psycopg_error, ValueError, OSError):  # no socket for a connection psycopg knows is broken
         return True
     return bool(poller.poll(0))
 

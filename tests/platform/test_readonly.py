@@ -28,7 +28,7 @@ def endings(app):
     event.remove(db.engine, "rollback", rollback)
 
 
-def test_a_context_that_only_read_commits(app, endings, make_user):
+def test_a_context_that_only_read_commits_or_never_began(app, endings, make_user):
     make_user()
     endings.clear()
     with app.app_context():
