@@ -5,13 +5,14 @@ from pathlib import Path
 
 from flask import Flask
 
+from challenge.platform.application import App
 from challenge.config import Config, TestConfig, check_open_data, check_procurement, check_production
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
-    app = Flask(
+    app = App(
         __name__,
         template_folder=str(ROOT / "templates"),
         instance_path=str(ROOT / "instance"),

@@ -107,6 +107,8 @@ def close_session_even_if_the_database_went_away(exc):
     that failure turns an answer already made into a 500."""
     from challenge.extensions import db
 
+    if not db.session.registry.has():
+        return  # the request never used the database (a kept page, the health check): nothing to close
     try:
         if exc is None:
             readonly.end(db.session())  # a transaction that only read commits: PostgreSQL keeps what it prepared

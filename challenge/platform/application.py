@@ -1,0 +1,48 @@
+"""The application class: Flask, keeping two answers that Flask works out again on every request although they
+never change while the worker runs (issue 13: every page pays for them, the rendered ones included).
+
+- `ensure_sync`: Flask asks it about every hook and the view on every request (about 15 times a request), and
+  each answer inspects the function's code. Flask's documentation invites overriding it; here each function's
+  answer is kept.
+- The session's signing serializer: Flask's cookie sessions build one to open every request's session and again
+  to save it. It depends only on the secret keys (and the interface's fixed salt and digest), so it is kept per
+  pair of secret key and fallbacks, and a changed key builds a new one.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
+
+
+class App(Flask):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Callable, Callable] = {}
+        self.session_interface = KeptSerializerSessions()
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        try:
+            return self._sync[func]
+        except KeyError:
+            sync = self._sync[func] = super().ensure_sync(func)
+            return sync
+        except TypeError:  # an unhashable callable: asked afresh, as Flask would
+            return super().ensure_sync(func)
+
+
+class KeptSerializerSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer kept for the secret keys it was built with."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[tuple, URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        kept = self._kept
+        if kept is None or kept[0] != keys:
+            kept = self._kept = (keys, super().get_signing_serializer(app))
+        return kept[1]

@@ -1,0 +1,103 @@
+"""The application class keeps what Flask would work out again on every request (platform/application.py), and a
+request that never used the database leaves the session alone at its end (errors.close_session_...)."""
+from __future__ import annotations
+
+import flask.app
+import pytest
+from itsdangerous import BadSignature
+
+from challenge import errors
+from challenge.platform.application import App, KeptSerializerSessions
+
+
+def test_the_app_is_the_keeping_class(app):
+    assert isinstance(app, App)
+    assert isinstance(app.session_interface, KeptSerializerSessions)
+
+
+def test_ensure_sync_inspects_each_function_once_and_still_wraps_a_coroutine(monkeypatch):
+    app, inspected = _bare_app(), []
+    real = flask.app.iscoroutinefunction
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", lambda f: inspected.append(f) or real(f))
+
+    def plain():
+        return "plain"
+
+    async def coroutine():
+        return "async"
+
+    assert app.ensure_sync(plain) is plain
+    assert app.ensure_sync(plain) is plain
+    assert inspected == [plain]
+    monkeypatch.setattr(app, "async_to_sync", lambda f: ("wrapped", f))
+    assert app.ensure_sync(coroutine) == ("wrapped", coroutine)
+    assert app.ensure_sync(coroutine) == ("wrapped", coroutine)
+    assert inspected == [plain, coroutine]
+
+
+def _bare_app() -> App:
+    """The class alone, with a route and hooks of the test's own (the suite's app is shared and already serving)."""
+    bare = App(__name__)
+    bare.secret_key = "a-secret-key-for-this-test"
+    return bare
+
+
+def test_every_hook_still_runs_on_every_request():
+    bare, ran = _bare_app(), []
+    bare.before_request(lambda: ran.append("before"))
+    bare.after_request(lambda response: ran.append("after") or response)
+    bare.get("/")(lambda: "ok")
+    client = bare.test_client()
+    for _ in range(3):
+        assert client.get("/").status_code == 200
+    assert ran == ["before", "after"] * 3
+
+
+def test_the_session_serializer_is_kept_until_the_secret_key_changes():
+    bare = _bare_app()
+    sessions = bare.session_interface
+    first = sessions.get_signing_serializer(bare)
+    assert sessions.get_signing_serializer(bare) is first
+    cookie = first.dumps({"_user_id": "7"})
+
+    bare.config["SECRET_KEY_FALLBACKS"] = ["an-older-key"]
+    with_fallback = sessions.get_signing_serializer(bare)
+    assert with_fallback is not first
+    assert with_fallback.loads(cookie) == {"_user_id": "7"}  # the current key still signs and reads
+
+    old_key, bare.secret_key = bare.secret_key, "a-new-secret-key-for-this-test"
+    bare.config["SECRET_KEY_FALLBACKS"] = []
+    with pytest.raises(BadSignature):  # a cookie signed with the old key, once the key changed
+        sessions.get_signing_serializer(bare).loads(cookie)
+    bare.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert sessions.get_signing_serializer(bare).loads(cookie) == {"_user_id": "7"}
+
+
+def test_a_signed_cookie_session_survives_requests_and_a_forged_one_is_dropped():
+    bare = _bare_app()
+
+    @bare.get("/")
+    def counter():
+        flask.session["n"] = flask.session.get("n", 0) + 1
+        return str(flask.session["n"])
+
+    client = bare.test_client()
+    assert [client.get("/").get_data(as_text=True) for _ in range(3)] == ["1", "2", "3"]
+    forged = App(__name__)
+    forged.secret_key = "somebody-else's-key"
+    forged.get("/")(counter)
+    cookie = forged.test_client().get("/").headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    stranger = bare.test_client()
+    stranger.set_cookie("session", cookie)
+    assert stranger.get("/").get_data(as_text=True) == "1"  # the forged session was not read
+
+
+def test_a_request_that_never_used_the_database_ends_without_session_work(app, monkeypatch):
+    ended = []
+    real = errors.readonly.end
+    monkeypatch.setattr(errors.readonly, "end", lambda session: ended.append(session) or real(session))
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert ended == []
+    assert client.get("/").status_code == 200  # the catalogue reads the database
+    assert len(ended) == 1
