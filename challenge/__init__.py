@@ -30,6 +30,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_parts(app)
+    from challenge.platform.ratelimits import check_only_where_limited
+
+    check_only_where_limited(app)  # after the blueprints: the limiter's check only on the API's requests
     return app
 
 
