@@ -13,7 +13,7 @@ from challenge.challenges.badges import phase_badge
 from challenge.dates import deadline, format_date, format_dt, time_left
 from challenge.markdown import render as render_markdown
 from challenge.money import format_money
-from challenge.platform.links import row_link
+from challenge.platform.links import kept_url_for, row_link
 from challenge.words import count, word_for
 
 
@@ -57,4 +57,4 @@ def register_filters(app: Flask) -> None:
         count=count, word_for=word_for, badge=phase_badge, phase_at=phase_at, deadline_at=deadline_at,
     )
     app.jinja_env.globals.update(format_money=format_money, now=clock.now, can=can_current, row_link=row_link,
-                                  deadline_words=deadline)
+                                  deadline_words=deadline, url_for=kept_url_for)

@@ -40,6 +40,7 @@ from challenge.payouts.pool import FUNDER_ORDER, keep_pool_and_funders, pool_sum
 from challenge.payouts.states import FunderState
 from challenge.permissions import can, memo, remember, signed_in, viewer_id
 from challenge.platform import tx
+from challenge.platform.links import kept_url_for
 from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_part, with_token
 from challenge.submissions import queries as submission_queries
 from challenge.submissions.models import Submission
@@ -337,5 +338,5 @@ _ADDRESS_SLOT = "cx-address-slot"
 def organisation_url(org) -> str | None:
     """The organisation's page, when the accounts package provides one."""
     if "organisations.show" in current_app.view_functions:
-        return url_for("organisations.show", slug=org.slug)
+        return kept_url_for("organisations.show", slug=org.slug)
     return None
