@@ -26,6 +26,7 @@ def test_kept_url_for_gives_what_url_for_gives_and_builds_each_address_once(app,
     from challenge.platform import links
 
     built = []
+    app.extensions.pop("kept_urls", None)  # what earlier tests' pages kept
     monkeypatch.setattr(links, "url_for", lambda endpoint, **values: built.append(endpoint) or url_for(endpoint,
                                                                                                          **values))
     cases = [("challenges.catalogue", {}), ("challenges.show", {"slug": "a slug/with ü & ?"}),
