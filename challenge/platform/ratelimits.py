@@ -27,6 +27,8 @@ def check_only_where_limited(app: Flask) -> list[str]:
         return []
     with app.app_context():
         limited = [name for name in app.blueprints if limiter.limit_manager.blueprint_limits(app, name)]
+    # A nested blueprint's requests run its parents' hooks too (and the check reads their limits): once, at the top.
+    limited = [name for name in limited if not any(name.startswith(f"{other}.") for other in limited)]
     every_request.remove(check)
     for name in limited:
         app.before_request_funcs.setdefault(name, []).insert(0, check)

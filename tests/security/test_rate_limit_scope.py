@@ -36,3 +36,19 @@ def test_a_blocked_api_client_is_refused_while_pages_are_not(strict_app):
     codes = [client.get("/api/v1/challenges").status_code for _ in range(125)]
     assert codes.count(429) == 5 and codes[:120].count(200) == 120
     assert client.get("/").status_code == 200 and client.get("/healthz").status_code == 200
+
+
+def test_a_nested_blueprint_is_checked_once_through_its_parent(monkeypatch):
+    from flask import Flask
+
+    from challenge.platform import ratelimits
+
+    app = Flask(__name__)
+    every = [limiter._check_request_limit]
+    app.before_request_funcs = {None: every}
+    app.blueprints.update({"outer": object(), "outer.inner": object(), "plain": object()})
+    limits = {"outer": ["60/minute"], "outer.inner": ["60/minute"]}  # the inner one inherits the outer's
+    monkeypatch.setattr(limiter.limit_manager, "blueprint_limits", lambda app, name: limits.get(name, []))
+    monkeypatch.setattr(ratelimits, "_limits_everything", lambda app: False)
+    assert check_only_where_limited(app) == ["outer"]
+    assert app.before_request_funcs == {None: [], "outer": [limiter._check_request_limit]}
