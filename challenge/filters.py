@@ -57,4 +57,4 @@ def register_filters(app: Flask) -> None:
         count=count, word_for=word_for, badge=phase_badge, phase_at=phase_at, deadline_at=deadline_at,
     )
     app.jinja_env.globals.update(format_money=format_money, now=clock.now, can=can_current, row_link=row_link,
-                                  deadline_words=deadline, url_for=kept_url_for)
+                                  url_for=kept_url_for)

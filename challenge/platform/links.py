@@ -37,7 +37,8 @@ def kept_url_for(endpoint: str, **values) -> str:
     if not has_request_context() or any(name[0] == "_" for name in values):
         return url_for(endpoint, **values)
     kept = current_app.extensions.setdefault("kept_urls", {})
-    key = (request.script_root, endpoint, *values.items())
+    # Each value's type too: True and 1 (or 1.0) are equal keys, but url_for writes them differently.
+    key = (request.script_root, endpoint, *((name, value, type(value)) for name, value in values.items()))
     try:
         return kept[key]
     except KeyError:

@@ -36,8 +36,8 @@ _OLD_DEADLINE = """{% set phase = challenge.phase(now).value %}
 
 @pytest.mark.parametrize("state", ["draft", "in_review", "published", "judging", "decided", "completed", "cancelled"])
 def test_the_deadline_says_what_the_template_said(app, state):
-    """The `deadline` macro (and each card) words a deadline as the Jinja it replaced did, for every state, before
-    opening, while open, after closing, and without dates."""
+    """The `deadline_at` filter (each card's, and the challenge page's) words a deadline as the Jinja it replaced did,
+    for every state, before opening, while open, after closing, and without dates."""
     from flask import render_template_string
 
     from challenge.challenges.catalogue import Card
@@ -50,8 +50,8 @@ def test_the_deadline_says_what_the_template_said(app, state):
             for closes in moments:
                 card = Card(1, "a-slug", "T", "S", "health", 100, "GBP", state, opens, closes, "Org")
                 old = render_template_string(_OLD_DEADLINE, challenge=card, now=now)
-                new = render_template_string('{% from "challenges/_macros.html" import deadline %}'
-                                             "{{ deadline(challenge, now) }}", challenge=card, now=now)
+                new = render_template_string("{{ challenge|deadline_at(challenge|phase_at(now), now) }}",
+                                             challenge=card, now=now)
                 assert " ".join(new.split()) == " ".join(old.split())
 
 

@@ -42,6 +42,8 @@ def test_kept_url_for_gives_what_url_for_gives_and_builds_each_address_once(app,
         external = links.kept_url_for("challenges.catalogue", _external=True)
         assert external.startswith("http://") and len(built) == len(cases) + 1
         assert links.kept_url_for("challenges.catalogue", _external=True) == external and len(built) == len(cases) + 2
+        assert links.kept_url_for("challenges.catalogue", page=1) == url_for("challenges.catalogue", page=1)
+        assert links.kept_url_for("challenges.catalogue", page=True) == url_for("challenges.catalogue", page=True)
         several = links.kept_url_for("challenges.catalogue", sector=["health", "housing"])  # cannot be a key
         assert several == url_for("challenges.catalogue", sector=["health", "housing"]) and "sector=housing" in several
     with app.test_request_context("/", base_url="http://localhost/exchange/"):
