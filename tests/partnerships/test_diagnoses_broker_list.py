@@ -33,6 +33,7 @@ def test_a_broker_sees_every_organisations_diagnoses_with_state_and_dates(world,
     for text in ("Older people feel lonely", "Rivers are dirty", "Leeds City Council", "York Council", "No challenge yet", "Draft", challenge.title, f"D-{rivers.id}",
                  "2 years after its last change"):
         assert text in page, text
+    assert 'Challenge <span class="badge phase-badge text-bg-light border">Draft</span>' in page  # its phase's badge
     assert QUOTE not in page and "My days are empty." not in page  # titles and dates, not people's words
     assert not db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "special_category.viewed"))
     started = client.get("/diagnoses/all?state=challenge").get_data(as_text=True)
