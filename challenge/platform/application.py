@@ -7,15 +7,21 @@ never change while the worker runs (issue 13: every page pays for them, the rend
 - The session's signing serializer: Flask's cookie sessions build one to open every request's session and again
   to save it. It depends only on the secret keys (and the interface's fixed salt and digest), so it is kept per
   pair of secret key and fallbacks, and a changed key builds a new one.
+
+And a session cookie that fails its signature (tampered, expired, or signed with a key since retired) leaves no
+garbage for the cycle collector: itsdangerous keeps the refusal in a local of the frame its traceback holds, a
+cycle that kept the whole request (its context, request, response and every frame's locals) alive until the next
+collection, ~0.04 ms of collecting per such request.
 """
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 
 class App(Flask):
@@ -46,3 +52,18 @@ class KeptSerializerSessions(SecureCookieSessionInterface):
         if kept is None or kept[0] != keys:
             kept = self._kept = (keys, super().get_signing_serializer(app))
         return kept[1]
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Flask's, except that a refused cookie's traceback is cleared (see the module's doc)."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        try:
+            return self.session_class(
+                serializer.loads(value, max_age=int(app.permanent_session_lifetime.total_seconds())))
+        except BadSignature as refused:
+            traceback.clear_frames(refused.__traceback__)
+            return self.session_class()

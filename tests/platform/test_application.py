@@ -2,6 +2,9 @@
 request that never used the database leaves the session alone at its end (errors.close_session_...)."""
 from __future__ import annotations
 
+import gc
+from datetime import timedelta
+
 import flask.app
 import pytest
 from itsdangerous import BadSignature
@@ -90,6 +93,46 @@ def test_a_signed_cookie_session_survives_requests_and_a_forged_one_is_dropped()
     stranger = bare.test_client()
     stranger.set_cookie("session", cookie)
     assert stranger.get("/").get_data(as_text=True) == "1"  # the forged session was not read
+
+
+@pytest.mark.parametrize("cookie", ["not-a-signed-value", "forged"])
+def test_a_refused_session_cookie_keeps_nothing_of_its_request_alive(cookie):
+    """itsdangerous keeps its refusal in a local of a frame its traceback holds: left alone, that cycle kept the whole
+    request (context, request, every frame's locals) for the collector. Here nothing of the request outlives it."""
+    bare = _bare_app()
+    bare.get("/")(lambda: "yes" if "n" in flask.session else "no")
+    if cookie == "forged":
+        other = App(__name__)
+        other.secret_key = "somebody-else's-key"
+        cookie = other.session_interface.get_signing_serializer(other).dumps({"n": 1})
+    client = bare.test_client()
+    client.set_cookie("session", cookie)
+    assert _left_for_the_collector(lambda: client.get("/").get_data(as_text=True) == "no") == []
+
+
+def test_an_expired_session_cookie_is_dropped_and_keeps_nothing_alive():
+    bare = _bare_app()
+    bare.get("/")(lambda: "yes" if "n" in flask.session else "no")
+    cookie = bare.session_interface.get_signing_serializer(bare).dumps({"n": 1})
+    client = bare.test_client()
+    client.set_cookie("session", cookie)
+    assert client.get("/").get_data(as_text=True) == "yes"
+    bare.permanent_session_lifetime = timedelta(seconds=-1)  # every signature is now older than the lifetime
+    assert _left_for_the_collector(lambda: client.get("/").get_data(as_text=True) == "no") == []
+
+
+def _left_for_the_collector(request) -> list[str]:
+    """The request-scoped objects that `request()` (which must return True) left in reference cycles."""
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        assert request()
+        gc.collect()
+        return sorted({type(o).__name__ for o in gc.garbage
+                       if isinstance(o, (flask.ctx.RequestContext, flask.Request, flask.Response, BadSignature))})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
 
 
 def test_a_request_that_never_used_the_database_ends_without_session_work(app, monkeypatch):
