@@ -107,9 +107,15 @@ def _order(sort: str, now: datetime):
 
 def _closing_order(state, closes_at, id_, now):
     """Closing soonest: what can still be entered first, by deadline; then the rest, latest closed first (of
-    the challenges' own columns, or of the rows `_closing_parts` merged)."""
-    still_open = case((and_(state == ChallengeState.PUBLISHED, closes_at > now), 0), else_=1)
-    return (still_open, case((still_open == 0, closes_at), else_=None).asc(), closes_at.desc(), id_)
+    the challenges' own columns, or of the rows `_closing_parts` merged). One CASE a row: the deadline while the
+    challenge is open, else NULL, sorted last. (It was an open-or-not flag and then a CASE on that flag: PostgreSQL
+    sorting a search's 1,580 matches spent ~0.09 ms of its ~0.75 evaluating them.)"""
+    return (case((_open(state, closes_at, now), closes_at), else_=None).asc().nulls_last(), closes_at.desc(), id_)
+
+
+def _open(state, closes_at, now):
+    """Whether a challenge can still be entered: published and before its deadline."""
+    return and_(state == ChallengeState.PUBLISHED, closes_at > now)
 
 
 def search_challenges(params: CatalogueParams, now: datetime, cards: bool = False):
@@ -223,7 +229,7 @@ def _first_matches_open_first(n, counted):
     condition in WHERE was asked of every row). SQLite reads the parts of a UNION ALL in turn, and the page stops
     reading once it has `n` rows (tests/challenges/test_search_open_first.py holds the pages to the plain sort's)."""
     matches, many, none = words_clause("sqlite"), counted >= OPEN_FIRST_FROM, literal_column("0")
-    still_open = _closing_order(Challenge.state, Challenge.closes_at, Challenge.id, _NOW)[0]  # 0 while it is open
+    still_open = case((_open(Challenge.state, Challenge.closes_at, _NOW), 0), else_=1)  # 0 while it is open
     parts = ((db.select(Challenge.id).where(Challenge.state == ChallengeState.PUBLISHED, Challenge.closes_at > _NOW,
                                             matches).order_by(Challenge.closes_at, Challenge.id),
               case((many, n), else_=none)),
