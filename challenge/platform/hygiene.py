@@ -44,15 +44,21 @@ def _clean_files(files: MultiDict) -> MultiDict | None:
         for k, f in files.items(multi=True))
 
 
+# A query string holding none of these decodes to parameters without a CR, LF or NUL: so most requests' parameters
+# are not read here at all (checking each parameter cost every page ~0.01 ms).
+_MAY_DECODE_TO_A_CONTROL = (b"%", b"\r", b"\n", b"\x00")
+
+
 def scrub() -> None:
     """Refuse a line break in the address; remove NUL bytes from everything else the request carries."""
     if any(c in request.path for c in "\x00\r\n"):
         abort(404)  # no page has such an address
-    if any(c in k + v for k, v in request.args.items(multi=True) for c in "\r\n"):
-        abort(400, description="The address contains a character that is not allowed (a line break or NUL). "
-                               "Check the link and try again.")
-    if (args := _clean(request.args)) is not None:
-        request.args = args
+    if any(mark in request.query_string for mark in _MAY_DECODE_TO_A_CONTROL):
+        if any(c in k + v for k, v in request.args.items(multi=True) for c in "\r\n"):
+            abort(400, description="The address contains a character that is not allowed (a line break or NUL). "
+                                   "Check the link and try again.")
+        if (args := _clean(request.args)) is not None:
+            request.args = args
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in _FORM_TYPES:
         if (form := _clean(request.form)) is not None:
             request.form = form

@@ -81,3 +81,13 @@ def test_line_breaks_in_a_form_field_are_fine(client, make_user, login):
     login(user)
     response = client.post("/account/details", data={"details-name": "Lena Lines", "details-bio": "One\r\nTwo"})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("raw, status", [("q=line\rbreak", 400), ("q=line\nbreak", 400), ("q=a\x00b", 200),
+                                         ("q=a%0Db", 400), ("q=a%00b", 200), ("q=plain+words&page=2", 200)])
+def test_the_raw_query_string_is_judged_as_its_decoded_parameters(client, raw, status):
+    """hygiene.scrub reads the parameters only when the raw query string could decode to a control character: a
+    server may pass the bytes through undecoded, and each way in must still be refused or cleaned."""
+    response = client.get("/", environ_overrides={"QUERY_STRING": raw})
+    assert response.status_code == status
+    assert "\x00" not in response.text
