@@ -6,7 +6,6 @@ through its context's `call`, which inspects the function first on every call (i
 from __future__ import annotations
 
 from flask import Flask
-from jinja2 import Template
 
 from challenge import clock
 from challenge.challenges.badges import phase_badge
@@ -35,23 +34,7 @@ def deadline_at(thing, phase, now) -> str:
     return deadline(phase.value, thing.opens_at, thing.closes_at, now)
 
 
-class ImportingTemplate(Template):
-    """Jinja's template, with `{% from "x.html" import y %}` as cheap as Jinja means it to be.
-
-    An import hands over the imported template's module, made once, unless the importing context has globals
-    the imported template lacks. Jinja finds those by subtracting the template's globals, a ChainMap, from a
-    set, which Python does one key at a time through the ChainMap's `__contains__`: some 180 function calls
-    per import, on every page that imports a macro. The same subtraction done by the set over the ChainMap's
-    dicts costs none, and gives the same answer."""
-
-    def _get_default_module(self, ctx=None):
-        if ctx is not None and ctx.globals_keys.difference(*self.globals.maps):
-            return super()._get_default_module(ctx)
-        return super()._get_default_module()
-
-
 def register_filters(app: Flask) -> None:
-    app.jinja_env.template_class = ImportingTemplate
     app.jinja_env.filters.update(
         money=format_money, markdown=render_markdown, dt=format_dt, date=format_date, time_left=time_left,
         count=count, word_for=word_for, badge=phase_badge, phase_at=phase_at, deadline_at=deadline_at,

@@ -3,6 +3,7 @@ request that never used the database leaves the session alone at its end (errors
 from __future__ import annotations
 
 import gc
+from collections import ChainMap
 from datetime import timedelta
 
 import flask.app
@@ -144,3 +145,31 @@ def test_a_request_that_never_used_the_database_ends_without_session_work(app, m
     assert ended == []
     assert client.get("/").status_code == 200  # the catalogue reads the database
     assert len(ended) == 1
+
+
+def test_a_template_reads_the_environment_globals_directly_and_still_sees_later_ones():
+    bare = _bare_app()
+    env = bare.jinja_env
+    template = env.from_string("{{ greeting }}, {{ name }}")
+    assert not isinstance(template.globals, ChainMap)  # no ChainMap to walk on every include and import
+    env.globals["greeting"] = "Hello"  # added after the template was loaded: seen, as through Jinja's ChainMap
+    assert template.render(name="Ada") == "Hello, Ada"
+    with pytest.raises(TypeError):  # one template cannot reach every other template's globals
+        template.globals["greeting"] = "Bye"
+
+
+def test_a_template_with_globals_of_its_own_keeps_them_over_the_environments():
+    env = _bare_app().jinja_env
+    env.globals.update(greeting="Hello", name="world")
+    own = env.from_string("{{ greeting }}, {{ name }}", globals={"name": "Ada"})
+    assert own.render() == "Hello, Ada"
+    assert env.from_string("{{ greeting }}, {{ name }}").render() == "Hello, world"
+
+
+def test_includes_and_imports_render_as_before(app):
+    with app.test_request_context("/"):
+        env = app.jinja_env
+        page = env.from_string('{% from "macros/forms.html" import submit %}{{ submit("Go") }}'
+                               '{% include "_site_foot.html" %}{{ url_for("challenges.catalogue") }}')
+        html = page.render()
+    assert "Go" in html and "</footer>" in html and html.endswith("/")

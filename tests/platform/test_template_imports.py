@@ -1,4 +1,4 @@
-"""`{% from … import … %}` hands over the imported template's module made once (filters.ImportingTemplate),
+"""`{% from … import … %}` hands over the imported template's module made once (platform/application.ImportingTemplate),
 as Jinja means it to, without Jinja's key-by-key subtraction of a ChainMap on every import; and a template
 with globals of its own still hands them to what it imports."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import sys
 
 from jinja2 import DictLoader
 
-from challenge.filters import ImportingTemplate
+from challenge.platform.application import ImportingTemplate
 
 MACROS = "{% macro greet() %}{{ greeting|default('hello') }}{% endmacro %}"
 PAGE = '{% from "macros.html" import greet %}{{ greet() }}'
