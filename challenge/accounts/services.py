@@ -12,14 +12,14 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam
-from sqlalchemy.orm import joinedload
+from sqlalchemy import String, bindparam, cast, func
 
 from challenge.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
 from challenge import permissions
 from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.platform import audit
+from challenge.platform.columns import loaded_columns, persistent, read_columns
 from challenge.platform.hygiene import DB_INT_MAX
 
 _hasher = PasswordHasher()
@@ -89,29 +89,45 @@ def user_fact(name: str, user: User) -> bool:
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id carries a token that changes with the password.
 
-    One query per request reads the user, their memberships (so `roles_of` and the navigation bar ask
-    nothing more) and every registered user fact; what a rule would have asked is kept in the request's memo.
+    One query per request reads the user, their roles in their organisations (so `roles_of` and the navigation bar
+    ask nothing more) and every registered user fact; what a rule would have asked is kept in the request's memo.
+    The row is read around the ORM and made the session's instance (platform/columns.persistent), which on every
+    signed-in request saves the ORM's loading of it.
     """
     ident, _, token = (user_id or "").partition(":")
     if not ident.isdigit() or int(ident) > DB_INT_MAX:  # a forged id beyond the column refuses, not fails
         return None
     names = tuple(USER_FACTS)
-    row = db.session.execute(_user_statement(names), {"user_id": int(ident)}).unique().first()
-    user = row[0] if row else None
-    if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
+    row = read_columns(_user_statement(names), {"user_id": int(ident)}).first()
+    if row is None:
+        return None
+    values = row._mapping
+    user = persistent(User, values)
+    if not user.is_active or not secrets.compare_digest(user.session_token, token):
         return None  # a deactivated account's sessions end at its next request
-    permissions.remember("roles", user.id, {m.organisation_id: m.role for m in user.memberships})
-    for name, value in zip(names, row[1:]):
-        permissions.remember("user_fact", (name, user.id), bool(value))
+    permissions.remember("roles", user.id, _roles(values[_ROLES]))
+    for name in names:
+        permissions.remember("user_fact", (name, user.id), bool(values[name]))
     return user
+
+
+_ROLES = "cx_roles"  # load_user's column of the user's memberships, "organisation id:role" joined by commas
+
+
+def _roles(joined: str | None) -> dict[int, str]:
+    """The roles `_user_statement` read, as `roles_of` gives them (organisation id → role)."""
+    pairs = (pair.partition(":") for pair in (joined or "").split(",") if pair)
+    return {int(organisation): role for organisation, _, role in pairs}
 
 
 @lru_cache(maxsize=4)
 def _user_statement(names: tuple[str, ...]):
-    """load_user's statement, built once (building it took as long as running it): the user, their
-    memberships and the facts `names`, for the bound `user_id`."""
-    return (db.select(User, *(USER_FACTS[n](User.id).label(n) for n in names))
-            .options(joinedload(User.memberships)).where(User.id == bindparam("user_id")))
+    """load_user's statement, built once (building it took as long as running it): the user's columns, their roles
+    and the facts `names`, for the bound `user_id`."""
+    roles = (db.select(func.aggregate_strings(cast(Membership.organisation_id, String) + ":" + Membership.role, ","))
+             .where(Membership.user_id == User.id).scalar_subquery())
+    return (db.select(*loaded_columns(User), roles.label(_ROLES), *(USER_FACTS[n](User.id).label(n) for n in names))
+            .where(User.id == bindparam("user_id")))
 
 
 def create_user(name: str, email: str, password: str, now: datetime, *, is_broker: bool = False) -> User:

@@ -17,6 +17,7 @@ from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from challenge.permissions import roles_of
 from challenge.platform.pagecache import CSRF_SLOT, with_token
 
 TEMPLATE = "_menu.html"
@@ -39,7 +40,7 @@ def site_menu(on_a_panel: bool = False) -> Markup:
     user = current_user
     if user.is_authenticated:
         menu = Menu(signed_in=True, judge=bool(on_a_panel), broker=bool(user.is_broker),
-                    finance=bool(user.is_broker or user.memberships))
+                    finance=bool(user.is_broker or roles_of(user)))
     else:
         menu = Menu()
     html = _kept("site_menu", TEMPLATE, menu, lambda: {"menu": menu})

@@ -83,3 +83,32 @@ def test_rules_get_the_person_not_the_proxy_in_front_of_them(app, make_user, mon
         assert permissions.can(None, "test.peek") and permissions.can(current_user, "test.peek")
     assert [type(u).__name__ for u in seen] == ["AnonymousUserMixin", "User", "User"]
     assert seen[1] is ada and seen[2] is ada
+
+
+def test_the_loaded_user_is_the_sessions_own_and_its_changes_are_saved(app, make_user, make_org):
+    """load_user reads the row around the ORM (platform/columns.persistent): the User it gives is the session's own,
+    with nothing to flush, its memberships loaded when asked, and a change to it saved as any instance's."""
+    from sqlalchemy import inspect
+
+    from challenge import permissions
+
+    user = make_user("Pat Persistent")
+    owned, joined = make_org(name="Owned Org", owner=user), make_org(user, name="Joined Org")
+    user_id, email, ident = user.id, user.email, user.get_id()
+    owned_id, joined_id = owned.id, joined.id
+    db.session.expunge_all()
+    with app.test_request_context():
+        loaded = services.load_user(ident)
+        state = inspect(loaded)
+        assert state.persistent and not (db.session.new or db.session.dirty)
+        assert db.session.get(User, user_id) is loaded
+        assert loaded.email == email and loaded.created_at.tzinfo is not None
+        with counted_statements() as statements:
+            roles = permissions.roles_of(loaded)
+        assert statements == [] and roles == {owned_id: "owner", joined_id: "member"}
+        assert {m.organisation_id: m.role for m in loaded.memberships} == roles  # loaded when first read
+        assert services.load_user(loaded.get_id()) is loaded  # already in the session: that one
+        loaded.name = "Pat Saved"
+        db.session.commit()
+    db.session.expunge_all()
+    assert db.session.get(User, user_id).name == "Pat Saved"
