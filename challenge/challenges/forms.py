@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -317,6 +318,12 @@ class OrganisationFilterField(StringField):
 
 class CatalogueForm(Form):
     """The GET filters; invalid values are reported and ignored, never an error page."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            """Each field knows its form through a weak reference: WTForms' strong one made every search's form and
+            its fields a reference cycle, ~60 objects a request left to the cycle collector (~0.02 ms)."""
+            return unbound_field.bind(form=weakref.proxy(form), **options)
 
     q = StringField("Search", filters=[clean_line], validators=[Length(max=200)], widget=FastTextInput())
     sector = FastSelectField("Sector", choices=[("", "Any sector"), *SECTORS], validators=[Optional()])
