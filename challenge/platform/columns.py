@@ -34,9 +34,11 @@ def persistent(model: type[M], values: Mapping[str, Any]) -> M:
     """The instance of `model` that a row of `loaded_columns(model)` stands for, in the session as if a query had
     loaded it: the one already there if the session has it, or else made with those values as its loaded state
     (nothing to flush), its relationships and deferred columns loaded when first read, its changes flushed as
-    any instance's. On every signed-in request the ORM's loading of one row cost ~0.13 ms more than this."""
+    any instance's. For the signed-in user, read on every request, this and the columns' read cost ~0.065 ms less
+    than the ORM's loading of the row (with its memberships joined)."""
     mapper = inspect(model)
-    key = mapper.identity_key_from_primary_key([values[mapper.get_property_by_column(c).key] for c in mapper.primary_key])
+    key = mapper.identity_key_from_primary_key(
+        [values[mapper.get_property_by_column(column).key] for column in mapper.primary_key])
     kept = db.session.identity_map.get(key)
     if kept is not None:
         return kept
