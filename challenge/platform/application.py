@@ -12,8 +12,9 @@ never change while the worker runs (issue 13: every page pays for them, the rend
   iteration (a challenge page does so about twenty times). A template loaded without globals of its own (every
   one here: Flask and the app only ever add the environment's) reads the environment's globals directly, through
   a read-only view: a later change to them is still seen, and adding globals to one template after it was
-  loaded (which nothing here does) fails loudly instead of reaching every template. An import hands over the
-  imported template's module made once, without Jinja's key-by-key subtraction (`ImportingTemplate`).
+  loaded (which nothing here does) fails loudly instead of reaching every template. An import then hands over the
+  imported template's module made once, as Jinja means it to: Jinja's check for globals the importer has and the
+  imported template lacks subtracts the view's keys in C, where it subtracted a ChainMap key by key (~180 calls).
 
 And a session cookie that fails its signature (tampered, expired, or signed with a key since retired) leaves no
 garbage for the cycle collector: itsdangerous keeps the refusal in a local of the frame its traceback holds, a
@@ -23,7 +24,6 @@ collection, ~0.04 ms of collecting per such request.
 from __future__ import annotations
 
 import traceback
-from collections import ChainMap
 from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
@@ -32,30 +32,10 @@ from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.templating import Environment
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from jinja2 import Template
-
-
-class ImportingTemplate(Template):
-    """Jinja's template, with `{% from "x.html" import y %}` as cheap as Jinja means it to be.
-
-    An import hands over the imported template's module, made once, unless the importing context has globals
-    the imported template lacks. Jinja finds those by subtracting the template's globals, a ChainMap, from a
-    set, which Python does one key at a time through the ChainMap's `__contains__`: some 180 function calls
-    per import, on every page that imports a macro. The same subtraction done by the set over the ChainMap's
-    dicts (or the one mapping `Templates` gives a template without globals of its own) costs none, and gives the
-    same answer."""
-
-    def _get_default_module(self, ctx=None):
-        own = self.globals.maps if isinstance(self.globals, ChainMap) else (self.globals,)
-        if ctx is not None and ctx.globals_keys.difference(*own):
-            return super()._get_default_module(ctx)
-        return super()._get_default_module()
 
 
 class Templates(Environment):
     """Flask's Jinja environment, its templates without globals of their own reading the environment's directly."""
-
-    template_class = ImportingTemplate
 
     def make_globals(self, d):
         return super().make_globals(d) if d else MappingProxyType(self.globals)

@@ -1,4 +1,4 @@
-"""`{% from … import … %}` hands over the imported template's module made once (platform/application.ImportingTemplate),
+"""`{% from … import … %}` hands over the imported template's module made once (platform/application.Templates),
 as Jinja means it to, without Jinja's key-by-key subtraction of a ChainMap on every import; and a template
 with globals of its own still hands them to what it imports."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import sys
 
 from jinja2 import DictLoader
 
-from challenge.platform.application import ImportingTemplate
+from challenge.platform.application import Templates
 
 MACROS = "{% macro greet() %}{{ greeting|default('hello') }}{% endmacro %}"
 PAGE = '{% from "macros.html" import greet %}{{ greet() }}'
@@ -15,13 +15,12 @@ PAGE = '{% from "macros.html" import greet %}{{ greet() }}'
 
 def _environment(app):
     env = app.jinja_env.overlay(loader=DictLoader({"macros.html": MACROS, "page.html": PAGE}))
-    assert env.template_class is ImportingTemplate
+    assert isinstance(env, Templates)
     return env
 
 
-def test_the_apps_templates_import_through_importing_template(app):
-    assert app.jinja_env.template_class is ImportingTemplate
-    assert isinstance(app.jinja_env.get_template("challenges/_macros.html"), ImportingTemplate)
+def test_the_apps_templates_are_made_by_templates(app):
+    assert isinstance(app.jinja_env, Templates)
 
 
 def test_an_import_hands_over_the_module_made_once(app):
