@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from flask import abort, current_app, render_template, request, url_for
-from sqlalchemy import Integer, bindparam, case, inspect, literal_column
+from sqlalchemy import bindparam, inspect
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from flask_login import current_user
@@ -40,6 +40,7 @@ from challenge.payouts.pool import FUNDER_ORDER, keep_pool_and_funders, pool_sum
 from challenge.payouts.states import FunderState
 from challenge.permissions import can, memo, remember, signed_in, viewer_id
 from challenge.platform import tx
+from challenge.platform.columns import decoded, json_rows, persistent
 from challenge.platform.links import kept_url_for
 from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_part, with_token
 from challenge.submissions import queries as submission_queries
@@ -86,11 +87,11 @@ def challenge_for_visitor(slug: str) -> Challenge:
     shared parts are rarely kept either (they expire with the page): for them the same statement reads what
     the shared parts show of the challenge's own (_public_statement)."""
     if not signed_in(current_user):
-        rows = db.session.execute(_public_statement("slug"), {"slug": slug[:MAX_SLUG]}).all()
-        if not rows:
+        row = db.session.execute(_public_statement("slug", db.engine.dialect.name), {"slug": slug[:MAX_SLUG]}).first()
+        if row is None:
             abort(404)
-        challenge = rows[0][1]
-        _keep_public(challenge, rows)
+        challenge = row[0]
+        _keep_public(challenge, row)
         return visible_or_404(challenge)
     row = db.session.execute(_visitor_statement(), {"slug": slug[:MAX_SLUG], "user_id": current_user.id}).first()
     if row is None:
@@ -208,103 +209,92 @@ def _read_public(challenge: Challenge) -> Public:
     """The challenge's Public, read in one statement with its organisation and prize tiers (kept on it as its
     relationships would load them), its rubric and funding panel."""
     user_id = viewer_id()
-    rows = db.session.execute(_public_statement("id"), {"challenge_id": challenge.id, "user_id": user_id}).all()
-    return _keep_public(challenge, rows, user_id)
+    row = db.session.execute(_public_statement("id", db.engine.dialect.name),
+                             {"challenge_id": challenge.id, "user_id": user_id}).one()
+    return _keep_public(challenge, row, user_id)
 
 
-def _keep_public(challenge: Challenge, rows, user_id: int | None = None) -> Public:
-    """The Public of `rows` (_public_statement's), remembered for the request (`memo("challenge_public")`), and
-    their organisation and prize tiers kept on `challenge` as its relationships would load them; the judging
+def _keep_public(challenge: Challenge, row, user_id: int | None = None) -> Public:
+    """The Public of `row` (_public_statement's), remembered for the request (`memo("challenge_public")`), and
+    its organisation and prize tiers kept on `challenge` as its relationships would load them; the judging
     section's rubric and the visitor's seat, and the funding panel, kept as their packages would read them."""
-    found: tuple[list, ...] = ([], [], [], [], [], [], [], [])
-    for row in rows:
-        part = row[0]
-        if part == 3:
-            if row[7] is not None:
-                found[3].append(AskedQuestion(*row[7:12]))
-        elif part == 4:
-            if row[12] is not None:
-                found[4].append(PostedUpdate(*row[12:16]))
-        elif row[_ITEM[part]] is not None:
-            found[part].append(row[_ITEM[part]] if part != 7 else (row[23], row[24]))
-    first = rows[0]
+    (_, organisation, entries, prizes, documents, entry_questions, questions, updates, settings, seat, criteria,
+     rounds, finance, held, paid, funders) = row
     unloaded = inspect(challenge).unloaded
     if "organisation" in unloaded:
-        set_committed_value(challenge, "organisation", first[2])
+        set_committed_value(challenge, "organisation", organisation)
     if "prizes" in unloaded:
-        set_committed_value(challenge, "prizes", found[0])
-    public = Public(int(first[3]), *found[1:5])
+        set_committed_value(challenge, "prizes", _instances(Prize, prizes))
+    public = Public(int(entries), _instances(ChallengeDocument, documents), _instances(EntryQuestion, entry_questions),
+                    [AskedQuestion(*item) for item in decoded(_ASKED, questions)],
+                    [PostedUpdate(*item) for item in decoded(_POSTED, updates)])
     remember("challenge_public", challenge.id, public)
-    settings, seat, finance, held, paid = first[16:21]
-    keep_rubric_and_seat(challenge.id, user_id, found[5], found[6], settings, seat)
-    keep_pool_and_funders(challenge, finance, held, paid, found[7])
+    keep_rubric_and_seat(challenge.id, user_id, _instances(Criterion, criteria), _instances(Round, rounds),
+                         _one(JudgingSettings, settings), _one(PanelMember, seat))
+    split = len(_columns(Funder))
+    keep_pool_and_funders(challenge, _one(ChallengeFinance, finance), held, paid,
+                          [(_instance(Funder, item[:split]), _instance(Organisation, item[split:]))
+                           for item in decoded(_FUNDER_COLUMNS, funders)])
     return public
 
 
-# Where the item of each part but the Q&A's (columns 7-11) and the updates' (12-15) is in a row of _public_statement
-# (a funder's organisation follows it).
-_ITEM = {0: 4, 1: 5, 2: 6, 5: 21, 6: 22, 7: 23}
+_ASKED = (Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at)  # AskedQuestion's
+_POSTED = (Update.id, Update.title, Update.body, Update.posted_at)  # PostedUpdate's
 _FUNDER_ORGANISATION = aliased(Organisation, name="funder_organisations")
-_PART = [literal_column(str(n), Integer) for n in range(8)]  # each part's number, as written in the statement
 
 
-@lru_cache(maxsize=2)
-def _public_statement(by: str):
-    """The statement of a challenge's organisation, entries received, Public's lists, judging section and
-    funding panel, built once: `by` "slug" (each row holds the challenge) or "id" (its id), with the seat on the
-    panel of `user_id` (None: no seat). A row for each item of eight lists, tagged by `part` (0 the prize tiers,
-    then documents, entry questions, the Q&A, updates, criteria, rounds and accepted funders), the columns of
-    the other parts null; each part is joined to a row of its own, so the lists never multiply. Part 0 has a
-    row even without prize tiers (the challenge's row), and its rows carry what there is one of (the entries
-    received, the judging settings, the seat, the finance settings and the pool's two sums); the others have
-    no row without items. (One statement rather than three: on PostgreSQL each round trip costs the worker
-    and the server more than the rows do, issue 13.)
+@lru_cache(maxsize=None)
+def _columns(model) -> tuple:
+    """The columns of `model` (or an alias of one) a query of it loads, in its attributes' order."""
+    mapper = inspect(model).mapper
+    return tuple(getattr(model, prop.key) for prop in mapper.column_attrs if not prop.deferred)
 
-    The part numbers are written into the statement's text, not sent as parameters: they never change, and each of
-    the 23 parameters they were cost the worker a conversion on every run (~0.02 ms of the page). By "slug" the
-    statement serves only anonymous visitors, who have no seat: its seat column is a bare NULL, no join."""
-    parts = db.union_all(*(db.select(_PART[n].label("part")) for n in range(8))).subquery("parts")
-    part = parts.c.part
 
-    def part_is(n: int):
-        return part == _PART[n]
+_FUNDER_COLUMNS = _columns(Funder) + _columns(_FUNDER_ORGANISATION)
 
-    found = (db.select(part, Challenge, Organisation).where(Challenge.slug == bindparam("slug")) if by == "slug"
-             else db.select(part, Challenge.id, Organisation).where(Challenge.id == bindparam("challenge_id")))
-    held, paid = pool_sums_sql()
-    funder_org = _FUNDER_ORGANISATION
-    seat = db.null() if by == "slug" else PanelMember
-    # What there is one of on the prize tiers' rows only (the first row is one): not read again for every item.
-    statement = (found.add_columns(
-        case((part_is(0), entries_sql(Challenge.id))), Prize, ChallengeDocument, EntryQuestion,
-        Question.id, Question.body, Question.asked_at, Question.answer, Question.answered_at,
-        Update.id, Update.title, Update.body, Update.posted_at, JudgingSettings, seat, ChallengeFinance,
-        case((part_is(0), held)), case((part_is(0), paid)), Criterion, Round, Funder, funder_org)
-        .select_from(Challenge)
-        .join(Organisation, Organisation.id == Challenge.organisation_id)
-        .join(parts, db.true())
-        .outerjoin(Prize, part_is(0) & (Prize.challenge_id == Challenge.id))
-        .outerjoin(ChallengeDocument, part_is(1) & (ChallengeDocument.challenge_id == Challenge.id))
-        .outerjoin(EntryQuestion, part_is(2) & (EntryQuestion.challenge_id == Challenge.id))
-        .outerjoin(Question, part_is(3) & (Question.challenge_id == Challenge.id))
-        .outerjoin(Update, part_is(4) & (Update.challenge_id == Challenge.id))
-        .outerjoin(JudgingSettings, part_is(0) & (JudgingSettings.challenge_id == Challenge.id)))
-    if seat is PanelMember:
-        statement = statement.outerjoin(PanelMember, part_is(0) & (PanelMember.challenge_id == Challenge.id)
-                                        & (PanelMember.user_id == bindparam("user_id")))
-    return (statement
-            .outerjoin(ChallengeFinance, part_is(0) & (ChallengeFinance.challenge_id == Challenge.id))
-            .outerjoin(Criterion, part_is(5) & (Criterion.challenge_id == Challenge.id))
-            .outerjoin(Round, part_is(6) & (Round.challenge_id == Challenge.id))
-            .outerjoin(Funder, part_is(7) & (Funder.challenge_id == Challenge.id)
-                       & (Funder.state == FunderState.ACCEPTED))
-            .outerjoin(funder_org, funder_org.id == Funder.organisation_id)
-            .where(part_is(0) | ChallengeDocument.id.is_not(None) | EntryQuestion.id.is_not(None)
-                   | Question.id.is_not(None) | Update.id.is_not(None) | Criterion.id.is_not(None)
-                   | Round.id.is_not(None) | Funder.id.is_not(None))
-            .order_by(part, Prize.position, Prize.id, *DOCUMENT_ORDER, *QUESTION_ORDER, Question.asked_at,
-                      Question.id, Update.posted_at.desc(), Update.id.desc(), *CRITERION_ORDER, *ROUND_ORDER,
-                      *FUNDER_ORDER))
+
+def _instance(model, values: tuple):
+    return persistent(model, dict(zip((c.key for c in _columns(model)), values, strict=True)))
+
+
+def _instances(model, value) -> list:
+    """The instances of `model` that `json_rows(…, _columns(model), …)`'s `value` holds."""
+    return [_instance(model, item) for item in decoded(_columns(model), value)]
+
+
+def _one(model, value):
+    found = _instances(model, value)
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=4)
+def _public_statement(by: str, dialect: str):
+    """The statement of a challenge's organisation, entries received, Public's lists, judging section and funding
+    panel, built once for each database `dialect`: `by` "slug" (its row holds the challenge) or "id" (its id),
+    with the seat on the panel of `user_id` (None: no seat). One row, each list (the prize tiers, documents, entry
+    questions, the Q&A, updates, criteria, rounds and accepted funders with their organisations) and each
+    one-to-one row (the judging and finance settings, the seat) a JSON value of the row (platform/columns.json_rows):
+    on PostgreSQL each round trip costs the worker and the server more than the rows do, and one row costs both less
+    than a row for each item of eight lists (issue 13). By "slug" the statement serves only anonymous visitors, who
+    have no seat: its seat is a bare NULL."""
+    def rows_of(model, *where, order_by=()):
+        return json_rows(dialect, _columns(model), model.challenge_id == Challenge.id, *where, order_by=order_by)
+
+    found = (db.select(Challenge, Organisation).where(Challenge.slug == bindparam("slug")) if by == "slug"
+             else db.select(Challenge.id, Organisation).where(Challenge.id == bindparam("challenge_id")))
+    seat = db.null() if by == "slug" else rows_of(PanelMember, PanelMember.user_id == bindparam("user_id"))
+    funders = json_rows(dialect, _FUNDER_COLUMNS, Funder.challenge_id == Challenge.id,
+                        Funder.state == FunderState.ACCEPTED, order_by=FUNDER_ORDER,
+                        from_=db.join(Funder, _FUNDER_ORGANISATION, _FUNDER_ORGANISATION.id == Funder.organisation_id))
+    return (found.add_columns(
+        entries_sql(Challenge.id), rows_of(Prize, order_by=(Prize.position, Prize.id)),
+        rows_of(ChallengeDocument, order_by=DOCUMENT_ORDER), rows_of(EntryQuestion, order_by=QUESTION_ORDER),
+        json_rows(dialect, _ASKED, Question.challenge_id == Challenge.id, order_by=(Question.asked_at, Question.id)),
+        json_rows(dialect, _POSTED, Update.challenge_id == Challenge.id,
+                  order_by=(Update.posted_at.desc(), Update.id.desc())),
+        rows_of(JudgingSettings), seat, rows_of(Criterion, order_by=CRITERION_ORDER),
+        rows_of(Round, order_by=ROUND_ORDER), rows_of(ChallengeFinance), *pool_sums_sql(), funders)
+        .join(Organisation, Organisation.id == Challenge.organisation_id))
 
 
 def _add_forms(page: ChallengePage) -> None:

@@ -1,15 +1,20 @@
 """Rows of a statement of columns read around the ORM: one way, for the few places where the ORM's handling of
 each row costs as much as the statement (the catalogue's cards, a panel's 20,000 scores, the signed-in user read on
-every request: `persistent` makes the one instance such a row stands for); and a fixed list of values in a
-statement that runs on every page view (`one_of`)."""
+every request: `persistent` makes the one instance such a row stands for); a related table's rows as one value of a
+row (`json_rows`, read back by `decoded`: the challenge page's eight lists in one statement); and a fixed list of
+values in a statement that runs on every page view (`one_of`)."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Result, inspect, literal
+from sqlalchemy import (JSON, Boolean, ColumnElement, Date, DateTime, Enum, Integer, Result, String, func, inspect, literal,
+                        type_coerce)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.types import TypeDecorator
 
 from challenge.extensions import db
 
@@ -43,12 +48,80 @@ def persistent(model: type[M], values: Mapping[str, Any]) -> M:
     if kept is not None:
         return kept
     instance = mapper.class_manager.new_instance()
-    for prop in mapper.column_attrs:
-        if prop.key in values:
-            set_committed_value(instance, prop.key, values[prop.key])
+    # A new instance has no history: its values set as the ORM's loading sets them (make_transient_to_detached then
+    # commits them as loaded and expires the rest) cost less than set_committed_value's bookkeeping a column.
+    instance.__dict__.update((key, values[key]) for key in _column_keys(model) if key in values)
     make_transient_to_detached(instance)
     db.session.add(instance)
     return instance
+
+
+@lru_cache(maxsize=None)
+def _column_keys(model: type) -> tuple[str, ...]:
+    return tuple(prop.key for prop in inspect(model).column_attrs)
+
+
+def json_rows(dialect: str, columns: Sequence, *where, order_by: Sequence = (), from_=None) -> ColumnElement:
+    """A subquery (correlated through `where`) of the rows of `columns` that meet `where`, in `order_by`, as one
+    JSON array holding each row as an array of its values (NULL when there are none), for the database `dialect`
+    ("postgresql" or "sqlite"); `decoded(columns, value)` reads it back as the columns' types would load it.
+
+    A statement that reads a page's lists as such values returns one row instead of a row for each item of each
+    list: on PostgreSQL, the challenge page's statement cost the server ~0.43 ms a run as eight lists joined to
+    their own rows and ~0.22 ms as JSON values, and the worker ~0.2 ms less, without the ORM's handling of eleven
+    entities (issue 13). PostgreSQL orders the aggregate itself; SQLite 3.40 cannot, and aggregates the rows of a
+    subquery in its order (it does not flatten an ordered subquery into an aggregate's)."""
+    if dialect == "postgresql":
+        rows = func.json_build_array(*columns)
+        aggregate = func.json_agg(aggregate_order_by(rows, *order_by) if order_by else rows)
+        statement = db.select(aggregate)
+        if from_ is not None:
+            statement = statement.select_from(from_)
+        return type_coerce(statement.where(*where).scalar_subquery(), JSON)
+    inner = db.select(*(column.label(f"c{n}") for n, column in enumerate(columns)))
+    if from_ is not None:
+        inner = inner.select_from(from_)
+    # A subquery in FROM is not correlated unless told: all but its own tables are the enclosing statement's.
+    own = {column.table for column in columns} | ({from_} if from_ is not None else set())
+    inner = inner.where(*where).order_by(*order_by).correlate_except(*own).subquery()
+    # SQLite keeps a JSON column as text, which json_array would quote as a string: json() makes it the value it
+    # holds (as PostgreSQL's json_build_array does), outside the subquery, which would lose what json() marks.
+    values = [func.json(value) if isinstance(column.type, JSON) else value
+              for column, value in zip(columns, inner.c, strict=True)]
+    return type_coerce(db.select(func.json_group_array(func.json_array(*values))).scalar_subquery(), JSON)
+
+
+def decoded(columns: Sequence, value) -> list[tuple]:
+    """The rows of `json_rows(…, columns, …)`'s `value`, each a tuple of its values as a statement of `columns`
+    would load them (a timestamp, a date or a flag from its JSON form, then a column type's own conversion)."""
+    if not value:
+        return []
+    loads = _loaders(tuple(columns), db.engine.dialect)
+    return [tuple(v if v is None or load is None else load(v) for load, v in zip(loads, row, strict=True))
+            for row in value]
+
+
+@lru_cache(maxsize=64)
+def _loaders(columns: tuple, dialect) -> tuple[Callable[[Any], Any] | None, ...]:
+    return tuple(_loader(column.type, dialect) for column in columns)
+
+
+def _loader(kind, dialect) -> Callable[[Any], Any] | None:
+    """How a value of a column of type `kind` is read from its JSON form (None: as it is)."""
+    if isinstance(kind, TypeDecorator):
+        inner = _loader(kind.impl, dialect)
+        if inner is None:
+            return lambda value: kind.process_result_value(value, dialect)
+        return lambda value: kind.process_result_value(inner(value), dialect)
+    if isinstance(kind, DateTime):
+        return datetime.fromisoformat
+    if isinstance(kind, Date):
+        return date.fromisoformat
+    if isinstance(kind, Boolean):
+        return bool  # SQLite's 0 and 1
+    if isinstance(kind, (Integer, String, JSON)) and not isinstance(kind, Enum):  # an Enum's members: not its text
+        return None
+    raise TypeError(f"json_rows cannot read back a column of type {kind!r}")
 
 
 def one_of(column, values: Iterable, *, negate: bool = False) -> ColumnElement[bool]:
