@@ -283,13 +283,14 @@ def sheet_page(user, slug: str, assignment_id: int) -> SheetPage:
 
 @lru_cache(maxsize=2)
 def _sheet_statement(dialect: str):
-    """sheet_page's statement, built once for each database (building it cost as much CPU as running it): the sheet
-    with its round, challenge and entry, its judge's seat, that judge's declaration about the entry, the names of
-    who entered it, whether the challenge asks entry questions, and the challenge's criteria and the sheet's scores
-    in order, each list a JSON value of the one row (platform/columns.json_rows: a statement of their own cost a
-    round trip and the ORM's handling of two entities a row). Five joined tables and single-row lookups: PostgreSQL
-    planned nine joined tables in twice the time; the seat is the sheet's own (a primary key, not a search of the
-    panel), the declaration a yes/no, and the entrant's names two values."""
+    """sheet_page's statement, built once for each database (building it cost the client about as much CPU as
+    running it): the sheet with its round, its challenge and its entry, the sheet's judge's seat, that judge's
+    declaration about the entry, the names of who entered it, whether the challenge asks entry questions, and the
+    challenge's criteria in order and the sheet's scores in theirs, each list a JSON value of the one row
+    (platform/columns.json_rows: a second statement for them cost the worker and PostgreSQL a round trip, and the
+    ORM's handling of two entities a row). PostgreSQL plans a statement of nine joined tables in about 1 ms, of five
+    joined tables and a few single-row lookups in half that: the seat is the sheet's own (a primary key, not a
+    search of the panel), the declaration only a yes/no, and the entrant's names two values."""
     criteria = json_rows(dialect, model_columns(Criterion), Criterion.challenge_id == Round.challenge_id,
                          order_by=CRITERION_ORDER)
     scores = json_rows(dialect, model_columns(Score), Score.assignment_id == Assignment.id,
