@@ -10,8 +10,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import (JSON, Boolean, ColumnElement, Date, DateTime, Enum, Integer, Result, String, func, inspect,
-                        literal, type_coerce)
+from sqlalchemy import (JSON, Boolean, ColumnElement, Date, DateTime, Enum, Integer, Result, String, func, inspect, literal,
+                        type_coerce)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.types import TypeDecorator
@@ -122,24 +122,6 @@ def _loader(kind, dialect) -> Callable[[Any], Any] | None:
     if isinstance(kind, (Integer, String, JSON)) and not isinstance(kind, Enum):  # an Enum's members: not its text
         return None
     raise TypeError(f"json_rows cannot read back a column of type {kind!r}")
-
-
-@lru_cache(maxsize=None)
-def model_columns(model) -> tuple:
-    """The columns of `model` (or an alias of one) that a query of it loads, as its attributes, in their order: what
-    `json_rows` reads for `json_instances`."""
-    mapper = inspect(model).mapper
-    return tuple(getattr(model, prop.key) for prop in mapper.column_attrs if not prop.deferred)
-
-
-def json_instances(model, value) -> list:
-    """The session's instances of `model` for the rows of `json_rows(…, model_columns(model), …)`'s `value`."""
-    return [instance_of(model, row) for row in decoded(model_columns(model), value)]
-
-
-def instance_of(model, row: Sequence):
-    """The session's instance of `model` for a row of the values of `model_columns(model)` (`persistent`)."""
-    return persistent(model, dict(zip((column.key for column in model_columns(model)), row, strict=True)))
 
 
 def one_of(column, values: Iterable, *, negate: bool = False) -> ColumnElement[bool]:

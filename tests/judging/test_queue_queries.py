@@ -78,10 +78,10 @@ def test_a_score_sheet_runs_the_same_statements_beside_2_and_7_other_judges(app,
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
     # the user, the sheet (with its challenge, round, entry and entrant, the judge's seat and declaration,
-    # whether the challenge asks entry questions: these ask none, so no answers are read; the criteria and the
-    # sheet's scores as JSON values of its row), the entry's files with its team and the other sheets (with their
-    # scores)
-    assert counts[0] == 3, counts
+    # whether the challenge asks entry questions: these ask none, so no answers are read), the criteria (each
+    # with the sheet's score), the entry's files with its team and the other sheets (with their scores). The
+    # criteria are apart: PostgreSQL planned the sheet joined to them in twice the time it plans the two
+    assert counts[0] == 4, counts
 
 
 def test_the_queue_names_the_rounds_that_have_opened_read_with_the_judges_seat(client, login, make_world):
@@ -160,7 +160,7 @@ def test_the_queue_lists_declared_conflicts_only_when_there_are_some(app, client
     assert page.count('<span class="visually-hidden"> CX-') == 2  # the conflicted entry is off the list
 
 
-def test_the_sheet_page_reads_the_sheet_its_criteria_and_the_judges_seat_in_one_statement(app, login):
+def test_the_sheet_page_reads_the_sheet_its_criteria_and_the_judges_seat_in_two_statements(app, login):
     import pytest
     from werkzeug.exceptions import NotFound
 
@@ -184,7 +184,7 @@ def test_the_sheet_page_reads_the_sheet_its_criteria_and_the_judges_seat_in_one_
         challenge = db.session.get(Challenge, panel.challenge_id)
         with counted_statements() as statements:
             found, sheet, read = queue.sheet_page(user, challenge.slug, mine.id)[:3]
-        assert len(statements) == 1 and found is challenge
+        assert len(statements) == 2 and found is challenge
         assert [c.id for c in read] == [c.id for c in criteria]
         assert {s.criterion_id: s.value for s in sheet.scores} == expected_scores
         assert panel_member(user, challenge).id == member.id and sheet.round.challenge_id == challenge.id
