@@ -34,6 +34,9 @@ class Result:
     queries: int | None = None
     queries_small: int | None = None
     fraction: float | None = None
+    # The ceiling (bare Flask) measured just before this case, for a target that is a fraction of it: the host's
+    # speed drifts within minutes, and a ceiling read minutes earlier measured the drift as much as the page.
+    ceiling_rps: float | None = None
     # CPU ms a request: the gunicorn workers' (the app, and SQLite inside it) and the PostgreSQL server's. Unlike
     # the fraction, these do not move with how cheap the machine makes a bare request (its kernel and gunicorn).
     app_cpu_ms: float | None = None
@@ -141,7 +144,8 @@ def run_case(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: S
 
 
 def judge(results: list[Result]) -> None:
-    """Fill in each case's fraction of the baseline and whether it met its targets."""
+    """Fill in each case's fraction of the baseline (of the ceiling measured beside it, when it was) and whether it
+    met its targets."""
     base = next((r for r in results if r.case.baseline and r.ran), None)
     by_name = {r.case.name: r for r in results if r.ran}
     for r in results:
@@ -150,8 +154,9 @@ def judge(results: list[Result]) -> None:
             r.verdict = "not met" + (f" (queries {r.queries_small} → {r.queries})" if grew else "")
         if not r.ran:
             continue
-        if base and base.rps:
-            r.fraction = r.rps / base.rps
+        ceiling = r.ceiling_rps or (base.rps if base else None)
+        if ceiling:
+            r.fraction = r.rps / ceiling
         target = r.case.target
         if target.min_fraction is not None:
             if target.of is None:

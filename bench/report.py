@@ -21,7 +21,9 @@ Measured by `python -m bench.run` (see `bench/`): a fresh database loaded in bul
 per worker, where the target is a latency: then p95 is what one person waits, not the length of a
 queue). Each page's throughput is quoted as a fraction of the ceiling, a bare Flask hello-world
 (`bench/hello.py`) served by the same gunicorn in the same run (the app's own `/healthz` is measured
-beside it), because the machine is shared and absolute numbers drift from run to run. Signed-in cases
+beside it), because the machine is shared and absolute numbers drift from run to run; a page whose target is
+such a fraction is judged against the ceiling measured again just before it, because they drift within a run
+too. Signed-in cases
 sign in through the login form as the role that uses the page (bench/cases.py); every request of theirs
 renders the page. The CPU a request costs the app's workers (and, on PostgreSQL, the database server) is read
 from /proc around each wrk run: the fraction of bare Flask moves with the machine, because a bare request is mostly

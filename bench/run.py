@@ -25,6 +25,7 @@ from bench.server import Gunicorn, app_env, fresh_database, migrate
 from challenge import clock, create_app
 
 HELLO_APP = "bench.hello:app"
+CEILING = next(case for case in CASES if case.baseline)
 
 
 def options(argv: list[str] | None) -> argparse.Namespace:
@@ -89,14 +90,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Loaded in {load_seconds:.1f} s.", flush=True)
                 facts = discover(engine, now, extra)
                 results = []
-                for case in cases:
-                    print(f"  {case.name}…", flush=True)
-                    if case.baseline:
-                        result = _ceiling(case, facts, routes, env, Path(tmp), args.duration)
-                    else:
-                        result = run_case(case, facts, routes, server, sessions, args.duration)
-                    result.queries_small = counts.get(case.name) if result.queries is not None else None
-                    results.append(result)
+                with Gunicorn(env, app=HELLO_APP, health="/", log=Path(tmp) / "hello.log") as hello:
+                    for case in cases:
+                        print(f"  {case.name}…", flush=True)
+                        result = _measured(case, facts, routes, server, sessions, hello, args.duration)
+                        result.queries_small = counts.get(case.name) if result.queries is not None else None
+                        results.append(result)
                 memory = server.worker_memory()
             rows = dataset.row_counts(engine)
             database = _database_name(engine)
@@ -109,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         plan=f"{plan.challenges:,} challenges, {plan.submissions:,} submissions, {plan.scores:,} scores planned",
         small=small, rows=rows, load_seconds=load_seconds, duration=args.duration, results=results, memory=memory,
         memory_at_start=memory_at_start,
-        total_seconds=time.monotonic() - t0, notes=[f"Scores: {extra.get('scores')}"] if "scores" in extra else [],
+        total_seconds=time.monotonic() - t0,
+        notes=([f"Scores: {extra.get('scores')}"] if "scores" in extra else []) + _ceiling_note(results, args.duration),
     )
     print()
     print(report.text_table(run))
@@ -120,10 +120,28 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if args.strict and missed else 0
 
 
-def _ceiling(case, facts, routes, env: dict, tmp: Path, duration: int):
-    """The bare Flask hello-world (bench/hello.py), served by a gunicorn of its own exactly like the app."""
-    with Gunicorn(env, app=HELLO_APP, health="/", log=tmp / "hello.log") as hello:
+def _measured(case, facts, routes, server, sessions, hello, duration: int):
+    """`case` under wrk: the ceiling against `hello` (the bare Flask hello-world of bench/hello.py, served by a
+    gunicorn of its own exactly like the app), a page against `server`. A page whose target is a fraction of the
+    ceiling has the ceiling measured again just before it (for half as long), and is judged against that: on a
+    shared host the speed of the same code moved by a third within minutes (session 20), and a ceiling read at
+    the start of a run is then a different machine's by the time the last page runs."""
+    if case.baseline:
         return run_case(case, facts, routes, hello, Sessions(hello), duration)
+    ceiling = None
+    if case.target.min_fraction is not None and case.target.of is None:
+        ceiling = run_case(CEILING, facts, routes, hello, Sessions(hello), max(3, duration // 2)).rps
+    result = run_case(case, facts, routes, server, sessions, duration)
+    result.ceiling_rps = ceiling
+    return result
+
+
+def _ceiling_note(results, duration: int) -> list[str]:
+    readings = [r.ceiling_rps for r in results if r.ceiling_rps]
+    if not readings:
+        return []
+    return [f"Each fraction of bare Flask is of the ceiling measured just before its case ({max(3, duration // 2)} s): "
+            f"{len(readings)} readings, {min(readings):,.0f}–{max(readings):,.0f} req/s"]
 
 
 def _database_name(engine) -> str:

@@ -121,6 +121,18 @@ def test_judge_compares_with_the_baseline_and_the_small_query_count():
     assert slow.verdict == "not met (p95 200 ms)"
 
 
+def test_a_page_is_judged_against_the_ceiling_measured_beside_it():
+    """The host's speed drifts within a run: a page's fraction is of the ceiling read just before it, where there is
+    one, not of the first reading (which would judge a slow minute's page against a fast minute's ceiling)."""
+    base = Result(Case("ceiling", lambda f: ["/"], baseline=True), rps=5000.0, queries=0)
+    slow_minute = Result(Case("rendered", lambda f: ["/"], target=Target(min_fraction=0.12)), rps=500.0,
+                         ceiling_rps=3500.0)
+    unpaired = Result(Case("rendered too", lambda f: ["/"], target=Target(min_fraction=0.12)), rps=500.0)
+    judge([base, slow_minute, unpaired])
+    assert slow_minute.fraction == pytest.approx(500 / 3500) and slow_minute.verdict == "met"
+    assert unpaired.fraction == pytest.approx(0.1) and unpaired.verdict == "not met (10% of bare Flask)"
+
+
 def test_report_replaces_only_its_own_section(tmp_path):
     doc = tmp_path / "benchmarks.md"
     report.write_section("sqlite", "## SQLite\nfirst", doc)
