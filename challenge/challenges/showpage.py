@@ -243,7 +243,7 @@ _POSTED = (Update.id, Update.title, Update.body, Update.posted_at)  # PostedUpda
 _FUNDER_ORGANISATION = aliased(Organisation, name="funder_organisations")
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=64)  # a few models
 def _columns(model) -> tuple:
     """The columns of `model` (or an alias of one) a query of it loads, in its attributes' order."""
     mapper = inspect(model).mapper

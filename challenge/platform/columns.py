@@ -56,7 +56,7 @@ def persistent(model: type[M], values: Mapping[str, Any]) -> M:
     return instance
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=64)  # a few models
 def _column_keys(model: type) -> tuple[str, ...]:
     return tuple(prop.key for prop in inspect(model).column_attrs)
 
