@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             engine.dispose()
     judge(results)
     run = report.Run(
-        database=database, command=("python -m bench.run " + shlex.join(argv if argv is not None else sys.argv[1:])).strip(),
+        database=database,
+        command=("python -m bench.run " + shlex.join(argv if argv is not None else sys.argv[1:])).strip(),
         started=started.strftime("%Y-%m-%d %H:%M UTC"),
         plan=f"{plan.challenges:,} challenges, {plan.submissions:,} submissions, {plan.scores:,} scores planned",
         small=small, rows=rows, load_seconds=load_seconds, duration=args.duration, results=results, memory=memory,

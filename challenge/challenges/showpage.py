@@ -40,7 +40,7 @@ from challenge.payouts.pool import FUNDER_ORDER, keep_pool_and_funders, pool_sum
 from challenge.payouts.states import FunderState
 from challenge.permissions import can, memo, remember, signed_in, viewer_id
 from challenge.platform import tx
-from challenge.platform.columns import decoded, json_rows, persistent
+from challenge.platform.columns import decoded, instance_of, json_instances, json_rows, model_columns
 from challenge.platform.links import kept_url_for
 from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_part, with_token
 from challenge.submissions import queries as submission_queries
@@ -224,16 +224,17 @@ def _keep_public(challenge: Challenge, row, user_id: int | None = None) -> Publi
     if "organisation" in unloaded:
         set_committed_value(challenge, "organisation", organisation)
     if "prizes" in unloaded:
-        set_committed_value(challenge, "prizes", _instances(Prize, prizes))
-    public = Public(int(entries), _instances(ChallengeDocument, documents), _instances(EntryQuestion, entry_questions),
+        set_committed_value(challenge, "prizes", json_instances(Prize, prizes))
+    public = Public(int(entries), json_instances(ChallengeDocument, documents),
+                    json_instances(EntryQuestion, entry_questions),
                     [AskedQuestion(*item) for item in decoded(_ASKED, questions)],
                     [PostedUpdate(*item) for item in decoded(_POSTED, updates)])
     remember("challenge_public", challenge.id, public)
-    keep_rubric_and_seat(challenge.id, user_id, _instances(Criterion, criteria), _instances(Round, rounds),
+    keep_rubric_and_seat(challenge.id, user_id, json_instances(Criterion, criteria), json_instances(Round, rounds),
                          _one(JudgingSettings, settings), _one(PanelMember, seat))
-    split = len(_columns(Funder))
+    split = len(model_columns(Funder))
     keep_pool_and_funders(challenge, _one(ChallengeFinance, finance), held, paid,
-                          [(_instance(Funder, item[:split]), _instance(Organisation, item[split:]))
+                          [(instance_of(Funder, item[:split]), instance_of(Organisation, item[split:]))
                            for item in decoded(_FUNDER_COLUMNS, funders)])
     return public
 
@@ -243,27 +244,11 @@ _POSTED = (Update.id, Update.title, Update.body, Update.posted_at)  # PostedUpda
 _FUNDER_ORGANISATION = aliased(Organisation, name="funder_organisations")
 
 
-@lru_cache(maxsize=64)  # a few models
-def _columns(model) -> tuple:
-    """The columns of `model` (or an alias of one) a query of it loads, in its attributes' order."""
-    mapper = inspect(model).mapper
-    return tuple(getattr(model, prop.key) for prop in mapper.column_attrs if not prop.deferred)
-
-
-_FUNDER_COLUMNS = _columns(Funder) + _columns(_FUNDER_ORGANISATION)
-
-
-def _instance(model, values: tuple):
-    return persistent(model, dict(zip((c.key for c in _columns(model)), values, strict=True)))
-
-
-def _instances(model, value) -> list:
-    """The instances of `model` that `json_rows(…, _columns(model), …)`'s `value` holds."""
-    return [_instance(model, item) for item in decoded(_columns(model), value)]
+_FUNDER_COLUMNS = model_columns(Funder) + model_columns(_FUNDER_ORGANISATION)
 
 
 def _one(model, value):
-    found = _instances(model, value)
+    found = json_instances(model, value)
     return found[0] if found else None
 
 
@@ -278,7 +263,7 @@ def _public_statement(by: str, dialect: str):
     than a row for each item of eight lists (issue 13). By "slug" the statement serves only anonymous visitors, who
     have no seat: its seat is a bare NULL."""
     def rows_of(model, *where, order_by=()):
-        return json_rows(dialect, _columns(model), model.challenge_id == Challenge.id, *where, order_by=order_by)
+        return json_rows(dialect, model_columns(model), model.challenge_id == Challenge.id, *where, order_by=order_by)
 
     found = (db.select(Challenge, Organisation).where(Challenge.slug == bindparam("slug")) if by == "slug"
              else db.select(Challenge.id, Organisation).where(Challenge.id == bindparam("challenge_id")))

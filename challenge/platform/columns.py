@@ -10,8 +10,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import (JSON, Boolean, ColumnElement, Date, DateTime, Enum, Integer, Result, String, func, inspect, literal,
-                        type_coerce)
+from sqlalchemy import (JSON, Boolean, ColumnElement, Date, DateTime, Enum, Integer, Result, String, func, inspect,
+                        literal, type_coerce)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.types import TypeDecorator
@@ -29,10 +29,17 @@ def read_columns(statement, values: dict | None = None) -> Result:
 M = TypeVar("M")
 
 
+@lru_cache(maxsize=64)  # a few models
+def model_columns(model) -> tuple:
+    """The columns of `model` (or an alias of one) that a query of it loads (not the deferred ones), in its
+    attributes' order: a row of them is what `instance_of` and `json_instances` read."""
+    mapper = inspect(model).mapper
+    return tuple(getattr(model, prop.key) for prop in mapper.column_attrs if not prop.deferred)
+
+
 def loaded_columns(model: type) -> list:
-    """The columns of `model` that a query of it loads (not the deferred ones), each labelled with its attribute's
-    name: what `persistent` needs of a row."""
-    return [prop.columns[0].label(prop.key) for prop in inspect(model).column_attrs if not prop.deferred]
+    """`model_columns(model)`, each labelled with its attribute's name: what `persistent` needs of a row."""
+    return [column.label(column.key) for column in model_columns(model)]
 
 
 def persistent(model: type[M], values: Mapping[str, Any]) -> M:
@@ -54,6 +61,16 @@ def persistent(model: type[M], values: Mapping[str, Any]) -> M:
     make_transient_to_detached(instance)
     db.session.add(instance)
     return instance
+
+
+def instance_of(model: type[M], values: Sequence) -> M:
+    """`persistent(model, …)` of a row of `model_columns(model)`'s values, in their order."""
+    return persistent(model, dict(zip((column.key for column in model_columns(model)), values, strict=True)))
+
+
+def json_instances(model: type[M], value) -> list[M]:
+    """The instances of `model` that `json_rows(…, model_columns(model), …)`'s `value` holds, in its order."""
+    return [instance_of(model, item) for item in decoded(model_columns(model), value)]
 
 
 @lru_cache(maxsize=64)  # a few models
