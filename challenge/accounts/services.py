@@ -12,14 +12,14 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import String, bindparam, cast, func
+from sqlalchemy import String, bindparam, cast, func, literal_column
 
 from challenge.accounts.models import Membership, MembershipRole, Organisation, OrganisationKind, User
 from challenge import permissions
 from challenge.errors import FieldError
 from challenge.extensions import db
-from challenge.platform import audit
-from challenge.platform.columns import loaded_columns, persistent, read_columns
+from challenge.platform import audit, withuser
+from challenge.platform.columns import loaded_columns, model_columns, persistent, read_columns
 from challenge.platform.hygiene import DB_INT_MAX
 
 _hasher = PasswordHasher()
@@ -92,13 +92,17 @@ def load_user(user_id: str) -> User | None:
     One query per request reads the user, their roles in their organisations (so `roles_of` and the navigation bar
     ask nothing more) and every registered user fact; what a rule would have asked is kept in the request's memo.
     The row is read around the ORM and made the session's instance (platform/columns.persistent), which on every
-    signed-in request saves the ORM's loading of it.
+    signed-in request saves the ORM's loading of it. A page that reads a row of its own by its address may have it
+    read in the same statement (platform/withuser.py).
     """
     ident, _, token = (user_id or "").partition(":")
     if not ident.isdigit() or int(ident) > DB_INT_MAX:  # a forged id beyond the column refuses, not fails
         return None
-    names = tuple(USER_FACTS)
-    row = read_columns(_user_statement(names), {"user_id": int(ident)}).first()
+    names, page = tuple(USER_FACTS), withuser.this_page()
+    if page is None:
+        row = read_columns(_user_statement(names), {"user_id": int(ident)}).first()
+    else:
+        row = db.session.execute(_user_statement(names, page[0].join), {"user_id": int(ident), **page[1]}).first()
     if row is None:
         return None
     values = row._mapping
@@ -108,6 +112,8 @@ def load_user(user_id: str) -> User | None:
     permissions.remember("roles", user.id, _roles(values[_ROLES]))
     for name in names:
         permissions.remember("user_fact", (name, user.id), bool(values[name]))
+    if page is not None:
+        withuser.keep(page[1], tuple(row)[_width(names):])
     return user
 
 
@@ -120,14 +126,23 @@ def _roles(joined: str | None) -> dict[int, str]:
     return {int(organisation): role for organisation, _, role in pairs}
 
 
-@lru_cache(maxsize=4)
-def _user_statement(names: tuple[str, ...]):
+@lru_cache(maxsize=16)  # the registered facts, with each page that reads its row with the user
+def _user_statement(names: tuple[str, ...], join: Callable | None = None):
     """load_user's statement, built once (building it took as long as running it): the user's columns, their roles
-    and the facts `names`, for the bound `user_id`."""
-    roles = (db.select(func.aggregate_strings(cast(Membership.organisation_id, String) + ":" + Membership.role, ","))
+    and the facts `names`, for the bound `user_id`; with a page's row when `join` adds it (platform/withuser.py)."""
+    # The separator as SQL, not a parameter: SQLAlchemy would write that into the text on every run (columns.one_of).
+    roles = (db.select(func.aggregate_strings(cast(Membership.organisation_id, String) + ":" + Membership.role,
+                                              literal_column("','")))
              .where(Membership.user_id == User.id).scalar_subquery())
-    return (db.select(*loaded_columns(User), roles.label(_ROLES), *(USER_FACTS[n](User.id).label(n) for n in names))
-            .where(User.id == bindparam("user_id")))
+    facts = (USER_FACTS[name](User.id).label(name) for name in names)
+    statement = (db.select(*loaded_columns(User), roles.label(_ROLES), *facts)
+                 .select_from(User).where(User.id == bindparam("user_id")))
+    return statement if join is None else join(statement, bindparam("user_id"))
+
+
+def _width(names: tuple[str, ...]) -> int:
+    """How many of the user statement's columns are the user's: those after them are the page's row."""
+    return len(model_columns(User)) + 1 + len(names)
 
 
 def create_user(name: str, email: str, password: str, now: datetime, *, is_broker: bool = False) -> User:

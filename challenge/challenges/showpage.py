@@ -43,6 +43,7 @@ from challenge.platform import tx
 from challenge.platform.columns import decoded, instance_of, json_instances, json_rows, model_columns
 from challenge.platform.links import kept_url_for
 from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_part, with_token
+from challenge.platform.withuser import row_read_with_the_user
 from challenge.submissions import queries as submission_queries
 from challenge.submissions.models import Submission
 
@@ -93,8 +94,10 @@ def challenge_for_visitor(slug: str) -> Challenge:
         challenge = row[0]
         _keep_public(challenge, row)
         return visible_or_404(challenge)
-    row = db.session.execute(_visitor_statement(), {"slug": slug[:MAX_SLUG], "user_id": current_user.id}).first()
-    if row is None:
+    values = {"slug": slug[:MAX_SLUG]}
+    row = row_read_with_the_user(values) or db.session.execute(
+        _visitor_statement(), values | {"user_id": current_user.id}).first()
+    if row is None or row[0] is None:  # read with the user, a missing challenge is a row of NULLs
         abort(404)
     challenge, follow, entry = row
     remember("following", (challenge.id, current_user.id), follow)
@@ -104,13 +107,28 @@ def challenge_for_visitor(slug: str) -> Challenge:
 
 @lru_cache(maxsize=1)
 def _visitor_statement():
-    """challenge_for_visitor's statement, built once: the challenge by `slug`, and the follow and the entry
-    of `user_id` (either may be missing)."""
-    user_id = bindparam("user_id")
-    return (db.select(Challenge, Follow, Submission)
-            .outerjoin(Follow, (Follow.challenge_id == Challenge.id) & (Follow.user_id == user_id))
-            .outerjoin(Submission, Submission.id == submission_queries.entry_id_sql(Challenge.id, user_id))
-            .where(Challenge.slug == bindparam("slug")))
+    """challenge_for_visitor's statement when the signed-in user's did not read its row, built once: the challenge
+    by `slug`, and the follow and the entry of `user_id` (either may be missing)."""
+    return _with_visitor(db.select(Challenge, Follow, Submission), bindparam("user_id")).where(
+        Challenge.slug == bindparam("slug"))
+
+
+def _with_visitor(statement, user_id):
+    """`statement` (of the challenge) outer-joined to the follow and the entry of `user_id`."""
+    return (statement.outerjoin(Follow, (Follow.challenge_id == Challenge.id) & (Follow.user_id == user_id))
+            .outerjoin(Submission, Submission.id == submission_queries.entry_id_sql(Challenge.id, user_id)))
+
+
+def with_the_user(statement, user_id):
+    """The signed-in user's `statement` with challenge_for_visitor's row: the challenge by `slug` (NULLs when
+    there is none), the user's follow and entry (platform/withuser.py)."""
+    return _with_visitor(statement.add_columns(Challenge, Follow, Submission)
+                         .outerjoin(Challenge, Challenge.slug == bindparam("slug")), user_id)
+
+
+def visitor_values(view_args: dict) -> dict:
+    """The values of `with_the_user`'s parameters for the page at `view_args`."""
+    return {"slug": str(view_args.get("slug", ""))[:MAX_SLUG]}
 
 
 def challenge_page(challenge: Challenge, now: datetime, *, question_form=None, answer_forms=None) -> ChallengePage:

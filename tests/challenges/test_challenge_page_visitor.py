@@ -1,5 +1,5 @@
-"""The challenge page reads a signed-in visitor's follow and entry with the challenge, in one statement
-(challenges/showpage.challenge_for_visitor), and shows each visitor their own."""
+"""The challenge page reads a signed-in visitor's follow and entry with the challenge, in the statement that reads
+the visitor (challenges/showpage.challenge_for_visitor, platform/withuser.py), and shows each visitor their own."""
 from __future__ import annotations
 
 import re
@@ -60,7 +60,7 @@ def test_the_page_reads_them_with_the_challenge_and_agrees_with_the_lookups(app,
     slug = world["challenge"].slug
     page(client, slug)  # renders and keeps the shared parts
     text, statements = page(client, slug)
-    assert statements == 2  # the person, then the challenge with their follow and entry
+    assert statements == 1  # the person, with the challenge and their follow and entry
     assert f"View your submission ({world['entry'].reference})" in text
     with app.test_request_context():
         for name in ("owner", "mate", "follower", "stranger"):
@@ -124,3 +124,25 @@ def test_an_anonymous_visitor_is_asked_to_sign_in_and_come_back_to_the_page(clie
     login(world["stranger"])
     text, _ = page(client, slug)
     assert "/login?next=" not in text
+
+
+def test_someone_signed_out_elsewhere_sees_the_public_page(app, client, login, world):
+    """The user's statement read the page's row, but the session is no longer theirs: the page is the one an
+    anonymous visitor sees, without their entry (nor anyone's), read by the page itself."""
+    owner = login(world["owner"])
+    owner.session_token = "changed-by-signing-out-everywhere"
+    db.session.commit()
+    text, statements = page(client, world["challenge"].slug)
+    assert world["entry"].reference not in text
+    assert "Sign in" in text
+    assert statements >= 2  # the person (refused), then the page's own
+
+
+def test_the_row_read_with_the_user_is_only_the_addressed_challenges(client, login, world):
+    """Two pages in turn: each shows its own challenge, its own follow and entry (none on the other)."""
+    login(world["owner"])
+    other = world["elsewhere"].challenge
+    first, _ = page(client, world["challenge"].slug)
+    second, _ = page(client, other.slug)
+    assert world["entry"].reference in first and world["entry"].reference not in second
+    assert other.title in second and world["challenge"].title not in second

@@ -14,6 +14,7 @@ from psycopg import _queries
 from psycopg._queries import MAX_CACHED_STATEMENT_PARAMS
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 
+from challenge.accounts import services as user_services
 from challenge.admin import queries as admin_queries
 from challenge.challenges import catalogue, showpage
 from challenge.partnerships import board
@@ -42,6 +43,7 @@ def _as_sent(statement) -> tuple[str, dict]:
     ("challenge page, by slug", lambda: showpage._public_statement("slug", "postgresql")),
     ("challenge page, by id", lambda: showpage._public_statement("id", "postgresql")),
     ("challenge page, the visitor's", lambda: showpage._visitor_statement()),
+    ("challenge page, read with the user", lambda: _with_the_user()),
 ])
 def test_the_statement_is_one_psycopg_keeps_parsed(app, name, statement):
     sql, parameters = _as_sent(statement())
@@ -83,7 +85,13 @@ _EVERY_VIEW = [
     ("challenge page, by slug", lambda: showpage._public_statement("slug", "postgresql")),
     ("challenge page, by id", lambda: showpage._public_statement("id", "postgresql")),
     ("challenge page, the visitor's", lambda: showpage._visitor_statement()),
+    ("challenge page, read with the user", lambda: _with_the_user()),
 ]
+
+
+def _with_the_user():
+    """The signed-in user's statement with the challenge page's row (platform/withuser.py)."""
+    return user_services._user_statement(tuple(user_services.USER_FACTS), showpage.with_the_user)
 
 
 @pytest.mark.parametrize("name, statement", _EVERY_VIEW)

@@ -14,10 +14,11 @@ from challenge.challenges.blueprint import bp
 from challenge.challenges.catalogue import (CatalogueParams, next_change, organisations_named,
                                             organisations_with_challenges, search_challenges)
 from challenge.challenges.forms import CatalogueForm, attribute_value
-from challenge.challenges.showpage import challenge_for_visitor, render_show
+from challenge.challenges.showpage import challenge_for_visitor, render_show, visitor_values, with_the_user
 from challenge.platform.hygiene import page_arg
 from challenge.platform.menu import site_part
 from challenge.platform.pagecache import anonymous_page, filling, keep_until, shared_part
+from challenge.platform.withuser import read_with_the_user
 
 
 @bp.get("/")
@@ -102,6 +103,9 @@ def show(slug: str):
     challenge = challenge_for_visitor(slug)
     keep_until(challenge.opens_at, challenge.closes_at)
     return render_show(challenge)
+
+
+read_with_the_user("challenges.show", with_the_user, visitor_values)
 
 
 @bp.get("/dashboard")
