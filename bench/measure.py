@@ -126,6 +126,11 @@ def run_case(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: S
     if cookie is None and not case.page_cache:
         cookie = f"session={UNCACHED_COOKIE}"
     headers = {} if case.page_cache else {FRESH_HEADER: "1"}  # "rendered": no kept page, no shared part
+    if cookie_header(sessions.get(case.login(facts))):
+        # A browser sends the User-Agent it signed in with. wrk sends none, and Flask-Login, seeing another browser
+        # than the one that signed in, marks the session not fresh: a change to the session, which each request
+        # (carrying the cookie unchanged) made again and was answered with a new cookie, signed and compressed.
+        headers["User-Agent"] = sessions.get(case.login(facts)).headers["User-Agent"]
     url = make_url(server.env.get("DATABASE_URL") or "sqlite://")
     database = postgresql_pids(url.database) if url.get_backend_name() == "postgresql" else []
     app_before, db_before = server.cpu_seconds(), cpu_seconds(database)
