@@ -90,6 +90,7 @@ def test_persistent_makes_the_sessions_clean_instance_and_saves_its_changes(app,
     assert inspect(made).persistent and not (db.session.new or db.session.dirty)
     assert db.session.get(Criterion, criterion_id) is made
     assert made.levels == levels and made.challenge_id == challenge_id  # not given: loaded when read
+    assert made.challenge is db.session.get(Challenge, challenge_id)  # a relationship: loaded when read
     assert persistent(Criterion, {"id": criterion_id, "name": "ignored"}) is made  # already there: that one
     made.name = "Impact on residents"
     db.session.commit()
