@@ -40,7 +40,7 @@ from challenge.payouts.pool import FUNDER_ORDER, keep_pool_and_funders, pool_sum
 from challenge.payouts.states import FunderState
 from challenge.permissions import can, memo, remember, signed_in, viewer_id
 from challenge.platform import tx
-from challenge.platform.columns import decoded, instance_of, json_instances, json_rows, model_columns
+from challenge.platform.columns import decoded, instance_of, json_instances, json_rows, model_columns, read_columns
 from challenge.platform.links import kept_url_for
 from challenge.platform.pagecache import CSRF_SLOT, keep_until, shared_part, with_token
 from challenge.platform.withuser import row_read_with_the_user
@@ -88,11 +88,12 @@ def challenge_for_visitor(slug: str) -> Challenge:
     shared parts are rarely kept either (they expire with the page): for them the same statement reads what
     the shared parts show of the challenge's own (_public_statement)."""
     if not signed_in(current_user):
-        row = db.session.execute(_public_statement("slug", db.engine.dialect.name), {"slug": slug[:MAX_SLUG]}).first()
+        row = read_columns(_public_statement("slug", db.engine.dialect.name), {"slug": slug[:MAX_SLUG]}).first()
         if row is None:
             abort(404)
-        challenge = row[0]
-        _keep_public(challenge, row)
+        width = len(model_columns(Challenge))
+        challenge = instance_of(Challenge, row[:width])
+        _keep_public(challenge, row[width:])
         return visible_or_404(challenge)
     values = {"slug": slug[:MAX_SLUG]}
     row = row_read_with_the_user(values) or db.session.execute(
@@ -227,17 +228,20 @@ def _read_public(challenge: Challenge) -> Public:
     """The challenge's Public, read in one statement with its organisation and prize tiers (kept on it as its
     relationships would load them), its rubric and funding panel."""
     user_id = viewer_id()
-    row = db.session.execute(_public_statement("id", db.engine.dialect.name),
-                             {"challenge_id": challenge.id, "user_id": user_id}).one()
-    return _keep_public(challenge, row, user_id)
+    row = read_columns(_public_statement("id", db.engine.dialect.name),
+                       {"challenge_id": challenge.id, "user_id": user_id}).one()
+    return _keep_public(challenge, row[1:], user_id)
 
 
 def _keep_public(challenge: Challenge, row, user_id: int | None = None) -> Public:
-    """The Public of `row` (_public_statement's), remembered for the request (`memo("challenge_public")`), and
-    its organisation and prize tiers kept on `challenge` as its relationships would load them; the judging
-    section's rubric and the visitor's seat, and the funding panel, kept as their packages would read them."""
-    (_, organisation, entries, prizes, documents, entry_questions, questions, updates, settings, seat, criteria,
-     rounds, finance, held, paid, funders) = row
+    """The Public of `row` (_public_statement's, from the organisation's columns on), remembered for the request
+    (`memo("challenge_public")`), and its organisation and prize tiers kept on `challenge` as its relationships
+    would load them; the judging section's rubric and the visitor's seat, and the funding panel, kept as their
+    packages would read them."""
+    width = len(model_columns(Organisation))
+    organisation = instance_of(Organisation, row[:width])
+    (entries, prizes, documents, entry_questions, questions, updates, settings, seat, criteria, rounds, finance,
+     held, paid, funders) = row[width:]
     unloaded = inspect(challenge).unloaded
     if "organisation" in unloaded:
         set_committed_value(challenge, "organisation", organisation)
@@ -283,8 +287,11 @@ def _public_statement(by: str, dialect: str):
     def rows_of(model, *where, order_by=()):
         return json_rows(dialect, model_columns(model), model.challenge_id == Challenge.id, *where, order_by=order_by)
 
-    found = (db.select(Challenge, Organisation).where(Challenge.slug == bindparam("slug")) if by == "slug"
-             else db.select(Challenge.id, Organisation).where(Challenge.id == bindparam("challenge_id")))
+    # The challenge's columns and its organisation's, made instances by platform/columns.instance_of: the ORM's
+    # loading of two entities cost the worker more than the columns' read.
+    found = (db.select(*model_columns(Challenge)).where(Challenge.slug == bindparam("slug")) if by == "slug"
+             else db.select(Challenge.id).where(Challenge.id == bindparam("challenge_id")))
+    found = found.add_columns(*model_columns(Organisation)).select_from(Challenge)
     seat = db.null() if by == "slug" else rows_of(PanelMember, PanelMember.user_id == bindparam("user_id"))
     funders = json_rows(dialect, _FUNDER_COLUMNS, Funder.challenge_id == Challenge.id,
                         Funder.state == FunderState.ACCEPTED, order_by=FUNDER_ORDER,
