@@ -99,10 +99,8 @@ def load_user(user_id: str) -> User | None:
     if not ident.isdigit() or int(ident) > DB_INT_MAX:  # a forged id beyond the column refuses, not fails
         return None
     names, page = tuple(USER_FACTS), withuser.this_page()
-    if page is None:
-        row = read_columns(_user_statement(names), {"user_id": int(ident)}).first()
-    else:
-        row = db.session.execute(_user_statement(names, page[0].join), {"user_id": int(ident), **page[1]}).first()
+    statement = _user_statement(names) if page is None else _user_statement(names, page[0].join)
+    row = read_columns(statement, {"user_id": int(ident), **(page[1] if page else {})}).first()
     if row is None:
         return None
     values = row._mapping

@@ -96,21 +96,37 @@ def challenge_for_visitor(slug: str) -> Challenge:
         _keep_public(challenge, row[width:])
         return visible_or_404(challenge)
     values = {"slug": slug[:MAX_SLUG]}
-    row = row_read_with_the_user(values) or db.session.execute(
+    row = row_read_with_the_user(values) or read_columns(
         _visitor_statement(), values | {"user_id": current_user.id}).first()
     if row is None or row[0] is None:  # read with the user, a missing challenge is a row of NULLs
         abort(404)
-    challenge, follow, entry = row
+    challenge, follow, entry = (None if part[0] is None else instance_of(model, part)
+                                for model, part in _visitor_parts(row))
     remember("following", (challenge.id, current_user.id), follow)
     remember("entry_of", (challenge.id, current_user.id), entry)
     return visible_or_404(challenge)
+
+
+_VISITOR_MODELS = (Challenge, Follow, Submission)  # the visitor's row: the challenge, their follow and their entry
+
+
+def _visitor_parts(row) -> list[tuple[type, tuple]]:
+    """Each of _VISITOR_MODELS with its columns' values in the visitor's `row` (the first, its id: None when the
+    row has none of it)."""
+    parts, start = [], 0
+    for model in _VISITOR_MODELS:
+        width = len(model_columns(model))
+        parts.append((model, tuple(row[start:start + width])))
+        start += width
+    return parts
 
 
 @lru_cache(maxsize=1)
 def _visitor_statement():
     """challenge_for_visitor's statement when the signed-in user's did not read its row, built once: the challenge
     by `slug`, and the follow and the entry of `user_id` (either may be missing)."""
-    return _with_visitor(db.select(Challenge, Follow, Submission), bindparam("user_id")).where(
+    columns = [column for model in _VISITOR_MODELS for column in model_columns(model)]
+    return _with_visitor(db.select(*columns).select_from(Challenge), bindparam("user_id")).where(
         Challenge.slug == bindparam("slug"))
 
 
@@ -121,9 +137,11 @@ def _with_visitor(statement, user_id):
 
 
 def with_the_user(statement, user_id):
-    """The signed-in user's `statement` with challenge_for_visitor's row: the challenge by `slug` (NULLs when
-    there is none), the user's follow and entry (platform/withuser.py)."""
-    return _with_visitor(statement.add_columns(Challenge, Follow, Submission)
+    """The signed-in user's `statement` with challenge_for_visitor's row: the columns of the challenge by `slug`
+    (NULLs when there is none), of the user's follow and of their entry (platform/withuser.py), made instances as
+    the challenge page's statement's are: the ORM's loading of three entities cost more than the columns' read."""
+    columns = [column for model in _VISITOR_MODELS for column in model_columns(model)]
+    return _with_visitor(statement.add_columns(*columns)
                          .outerjoin(Challenge, Challenge.slug == bindparam("slug")), user_id)
 
 

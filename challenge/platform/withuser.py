@@ -25,8 +25,9 @@ from challenge.permissions import memo, remember
 
 @dataclass(frozen=True)
 class PageRow:
-    """How an endpoint's row is read with the user: `join(statement, user_id)` is the user's statement with the
-    row's entities added and outer-joined (`user_id`: the user's id, bound, to join the visitor's own rows on), and
+    """How an endpoint's row is read with the user: `join(statement, user_id)` is the user's statement (of columns,
+    read around the ORM) with the row's columns added and outer-joined (`user_id`: the user's id, bound, to join the
+    visitor's own rows on), and
     `values(view_args)` the values of its parameters for this request (None: nothing to read for it)."""
 
     join: Callable[[Select, ColumnElement], Select]
@@ -55,7 +56,7 @@ def this_page() -> tuple[PageRow, dict[str, Any]] | None:
 
 
 def keep(values: dict[str, Any], row: tuple) -> None:
-    """Keep the page's `row` (the entities its join added, in order), read with the user for `values`."""
+    """Keep the page's `row` (the columns its join added, in order), read with the user for `values`."""
     remember(_KEPT, request.endpoint, (values, row))
 
 
