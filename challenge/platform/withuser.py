@@ -52,7 +52,11 @@ def this_page() -> tuple[PageRow, dict[str, Any]] | None:
     if page is None:
         return None
     values = page.values(request.view_args or {})
-    return None if values is None else (page, values)
+    if values is None or any(isinstance(value, str) and "\x00" in value for value in values.values()):
+        # An address holding NUL is a 404 before any view (platform/hygiene.scrub), but the 404 page still reads the
+        # user; PostgreSQL refuses such a value in a statement, so nothing is read with them for it.
+        return None
+    return page, values
 
 
 def keep(values: dict[str, Any], row: tuple) -> None:

@@ -60,3 +60,13 @@ def test_a_refused_session_keeps_no_row(app, page, make_user):
     with app.test_request_context("/challenges/7"):
         assert services.load_user(f"{user.id}:not-the-token") is None
         assert withuser.row_read_with_the_user({"n": "7"}) is None
+
+
+def test_an_address_holding_nul_reads_nothing_with_the_user(app, page, make_user, client, login):
+    """Such an address is a 404 before any view, whose page still reads the user: with the page's row, PostgreSQL
+    would refuse the statement and the 404 would be a 500 (tests/security/test_bad_input_never_500.py on PostgreSQL)."""
+    with app.test_request_context("/challenges/ab%00cd"):
+        assert withuser.this_page() is None
+    login(make_user())
+    db.session.commit()
+    assert client.get("/challenges/ab%00cd").status_code == 404
