@@ -111,7 +111,7 @@ def load_user(user_id: str) -> User | None:
     for name in names:
         permissions.remember("user_fact", (name, user.id), bool(values[name]))
     if page is not None:
-        withuser.keep(page[1], tuple(row)[_width(names):])
+        withuser.keep(user.id, page[1], tuple(row)[_width(names):])
     return user
 
 

@@ -96,7 +96,7 @@ def challenge_for_visitor(slug: str) -> Challenge:
         _keep_public(challenge, row[width:])
         return visible_or_404(challenge)
     values = {"slug": slug[:MAX_SLUG]}
-    row = row_read_with_the_user(values) or read_columns(
+    row = row_read_with_the_user(current_user.id, values) or read_columns(
         _visitor_statement(), values | {"user_id": current_user.id}).first()
     if row is None or row[0] is None:  # read with the user, a missing challenge is a row of NULLs
         abort(404)

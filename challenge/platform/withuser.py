@@ -59,16 +59,17 @@ def this_page() -> tuple[PageRow, dict[str, Any]] | None:
     return page, values
 
 
-def keep(values: dict[str, Any], row: tuple) -> None:
-    """Keep the page's `row` (the columns its join added, in order), read with the user for `values`."""
-    remember(_KEPT, request.endpoint, (values, row))
+def keep(user_id: int, values: dict[str, Any], row: tuple) -> None:
+    """Keep the page's `row` (the columns its join added, in order), read with the user `user_id` for `values`."""
+    remember(_KEPT, request.endpoint, (user_id, values, row))
 
 
-def row_read_with_the_user(values: dict[str, Any]) -> tuple | None:
-    """The row this request's page had read with its user for `values`, or None: the view reads its own."""
+def row_read_with_the_user(user_id: int, values: dict[str, Any]) -> tuple | None:
+    """The row this request's page had read with its user `user_id` for `values`, or None: the view reads its own.
+    (Only the signed-in user is loaded on a page, but a row read with anyone else would not be theirs.)"""
     if not has_request_context():
         return None
     kept = memo(_KEPT, request.endpoint, lambda: None)
-    if kept is None or kept[0] != values:
+    if kept is None or kept[0] != user_id or kept[1] != values:
         return None
-    return kept[1]
+    return kept[2]

@@ -33,10 +33,11 @@ def test_the_row_is_kept_for_the_values_it_was_read_for(app, page, make_user):
         page = withuser.this_page()
         assert page is not None and page[1] == {"n": "7"}
         assert services.load_user(user.get_id()) is not None
-        assert withuser.row_read_with_the_user({"n": "7"}) == (1, user.id)
-        assert withuser.row_read_with_the_user({"n": "8"}) is None  # another address: not this row
+        assert withuser.row_read_with_the_user(user.id, {"n": "7"}) == (1, user.id)
+        assert withuser.row_read_with_the_user(user.id, {"n": "8"}) is None  # another address: not this row
+        assert withuser.row_read_with_the_user(user.id + 1, {"n": "7"}) is None  # read with someone else
         forget()  # a write: the row may be stale
-        assert withuser.row_read_with_the_user({"n": "7"}) is None
+        assert withuser.row_read_with_the_user(user.id, {"n": "7"}) is None
 
 
 def test_nothing_is_read_for_another_endpoint_or_outside_a_request(app, page, make_user):
@@ -45,11 +46,11 @@ def test_nothing_is_read_for_another_endpoint_or_outside_a_request(app, page, ma
     with app.test_request_context("/healthz"):
         assert withuser.this_page() is None
         assert services.load_user(user.get_id()) is not None
-        assert withuser.row_read_with_the_user({"n": "7"}) is None
+        assert withuser.row_read_with_the_user(user.id, {"n": "7"}) is None
     with app.test_request_context("/challenges/none"):  # the page reads nothing with the user for this address
         assert withuser.this_page() is None
     with app.app_context():
-        assert withuser.this_page() is None and withuser.row_read_with_the_user({"n": "7"}) is None
+        assert withuser.this_page() is None and withuser.row_read_with_the_user(user.id, {"n": "7"}) is None
 
 
 def test_a_refused_session_keeps_no_row(app, page, make_user):
@@ -59,7 +60,7 @@ def test_a_refused_session_keeps_no_row(app, page, make_user):
     db.session.commit()
     with app.test_request_context("/challenges/7"):
         assert services.load_user(f"{user.id}:not-the-token") is None
-        assert withuser.row_read_with_the_user({"n": "7"}) is None
+        assert withuser.row_read_with_the_user(user.id, {"n": "7"}) is None
 
 
 def test_an_address_holding_nul_reads_nothing_with_the_user(app, page, make_user, client, login):
