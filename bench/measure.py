@@ -122,15 +122,16 @@ def run_case(case: Case, facts: Facts, app: Flask, server: Gunicorn, sessions: S
         # Sixteen connections on a page this slow would only build a queue that outlives the run.
         result.status = f"error: one request took {result.probe_seconds:.1f} s; not loaded further"
         return result
-    cookie = cookie_header(sessions.get(case.login(facts)))
-    if cookie is None and not case.page_cache:
-        cookie = f"session={UNCACHED_COOKIE}"
+    session = sessions.get(case.login(facts))
+    cookie = cookie_header(session)
     headers = {} if case.page_cache else {FRESH_HEADER: "1"}  # "rendered": no kept page, no shared part
-    if cookie_header(sessions.get(case.login(facts))):
+    if cookie is not None:
         # A browser sends the User-Agent it signed in with. wrk sends none, and Flask-Login, seeing another browser
         # than the one that signed in, marks the session not fresh: a change to the session, which each request
         # (carrying the cookie unchanged) made again and was answered with a new cookie, signed and compressed.
-        headers["User-Agent"] = sessions.get(case.login(facts)).headers["User-Agent"]
+        headers["User-Agent"] = session.headers["User-Agent"]
+    elif not case.page_cache:
+        cookie = f"session={UNCACHED_COOKIE}"
     url = make_url(server.env.get("DATABASE_URL") or "sqlite://")
     database = postgresql_pids(url.database) if url.get_backend_name() == "postgresql" else []
     app_before, db_before = server.cpu_seconds(), cpu_seconds(database)

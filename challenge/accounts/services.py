@@ -19,7 +19,7 @@ from challenge import permissions
 from challenge.errors import FieldError
 from challenge.extensions import db
 from challenge.platform import audit, withuser
-from challenge.platform.columns import loaded_columns, model_columns, persistent, read_columns
+from challenge.platform.columns import loaded_columns, persistent, read_columns
 from challenge.platform.hygiene import DB_INT_MAX
 
 _hasher = PasswordHasher()
@@ -140,7 +140,7 @@ def _user_statement(names: tuple[str, ...], join: Callable | None = None):
 
 def _width(names: tuple[str, ...]) -> int:
     """How many of the user statement's columns are the user's: those after them are the page's row."""
-    return len(model_columns(User)) + 1 + len(names)
+    return len(_user_statement(names).selected_columns)
 
 
 def create_user(name: str, email: str, password: str, now: datetime, *, is_broker: bool = False) -> User:

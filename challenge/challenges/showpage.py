@@ -108,6 +108,7 @@ def challenge_for_visitor(slug: str) -> Challenge:
 
 
 _VISITOR_MODELS = (Challenge, Follow, Submission)  # the visitor's row: the challenge, their follow and their entry
+_VISITOR_COLUMNS = tuple(column for model in _VISITOR_MODELS for column in model_columns(model))
 
 
 def _visitor_parts(row) -> list[tuple[type, tuple]]:
@@ -115,9 +116,9 @@ def _visitor_parts(row) -> list[tuple[type, tuple]]:
     row has none of it)."""
     parts, start = [], 0
     for model in _VISITOR_MODELS:
-        width = len(model_columns(model))
-        parts.append((model, tuple(row[start:start + width])))
-        start += width
+        end = start + len(model_columns(model))
+        parts.append((model, tuple(row[start:end])))
+        start = end
     return parts
 
 
@@ -125,8 +126,7 @@ def _visitor_parts(row) -> list[tuple[type, tuple]]:
 def _visitor_statement():
     """challenge_for_visitor's statement when the signed-in user's did not read its row, built once: the challenge
     by `slug`, and the follow and the entry of `user_id` (either may be missing)."""
-    columns = [column for model in _VISITOR_MODELS for column in model_columns(model)]
-    return _with_visitor(db.select(*columns).select_from(Challenge), bindparam("user_id")).where(
+    return _with_visitor(db.select(*_VISITOR_COLUMNS).select_from(Challenge), bindparam("user_id")).where(
         Challenge.slug == bindparam("slug"))
 
 
@@ -140,8 +140,7 @@ def with_the_user(statement, user_id):
     """The signed-in user's `statement` with challenge_for_visitor's row: the columns of the challenge by `slug`
     (NULLs when there is none), of the user's follow and of their entry (platform/withuser.py), made instances as
     the challenge page's statement's are: the ORM's loading of three entities cost more than the columns' read."""
-    columns = [column for model in _VISITOR_MODELS for column in model_columns(model)]
-    return _with_visitor(statement.add_columns(*columns)
+    return _with_visitor(statement.add_columns(*_VISITOR_COLUMNS)
                          .outerjoin(Challenge, Challenge.slug == bindparam("slug")), user_id)
 
 
