@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, RadioField, SelectField,
                      StringField, TextAreaField)
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 from wtforms.widgets import Select, TextInput
 from wtforms.widgets.core import clean_key
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -316,6 +317,10 @@ class OrganisationFilterField(StringField):
         return ""
 
 
+# Characters of words the catalogue's search reads (its `q` field's limit).
+SEARCH_MAX = 200
+
+
 class CatalogueForm(Form):
     """The GET filters; invalid values are reported and ignored, never an error page."""
 
@@ -325,7 +330,7 @@ class CatalogueForm(Form):
             its fields a reference cycle, ~60 objects a request left to the cycle collector (~0.02 ms)."""
             return unbound_field.bind(form=weakref.proxy(form), **options)
 
-    q = StringField("Search", filters=[clean_line], validators=[Length(max=200)], widget=FastTextInput())
+    q = StringField("Search", filters=[clean_line], validators=[Length(max=SEARCH_MAX)], widget=FastTextInput())
     sector = FastSelectField("Sector", choices=[("", "Any sector"), *SECTORS], validators=[Optional()])
     status = FastSelectField("Status", choices=[("", "Any status"), *STATUSES], validators=[Optional()])
     type = FastSelectField("Type", choices=[("", "Any type"), *_choices(ChallengeType)], validators=[Optional()])
@@ -352,10 +357,34 @@ class CatalogueForm(Form):
         """The valid filters; invalid ones are left out (their errors are on the fields). `named` finds the
         organisations a name or slug typed in the organisation filter may mean."""
         self.validate()
-        ok = lambda f: f.data if not f.errors else ""  # noqa: E731
+        ok = lambda f: (f.data or "") if not f.errors else ""  # noqa: E731  (a field not sent is "", as one sent empty)
         return CatalogueParams(
             q=ok(self.q) or "", sector=ok(self.sector), status=ok(self.status), type=ok(self.type),
             min_prize=self._money(self.min_prize), max_prize=self._money(self.max_prize),
             organisation=self.organisation.settle(named), sort=ok(self.sort) or "closing",
             page=page,
         )
+
+    def words_alone(self, args: MultiDict) -> str | None:
+        """The words of a search that fills in nothing else, read as the `q` field reads them (clean_line, at most
+        SEARCH_MAX characters); "" when no words are sent. A page number, the default order and arguments sent empty
+        (the form sends every field) may come with them: this form, not filled in, then shows the page as the form
+        filled in by `args` would, and its filters with the words are the same. None when anything else is sent
+        (another filter, another order, an argument the form has no field for) or words the field would refuse or
+        read as nothing: the form reads those.
+
+        Building and checking this form for each search was a tenth of the catalogue's search page (0.8 of 7.2
+        million instructions a request); the search box sends words alone."""
+        for name, value in args.items(multi=True):
+            if value != "closing" if name == "sort" else value and name not in ("q", "page"):
+                return None
+        raw = args.get("q", "")
+        words = clean_line(raw)
+        return words if len(words) <= SEARCH_MAX and (words or not raw) else None
+
+    def link_args(self, words: str) -> dict[str, str]:
+        """The arguments a link to another page of these results carries: the `words` searched for (the valid
+        CatalogueParams.q) and each other field filled in and accepted, in the form's order."""
+        args = {"q": words} if words else {}
+        args.update((f.name, f.data) for f in self if f.name != "q" and f.data and not f.errors)
+        return args

@@ -7,6 +7,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def fresh_on_asking(app, monkeypatch):
+    """A request with the FRESH_HEADER is rendered in full (no kept page or shared part), as the benchmark asks:
+    without this the suite's app (page cache on) would answer the second request for an address from its kept copy."""
+    monkeypatch.setitem(app.config, "QUERY_COUNT_HEADER", True)
+
+
 def _strftime_dt(d: datetime, with_year: bool = False) -> str:
     """format_dt as it was written with strftime (in the C locale)."""
     day = d.strftime("%a ") + str(d.day) + d.strftime(" %b")
@@ -182,9 +189,12 @@ def test_the_blank_filter_form_is_rendered_once_and_never_carries_a_visitors_val
 
 def test_the_first_page_without_arguments_reuses_one_blank_form_and_hands_out_copies_of_its_filters(
         app, client, world, make_challenge):
-    """The first page with no arguments at all builds and checks its filter form once per worker
-    (browse._form_and_params): the page is the page a form built afresh renders, a request with filters, or with
-    values the form refuses, gets its own form, and nothing it filled in or changed reaches the blank one."""
+    """The first page with no arguments at all, and a search with words alone, build and check no filter form: each
+    worker builds the blank one once (browse._form_and_params); the page is the page a form built afresh renders, a
+    request with filters, or with values the form refuses, gets its own form, and nothing it filled in or changed
+    reaches the blank one."""
+    from dataclasses import replace
+
     from challenge.challenges.views import browse
     from challenge.diagnostics import FRESH_HEADER
 
@@ -200,8 +210,12 @@ def test_the_first_page_without_arguments_reuses_one_blank_form_and_hands_out_co
         assert mine is form and copied == params and copied is not params
         copied.page, copied.q = 7, "changed"
     assert app.extensions["blank_catalogue_form"] == (form, params) and params.page == 1 and params.q == ""
-    with app.test_request_context("/?q=hospital"):
-        assert browse._form_and_params()[0] is not form
+    with app.test_request_context("/?q=%20hospital%20&sector=&page=4"):  # words alone: the same form, the words
+        mine, copied = browse._form_and_params()
+        assert mine is form and copied == replace(params, q="hospital", page=4)
+    for other in ("q=hospital&sector=health", "q=hospital&sort=prize", "q=hospital&sort=", "q=%20", "q=" + "x" * 201):
+        with app.test_request_context(f"/?{other}"):
+            assert browse._form_and_params()[0] is not form, other
     assert client.get("/", headers=fresh).get_data(as_text=True) == first
     assert "Not a valid choice" not in first and not form.errors
 
@@ -264,3 +278,54 @@ def test_every_kept_filter_form_is_the_form_the_request_would_render_in_any_orde
                 filtered = any(v for k, v in request.args.items() if k not in ("sort", "page"))
                 expected = render_template(FILTERS, form=form, filtered=filtered)
             assert form_of(page) == form_of(expected), query
+
+
+WORDS_ALONE = ["", "page=2", "page=nonsense", "sort=closing", "q=hospital", "q=%20%20hospital%20%20", "q=carers&page=3",
+               "q=hospital&q=carers", "q=hospital&utm_source=&a1=", "q=%22hospital%20discharge%22%20-carers",
+               "q=%3Cb%3E%26amp%3B%3C%2Fb%3E", "q=a%27b%22c", "q=cx-words-slot", "q=%C3%BCn%C3%AF%20code",
+               "q=" + "x" * 200, "q=hospital&status=&sector=&type=&organisation=&min_prize=&max_prize=&sort=closing",
+               "q=&status=&sector=&type=&organisation=&min_prize=&max_prize=&sort=closing", "sector=&type=&page=2"]
+FORM_READS_THEM = ["q=" + "x" * 201, "q=hospital&utm_source=x", "q=%20", "q=hospital&sort=", "q=hospital&sort=prize", "q=hospital&status=open",
+                   "q=hospital&min_prize=lots", "q=hospital&organisation=camden-council", "status=%20", "sort="]
+
+PAGED = {"", "page=2", "q=hospital", "q=%20%20hospital%20%20", "q=carers&page=3", "q=hospital&q=carers",
+         "q=hospital&utm_source=x", "q=hospital&sort=prize"}
+
+
+@pytest.mark.parametrize("query", WORDS_ALONE + FORM_READS_THEM)
+def test_a_search_read_without_its_form_is_the_page_its_form_renders(app, client, world, make_challenge,
+                                                                     monkeypatch, query):
+    """Words alone (CatalogueForm.words_alone) are read without building the filter form: the whole page, its title,
+    filter form, cards, count and pager's links, is byte for byte the page the form built for that request renders;
+    the queries it does not take are read by the form as before."""
+    import html
+    import re
+
+    from flask import request, url_for
+
+    from challenge.challenges.catalogue import organisations_named
+    from challenge.challenges.forms import CatalogueForm
+    from challenge.diagnostics import FRESH_HEADER
+
+    for n in range(30):  # enough for a pager
+        make_challenge(world.org if n % 2 else world.other_org, "open",
+                       title=f"Hospital discharge {n}: carers, a'b\"c <b>&amp;</b> ünï code")
+    fresh = {FRESH_HEADER: "1"}
+    with app.test_request_context(f"/?{query}"):
+        taken = CatalogueForm().words_alone(request.args) is not None
+    assert taken == (query in WORDS_ALONE)
+    client.get("/?q=warm-up", headers=fresh)  # the blank form and the kept filter forms are made first
+    client.get("/?sector=&type=", headers=fresh)
+    page = client.get(f"/?{query}", headers=fresh)
+    monkeypatch.setattr(CatalogueForm, "words_alone", lambda self, args: None)
+    formed = client.get(f"/?{query}", headers=fresh)
+    assert page.status_code == formed.status_code == 200
+    assert page.get_data(as_text=True) == formed.get_data(as_text=True)
+    with app.test_request_context(f"/?{query}"):  # the pager's links carry what the form accepted, as they did
+        form = CatalogueForm(request.args)
+        form.params(1, organisations_named)
+        carried = {f.name: f.data for f in form if f.data and not f.errors}
+        pages = re.findall(r'class="page-link" href="([^"]*)"', page.get_data(as_text=True))
+        assert all(html.unescape(link) == url_for("challenges.catalogue", page=int(re.search(r"page=(\d+)", link)[1]),
+                                                  **carried) for link in pages)
+    assert pages or query not in PAGED, query

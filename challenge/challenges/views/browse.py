@@ -33,7 +33,7 @@ def catalogue():
         filled = _filled()
         return render_template("challenges/_catalogue.html", form=form, page=search_challenges(params, now, cards=True),
                                params=params, now=now, filtered=bool(filled - {"sort"}),
-                               filters=kept_filters(form, filled))
+                               filters=kept_filters(form, filled, params.q), pager_args=form.link_args(params.q))
 
     return render_template("challenges/catalogue.html", form=form, params=params,
                            body=shared_part(f"catalogue:{request.full_path}", body))
@@ -43,18 +43,22 @@ FILTERS = "challenges/_catalogue_filters.html"
 
 
 def _form_and_params() -> tuple[CatalogueForm, CatalogueParams]:
-    """The catalogue's filter form as sent and the valid filters. The first page as most visitors open it (no
-    arguments at all) has the same blank form every time: each worker builds and checks that one once (building
-    and checking a form was ~5 % of the first page's Python calls, 0.07 ms) and hands out copies of its filters.
-    The page only reads the form, so one instance serves every request."""
-    if request.args:
-        form = CatalogueForm(request.args)
-        return form, form.params(page_arg(), organisations_named)
+    """The catalogue's filter form as sent and the valid filters. The form not filled in is the same every time:
+    each worker builds and checks it once (building and checking a form was ~5 % of the first page's Python calls,
+    and a tenth of a search's) and hands out copies of its filters, with the page number and, for words alone
+    (CatalogueForm.words_alone: what the search box sends), the words. The page only reads the form, so one
+    instance serves every such request; anything else filled in builds its own."""
     kept = current_app.extensions.get("blank_catalogue_form")
     if kept is None:
         form = CatalogueForm(MultiDict())
         kept = current_app.extensions["blank_catalogue_form"] = (form, form.params(1, organisations_named))
-    return kept[0], replace(kept[1])
+    if not request.args:
+        return kept[0], replace(kept[1])
+    words = kept[0].words_alone(request.args)
+    if words is None:
+        form = CatalogueForm(request.args)
+        return form, form.params(page_arg(), organisations_named)
+    return kept[0], replace(kept[1], q=words, page=page_arg())
 
 
 def _filled() -> set[str]:
@@ -64,23 +68,25 @@ def _filled() -> set[str]:
             if value and name != "page" and (name, value) != ("sort", "closing")}
 
 
-def kept_filters(form: CatalogueForm, filled: set[str]) -> Markup | None:
+def kept_filters(form: CatalogueForm, filled: set[str], words: str) -> Markup | None:
     """The catalogue's filter form when it is the same for everyone, rendered once per worker like the page's head
-    and foot (a tenth of the catalogue's time): with nothing `filled` in (see _filled), or with only words to search
-    for, whose kept copy holds WORDS_SLOT where the words go. None otherwise (other filters, or a value the form
-    refused): the page renders the form itself.
+    and foot (a tenth of the catalogue's time): with nothing `filled` in (see _filled), or with only `words` to
+    search for (the valid words: CatalogueParams.q), whose kept copy holds WORDS_SLOT where the words go. None
+    otherwise (other filters, or a value the form refused): the page renders the form itself.
 
     A field sent empty (the form sends every field) marks its "any" option as chosen and one not sent does not, so
-    each set of fields sent is its own copy (at most one per set of the form's fields)."""
+    each set of fields sent is its own copy (at most one per set of the form's fields), rendered from a form sent
+    just those fields empty (and the slot)."""
     if form.errors:
         return None
     sent = sorted(name for name in set(request.args) & form._fields.keys() if name not in ("sort", "q"))
-    if not filled:  # `form` shows nothing filled in, and is used only the first time
-        return site_part(FILTERS, f"blank:{','.join(sent)}", lambda: {"form": form, "filtered": False})
-    words = form.q.data
+    empty = [(name, "") for name in sent]
+    if not filled:
+        return site_part(FILTERS, f"blank:{','.join(sent)}", lambda: {
+            "form": CatalogueForm(MultiDict(empty)), "filtered": False})
     if filled == {"q"} and words:
         html = site_part(FILTERS, f"words:{','.join(sent)}", lambda: {
-            "form": CatalogueForm(MultiDict([(name, "") for name in sent] + [("q", WORDS_SLOT)])), "filtered": True})
+            "form": CatalogueForm(MultiDict([*empty, ("q", WORDS_SLOT)])), "filtered": True})
         return Markup(str(html).replace(WORDS_SLOT, attribute_value(words), 1))
     return None
 
