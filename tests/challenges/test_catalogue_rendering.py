@@ -255,7 +255,6 @@ def test_every_kept_filter_form_is_the_form_the_request_would_render_in_any_orde
     import re
 
     from flask import render_template
-    from werkzeug.datastructures import MultiDict
 
     from challenge.challenges.forms import CatalogueForm
     from challenge.challenges.views.browse import FILTERS
