@@ -11,7 +11,8 @@ from challenge.words import count
 
 
 def local(dt: datetime) -> datetime:
-    return dt.astimezone(ZoneInfo(current_app.config["SITE_TIMEZONE"]))
+    # The app without its proxy: a read through the proxy costs ~0.7 µs, and a catalogue page writes two dozen dates.
+    return dt.astimezone(ZoneInfo(current_app._get_current_object().config["SITE_TIMEZONE"]))
 
 
 # strftime's %a and %b in the C locale the app runs in, looked up rather than formatted (a catalogue page writes

@@ -26,8 +26,8 @@ def _count(conn, cursor, statement, parameters, context, executemany) -> None:
 
 def render_fresh() -> bool:
     """Whether this request asked to be rendered in full, and the diagnostics are on to allow it."""
-    return bool(has_request_context() and current_app.config.get("QUERY_COUNT_HEADER")
-                and request.headers.get(FRESH_HEADER) == "1")
+    return bool(has_request_context() and current_app._get_current_object().config.get("QUERY_COUNT_HEADER")
+                and request._get_current_object().headers.get(FRESH_HEADER) == "1")
 
 
 def register_diagnostics(app: Flask) -> None:

@@ -17,7 +17,7 @@ from challenge.judging.models import (DECIDED, Assignment, AssignmentState, Conf
 from challenge.judging.pairwise_models import PAIRWISE
 from challenge.payouts.awards import stage_grant_room
 from challenge.payouts.funding import fee_on, pool_status
-from challenge.permissions import can, memo, remember, viewer_id
+from challenge.permissions import can, memo, remember, viewer, viewer_id
 from challenge.platform.pagecache import keep_until
 from challenge.submissions import cleaning
 from challenge.submissions.models import Submission, TeamMember
@@ -167,11 +167,12 @@ def keep_rubric_and_seat(challenge_id: int, user_id: int | None, criteria: list[
 
 def my_feedback(challenge) -> Submission | None:
     """The signed-in creator's entry whose feedback is ready, if any: the challenge page links to it."""
-    if not current_user.is_authenticated or challenge.state not in DECIDED:
+    user = viewer()
+    if not user.is_authenticated or challenge.state not in DECIDED:
         return None
     entry = db.session.scalar(db.select(Submission).outerjoin(TeamMember).where(
-        Submission.challenge_id == challenge.id, (Submission.owner_id == current_user.id)
-        | (TeamMember.user_id == current_user.id)).limit(1))
+        Submission.challenge_id == challenge.id, (Submission.owner_id == user.id)
+        | (TeamMember.user_id == user.id)).limit(1))
     return entry if entry is not None and can(None, "judging.feedback", entry) else None
 
 
@@ -184,7 +185,8 @@ def _sits_on_a_panel(user_id):
 
 def on_a_judging_panel() -> bool:
     """For the navigation bar: show "Judging" to people who sit on any panel (read with the signed-in user)."""
-    return current_user.is_authenticated and user_fact("on_a_panel", current_user)
+    user = viewer()
+    return user.is_authenticated and user_fact("on_a_panel", user)
 
 
 # --- the chair's decisions and the public vote ------------------------------------------------------

@@ -51,19 +51,20 @@ _MAY_DECODE_TO_A_CONTROL = (b"%", b"\r", b"\n", b"\x00")
 
 def scrub() -> None:
     """Refuse a line break in the address; remove NUL bytes from everything else the request carries."""
-    if any(c in request.path for c in "\x00\r\n"):
+    req = request._get_current_object()  # read a dozen times: each read through the proxy costs ~0.7 µs
+    if any(c in req.path for c in "\x00\r\n"):
         abort(404)  # no page has such an address
-    if any(mark in request.query_string for mark in _MAY_DECODE_TO_A_CONTROL):
-        if any(c in k + v for k, v in request.args.items(multi=True) for c in "\r\n"):
+    if any(mark in req.query_string for mark in _MAY_DECODE_TO_A_CONTROL):
+        if any(c in k + v for k, v in req.args.items(multi=True) for c in "\r\n"):
             abort(400, description="The address contains a character that is not allowed (a line break or NUL). "
                                    "Check the link and try again.")
-        if (args := _clean(request.args)) is not None:
-            request.args = args
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in _FORM_TYPES:
-        if (form := _clean(request.form)) is not None:
-            request.form = form
-        if (files := _clean_files(request.files)) is not None:
-            request.files = files
+        if (args := _clean(req.args)) is not None:
+            req.args = args
+    if req.method in ("POST", "PUT", "PATCH") and req.mimetype in _FORM_TYPES:
+        if (form := _clean(req.form)) is not None:
+            req.form = form
+        if (files := _clean_files(req.files)) is not None:
+            req.files = files
 
 
 class RowIdConverter(IntegerConverter):

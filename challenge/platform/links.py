@@ -36,9 +36,9 @@ def kept_url_for(endpoint: str, **values) -> str:
     `_anchor`, `_method`), a value that cannot be a key, or a call outside a request goes to url_for itself."""
     if not has_request_context() or any(name[0] == "_" for name in values):
         return url_for(endpoint, **values)
-    kept = current_app.extensions.setdefault("kept_urls", {})
+    kept = current_app._get_current_object().extensions.setdefault("kept_urls", {})
     # Each value's type too: True and 1 (or 1.0) are equal keys, but url_for writes them differently.
-    key = (request.script_root, endpoint, *((name, value, type(value)) for name, value in values.items()))
+    key = (request._get_current_object().script_root, endpoint, *((name, value, type(value)) for name, value in values.items()))
     try:
         return kept[key]
     except KeyError:

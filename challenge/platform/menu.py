@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, render_template, request
-from flask_login import current_user
 from markupsafe import Markup
 
-from challenge.permissions import roles_of
+from challenge.permissions import roles_of, viewer
 from challenge.platform.pagecache import CSRF_SLOT, with_token
 
 TEMPLATE = "_menu.html"
@@ -37,7 +36,7 @@ class Menu:
 def site_menu(on_a_panel: bool = False) -> Markup:
     """The navigation bar for this request's visitor (`on_a_panel`: they sit on a judging panel, which the
     judging package decides)."""
-    user = current_user
+    user = viewer()  # the person, not the proxy (each read through it finds them again)
     if user.is_authenticated:
         menu = Menu(signed_in=True, judge=bool(on_a_panel), broker=bool(user.is_broker),
                     finance=bool(user.is_broker or roles_of(user)))
@@ -59,8 +58,8 @@ def _kept(store: str, template: str, variant: object, context: Callable[[], dict
     """`template` rendered with what `context()` gives, kept in the app's `store` once per worker for each
     `variant` (a kind of visitor's Menu, a form's state) and where the app is mounted (a few templates, a few
     variants and one mount point: bounded by the code)."""
-    kept, lock = current_app.extensions[store]
-    key = (request.script_root, template, variant)
+    kept, lock = current_app._get_current_object().extensions[store]  # (without the proxies: ~0.7 µs a read)
+    key = (request._get_current_object().script_root, template, variant)
     html = kept.get(key)
     if html is None:
         html = render_template(template, **context())

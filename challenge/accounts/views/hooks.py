@@ -4,11 +4,10 @@ their role needs one, can open no other page until it is set up)."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, session, url_for
-from flask_login import current_user
 
 from challenge.accounts import security, sessions, twofactor
 from challenge.accounts.blueprint import twofactor_bp
-from challenge.permissions import ON_DENIED
+from challenge.permissions import ON_DENIED, viewer
 
 # What someone who must set up a second factor may still open.
 OPEN_DURING_SETUP = {"twofactor.setup", "twofactor.confirm", "accounts.logout", "static", "bootstrap.static"}
@@ -25,13 +24,15 @@ def _listen(state) -> None:
 @twofactor_bp.before_app_request
 def _gate():
     """A broker without an authenticator, or someone told at sign-in to set one up, sees only its setup."""
-    if request.blueprint == "api":
+    req = request._get_current_object()  # the request and the person without their proxies (~0.7 µs a read)
+    if req.blueprint == "api":
         return None  # the API answers only to a token, never to this session (api/auth.py)
-    if not current_user.is_authenticated or request.endpoint in OPEN_DURING_SETUP:
+    user = viewer()
+    if not user.is_authenticated or req.endpoint in OPEN_DURING_SETUP:
         return None
-    if not (session.get(sessions.MUST_SET_UP) or current_user.is_broker):
+    if not (session.get(sessions.MUST_SET_UP) or user.is_broker):
         return None
-    if twofactor.enabled(current_user):
+    if twofactor.enabled(user):
         session.pop(sessions.MUST_SET_UP, None)
         return None
     flash("Set up an authenticator app first: your role needs a second factor at sign-in.", "warning")
