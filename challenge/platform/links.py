@@ -58,7 +58,7 @@ def row_link(endpoint: str, vary: str, **values) -> Callable[[Any], str]:
     way (or, in the query, a value would need quoting) it calls url_for instead."""
     rule = next(current_app.url_map.iter_rules(endpoint))
     converter = getattr(rule, "_converters", {}).get(vary)
-    url = url_for(endpoint, **{vary: _MARK}, **values)
+    url = kept_url_for(endpoint, **{vary: _MARK}, **values)  # the same address for every page of rows
     if url.count(str(_MARK)) != 1:
         return lambda value: url_for(endpoint, **{vary: value}, **values)
     before, _, after = url.partition(str(_MARK))
