@@ -38,7 +38,8 @@ def kept_url_for(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
     kept = current_app._get_current_object().extensions.setdefault("kept_urls", {})
     # Each value's type too: True and 1 (or 1.0) are equal keys, but url_for writes them differently.
-    key = (request._get_current_object().script_root, endpoint, *((name, value, type(value)) for name, value in values.items()))
+    key = (request._get_current_object().script_root, endpoint,
+           *((name, value, type(value)) for name, value in values.items()))
     try:
         return kept[key]
     except KeyError:
